@@ -1,0 +1,191 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { startEmbeddedPostgres, StartupError, SUBGRAPHS, type EmbeddedDatabase, type SubgraphName } from '@onestop/common';
+import { repoRoot } from './paths.js';
+
+/** The processes of the system, in start order. */
+export type ServiceName = SubgraphName | 'gateway';
+
+/** Ports of every process; 0 picks a free one. */
+export interface StackPorts {
+  database: number;
+  gateway: number;
+  'work-permit': number;
+  'residence-permit': number;
+  'counter-scheduling': number;
+}
+
+/** Documented defaults (README: configuration). */
+export const DEFAULT_PORTS: StackPorts = {
+  database: 54329,
+  gateway: 4000,
+  'work-permit': 4001,
+  'residence-permit': 4002,
+  'counter-scheduling': 4003,
+};
+
+export interface StackOptions {
+  /** Use this server instead of starting the embedded one. */
+  databaseUrl?: string;
+  /** Embedded cluster directory (kept across runs). */
+  dataDir?: string;
+  ports?: Partial<StackPorts>;
+  mode?: 'development' | 'test' | 'production';
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+  /** Receives every output line of every process, prefixed with its name. */
+  onLog?: (line: string) => void;
+}
+
+/** A running system. */
+export interface Stack {
+  databaseUrl: string;
+  ports: StackPorts;
+  urls: Record<ServiceName, string>;
+  gatewayUrl: string;
+  /** Stops one process (to test faults); `startService` brings it back on the same port. */
+  stopService(name: ServiceName): Promise<void>;
+  startService(name: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PORT_VARS: Record<keyof StackPorts, string> = {
+  database: 'ONESTOP_DB_PORT',
+  gateway: 'GATEWAY_PORT',
+  'work-permit': 'WORK_PERMIT_PORT',
+  'residence-permit': 'RESIDENCE_PERMIT_PORT',
+  'counter-scheduling': 'COUNTER_SCHEDULING_PORT',
+};
+
+/**
+ * Starts the whole system: the database (embedded unless a URL is given), the three subgraphs
+ * (each migrates its own schema) and the gateway; resolves when every process is ready.
+ */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const log = opts.onLog ?? (() => undefined);
+  const ports = await resolvePorts({ ...DEFAULT_PORTS, ...opts.ports }, !opts.databaseUrl);
+  let db: EmbeddedDatabase | undefined;
+  let databaseUrl = opts.databaseUrl;
+  if (!databaseUrl) {
+    db = await startEmbeddedPostgres({
+      dataDir: opts.dataDir ?? path.join(repoRoot, '.data', 'pg'),
+      port: ports.database,
+      onLog: (l) => log(`[postgres] ${l}`),
+    });
+    databaseUrl = db.url;
+  }
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: opts.mode ?? 'development',
+    DATABASE_URL: databaseUrl,
+    ...Object.fromEntries(Object.entries(PORT_VARS).map(([k, v]) => [v, String(ports[k as keyof StackPorts])])),
+    ...opts.env,
+  };
+  const children = new Map<ServiceName, ChildProcess>();
+  const entry = (name: ServiceName): string =>
+    name === 'gateway' ? path.join(repoRoot, 'gateway', 'dist', 'main.js') : path.join(repoRoot, 'services', name, 'dist', 'main.js');
+  const healthUrl = (name: ServiceName, what: 'ready' | 'health'): string => `http://127.0.0.1:${ports[name]}/${what}`;
+
+  const startService = async (name: ServiceName): Promise<void> => {
+    const child = spawn(process.execPath, ['--enable-source-maps', entry(name)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.set(name, child);
+    const tail: string[] = [];
+    const onData = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        log(`[${name}] ${line}`);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => {
+        const lastError = [...tail].reverse().find((l) => l.startsWith('error: '));
+        reject(new StartupError(lastError ? `${name}: ${lastError.slice(7)}` : `${name} exited with code ${code} before it was ready: ${tail.slice(-3).join(' | ')}`));
+      }),
+    );
+    exited.catch(() => undefined);
+    await Promise.race([waitForOk(healthUrl(name, 'ready'), 120_000, name), exited]);
+  };
+
+  const stopService = async (name: ServiceName): Promise<void> => {
+    const child = children.get(name);
+    children.delete(name);
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  };
+
+  const stop = async (): Promise<void> => {
+    await Promise.all([...children.keys()].map(stopService));
+    if (db) await db.stop();
+  };
+
+  try {
+    await Promise.all(SUBGRAPHS.map(startService));
+    await startService('gateway');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const urls = Object.fromEntries(
+    (['gateway', ...SUBGRAPHS] as ServiceName[]).map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`]),
+  ) as Record<ServiceName, string>;
+  return { databaseUrl, ports, urls, gatewayUrl: urls.gateway, stopService, startService, stop };
+}
+
+/** Picks free ports for zeros and fails early, with the variable to change, when a fixed one is taken. */
+async function resolvePorts(wanted: StackPorts, needDatabase: boolean): Promise<StackPorts> {
+  const out = { ...wanted };
+  for (const key of Object.keys(out) as (keyof StackPorts)[]) {
+    if (key === 'database' && !needDatabase) continue;
+    if (out[key] === 0) out[key] = await freePort();
+    else if (!(await portIsFree(out[key]))) {
+      throw new StartupError(`Port ${out[key]} is in use: stop what uses it or set ${PORT_VARS[key]} to a free port.`);
+    }
+  }
+  return out;
+}
+
+/** A port the OS says is free right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+async function waitForOk(url: string, timeoutMs: number, name: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new StartupError(`${name} was not ready after ${timeoutMs / 1000}s (${url}).`);
+}

@@ -1,0 +1,61 @@
+/**
+ * `pnpm start`: the whole system on one machine. Starts the embedded PostgreSQL (or uses
+ * DATABASE_URL), the subgraphs and the gateway, prints every URL and a ready line, and stops
+ * everything cleanly on Ctrl-C.
+ */
+import { EnvReader, StartupError } from '@onestop/common';
+import { DEFAULT_PORTS, startStack, type Stack } from './stack.js';
+
+async function main(): Promise<void> {
+  const r = new EnvReader();
+  const verbose = r.bool('ONESTOP_VERBOSE', false);
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      databaseUrl: r.optional('DATABASE_URL'),
+      mode: r.oneOf('NODE_ENV', ['development', 'production'] as const, 'development'),
+      ports: {
+        database: r.port('ONESTOP_DB_PORT', DEFAULT_PORTS.database),
+        gateway: r.port('GATEWAY_PORT', DEFAULT_PORTS.gateway),
+        'work-permit': r.port('WORK_PERMIT_PORT', DEFAULT_PORTS['work-permit']),
+        'residence-permit': r.port('RESIDENCE_PERMIT_PORT', DEFAULT_PORTS['residence-permit']),
+        'counter-scheduling': r.port('COUNTER_SCHEDULING_PORT', DEFAULT_PORTS['counter-scheduling']),
+      },
+      onLog: (line) => {
+        if (verbose || /"level":(4|5)\d|error:/.test(line)) process.stdout.write(`${line}\n`);
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`error: ${err instanceof StartupError || (err as Error).name === 'StartupError' ? (err as Error).message : (err as Error).stack}\n`);
+    process.exit(1);
+  }
+  const lines = [
+    `  database            ${stack.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
+    `  gateway (GraphQL)   ${stack.gatewayUrl}`,
+    `  work-permit         ${stack.urls['work-permit']}`,
+    `  residence-permit    ${stack.urls['residence-permit']}`,
+    `  counter-scheduling  ${stack.urls['counter-scheduling']}`,
+    `  health / readiness  http://127.0.0.1:${stack.ports.gateway}/health  http://127.0.0.1:${stack.ports.gateway}/ready`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\nOneStop is ready: ${stack.gatewayUrl} (Ctrl-C stops everything)\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('stopping OneStop…\n');
+    stack.stop().then(
+      () => {
+        process.stdout.write('stopped.\n');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+await main();

@@ -1,0 +1,150 @@
+import { StartupError } from './errors.js';
+
+/** The three run modes. Clock control and dev tokens exist only outside `production`. */
+export type RunMode = 'production' | 'development' | 'test';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates environment variables. Every getter throws a StartupError with a
+ * one-line message naming the variable and what is expected, so a misconfigured
+ * deployment fails at start-up, not on the first request.
+ */
+export class EnvReader {
+  constructor(private readonly env: Env = process.env) {}
+
+  string(name: string, fallback?: string): string {
+    const v = this.env[name];
+    if (v !== undefined && v !== '') return v;
+    if (fallback !== undefined) return fallback;
+    throw new StartupError(`${name} is required: set it in the environment (see .env.example).`);
+  }
+
+  optional(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  int(name: string, fallback: number, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new StartupError(`${name}=${raw} is not a whole number between ${min} and ${max}.`);
+    }
+    return n;
+  }
+
+  port(name: string, fallback: number): number {
+    return this.int(name, fallback, 0, 65535);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    throw new StartupError(`${name}=${raw} must be true or false.`);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      throw new StartupError(`${name}=${raw} must be one of: ${allowed.join(', ')}.`);
+    }
+    return raw as T;
+  }
+
+  url(name: string, fallback?: string): string {
+    const raw = this.optional(name) ?? fallback;
+    if (raw === undefined) throw new StartupError(`${name} is required: a URL.`);
+    try {
+      new URL(raw);
+    } catch {
+      throw new StartupError(`${name} is not a valid URL: ${redactUrl(raw)}.`);
+    }
+    return raw;
+  }
+}
+
+/** Hides the password of a connection URL so it can be printed in an error. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return raw.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+/** The settings every deployable shares. */
+export interface CommonConfig {
+  mode: RunMode;
+  /** Unset: use the embedded PostgreSQL the launcher started (its URL is passed in ONESTOP_EMBEDDED_DATABASE_URL). */
+  databaseUrl: string;
+  logLevel: string;
+  auth: AuthConfig;
+}
+
+/** How bearer tokens are verified at the gateway and in every subgraph. */
+export interface AuthConfig {
+  /** HS256 shared secret (development default); ignored when jwksUrl is set. */
+  jwtSecret: string;
+  /** RS256 via a JWKS endpoint, for production identity providers. */
+  jwksUrl: string | undefined;
+  issuer: string;
+  audience: string;
+}
+
+/** Development-only default secrets. Production refuses to start with them. */
+export const DEV_JWT_SECRET = 'onestop-dev-secret-change-me-in-production-0123456789';
+const DEV_SUBGRAPH_SECRET = 'onestop-dev-subgraph-secret';
+
+/** Subgraph names, as used in URLs, secrets and the supergraph. */
+export const SUBGRAPHS = ['work-permit', 'residence-permit', 'counter-scheduling'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+/** Loads the shared settings. */
+export function loadCommonConfig(env: Env = process.env): CommonConfig {
+  const r = new EnvReader(env);
+  const mode = r.oneOf<RunMode>('NODE_ENV', ['production', 'development', 'test'], 'development');
+  const databaseUrl = r.optional('DATABASE_URL') ?? r.optional('ONESTOP_EMBEDDED_DATABASE_URL');
+  if (!databaseUrl) {
+    throw new StartupError(
+      'No database: set DATABASE_URL, or start the system with `pnpm start`, which runs the embedded PostgreSQL.',
+    );
+  }
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new StartupError(
+      `DATABASE_URL must be a postgres:// URL, got ${redactUrl(databaseUrl)}. Example: postgres://user:pass@localhost:5432/onestop`,
+    );
+  }
+  const jwtSecret = r.string('JWT_SECRET', DEV_JWT_SECRET);
+  const jwksUrl = r.optional('JWT_JWKS_URL');
+  if (mode === 'production' && !jwksUrl && jwtSecret === DEV_JWT_SECRET) {
+    throw new StartupError('NODE_ENV=production needs JWT_JWKS_URL or a JWT_SECRET of your own.');
+  }
+  if (jwtSecret.length < 32) throw new StartupError('JWT_SECRET must be at least 32 characters.');
+  return {
+    mode,
+    databaseUrl,
+    logLevel: r.string('LOG_LEVEL', mode === 'test' ? 'warn' : 'info'),
+    auth: {
+      jwtSecret,
+      jwksUrl,
+      issuer: r.string('JWT_ISSUER', 'onestop'),
+      audience: r.string('JWT_AUDIENCE', 'onestop-api'),
+    },
+  };
+}
+
+/** The HMAC secret the gateway signs requests to one subgraph with. */
+export function subgraphSecret(name: SubgraphName, mode: RunMode, env: Env = process.env): string {
+  const key = `SUBGRAPH_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
+  const v = env[key];
+  if (v) return v;
+  if (mode === 'production') throw new StartupError(`${key} is required in production.`);
+  return `${DEV_SUBGRAPH_SECRET}-${name}`;
+}

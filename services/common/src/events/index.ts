@@ -1,0 +1,14 @@
+export {
+  SubscriptionOverflowError,
+  type DomainEvent,
+  type NewEvent,
+  type EventStore,
+  type EventSubscription,
+  type Consumer,
+  type EventHandler,
+  type ReadOptions,
+  type SubscribeOptions,
+  type ConsumeOptions,
+} from './event-store.js';
+export { PostgresEventStore, EVENT_APPEND_LOCK, type PostgresEventStoreOptions } from './postgres-event-store.js';
+export { EVENTS_CHANNEL } from './event-log-queries.js';

@@ -1,0 +1,35 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives, type IResolvers } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import { gql } from 'graphql-tag';
+import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+
+/** The Federation 2 directives OneStop subgraphs use. */
+const FEDERATION_LINK = `
+  extend schema
+    @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])
+`;
+
+/**
+ * Builds a Federation 2 subgraph schema from type-graphql resolvers: type-graphql makes the
+ * schema, Apollo's buildSubgraphSchema adds `_entities`/`_service`, and `referenceResolvers`
+ * supply each entity's `__resolveReference` (which must call assertCan like any resolver).
+ * The one helper every subgraph uses.
+ */
+export async function buildFederatedSchema(
+  options: Omit<BuildSchemaOptions, 'skipCheck'>,
+  referenceResolvers: IResolvers = {},
+): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ ...options, skipCheck: true, validate: false });
+  const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  for (const [type, fields] of Object.entries(referenceResolvers as Record<string, Record<string, unknown>>)) {
+    resolvers[type] = { ...(resolvers[type] ?? {}), ...fields };
+  }
+  return buildSubgraphSchema({
+    typeDefs: gql`
+      ${FEDERATION_LINK}
+      ${printSchemaWithDirectives(schema)}
+    `,
+    resolvers: resolvers as never,
+  });
+}

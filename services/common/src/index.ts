@@ -1,0 +1,80 @@
+/**
+ * @onestop/common: what every OneStop deployable shares. Import from here only.
+ */
+export {
+  OneStopError,
+  BadUserInputError,
+  UnauthenticatedError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  InvalidTransitionError,
+  FinalDecisionError,
+  ServiceUnavailableError,
+  StartupError,
+  type ErrorCode,
+} from './errors.js';
+export {
+  EnvReader,
+  loadCommonConfig,
+  subgraphSecret,
+  redactUrl,
+  SUBGRAPHS,
+  DEV_JWT_SECRET,
+  type CommonConfig,
+  type AuthConfig,
+  type RunMode,
+  type SubgraphName,
+} from './config.js';
+export { createLogger, type Logger } from './logger.js';
+export { systemClock, ControlledClock, createClock, advanceSharedClock, CLOCK_CHANNEL, type Clock } from './clock.js';
+export { ROLES, actorFromClaims, type Actor, type Role, type OneStopClaims } from './auth/actor.js';
+export { TokenVerifier, signDevToken } from './auth/tokens.js';
+export { assertCan, can, employerScope, type Action, type Resource } from './auth/assert-can.js';
+export {
+  signRequest,
+  verifyRequestSignature,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  REQUEST_ID_HEADER,
+  type SignedParts,
+} from './auth/request-signing.js';
+export { openDatabase, quoteIdent, type DatabaseOptions } from './db/database.js';
+export { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './db/embedded-postgres.js';
+export { PgListener } from './db/pg-listener.js';
+export { platformMigrations } from './platform/platform-migrations.js';
+export { createTestDatabase, TEST_ADMIN_URL_ENV, type TestDatabase } from './testing/test-database.js';
+export { buildFederatedSchema } from './federation/build-federated-schema.js';
+export {
+  startSubgraphServer,
+  signedConnectionParams,
+  type RequestContext,
+  type SubgraphServerOptions,
+  type RunningServer,
+  type DevRoutes,
+} from './server/subgraph-server.js';
+export { maskError } from './server/error-masking.js';
+export { readBody, sendJson, sendGraphQLError, listen, BodyTooLargeError } from './server/http-utils.js';
+export {
+  startSubgraph,
+  type SubgraphDefinition,
+  type SubgraphRuntime,
+  type StartedSubgraph,
+} from './server/subgraph-runtime.js';
+export { runMain } from './server/run-main.js';
+export {
+  PostgresEventStore,
+  SubscriptionOverflowError,
+  EVENT_APPEND_LOCK,
+  EVENTS_CHANNEL,
+  type PostgresEventStoreOptions,
+  type DomainEvent,
+  type NewEvent,
+  type EventStore,
+  type EventSubscription,
+  type Consumer,
+  type EventHandler,
+  type ReadOptions,
+  type SubscribeOptions,
+  type ConsumeOptions,
+} from './events/index.js';

@@ -1,0 +1,73 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The platform schema: infrastructure every subgraph shares and no subgraph owns: the event
+ * log (transactional outbox), consumer positions, the official working-day calendar and the
+ * development clock. See docs/decisions/0002-platform-schema.md.
+ */
+export class PlatformInit1764201600000 implements MigrationInterface {
+  name = 'PlatformInit1764201600000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE SCHEMA IF NOT EXISTS platform`);
+    await q.query(`
+      CREATE TABLE platform.event_log (
+        id           bigserial PRIMARY KEY,
+        type         text        NOT NULL,
+        source       text        NOT NULL,
+        aggregate_id text        NOT NULL,
+        employer_id  text,
+        counter_id   text,
+        payload      jsonb       NOT NULL DEFAULT '{}'::jsonb,
+        actor_id     text,
+        occurred_at  timestamptz NOT NULL,
+        recorded_at  timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`CREATE INDEX event_log_aggregate_idx ON platform.event_log (aggregate_id, id)`);
+    await q.query(`CREATE INDEX event_log_type_idx ON platform.event_log (type, id)`);
+    // One NOTIFY per inserting statement carrying the highest new id: consumers read by id.
+    await q.query(`
+      CREATE FUNCTION platform.event_log_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('onestop_events', (SELECT max(id) FROM new_rows)::text);
+        RETURN NULL;
+      END $$`);
+    await q.query(`
+      CREATE TRIGGER event_log_notify AFTER INSERT ON platform.event_log
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION platform.event_log_notify()`);
+    await q.query(`
+      CREATE TABLE platform.consumer_offset (
+        consumer   text PRIMARY KEY,
+        position   bigint NOT NULL DEFAULT 0,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`
+      CREATE TABLE platform.calendar_year (
+        year      integer PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
+        loaded_at timestamptz NOT NULL,
+        loaded_by text NOT NULL,
+        notice    jsonb NOT NULL
+      )`);
+    await q.query(`
+      CREATE TABLE platform.calendar_entry (
+        date       date PRIMARY KEY,
+        kind       text NOT NULL CHECK (kind IN ('HOLIDAY', 'ADJUSTED_WORKDAY', 'CLOSURE')),
+        name       text,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL
+      )`);
+    await q.query(`
+      CREATE TABLE platform.dev_clock (
+        id         integer PRIMARY KEY CHECK (id = 1),
+        offset_ms  bigint NOT NULL DEFAULT 0,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP SCHEMA platform CASCADE`);
+  }
+}
+
+/** Every platform migration, in order. */
+export const platformMigrations = [PlatformInit1764201600000];

@@ -1,0 +1,131 @@
+import type { GraphQLSchema } from 'graphql';
+import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { TokenVerifier } from '../auth/tokens.js';
+import { advanceSharedClock, createClock, type Clock } from '../clock.js';
+import { EnvReader, loadCommonConfig, subgraphSecret, type CommonConfig, type SubgraphName } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { PgListener } from '../db/pg-listener.js';
+import { createLogger, type Logger } from '../logger.js';
+import { platformMigrations } from '../platform/platform-migrations.js';
+import { startSubgraphServer, type RequestContext, type RunningServer } from './subgraph-server.js';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type Constructor = Function;
+
+/** What a running subgraph process has: its settings, database, clock and logger. */
+export interface SubgraphRuntime {
+  name: SubgraphName;
+  config: CommonConfig;
+  logger: Logger;
+  ds: DataSource;
+  listener: PgListener;
+  clock: Clock;
+}
+
+/** Everything that makes one subgraph; `startSubgraph` does the rest the same way for all three. */
+export interface SubgraphDefinition<C extends RequestContext> {
+  name: SubgraphName;
+  /** The PostgreSQL schema it owns. */
+  dbSchema: string;
+  defaultPort: number;
+  entities: MixedList<Constructor | string | EntitySchema>;
+  migrations: Constructor[];
+  /** Builds the federated schema; needs no database, so `pnpm schema` can print it. */
+  buildSchema(): Promise<GraphQLSchema>;
+  /** Per-request context: the base (actor, request id, logger) plus the subgraph's services and loaders. */
+  createContext(runtime: SubgraphRuntime, base: RequestContext): C;
+  /** Background work (event consumers, sweepers, reference data). Returns how to stop it. */
+  start?(runtime: SubgraphRuntime): Promise<() => Promise<void>>;
+}
+
+/** A started subgraph process. */
+export interface StartedSubgraph {
+  runtime: SubgraphRuntime;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a subgraph: validates configuration, applies the platform's and the subgraph's
+ * migrations, starts its clock, background work and HTTP/WebSocket server.
+ */
+export async function startSubgraph<C extends RequestContext>(
+  def: SubgraphDefinition<C>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<StartedSubgraph> {
+  const config = loadCommonConfig(env);
+  const r = new EnvReader(env);
+  const portVar = `${def.name.toUpperCase().replace(/-/g, '_')}_PORT`;
+  const port = r.port(portVar, def.defaultPort);
+  const logger = createLogger(def.name, config.logLevel);
+  const secret = subgraphSecret(def.name, config.mode, env);
+  const platform = await openDatabase({
+    url: config.databaseUrl,
+    schema: 'platform',
+    entities: [],
+    migrations: platformMigrations,
+    logger,
+    applicationName: `onestop-${def.name}-migrate`,
+    poolSize: 4,
+  });
+  await platform.destroy();
+  const ds = await openDatabase({
+    url: config.databaseUrl,
+    schema: def.dbSchema,
+    entities: def.entities,
+    migrations: def.migrations,
+    logger,
+    applicationName: `onestop-${def.name}`,
+    poolSize: r.int('DB_POOL_SIZE', 10, 1, 200),
+  });
+  const listener = new PgListener(config.databaseUrl, logger);
+  const clock = await createClock(config.mode, ds, listener);
+  const runtime: SubgraphRuntime = { name: def.name, config, logger, ds, listener, clock };
+  const stopBackground = def.start ? await def.start(runtime) : async () => undefined;
+  const schema = await def.buildSchema();
+  const clockNow = (): { offsetMs: number; now: string } => ({
+    offsetMs: clock.now().getTime() - Date.now(),
+    now: clock.now().toISOString(),
+  });
+  const server = await startSubgraphServer({
+    name: def.name,
+    schema,
+    port,
+    host: r.string('HOST', '127.0.0.1'),
+    portEnvVar: portVar,
+    secret,
+    mode: config.mode,
+    verifier: new TokenVerifier(config.auth),
+    logger,
+    context: (base) => def.createContext(runtime, base),
+    ready: async () => {
+      await ds.query('SELECT 1');
+      return true;
+    },
+    dev:
+      config.mode === 'production'
+        ? undefined
+        : {
+            getClock: async () => clockNow(),
+            advanceClock: async (ms) => {
+              const offset = await advanceSharedClock(ds, ms);
+              // Wait for our own listener to apply it, so the caller sees the new time here.
+              for (let i = 0; i < 100 && clock.now().getTime() - Date.now() < offset - 50; i++) {
+                await new Promise((res) => setTimeout(res, 10));
+              }
+              return clockNow();
+            },
+          },
+  });
+  logger.info({ url: server.url }, `${def.name} subgraph ready`);
+  return {
+    runtime,
+    server,
+    async stop() {
+      await server.close();
+      await stopBackground();
+      await listener.close();
+      await ds.destroy();
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Actor } from '../auth/actor.js';
+import { REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequestSignature, signRequest } from '../auth/request-signing.js';
+import type { TokenVerifier } from '../auth/tokens.js';
+import type { RunMode } from '../config.js';
+import { OneStopError, StartupError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { maskError } from './error-masking.js';
+import { BodyTooLargeError, listen, readBody, sendGraphQLError, sendJson } from './http-utils.js';
+
+/** What every resolver of every subgraph receives. */
+export interface RequestContext extends BaseContext {
+  actor: Actor | null;
+  requestId: string;
+  logger: Logger;
+}
+
+/** Development-only routes (the shared clock control); absent in production. */
+export interface DevRoutes {
+  getClock(): Promise<{ offsetMs: number; now: string }>;
+  advanceClock(ms: number): Promise<{ offsetMs: number; now: string }>;
+}
+
+export interface SubgraphServerOptions<C extends RequestContext> {
+  name: string;
+  schema: GraphQLSchema;
+  port: number;
+  host?: string;
+  portEnvVar: string;
+  /** HMAC secret shared with the gateway. */
+  secret: string;
+  mode: RunMode;
+  verifier: TokenVerifier;
+  logger: Logger;
+  /** Adds the subgraph's per-request pieces (DataLoaders, services) to the base context. */
+  context(base: RequestContext): C;
+  /** Readiness: the database answers. */
+  ready(): Promise<boolean>;
+  dev?: DevRoutes;
+  maxBodyBytes?: number;
+}
+
+/** A running subgraph. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves one subgraph: POST /graphql (only requests signed by the gateway), graphql-ws
+ * subscriptions on the same path (connection params signed the same way), /health and /ready.
+ */
+export async function startSubgraphServer<C extends RequestContext>(opts: SubgraphServerOptions<C>): Promise<RunningServer> {
+  const { logger } = opts;
+  const maxBody = opts.maxBodyBytes ?? 1_000_000;
+  const apollo = new ApolloServer<C>({
+    schema: opts.schema,
+    introspection: opts.mode !== 'production',
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: opts.mode === 'production',
+    formatError: (formatted, error) => maskError(formatted, error, logger),
+    // Requests are HMAC-signed by the gateway; CSRF prevention is the gateway's job.
+    csrfPrevention: false,
+  });
+  await apollo.start();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const requestId = headerValue(req, REQUEST_ID_HEADER) ?? randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: opts.name });
+    if (url.pathname === '/ready') {
+      const ok = await opts.ready().catch(() => false);
+      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: opts.name, database: ok ? 'up' : 'down' });
+    }
+    if (url.pathname === '/dev/clock' && opts.dev) return devClock(req, res, url, opts);
+    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    if (req.method !== 'POST') return sendGraphQLError(res, 405, 'Subgraphs accept POST from the gateway only.', 'BAD_REQUEST', { allow: 'POST' });
+    let body: string;
+    try {
+      body = await readBody(req, maxBody);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, `The request body is larger than ${maxBody} bytes.`, 'BAD_REQUEST');
+      throw err;
+    }
+    const authorization = headerValue(req, 'authorization') ?? '';
+    const signed = verifyRequestSignature(
+      opts.secret,
+      { method: 'POST', path: url.pathname, body, authorization, timestamp: headerValue(req, TIMESTAMP_HEADER) ?? '' },
+      headerValue(req, SIGNATURE_HEADER),
+      wallClockMs(),
+    );
+    if (!signed) return sendGraphQLError(res, 403, 'This subgraph only accepts requests signed by the OneStop gateway.', 'FORBIDDEN');
+    let actor: Actor | null;
+    try {
+      actor = await opts.verifier.fromHeader(authorization);
+    } catch (err) {
+      if (err instanceof OneStopError) return sendGraphQLError(res, 401, err.message, err.code);
+      throw err;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return sendGraphQLError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const reqLogger = logger.child({ requestId });
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers, search: url.search, body: parsed },
+      context: async () => opts.context({ actor, requestId, logger: reqLogger }),
+    });
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err: (err as Error).message }, 'request failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, 'Internal error.', 'INTERNAL_SERVER_ERROR');
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: maxBody });
+  const wsDisposable = useServer<Record<string, unknown>>(
+    {
+      schema: opts.schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const authorization = typeof params.authorization === 'string' ? params.authorization : '';
+        const ok = verifyRequestSignature(
+          opts.secret,
+          { method: 'WS', path: '/graphql', body: '', authorization, timestamp: String(params.timestamp ?? '') },
+          typeof params.signature === 'string' ? params.signature : undefined,
+          wallClockMs(),
+        );
+        if (!ok) return false;
+        try {
+          (ctx.extra as Record<string, unknown>).actor = await opts.verifier.fromHeader(authorization);
+        } catch {
+          return false;
+        }
+        return true;
+      },
+      context: (ctx) => {
+        const extra = ctx.extra as unknown as { actor: Actor | null };
+        const requestId = randomUUID();
+        return opts.context({ actor: extra.actor ?? null, requestId, logger: logger.child({ requestId }) });
+      },
+    },
+    wss,
+  );
+
+  const port = await listen(server, opts.port, opts.host ?? '127.0.0.1', `the ${opts.name} subgraph`, opts.portEnvVar).catch((err: Error) => {
+    throw err.name === 'StartupError' ? new StartupError(err.message) : err;
+  });
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}/graphql`,
+    port,
+    async close() {
+      await wsDisposable.dispose();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await apollo.stop();
+    },
+  };
+}
+
+/** Builds the connection params the gateway sends when it opens a WebSocket to a subgraph. */
+export function signedConnectionParams(secret: string, authorization: string, nowMs: number): Record<string, string> {
+  const timestamp = String(nowMs);
+  return { authorization, timestamp, signature: signRequest(secret, { method: 'WS', path: '/graphql', body: '', authorization, timestamp }) };
+}
+
+async function devClock<C extends RequestContext>(req: IncomingMessage, res: ServerResponse, url: URL, opts: SubgraphServerOptions<C>): Promise<void> {
+  const dev = opts.dev!;
+  if (req.method === 'GET') return sendJson(res, 200, await dev.getClock());
+  if (req.method !== 'POST') return sendJson(res, 405, { error: 'GET or POST' });
+  const body = await readBody(req, 10_000);
+  const ok = verifyRequestSignature(
+    opts.secret,
+    { method: 'POST', path: url.pathname, body, authorization: headerValue(req, 'authorization') ?? '', timestamp: headerValue(req, TIMESTAMP_HEADER) ?? '' },
+    headerValue(req, SIGNATURE_HEADER),
+    wallClockMs(),
+  );
+  if (!ok) return sendJson(res, 403, { error: 'only the gateway may move the clock' });
+  const { advanceMs } = JSON.parse(body) as { advanceMs?: unknown };
+  if (typeof advanceMs !== 'number' || !(advanceMs >= 0)) return sendJson(res, 400, { error: 'advanceMs must be a number >= 0' });
+  return sendJson(res, 200, await dev.advanceClock(advanceMs));
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Signature freshness is judged on real time on both sides, never the (movable) business clock. */
+function wallClockMs(): number {
+  return Date.now();
+}

@@ -1,0 +1,12 @@
+import { assertCan } from '@onestop/common';
+import type { WorkPermitContext } from '../context.js';
+import type { CaseEntity } from './case.entity.js';
+
+/**
+ * `_entities` for Case: a lookup by id with the same authorization and agency scoping as
+ * `Query.case`, batched through the request's DataLoader (one SQL statement per fetch).
+ */
+export async function resolveCaseReference(ref: { id: string }, ctx: WorkPermitContext): Promise<CaseEntity | null> {
+  assertCan(ctx.actor, 'case.read');
+  return ctx.loaders.caseById.load(ref.id);
+}

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runMain, startSubgraph } from '@onestop/common';
+import { workPermitSubgraph } from './subgraph.js';
+
+runMain(() => startSubgraph(workPermitSubgraph));

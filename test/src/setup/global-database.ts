@@ -1,0 +1,36 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServer } from 'node:net';
+import { startEmbeddedPostgres, TEST_ADMIN_URL_ENV } from '@onestop/common';
+
+/**
+ * Vitest global setup: one real PostgreSQL for the whole run (embedded, on a free port, in a
+ * temporary directory removed afterwards), unless DATABASE_URL points at a server to use.
+ * Each test file then creates its own database on it.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  if (process.env.DATABASE_URL) {
+    process.env[TEST_ADMIN_URL_ENV] = process.env.DATABASE_URL;
+    return async () => undefined;
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'onestop-test-pg-'));
+  const port = await freePort();
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port, database: 'postgres' });
+  process.env[TEST_ADMIN_URL_ENV] = db.url;
+  return async () => {
+    await db.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
