@@ -25,7 +25,5 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 180_000,
-    reporters: process.env.CI ? ['default', 'json'] : ['default'],
-    outputFile: { json: 'test/artifacts/vitest-results.json' },
   },
 });

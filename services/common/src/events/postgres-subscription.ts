@@ -105,6 +105,9 @@ export class PostgresSubscription implements EventSubscription, TailSubscriber {
         if (this.queueHead === this.queue.length) {
           this.queue = [];
           this.queueHead = 0;
+        } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+          this.queue = this.queue.slice(this.queueHead); // a reader that never quite catches up
+          this.queueHead = 0;
         }
         this.lastDelivered = value.id;
         return { done: false, value };

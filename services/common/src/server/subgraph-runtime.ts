@@ -67,6 +67,7 @@ export async function startSubgraph<C extends RequestContext>(
     logger,
     applicationName: `onestop-${def.name}-migrate`,
     poolSize: 4,
+    connectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 30_000, 0, 600_000),
   });
   await platform.destroy();
   const ds = await openDatabase({
@@ -77,6 +78,7 @@ export async function startSubgraph<C extends RequestContext>(
     logger,
     applicationName: `onestop-${def.name}`,
     poolSize: r.int('DB_POOL_SIZE', 10, 1, 200),
+    connectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 30_000, 0, 600_000),
   });
   const listener = new PgListener(config.databaseUrl, logger);
   const clock = await createClock(config.mode, ds, listener);

@@ -136,7 +136,12 @@ export async function startSubgraphServer<C extends RequestContext>(opts: Subgra
   });
   server.keepAliveTimeout = 65_000;
 
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: maxBody });
+  // noServer: the WebSocket server must not see the HTTP server's errors (EADDRINUSE is reported by `listen`).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBody });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/graphql') return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
   const wsDisposable = useServer<Record<string, unknown>>(
     {
       schema: opts.schema,
