@@ -78,3 +78,5 @@ export {
   type SubscribeOptions,
   type ConsumeOptions,
 } from './events/index.js';
+export * from './calendar/index.js';
+export * from './domain/index.js';

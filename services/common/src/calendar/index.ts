@@ -14,3 +14,4 @@ export type { CalendarData, CalendarEntry, DayInfo, DayKind } from './working-da
 export { HolidayNoticeError, noticeToEntries, parseHolidayNotice } from './holiday-notice.js';
 export type { HolidayNotice } from './holiday-notice.js';
 export { BUNDLED_OFFICIAL_YEARS } from './official-data.js';
+export { CalendarStore, saveHolidayNotice, saveClosure } from './calendar-store.js';

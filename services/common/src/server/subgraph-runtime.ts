@@ -7,6 +7,10 @@ import { openDatabase } from '../db/database.js';
 import { PgListener } from '../db/pg-listener.js';
 import { createLogger, type Logger } from '../logger.js';
 import { platformMigrations } from '../platform/platform-migrations.js';
+import { CalendarStore } from '../calendar/calendar-store.js';
+import { EVENT_TYPES } from '../domain/domain-events.js';
+import type { EventStore } from '../events/event-store.js';
+import { PostgresEventStore } from '../events/postgres-event-store.js';
 import { startSubgraphServer, type RequestContext, type RunningServer } from './subgraph-server.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -20,6 +24,10 @@ export interface SubgraphRuntime {
   ds: DataSource;
   listener: PgListener;
   clock: Clock;
+  /** The domain event log (append in your transaction; consume others'). */
+  events: EventStore;
+  /** The official working-day calendar, reloaded whenever `calendar.changed` is appended. */
+  calendar: CalendarStore;
 }
 
 /** Everything that makes one subgraph; `startSubgraph` does the rest the same way for all three. */
@@ -82,7 +90,18 @@ export async function startSubgraph<C extends RequestContext>(
   });
   const listener = new PgListener(config.databaseUrl, logger);
   const clock = await createClock(config.mode, ds, listener);
-  const runtime: SubgraphRuntime = { name: def.name, config, logger, ds, listener, clock };
+  const events = new PostgresEventStore({ dataSource: ds, listener, logger, source: def.name });
+  const calendar = new CalendarStore(ds);
+  await calendar.reload();
+  const calendarFeed = events.subscribe({ types: [EVENT_TYPES.calendarChanged] });
+  void (async () => {
+    try {
+      for await (const _ of calendarFeed) await calendar.reload();
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'calendar feed ended');
+    }
+  })();
+  const runtime: SubgraphRuntime = { name: def.name, config, logger, ds, listener, clock, events, calendar };
   const stopBackground = def.start ? await def.start(runtime) : async () => undefined;
   const schema = await def.buildSchema();
   const clockNow = (): { offsetMs: number; now: string } => ({
@@ -126,6 +145,8 @@ export async function startSubgraph<C extends RequestContext>(
     async stop() {
       await server.close();
       await stopBackground();
+      calendarFeed.close();
+      await events.close();
       await listener.close();
       await ds.destroy();
     },
