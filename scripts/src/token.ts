@@ -3,7 +3,7 @@
  * --agency, --employers a,b, --counter, --ttl. Refused in production.
  */
 import { parseArgs } from 'node:util';
-import { loadCommonConfig, ROLES, signDevToken, type Role } from '@onestop/common';
+import { DEMO_AGENCIES, loadCommonConfig, ROLES, signDevToken, type Role } from '@onestop/common';
 
 const { values } = parseArgs({
   options: {
@@ -33,14 +33,17 @@ const defaults: Record<Role, { sub: string; name: string }> = {
   CLERK: { sub: 'clerk-1', name: 'Counter clerk' },
   MANAGER: { sub: 'manager-1', name: 'Talents Center manager' },
 };
-if (role === 'AGENCY' && !values.agency) {
-  process.stderr.write('error: an AGENCY token needs --agency ID (and --employers ID,ID for the employers it acts for).\n');
-  process.exit(2);
+// Defaults name the seeded demo agency and counter, so `pnpm token --role AGENCY` just works.
+const agency = DEMO_AGENCIES.find((a) => a.id === values.agency) ?? (values.agency ? undefined : DEMO_AGENCIES[0]);
+if (role === 'AGENCY') {
+  values.agency ??= agency!.id;
+  values.employers ??= agency?.employerIds.join(',');
+  if (!values.employers) {
+    process.stderr.write('error: an AGENCY token for a non-demo agency needs --employers ID,ID (the employers it acts for).\n');
+    process.exit(2);
+  }
 }
-if (role === 'CLERK' && !values.counter) {
-  process.stderr.write('error: a CLERK token needs --counter ID (e.g. chaoyang-cbd).\n');
-  process.exit(2);
-}
+if (role === 'CLERK') values.counter ??= 'chaoyang-cbd';
 const token = await signDevToken(
   cfg.auth,
   {

@@ -3,7 +3,7 @@
  * sign in as a role, run an operation through the gateway, move the clock.
  */
 import pg from 'pg';
-import { createTestDatabase, DEV_JWT_SECRET, signDevToken, type OneStopClaims, type Role, type TestDatabase } from '@onestop/common';
+import { createTestDatabase, DEV_JWT_SECRET, EVENT_APPEND_LOCK, signDevToken, type OneStopClaims, type Role, type TestDatabase } from '@onestop/common';
 import { startStack, type Stack } from '@onestop/scripts';
 
 /** A GraphQL response as the gateway returns it. */
@@ -92,4 +92,47 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
       await database.drop();
     },
   };
+}
+
+/** Polls `probe` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Appends a domain event as another subgraph would (the event catalogue is the contract),
+ * for testing one subgraph's reaction before or without the other's command.
+ */
+export async function appendEvent(
+  sql: pg.Pool,
+  e: { type: string; source: string; aggregateId: string; payload: Record<string, unknown>; employerId?: string | null; counterId?: string | null; occurredAt?: Date },
+): Promise<string> {
+  const client = await sql.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [EVENT_APPEND_LOCK]);
+    const r = await client.query<{ id: string }>(
+      `INSERT INTO platform.event_log (type, source, aggregate_id, employer_id, counter_id, payload, actor_id, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'test', $7) RETURNING id`,
+      [e.type, e.source, e.aggregateId, e.employerId ?? null, e.counterId ?? null, JSON.stringify(e.payload), e.occurredAt ?? new Date()],
+    );
+    await client.query('COMMIT');
+    return r.rows[0]!.id;
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
 }

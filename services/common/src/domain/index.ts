@@ -41,3 +41,4 @@ export {
   type SlaThresholds,
   type Deadline,
 } from './sla-rules.js';
+export { DEMO_EMPLOYERS, DEMO_AGENCIES } from './demo-identities.js';

@@ -121,7 +121,7 @@ async function handledIds(consumer: string): Promise<string[]> {
 
 async function idsOfTypes(types: string[]): Promise<string[]> {
   const rows: { id: string }[] = await a.ds.query(
-    'SELECT id::text AS id FROM platform.event_log WHERE type = ANY ($1) ORDER BY id',
+    'SELECT id::text AS id FROM platform.event_log e WHERE type = ANY ($1) ORDER BY e.id',
     [types],
   );
   return rows.map((r) => r.id);
