@@ -15,7 +15,7 @@ export default tseslint.config(
         'error',
         {
           selector: "ThrowStatement > NewExpression[callee.name='Error']",
-          message: 'Throw an error from errors.ts (stable extensions.code), not a bare Error.',
+          message: 'Throw an error class from @onestop/common errors.ts (stable extensions.code, or InvariantError for internal invariants), not a bare Error.',
         },
       ],
     },

@@ -91,3 +91,11 @@ export class ServiceUnavailableError extends OneStopError {
 export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
+
+/**
+ * A broken invariant inside the process (misuse of an internal API, corrupt bundled data).
+ * Never shown to clients: the error masking turns it into INTERNAL_SERVER_ERROR and logs it.
+ */
+export class InvariantError extends Error {
+  override readonly name = 'InvariantError';
+}

@@ -12,6 +12,7 @@ export {
   FinalDecisionError,
   ServiceUnavailableError,
   StartupError,
+  InvariantError,
   type ErrorCode,
 } from './errors.js';
 export {

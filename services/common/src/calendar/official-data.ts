@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { epochDayOf, partsOfEpochDay } from './shanghai-time.js';
+import { InvariantError } from '../errors.js';
 
 /** One day the official calendar marks differently from the Mon–Fri rule. */
 export interface OfficialDay {
@@ -41,7 +42,7 @@ export function buildOfficialData(raw: unknown): OfficialData {
   const add = (date: string, kind: OfficialDay['kind'], label: string): void => {
     const epochDay = epochDayOf(date);
     if (days.has(epochDay)) {
-      throw new Error(`${RAW_DATA_PATH} lists ${date} as both a holiday and a working day.`);
+      throw new InvariantError(`${RAW_DATA_PATH} lists ${date} as both a holiday and a working day.`);
     }
     days.set(epochDay, { kind, name: englishName(label) });
     const { year, month, day } = partsOfEpochDay(epochDay);
@@ -64,7 +65,7 @@ function stringRecord(raw: unknown, key: string): Record<string, string> {
   const value: unknown = typeof raw === 'object' && raw !== null ? Reflect.get(raw, key) : undefined;
   const ok = typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
   if (!ok) {
-    throw new Error(`${RAW_DATA_PATH} has no "${key}" map of date → label; has its format changed?`);
+    throw new InvariantError(`${RAW_DATA_PATH} has no "${key}" map of date → label; has its format changed?`);
   }
   return value as Record<string, string>;
 }
