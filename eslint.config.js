@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -19,6 +21,18 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // The dashboard runs in the browser: React hooks rules and accessibility (jsx-a11y) checks.
+  {
+    files: ['dashboard/src/**/*.{ts,tsx}'],
+    ...jsxA11y.flatConfigs.recommended,
+    plugins: { ...jsxA11y.flatConfigs.recommended.plugins, 'react-hooks': reactHooks },
+    languageOptions: {
+      ...jsxA11y.flatConfigs.recommended.languageOptions,
+      globals: { ...globals.browser },
+      parserOptions: { ecmaFeatures: { jsx: true } },
+    },
+    rules: { ...jsxA11y.flatConfigs.recommended.rules, ...reactHooks.configs.flat['recommended-latest'].rules },
   },
   {
     files: ['**/*.spec.ts', '**/*.test.ts', 'test/**', 'bench/**', 'scripts/**', '**/testing/**', '**/*.mjs'],

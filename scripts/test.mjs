@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm test`: type-check (build), schema drift, ESLint, Prettier, then every vitest suite
+// `pnpm test`: type-check (build), schema drift, dashboard build, ESLint, Prettier, then every vitest suite
 // (unit, integration, cross-service, browser). Ends with one line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +21,9 @@ function step(name, cmd, args) {
 
 const built = step('type-check and build', bin('tsc'), ['-b', 'tsconfig.build.json']);
 if (built) step('schema drift', process.execPath, ['scripts/dist/schema.js', '--check']);
+// Codegen from the committed supergraph, type-check, vite build; prints the initial JS size and
+// fails over budget. The browser tests in vitest serve this build.
+step('dashboard build', process.execPath, ['dashboard/scripts/build.mjs']);
 step('eslint', bin('eslint'), ['.', '--max-warnings', '0']);
 step('prettier', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
 

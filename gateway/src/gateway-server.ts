@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   BodyTooLargeError,
   createLogger,
@@ -22,65 +20,68 @@ import {
   type Actor,
   type Logger,
 } from '@onestop/common';
+import { graphql } from './graphql.js';
+import { createProtection } from './armor.js';
 import type { GatewayConfig, SubgraphEndpoint } from './config.js';
-import { signingFetcher } from './signing-fetcher.js';
+import type { GatewayContext } from './context.js';
+import { createDataSources } from './data-source.js';
+import { requestIdFrom } from './request-id.js';
+import { safelistFromManifest, safelistFromOperations, safelistPlugin, type Safelist } from './safelist.js';
+import { EventExecutor } from './subscriptions/event-executor.js';
+import { SubscriptionHubs } from './subscriptions/subscription-hub.js';
+import { SubscriptionPlanner } from './subscriptions/subscription-planner.js';
+import { openGraphqlWsUpstream, type OpenUpstream } from './subscriptions/upstream.js';
+import { attachWebSocketServer } from './subscriptions/ws-server.js';
+import { extractTraceContext, inSpan, otelContext, SpanKind, SPANS } from './telemetry.js';
 
-/** What the gateway knows about a request. */
-export interface GatewayContext {
-  actor: Actor | null;
-  authorization: string;
-  requestId: string;
-  logger: Logger;
-}
+const { GraphQLError } = graphql;
 
 /** A running gateway. */
 export interface RunningGateway {
   url: string;
   port: number;
   server: Server;
+  /** Upstream subscriptions and their subscribers, for tests and diagnostics. */
+  subscriptionStats(): { upstreams: number; subscribers: number };
   close(): Promise<void>;
+}
+
+/** Seams for tests; production uses the defaults. */
+export interface GatewayOverrides {
+  openUpstream?: OpenUpstream;
 }
 
 /**
  * The OneStop gateway: verifies tokens at the edge, plans and executes federated operations
- * from the committed supergraph, signs every subgraph request, applies GraphQL Armor limits,
- * masks internal errors, and reports each subgraph's health.
+ * from the committed supergraph (queries and mutations over HTTP and WebSocket, subscriptions
+ * over graphql-ws with fan-out), signs every subgraph request, applies GraphQL Armor limits and
+ * the operation safelist alike on both transports, masks internal errors, and reports each
+ * subgraph's health.
  */
-export async function startGateway(cfg: GatewayConfig, logger: Logger = createLogger('gateway', cfg.common.logLevel)): Promise<RunningGateway> {
+export async function startGateway(
+  cfg: GatewayConfig,
+  logger: Logger = createLogger('gateway', cfg.common.logLevel),
+  overrides: GatewayOverrides = {},
+): Promise<RunningGateway> {
   const supergraphSdl = await readFile(cfg.supergraphPath, 'utf8').catch(() => {
     throw new StartupError(`The supergraph is missing at ${cfg.supergraphPath}: run \`pnpm schema\`.`);
   });
-  const endpoints = new Map(cfg.subgraphs.map((s) => [s.name, s]));
+  const production = cfg.common.mode === 'production';
+  const dataSources = createDataSources(cfg.subgraphs, cfg.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
-      const ep = endpoints.get(name as SubgraphEndpoint['name']);
-      if (!ep) throw new StartupError(`The supergraph names a subgraph "${name}" the gateway has no URL for.`);
-      return new RemoteGraphQLDataSource<GatewayContext>({
-        url: ep.url,
-        fetcher: signingFetcher(ep.secret, cfg.subgraphTimeoutMs),
-        willSendRequest({ request, context }) {
-          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-          if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-        },
-      });
+      const ds = dataSources.get(name);
+      if (!ds) throw new StartupError(`The supergraph names a subgraph "${name}" the gateway has no URL for.`);
+      return ds;
     },
   });
-  const production = cfg.common.mode === 'production';
-  const armor = new ApolloArmor({
-    maxDepth: { n: 12 },
-    maxAliases: { n: 15 },
-    maxTokens: { n: 3000 },
-    maxDirectives: { n: 20 },
-    costLimit: { maxCost: 20_000 },
-    blockFieldSuggestion: { enabled: production },
-  });
-  const protection = armor.protect();
+  const protection = createProtection(cfg.limits, production);
+  const safelist = await loadSafelist(cfg, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    // Armor is published as CommonJS and typed against Apollo's CJS build; its plugins and rules are plain objects.
     validationRules: protection.validationRules,
-    plugins: protection.plugins as unknown as ApolloServerPlugin<GatewayContext>[],
+    plugins: [...protection.apolloPlugins, safelistPlugin(cfg.safelist, safelist), refuseSubscriptionsOverHttp()],
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
@@ -90,10 +91,12 @@ export async function startGateway(cfg: GatewayConfig, logger: Logger = createLo
   });
   await apollo.start();
   const verifier = new TokenVerifier(cfg.common.auth);
+  const planner = new SubscriptionPlanner(supergraphSdl);
+  const hubs = new SubscriptionHubs(logger);
+  const executor = new EventExecutor(planner, dataSources, logger);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const requestId = randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
     if (url.pathname === '/ready') {
@@ -152,25 +155,82 @@ export async function startGateway(cfg: GatewayConfig, logger: Logger = createLo
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      logger.error({ err: (err as Error).message }, 'request failed');
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    const started = performance.now();
+    res.on('finish', () => {
+      if (req.url?.startsWith('/graphql')) {
+        logger.info({ requestId, method: req.method, path: '/graphql', status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      }
+    });
+    const run = (): Promise<void> =>
+      inSpan(
+        SPANS.request,
+        { 'http.request.method': req.method ?? '', 'url.path': (req.url ?? '/').split('?')[0]!, 'onestop.request_id': requestId },
+        async (span) => {
+          await handle(req, res, requestId);
+          span.setAttribute('http.response.status_code', res.statusCode);
+        },
+        SpanKind.SERVER,
+      );
+    otelContext.with(extractTraceContext(req.headers), run).catch((err: unknown) => {
+      logger.error({ requestId, err: (err as Error).message }, 'request failed');
       if (!res.headersSent) sendGraphQLError(res, 500, 'Internal error.', 'INTERNAL_SERVER_ERROR');
       else res.end();
     });
   });
   server.keepAliveTimeout = 65_000;
+  const ws = attachWebSocketServer(server, {
+    cfg,
+    logger,
+    verifier,
+    protection,
+    safelist,
+    planner,
+    executor,
+    hubs,
+    openUpstream: overrides.openUpstream ?? openGraphqlWsUpstream,
+    apollo,
+  });
   const port = await listen(server, cfg.port, cfg.host, 'the gateway', 'GATEWAY_PORT').catch((err: Error) => {
     throw err.name === 'StartupError' ? new StartupError(err.message) : err;
   });
-  logger.info({ port }, 'gateway ready');
+  logger.info({ port, safelist: cfg.safelist, safelisted: safelist.size }, 'gateway ready');
   return {
     url: `http://${cfg.host}:${port}/graphql`,
     port,
     server,
+    subscriptionStats: () => hubs.stats(),
     async close() {
+      await ws.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await apollo.stop();
+    },
+  };
+}
+
+/** The safelist: the manifest when configured, otherwise the dashboard's operation documents. */
+async function loadSafelist(cfg: GatewayConfig, logger: Logger): Promise<Safelist> {
+  const safelist = cfg.safelistManifestPath ? await safelistFromManifest(cfg.safelistManifestPath) : await safelistFromOperations(cfg.safelistOperationsDir);
+  if (cfg.safelist !== 'off' && safelist.size === 0) {
+    logger.warn({ source: cfg.safelistManifestPath ?? cfg.safelistOperationsDir }, 'GATEWAY_SAFELIST is enforced but the safelist is empty: every operation it applies to is refused');
+  }
+  return safelist;
+}
+
+/** Subscriptions are served over graphql-ws; over HTTP they get a clear 400, not the gateway's internal refusal. */
+function refuseSubscriptionsOverHttp(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws protocol) on /graphql, not over HTTP.', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
+        },
+      };
     },
   };
 }

@@ -5,7 +5,7 @@ import { startEmbeddedPostgres, StartupError, SUBGRAPHS, type EmbeddedDatabase, 
 import { repoRoot } from './paths.js';
 
 /** The processes of the system, in start order. */
-export type ServiceName = SubgraphName | 'gateway';
+export type ServiceName = SubgraphName | 'gateway' | 'dashboard';
 
 /** Ports of every process; 0 picks a free one. */
 export interface StackPorts {
@@ -14,6 +14,7 @@ export interface StackPorts {
   'work-permit': number;
   'residence-permit': number;
   'counter-scheduling': number;
+  dashboard: number;
 }
 
 /** Documented defaults (README: configuration). */
@@ -23,6 +24,7 @@ export const DEFAULT_PORTS: StackPorts = {
   'work-permit': 4001,
   'residence-permit': 4002,
   'counter-scheduling': 4003,
+  dashboard: 5173,
 };
 
 export interface StackOptions {
@@ -44,6 +46,8 @@ export interface Stack {
   ports: StackPorts;
   urls: Record<ServiceName, string>;
   gatewayUrl: string;
+  /** The dashboard (built SPA + same-origin API proxy), e.g. http://127.0.0.1:5173/. */
+  dashboardUrl: string;
   /** Stops one process (to test faults); `startService` brings it back on the same port. */
   stopService(name: ServiceName): Promise<void>;
   startService(name: ServiceName): Promise<void>;
@@ -56,11 +60,13 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
   'work-permit': 'WORK_PERMIT_PORT',
   'residence-permit': 'RESIDENCE_PERMIT_PORT',
   'counter-scheduling': 'COUNTER_SCHEDULING_PORT',
+  dashboard: 'DASHBOARD_PORT',
 };
 
 /**
  * Starts the whole system: the database (embedded unless a URL is given), the three subgraphs
- * (each migrates its own schema) and the gateway; resolves when every process is ready.
+ * (each migrates its own schema), the gateway and the dashboard server; resolves when every
+ * process is ready.
  */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = opts.onLog ?? (() => undefined);
@@ -84,7 +90,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   const children = new Map<ServiceName, ChildProcess>();
   const entry = (name: ServiceName): string =>
-    name === 'gateway' ? path.join(repoRoot, 'gateway', 'dist', 'main.js') : path.join(repoRoot, 'services', name, 'dist', 'main.js');
+    name === 'gateway'
+      ? path.join(repoRoot, 'gateway', 'dist', 'main.js')
+      : name === 'dashboard'
+        ? path.join(repoRoot, 'scripts', 'dist', 'serve-dashboard.js')
+        : path.join(repoRoot, 'services', name, 'dist', 'main.js');
   const healthUrl = (name: ServiceName, what: 'ready' | 'health'): string => `http://127.0.0.1:${ports[name]}/${what}`;
 
   const startService = async (name: ServiceName): Promise<void> => {
@@ -133,6 +143,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     await Promise.all(SUBGRAPHS.map(startService));
     await startService('gateway');
+    await startService('dashboard');
   } catch (err) {
     await stop();
     throw err;
@@ -140,7 +151,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const urls = Object.fromEntries(
     (['gateway', ...SUBGRAPHS] as ServiceName[]).map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`]),
   ) as Record<ServiceName, string>;
-  return { databaseUrl, ports, urls, gatewayUrl: urls.gateway, stopService, startService, stop };
+  urls.dashboard = `http://127.0.0.1:${ports.dashboard}/`;
+  return { databaseUrl, ports, urls, gatewayUrl: urls.gateway, dashboardUrl: urls.dashboard, stopService, startService, stop };
 }
 
 /** Picks free ports for zeros and fails early, with the variable to change, when a fixed one is taken. */

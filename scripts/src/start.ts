@@ -1,6 +1,6 @@
 /**
  * `pnpm start`: the whole system on one machine. Starts the embedded PostgreSQL (or uses
- * DATABASE_URL), the subgraphs and the gateway, prints every URL and a ready line, and stops
+ * DATABASE_URL), the subgraphs, the gateway and the dashboard server, prints every URL and a ready line, and stops
  * everything cleanly on Ctrl-C.
  */
 import { EnvReader, StartupError } from '@onestop/common';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
         'work-permit': r.port('WORK_PERMIT_PORT', DEFAULT_PORTS['work-permit']),
         'residence-permit': r.port('RESIDENCE_PERMIT_PORT', DEFAULT_PORTS['residence-permit']),
         'counter-scheduling': r.port('COUNTER_SCHEDULING_PORT', DEFAULT_PORTS['counter-scheduling']),
+        dashboard: r.port('DASHBOARD_PORT', DEFAULT_PORTS.dashboard),
       },
       onLog: (line) => {
         if (verbose || /"level":(4|5)\d|error:/.test(line)) process.stdout.write(`${line}\n`);
@@ -36,8 +37,9 @@ async function main(): Promise<void> {
     `  residence-permit    ${stack.urls['residence-permit']}`,
     `  counter-scheduling  ${stack.urls['counter-scheduling']}`,
     `  health / readiness  http://127.0.0.1:${stack.ports.gateway}/health  http://127.0.0.1:${stack.ports.gateway}/ready`,
+    `  dashboard           ${stack.dashboardUrl}`,
   ];
-  process.stdout.write(`${lines.join('\n')}\nOneStop is ready: ${stack.gatewayUrl} (Ctrl-C stops everything)\n`);
+  process.stdout.write(`${lines.join('\n')}\nOneStop is ready: ${stack.gatewayUrl}, dashboard ${stack.dashboardUrl} (Ctrl-C stops everything)\n`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

@@ -46,6 +46,7 @@ export { PgListener } from './db/pg-listener.js';
 export { platformMigrations } from './platform/platform-migrations.js';
 export { createTestDatabase, TEST_ADMIN_URL_ENV, type TestDatabase } from './testing/test-database.js';
 export { buildFederatedSchema } from './federation/build-federated-schema.js';
+export { PageInfo, MAX_PAGE_SIZE, pageSize, encodeCursor, decodeCursor, assertNoProblems } from './federation/relay.js';
 export {
   startSubgraphServer,
   signedConnectionParams,

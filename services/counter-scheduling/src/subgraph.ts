@@ -4,6 +4,32 @@ import { ServiceCounterEntity } from './counter/counter.entity.js';
 import { CounterResolver } from './counter/counter.resolver.js';
 import { seedCounters } from './counter/counter.seed.js';
 import { CsInit1764201600003 } from './migrations/1764201600003-init.js';
+import { startCounterOperations } from './background.js';
+import { AcceptanceEntity } from './acceptance/acceptance.entity.js';
+import { AcceptanceResolver } from './acceptance/acceptance.resolver.js';
+import { AppointmentEntity } from './appointment/appointment.entity.js';
+import { AppointmentResolver } from './appointment/appointment.resolver.js';
+import { CaseCounterResolver } from './case/case-counter.resolver.js';
+import { resolveCaseReference } from './case/case.reference.js';
+import { ClaimEntity } from './claim/claim.entity.js';
+import { ClaimResolver } from './claim/claim.resolver.js';
+import { CounterHoursExceptionEntity } from './counter/counter-hours-exception.entity.js';
+import { resolveServiceCounterReference } from './counter/counter.reference.js';
+import { CounterLoadResolver } from './load/counter-load.resolver.js';
+import { CsCounterOperations1764201603000 } from './migrations/1764201603000-counter-operations.js';
+import { QueueResolver } from './queue/queue.resolver.js';
+import { TicketEntity } from './queue/ticket.entity.js';
+import { CaseReadinessEntity } from './readiness/case-readiness.entity.js';
+import { CalendarResolver } from './calendar/calendar.resolver.js';
+import { CsSlaClocks1764201603500 } from './migrations/1764201603500-sla-clocks.js';
+import { startSlaBackground } from './sla/sla.background.js';
+import { SlaBreachEntity } from './sla/sla-breach.entity.js';
+import { SlaBreachResolver } from './sla/sla-breach.resolver.js';
+import { SlaCaseEntity } from './sla/sla-case.entity.js';
+import { SlaClockEntity } from './sla/sla-clock.entity.js';
+import { CaseSlaResolver } from './sla/sla-clock.resolver.js';
+import { SlaThresholdsEntity } from './sla/sla-thresholds.entity.js';
+import { SlaThresholdsResolver } from './sla/sla-thresholds.resolver.js';
 import { CaseOperationsResolver } from './sla/sla.resolver.js';
 import { CaseRef } from './sla/sla.type.js';
 
@@ -12,23 +38,41 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
   name: 'counter-scheduling',
   dbSchema: 'cs',
   defaultPort: 4003,
-  entities: [ServiceCounterEntity],
-  migrations: [CsInit1764201600003],
+  entities: [ServiceCounterEntity, CounterHoursExceptionEntity, CaseReadinessEntity, AppointmentEntity, TicketEntity, AcceptanceEntity, ClaimEntity, SlaClockEntity, SlaBreachEntity, SlaThresholdsEntity, SlaCaseEntity],
+  migrations: [CsInit1764201600003, CsCounterOperations1764201603000, CsSlaClocks1764201603500],
   buildSchema: () =>
     buildFederatedSchema(
-      { resolvers: [CounterResolver, CaseOperationsResolver], orphanedTypes: [CaseRef] },
+      { resolvers: [
+          CounterResolver,
+          AppointmentResolver,
+          QueueResolver,
+          AcceptanceResolver,
+          ClaimResolver,
+          CounterLoadResolver,
+          CaseCounterResolver,
+          CaseOperationsResolver,
+          CaseSlaResolver,
+          SlaBreachResolver,
+          SlaThresholdsResolver,
+          CalendarResolver,
+        ], orphanedTypes: [CaseRef] },
       {
         Case: {
-          __resolveReference: (ref: { id: string }, ctx: CounterSchedulingContext) => {
-            assertCan(ctx.actor, 'case.read');
-            return { id: ref.id };
-          },
+          __resolveReference: (ref: { id: string }, ctx: CounterSchedulingContext) => resolveCaseReference(ref, ctx),
+        },
+        ServiceCounter: {
+          __resolveReference: (ref: { id: string }, ctx: CounterSchedulingContext) => resolveServiceCounterReference(ref, ctx),
         },
       },
     ),
   createContext,
   async start(runtime) {
     await seedCounters(runtime.ds);
-    return async () => undefined;
+    const stopSla = await startSlaBackground(runtime);
+    const stopCounterOperations = await startCounterOperations(runtime);
+    return async () => {
+      await stopCounterOperations();
+      await stopSla();
+    };
   },
 };

@@ -1,28 +1,38 @@
-import { assertCan, buildFederatedSchema, type SubgraphDefinition } from '@onestop/common';
+import { buildFederatedSchema, type SubgraphDefinition } from '@onestop/common';
 import { createContext, type ResidencePermitContext } from './context.js';
+import { CustodyResolver } from './custody/custody.resolver.js';
+import { DecisionResolver } from './decision/decision.resolver.js';
+import { InterviewResolver } from './interview/interview.resolver.js';
+import { MaterialItemEntity } from './materials/material-item.entity.js';
+import { MaterialsResolver } from './materials/materials.resolver.js';
 import { RpInit1764201600002 } from './migrations/1764201600002-init.js';
+import { caseEventsConsumer } from './residence-permit/residence-permit.consumer.js';
 import { ResidencePermitEntity } from './residence-permit/residence-permit.entity.js';
-import { CaseResidencePermitResolver } from './residence-permit/residence-permit.resolver.js';
+import { resolveCaseReference } from './residence-permit/residence-permit.reference.js';
+import { CaseResidencePermitResolver, ResidencePermitResolver } from './residence-permit/residence-permit.resolver.js';
 import { CaseRef } from './residence-permit/residence-permit.type.js';
+import { VerificationEntity } from './verification/verification.entity.js';
+import { VerificationResolver } from './verification/verification.resolver.js';
 
 /** The residence-permit subgraph: the Exit-Entry Administration's half of every case. */
 export const residencePermitSubgraph: SubgraphDefinition<ResidencePermitContext> = {
   name: 'residence-permit',
   dbSchema: 'rp',
   defaultPort: 4002,
-  entities: [ResidencePermitEntity],
+  entities: [ResidencePermitEntity, MaterialItemEntity, VerificationEntity],
   migrations: [RpInit1764201600002],
   buildSchema: () =>
     buildFederatedSchema(
-      { resolvers: [CaseResidencePermitResolver], orphanedTypes: [CaseRef] },
       {
-        Case: {
-          __resolveReference: (ref: { id: string }, ctx: ResidencePermitContext) => {
-            assertCan(ctx.actor, 'case.read');
-            return { id: ref.id };
-          },
-        },
+        resolvers: [ResidencePermitResolver, CaseResidencePermitResolver, MaterialsResolver, InterviewResolver, VerificationResolver, DecisionResolver, CustodyResolver],
+        orphanedTypes: [CaseRef],
       },
+      { Case: { __resolveReference: (ref: { id: string }, ctx: ResidencePermitContext) => resolveCaseReference(ref, ctx) } },
     ),
   createContext,
+  async start(runtime) {
+    const consumer = caseEventsConsumer(runtime);
+    await consumer.start();
+    return () => consumer.stop();
+  },
 };

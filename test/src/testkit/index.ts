@@ -40,7 +40,7 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     stack = await startStack({
       databaseUrl: database.url,
       mode: 'test',
-      ports: { gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0 },
+      ports: { gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0, dashboard: 0 },
       env: { LOG_LEVEL: 'warn', ...env },
       onLog: (l) => {
         logs.push(l);

@@ -20,6 +20,7 @@ export const EVENT_TYPES = {
   workPermitIssued: 'work-permit.issued',
   workPermitRefused: 'work-permit.refused',
   caseReadyForClaim: 'case.ready-for-claim',
+  caseDeadlineChanged: 'case.deadline-changed',
   // residence-permit
   residencePermitCreated: 'residence-permit.created',
   residenceMaterialsChanged: 'residence-permit.materials-changed',
@@ -28,6 +29,9 @@ export const EVENT_TYPES = {
   residencePermitIssued: 'residence-permit.issued',
   residencePermitRefused: 'residence-permit.refused',
   passportReleased: 'residence-permit.passport-released',
+  interviewExemptionDeclared: 'residence-permit.interview-exemption-declared',
+  interviewDemanded: 'residence-permit.interview-demanded',
+  verificationScheduled: 'residence-permit.verification-scheduled',
   // counter-scheduling
   appointmentBooked: 'appointment.booked',
   appointmentCancelled: 'appointment.cancelled',
@@ -37,6 +41,7 @@ export const EVENT_TYPES = {
   ticketCalled: 'queue.ticket-called',
   serviceStarted: 'queue.service-started',
   serviceCompleted: 'queue.service-completed',
+  ticketMissed: 'queue.ticket-missed',
   documentsAccepted: 'case.documents-accepted',
   claimRecorded: 'case.claim-recorded',
   counterChanged: 'counter.changed',
@@ -45,6 +50,7 @@ export const EVENT_TYPES = {
   slaBreached: 'sla.breached',
   slaResolved: 'sla.resolved',
   slaThresholdsChanged: 'sla.thresholds-changed',
+  slaDeadlineChanged: 'sla.deadline-changed',
   // platform (appended by whoever edits the calendar: counter-scheduling's manager mutations)
   calendarChanged: 'calendar.changed',
 } as const;
@@ -102,11 +108,18 @@ export interface MaterialsChangedPayload {
 export interface InterviewRequirementPayload {
   caseId: string;
   required: boolean;
-  /** An interview is recorded as completed. */
+  /**
+   * The requirement is met: no interview is required, or a face-to-face interview is recorded
+   * as completed. (So acceptance can test `satisfied || scheduled` alone.)
+   */
   satisfied: boolean;
   /** An interview is scheduled (acceptance allows "satisfied or scheduled"). */
   scheduled: boolean;
   reason: string;
+  /** A face-to-face interview is recorded as completed (whether or not one was required). */
+  completed?: boolean;
+  /** The exemptions that apply (AGED_60_OR_OVER, MOBILITY_ISSUES, RENEWAL, HIGH_LEVEL_TALENT, URGENTLY_NEEDED_SPECIALIST). */
+  exemptions?: string[];
 }
 
 /** work-permit.issued / residence-permit.issued */
@@ -186,4 +199,124 @@ export interface SlaEventPayload {
 export interface CalendarChangedPayload {
   years: number[];
   reason: string;
+}
+
+/** sla.thresholds-changed: a MANAGER changed the configurable thresholds; clocks started afterwards use them. */
+export interface SlaThresholdsChangedPayload {
+  previous: { counterWaitMinutes: number; passportCustodyWorkingDays: number; warningPercents: number[] };
+  current: { counterWaitMinutes: number; passportCustodyWorkingDays: number; warningPercents: number[] };
+}
+
+/**
+ * sla.deadline-changed: an open clock's due time (or its provisional mark) changed because the
+ * working-day calendar changed (a year's notice loaded, a closure added or removed).
+ */
+export interface SlaDeadlineChangedPayload {
+  clockId: string;
+  caseId: string;
+  kind: SlaKind;
+  counterId: string | null;
+  previousDueAt: string;
+  dueAt: string;
+  previousProvisional: boolean;
+  provisional: boolean;
+  /** The calendar years whose change caused the recomputation. */
+  years: number[];
+  reason: string;
+}
+
+/** residence-permit.created: the residence-permit application exists (reaction to case.submitted). */
+export interface ResidencePermitCreatedPayload {
+  caseId: string;
+  residencePermitId: string;
+  status: string;
+  materials: Omit<MaterialsChangedPayload, 'caseId'>;
+  interview: Omit<InterviewRequirementPayload, 'caseId'>;
+}
+
+/** residence-permit.interview-exemption-declared: the grounds an agency claims, and whether a proxy represents the applicant. */
+export interface InterviewExemptionDeclaredPayload {
+  caseId: string;
+  grounds: string[];
+  /** INVITING_UNIT or SPECIALISED_AGENCY; null when no proxy is recorded. */
+  proxyKind: string | null;
+  declaredAt: string;
+}
+
+/** residence-permit.interview-demanded: Exit-Entry demands an interview (also of an exempt applicant). */
+export interface InterviewDemandedPayload {
+  caseId: string;
+  reason: string;
+  demandedAt: string;
+}
+
+/** residence-permit.verification-scheduled / residence-permit.verification-recorded */
+export interface VerificationPayload {
+  caseId: string;
+  verificationId: string;
+  /** FACE_TO_FACE_INTERVIEW, TELEPHONE_INTERVIEW or ON_SITE_INVESTIGATION */
+  kind: string;
+  scheduledAt: string;
+  /** verification-recorded only: CONFIRMED, DISCREPANCY or NO_SHOW. */
+  outcome?: string;
+  recordedAt?: string;
+}
+
+/** residence-permit.passport-released: the passport went back to the applicant (at the claim). */
+export interface PassportReleasedPayload {
+  caseId: string;
+  counterId: string | null;
+  heldSince: string;
+  releasedAt: string;
+}
+
+/** case.withdrawn: the agency withdrew the case before acceptance. */
+export interface CaseWithdrawnPayload {
+  caseId: string;
+  reference: string;
+  /** The status the case was in. */
+  from: string;
+  reason: string | null;
+  withdrawnAt: string;
+}
+
+/** case.ready-for-claim: both permits are decided; the counter may hand them over with the passport. */
+export interface CaseReadyForClaimPayload {
+  caseId: string;
+  reference: string;
+  workPermit: string;
+  residencePermit: string;
+  readyAt: string;
+}
+
+/**
+ * case.deadline-changed: the pre-examination due time of an open (SUBMITTED) case changed
+ * because the working-day calendar changed. Appended only when the due time or its
+ * provisional mark actually changed.
+ */
+export interface CaseDeadlineChangedPayload {
+  caseId: string;
+  reference: string;
+  category: Category;
+  kind: 'PRE_EXAMINATION';
+  previousDueAt: string;
+  dueAt: string;
+  previousProvisional: boolean;
+  provisional: boolean;
+  /** The calendar years whose change caused the recomputation. */
+  years: number[];
+}
+
+/** counter.load-changed: something changed the live load of this counter (a ticket, an appointment, its settings). */
+export interface CounterLoadChangedPayload {
+  counterId: string;
+  /** The event type of the change, e.g. `queue.ticket-issued`. */
+  cause: string;
+}
+
+/** counter.changed: a MANAGER changed a counter's settings or an opening exception. */
+export interface CounterChangedPayload {
+  counterId: string;
+  /** The fields changed, e.g. `windows`, `openingHours`, `exception:2026-12-24`. */
+  changed: string[];
 }

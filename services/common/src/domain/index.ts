@@ -31,6 +31,18 @@ export {
   type TicketPayload,
   type SlaEventPayload,
   type CalendarChangedPayload,
+  type CounterLoadChangedPayload,
+  type CounterChangedPayload,
+  type CaseWithdrawnPayload,
+  type CaseReadyForClaimPayload,
+  type CaseDeadlineChangedPayload,
+  type SlaThresholdsChangedPayload,
+  type SlaDeadlineChangedPayload,
+  type ResidencePermitCreatedPayload,
+  type InterviewExemptionDeclaredPayload,
+  type InterviewDemandedPayload,
+  type VerificationPayload,
+  type PassportReleasedPayload,
 } from './domain-events.js';
 export {
   PRE_EXAM_WORKING_DAYS,

@@ -77,21 +77,23 @@ export async function readBatch(
     [after.toString(), limit, types ? [...types] : null],
   );
   const head = BigInt(rows[0]?.head ?? '0');
-  const events = rows.filter((r) => r.id !== null && r.id !== undefined).map((r) => toEvent<Record<string, unknown>>(r as EventRow));
+  const events = rows
+    .filter((r) => r.id !== null && r.id !== undefined)
+    .map((r) => toEvent<Record<string, unknown>>(r as EventRow));
   return { events, head };
 }
 
 export async function readHead(db: Queryable): Promise<bigint> {
-  const rows = await db.query<{ head: string }[]>(
-    'SELECT coalesce(max(id), 0)::text AS head FROM platform.event_log',
-  );
+  const rows = await db.query<{ head: string }[]>('SELECT coalesce(max(id), 0)::text AS head FROM platform.event_log');
   return BigInt(rows[0]?.head ?? '0');
 }
 
 /** Parses an event id given by a caller; throws `makeError(message)` when it is not one. */
 export function parseEventId(value: string, what: string, makeError: (message: string) => Error): bigint {
   if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,18})$/.test(value)) {
-    throw makeError(`${what} must be an event id (a whole number as a string, e.g. "0" or "1234"), got ${JSON.stringify(value)}`);
+    throw makeError(
+      `${what} must be an event id (a whole number as a string, e.g. "0" or "1234"), got ${JSON.stringify(value)}`,
+    );
   }
   return BigInt(value);
 }

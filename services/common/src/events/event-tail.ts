@@ -1,3 +1,4 @@
+import { InvariantError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PgListener } from '../db/pg-listener.js';
 import type { DomainEvent } from './event-store.js';
@@ -48,7 +49,7 @@ export class EventTail {
 
   /** Starts listening (once); resolves when the position is known. */
   start(): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('The event store is closed.'));
+    if (this.closed) return Promise.reject(new InvariantError('The event store is closed.'));
     this.starting ??= this.doStart().catch((err: unknown) => {
       this.starting = undefined; // let the next caller try again
       throw err;

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { InvariantError, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Consumer, DomainEvent, EventHandler } from './event-store.js';
 import type { EventTail } from './event-tail.js';
@@ -88,7 +89,8 @@ export class PostgresConsumer implements Consumer {
     await this.loop;
     const drains = this.drains;
     this.drains = [];
-    for (const d of drains) d.reject(new Error(`Consumer ${this.name} was stopped before it drained.`));
+    for (const d of drains)
+      d.reject(new ServiceUnavailableError(`Consumer ${this.name} was stopped before it drained.`));
   }
 
   position(): string {
@@ -96,10 +98,10 @@ export class PostgresConsumer implements Consumer {
   }
 
   async drain(): Promise<void> {
-    if (!this.running) throw new Error(`Consumer ${this.name} is not running: start() it before drain().`);
+    if (!this.running) throw new InvariantError(`Consumer ${this.name} is not running: start() it before drain().`);
     const target = await this.deps.head();
     if (this.committed >= target) return;
-    if (!this.running) throw new Error(`Consumer ${this.name} was stopped before it drained.`);
+    if (!this.running) throw new ServiceUnavailableError(`Consumer ${this.name} was stopped before it drained.`);
     return new Promise<void>((resolve, reject) => {
       this.drains.push({ target, resolve, reject });
       this.onHead(target);
@@ -141,7 +143,7 @@ export class PostgresConsumer implements Consumer {
       this.settleDrains();
       if (result.full) continue;
       this.handledHead = maxBig(this.handledHead, result.position);
-      if (this.latestHead > this.handledHead) continue;
+      if (this.latestHead > this.handledHead || !this.running) continue;
       await new Promise<void>((resolve) => (this.wakeLoop = resolve));
       this.wakeLoop = undefined;
     }
@@ -182,10 +184,10 @@ export class PostgresConsumer implements Consumer {
       // Not full: every event up to the snapshot's head has been seen, matching or not.
       const to = full ? BigInt(events[events.length - 1]!.id) : maxBig(from, head);
       if (to !== from) {
-        await tx.query(
-          'UPDATE platform.consumer_offset SET position = $2, updated_at = now() WHERE consumer = $1',
-          [this.name, to.toString()],
-        );
+        await tx.query('UPDATE platform.consumer_offset SET position = $2, updated_at = now() WHERE consumer = $1', [
+          this.name,
+          to.toString(),
+        ]);
       }
       return { position: to, full };
     });

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError, InvariantError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PgListener } from '../db/pg-listener.js';
 import type {
@@ -70,7 +70,8 @@ export class PostgresEventStore implements EventStore {
   private closed = false;
 
   constructor(opts: PostgresEventStoreOptions) {
-    if (!opts.source) throw new Error('PostgresEventStore needs a source: the name of the deployable appending.');
+    if (!opts.source)
+      throw new InvariantError('PostgresEventStore needs a source: the name of the deployable appending.');
     this.ds = opts.dataSource;
     this.source = opts.source;
     this.logger = opts.logger.child({ component: 'event-store' });
@@ -91,7 +92,7 @@ export class PostgresEventStore implements EventStore {
     events: readonly NewEvent<P>[],
   ): Promise<DomainEvent<P>[]> {
     if (!tx.queryRunner?.isTransactionActive) {
-      throw new Error(
+      throw new InvariantError(
         'EventStore.append needs the EntityManager of an open transaction (dataSource.transaction(async (tx) => ...)), so the events commit or roll back with the change they describe.',
       );
     }
@@ -138,7 +139,8 @@ export class PostgresEventStore implements EventStore {
 
   subscribe(opts: SubscribeOptions = {}): EventSubscription {
     this.assertOpen();
-    const since = opts.since === undefined ? undefined : parseEventId(opts.since, 'since', (m) => new BadUserInputError(m));
+    const since =
+      opts.since === undefined ? undefined : parseEventId(opts.since, 'since', (m) => new BadUserInputError(m));
     const types = checkTypes(opts.types);
     const sub = new PostgresSubscription(
       {
@@ -158,7 +160,7 @@ export class PostgresEventStore implements EventStore {
 
   consume(name: string, opts: ConsumeOptions, handler: EventHandler): Consumer {
     this.assertOpen();
-    if (!name) throw new Error('A consumer needs a name: its position is stored under it.');
+    if (!name) throw new InvariantError('A consumer needs a name: its position is stored under it.');
     const batchSize = positiveInt(opts.batchSize ?? 100, 'batchSize');
     const consumer = new PostgresConsumer(name, batchSize, checkTypes(opts.types), handler, {
       dataSource: this.ds,
@@ -200,7 +202,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('The event store is closed.');
+    if (this.closed) throw new InvariantError('The event store is closed.');
   }
 }
 
@@ -211,7 +213,8 @@ function compareIds(a: DomainEvent<unknown>, b: DomainEvent<unknown>): number {
 }
 
 function positiveInt(n: number, what: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a whole number of at least 1, got ${n}.`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvariantError(`${what} must be a whole number of at least 1, got ${n}.`);
   return n;
 }
 
@@ -227,12 +230,14 @@ function assertValidEvent(e: NewEvent<object>, i: number): void {
   const problems: string[] = [];
   if (typeof e.type !== 'string' || !e.type) problems.push('type is empty');
   if (typeof e.aggregateId !== 'string' || !e.aggregateId) problems.push('aggregateId is empty');
-  if (!(e.occurredAt instanceof Date) || Number.isNaN(e.occurredAt.getTime())) problems.push('occurredAt is not a valid Date');
+  if (!(e.occurredAt instanceof Date) || Number.isNaN(e.occurredAt.getTime()))
+    problems.push('occurredAt is not a valid Date');
   if (e.payload === null || typeof e.payload !== 'object' || Array.isArray(e.payload)) {
     problems.push('payload is not a JSON object');
   }
   for (const k of ['employerId', 'counterId', 'actorId'] as const) {
     if (e[k] !== null && typeof e[k] !== 'string') problems.push(`${k} must be a string or null`);
   }
-  if (problems.length) throw new TypeError(`Event ${i} (${String(e.type)}) cannot be appended: ${problems.join('; ')}.`);
+  if (problems.length)
+    throw new InvariantError(`Event ${i} (${String(e.type)}) cannot be appended: ${problems.join('; ')}.`);
 }

@@ -160,11 +160,15 @@ export async function startSubgraphServer<C extends RequestContext>(opts: Subgra
         } catch {
           return false;
         }
+        // The gateway's request id for this subscription, so its log lines here can be correlated.
+        if (typeof params.requestId === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/.test(params.requestId)) {
+          (ctx.extra as Record<string, unknown>).requestId = params.requestId;
+        }
         return true;
       },
       context: (ctx) => {
-        const extra = ctx.extra as unknown as { actor: Actor | null };
-        const requestId = randomUUID();
+        const extra = ctx.extra as unknown as { actor: Actor | null; requestId?: string };
+        const requestId = extra.requestId ?? randomUUID();
         return opts.context({ actor: extra.actor ?? null, requestId, logger: logger.child({ requestId }) });
       },
     },

@@ -1,12 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { OpeningHours } from './opening-hours.js';
 
-/** Opening hours of one weekday, minutes after midnight Asia/Shanghai. */
-export interface OpeningHours {
-  /** 0 = Sunday … 6 = Saturday. */
-  weekday: number;
-  opens: string;
-  closes: string;
-}
+export type { OpeningHours } from './opening-hours.js';
 
 /** One of the 15 one-stop service counters. */
 @Entity({ name: 'service_counter' })

@@ -1,12 +1,54 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { assertCan } from '@onestop/common';
 import type { ResidencePermitContext } from '../context.js';
-import { CaseRef, ResidencePermit } from './residence-permit.type.js';
+import { ResidencePermitFilter } from './dto/residence-permit-filter.input.js';
+import type { ResidencePermitEntity } from './residence-permit.entity.js';
+import { CaseRef, ResidencePermit, ResidencePermitConnection } from './residence-permit.type.js';
+
+@Resolver(() => ResidencePermit)
+export class ResidencePermitResolver {
+  @Query(() => ResidencePermit, {
+    nullable: true,
+    description: 'The residence permit of a case; null when there is none or it is not yours to see (agencies see only their employers).',
+  })
+  async residencePermit(@Arg('caseId', () => ID) caseId: string, @Ctx() ctx: ResidencePermitContext): Promise<ResidencePermitEntity | null> {
+    assertCan(ctx.actor, 'case.read');
+    return ctx.loaders.permitByCaseId.load(caseId);
+  }
+
+  @Query(() => ResidencePermitConnection, {
+    description: 'Residence permits, oldest filing first (Relay cursor pagination). Agencies see only their employers.',
+  })
+  async residencePermits(
+    @Arg('filter', () => ResidencePermitFilter, { nullable: true }) filter: ResidencePermitFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: '1 to 100.' }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: ResidencePermitContext,
+  ): Promise<ResidencePermitConnection> {
+    assertCan(ctx.actor, 'case.read');
+    const page = await ctx.services.permits.list(ctx.actor, filter, first, after);
+    for (const e of page.edges) ctx.loaders.permitByCaseId.prime(e.node.caseId, e.node);
+    return {
+      edges: page.edges,
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: after !== null && after !== undefined,
+        startCursor: page.edges[0]?.cursor ?? null,
+        endCursor: page.edges[page.edges.length - 1]?.cursor ?? null,
+      },
+    };
+  }
+
+  @FieldResolver(() => CaseRef, { description: 'The case (owned by work-permit).' })
+  case(@Root() p: ResidencePermitEntity): CaseRef {
+    return { id: p.caseId };
+  }
+}
 
 @Resolver(() => CaseRef)
 export class CaseResidencePermitResolver {
   @FieldResolver(() => ResidencePermit, { nullable: true, description: 'The residence-permit application; null if not visible or not created yet.' })
-  async residencePermit(@Root() root: CaseRef, @Ctx() ctx: ResidencePermitContext): Promise<ResidencePermit | null> {
+  async residencePermit(@Root() root: CaseRef, @Ctx() ctx: ResidencePermitContext): Promise<ResidencePermitEntity | null> {
     assertCan(ctx.actor, 'case.read');
     return ctx.loaders.permitByCaseId.load(root.id);
   }

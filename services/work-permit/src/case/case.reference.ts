@@ -4,7 +4,8 @@ import type { CaseEntity } from './case.entity.js';
 
 /**
  * `_entities` for Case: a lookup by id with the same authorization and agency scoping as
- * `Query.case`, batched through the request's DataLoader (one SQL statement per fetch).
+ * `Query.case`, batched through the request's DataLoader (one SQL statement per fetch). A case
+ * outside the actor's scope resolves to null, exactly like one that does not exist.
  */
 export async function resolveCaseReference(ref: { id: string }, ctx: WorkPermitContext): Promise<CaseEntity | null> {
   assertCan(ctx.actor, 'case.read');

@@ -9,8 +9,11 @@ export class EmployerEntity {
   @Column({ type: 'text' })
   name!: string;
 
-  /** Unified social credit code (统一社会信用代码), 18 characters. */
+  /** Unified social credit code (统一社会信用代码, GB 32100-2015), 18 characters. */
   @Index('IDX_employer_credit_code', { unique: true })
   @Column({ name: 'credit_code', type: 'text' })
   creditCode!: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }

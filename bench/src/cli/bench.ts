@@ -1,0 +1,63 @@
+/**
+ * `pnpm bench [scenario …]`: starts the system on a throwaway database (or DATABASE_URL's
+ * server), runs the scenarios in order, prints one JSON line each and appends a row each to
+ * bench/RESULTS.md. `pnpm bench --list` names the scenarios.
+ */
+import { startBenchSystem } from '../lib/bench-stack.js';
+import { SCENARIOS } from '../scenarios/index.js';
+import type { Scale } from '../scenarios/scenario.js';
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes('--list') || args.includes('--help')) {
+    process.stdout.write(
+      `usage: pnpm bench [--smoke] [scenario …]\n\n${SCENARIOS.map((s) => `  ${s.name.padEnd(22)} ${s.description}`).join('\n')}\n`,
+    );
+    return 0;
+  }
+  const scale: Scale = args.includes('--smoke') ? 'smoke' : 'full';
+  const names = args.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length) {
+    process.stderr.write(
+      `error: unknown scenario ${unknown.join(', ')}; one of: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
+    );
+    return 2;
+  }
+  const chosen = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS;
+  const log = (m: string): void => void process.stderr.write(`[bench] ${m}\n`);
+  const started = Date.now();
+  log(`starting the system (NODE_ENV=test) …`);
+  const sys = await startBenchSystem();
+  log(`system ready: ${sys.stack.gatewayUrl}`);
+  const failures: string[] = [];
+  try {
+    for (const s of chosen) {
+      const t0 = Date.now();
+      log(`▶ ${s.name}: ${s.description}`);
+      try {
+        const { publish } = await import('../lib/results.js');
+        await publish(
+          await s.run({
+            sys,
+            scale,
+            command: `pnpm bench ${names.length ? s.name : ''}${scale === 'smoke' ? ' --smoke' : ''}`.trim(),
+            log,
+          }),
+        );
+        log(`✓ ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      } catch (err) {
+        failures.push(s.name);
+        log(`✗ ${s.name}: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await sys.stop();
+  }
+  log(
+    `done in ${((Date.now() - started) / 1000).toFixed(0)} s${failures.length ? `; failed: ${failures.join(', ')}` : ''}`,
+  );
+  return failures.length ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { subgraphSecret, TEST_ADMIN_URL_ENV, type SubgraphName } from '@onestop/common';
+import { startStack, type Stack } from '@onestop/scripts';
+import { GraphQLClient, Identities } from './graphql-client.js';
+
+/** A running system for the benchmarks: the stack, a pool on its database, tokens and a gateway client. */
+export interface BenchSystem {
+  stack: Stack;
+  /** Pool on the system's database (bulk data setup and direct SQL timing). */
+  sql: pg.Pool;
+  gateway: GraphQLClient;
+  ids: Identities;
+  /** Secret the gateway signs requests to a subgraph with (test mode). */
+  secret(name: SubgraphName): string;
+  /** The last lines of process output, for a failure message. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the system as the benchmarks need it: NODE_ENV=test, LOG_LEVEL=warn, free ports, on
+ * a throwaway database. The database is a new one on the test run's server (smoke tests), on
+ * DATABASE_URL's server when set, or an embedded PostgreSQL in a temporary directory.
+ */
+export async function startBenchSystem(env: Record<string, string> = {}): Promise<BenchSystem> {
+  const logs: string[] = [];
+  const onLog = (l: string): void => {
+    logs.push(l);
+    if (logs.length > 500) logs.shift();
+  };
+  const adminUrl = process.env[TEST_ADMIN_URL_ENV] ?? process.env.DATABASE_URL;
+  let dropDatabase: () => Promise<void> = async () => undefined;
+  let tempDir: string | undefined;
+  let databaseUrl: string | undefined;
+  if (adminUrl) {
+    const name = `bench_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+    await admin.end();
+    const u = new URL(adminUrl);
+    u.pathname = `/${name}`;
+    databaseUrl = u.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
+      await c.end();
+    };
+  } else {
+    tempDir = await mkdtemp(path.join(tmpdir(), 'onestop-bench-'));
+  }
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      databaseUrl,
+      dataDir: tempDir ? path.join(tempDir, 'pg') : undefined,
+      mode: 'test',
+      ports: { database: 0, gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0 },
+      env: { LOG_LEVEL: 'warn', ...env },
+      onLog,
+    });
+  } catch (err) {
+    await dropDatabase().catch(() => undefined);
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    throw new Error(`the system did not start: ${(err as Error).message}\n${logs.slice(-20).join('\n')}`);
+  }
+  const sql = new pg.Pool({ connectionString: stack.databaseUrl, max: 6 });
+  sql.on('error', () => undefined);
+  return {
+    stack,
+    sql,
+    gateway: new GraphQLClient(stack.gatewayUrl),
+    ids: new Identities(),
+    secret: (name) => subgraphSecret(name, 'test', { ...process.env, ...env }),
+    logs,
+    async stop() {
+      await sql.end().catch(() => undefined);
+      await stack.stop();
+      await dropDatabase().catch(() => undefined);
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { Capabilities } from './capabilities.js';
+import type { BenchSystem } from './bench-stack.js';
+import { Prng } from './prng.js';
+import { Api, MissingOperationError } from '../simulator/api.js';
+import { DEFAULT_SIMULATOR_CONFIG } from '../simulator/config.js';
+import { planDay, type SimCounter } from '../simulator/plan.js';
+import { CitySteps, StepRunner, type SimCase, type StepName } from '../simulator/steps.js';
+
+/** The API as the benchmarks drive it: the simulator's steps, with their statistics. */
+export interface BenchApi {
+  api: Api;
+  runner: StepRunner;
+  steps: CitySteps;
+  counters: SimCounter[];
+}
+
+export async function benchApi(sys: BenchSystem): Promise<BenchApi> {
+  const manager = await sys.ids.manager();
+  const caps = await Capabilities.load(sys.gateway, manager);
+  const api = new Api(sys.gateway, caps);
+  const runner = new StepRunner(api, sys.ids);
+  const rows = await api.call<{ id: string; name: string; windows?: number }[]>(
+    'query',
+    ['serviceCounters'],
+    {},
+    ['id', 'name', 'windows'],
+    manager,
+  );
+  return {
+    api,
+    runner,
+    steps: new CitySteps(runner, 1),
+    counters: rows.map((r) => ({ id: r.id, name: r.name, windows: r.windows ?? 1 })),
+  };
+}
+
+/** How far the fixture cases are taken through the process. */
+export type FixtureStage = 'filed' | 'passed' | 'booked';
+
+/**
+ * Creates cases through the real API (as the simulator's agencies and officers do), so every
+ * subgraph holds its own rows for them. Throws, naming the step and its reason, when one fails.
+ */
+export async function createCases(
+  b: BenchApi,
+  count: number,
+  opts: { stage: FixtureStage; category?: 'A' | 'B' | 'C'; seed?: number; counterId?: string; concurrency?: number },
+): Promise<SimCase[]> {
+  const rng = new Prng(opts.seed ?? 7);
+  const plans = planDay(
+    { ...DEFAULT_SIMULATOR_CONFIG, gatewayUrl: '', cases: count, backlogShare: 1, seed: opts.seed ?? 7 },
+    b.counters,
+    rng,
+  );
+  const cases: SimCase[] = plans.map((plan) => {
+    const p = {
+      ...plan,
+      category: opts.category ?? plan.category,
+      route: 'NOTIFICATION_LETTER' as const,
+      counterId: opts.counterId ?? plan.counterId,
+    };
+    return { plan: p, status: 'PLANNED', counterId: p.counterId };
+  });
+  const now = new Date();
+  const stepOrFail = async (step: StepName, c: SimCase, fn: () => Promise<boolean>): Promise<void> => {
+    if (await fn()) return;
+    const st = b.runner.stats.get(step)!;
+    if (st.missing.length) throw new MissingOperationError(st.missing);
+    throw new Error(
+      `fixture step ${step} failed for case #${c.plan.n}: ${st.unfillable.length ? `no value for ${st.unfillable.join(', ')}` : (st.lastError ?? 'no free slot')}`,
+    );
+  };
+  let i = 0;
+  const worker = async (): Promise<void> => {
+    while (i < cases.length) {
+      const c = cases[i++]!;
+      await stepOrFail('fileCase', c, () => b.steps.fileCase(c, now));
+      if (opts.stage === 'filed') continue;
+      await stepOrFail('passPreExamination', c, () => b.steps.passPreExamination(c));
+      if (opts.stage === 'passed') continue;
+      await stepOrFail('bookAppointment', c, () => b.steps.book(c, now));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, count) }, worker));
+  return cases;
+}

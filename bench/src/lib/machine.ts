@@ -1,0 +1,151 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** What a figure was measured on: the row of RESULTS.md names it. */
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  /** 1-minute load average when the run started: other work on the machine skews figures. */
+  loadAvg1: number;
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAvg1: Math.round(os.loadavg()[0]! * 100) / 100,
+  };
+}
+
+/** One line for RESULTS.md. */
+export function machineLine(m: MachineInfo = machineInfo()): string {
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, load ${m.loadAvg1}`;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux; /proc/<pid>/stat counts in these.
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  cpuSeconds: number;
+}
+
+function readStat(pid: number): ProcStat | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm is in parentheses and may contain spaces: split after the last ')'.
+    const close = raw.lastIndexOf(')');
+    const comm = raw.slice(raw.indexOf('(') + 1, close);
+    const rest = raw.slice(close + 2).split(' ');
+    // rest[0] = state (field 3); utime = field 14, stime = field 15.
+    const ppid = Number(rest[1]);
+    const utime = Number(rest[11]);
+    const stime = Number(rest[12]);
+    return { pid, ppid, comm, cpuSeconds: (utime + stime) / CLOCK_TICKS };
+  } catch {
+    return null;
+  }
+}
+
+function readCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Every live process, from /proc. Empty where /proc does not exist (CPU figures are then reported as null). */
+function allProcesses(): ProcStat[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const out: ProcStat[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    const s = readStat(Number(e));
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** CPU seconds of the processes the benchmark started, grouped by role. */
+export interface CpuSnapshot {
+  /** By role: gateway, work-permit, residence-permit, counter-scheduling, postgres, other. */
+  byRole: Record<string, number>;
+  total: number;
+  /** This process (the load generator), user + system. */
+  loadGenerator: number;
+  available: boolean;
+}
+
+function roleOf(cmdline: string, comm: string): string {
+  if (/gateway\/dist\/main\.js/.test(cmdline)) return 'gateway';
+  for (const s of ['work-permit', 'residence-permit', 'counter-scheduling']) {
+    if (cmdline.includes(`services/${s}/dist/main.js`)) return s;
+  }
+  if (comm.startsWith('postgres') || cmdline.includes('postgres')) return 'postgres';
+  return 'other';
+}
+
+/**
+ * Sums process CPU of every descendant of this process (the stack's children and the
+ * embedded PostgreSQL with its backends), plus the PostgreSQL server named by `extraRootPids`
+ * when the database runs elsewhere on this machine.
+ */
+export function cpuSnapshot(extraRootPids: number[] = []): CpuSnapshot {
+  const procs = allProcesses();
+  const self = process.cpuUsage();
+  const loadGenerator = (self.user + self.system) / 1e6;
+  if (procs.length === 0) return { byRole: {}, total: 0, loadGenerator, available: false };
+  const children = new Map<number, ProcStat[]>();
+  for (const p of procs) {
+    const list = children.get(p.ppid) ?? [];
+    list.push(p);
+    children.set(p.ppid, list);
+  }
+  const byRole: Record<string, number> = {};
+  let total = 0;
+  const visit = (pid: number, inherited: string | null): void => {
+    for (const c of children.get(pid) ?? []) {
+      const role = inherited ?? roleOf(readCmdline(c.pid), c.comm);
+      byRole[role] = (byRole[role] ?? 0) + c.cpuSeconds;
+      total += c.cpuSeconds;
+      visit(c.pid, role === 'other' ? null : role);
+    }
+  };
+  visit(process.pid, null);
+  for (const root of extraRootPids) {
+    const s = procs.find((p) => p.pid === root);
+    if (!s) continue;
+    byRole.postgres = (byRole.postgres ?? 0) + s.cpuSeconds;
+    total += s.cpuSeconds;
+    visit(root, 'postgres');
+  }
+  return { byRole, total, loadGenerator, available: true };
+}
+
+/** after − before, per role, in seconds (3 decimals). */
+export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
+  const byRole: Record<string, number> = {};
+  for (const k of new Set([...Object.keys(before.byRole), ...Object.keys(after.byRole)])) {
+    byRole[k] = Math.round(((after.byRole[k] ?? 0) - (before.byRole[k] ?? 0)) * 1000) / 1000;
+  }
+  return {
+    byRole,
+    total: Math.round((after.total - before.total) * 1000) / 1000,
+    loadGenerator: Math.round((after.loadGenerator - before.loadGenerator) * 1000) / 1000,
+    available: before.available && after.available,
+  };
+}

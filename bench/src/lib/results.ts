@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machineInfo, machineLine, type MachineInfo } from './machine.js';
+
+/** bench/RESULTS.md (from bench/dist/lib or bench/src/lib). */
+export const DEFAULT_RESULTS_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'RESULTS.md',
+);
+
+/** Where a target stands: met, missed, or not measurable in this run (with why). */
+export interface TargetCheck {
+  target: string;
+  actual: string;
+  status: 'met' | 'missed' | 'n/a';
+}
+
+/** What one scenario reports: the JSON line it prints and the row it appends. */
+export interface ScenarioReport {
+  scenario: string;
+  command: string;
+  /** The measured figures, flat or nested; rendered compactly in the row. */
+  figures: Record<string, unknown>;
+  targets: TargetCheck[];
+  /** Caveats a reader must know (e.g. measured against the subgraph directly). */
+  notes: string[];
+}
+
+/** A finished report with its date and machine. */
+export interface ResultRow extends ScenarioReport {
+  date: string;
+  machine: MachineInfo;
+}
+
+const HEADER = `# Benchmark results
+
+Written by \`pnpm bench\` (see [README.md](README.md) for what each scenario measures and how to
+run one alone). Each run appends one row per scenario; older rows stay for comparison. Figures
+are from a 2-core machine shared by the load generator and the whole stack (gateway, three
+subgraphs, PostgreSQL), so absolute numbers are modest and noisy; the ratios and the
+target column are what to watch. Latencies in ms.
+
+| date (UTC) | scenario | command | machine | figures | targets | notes |
+| --- | --- | --- | --- | --- | --- | --- |
+`;
+
+/** Compact `key=value` rendering of nested figures for one table cell. */
+export function renderFigures(figures: Record<string, unknown>, prefix = ''): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(figures)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      parts.push(renderFigures(v as Record<string, unknown>, key));
+    else parts.push(`${key}=${Array.isArray(v) ? v.join('/') : String(v)}`);
+  }
+  return parts.filter(Boolean).join(', ');
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The Markdown row for a report. */
+export function renderRow(r: ResultRow): string {
+  const targets = r.targets
+    .map((t) => `${t.status === 'met' ? 'MET' : t.status === 'missed' ? 'MISSED' : 'N/A'}: ${t.target} (${t.actual})`)
+    .join('; ');
+  return `| ${[
+    r.date,
+    r.scenario,
+    `\`${r.command}\``,
+    machineLine(r.machine),
+    renderFigures(r.figures),
+    targets || '—',
+    r.notes.join('; ') || '—',
+  ]
+    .map(cell)
+    .join(' | ')} |\n`;
+}
+
+/**
+ * Prints the report as one JSON line and appends its row to RESULTS.md (or to
+ * BENCH_RESULTS_FILE, which the smoke tests point at a temporary file).
+ */
+export async function publish(
+  report: ScenarioReport,
+  file = process.env.BENCH_RESULTS_FILE ?? DEFAULT_RESULTS_FILE,
+): Promise<ResultRow> {
+  const row: ResultRow = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' '),
+    machine: machineInfo(),
+    ...report,
+  };
+  process.stdout.write(`${JSON.stringify(row)}\n`);
+  await mkdir(path.dirname(file), { recursive: true });
+  if (!existsSync(file)) await writeFile(file, HEADER);
+  await appendFile(file, renderRow(row));
+  return row;
+}
+
+/** A target check from a measured value against a limit (smaller is better unless `atLeast`). */
+export function check(
+  target: string,
+  value: number | null | undefined,
+  limit: number,
+  unit = '',
+  atLeast = false,
+): TargetCheck {
+  if (value === null || value === undefined || !Number.isFinite(value))
+    return { target, actual: 'not measured', status: 'n/a' };
+  const ok = atLeast ? value >= limit : value <= limit;
+  return { target, actual: `${value}${unit}`, status: ok ? 'met' : 'missed' };
+}

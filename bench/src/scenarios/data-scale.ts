@@ -1,0 +1,158 @@
+import { DEMO_AGENCIES } from '@onestop/common';
+import { cloneCase, cloneCaseIdSql } from '../lib/clone-rows.js';
+import { benchApi, createCases } from '../lib/fixtures.js';
+import { check, type ScenarioReport, type TargetCheck } from '../lib/results.js';
+import { summarize, type LatencySummary } from '../lib/stats.js';
+import { MissingOperationError, type Api } from '../simulator/api.js';
+import { FEDERATED_CASE_SELECTION } from './federated-case.js';
+import type { Scenario, ScenarioContext } from './scenario.js';
+
+const PRESETS = {
+  full: { sizes: [100_000, 1_000_000], samples: 200 },
+  smoke: { sizes: [1_000], samples: 10 },
+};
+
+/** Status mix of the bulk cases (percent), roughly a city's steady state. */
+const STATUS_MIX: [string, number][] = [
+  ['SUBMITTED', 25],
+  ['RETURNED', 5],
+  ['PRE_EXAM_PASSED', 10],
+  ['APPOINTMENT_BOOKED', 10],
+  ['CHECKED_IN', 2],
+  ['ACCEPTED', 15],
+  ['READY_FOR_CLAIM', 5],
+  ['CLAIMED', 25],
+  ['WITHDRAWN', 3],
+];
+
+function statusSql(): string {
+  let acc = 0;
+  const whens = STATUS_MIX.map(([s, p]) => {
+    acc += p;
+    return `WHEN (g % 100) < ${acc} THEN '${s}'`;
+  });
+  return `CASE ${whens.join(' ')} END`;
+}
+
+/** Column overrides that spread the clones over employers, statuses and due times (half of them overdue). */
+function overrides(): Record<string, string> {
+  const employers = DEMO_AGENCIES.flatMap((a) => a.employerIds.map((e) => [e, a.id] as const));
+  const employerCase = `(ARRAY[${employers.map(([e]) => `'${e}'`).join(', ')}])[(g % ${employers.length}) + 1]`;
+  const agencyCase = `(ARRAY[${employers.map(([, a]) => `'${a}'`).join(', ')}])[(g % ${employers.length}) + 1]`;
+  const due = `now() + ((g % 2000) - 1000) * interval '15 minutes'`;
+  return {
+    'wp.case.status': statusSql(),
+    'wp.case.reference': `'OS-' || (2090 + g / 1000000) || '-' || lpad((g % 1000000)::text, 6, '0')`,
+    'wp.case.idempotency_key': `'bench-' || g`,
+    'wp.case.employer_id': `${employerCase}::uuid`,
+    'wp.case.agency_id': agencyCase,
+    'wp.case.pre_exam_due_at': due,
+    'wp.case.pre_exam_started_at': `${due} - interval '3 days'`,
+    'wp.case.submitted_at': `${due} - interval '3 days'`,
+  };
+}
+
+/** `cases(filter, first: 50)` as the API spells it: filter field names are matched to what exists. */
+function casesDocument(
+  api: Api,
+  filter: Record<string, unknown>,
+): { text: string; variables: Record<string, unknown> } {
+  const info = api.caps.query.get('cases');
+  if (!info) throw new MissingOperationError(['Query.cases']);
+  return api.document('query', info, { filter, first: 50 }, [
+    'totalCount',
+    { edges: [{ node: ['id', 'reference', 'status'] }] },
+    { nodes: ['id', 'reference', 'status'] },
+    { pageInfo: ['hasNextPage', 'endCursor'] },
+  ]);
+}
+
+async function timeSequential(n: number, fn: (i: number) => Promise<unknown>): Promise<LatencySummary> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t0);
+  }
+  return summarize(samples);
+}
+
+/**
+ * Data scale: bulk copies of a case filed through the API (every subgraph's rows, with
+ * generate_series), then the work queue's first page with filters and `case(id)` through the
+ * gateway, sequentially, at each size.
+ */
+export async function runDataScale(
+  ctx: ScenarioContext,
+  opts: { sizes: number[]; samples: number } = PRESETS[ctx.scale],
+): Promise<ScenarioReport> {
+  const { sys } = ctx;
+  const b = await benchApi(sys);
+  const [template] = await createCases(b, 1, { stage: 'filed', category: 'B' });
+  const templateId = template!.id!;
+  const token = await sys.ids.manager();
+  const figures: Record<string, unknown> = {};
+  const targets: TargetCheck[] = [];
+  const notes: string[] = [
+    'sequential requests, 1 connection, MANAGER token; clones of one case filed through the API (all subgraphs rows), status mix and due times spread, ANALYZE after load',
+  ];
+  const caseInfo = b.api.caps.query.get('case')!;
+  const caseDoc = b.api.document('query', caseInfo, { id: templateId }, FEDERATED_CASE_SELECTION).text;
+  let loaded = 0;
+  for (const size of opts.sizes) {
+    ctx.log(`data-scale: loading ${size - loaded} more cases …`);
+    const clone = await cloneCase(sys.sql, {
+      templateCaseId: templateId,
+      from: loaded + 1,
+      to: size,
+      overrides: overrides(),
+      // Clocks and breaches are the SLA scenario's; copied clocks would all fire at once.
+      exclude: ['cs.sla_clock', 'cs.sla_breach', 'wp.access_log', 'wp.case_timeline'],
+      onProgress: (m) => ctx.log(`data-scale: ${m}`),
+    });
+    loaded = size;
+    const row: Record<string, unknown> = {
+      loadS: clone.seconds,
+      rows: Object.values(clone.rowsByTable).reduce((s, v) => s + v, 0),
+    };
+    const pick = await sys.sql.query<{ id: string }>(
+      `SELECT ${cloneCaseIdSql(templateId, 'g')}::text AS id FROM generate_series(1, ${opts.samples}) s, LATERAL (SELECT 1 + ((s * 7919) % ${size}) AS g) x`,
+    );
+    const ids = pick.rows.map((r) => r.id);
+    for (const [label, filter] of [
+      ['casesOverdue', { status: 'SUBMITTED', overdueOnly: true, overdue: true }],
+      ['casesAccepted', { status: 'ACCEPTED' }],
+    ] as const) {
+      try {
+        const doc = casesDocument(b.api, filter);
+        const first = await sys.gateway.request<{ cases: { edges?: unknown[]; nodes?: unknown[] } }>(
+          doc.text,
+          doc.variables,
+          token,
+        );
+        const count = (first.cases.edges ?? first.cases.nodes ?? []).length;
+        const lat = await timeSequential(opts.samples, () => sys.gateway.request(doc.text, doc.variables, token));
+        row[label] = { p50: lat.p50, p95: lat.p95, page: count };
+        if (label === 'casesOverdue' && size >= 1_000_000)
+          targets.push(check('cases first page p95 ≤ 50 ms at 1,000,000 cases', lat.p95, 50, ' ms'));
+      } catch (err) {
+        row[label] = 'n/a';
+        if (!notes.some((n) => n.startsWith('cases:'))) notes.push(`cases: ${(err as Error).message.slice(0, 200)}`);
+      }
+    }
+    const lat = await timeSequential(opts.samples, (i) =>
+      sys.gateway.request(caseDoc, { id: ids[i % ids.length] }, token),
+    );
+    row.caseById = { p50: lat.p50, p95: lat.p95 };
+    figures[`n${size}`] = row;
+  }
+  if (!targets.length && opts.sizes.includes(1_000_000))
+    targets.push({ target: 'cases first page p95 ≤ 50 ms at 1,000,000 cases', actual: 'not measured', status: 'n/a' });
+  return { scenario: 'data-scale', command: ctx.command, figures, targets, notes };
+}
+
+export const dataScale: Scenario = {
+  name: 'data-scale',
+  description: '100,000 and 1,000,000 cases: cases(filter, first: 50) and case(id) p50/p95 through the gateway',
+  run: (ctx) => runDataScale(ctx),
+};

@@ -1,0 +1,21 @@
+import type { BenchSystem } from '../lib/bench-stack.js';
+import type { ScenarioReport } from '../lib/results.js';
+
+/** How big a run is: `full` for `pnpm bench`, `smoke` for the spec that checks each scenario works. */
+export type Scale = 'full' | 'smoke';
+
+/** What every scenario gets. */
+export interface ScenarioContext {
+  sys: BenchSystem;
+  scale: Scale;
+  /** The command line that ran it (for the RESULTS.md row). */
+  command: string;
+  log(message: string): void;
+}
+
+/** One benchmark scenario; `run` returns the report, which the runner prints and appends. */
+export interface Scenario {
+  name: string;
+  description: string;
+  run(ctx: ScenarioContext): Promise<ScenarioReport>;
+}

@@ -1,0 +1,80 @@
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { SetContextLink } from '@apollo/client/link/context';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { getMainDefinition } from '@apollo/client/utilities';
+import { OperationTypeNode } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import { ConnectionStatus } from './connection';
+
+export interface Api {
+  apollo: ApolloClient;
+  ws: Client;
+  connection: ConnectionStatus;
+  dispose(): void;
+}
+
+/**
+ * One Apollo client per session: queries and mutations over HTTP, subscriptions over
+ * graphql-ws, both to /graphql on this origin (the dashboard server proxies it to the
+ * gateway, so there is no CORS). The WebSocket reconnects forever with back-off; every
+ * reconnection bumps `connection.generation` so live views resubscribe from the last event
+ * they saw and refetch their snapshot.
+ */
+export function createApi(token: string): Api {
+  const connection = new ConnectionStatus();
+  const origin = location.origin;
+  const ws = createClient({
+    url: `${origin.replace(/^http/, 'ws')}/graphql`,
+    connectionParams: () => ({ authorization: `Bearer ${token}` }),
+    lazy: false,
+    keepAlive: 10_000,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => true,
+    retryWait: async (retries) => {
+      connection.lost();
+      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** retries, 8_000) * (0.75 + Math.random() / 2)));
+    },
+    on: {
+      connecting: () => connection.lost(),
+      connected: () => connection.connected(),
+      closed: () => connection.lost(),
+    },
+  });
+  const onOffline = (): void => connection.offline();
+  const onOnline = (): void => connection.lost();
+  window.addEventListener('offline', onOffline);
+  window.addEventListener('online', onOnline);
+
+  const auth = new SetContextLink(({ headers }) => ({ headers: { ...headers, authorization: `Bearer ${token}` } }));
+  const http = new HttpLink({ uri: '/graphql' });
+  const link = ApolloLink.split(
+    ({ query }) => {
+      const def = getMainDefinition(query);
+      return def.kind === 'OperationDefinition' && def.operation === OperationTypeNode.SUBSCRIPTION;
+    },
+    new GraphQLWsLink(ws),
+    auth.concat(http),
+  );
+  const apollo = new ApolloClient({
+    link,
+    cache: new InMemoryCache({
+      typePolicies: {
+        // Load figures are per counter and replaced whole by every update.
+        CounterLoad: { keyFields: ['counterId'] },
+      },
+    }),
+    defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
+  });
+  return {
+    apollo,
+    ws,
+    connection,
+    dispose() {
+      window.removeEventListener('offline', onOffline);
+      window.removeEventListener('online', onOnline);
+      void ws.dispose();
+      apollo.stop();
+      void apollo.clearStore();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import type { ReactNode } from 'react';
+import { useConnection } from '../api/connection';
+import { useI18n } from '../i18n/i18n';
+import { LANGS, type Lang } from '../i18n/dictionary';
+import { Link } from './Link';
+import { canOpen, type Page } from './permissions';
+import { useSignedIn } from './session-context';
+
+const NAV: { page: Page; path: string; label: 'nav.city' | 'nav.sla' | 'nav.cases' | 'nav.calendar' }[] = [
+  { page: 'city', path: '/city', label: 'nav.city' },
+  { page: 'sla', path: '/sla', label: 'nav.sla' },
+  { page: 'cases', path: '/cases', label: 'nav.cases' },
+  { page: 'calendar', path: '/calendar', label: 'nav.calendar' },
+];
+
+/** Banner (title, live indicator, language, user), navigation, and the main landmark. */
+export function Layout({ current, children }: { current: Page | null; children: ReactNode }) {
+  const { t } = useI18n();
+  const { session, signOut } = useSignedIn();
+  const role = session.claims.role;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="banner" role="banner">
+        <div className="brand">
+          <span className="brand-name">{t('app.title')}</span>
+          <span className="brand-sub">{t('app.subtitle')}</span>
+        </div>
+        <div className="banner-tools">
+          <ConnectionIndicator />
+          <LanguageSwitch />
+          <span className="who" data-testid="signed-in-as">
+            {t('app.signedInAs', { name: session.claims.name, role: t(`role.${role}`) })}
+          </span>
+          <button type="button" className="button-quiet" onClick={signOut}>
+            {t('app.signOut')}
+          </button>
+        </div>
+      </header>
+      <nav className="nav" aria-label={t('nav.main')}>
+        <ul>
+          {NAV.filter((n) => canOpen(role, n.page)).map((n) => (
+            <li key={n.page}>
+              <Link to={n.path} aria-current={current === n.page ? 'page' : undefined}>
+                {t(n.label)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+/** The live connection's state, as text and a shape (never colour alone); announced politely. */
+export function ConnectionIndicator() {
+  const { t } = useI18n();
+  const { api } = useSignedIn();
+  const { state } = useConnection(api.connection);
+  const icon = state === 'connected' ? '●' : state === 'offline' ? '✕' : '◌';
+  return (
+    <span className={`conn conn-${state}`} role="status" aria-live="polite" data-testid="connection" data-state={state}>
+      <span aria-hidden="true" className="conn-icon">
+        {icon}
+      </span>
+      <span className="visually-hidden">{t('conn.label')}: </span>
+      {t(`conn.${state}`)}
+    </span>
+  );
+}
+
+export function LanguageSwitch() {
+  const { lang, setLang, t } = useI18n();
+  const names: Record<Lang, string> = { en: 'English', zh: '简体中文' };
+  return (
+    <label className="lang">
+      <span className="visually-hidden">{t('app.lang')}</span>
+      <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} data-testid="language">
+        {LANGS.map((l) => (
+          <option key={l} value={l} lang={l === 'zh' ? 'zh-CN' : 'en'}>
+            {names[l]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

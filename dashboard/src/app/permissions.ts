@@ -1,0 +1,37 @@
+import type { Role } from '../auth/session';
+
+/**
+ * A mirror of the API's policy (services/common auth/assert-can.ts), used only to decide
+ * what to offer: which pages appear and which actions show a form. The API still checks
+ * every request; when the two disagree the API's error is what the user sees.
+ */
+export type Page = 'city' | 'sla' | 'cases' | 'calendar';
+
+const PAGES: Record<Page, readonly Role[]> = {
+  city: ['MANAGER', 'CLERK', 'WP_OFFICER', 'EE_OFFICER'],
+  sla: ['MANAGER', 'CLERK', 'WP_OFFICER', 'EE_OFFICER', 'AGENCY'],
+  cases: ['AGENCY', 'WP_OFFICER', 'EE_OFFICER', 'CLERK', 'MANAGER'],
+  calendar: ['MANAGER'],
+};
+
+export function canOpen(role: Role, page: Page): boolean {
+  return PAGES[page].includes(role);
+}
+
+/** The page a role lands on after signing in. */
+export function homePage(role: Role): Page {
+  return role === 'MANAGER' ? 'city' : 'cases';
+}
+
+export type CaseAction = 'preExamine' | 'decideWorkPermit' | 'recordVerification' | 'decideResidencePermit';
+
+const ACTIONS: Record<CaseAction, readonly Role[]> = {
+  preExamine: ['WP_OFFICER'],
+  decideWorkPermit: ['WP_OFFICER'],
+  recordVerification: ['EE_OFFICER'],
+  decideResidencePermit: ['EE_OFFICER'],
+};
+
+export function canAct(role: Role, action: CaseAction): boolean {
+  return ACTIONS[action].includes(role);
+}

@@ -1,0 +1,3 @@
+export default function CasePage(_props: Record<string, unknown>) {
+  return <h1>CasePage</h1>;
+}

@@ -1,0 +1,186 @@
+import { useQuery } from '@apollo/client/react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { Errors } from '../../components/Errors';
+import { SlaBadge, type SlaState } from '../../components/SlaBadge';
+import { formatDuration, formatTime } from '../../format/time';
+import {
+  CityLoadDocument,
+  CitySlaDocument,
+  CounterLoadChangedDocument,
+  ServiceCountersDocument,
+  SlaAlertsDocument,
+  type CounterLoadFieldsFragment,
+  type ServiceCountersQuery,
+} from '../../generated/graphql';
+import { useI18n } from '../../i18n/i18n';
+import { EventDeduper } from '../../live/dedupe';
+import { useLiveSubscription, useRefetchOnReconnect } from '../../live/useLiveSubscription';
+import { mergeLoads } from './load-merge';
+import { LoadHistory } from './load-history';
+import { counterSlaState } from './sla-state';
+
+// recharts is large: the charts load after the counters are on screen.
+const CityCharts = lazy(() => import('./CityCharts'));
+
+type Counter = ServiceCountersQuery['serviceCounters'][number];
+type Load = CounterLoadFieldsFragment;
+
+/**
+ * The manager's all-day view: every counter at a glance, by district, kept live by the
+ * `counterLoadChanged` subscription (no polling). After a reconnection the subscription
+ * resumes from the last event seen and the snapshot is refetched; per counter the newest
+ * figures (by event id) win, so nothing is missed and nothing counts twice.
+ */
+export default function CityView() {
+  const { t } = useI18n();
+  const counters = useQuery(ServiceCountersDocument);
+  const snapshot = useQuery(CityLoadDocument, { fetchPolicy: 'network-only', notifyOnNetworkStatusChange: false });
+  const sla = useQuery(CitySlaDocument, { fetchPolicy: 'network-only' });
+  const [pushed, setPushed] = useState<ReadonlyMap<string, Load>>(() => new Map());
+  const [deduper] = useState(() => new EventDeduper());
+  const [alertDeduper] = useState(() => new EventDeduper());
+  const [history] = useState(() => new LoadHistory());
+
+  const snapshotLoads = snapshot.data?.cityLoad.counters;
+  const loads = useMemo(() => mergeLoads(snapshotLoads ?? [], pushed), [snapshotLoads, pushed]);
+  useEffect(() => {
+    if (snapshotLoads) history.apply(snapshotLoads);
+  }, [history, snapshotLoads]);
+
+  const onLoad = useCallback(
+    (data: { counterLoadChanged: Load }) => {
+      const l = data.counterLoadChanged;
+      deduper.advanceTo(l.eventId);
+      performance.mark('onestop:load-received', { detail: l.eventId });
+      setPushed((prev) => {
+        const next = new Map(prev);
+        next.set(l.counterId, l);
+        return next;
+      });
+      history.apply([l]);
+    },
+    [deduper, history],
+  );
+  useLiveSubscription(CounterLoadChangedDocument, {
+    deduper,
+    initialSince: snapshot.data?.cityLoad.eventId,
+    skip: !snapshot.data,
+    eventIdOf: () => null,
+    onEvent: onLoad,
+  });
+  // A counter-wait warning or breach changes a counter's state: refresh the open breaches.
+  const refetchSla = sla.refetch;
+  useLiveSubscription(SlaAlertsDocument, {
+    variables: { filter: { kind: 'COUNTER_WAIT' } },
+    deduper: alertDeduper,
+    eventIdOf: (d) => d.slaBreached.eventId,
+    onEvent: () => void refetchSla(),
+  });
+  const refetchSnapshot = snapshot.refetch;
+  useRefetchOnReconnect(() => Promise.all([refetchSnapshot(), refetchSla()]));
+
+  const list = counters.data?.serviceCounters;
+  const byDistrict = useMemo(() => groupByDistrict(list ?? []), [list]);
+  const allowed = sla.data?.slaThresholds.counterWaitMinutes ?? 30;
+  const warningPercents = sla.data?.slaThresholds.warningPercents ?? [50, 75];
+  const breachedAt = useMemo(() => new Set((sla.data?.slaBreaches.edges ?? []).map((e) => e.node.counterId).filter(Boolean)), [sla.data]);
+
+  const totals = useMemo(() => {
+    let waiting = 0;
+    let serving = 0;
+    for (const l of loads.values()) {
+      waiting += l.waiting;
+      serving += l.beingServed;
+    }
+    return { waiting, serving };
+  }, [loads]);
+
+  return (
+    <div>
+      <h1>{t('city.title')}</h1>
+      <Errors error={counters.error ?? snapshot.error} />
+      <p className="city-summary" data-testid="city-summary" aria-live="off">
+        {t('city.summary', { counters: list?.length ?? 0, waiting: totals.waiting, serving: totals.serving })}
+      </p>
+      {snapshot.error && list && <p className="notice">{t('city.noLoad')}</p>}
+      <div className="districts" data-testid="districts">
+        {byDistrict.map(([district, cs]) => (
+          <section key={district} className="district" aria-labelledby={`d-${district}`}>
+            <h2 id={`d-${district}`}>{t('city.district', { district })}</h2>
+            <ul>
+              {cs.map((c) => {
+                const load = loads.get(c.id) ?? null;
+                const state: SlaState = load
+                  ? counterSlaState({ open: load.open, p90WaitMinutes: load.p90WaitMinutesToday, openBreach: breachedAt.has(c.id) }, allowed, warningPercents)
+                  : breachedAt.has(c.id)
+                    ? 'BREACHED'
+                    : 'UNKNOWN';
+                return (
+                  <li key={c.id}>
+                    <CounterCard counter={c} load={load} state={state} />
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        ))}
+      </div>
+      <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>
+        <CityCharts history={history} />
+      </Suspense>
+    </div>
+  );
+}
+
+function groupByDistrict(list: readonly Counter[]): [string, Counter[]][] {
+  const m = new Map<string, Counter[]>();
+  for (const c of list) m.set(c.district, [...(m.get(c.district) ?? []), c]);
+  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** One counter; re-renders only when its own figures or state change. */
+const CounterCard = memo(function CounterCard({ counter, load, state }: { counter: Counter; load: Load | null; state: SlaState }) {
+  const { t, lang } = useI18n();
+  const n = (v: number | null | undefined): string => (v == null ? '—' : String(v));
+  return (
+    <article
+      className={`counter state-${state}`}
+      aria-labelledby={`c-${counter.id}`}
+      data-testid="counter-card"
+      data-counter-id={counter.id}
+      data-event-id={load?.eventId}
+    >
+      <div className="counter-head">
+        <h3 id={`c-${counter.id}`}>{counter.name}</h3>
+        <SlaBadge state={state} />
+      </div>
+      <dl>
+        <div>
+          <dt>{t('city.waiting')}</dt>
+          <dd data-testid="waiting">{n(load?.waiting)}</dd>
+        </div>
+        <div>
+          <dt>{t('city.serving')}</dt>
+          <dd data-testid="serving">{n(load?.beingServed)}</dd>
+        </div>
+        <div>
+          <dt>{t('city.p90')}</dt>
+          <dd>{load?.p90WaitMinutesToday == null ? '—' : formatDuration(load.p90WaitMinutesToday * 60, lang)}</dd>
+        </div>
+        <div>
+          <dt>{t('city.utilisation')}</dt>
+          <dd>{load ? `${Math.round(load.utilisation * 100)}%` : '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('city.windowsOpen')}</dt>
+          <dd>{`${load ? load.windowsOpen : '—'} / ${counter.windows}`}</dd>
+        </div>
+        <div>
+          <dt>{t('city.appointmentsLeft')}</dt>
+          <dd>{n(load?.appointmentsLeftToday)}</dd>
+        </div>
+      </dl>
+      {load && <p className="muted">{t('city.updated', { time: formatTime(load.computedAt, lang) })}</p>}
+    </article>
+  );
+});

@@ -1,0 +1,63 @@
+import { compareEventIds } from './load-merge';
+
+export interface LoadPoint {
+  /** ms since the epoch. */
+  at: number;
+  waiting: number;
+  serving: number;
+}
+
+interface Figures {
+  counterId: string;
+  eventId: string;
+  waiting: number;
+  beingServed: number;
+  computedAt: string;
+}
+
+/**
+ * The city's load over the day as the dashboard saw it: the current figures per counter,
+ * summed into one point per `bucketMs` (the last value in a bucket wins). Fed from
+ * subscription callbacks; React reads it with useSyncExternalStore.
+ */
+export class LoadHistory {
+  private readonly current = new Map<string, Figures>();
+  private points: LoadPoint[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly bucketMs = 60_000,
+    private readonly maxPoints = 24 * 60,
+  ) {}
+
+  apply(loads: readonly Figures[]): void {
+    let changed = false;
+    let at = 0;
+    for (const l of loads) {
+      const prev = this.current.get(l.counterId);
+      if (prev && compareEventIds(l.eventId, prev.eventId) < 0) continue;
+      this.current.set(l.counterId, l);
+      at = Math.max(at, Date.parse(l.computedAt) || 0);
+      changed = true;
+    }
+    if (!changed) return;
+    let waiting = 0;
+    let serving = 0;
+    for (const f of this.current.values()) {
+      waiting += f.waiting;
+      serving += f.beingServed;
+    }
+    const bucket = Math.floor(at / this.bucketMs) * this.bucketMs;
+    const last = this.points[this.points.length - 1];
+    const point = { at: bucket, waiting, serving };
+    this.points = last && last.at === bucket ? [...this.points.slice(0, -1), point] : [...this.points.slice(-(this.maxPoints - 1)), point];
+    for (const l of this.listeners) l();
+  }
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  snapshot = (): LoadPoint[] => this.points;
+}

@@ -1,0 +1,98 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { REQUEST_ID_HEADER } from '@onestop/common';
+import type { GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
+import { graphql } from './graphql.js';
+import type { SubgraphEndpoint } from './config.js';
+import type { GatewayContext } from './context.js';
+import { signingFetcher } from './signing-fetcher.js';
+
+const { GraphQLError, Kind, parse } = graphql;
+
+/** Codes a subgraph's own answer may carry through unchanged; anything else becomes SERVICE_UNAVAILABLE. */
+const PASS_THROUGH = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED']);
+
+/**
+ * A subgraph as the gateway calls it: signed requests with the caller's Authorization and
+ * request id, a timeout, and — the point of this class — a subgraph that cannot answer (down,
+ * too slow, 5xx) turns into GraphQL errors *with paths* instead of a thrown error. The query
+ * plan then places each error at the fields that subgraph owed (for an entity fetch, at every
+ * entity's path), the other subgraphs' fields are still returned, and nothing about the
+ * subgraph (its URL, the HTTP response) leaks to the client.
+ */
+export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(private readonly endpoint: SubgraphEndpoint, timeoutMs: number) {
+    super({ url: endpoint.url });
+    this.fetcher = signingFetcher(endpoint.secret, timeoutMs, endpoint.name);
+    // Cache-Control from subgraphs is not used: every answer is per-actor.
+    this.honorSubgraphCacheControlHeader = false;
+  }
+
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const { request, context } = options;
+    if (context.authorization) request.http?.headers.set('authorization', context.authorization as string);
+    if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId as string);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await super.process(options);
+    } catch (err) {
+      if (options.kind !== 'incoming operation') throw err;
+      const ctx = options.context as Partial<GatewayContext>;
+      const failure = describeFailure(err, this.endpoint.name);
+      ctx.logger?.warn({ subgraph: this.endpoint.name, err: (err as Error)?.message, status: failure.status }, 'subgraph request failed');
+      return { errors: errorsAtPaths(options.request, failure.error) };
+    }
+  }
+}
+
+interface Failure {
+  error: Omit<GraphQLFormattedError, 'path'>;
+  status: number | undefined;
+}
+
+function describeFailure(err: unknown, subgraph: string): Failure {
+  const response = err instanceof GraphQLError ? (err.extensions.response as { status?: number; body?: unknown } | undefined) : undefined;
+  const status = response?.status;
+  // A 4xx answer with GraphQL errors (the subgraph refused the request): keep its code and message.
+  const bodyErrors = (response?.body as { errors?: GraphQLFormattedError[] } | undefined)?.errors;
+  const first = Array.isArray(bodyErrors) ? bodyErrors[0] : undefined;
+  const code = String(first?.extensions?.code ?? '');
+  if (status && status < 500 && first && PASS_THROUGH.has(code)) {
+    return { status, error: { message: first.message, extensions: { code } } };
+  }
+  const timedOut = err instanceof Error && (err.name === 'TimeoutError' || /timeout|timed out/i.test(err.message));
+  return {
+    status,
+    error: {
+      message: timedOut
+        ? `The ${subgraph} service did not answer in time; its fields are null and the rest was returned.`
+        : `The ${subgraph} service is unavailable right now; its fields are null and the rest was returned.`,
+      extensions: { code: 'SERVICE_UNAVAILABLE', service: subgraph },
+    },
+  };
+}
+
+/**
+ * One error per place the failed fetch would have filled: `_entities[i]` for an entity
+ * fetch (the planner turns that into each entity's path in the response), otherwise each
+ * root field of the fetch.
+ */
+function errorsAtPaths(request: GraphQLDataSourceProcessOptions['request'], error: Omit<GraphQLFormattedError, 'path'>): GraphQLFormattedError[] {
+  const representations = request.variables?.representations;
+  if (Array.isArray(representations)) return representations.map((_, i) => ({ ...error, path: ['_entities', i] }));
+  let fields: string[] = [];
+  try {
+    const op = parse(request.query ?? '').definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    fields = (op?.selectionSet.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : []));
+  } catch {
+    // The query came from the planner; if it does not parse, the error is reported without a path.
+  }
+  return fields.length ? fields.map((f) => ({ ...error, path: [f] })) : [error];
+}
+
+/** The data sources of every subgraph, keyed by the supergraph's subgraph name. */
+export function createDataSources(endpoints: readonly SubgraphEndpoint[], timeoutMs: number): Map<string, OneStopDataSource> {
+  return new Map(endpoints.map((e) => [e.name, new OneStopDataSource(e, timeoutMs)]));
+}

@@ -1,0 +1,62 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+
+/**
+ * The gateway's tracer. `@opentelemetry/api` alone makes every span a no-op; a deployment that
+ * registers a tracer provider (and a propagator) before the gateway starts gets real spans
+ * exported, with no change here (docs/gateway.md: tracing).
+ */
+export const tracer = trace.getTracer('@onestop/gateway');
+
+/** Span names, stable for dashboards and alerts. */
+export const SPANS = {
+  request: 'onestop.gateway.request',
+  plan: 'onestop.gateway.plan',
+  subgraphFetch: 'onestop.gateway.subgraph_fetch',
+  subscribe: 'onestop.gateway.subscribe',
+  subscriptionEvent: 'onestop.gateway.subscription_event',
+} as const;
+
+/**
+ * Runs `fn` inside an active span: the span ends when `fn` settles, and records the error
+ * (status ERROR) when it throws.
+ */
+export async function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+  return tracer.startActiveSpan(name, { attributes, kind }, async (span) => {
+    try {
+      return await fn(span);
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** The synchronous twin of {@link inSpan}. */
+export function inSpanSync<T>(name: string, attributes: Attributes, fn: (span: Span) => T): T {
+  return tracer.startActiveSpan(name, { attributes }, (span) => {
+    try {
+      return fn(span);
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Adds the active trace context (e.g. `traceparent`) to outgoing headers; nothing without a registered propagator. */
+export function injectTraceHeaders(headers: Record<string, string>): void {
+  propagation.inject(context.active(), headers);
+}
+
+/** The context of an incoming request's trace headers, so gateway spans join the caller's trace. */
+export function extractTraceContext(headers: Record<string, string | string[] | undefined>): ReturnType<typeof context.active> {
+  return propagation.extract(context.active(), headers);
+}
+
+export { context as otelContext, SpanKind };

@@ -1,0 +1,307 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  BodyTooLargeError,
+  DEMO_AGENCIES,
+  DEMO_EMPLOYERS,
+  listen,
+  readBody,
+  ROLES,
+  sendJson,
+  signDevToken,
+  type AuthConfig,
+  type Logger,
+  type OneStopClaims,
+  type Role,
+  type RunMode,
+} from '@onestop/common';
+
+/** What the dashboard server needs to run. */
+export interface DashboardServerOptions {
+  port: number;
+  host: string;
+  /** `vite build` output (index.html + assets/). */
+  distDir: string;
+  /** The gateway's origin, e.g. http://127.0.0.1:4000 (its /graphql and /dev/clock are proxied). */
+  gatewayOrigin: string;
+  mode: RunMode;
+  /** Signs development tokens for POST /dev/token; never used in production. */
+  auth: AuthConfig;
+  logger: Logger;
+}
+
+/** A running dashboard server. */
+export interface RunningDashboardServer {
+  port: number;
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Paths forwarded to the gateway as they are, so the browser talks to one origin (no CORS). */
+const PROXIED = new Set(['/graphql', '/dev/clock']);
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded by a proxy. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
+
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript)|image\/svg)/;
+
+/**
+ * The dashboard's production server: serves the built single-page app (static files with
+ * correct content types, long-lived caching for hashed assets, SPA fallback to index.html),
+ * and reverse-proxies `/graphql` (HTTP and the WebSocket upgrade for subscriptions) and
+ * `/dev/clock` to the gateway. Outside production it also mints development tokens, so the
+ * sign-in page can offer a role picker.
+ */
+export async function startDashboardServer(opts: DashboardServerOptions): Promise<RunningDashboardServer> {
+  const root = path.resolve(opts.distDir);
+  const gateway = new URL(opts.gatewayOrigin);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const production = opts.mode === 'production';
+  const indexHtml = await readFile(path.join(root, 'index.html')).catch(() => null);
+  if (!indexHtml) opts.logger.warn({ distDir: root }, 'the dashboard is not built: run `pnpm build` (serving the API proxy only)');
+  const gzipCache = new Map<string, Buffer>();
+
+  const sendStatic = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return sendJson(res, 400, { error: 'bad path' });
+    }
+    const file = path.resolve(root, '.' + decoded);
+    // Never serve anything outside dist (../ or encoded variants).
+    if (file !== root && !file.startsWith(root + path.sep)) return sendJson(res, 404, { error: 'not found' });
+    const info = await stat(file).catch(() => null);
+    if (info?.isFile()) {
+      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      const hashed = decoded.startsWith('/assets/');
+      const headers: Record<string, string> = {
+        'content-type': type,
+        'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+        'x-content-type-options': 'nosniff',
+        vary: 'accept-encoding',
+      };
+      if (COMPRESSIBLE.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && info.size > 1024) {
+        let body = gzipCache.get(file);
+        if (!body) {
+          body = gzipSync(await readFile(file));
+          gzipCache.set(file, body);
+        }
+        res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': String(body.length) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+      res.writeHead(200, { ...headers, 'content-length': String(info.size) });
+      if (req.method === 'HEAD') return void res.end();
+      createReadStream(file).pipe(res);
+      return;
+    }
+    // A missing hashed asset or a file-like path is a real 404; everything else is a route of the app.
+    if (decoded.startsWith('/assets/') || path.extname(decoded)) return sendJson(res, 404, { error: 'not found' });
+    if (!indexHtml) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end('The dashboard is not built: run `pnpm build` (or `pnpm --filter @onestop/dashboard build`).\n');
+    }
+    res.writeHead(200, { 'content-type': CONTENT_TYPES['.html']!, 'cache-control': 'no-cache', 'content-length': String(indexHtml.length) });
+    res.end(req.method === 'HEAD' ? undefined : indexHtml);
+  };
+
+  const proxy = (req: IncomingMessage, res: ServerResponse): void => {
+    const headers = forwardHeaders(req);
+    const upstream = httpRequest(
+      { protocol: gateway.protocol, hostname: gateway.hostname, port: gateway.port, method: req.method, path: req.url, headers, agent },
+      (up) => {
+        const out: Record<string, string | string[]> = {};
+        for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+        res.writeHead(up.statusCode ?? 502, out);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', (err) => {
+      opts.logger.warn({ err: err.message }, 'gateway unreachable');
+      if (!res.headersSent) {
+        sendJson(res, 502, { errors: [{ message: 'The API gateway is not reachable; try again in a moment.', extensions: { code: 'BAD_GATEWAY' } }] });
+      } else res.destroy();
+    });
+    req.pipe(upstream);
+  };
+
+  const devToken = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'Use POST.' }, { allow: 'POST' });
+    let input: Record<string, unknown>;
+    try {
+      input = JSON.parse(await readBody(req, 10_000)) as Record<string, unknown>;
+    } catch (err) {
+      return sendJson(res, err instanceof BodyTooLargeError ? 413 : 400, { error: 'The body must be a JSON object.' });
+    }
+    const parsed = parseDevTokenRequest(input);
+    if ('problems' in parsed) return sendJson(res, 400, { error: parsed.problems.join(' ') });
+    const token = await signDevToken(opts.auth, parsed.claims, '12h');
+    return sendJson(res, 200, { token, claims: parsed.claims });
+  };
+
+  const devIdentities = async (res: ServerResponse): Promise<void> => {
+    // Counters come from the API (the authority), asked with a short-lived manager token.
+    const token = await signDevToken(opts.auth, { sub: 'dashboard-dev-identities', role: 'MANAGER', name: 'dashboard' }, '1m');
+    let counters: { id: string; name: string; district: string }[] = [];
+    try {
+      const r = await fetch(new URL('/graphql', gateway), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: 'query DevIdentityCounters { serviceCounters { id name district } }' }),
+        signal: AbortSignal.timeout(5000),
+      });
+      const body = (await r.json()) as { data?: { serviceCounters?: typeof counters } };
+      counters = body.data?.serviceCounters ?? [];
+    } catch {
+      counters = [];
+    }
+    return sendJson(res, 200, {
+      roles: ROLES,
+      agencies: DEMO_AGENCIES.map((a) => ({ id: a.id, name: a.name, employerIds: [...a.employerIds] })),
+      employers: DEMO_EMPLOYERS.map((e) => ({ id: e.id, name: e.name })),
+      counters,
+    });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: 'dashboard', built: indexHtml !== null });
+    if (url.pathname === '/ready') return sendJson(res, 200, { status: 'ready', service: 'dashboard', built: indexHtml !== null });
+    if (PROXIED.has(url.pathname)) {
+      if (url.pathname === '/dev/clock' && production) return sendJson(res, 404, { error: 'not found' });
+      return proxy(req, res);
+    }
+    if (url.pathname === '/dev/token' || url.pathname === '/dev/identities') {
+      if (production) return sendJson(res, 404, { error: 'not found' });
+      return url.pathname === '/dev/token' ? devToken(req, res) : devIdentities(res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'Use GET.' }, { allow: 'GET, HEAD' });
+    return sendStatic(req, res, url.pathname);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      opts.logger.error({ err: (err as Error).message }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error.' });
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req, socket, head) => proxyUpgrade(req, socket, head, gateway, opts.logger));
+  const port = await listen(server, opts.port, opts.host, 'the dashboard', 'DASHBOARD_PORT');
+  opts.logger.info({ port }, 'dashboard ready');
+  return {
+    port,
+    url: `http://${opts.host}:${port}/`,
+    server,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      agent.destroy();
+    },
+  };
+}
+
+/** The request's headers minus hop-by-hop ones, with X-Forwarded-* set. */
+function forwardHeaders(req: IncomingMessage): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+  out['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
+  out['x-forwarded-host'] = req.headers.host ?? '';
+  out['x-forwarded-proto'] = 'http';
+  return out;
+}
+
+/**
+ * Proxies a WebSocket upgrade on /graphql to the gateway: the handshake goes through as an
+ * HTTP request, and after the gateway's 101 the two sockets are piped both ways.
+ */
+function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, gateway: URL, logger: Logger): void {
+  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (pathname !== '/graphql') {
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+    return;
+  }
+  socket.on('error', () => undefined);
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = v;
+  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  const upstream = httpRequest({ protocol: gateway.protocol, hostname: gateway.hostname, port: gateway.port, method: req.method, path: req.url, headers });
+  upstream.on('upgrade', (up, upSocket, upHead) => {
+    const lines = [`HTTP/1.1 ${up.statusCode ?? 101} ${up.statusMessage ?? 'Switching Protocols'}`];
+    for (let i = 0; i < up.rawHeaders.length; i += 2) lines.push(`${up.rawHeaders[i]}: ${up.rawHeaders[i + 1]}`);
+    socket.write(lines.join('\r\n') + '\r\n\r\n');
+    if (upHead.length) socket.write(upHead);
+    if (head.length) upSocket.write(head);
+    upSocket.on('error', () => socket.destroy());
+    socket.on('error', () => upSocket.destroy());
+    upSocket.on('close', () => socket.destroy());
+    socket.on('close', () => upSocket.destroy());
+    upSocket.pipe(socket);
+    socket.pipe(upSocket);
+  });
+  // The gateway refused the upgrade with an ordinary response: pass its status on and close.
+  upstream.on('response', (up) => {
+    socket.end(`HTTP/1.1 ${up.statusCode ?? 502} ${up.statusMessage ?? ''}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    up.resume();
+  });
+  upstream.on('error', (err) => {
+    logger.warn({ err: err.message }, 'gateway unreachable for a WebSocket upgrade');
+    socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  upstream.end();
+}
+
+/** Validates a POST /dev/token body: a role and the scoping claims that role needs. */
+export function parseDevTokenRequest(input: Record<string, unknown>): { claims: OneStopClaims } | { problems: string[] } {
+  const problems: string[] = [];
+  const role = typeof input.role === 'string' ? input.role.toUpperCase() : '';
+  if (!(ROLES as readonly string[]).includes(role)) problems.push(`role must be one of ${ROLES.join(', ')}.`);
+  const str = (k: string): string | undefined => (typeof input[k] === 'string' && (input[k] as string).trim() ? (input[k] as string).trim() : undefined);
+  const claims: OneStopClaims = { sub: str('sub') ?? `${role.toLowerCase() || 'user'}-dashboard`, role: role as Role, name: str('name') ?? DEFAULT_NAMES[role as Role] };
+  if (role === 'AGENCY') {
+    const agencyId = str('agencyId');
+    const agency = DEMO_AGENCIES.find((a) => a.id === agencyId);
+    const employerIds = Array.isArray(input.employerIds) ? input.employerIds.filter((e): e is string => typeof e === 'string') : agency ? [...agency.employerIds] : [];
+    if (!agencyId) problems.push('agencyId is required for an AGENCY token.');
+    if (!employerIds.length) problems.push('employerIds is required for an agency that is not a demo agency.');
+    claims.agencyId = agencyId;
+    claims.employerIds = employerIds;
+    if (agency && !str('name')) claims.name = agency.name;
+  }
+  if (role === 'CLERK') {
+    const counterId = str('counterId');
+    if (!counterId) problems.push('counterId is required for a CLERK token.');
+    claims.counterId = counterId;
+  }
+  return problems.length ? { problems } : { claims };
+}
+
+const DEFAULT_NAMES: Record<Role, string> = {
+  AGENCY: 'Agency handler',
+  WP_OFFICER: 'Talents Center reviewer',
+  EE_OFFICER: 'Exit-Entry officer',
+  CLERK: 'Counter clerk',
+  MANAGER: 'Talents Center manager',
+};

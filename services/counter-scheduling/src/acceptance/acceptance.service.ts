@@ -1,0 +1,121 @@
+import type { EntityManager } from 'typeorm';
+import {
+  BadUserInputError,
+  EVENT_TYPES,
+  InvalidTransitionError,
+  issuanceDue,
+  shanghaiDate,
+  type Actor,
+  type DocumentsAcceptedPayload,
+  type SubgraphRuntime,
+} from '@onestop/common';
+import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
+import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import { newEvent } from '../shared/events.js';
+import { checkText } from '../shared/input.js';
+import { formatReceiptNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
+import { AcceptanceEntity } from './acceptance.entity.js';
+
+/**
+ * Acceptance of the paper materials at the counter (decision 0004): the checks, the receipt of
+ * acceptance number, the issuance due, and `case.documents-accepted`.
+ */
+export class AcceptanceService {
+  constructor(
+    private readonly rt: SubgraphRuntime,
+    private readonly cases: CaseReadinessService,
+  ) {}
+
+  /** Acceptances by case, scoped to the actor's employers. */
+  async byCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, AcceptanceEntity>> {
+    if (!caseIds.length) return new Map();
+    const qb = this.rt.ds.getRepository(AcceptanceEntity).createQueryBuilder('a').where('a.case_id = ANY(:ids)', { ids: [...caseIds] });
+    if (actor.role === 'AGENCY') qb.andWhere('a.employer_id = ANY(:employers)', { employers: [...actor.employerIds] });
+    return new Map((await qb.getMany()).map((a) => [a.caseId, a]));
+  }
+
+  /**
+   * Accepts the documents of a case checked in at the clerk's counter today. Refused with
+   * INVALID_TRANSITION while anything is missing; `extensions.problems` lists every item of
+   * both checklists and the interview requirement, so the clerk can tell the applicant at once.
+   */
+  async accept(actor: Actor, counterId: string, caseId: string): Promise<AcceptanceEntity> {
+    const input: string[] = [];
+    checkText(input, 'caseId', caseId, 100);
+    if (input.length) throw new BadUserInputError('The acceptance is not valid', input);
+    return this.rt.ds.transaction(async (tx) => {
+      const kase = await this.cases.lock(tx, caseId);
+      const existing = await tx.getRepository(AcceptanceEntity).findOne({ where: { caseId } });
+      if (existing) {
+        throw new InvalidTransitionError(`The documents of case ${caseId} were already accepted (receipt ${existing.receiptNumber}).`, {
+          receiptNumber: existing.receiptNumber,
+        });
+      }
+      if (kase.withdrawn) throw new InvalidTransitionError(`Case ${caseId} was withdrawn.`);
+      const now = this.rt.clock.now();
+      const problems = [...(await this.visitProblems(tx, caseId, counterId, shanghaiDate(now))), ...readinessProblems(kase)];
+      if (problems.length) {
+        throw new InvalidTransitionError(`The documents of case ${caseId} cannot be accepted yet: ${problems.join('; ')}.`, { problems });
+      }
+      const year = shanghaiYear(now);
+      const due = issuanceDue(this.rt.calendar.calendar, now);
+      const acceptance: AcceptanceEntity = {
+        caseId,
+        receiptNumber: formatReceiptNumber(year, await nextNumber(tx, 'RA', year)),
+        counterId,
+        employerId: kase.employerId,
+        acceptedAt: now,
+        acceptedBy: actor.id,
+        issuanceDueAt: due.due,
+        issuanceDueProvisional: due.provisional,
+      };
+      await tx.getRepository(AcceptanceEntity).insert(acceptance);
+      await this.rt.events.append(tx, [
+        newEvent<DocumentsAcceptedPayload>(
+          EVENT_TYPES.documentsAccepted,
+          caseId,
+          {
+            caseId,
+            counterId,
+            receiptNumber: acceptance.receiptNumber,
+            acceptedAt: now.toISOString(),
+            issuanceDueAt: due.due.toISOString(),
+            issuanceDueProvisional: due.provisional,
+          },
+          { employerId: kase.employerId, counterId, actor, at: now },
+        ),
+      ]);
+      return acceptance;
+    });
+  }
+
+  private async visitProblems(tx: EntityManager, caseId: string, counterId: string, today: string): Promise<string[]> {
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM cs.ticket WHERE case_id = $1 AND counter_id = $2 AND service_date = $3 AND status <> 'MISSED' LIMIT 1`,
+      [caseId, counterId, today],
+    );
+    return rows.length ? [] : [`the applicant has not checked in at counter ${counterId} today`];
+  }
+}
+
+/** Everything the projection says still blocks acceptance (empty when nothing does). */
+export function readinessProblems(kase: CaseReadinessEntity): string[] {
+  const problems: string[] = [];
+  if (!kase.preExamPassed) problems.push('pre-examination has not passed');
+  for (const [label, list] of [
+    ['work permit', kase.wpMaterials],
+    ['residence permit', kase.rpMaterials],
+  ] as const) {
+    if (!list) problems.push(`${label} materials: the checklist has not been recorded yet`);
+    else if (!list.complete) {
+      if (list.missing.length) problems.push(...list.missing.map((m) => `${label} materials missing: ${m}`));
+      else problems.push(`${label} materials: the checklist is not complete`);
+    }
+  }
+  const iv = kase.interview;
+  if (!iv) problems.push('interview: the requirement is not known yet');
+  else if (!iv.satisfied && !iv.scheduled) {
+    problems.push(`interview: required${iv.reason ? ` (${iv.reason})` : ''} but neither completed nor scheduled`);
+  }
+  return problems;
+}

@@ -1,0 +1,62 @@
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { assertCan } from '@onestop/common';
+import type { CounterSchedulingContext } from '../context.js';
+import { HolidayNoticeInput } from './dto/holiday-notice.input.js';
+import { CalendarDay, CalendarMonth, CalendarYear } from './calendar.type.js';
+
+@Resolver()
+export class CalendarResolver {
+  @Query(() => CalendarMonth, { description: 'The working-day calendar of one month (Asia/Shanghai).' })
+  calendarMonth(
+    @Arg('year', () => Int) year: number,
+    @Arg('month', () => Int, { description: '1 to 12.' }) month: number,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): CalendarMonth {
+    assertCan(ctx.actor, 'sla.read');
+    return ctx.calendar.service.month(year, month);
+  }
+
+  @Query(() => [CalendarYear], {
+    description:
+      'Which years have official data (bundled or loaded) and which are provisional: every official year, plus this year and the next two.',
+  })
+  async calendarYears(@Ctx() ctx: CounterSchedulingContext): Promise<CalendarYear[]> {
+    assertCan(ctx.actor, 'sla.read');
+    return ctx.calendar.service.years();
+  }
+
+  @Mutation(() => CalendarYear, {
+    description:
+      "MANAGER: loads a year's State Council holiday notice. Open SLA deadlines in the years it touches are recomputed.",
+  })
+  async loadHolidayNotice(
+    @Arg('notice', () => HolidayNoticeInput) notice: HolidayNoticeInput,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<CalendarYear> {
+    assertCan(ctx.actor, 'calendar.manage');
+    return ctx.calendar.service.loadNotice(ctx.actor, {
+      year: notice.year,
+      holidays: notice.holidays.map((h) => ({ name: h.name, from: h.from, to: h.to })),
+      adjustedWorkdays: notice.adjustedWorkdays.map((a) => ({ date: a.date, name: a.name ?? null })),
+    });
+  }
+
+  @Mutation(() => CalendarDay, { description: 'MANAGER: closes the one-stop service on a day (today or later).' })
+  async addClosure(
+    @Arg('date', () => String, { description: 'YYYY-MM-DD.' }) date: string,
+    @Arg('name', () => String, { description: 'Why the service is closed.' }) name: string,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<CalendarDay> {
+    assertCan(ctx.actor, 'calendar.manage');
+    return ctx.calendar.service.addClosure(ctx.actor, date, name);
+  }
+
+  @Mutation(() => CalendarDay, { description: 'MANAGER: reopens a closed day (today or later).' })
+  async removeClosure(
+    @Arg('date', () => String, { description: 'YYYY-MM-DD.' }) date: string,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<CalendarDay> {
+    assertCan(ctx.actor, 'calendar.manage');
+    return ctx.calendar.service.removeClosure(ctx.actor, date);
+  }
+}

@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Permits and passport handed back together; closes the case. */
+@Entity({ name: 'claim' })
+export class ClaimEntity {
+  @PrimaryColumn({ name: 'case_id', type: 'text' })
+  caseId!: string;
+
+  @Column({ name: 'counter_id', type: 'text' })
+  counterId!: string;
+
+  @Column({ name: 'employer_id', type: 'text', nullable: true })
+  employerId!: string | null;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz' })
+  claimedAt!: Date;
+
+  @Column({ name: 'claimed_by', type: 'text' })
+  claimedBy!: string;
+}

@@ -1,0 +1,46 @@
+import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { assertCan, NotFoundError } from '@onestop/common';
+import type { CounterSchedulingContext } from '../context.js';
+import { CounterLoadFeed } from './counter-load.feed.js';
+import { CityLoad, CounterLoad } from './counter-load.type.js';
+
+interface LoadArgs {
+  counterId?: string | null;
+  since?: string | null;
+}
+
+@Resolver(() => CounterLoad)
+export class CounterLoadResolver {
+  @Query(() => CounterLoad, { description: 'The live load of one counter today.' })
+  async counterLoad(@Arg('counterId', () => ID) counterId: string, @Ctx() ctx: CounterSchedulingContext): Promise<CounterLoad> {
+    assertCan(ctx.actor, 'load.read');
+    const load = await ctx.ops.load.counter(counterId);
+    if (!load) throw new NotFoundError('ServiceCounter', counterId);
+    return load;
+  }
+
+  @Query(() => CityLoad, { description: 'The live load of the city: sums and each counter.' })
+  async cityLoad(@Ctx() ctx: CounterSchedulingContext): Promise<CityLoad> {
+    assertCan(ctx.actor, 'load.read');
+    return ctx.ops.load.city();
+  }
+
+  @Subscription(() => CounterLoad, {
+    description:
+      "Pushes a counter's new load whenever it changes, from any instance: one counter, or every counter when counterId is omitted. `since` replays from an event id (e.g. a CounterLoad.eventId you received) so a reconnecting client misses nothing.",
+    subscribe: async ({ args, context }) => {
+      const ctx = context as CounterSchedulingContext;
+      const { counterId, since } = args as LoadArgs;
+      assertCan(ctx.actor, 'load.read');
+      if (counterId && !(await ctx.opsLoaders.counterById.load(counterId))) throw new NotFoundError('ServiceCounter', counterId);
+      return new CounterLoadFeed(ctx.ops.runtime, ctx.ops.loadCache, counterId ?? null, since ?? undefined);
+    },
+  })
+  counterLoadChanged(
+    @Root() load: CounterLoad,
+    @Arg('counterId', () => ID, { nullable: true }) _counterId: string | null,
+    @Arg('since', () => ID, { nullable: true }) _since: string | null,
+  ): CounterLoad {
+    return load;
+  }
+}

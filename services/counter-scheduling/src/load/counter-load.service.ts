@@ -1,0 +1,163 @@
+import { shanghaiDate, shanghaiDayStart, type SubgraphRuntime } from '@onestop/common';
+import { daySchedule, isOpenAt, type HoursException, type OpeningHours } from '../counter/opening-hours.js';
+
+/** The live load of one counter today (Asia/Shanghai). */
+export interface CounterLoadValue {
+  counterId: string;
+  date: string;
+  open: boolean;
+  windowsOpen: number;
+  waiting: number;
+  /** Tickets called to a window or being served there. */
+  beingServed: number;
+  servedToday: number;
+  noShowsToday: number;
+  averageWaitMinutesToday: number | null;
+  p90WaitMinutesToday: number | null;
+  /** beingServed / windowsOpen; 0 when closed. */
+  utilisation: number;
+  /** Booked appointments still to come today (not checked in, slot not over). */
+  appointmentsLeftToday: number;
+  computedAt: Date;
+  /** Every event up to this id is reflected: subscribe with `since` = this to miss nothing. */
+  eventId: string;
+}
+
+/** The city: the counters' sums, city-wide wait statistics, and each counter. */
+export interface CityLoadValue extends Omit<CounterLoadValue, 'counterId' | 'open'> {
+  openCounters: number;
+  counters: CounterLoadValue[];
+}
+
+interface LoadRow {
+  id: string;
+  windows: number;
+  opening_hours: OpeningHours[];
+  ex_closed: boolean | null;
+  ex_opens: string | null;
+  ex_closes: string | null;
+  ex_reason: string | null;
+  waiting: number;
+  being_served: number;
+  served: number;
+  avg_wait: number | null;
+  p90_wait: number | null;
+  no_shows: number;
+  left_today: number;
+  city_avg_wait: number | null;
+  city_p90_wait: number | null;
+  head: string;
+}
+
+/**
+ * Computes live loads in ONE statement (state and the event log's head read in one snapshot,
+ * so "reflects every event up to `eventId`" holds exactly).
+ */
+export class CounterLoadService {
+  constructor(private readonly rt: SubgraphRuntime) {}
+
+  /** One counter's load, or null when there is no such counter. */
+  async counter(counterId: string): Promise<CounterLoadValue | null> {
+    const { counters } = await this.compute(counterId);
+    return counters[0] ?? null;
+  }
+
+  async city(): Promise<CityLoadValue> {
+    const { counters, cityAvg, cityP90, eventId, computedAt, date } = await this.compute(null);
+    const sum = (f: (c: CounterLoadValue) => number): number => counters.reduce((n, c) => n + f(c), 0);
+    const windowsOpen = sum((c) => c.windowsOpen);
+    const beingServed = sum((c) => c.beingServed);
+    return {
+      date,
+      openCounters: counters.filter((c) => c.open).length,
+      windowsOpen,
+      waiting: sum((c) => c.waiting),
+      beingServed,
+      servedToday: sum((c) => c.servedToday),
+      noShowsToday: sum((c) => c.noShowsToday),
+      averageWaitMinutesToday: cityAvg,
+      p90WaitMinutesToday: cityP90,
+      utilisation: windowsOpen ? beingServed / windowsOpen : 0,
+      appointmentsLeftToday: sum((c) => c.appointmentsLeftToday),
+      computedAt,
+      eventId,
+      counters,
+    };
+  }
+
+  private async compute(counterId: string | null): Promise<{
+    counters: CounterLoadValue[];
+    cityAvg: number | null;
+    cityP90: number | null;
+    eventId: string;
+    computedAt: Date;
+    date: string;
+  }> {
+    const now = this.rt.clock.now();
+    const date = shanghaiDate(now);
+    const rows: LoadRow[] = await this.rt.ds.query(
+      `WITH head AS (SELECT coalesce(max(id), 0)::text AS head FROM platform.event_log),
+       t AS (
+         SELECT counter_id,
+           count(*) FILTER (WHERE status = 'WAITING')::int AS waiting,
+           count(*) FILTER (WHERE status IN ('CALLED', 'SERVING'))::int AS being_served,
+           count(*) FILTER (WHERE status = 'DONE')::int AS served,
+           avg(extract(epoch FROM called_at - issued_at)::float8 / 60) FILTER (WHERE called_at IS NOT NULL) AS avg_wait,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM called_at - issued_at)::float8 / 60)
+             FILTER (WHERE called_at IS NOT NULL) AS p90_wait
+         FROM cs.ticket
+         WHERE service_date = $1 AND ($4::text IS NULL OR counter_id = $4)
+         GROUP BY GROUPING SETS ((counter_id), ())),
+       a AS (
+         SELECT counter_id,
+           count(*) FILTER (WHERE status = 'NO_SHOW')::int AS no_shows,
+           count(*) FILTER (WHERE status = 'BOOKED' AND slot_end > $3)::int AS left_today
+         FROM cs.appointment
+         WHERE slot_start >= $2 AND slot_start < $2::timestamptz + interval '1 day' AND ($4::text IS NULL OR counter_id = $4)
+         GROUP BY counter_id)
+       SELECT c.id, c.windows, c.opening_hours,
+         e.closed AS ex_closed, e.opens AS ex_opens, e.closes AS ex_closes, e.reason AS ex_reason,
+         coalesce(t.waiting, 0) AS waiting, coalesce(t.being_served, 0) AS being_served, coalesce(t.served, 0) AS served,
+         t.avg_wait, t.p90_wait, coalesce(a.no_shows, 0) AS no_shows, coalesce(a.left_today, 0) AS left_today,
+         city.avg_wait AS city_avg_wait, city.p90_wait AS city_p90_wait, head.head
+       FROM cs.service_counter c
+       CROSS JOIN head
+       LEFT JOIN t ON t.counter_id = c.id
+       LEFT JOIN a ON a.counter_id = c.id
+       LEFT JOIN t AS city ON city.counter_id IS NULL
+       LEFT JOIN cs.counter_hours_exception e ON e.counter_id = c.id AND e.date = $1
+       WHERE ($4::text IS NULL OR c.id = $4)
+       ORDER BY c.district, c.name`,
+      [date, shanghaiDayStart(date), now, counterId],
+    );
+    const calendar = this.rt.calendar.calendar;
+    const eventId = rows[0]?.head ?? (await this.rt.events.headId());
+    const counters = rows.map((r): CounterLoadValue => {
+      const exception: HoursException | undefined =
+        r.ex_closed === null ? undefined : { date, closed: r.ex_closed, opens: r.ex_opens, closes: r.ex_closes, reason: r.ex_reason ?? '' };
+      const open = isOpenAt(daySchedule(r.opening_hours, exception, calendar, date), now);
+      const windowsOpen = open ? r.windows : 0;
+      return {
+        counterId: r.id,
+        date,
+        open,
+        windowsOpen,
+        waiting: r.waiting,
+        beingServed: r.being_served,
+        servedToday: r.served,
+        noShowsToday: r.no_shows,
+        averageWaitMinutesToday: round(r.avg_wait),
+        p90WaitMinutesToday: round(r.p90_wait),
+        utilisation: windowsOpen ? r.being_served / windowsOpen : 0,
+        appointmentsLeftToday: r.left_today,
+        computedAt: now,
+        eventId,
+      };
+    });
+    return { counters, cityAvg: round(rows[0]?.city_avg_wait ?? null), cityP90: round(rows[0]?.city_p90_wait ?? null), eventId, computedAt: now, date };
+  }
+}
+
+function round(n: number | null): number | null {
+  return n === null || n === undefined ? null : Math.round(Number(n) * 10) / 10;
+}

@@ -1,0 +1,93 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType('CounterLoad', { description: 'The live load of one counter today (Asia/Shanghai).' })
+export class CounterLoad {
+  @Field(() => ID)
+  counterId!: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD: the day the figures are for.' })
+  date!: string;
+
+  @Field(() => Boolean, { description: 'Open now (opening hours, exceptions, holidays).' })
+  open!: boolean;
+
+  @Field(() => Int, { description: 'The windows of an open counter; 0 when closed.' })
+  windowsOpen!: number;
+
+  @Field(() => Int)
+  waiting!: number;
+
+  @Field(() => Int, { description: 'Tickets called to a window or being served there.' })
+  beingServed!: number;
+
+  @Field(() => Int)
+  servedToday!: number;
+
+  @Field(() => Int)
+  noShowsToday!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Counter wait (check-in → called) of the tickets called today.' })
+  averageWaitMinutesToday!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  p90WaitMinutesToday!: number | null;
+
+  @Field(() => Float, { description: 'beingServed / windowsOpen (0 when closed).' })
+  utilisation!: number;
+
+  @Field(() => Int, { description: 'Booked appointments still to come today (not checked in, slot not over).' })
+  appointmentsLeftToday!: number;
+
+  @Field(() => Date)
+  computedAt!: Date;
+
+  @Field(() => ID, {
+    description: 'Event-log position this load reflects (or, on a subscription push, the event that caused it): resume with since = eventId.',
+  })
+  eventId!: string;
+}
+
+@ObjectType('CityLoad', { description: 'The live load of all 15 counters: city sums and each counter.' })
+export class CityLoad {
+  @Field(() => String)
+  date!: string;
+
+  @Field(() => Int)
+  openCounters!: number;
+
+  @Field(() => Int)
+  windowsOpen!: number;
+
+  @Field(() => Int)
+  waiting!: number;
+
+  @Field(() => Int)
+  beingServed!: number;
+
+  @Field(() => Int)
+  servedToday!: number;
+
+  @Field(() => Int)
+  noShowsToday!: number;
+
+  @Field(() => Float, { nullable: true, description: 'City-wide, over every ticket called today.' })
+  averageWaitMinutesToday!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'City-wide, over every ticket called today.' })
+  p90WaitMinutesToday!: number | null;
+
+  @Field(() => Float)
+  utilisation!: number;
+
+  @Field(() => Int)
+  appointmentsLeftToday!: number;
+
+  @Field(() => Date)
+  computedAt!: Date;
+
+  @Field(() => ID, { description: 'Subscribe to counterLoadChanged with since = eventId to miss nothing after this snapshot.' })
+  eventId!: string;
+
+  @Field(() => [CounterLoad])
+  counters!: CounterLoad[];
+}

@@ -1,0 +1,95 @@
+import DataLoader from 'dataloader';
+import { shanghaiDate, type Actor, type SubgraphRuntime } from '@onestop/common';
+import { AcceptanceService } from './acceptance/acceptance.service.js';
+import type { AcceptanceEntity } from './acceptance/acceptance.entity.js';
+import type { AppointmentEntity } from './appointment/appointment.entity.js';
+import { AppointmentService } from './appointment/appointment.service.js';
+import type { ClaimEntity } from './claim/claim.entity.js';
+import { ClaimService } from './claim/claim.service.js';
+import type { CounterHoursExceptionEntity } from './counter/counter-hours-exception.entity.js';
+import type { ServiceCounterEntity } from './counter/counter.entity.js';
+import { CounterService } from './counter/counter.service.js';
+import { CounterLoadCache } from './load/counter-load.cache.js';
+import { CounterLoadService } from './load/counter-load.service.js';
+import type { TicketEntity } from './queue/ticket.entity.js';
+import { QueueService } from './queue/queue.service.js';
+import type { CaseReadinessEntity } from './readiness/case-readiness.entity.js';
+import { CaseReadinessService } from './readiness/case-readiness.service.js';
+
+/** The counter-operations services of one process (stateless, except the shared load cache). */
+export interface CounterOperations {
+  runtime: SubgraphRuntime;
+  counters: CounterService;
+  cases: CaseReadinessService;
+  appointments: AppointmentService;
+  queue: QueueService;
+  acceptance: AcceptanceService;
+  claims: ClaimService;
+  load: CounterLoadService;
+  /** Shared by every subscription of this process: one computation per counter per event batch. */
+  loadCache: CounterLoadCache;
+}
+
+const byRuntime = new WeakMap<SubgraphRuntime, CounterOperations>();
+
+/** The process's counter-operations services, created on first use. */
+export function counterOperations(rt: SubgraphRuntime): CounterOperations {
+  let ops = byRuntime.get(rt);
+  if (!ops) {
+    const counters = new CounterService(rt);
+    const cases = new CaseReadinessService(rt);
+    const appointments = new AppointmentService(rt, cases, counters);
+    const load = new CounterLoadService(rt);
+    ops = {
+      runtime: rt,
+      counters,
+      cases,
+      appointments,
+      queue: new QueueService(rt, cases, counters, appointments),
+      acceptance: new AcceptanceService(rt, cases),
+      claims: new ClaimService(rt, cases),
+      load,
+      loadCache: new CounterLoadCache((counterId) => load.counter(counterId)),
+    };
+    byRuntime.set(rt, ops);
+  }
+  return ops;
+}
+
+/** Per-request DataLoaders: one SQL statement per entity type per request batch, scoped to the actor. */
+export interface CounterLoaders {
+  counterById: DataLoader<string, ServiceCounterEntity | null>;
+  upcomingExceptionsByCounter: DataLoader<string, CounterHoursExceptionEntity[]>;
+  readinessByCase: DataLoader<string, CaseReadinessEntity | null>;
+  appointmentByCase: DataLoader<string, AppointmentEntity | null>;
+  visitsByCase: DataLoader<string, TicketEntity[]>;
+  acceptanceByCase: DataLoader<string, AcceptanceEntity | null>;
+  claimByCase: DataLoader<string, ClaimEntity | null>;
+}
+
+export function createCounterLoaders(ops: CounterOperations, actor: Actor | null): CounterLoaders {
+  const scoped = <V>(load: (a: Actor, ids: readonly string[]) => Promise<Map<string, V>>, empty: V) =>
+    new DataLoader<string, V>(async (ids) => {
+      if (!actor) return ids.map(() => empty);
+      const found = await load(actor, ids);
+      return ids.map((id) => found.get(id) ?? empty);
+    });
+  return {
+    counterById: new DataLoader(async (ids) => {
+      const found = await ops.counters.findByIds(ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    upcomingExceptionsByCounter: new DataLoader(async (ids) => {
+      const found = await ops.counters.exceptionsFrom(ids, shanghaiDate(ops.runtime.clock.now()));
+      return ids.map((id) => found.get(id) ?? []);
+    }),
+    readinessByCase: new DataLoader(async (ids) => {
+      const found = await ops.cases.findByIds(ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    appointmentByCase: scoped<AppointmentEntity | null>((a, ids) => ops.appointments.latestByCase(a, ids), null),
+    visitsByCase: scoped<TicketEntity[]>((a, ids) => ops.queue.visitsByCase(a, ids), []),
+    acceptanceByCase: scoped<AcceptanceEntity | null>((a, ids) => ops.acceptance.byCase(a, ids), null),
+    claimByCase: scoped<ClaimEntity | null>((a, ids) => ops.claims.byCase(a, ids), null),
+  };
+}

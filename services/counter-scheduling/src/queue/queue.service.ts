@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import {
+  BadUserInputError,
+  ConflictError,
+  EVENT_TYPES,
+  InvalidTransitionError,
+  NotFoundError,
+  assertCan,
+  shanghaiDate,
+  type Actor,
+  type SubgraphRuntime,
+  type TicketPayload,
+} from '@onestop/common';
+import { describeSlot, type AppointmentService } from '../appointment/appointment.service.js';
+import { AppointmentEntity } from '../appointment/appointment.entity.js';
+import type { CounterService } from '../counter/counter.service.js';
+import { formatHhmm, isOpenAt } from '../counter/opening-hours.js';
+import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import { loadChanged, newEvent } from '../shared/events.js';
+import { checkText, isUuid } from '../shared/input.js';
+import { formatTicketNumber, nextNumber } from '../shared/numbering.js';
+import { TicketEntity, type TicketStatus } from './ticket.entity.js';
+
+/** The queue at a counter: check-in (tickets), calling to a window, service. */
+export class QueueService {
+  constructor(
+    private readonly rt: SubgraphRuntime,
+    private readonly cases: CaseReadinessService,
+    private readonly counters: CounterService,
+    private readonly appointments: AppointmentService,
+  ) {}
+
+  /** Tickets (visits) of each case, oldest first, scoped to the actor's employers. */
+  async visitsByCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, TicketEntity[]>> {
+    const out = new Map<string, TicketEntity[]>(caseIds.map((id) => [id, []]));
+    if (!caseIds.length) return out;
+    const qb = this.rt.ds
+      .getRepository(TicketEntity)
+      .createQueryBuilder('t')
+      .where('t.case_id = ANY(:ids)', { ids: [...caseIds] })
+      .orderBy('t.issued_at', 'ASC');
+    if (actor.role === 'AGENCY') {
+      qb.andWhere('t.case_id IN (SELECT r.case_id FROM cs.case_readiness r WHERE r.employer_id = ANY(:employers))', {
+        employers: [...actor.employerIds],
+      });
+    }
+    for (const t of await qb.getMany()) out.get(t.caseId)?.push(t);
+    return out;
+  }
+
+  /** Today's tickets at a counter that are not finished, in queue order. */
+  async openTickets(counterId: string): Promise<TicketEntity[]> {
+    const today = shanghaiDate(this.rt.clock.now());
+    return this.rt.ds
+      .getRepository(TicketEntity)
+      .createQueryBuilder('t')
+      .where(`t.counter_id = :counterId AND t.service_date = :today AND t.status IN ('WAITING', 'CALLED', 'SERVING')`, { counterId, today })
+      .orderBy('t.seq', 'ASC')
+      .getMany();
+  }
+
+  /**
+   * Checks a case in at the clerk's counter and issues a ticket. Category A walks in; B and C
+   * need an appointment at this counter today and are turned away with the reason otherwise.
+   */
+  async checkIn(actor: Actor, counterId: string, caseId: string): Promise<TicketEntity> {
+    const problems: string[] = [];
+    checkText(problems, 'caseId', caseId, 100);
+    if (problems.length) throw new BadUserInputError('The check-in is not valid', problems);
+    return this.rt.ds.transaction(async (tx) => {
+      const kase = await this.cases.lock(tx, caseId);
+      const now = this.rt.clock.now();
+      const today = shanghaiDate(now);
+      if (kase.withdrawn) throw new InvalidTransitionError(`Case ${caseId} was withdrawn.`);
+      if (!kase.preExamPassed) {
+        throw new InvalidTransitionError(`Case ${caseId} has not passed pre-examination: it cannot be checked in yet.`, { reason: 'PRE_EXAM_NOT_PASSED' });
+      }
+      const claimed: unknown[] = await tx.query('SELECT 1 FROM cs.claim WHERE case_id = $1', [caseId]);
+      if (claimed.length) throw new InvalidTransitionError(`Case ${caseId} is closed: its permits were claimed.`);
+      const counter = await this.counters.get(counterId, tx);
+      const schedule = await this.counters.scheduleAt(counter, now, tx);
+      if (!isOpenAt(schedule, now)) {
+        const hours = schedule.intervals.map((i) => `${formatHhmm(i.opens)}–${formatHhmm(i.closes)}`).join(', ');
+        throw new InvalidTransitionError(
+          `Counter ${counterId} is closed now (${schedule.intervals.length ? `open today ${hours}` : schedule.reason}).`,
+          { reason: 'COUNTER_CLOSED' },
+        );
+      }
+      const open = await tx.getRepository(TicketEntity).findOne({ where: [{ caseId, status: 'WAITING' }, { caseId, status: 'CALLED' }, { caseId, status: 'SERVING' }] });
+      if (open) {
+        throw new ConflictError(`Case ${caseId} is already checked in: ticket ${open.ticketNumber} at ${open.counterId} is ${open.status}.`, { ticketId: open.id });
+      }
+      const appointment = await this.appointments.lockBookedOn(tx, caseId, counterId, today);
+      if (!appointment && kase.category !== 'A') await this.turnAway(tx, caseId, counterId, kase.category);
+      if (appointment) {
+        await tx.query(`UPDATE cs.appointment SET status = 'CHECKED_IN', checked_in_at = $2 WHERE id = $1`, [appointment.id, now]);
+      }
+      const seq = await nextNumber(tx, `TICKET:${counterId}`, Number(today.replace(/-/g, '')));
+      const ticket: TicketEntity = {
+        id: randomUUID(),
+        counterId,
+        serviceDate: today,
+        seq,
+        ticketNumber: formatTicketNumber(appointment !== null, seq),
+        caseId,
+        employerId: kase.employerId,
+        category: kase.category ?? 'C',
+        appointmentId: appointment?.id ?? null,
+        appointmentSlotStart: appointment?.slotStart ?? null,
+        status: 'WAITING',
+        window: null,
+        issuedAt: now,
+        calledAt: null,
+        startedAt: null,
+        completedAt: null,
+        issuedBy: actor.id,
+      };
+      await tx.getRepository(TicketEntity).insert(ticket);
+      await this.rt.events.append(tx, [
+        newEvent<TicketPayload>(EVENT_TYPES.ticketIssued, caseId, ticketPayload(ticket, now), { employerId: kase.employerId, counterId, actor, at: now }),
+        ...loadChanged([counterId], EVENT_TYPES.ticketIssued, now, actor),
+      ]);
+      return ticket;
+    });
+  }
+
+  /**
+   * Calls the next applicant to `window`: applicants whose appointment slot has started come
+   * first, then everyone by ticket order. FOR UPDATE SKIP LOCKED: clerks calling at the same
+   * moment never get the same ticket. Returns null when nobody is waiting. A ticket called to
+   * this window earlier whose applicant never came is marked MISSED.
+   */
+  async callNext(actor: Actor, counterId: string, window: number): Promise<TicketEntity | null> {
+    const counter = await this.counters.get(counterId);
+    if (!Number.isInteger(window) || window < 1 || window > counter.windows) {
+      throw new BadUserInputError('The window is not valid', [`window must be from 1 to ${counter.windows} at counter ${counterId}, got ${window}`]);
+    }
+    return this.rt.ds.transaction(async (tx) => {
+      // One caller per window at a time; different windows proceed in parallel.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cs.window'), hashtext($1))`, [`${counterId}#${window}`]);
+      const now = this.rt.clock.now();
+      const today = shanghaiDate(now);
+      const atWindow = await tx
+        .getRepository(TicketEntity)
+        .createQueryBuilder('t')
+        .setLock('pessimistic_write')
+        .where(`t.counter_id = :counterId AND t.window_number = :window AND t.status IN ('CALLED', 'SERVING')`, { counterId, window })
+        .getMany();
+      const serving = atWindow.find((t) => t.status === 'SERVING');
+      if (serving) {
+        throw new ConflictError(`Window ${window} is serving ticket ${serving.ticketNumber}: complete it before calling the next one.`, { ticketId: serving.id });
+      }
+      const events = [];
+      for (const missed of atWindow) {
+        await tx.query(`UPDATE cs.ticket SET status = 'MISSED', completed_at = $2 WHERE id = $1`, [missed.id, now]);
+        events.push(newEvent<TicketPayload>(EVENT_TYPES.ticketMissed, missed.caseId, ticketPayload(missed, now), { employerId: missed.employerId, counterId, actor, at: now }));
+      }
+      const rows: { id: string }[] = await tx.query(
+        `SELECT id FROM cs.ticket
+         WHERE counter_id = $1 AND service_date = $2 AND status = 'WAITING'
+         ORDER BY (appointment_slot_start IS NOT NULL AND appointment_slot_start <= $3) DESC, seq ASC
+         LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        [counterId, today, now],
+      );
+      let called: TicketEntity | null = null;
+      if (rows.length) {
+        await tx.query(`UPDATE cs.ticket SET status = 'CALLED', window_number = $2, called_at = $3 WHERE id = $1`, [rows[0]!.id, window, now]);
+        called = (await tx.getRepository(TicketEntity).findOne({ where: { id: rows[0]!.id } }))!;
+        events.push(newEvent<TicketPayload>(EVENT_TYPES.ticketCalled, called.caseId, ticketPayload(called, now), { employerId: called.employerId, counterId, actor, at: now }));
+      }
+      if (events.length) {
+        await this.rt.events.append(tx, [...events, ...loadChanged([counterId], events[events.length - 1]!.type, now, actor)]);
+      }
+      return called;
+    });
+  }
+
+  /** The applicant called to a window is being served. */
+  async startService(actor: Actor, ticketId: string): Promise<TicketEntity> {
+    return this.move(actor, ticketId, 'CALLED', 'SERVING', 'started_at', EVENT_TYPES.serviceStarted);
+  }
+
+  /** Service at the window is finished. */
+  async completeService(actor: Actor, ticketId: string): Promise<TicketEntity> {
+    return this.move(actor, ticketId, 'SERVING', 'DONE', 'completed_at', EVENT_TYPES.serviceCompleted);
+  }
+
+  private async move(actor: Actor, ticketId: string, from: TicketStatus, to: TicketStatus, column: string, eventType: string): Promise<TicketEntity> {
+    if (!isUuid(ticketId)) throw new NotFoundError('Ticket', ticketId);
+    return this.rt.ds.transaction(async (tx) => {
+      const ticket = await tx
+        .getRepository(TicketEntity)
+        .createQueryBuilder('t')
+        .setLock('pessimistic_write')
+        .where('t.id = :ticketId', { ticketId })
+        .getOne();
+      if (!ticket) throw new NotFoundError('Ticket', ticketId);
+      assertCan(actor, 'queue.operate', { counterId: ticket.counterId });
+      if (ticket.status !== from) {
+        throw new InvalidTransitionError(`Ticket ${ticket.ticketNumber} is ${ticket.status}; it must be ${from} for this step.`);
+      }
+      const now = this.rt.clock.now();
+      await tx.query(`UPDATE cs.ticket SET status = $2, ${column} = $3 WHERE id = $1`, [ticketId, to, now]);
+      const moved = (await tx.getRepository(TicketEntity).findOne({ where: { id: ticketId } }))!;
+      await this.rt.events.append(tx, [
+        newEvent<TicketPayload>(eventType, moved.caseId, ticketPayload(moved, now), { employerId: moved.employerId, counterId: moved.counterId, actor, at: now }),
+        ...loadChanged([moved.counterId], eventType, now, actor),
+      ]);
+      return moved;
+    });
+  }
+
+  /** B/C without an appointment here today: the reason names what the case does have. */
+  private async turnAway(tx: EntityManager, caseId: string, counterId: string, category: string | null): Promise<never> {
+    const booked = await tx.getRepository(AppointmentEntity).findOne({ where: { caseId, status: 'BOOKED' } });
+    const cat = category ?? 'B/C';
+    const why = booked
+      ? `its appointment ${booked.letterNumber} is at ${booked.counterId} on ${describeSlot(booked.slotStart)}`
+      : 'it has no booked appointment';
+    throw new InvalidTransitionError(
+      `Turned away: a Category ${cat} applicant needs an appointment at ${counterId} today, and ${why}. Book (or reschedule) an appointment for this counter.`,
+      { reason: 'NO_APPOINTMENT_TODAY' },
+    );
+  }
+}
+
+function ticketPayload(t: TicketEntity, at: Date): TicketPayload {
+  return {
+    ticketId: t.id,
+    ticketNumber: t.ticketNumber,
+    caseId: t.caseId,
+    counterId: t.counterId,
+    ...(t.window != null ? { window: t.window } : {}),
+    at: at.toISOString(),
+  };
+}

@@ -1,0 +1,68 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { TICKET_STATUSES, type TicketEntity, type TicketStatus } from './ticket.entity.js';
+
+export const TicketStatusEnum = Object.fromEntries(TICKET_STATUSES.map((s) => [s, s])) as { [K in TicketStatus]: K };
+registerEnumType(TicketStatusEnum, {
+  name: 'TicketStatus',
+  description: 'WAITING → CALLED → SERVING → DONE; MISSED when the applicant never came to the window that called them.',
+});
+
+@ObjectType('Ticket', { description: 'A queue ticket: one visit of a case to a counter, with its times.' })
+export class Ticket {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'P-007 (with an appointment) or W-008 (walk-in); numbered per counter per day.' })
+  ticketNumber!: string;
+
+  @Field(() => ID)
+  caseId!: string;
+
+  @Field(() => ID)
+  counterId!: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD, Asia/Shanghai.' })
+  serviceDate!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The appointment checked in with; null for a walk-in.' })
+  appointmentId!: string | null;
+
+  @Field(() => TicketStatusEnum)
+  status!: TicketStatus;
+
+  @Field(() => Int, { nullable: true, description: 'The window it was called to.' })
+  window!: number | null;
+
+  @Field(() => Date, { description: 'Check-in.' })
+  issuedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  calledAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  completedAt!: Date | null;
+
+  @Field(() => Float, { nullable: true, description: 'Counter wait: check-in to called, in minutes.' })
+  waitMinutes!: number | null;
+}
+
+export function toTicket(t: TicketEntity): Ticket {
+  return {
+    id: t.id,
+    ticketNumber: t.ticketNumber,
+    caseId: t.caseId,
+    counterId: t.counterId,
+    serviceDate: t.serviceDate,
+    appointmentId: t.appointmentId,
+    status: t.status,
+    window: t.window,
+    issuedAt: t.issuedAt,
+    calledAt: t.calledAt,
+    startedAt: t.startedAt,
+    completedAt: t.completedAt,
+    waitMinutes: t.calledAt ? Math.round((t.calledAt.getTime() - t.issuedAt.getTime()) / 6_000) / 10 : null,
+  };
+}

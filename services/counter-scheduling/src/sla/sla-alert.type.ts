@@ -1,0 +1,37 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { SlaKind } from '@onestop/common';
+import { SlaKindEnum } from './sla.enums.js';
+import { CaseRef } from './sla.type.js';
+
+@ObjectType('SlaAlert', { description: 'A warning (threshold 50, 75…) or a breach (threshold 100), as it happens.' })
+export class SlaAlert {
+  @Field(() => ID, { description: 'The event id: pass the last one received as `since` when resubscribing.' })
+  eventId!: string;
+
+  @Field(() => ID)
+  clockId!: string;
+
+  @Field(() => SlaKindEnum)
+  kind!: SlaKind;
+
+  @Field(() => Int, { description: 'Percent of the allowed time: a warning below 100, the breach at 100.' })
+  threshold!: number;
+
+  @Field(() => Boolean)
+  breach!: boolean;
+
+  @Field(() => CaseRef, { description: 'The case; the gateway resolves its other fields from their subgraphs.' })
+  case!: CaseRef;
+
+  @Field(() => ID, { nullable: true })
+  counterId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  category!: string | null;
+
+  @Field(() => Date)
+  dueAt!: Date;
+
+  @Field(() => Date, { description: 'When the threshold fell due.' })
+  at!: Date;
+}

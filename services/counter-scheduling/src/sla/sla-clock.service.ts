@@ -1,0 +1,457 @@
+import type { EntityManager } from 'typeorm';
+import {
+  CATEGORIES,
+  EVENT_TYPES,
+  ISSUANCE_WORKING_DAYS,
+  PRE_EXAM_WORKING_DAYS,
+  issuanceDue,
+  preExamDue,
+  shanghaiDayEnd,
+  shanghaiDayStart,
+  type CalendarChangedPayload,
+  type CalendarStore,
+  type CaseSubmittedPayload,
+  type Category,
+  type Clock,
+  type Deadline,
+  type DocumentsAcceptedPayload,
+  type DomainEvent,
+  type EventStore,
+  type Logger,
+  type NewEvent,
+  type SlaDeadlineChangedPayload,
+  type SlaKind,
+  type TicketPayload,
+  type WorkingDayCalendar,
+} from '@onestop/common';
+import { scheduleClock, yearsTouched, type SlaClockState } from './sla-clock.rules.js';
+import {
+  CLOCK_COLUMNS,
+  fireDueThresholds,
+  insertClock,
+  lockOpenClocks,
+  saveClocks,
+  slaEvent,
+  type ClockRow,
+} from './sla-clock.store.js';
+import { readThresholds } from './sla-thresholds.service.js';
+
+/** The events that start, stop and move SLA clocks (consumer `counter-scheduling.sla-clocks`). */
+export const SLA_CLOCK_EVENT_TYPES: readonly string[] = [
+  EVENT_TYPES.caseSubmitted,
+  EVENT_TYPES.caseResubmitted,
+  EVENT_TYPES.caseReturned,
+  EVENT_TYPES.casePreExamPassed,
+  EVENT_TYPES.caseWithdrawn,
+  EVENT_TYPES.documentsAccepted,
+  EVENT_TYPES.workPermitIssued,
+  EVENT_TYPES.workPermitRefused,
+  EVENT_TYPES.residencePermitIssued,
+  EVENT_TYPES.residencePermitRefused,
+  EVENT_TYPES.claimRecorded,
+  EVENT_TYPES.ticketIssued,
+  EVENT_TYPES.ticketCalled,
+  EVENT_TYPES.calendarChanged,
+];
+
+/** How a stopped clock ends when it had not breached. */
+type StopOutcome = Extract<SlaClockState, 'STOPPED' | 'MET' | 'CANCELLED'>;
+
+/** What the clocks know of a case (cs.sla_case). */
+interface CaseFacts {
+  employerId: string | null;
+  category: Category | null;
+  workPermitDecided: boolean;
+  residencePermitDecided: boolean;
+}
+
+export interface SlaClockServiceDeps {
+  events: EventStore;
+  calendar: CalendarStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Starts, stops and recomputes SLA clocks from the domain events of all three subgraphs.
+ * Runs inside the durable consumer's transaction: the clock rows, the breach rows and the
+ * events it appends commit with the consumer's position, so each event acts exactly once.
+ *
+ * Times come from the events' payloads (submittedAt, acceptedAt, decidedAt…): a clock starts
+ * when the fact happened, not when this consumer got round to it. A threshold that fell due
+ * before a stop is still emitted (once) by the stop itself; the sweeper emits the rest.
+ */
+export class SlaClockService {
+  /** The newest `calendar.changed` event this process's calendar reflects. */
+  private calendarSeen: string | null = null;
+
+  constructor(private readonly deps: SlaClockServiceDeps) {}
+
+  async handle(event: DomainEvent, tx: EntityManager): Promise<void> {
+    const events = await this.react(event, tx);
+    // Last in the transaction: the append lock is held until commit.
+    if (events.length) await this.deps.events.append(tx, events);
+  }
+
+  private async react(event: DomainEvent, tx: EntityManager): Promise<NewEvent<object>[]> {
+    const p = event.payload as Record<string, unknown>;
+    const caseId = typeof p.caseId === 'string' ? p.caseId : event.aggregateId;
+    switch (event.type) {
+      case EVENT_TYPES.caseSubmitted:
+      case EVENT_TYPES.caseResubmitted:
+        return this.onSubmitted(tx, event, caseId, event.payload as Partial<CaseSubmittedPayload>);
+      case EVENT_TYPES.caseReturned:
+        return this.stop(tx, caseId, ['PRE_EXAMINATION'], 'STOPPED', instant(p.returnedAt) ?? event.occurredAt);
+      case EVENT_TYPES.casePreExamPassed:
+        return this.stop(tx, caseId, ['PRE_EXAMINATION'], 'MET', instant(p.passedAt) ?? event.occurredAt);
+      case EVENT_TYPES.caseWithdrawn:
+        return this.stop(
+          tx,
+          caseId,
+          ['PRE_EXAMINATION', 'ISSUANCE', 'COUNTER_WAIT', 'PASSPORT_CUSTODY'],
+          'CANCELLED',
+          instant(p.withdrawnAt) ?? event.occurredAt,
+        );
+      case EVENT_TYPES.documentsAccepted:
+        return this.onDocumentsAccepted(tx, event, caseId, event.payload as Partial<DocumentsAcceptedPayload>);
+      case EVENT_TYPES.workPermitIssued:
+      case EVENT_TYPES.workPermitRefused:
+        return this.onDecision(tx, event, caseId, 'work_permit_decided');
+      case EVENT_TYPES.residencePermitIssued:
+      case EVENT_TYPES.residencePermitRefused:
+        return this.onDecision(tx, event, caseId, 'residence_permit_decided');
+      case EVENT_TYPES.claimRecorded:
+        return this.stop(tx, caseId, ['PASSPORT_CUSTODY'], 'MET', instant(p.claimedAt) ?? event.occurredAt);
+      case EVENT_TYPES.ticketIssued:
+        return this.onTicketIssued(tx, event, caseId, event.payload as Partial<TicketPayload>);
+      case EVENT_TYPES.ticketCalled: {
+        const ticketId = typeof p.ticketId === 'string' ? p.ticketId : undefined;
+        if (!ticketId) return [];
+        return this.stop(tx, caseId, ['COUNTER_WAIT'], 'MET', instant(p.at) ?? event.occurredAt, ticketId);
+      }
+      case EVENT_TYPES.calendarChanged:
+        return this.recompute(tx, event);
+      default:
+        return [];
+    }
+  }
+
+  private async onSubmitted(
+    tx: EntityManager,
+    event: DomainEvent,
+    caseId: string,
+    p: Partial<CaseSubmittedPayload>,
+  ): Promise<NewEvent<object>[]> {
+    const facts = await upsertCase(tx, caseId, p.employerId ?? event.employerId, asCategory(p.category));
+    const startedAt = instant(p.submittedAt) ?? event.occurredAt;
+    // A resubmission always follows a return, which stopped the clock; should the return be
+    // missing, the earlier clock stops here rather than run on beside the new one.
+    const events = await this.stop(tx, caseId, ['PRE_EXAMINATION'], 'STOPPED', startedAt);
+    if (!facts.category) {
+      this.deps.logger.warn({ caseId, eventId: event.id }, 'case.submitted without a category: no pre-examination clock');
+      return events;
+    }
+    const calendar = await this.currentCalendar(tx);
+    const given = instant(p.preExamDueAt);
+    // work-permit computed the due with the same rule (docs/decisions/0005): use its figure.
+    const deadline: Deadline = given
+      ? { due: given, provisional: p.preExamDueProvisional === true }
+      : preExamDue(calendar, startedAt, facts.category);
+    const { warningPercents } = await readThresholds(tx);
+    const workingDays = PRE_EXAM_WORKING_DAYS[facts.category];
+    await insertClock(
+      tx,
+      {
+        caseId,
+        kind: 'PRE_EXAMINATION',
+        employerId: facts.employerId,
+        category: facts.category,
+        counterId: null,
+        ticketId: null,
+        startedAt,
+        targetWorkingDays: workingDays,
+        targetMinutes: null,
+        schedule: scheduleClock(calendar, startedAt, { basis: 'WORKING_DAYS', workingDays }, warningPercents, deadline),
+        startEventId: event.id,
+      },
+      this.deps.clock.now(),
+    );
+    return events;
+  }
+
+  private async onDocumentsAccepted(
+    tx: EntityManager,
+    event: DomainEvent,
+    caseId: string,
+    p: Partial<DocumentsAcceptedPayload>,
+  ): Promise<NewEvent<object>[]> {
+    const facts = await upsertCase(tx, caseId, event.employerId, null);
+    const startedAt = instant(p.acceptedAt) ?? event.occurredAt;
+    const counterId = p.counterId ?? event.counterId;
+    const calendar = await this.currentCalendar(tx);
+    const thresholds = await readThresholds(tx);
+    const given = instant(p.issuanceDueAt);
+    const issuance: Deadline = given
+      ? { due: given, provisional: p.issuanceDueProvisional === true }
+      : issuanceDue(calendar, startedAt);
+    const common = {
+      caseId,
+      employerId: facts.employerId,
+      category: facts.category,
+      counterId,
+      ticketId: null,
+      startedAt,
+      targetMinutes: null,
+      startEventId: event.id,
+    };
+    const now = this.deps.clock.now();
+    await insertClock(
+      tx,
+      {
+        ...common,
+        kind: 'ISSUANCE',
+        targetWorkingDays: ISSUANCE_WORKING_DAYS,
+        schedule: scheduleClock(
+          calendar,
+          startedAt,
+          { basis: 'WORKING_DAYS', workingDays: ISSUANCE_WORKING_DAYS },
+          thresholds.warningPercents,
+          issuance,
+        ),
+      },
+      now,
+    );
+    const custodyDays = thresholds.passportCustodyWorkingDays;
+    await insertClock(
+      tx,
+      {
+        ...common,
+        kind: 'PASSPORT_CUSTODY',
+        targetWorkingDays: custodyDays,
+        schedule: scheduleClock(
+          calendar,
+          startedAt,
+          { basis: 'WORKING_DAYS', workingDays: custodyDays },
+          thresholds.warningPercents,
+        ),
+      },
+      now,
+    );
+    return [];
+  }
+
+  private async onDecision(
+    tx: EntityManager,
+    event: DomainEvent,
+    caseId: string,
+    column: 'work_permit_decided' | 'residence_permit_decided',
+  ): Promise<NewEvent<object>[]> {
+    const rows: CaseFacts[] = await tx.query(
+      `INSERT INTO cs.sla_case (case_id, employer_id, ${column}) VALUES ($1, $2, true)
+       ON CONFLICT (case_id) DO UPDATE SET ${column} = true,
+         employer_id = coalesce(cs.sla_case.employer_id, EXCLUDED.employer_id)
+       RETURNING ${FACT_COLUMNS}`,
+      [caseId, event.employerId],
+    );
+    const facts = rows[0]!;
+    if (!facts.workPermitDecided || !facts.residencePermitDecided) return [];
+    const decidedAt = instant((event.payload as Record<string, unknown>).decidedAt) ?? event.occurredAt;
+    return this.stop(tx, caseId, ['ISSUANCE'], 'MET', decidedAt);
+  }
+
+  private async onTicketIssued(
+    tx: EntityManager,
+    event: DomainEvent,
+    caseId: string,
+    p: Partial<TicketPayload>,
+  ): Promise<NewEvent<object>[]> {
+    const facts = await upsertCase(tx, caseId, event.employerId, null);
+    const startedAt = instant(p.at) ?? event.occurredAt;
+    const { counterWaitMinutes, warningPercents } = await readThresholds(tx);
+    await insertClock(
+      tx,
+      {
+        caseId,
+        kind: 'COUNTER_WAIT',
+        employerId: facts.employerId,
+        category: facts.category,
+        counterId: p.counterId ?? event.counterId,
+        ticketId: p.ticketId ?? null,
+        startedAt,
+        targetWorkingDays: null,
+        targetMinutes: counterWaitMinutes,
+        schedule: scheduleClock(
+          this.deps.calendar.calendar,
+          startedAt,
+          { basis: 'WALL_MINUTES', minutes: counterWaitMinutes },
+          warningPercents,
+        ),
+        startEventId: event.id,
+      },
+      this.deps.clock.now(),
+    );
+    return [];
+  }
+
+  /**
+   * Stops the open clocks of `kinds`: thresholds that fell due before the stop are emitted
+   * first (once: the row is locked, and the sweeper skips locked rows); a clock that had
+   * breached keeps its BREACHED state and its breach is resolved (`sla.resolved`).
+   */
+  private async stop(
+    tx: EntityManager,
+    caseId: string,
+    kinds: readonly SlaKind[],
+    outcome: StopOutcome,
+    at: Date,
+    ticketId?: string,
+  ): Promise<NewEvent<object>[]> {
+    const rows = await lockOpenClocks(tx, caseId, kinds, ticketId);
+    if (!rows.length) return [];
+    const now = this.deps.clock.now();
+    const cutoff = at.getTime() < now.getTime() ? at : now;
+    const events: NewEvent<object>[] = [];
+    for (const row of rows) {
+      events.push(...fireDueThresholds(row, cutoff, now));
+      row.stoppedAt = at;
+      if (row.state === 'BREACHED') {
+        events.push(slaEvent(row, EVENT_TYPES.slaResolved, 100, at, now));
+      } else {
+        row.state = outcome;
+        row.nextThreshold = null;
+        row.nextFireAt = null;
+      }
+    }
+    await saveClocks(tx, rows, now);
+    return events;
+  }
+
+  /**
+   * The calendar changed (a notice loaded, a closure added or removed): every running
+   * working-day clock whose span touches one of the years is rescheduled with the new
+   * calendar; its next firing instant moves with it, and each clock whose due time or
+   * provisional mark changed gets a `sla.deadline-changed` event. Clocks that already breached
+   * keep their breach: it was emitted on the calendar of its day.
+   */
+  private async recompute(tx: EntityManager, event: DomainEvent): Promise<NewEvent<object>[]> {
+    const { years = [], reason = '' } = event.payload as Partial<CalendarChangedPayload>;
+    const calendar = await this.deps.calendar.reload(tx);
+    if (this.calendarSeen === null || BigInt(event.id) > BigInt(this.calendarSeen)) this.calendarSeen = event.id;
+    const valid = years.filter((y) => Number.isInteger(y));
+    if (!valid.length) return [];
+    const first = Math.min(...valid);
+    const last = Math.max(...valid);
+    const rows: ClockRow[] = await tx.query(
+      `SELECT ${CLOCK_COLUMNS} FROM cs.sla_clock
+       WHERE state = 'RUNNING' AND basis = 'WORKING_DAYS' AND started_at < $2 AND due_at > $1
+       ORDER BY id
+       FOR UPDATE`,
+      [shanghaiDayStart(`${first}-01-01`), shanghaiDayEnd(`${last}-12-31`)],
+    );
+    const now = this.deps.clock.now();
+    const changed: ClockRow[] = [];
+    const events: NewEvent<SlaDeadlineChangedPayload>[] = [];
+    for (const row of rows) {
+      const span = yearsTouched(row.startedAt, row.dueAt);
+      if (!valid.some((y) => y >= span.first && y <= span.last)) continue;
+      const schedule = scheduleClock(
+        calendar,
+        row.startedAt,
+        { basis: 'WORKING_DAYS', workingDays: row.targetWorkingDays! },
+        row.thresholds.slice(0, -1),
+        regulatoryDeadline(calendar, row),
+      );
+      const previousDueAt = row.dueAt;
+      const previousProvisional = row.provisional;
+      const moved = schedule.fireAts.some((f, i) => f.getTime() !== row.fireAts[i]?.getTime());
+      if (!moved && schedule.provisional === previousProvisional) continue;
+      row.dueAt = schedule.due;
+      row.provisional = schedule.provisional;
+      row.fireAts = schedule.fireAts;
+      row.nextFireAt = schedule.fireAts[row.thresholds.indexOf(row.nextThreshold!)] ?? schedule.due;
+      changed.push(row);
+      if (previousDueAt.getTime() === row.dueAt.getTime() && previousProvisional === row.provisional) continue;
+      events.push({
+        type: EVENT_TYPES.slaDeadlineChanged,
+        aggregateId: row.caseId,
+        employerId: row.employerId,
+        counterId: row.counterId,
+        actorId: event.actorId,
+        occurredAt: now,
+        payload: {
+          clockId: row.id,
+          caseId: row.caseId,
+          kind: row.kind,
+          counterId: row.counterId,
+          previousDueAt: previousDueAt.toISOString(),
+          dueAt: row.dueAt.toISOString(),
+          previousProvisional,
+          provisional: row.provisional,
+          years: valid,
+          reason,
+        },
+      });
+    }
+    await saveClocks(tx, changed, now);
+    return events;
+  }
+
+  /**
+   * This process's calendar, reloaded first if another instance handled a `calendar.changed`
+   * this process has not applied yet (the runtime's own reload may still be on its way).
+   */
+  private async currentCalendar(tx: EntityManager): Promise<WorkingDayCalendar> {
+    if (this.calendarSeen === null) {
+      const head = await this.deps.events.headId();
+      await this.deps.calendar.reload(tx);
+      this.calendarSeen = head;
+    } else {
+      const newer = await this.deps.events.readAfter(this.calendarSeen, { types: [EVENT_TYPES.calendarChanged] });
+      if (newer.length) {
+        await this.deps.calendar.reload(tx);
+        this.calendarSeen = newer[newer.length - 1]!.id;
+      }
+    }
+    return this.deps.calendar.calendar;
+  }
+}
+
+const FACT_COLUMNS = `employer_id AS "employerId", category, work_permit_decided AS "workPermitDecided",
+  residence_permit_decided AS "residencePermitDecided"`;
+
+/** Records what an event tells of a case (known values are never overwritten by unknown ones). */
+async function upsertCase(
+  tx: EntityManager,
+  caseId: string,
+  employerId: string | null,
+  category: Category | null,
+): Promise<CaseFacts> {
+  const rows: CaseFacts[] = await tx.query(
+    `INSERT INTO cs.sla_case (case_id, employer_id, category) VALUES ($1, $2, $3)
+     ON CONFLICT (case_id) DO UPDATE SET
+       employer_id = coalesce(EXCLUDED.employer_id, cs.sla_case.employer_id),
+       category = coalesce(EXCLUDED.category, cs.sla_case.category)
+     RETURNING ${FACT_COLUMNS}`,
+    [caseId, employerId, category],
+  );
+  return rows[0]!;
+}
+
+/** The regulatory due time of a working-day clock, by the same functions work-permit uses. */
+function regulatoryDeadline(calendar: WorkingDayCalendar, row: ClockRow): Deadline {
+  const category = asCategory(row.category);
+  if (row.kind === 'PRE_EXAMINATION' && category) return preExamDue(calendar, row.startedAt, category);
+  if (row.kind === 'ISSUANCE') return issuanceDue(calendar, row.startedAt);
+  return calendar.addWorkingDays(row.startedAt, row.targetWorkingDays!);
+}
+
+function asCategory(value: unknown): Category | null {
+  return (CATEGORIES as readonly unknown[]).includes(value) ? (value as Category) : null;
+}
+
+/** An ISO instant from a payload, or null when absent or not a valid instant. */
+function instant(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}

@@ -1,0 +1,106 @@
+import type { EntityManager } from 'typeorm';
+import {
+  can,
+  FinalDecisionError,
+  InvalidTransitionError,
+  NotFoundError,
+  shanghaiDate,
+  type Action,
+  type Actor,
+  type SubgraphRuntime,
+} from '@onestop/common';
+import { ResidencePermitEntity, type ResidencePermitStatus } from './residence-permit.entity.js';
+
+/** An event a command wants appended; the runner adds the case, employer, actor and time. */
+export interface EventDraft {
+  type: string;
+  payload: object;
+  counterId?: string | null;
+}
+
+/** What a change hands back: its result and the events that record it (empty: nothing changed). */
+export interface ChangeResult<T> {
+  result: T;
+  events: EventDraft[];
+}
+
+/** What one command needs to say about itself. */
+export interface CommandSpec {
+  action: Action;
+  /** The statuses in which the command may run. */
+  allowedIn: readonly ResidencePermitStatus[];
+  /** What the command does, for error messages ("record materials"). */
+  what: string;
+}
+
+/** Statuses before a decision: most commands run only in these. */
+export const OPEN_STATUSES: readonly ResidencePermitStatus[] = ['AWAITING_DOCUMENTS', 'UNDER_REVIEW'];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a syntactically valid UUID (anything else can't be an id of ours). */
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
+}
+
+/**
+ * Runs every change to a residence permit the same way, in one transaction:
+ * lock the permit row (`FOR UPDATE`: concurrent commands on one case take turns) → scope (an
+ * agency acting for another employer gets NOT_FOUND, as if the case did not exist) → a refusal
+ * is final (FINAL_DECISION, before anything else) → the status allows the command
+ * (INVALID_TRANSITION) → the change → its events, appended last. A failure anywhere rolls
+ * back the change and its events together.
+ */
+export class PermitCommands {
+  constructor(private readonly runtime: SubgraphRuntime) {}
+
+  async run<T>(
+    actor: Actor,
+    caseId: string,
+    spec: CommandSpec,
+    change: (permit: ResidencePermitEntity, tx: EntityManager, now: Date) => Promise<ChangeResult<T>>,
+  ): Promise<T> {
+    if (!isUuid(caseId)) throw new NotFoundError('Residence permit of case', caseId);
+    return this.runtime.ds.transaction(async (tx) => {
+      const permit = await tx.getRepository(ResidencePermitEntity).findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
+      if (!permit || !can(actor, spec.action, { employerId: permit.employerId })) throw new NotFoundError('Residence permit of case', caseId);
+      assertAllowed(permit, spec);
+      const now = this.runtime.clock.now();
+      const { result, events } = await change(permit, tx, now);
+      if (events.length) {
+        await this.runtime.events.append(
+          tx,
+          events.map((e) => ({
+            type: e.type,
+            aggregateId: permit.caseId,
+            employerId: permit.employerId,
+            counterId: e.counterId ?? null,
+            payload: e.payload as Record<string, unknown>,
+            actorId: actor.id,
+            occurredAt: now,
+          })),
+        );
+      }
+      return result;
+    });
+  }
+}
+
+/** FINAL_DECISION for a refused permit whatever the command; INVALID_TRANSITION when the status does not allow it. */
+export function assertAllowed(permit: ResidencePermitEntity, spec: CommandSpec): void {
+  if (permit.status === 'REFUSED') {
+    const on = permit.decidedAt ? ` on ${shanghaiDate(permit.decidedAt)}` : '';
+    throw new FinalDecisionError(
+      `The residence permit of case ${permit.caseReference} was refused${on}. A refusal is final (seed §6.5): you cannot ${spec.what} any more.`,
+    );
+  }
+  if (spec.allowedIn.includes(permit.status)) return;
+  const why: Record<ResidencePermitStatus, string> = {
+    AWAITING_DOCUMENTS: 'the counter has not accepted the documents yet',
+    UNDER_REVIEW: 'the documents were already accepted at the counter',
+    ISSUED: `the residence permit was already issued (${permit.permitNumber ?? ''})`,
+    REFUSED: 'the residence permit was refused',
+    WITHDRAWN: 'the case was withdrawn',
+  };
+  throw new InvalidTransitionError(`Cannot ${spec.what} for case ${permit.caseReference}: ${why[permit.status]}.`, { status: permit.status });
+}

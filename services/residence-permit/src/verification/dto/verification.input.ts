@@ -1,0 +1,24 @@
+import { Field, InputType } from 'type-graphql';
+import type { VerificationKind, VerificationOutcome } from '../verification.entity.js';
+import { VerificationKindEnum, VerificationOutcomeEnum } from '../verification.type.js';
+
+@InputType('ScheduleVerificationInput')
+export class ScheduleVerificationInput {
+  @Field(() => VerificationKindEnum)
+  kind!: VerificationKind;
+
+  @Field(() => Date, { description: 'When it takes place: in the future, at most 180 days ahead.' })
+  scheduledAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'Where (an office, the address of an on-site investigation), at most 300 characters.' })
+  location?: string | null;
+}
+
+@InputType('VerificationOutcomeInput')
+export class VerificationOutcomeInput {
+  @Field(() => VerificationOutcomeEnum)
+  outcome!: VerificationOutcome;
+
+  @Field(() => String, { nullable: true, description: 'Required for DISCREPANCY: what did not match. At most 2000 characters.' })
+  notes?: string | null;
+}

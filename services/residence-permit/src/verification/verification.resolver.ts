@@ -1,0 +1,62 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { assertCan, type Actor } from '@onestop/common';
+import type { ResidencePermitContext } from '../context.js';
+import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
+import { ResidencePermit } from '../residence-permit/residence-permit.type.js';
+import { ScheduleVerificationInput, VerificationOutcomeInput } from './dto/verification.input.js';
+import { Verification } from './verification.type.js';
+
+@Resolver(() => ResidencePermit)
+export class VerificationResolver {
+  @Mutation(() => ResidencePermit, {
+    description:
+      'EE_OFFICER: schedule a face-to-face interview, telephone interview or on-site investigation. Appends residence-permit.verification-scheduled.',
+  })
+  async scheduleVerification(
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('input', () => ScheduleVerificationInput) input: ScheduleVerificationInput,
+    @Ctx() ctx: ResidencePermitContext,
+  ): Promise<ResidencePermitEntity> {
+    assertCan(ctx.actor, 'residencePermit.verify');
+    return ctx.services.verifications.schedule(ctx.actor, caseId, input);
+  }
+
+  @Mutation(() => ResidencePermit, {
+    description:
+      'EE_OFFICER: record the outcome of a scheduled verification once it took place. A completed face-to-face interview satisfies the interview requirement. Appends residence-permit.verification-recorded.',
+  })
+  async recordVerificationOutcome(
+    @Arg('verificationId', () => ID) verificationId: string,
+    @Arg('input', () => VerificationOutcomeInput) input: VerificationOutcomeInput,
+    @Ctx() ctx: ResidencePermitContext,
+  ): Promise<ResidencePermitEntity> {
+    assertCan(ctx.actor, 'residencePermit.verify');
+    return ctx.services.verifications.record(ctx.actor, verificationId, input);
+  }
+
+  @FieldResolver(() => [Verification], { description: 'Every verification, in the order scheduled.' })
+  async verifications(@Root() permit: ResidencePermitEntity, @Ctx() ctx: ResidencePermitContext): Promise<Verification[]> {
+    const rows = await ctx.loaders.verificationsByPermitId.load(permit.id);
+    const notes = readsNotes(ctx.actor);
+    return rows.map((v) => ({
+      id: v.id,
+      caseId: v.caseId,
+      kind: v.kind,
+      status: v.outcome ? 'RECORDED' : 'SCHEDULED',
+      scheduledAt: v.scheduledAt,
+      location: v.location,
+      scheduledBy: v.scheduledBy,
+      scheduledByName: v.scheduledByName,
+      outcome: v.outcome,
+      notes: notes ? v.notes : null,
+      recordedBy: v.recordedBy,
+      recordedByName: v.recordedByName,
+      recordedAt: v.recordedAt,
+    }));
+  }
+}
+
+/** An officer's notes are working papers of the review: officers read them, agencies and counters do not. */
+function readsNotes(actor: Actor | null): boolean {
+  return actor?.role === 'EE_OFFICER' || actor?.role === 'WP_OFFICER';
+}

@@ -1,0 +1,29 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One read of a case's personal data by staff (DOMAIN.md: data that is personal). */
+@Entity({ name: 'access_log' })
+@Index('IDX_access_log_case', ['caseId', 'id'])
+@Index('IDX_access_log_actor', ['actorId', 'id'])
+export class AccessLogEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'actor_id', type: 'text' })
+  actorId!: string;
+
+  @Column({ name: 'actor_role', type: 'text' })
+  actorRole!: string;
+
+  @Column({ name: 'actor_name', type: 'text' })
+  actorName!: string;
+
+  @Column({ name: 'case_id', type: 'uuid' })
+  caseId!: string;
+
+  @Column({ type: 'timestamptz' })
+  at!: Date;
+
+  /** The personal fields read, e.g. `applicant.passportNumber`. */
+  @Column({ type: 'text', array: true })
+  fields!: string[];
+}

@@ -1,0 +1,44 @@
+import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
+import { PageInfo } from '@onestop/common';
+
+@ObjectType('AccessLogEntry', { description: 'One read of a case’s personal data by staff.' })
+export class AccessLogEntry {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  actorId!: string;
+
+  @Field(() => String)
+  actorRole!: string;
+
+  @Field(() => String)
+  actorName!: string;
+
+  @Field(() => ID)
+  caseId!: string;
+
+  @Field(() => GraphQLISODateTime)
+  at!: Date;
+
+  @Field(() => [String], { description: 'The personal fields read, e.g. applicant.passportNumber.' })
+  fields!: string[];
+}
+
+@ObjectType('AccessLogEdge')
+export class AccessLogEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => AccessLogEntry)
+  node!: AccessLogEntry;
+}
+
+@ObjectType('AccessLogConnection')
+export class AccessLogConnection {
+  @Field(() => [AccessLogEdge])
+  edges!: AccessLogEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}

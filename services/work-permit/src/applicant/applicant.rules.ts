@@ -1,0 +1,77 @@
+import { ageOn, checkDate } from '../shared/dates.js';
+import { isIsoAlpha3 } from './nationality.js';
+
+export const SEXES = ['FEMALE', 'MALE', 'UNSPECIFIED'] as const;
+export type Sex = (typeof SEXES)[number];
+
+/**
+ * Whether the applicant ever had a household registration (户口) in the mainland. A person who
+ * has not cancelled one must cancel it before applying (seed §6.2): such a case cannot be filed.
+ */
+export const HOUSEHOLD_REGISTRATIONS = ['NEVER_REGISTERED', 'CANCELLED', 'NOT_CANCELLED'] as const;
+export type HouseholdRegistration = (typeof HOUSEHOLD_REGISTRATIONS)[number];
+
+/** The applicant as filed. */
+export interface ApplicantInputData {
+  fullName: string;
+  nationality: string;
+  passportNumber: string;
+  dateOfBirth: string;
+  sex: Sex;
+  householdRegistration: HouseholdRegistration;
+}
+
+/** A foreigner employed in China must be an adult. */
+export const MIN_WORKING_AGE = 18;
+
+const PASSPORT = /^[A-Z0-9]{5,20}$/;
+
+/**
+ * Validates and normalises an applicant (trimmed name, upper-case codes). Adds every problem
+ * found to `problems` (prefixed with `path`); `today` is the filing date in Shanghai.
+ */
+export function parseApplicant(input: ApplicantInputData, today: string, problems: string[], path = 'applicant'): ApplicantInputData {
+  const fullName = (input.fullName ?? '').trim().replace(/\s+/g, ' ');
+  if (!fullName) problems.push(`${path}.fullName is required`);
+  else if (fullName.length > 200) problems.push(`${path}.fullName is longer than 200 characters`);
+  const nationality = (input.nationality ?? '').trim().toUpperCase();
+  if (!isIsoAlpha3(nationality)) {
+    problems.push(`${path}.nationality must be an ISO 3166-1 alpha-3 country code (e.g. DEU, USA), got "${input.nationality}"`);
+  } else if (nationality === 'CHN') {
+    problems.push(`${path}.nationality is CHN: a Chinese citizen needs no foreigner's work permit`);
+  }
+  const passportNumber = (input.passportNumber ?? '').trim().toUpperCase();
+  if (!PASSPORT.test(passportNumber)) {
+    problems.push(`${path}.passportNumber must be 5 to 20 letters and digits, got "${input.passportNumber}"`);
+  } else if (!/[0-9]/.test(passportNumber)) {
+    problems.push(`${path}.passportNumber must contain at least one digit`);
+  }
+  const dateOfBirth = checkDate(input.dateOfBirth, `${path}.dateOfBirth`, problems);
+  if (dateOfBirth) {
+    if (dateOfBirth < '1900-01-01') problems.push(`${path}.dateOfBirth ${dateOfBirth} is before 1900`);
+    else if (dateOfBirth > today) problems.push(`${path}.dateOfBirth ${dateOfBirth} is in the future`);
+    else if (ageOn(dateOfBirth, today) < MIN_WORKING_AGE) {
+      problems.push(`${path}.dateOfBirth ${dateOfBirth}: the applicant must be at least ${MIN_WORKING_AGE} years old`);
+    }
+  }
+  if (!(SEXES as readonly string[]).includes(input.sex)) problems.push(`${path}.sex must be one of ${SEXES.join(', ')}`);
+  if (input.householdRegistration === 'NOT_CANCELLED') {
+    problems.push(
+      `${path}.householdRegistration is NOT_CANCELLED: a person who has not cancelled a household registration in the mainland must cancel it before applying; file the case once it is cancelled`,
+    );
+  } else if (!(HOUSEHOLD_REGISTRATIONS as readonly string[]).includes(input.householdRegistration)) {
+    problems.push(`${path}.householdRegistration must be one of ${HOUSEHOLD_REGISTRATIONS.join(', ')}`);
+  }
+  return { fullName, nationality, passportNumber, dateOfBirth: dateOfBirth ?? '', sex: input.sex, householdRegistration: input.householdRegistration };
+}
+
+/** `E12345678` → `E1234****`: enough to recognise a document, not enough to use it. */
+export function maskPassportNumber(passportNumber: string): string {
+  const kept = Math.min(5, Math.ceil(passportNumber.length / 2));
+  return passportNumber.slice(0, kept) + '*'.repeat(passportNumber.length - kept);
+}
+
+/** `1985-06-30` → `1985-**-**`: the year stays (it is what age rules need), the day goes. */
+export function maskDateOfBirth(dateOfBirth: string): string {
+  return `${dateOfBirth.slice(0, 4)}-**-**`;
+}

@@ -1,0 +1,186 @@
+import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import {
+  assertCan,
+  assertNoProblems,
+  decodeCursor,
+  employerScope,
+  encodeCursor,
+  pageSize,
+  type Actor,
+  type CaseStatus,
+  type Category,
+  type Clock,
+  type Route,
+} from '@onestop/common';
+import { CaseMaterialEntity } from '../materials/case-material.entity.js';
+import { isUuid } from '../shared/ids.js';
+import type { CaseOrder } from '../shared/enums.js';
+import { CaseTimelineEntity } from './case-timeline.entity.js';
+import { CaseEntity } from './case.entity.js';
+
+/** Filters of `cases`. Every one is optional; together they are ANDed. */
+export interface CaseFilterData {
+  statuses?: CaseStatus[] | null;
+  categories?: Category[] | null;
+  routes?: Route[] | null;
+  employerId?: string | null;
+  submittedFrom?: Date | null;
+  submittedTo?: Date | null;
+  dueFrom?: Date | null;
+  dueTo?: Date | null;
+  /** SUBMITTED cases whose pre-examination due time has passed (business clock). */
+  overdueOnly?: boolean | null;
+}
+
+export interface CaseListArgs {
+  filter?: CaseFilterData | null;
+  first?: number | null;
+  after?: string | null;
+  orderBy?: CaseOrder | null;
+}
+
+/** One page of a keyset-paginated list. */
+export interface CasePage {
+  nodes: CaseEntity[];
+  hasNextPage: boolean;
+  cursorOf(c: CaseEntity): string;
+}
+
+const ORDERS: Record<CaseOrder, { key: 'preExamDueAt' | 'submittedAt'; dir: 'ASC' | 'DESC' }> = {
+  PRE_EXAM_DUE_ASC: { key: 'preExamDueAt', dir: 'ASC' },
+  SUBMITTED_DESC: { key: 'submittedAt', dir: 'DESC' },
+};
+
+/**
+ * Reads cases. Every read applies the actor's scope in SQL (an agency sees only its
+ * employers' cases), so a case outside it is indistinguishable from one that does not exist.
+ */
+export class CaseQueryService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Cases by id in one statement, dropping any outside the actor's scope. */
+  async findByIds(actor: Actor, ids: readonly string[]): Promise<Map<string, CaseEntity>> {
+    const valid = [...new Set(ids)].filter(isUuid);
+    if (!valid.length) return new Map();
+    const rows = await this.scoped(actor).andWhere('c.id = ANY(:ids)', { ids: valid }).getMany();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Cases by reference in one statement, dropping any outside the actor's scope. */
+  async findByReferences(actor: Actor, references: readonly string[]): Promise<Map<string, CaseEntity>> {
+    const refs = [...new Set(references.map((r) => r.trim().toUpperCase()))];
+    if (!refs.length) return new Map();
+    const rows = await this.scoped(actor).andWhere('c.reference = ANY(:refs)', { refs }).getMany();
+    return new Map(rows.map((r) => [r.reference, r]));
+  }
+
+  /**
+   * The query behind `cases`: scope and filters, keyset position, order and limit. Exposed so
+   * a spec can EXPLAIN exactly what runs.
+   */
+  listQuery(actor: Actor, args: CaseListArgs): { qb: SelectQueryBuilder<CaseEntity>; limit: number; order: CaseOrder } {
+    const problems: string[] = [];
+    const limit = pageSize(args.first, problems, 20);
+    const order = args.orderBy ?? 'PRE_EXAM_DUE_ASC';
+    const cursor = decodeCursor(args.after, 3, problems);
+    if (cursor && (cursor[0] !== order || !isUuid(cursor[2]!) || Number.isNaN(Date.parse(cursor[1]!)))) {
+      problems.push(`after is not a cursor of this list in order ${order}`);
+    }
+    const qb = this.filtered(actor, args.filter ?? {}, problems);
+    assertNoProblems('The case list cannot be read', problems);
+    const { key, dir } = ORDERS[order];
+    if (cursor) {
+      const op = dir === 'ASC' ? '>' : '<';
+      qb.andWhere(`(c.${key}, c.id) ${op} (:afterKey, :afterId)`, { afterKey: new Date(cursor[1]!), afterId: cursor[2] });
+    }
+    qb.orderBy(`c.${key}`, dir).addOrderBy('c.id', dir).limit(limit + 1);
+    return { qb, limit, order };
+  }
+
+  /** One page of `cases`: keyset pagination (no OFFSET), one row more than asked to know whether more follow. */
+  async list(actor: Actor, args: CaseListArgs): Promise<CasePage> {
+    const { qb, limit, order } = this.listQuery(actor, args);
+    const rows = await qb.getMany();
+    const { key } = ORDERS[order];
+    return {
+      nodes: rows.slice(0, limit),
+      hasNextPage: rows.length > limit,
+      cursorOf: (c) => encodeCursor([order, c[key].toISOString(), c.id]),
+    };
+  }
+
+  /** How many cases match the filter: a separate statement, run only when a client asks for totalCount. */
+  async count(actor: Actor, filter: CaseFilterData | null | undefined): Promise<number> {
+    const problems: string[] = [];
+    const qb = this.filtered(actor, filter ?? {}, problems);
+    assertNoProblems('The case list cannot be counted', problems);
+    return qb.getCount();
+  }
+
+  /** Timelines of several cases in one statement, oldest line first. */
+  async timelines(caseIds: readonly string[]): Promise<Map<string, CaseTimelineEntity[]>> {
+    const ids = [...new Set(caseIds)];
+    const out = new Map<string, CaseTimelineEntity[]>(ids.map((id) => [id, []]));
+    if (!ids.length) return out;
+    const rows = await this.ds.getRepository(CaseTimelineEntity).find({ where: { caseId: In(ids) }, order: { caseId: 'ASC', id: 'ASC' } });
+    for (const r of rows) out.get(r.caseId)!.push(r);
+    return out;
+  }
+
+  /** Recorded work-permit materials of several cases in one statement. */
+  async materials(caseIds: readonly string[]): Promise<Map<string, CaseMaterialEntity[]>> {
+    const ids = [...new Set(caseIds)];
+    const out = new Map<string, CaseMaterialEntity[]>(ids.map((id) => [id, []]));
+    if (!ids.length) return out;
+    const rows = await this.ds.getRepository(CaseMaterialEntity).find({ where: { caseId: In(ids) } });
+    for (const r of rows) out.get(r.caseId)!.push(r);
+    return out;
+  }
+
+  private scoped(actor: Actor): SelectQueryBuilder<CaseEntity> {
+    const qb = this.ds.getRepository(CaseEntity).createQueryBuilder('c').where('TRUE');
+    const scope = employerScope(actor);
+    if (scope) qb.andWhere('c.employerId = ANY(:scope)', { scope: [...scope].filter(isUuid) });
+    return qb;
+  }
+
+  private filtered(actor: Actor, f: CaseFilterData, problems: string[]): SelectQueryBuilder<CaseEntity> {
+    if (f.employerId) {
+      // An agency naming another employer is refused outright rather than shown an empty list.
+      assertCan(actor, 'case.read', { employerId: f.employerId });
+      if (!isUuid(f.employerId)) problems.push(`filter.employerId ${f.employerId} is not an employer id`);
+    }
+    const qb = this.scoped(actor);
+    if (f.employerId && isUuid(f.employerId)) qb.andWhere('c.employerId = :employerId', { employerId: f.employerId });
+    if (f.statuses?.length) {
+      // One status is the common case (and the indexed one): keep it an equality.
+      if (f.statuses.length === 1) qb.andWhere('c.status = :status', { status: f.statuses[0] });
+      else qb.andWhere('c.status = ANY(:statuses)', { statuses: f.statuses });
+    }
+    if (f.categories?.length) qb.andWhere('c.category = ANY(:categories)', { categories: f.categories });
+    if (f.routes?.length) qb.andWhere('c.route = ANY(:routes)', { routes: f.routes });
+    range(qb, 'submittedAt', f.submittedFrom, f.submittedTo, 'submitted', problems);
+    range(qb, 'preExamDueAt', f.dueFrom, f.dueTo, 'due', problems);
+    if (f.overdueOnly) {
+      // A literal status, so the planner can use the partial index of open cases.
+      qb.andWhere(`c.status = 'SUBMITTED'`).andWhere('c.preExamDueAt < :now', { now: this.clock.now() });
+    }
+    return qb;
+  }
+}
+
+function range(
+  qb: SelectQueryBuilder<CaseEntity>,
+  column: 'submittedAt' | 'preExamDueAt',
+  from: Date | null | undefined,
+  to: Date | null | undefined,
+  name: string,
+  problems: string[],
+): void {
+  if (from && to && from > to) problems.push(`filter.${name}From is after filter.${name}To`);
+  if (from) qb.andWhere(`c.${column} >= :${name}From`, { [`${name}From`]: from });
+  if (to) qb.andWhere(`c.${column} < :${name}To`, { [`${name}To`]: to });
+}

@@ -1,0 +1,84 @@
+import type { DataSource } from 'typeorm';
+import {
+  assertCan,
+  BadUserInputError,
+  EVENT_TYPES,
+  NotFoundError,
+  type Actor,
+  type CasePreExamPassedPayload,
+  type CaseReturnedPayload,
+  type Clock,
+  type EventStore,
+} from '@onestop/common';
+import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
+import { assertMove } from '../case/case-status.rules.js';
+import type { CaseEntity, ReturnItem } from '../case/case.entity.js';
+
+export const MAX_RETURN_ITEMS = 100;
+
+/** Validates a one-time return notification: at least one item, each naming a field and what to correct. */
+export function parseReturnItems(items: readonly ReturnItem[] | null | undefined): { items: ReturnItem[]; problems: string[] } {
+  const problems: string[] = [];
+  const list = (items ?? []).map((i) => ({ field: (i.field ?? '').trim(), problem: (i.problem ?? '').trim() }));
+  if (!list.length) problems.push('items must list every item to correct (at least one): the notification is one-time');
+  if (list.length > MAX_RETURN_ITEMS) problems.push(`items lists ${list.length}; at most ${MAX_RETURN_ITEMS}`);
+  const seen = new Set<string>();
+  list.forEach((i, n) => {
+    if (!i.field || i.field.length > 200) problems.push(`items[${n}].field must name what to correct (1 to 200 characters)`);
+    if (!i.problem || i.problem.length > 2000) problems.push(`items[${n}].problem must say what is wrong (1 to 2000 characters)`);
+    const key = `${i.field}\n${i.problem}`.toLowerCase();
+    if (i.field && seen.has(key)) problems.push(`items[${n}] repeats an earlier item`);
+    seen.add(key);
+  });
+  return { items: list, problems };
+}
+
+/** The Talents Center's pre-examination of an online submission (WP_OFFICER). */
+export class PreExaminationService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly events: EventStore,
+  ) {}
+
+  /** Passes the pre-examination: the case may book an appointment (B/C) or walk in (A). */
+  async pass(actor: Actor | null, caseId: string, note: string | null): Promise<CaseEntity> {
+    assertCan(actor, 'case.preExamine');
+    return this.ds.transaction(async (tx) => {
+      const c = await lockCase(tx, caseId, actor);
+      if (!c) throw new NotFoundError('Case', caseId);
+      assertMove(c.status, 'passPreExamination', 'passing the pre-examination', c.reference);
+      const now = this.clock.now();
+      const changes = new CaseChanges(now, authorOf(actor));
+      changes.set(c, { preExamPassedAt: now });
+      const payload: CasePreExamPassedPayload = { caseId: c.id, category: c.category, passedAt: now.toISOString() };
+      changes.event(c, EVENT_TYPES.casePreExamPassed, payload);
+      changes.move(c, 'PRE_EXAM_PASSED', 'PRE_EXAM_PASSED', note?.trim() || null);
+      await changes.commit(tx, this.events);
+      return c;
+    });
+  }
+
+  /**
+   * Returns the case with a one-time notification listing every item to correct; the
+   * pre-examination clock stops until the agency resubmits.
+   */
+  async returnForCorrection(actor: Actor | null, caseId: string, rawItems: readonly ReturnItem[]): Promise<CaseEntity> {
+    assertCan(actor, 'case.preExamine');
+    const { items, problems } = parseReturnItems(rawItems);
+    if (problems.length) throw new BadUserInputError('The case cannot be returned', problems);
+    return this.ds.transaction(async (tx) => {
+      const c = await lockCase(tx, caseId, actor);
+      if (!c) throw new NotFoundError('Case', caseId);
+      assertMove(c.status, 'returnForCorrection', 'returning for correction', c.reference);
+      const now = this.clock.now();
+      const changes = new CaseChanges(now, authorOf(actor));
+      changes.set(c, { returnItems: items, returnedAt: now, returnCount: c.returnCount + 1 });
+      const payload: CaseReturnedPayload = { caseId: c.id, items, returnedAt: now.toISOString() };
+      changes.event(c, EVENT_TYPES.caseReturned, payload);
+      changes.move(c, 'RETURNED', 'RETURNED', items.map((i) => `${i.field}: ${i.problem}`).join('; '));
+      await changes.commit(tx, this.events);
+      return c;
+    });
+  }
+}

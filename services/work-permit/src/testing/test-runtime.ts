@@ -1,0 +1,77 @@
+import { execute, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  actorFromClaims,
+  CalendarStore,
+  ControlledClock,
+  createLogger,
+  createTestDatabase,
+  loadCommonConfig,
+  openDatabase,
+  PgListener,
+  platformMigrations,
+  PostgresEventStore,
+  type OneStopClaims,
+  type SubgraphRuntime,
+  type TestDatabase,
+} from '@onestop/common';
+import { createContext } from '../context.js';
+import { seedDemoEmployers } from '../employer/employer.seed.js';
+import { workPermitSubgraph } from '../subgraph.js';
+
+/** The work-permit service layer on a throwaway database, without HTTP: for specs that need the real SQL. */
+export interface TestRuntime {
+  db: TestDatabase;
+  runtime: SubgraphRuntime;
+  clock: ControlledClock;
+  schema: GraphQLSchema;
+  /** Runs an operation against the subgraph schema as the given claims (null: unauthenticated). */
+  exec<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, claims?: OneStopClaims | null): Promise<ExecutionResult<T>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds work-permit's runtime the way startSubgraph does (platform and wp migrations, event
+ * store, calendar, demo employers), with `onQuery` seeing every SQL statement the DataSource
+ * runs: the statement counter behind the batching specs.
+ */
+export async function startTestRuntime(opts: { onQuery?: (sql: string) => void } = {}): Promise<TestRuntime> {
+  const db = await createTestDatabase('wp');
+  const logger = createLogger('work-permit-spec', 'warn');
+  const platform = await openDatabase({ url: db.url, schema: 'platform', entities: [], migrations: platformMigrations, logger, applicationName: 'wp-spec-migrate' });
+  await platform.destroy();
+  const ds = await openDatabase({
+    url: db.url,
+    schema: 'wp',
+    entities: workPermitSubgraph.entities,
+    migrations: workPermitSubgraph.migrations,
+    logger,
+    applicationName: 'wp-spec',
+    onQuery: opts.onQuery,
+  });
+  const listener = new PgListener(db.url, logger);
+  const clock = new ControlledClock();
+  const events = new PostgresEventStore({ dataSource: ds, listener, logger, source: 'work-permit' });
+  const calendar = new CalendarStore(ds);
+  await calendar.reload();
+  const config = loadCommonConfig({ NODE_ENV: 'test', DATABASE_URL: db.url });
+  const runtime: SubgraphRuntime = { name: 'work-permit', config, logger, ds, listener, clock, events, calendar };
+  await seedDemoEmployers(ds, clock);
+  const schema = await workPermitSubgraph.buildSchema();
+  return {
+    db,
+    runtime,
+    clock,
+    schema,
+    async exec<T>(query: string, variables: Record<string, unknown> = {}, claims: OneStopClaims | null = null): Promise<ExecutionResult<T>> {
+      const actor = claims ? actorFromClaims(claims as unknown as Record<string, unknown>) : null;
+      const contextValue = createContext(runtime, { actor, requestId: 'spec', logger });
+      return (await execute({ schema, document: parse(query), variableValues: variables, contextValue })) as ExecutionResult<T>;
+    },
+    async stop() {
+      await events.close();
+      await listener.close();
+      await ds.destroy();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * Fixtures for the counter-scheduling tests: cases fed through the event log as work-permit and
+ * residence-permit would append them (the event catalogue is the contract), tokens, and a clock
+ * moved to counter opening hours.
+ */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import {
+  addCalendarDays,
+  DEMO_AGENCIES,
+  shanghaiDate,
+  signRequest,
+  SIGNATURE_HEADER,
+  subgraphSecret,
+  TIMESTAMP_HEADER,
+  weekday,
+  WorkingDayCalendar,
+} from '@onestop/common';
+import { appendEvent, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
+
+export const AGENCY = DEMO_AGENCIES[0];
+export const OTHER_AGENCY = DEMO_AGENCIES[1];
+export const EMPLOYER = AGENCY.employerIds[0];
+export const OTHER_EMPLOYER = OTHER_AGENCY.employerIds[0];
+
+/** Tokens for the roles the counter tests use. */
+export async function tokens(sys: TestSystem) {
+  return {
+    agency: await sys.token('AGENCY', { agencyId: AGENCY.id, employerIds: [...AGENCY.employerIds] }),
+    otherAgency: await sys.token('AGENCY', { agencyId: OTHER_AGENCY.id, employerIds: [...OTHER_AGENCY.employerIds] }),
+    clerk: await sys.token('CLERK', { counterId: 'chaoyang-cbd' }),
+    otherClerk: await sys.token('CLERK', { counterId: 'xicheng' }),
+    manager: await sys.token('MANAGER'),
+    officer: await sys.token('WP_OFFICER'),
+  };
+}
+
+/** Instant of `date` at `hhmm` in Asia/Shanghai. */
+export function shanghai(date: string, hhmm: string): Date {
+  return new Date(`${date}T${hhmm}:00+08:00`);
+}
+
+/**
+ * The first Monday after today (by the system's clock) that is a working day, followed by a
+ * working Tuesday, so tests can book "tomorrow" too.
+ */
+export async function nextWorkingMonday(sys: TestSystem): Promise<string> {
+  const calendar = WorkingDayCalendar.fromOfficialData();
+  let d = shanghaiDate(await systemNow(sys));
+  do d = addCalendarDays(d, 1);
+  while (weekday(d) !== 1 || !calendar.isWorkingDay(d) || !calendar.isWorkingDay(addCalendarDays(d, 1)));
+  return d;
+}
+
+/** The system's business time (the development clock of counter-scheduling). */
+export async function systemNow(sys: TestSystem): Promise<Date> {
+  const r = await fetch(new URL('/dev/clock', sys.gatewayUrl));
+  return new Date(((await r.json()) as { now: string }).now);
+}
+
+/** Moves the shared clock forward to `target` (never back). */
+export async function moveClockTo(sys: TestSystem, target: Date): Promise<void> {
+  const now = await systemNow(sys);
+  const ms = target.getTime() - now.getTime();
+  if (ms < 0) throw new Error(`The clock is already past ${target.toISOString()} (now ${now.toISOString()}).`);
+  await sys.advanceClock(ms);
+}
+
+export interface CaseOptions {
+  category?: 'A' | 'B' | 'C';
+  employerId?: string;
+  preExamPassed?: boolean;
+}
+
+/** A case as work-permit announces it (case.submitted, then case.pre-exam-passed); resolves once counter-scheduling has it. */
+export async function seedCase(sys: TestSystem, opts: CaseOptions = {}): Promise<string> {
+  const caseId = randomUUID();
+  const category = opts.category ?? 'B';
+  const employerId = opts.employerId ?? EMPLOYER;
+  await appendEvent(sys.sql, {
+    type: 'case.submitted',
+    source: 'work-permit',
+    aggregateId: caseId,
+    employerId,
+    payload: {
+      caseId,
+      reference: `OS-2026-${caseId.slice(0, 6)}`,
+      employerId,
+      agencyId: employerId === EMPLOYER ? AGENCY.id : OTHER_AGENCY.id,
+      category,
+      route: 'NOTIFICATION_LETTER',
+      applicant: { fullName: 'Test Applicant', nationality: 'FR', dateOfBirth: '1990-01-01', sex: 'F' },
+      filedOn: '2026-11-01',
+      submittedAt: new Date().toISOString(),
+      preExamDueAt: new Date().toISOString(),
+      preExamDueProvisional: false,
+    },
+  });
+  if (opts.preExamPassed !== false) {
+    await appendEvent(sys.sql, {
+      type: 'case.pre-exam-passed',
+      source: 'work-permit',
+      aggregateId: caseId,
+      employerId,
+      payload: { caseId, category, passedAt: new Date().toISOString() },
+    });
+  }
+  await waitForReadiness(sys, caseId, (r) => (opts.preExamPassed !== false ? r.pre_exam_passed === true : true));
+  return caseId;
+}
+
+/** Waits until the readiness projection of a case satisfies `ok`. */
+export async function waitForReadiness(sys: TestSystem, caseId: string, ok: (row: Record<string, unknown>) => boolean): Promise<void> {
+  await waitFor(
+    async () => {
+      const r = await sys.sql.query('SELECT * FROM cs.case_readiness WHERE case_id = $1', [caseId]);
+      return r.rows[0] && ok(r.rows[0]);
+    },
+    10_000,
+    `the readiness projection of case ${caseId}`,
+  );
+}
+
+/** Both checklists as their owners report them (missing items block acceptance). */
+export async function reportMaterials(sys: TestSystem, caseId: string, wpMissing: string[], rpMissing: string[]): Promise<void> {
+  const last = await appendEvent(sys.sql, {
+    type: 'work-permit.materials-changed',
+    source: 'work-permit',
+    aggregateId: caseId,
+    employerId: EMPLOYER,
+    payload: { caseId, complete: wpMissing.length === 0, missing: wpMissing },
+  });
+  await appendEvent(sys.sql, {
+    type: 'residence-permit.materials-changed',
+    source: 'residence-permit',
+    aggregateId: caseId,
+    employerId: EMPLOYER,
+    payload: { caseId, complete: rpMissing.length === 0, missing: rpMissing },
+  });
+  void last;
+  await waitForReadiness(sys, caseId, (r) => {
+    const rp = r.rp_materials as { missing: string[] } | null;
+    return rp !== null && rp.missing.length === rpMissing.length;
+  });
+}
+
+/** The interview requirement as residence-permit reports it. */
+export async function reportInterview(sys: TestSystem, caseId: string, state: { required: boolean; satisfied: boolean; scheduled: boolean }): Promise<void> {
+  await appendEvent(sys.sql, {
+    type: 'residence-permit.interview-requirement-changed',
+    source: 'residence-permit',
+    aggregateId: caseId,
+    employerId: EMPLOYER,
+    payload: { caseId, ...state, reason: state.required ? 'face-to-face interview required' : 'exempt: aged 60 or over' },
+  });
+  await waitForReadiness(sys, caseId, (r) => {
+    const iv = r.interview as { satisfied: boolean; scheduled: boolean } | null;
+    return iv !== null && iv.satisfied === state.satisfied && iv.scheduled === state.scheduled;
+  });
+}
+
+/** Both permits decided: work-permit's case.ready-for-claim. */
+export async function reportReadyForClaim(sys: TestSystem, caseId: string): Promise<void> {
+  await appendEvent(sys.sql, {
+    type: 'case.ready-for-claim',
+    source: 'work-permit',
+    aggregateId: caseId,
+    employerId: EMPLOYER,
+    payload: { caseId, reference: 'OS-2026-000001', workPermit: 'ISSUED', residencePermit: 'ISSUED', readyAt: new Date().toISOString() },
+  });
+  await waitForReadiness(sys, caseId, (r) => r.ready_for_claim === true);
+}
+
+/** The error code of the first error (asserts there is one). */
+export function errorCode(res: GqlResponse): string | undefined {
+  expect(res.errors, JSON.stringify(res.data)).toBeDefined();
+  return res.errors![0]!.extensions?.code;
+}
+
+/** The data of a response that must have no errors. */
+export function ok<T>(res: GqlResponse<T>): T {
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  return res.data!;
+}
+
+/** Counts rows of a cs table matching a WHERE clause. */
+export async function count(sys: TestSystem, table: string, where = 'true', params: unknown[] = []): Promise<number> {
+  const r = await sys.sql.query<{ n: string }>(`SELECT count(*) AS n FROM cs.${table} WHERE ${where}`, params);
+  return Number(r.rows[0]!.n);
+}
+
+/** Counts events of a type for an aggregate (or all). */
+export async function countEvents(sys: TestSystem, type: string, aggregateId?: string): Promise<number> {
+  const r = await sys.sql.query<{ n: string }>(
+    `SELECT count(*) AS n FROM platform.event_log WHERE type = $1 AND ($2::text IS NULL OR aggregate_id = $2)`,
+    [type, aggregateId ?? null],
+  );
+  return Number(r.rows[0]!.n);
+}
+
+/** A request straight to the counter-scheduling subgraph, signed as the gateway signs it (e.g. `_entities`). */
+export async function csDirect<T>(sys: TestSystem, query: string, variables: Record<string, unknown>, token: string): Promise<GqlResponse<T>> {
+  const body = JSON.stringify({ query, variables });
+  const authorization = `Bearer ${token}`;
+  const timestamp = String(Date.now());
+  const res = await fetch(sys.stack.urls['counter-scheduling'], {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization,
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: signRequest(subgraphSecret('counter-scheduling', 'test'), { method: 'POST', path: '/graphql', body, authorization, timestamp }),
+    },
+    body,
+  });
+  return { status: res.status, ...((await res.json()) as Omit<GqlResponse<T>, 'status'>) };
+}

@@ -1,0 +1,103 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openAs, openPage, screenshot } from './dashboard-browser.js';
+import { startTestSystem, type TestSystem } from './testkit/index.js';
+
+describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
+  let sys: TestSystem;
+  let browser: Browser;
+  beforeAll(async () => {
+    [sys, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  it('serves the built app with health, SPA fallback and content types', async () => {
+    const base = sys.stack.dashboardUrl;
+    expect(await (await fetch(new URL('/health', base))).json()).toMatchObject({ status: 'ok', service: 'dashboard', built: true });
+    const deep = await fetch(new URL('/cases/some-id', base));
+    expect(deep.status).toBe(200);
+    expect(deep.headers.get('content-type')).toContain('text/html');
+    const html = await deep.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(new URL(script!, base));
+    expect(js.headers.get('content-type')).toContain('text/javascript');
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(new URL('/assets/missing.js', base))).status).toBe(404);
+  });
+
+  it('proxies /graphql to the gateway on the same origin and keeps its authorization rules', async () => {
+    const url = new URL('/graphql', sys.stack.dashboardUrl);
+    const query = JSON.stringify({ query: '{ serviceCounters { id } }' });
+    const anonymous = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+    expect(((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await sys.token('MANAGER')}` },
+      body: query,
+    });
+    expect(((await ok.json()) as { data: { serviceCounters: unknown[] } }).data.serviceCounters).toHaveLength(15);
+  });
+
+  it('signs in with the development role picker and lands a manager on the city view with all 15 counters', async () => {
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(sys.stack.dashboardUrl);
+      await page.getByRole('heading', { name: 'Development sign-in' }).waitFor();
+      await page.getByLabel('Role').selectOption('MANAGER');
+      await screenshot(page, 'sign-in');
+      await page.getByTestId('dev-signin').click();
+      await page.waitForURL(/\/city$/);
+      await expect.poll(() => page.getByTestId('counter-card').count()).toBe(15);
+      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'City view' }).getAttribute('aria-current')).toBe('page');
+      await screenshot(page, 'city-view');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the API’s own message for a token the API rejects', async () => {
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(new URL('/signin', sys.stack.dashboardUrl).toString());
+      // A well-formed token signed with the wrong secret: the gateway answers 401 with its message.
+      const forged = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6Ik1BTkFHRVIifQ.c2lnbmF0dXJl';
+      await page.getByTestId('token-input').fill(forged);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect.poll(() => page.getByTestId('signin-error').textContent()).toContain('sign in again');
+      expect(page.url()).toContain('/signin');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('switches between English and Simplified Chinese, with Beijing-time labels', async () => {
+    const { context, page } = await openAs(sys, browser, 'MANAGER', '/city');
+    try {
+      await page.getByRole('heading', { level: 1, name: 'City view' }).waitFor();
+      await page.getByTestId('language').selectOption('zh');
+      await page.getByRole('heading', { level: 1, name: '全市概览' }).waitFor();
+      expect(await page.getByRole('navigation').first().textContent()).toContain('时限预警');
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+      await screenshot(page, 'city-view-zh');
+      await page.getByTestId('language').selectOption('en');
+      await page.getByRole('heading', { level: 1, name: 'City view' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('offers each role only the pages its permissions allow, and says so when one is opened anyway', async () => {
+    const { context, page } = await openAs(sys, browser, 'AGENCY', '/calendar', { agencyId: 'agency-x', employerIds: ['employer-x'] });
+    try {
+      await page.getByRole('heading', { level: 1, name: /cannot open this page/ }).waitFor();
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      expect(await nav.getByRole('link').allTextContents()).toEqual(['SLA feed', 'Cases']);
+    } finally {
+      await context.close();
+    }
+  });
+});

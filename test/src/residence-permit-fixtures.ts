@@ -1,0 +1,239 @@
+/**
+ * Helpers for the residence-permit tests: append the other subgraphs' events exactly as the
+ * catalogue (services/common/src/domain/domain-events.ts) defines them, wait for the
+ * residence-permit subgraph to react, and snapshot what it has written.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DEMO_AGENCIES,
+  DEMO_EMPLOYERS,
+  EVENT_TYPES,
+  SIGNATURE_HEADER,
+  signRequest,
+  subgraphSecret,
+  TIMESTAMP_HEADER,
+  type CaseSubmittedPayload,
+  type Category,
+  type Route,
+} from '@onestop/common';
+import { appendEvent, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
+
+export const OUR_EMPLOYER = DEMO_EMPLOYERS[0].id;
+export const OTHER_EMPLOYER = DEMO_EMPLOYERS[2].id;
+
+/** The demo agency acting for DEMO_EMPLOYERS[0] and [1]. */
+export function ourAgency(sys: TestSystem): Promise<string> {
+  return sys.token('AGENCY', { agencyId: DEMO_AGENCIES[0].id, employerIds: [...DEMO_AGENCIES[0].employerIds] });
+}
+
+/** The demo agency acting for DEMO_EMPLOYERS[2] and [3]: never sees our cases. */
+export function otherAgency(sys: TestSystem): Promise<string> {
+  return sys.token('AGENCY', { agencyId: DEMO_AGENCIES[1].id, employerIds: [...DEMO_AGENCIES[1].employerIds], sub: 'agency-other' });
+}
+
+/** The shared business clock, as residence-permit sees it. */
+export async function businessNow(sys: TestSystem): Promise<Date> {
+  const res = await fetch(new URL('/dev/clock', sys.stack.urls['residence-permit']));
+  return new Date(((await res.json()) as { now: string }).now);
+}
+
+export interface FileOptions {
+  employerId?: string;
+  category?: Category;
+  route?: Route;
+  dateOfBirth?: string;
+  filedOn?: string;
+  submittedAt?: Date;
+}
+
+let receiptSeq = 0;
+/** A receipt number nobody else in this run uses (RA-<year>-<6 digits>). */
+export function nextReceiptNumber(): string {
+  receiptSeq++;
+  return `RA-2026-${String(process.pid % 1000).padStart(3, '0')}${String(receiptSeq).padStart(3, '0')}`;
+}
+
+/** A case as the other subgraphs' events describe it. */
+export class TestCase {
+  readonly caseId = randomUUID();
+  readonly reference: string;
+  readonly employerId: string;
+  receiptNumber: string | null = null;
+
+  constructor(
+    private readonly sys: TestSystem,
+    private readonly opts: FileOptions = {},
+  ) {
+    this.employerId = opts.employerId ?? OUR_EMPLOYER;
+    this.reference = `OS-2026-${this.caseId.slice(0, 6)}`;
+  }
+
+  /** work-permit's `case.submitted`; resolves once the residence permit exists. */
+  async submit(): Promise<this> {
+    const at = this.opts.submittedAt ?? new Date();
+    const payload: CaseSubmittedPayload = {
+      caseId: this.caseId,
+      reference: this.reference,
+      employerId: this.employerId,
+      agencyId: DEMO_AGENCIES[0].id,
+      category: this.opts.category ?? 'B',
+      route: this.opts.route ?? 'NOTIFICATION_LETTER',
+      applicant: { fullName: 'Test Applicant', nationality: 'FRA', dateOfBirth: this.opts.dateOfBirth ?? '1990-06-15', sex: 'FEMALE' },
+      filedOn: this.opts.filedOn ?? '2026-03-02',
+      submittedAt: at.toISOString(),
+      preExamDueAt: new Date(at.getTime() + 3 * 86_400_000).toISOString(),
+      preExamDueProvisional: false,
+    };
+    await appendEvent(this.sys.sql, { type: EVENT_TYPES.caseSubmitted, source: 'work-permit', aggregateId: this.caseId, employerId: this.employerId, payload: { ...payload } });
+    await this.waitForRow('the residence permit to be created', (r) => r !== undefined);
+    return this;
+  }
+
+  /** counter-scheduling's `case.documents-accepted`; resolves once the review started. */
+  async acceptDocuments(opts: { acceptedAt?: Date; counterId?: string; receiptNumber?: string } = {}): Promise<this> {
+    this.receiptNumber = opts.receiptNumber ?? nextReceiptNumber();
+    const acceptedAt = opts.acceptedAt ?? new Date();
+    await appendEvent(this.sys.sql, {
+      type: EVENT_TYPES.documentsAccepted,
+      source: 'counter-scheduling',
+      aggregateId: this.caseId,
+      employerId: this.employerId,
+      counterId: opts.counterId ?? 'chaoyang-cbd',
+      payload: {
+        caseId: this.caseId,
+        counterId: opts.counterId ?? 'chaoyang-cbd',
+        receiptNumber: this.receiptNumber,
+        acceptedAt: acceptedAt.toISOString(),
+        issuanceDueAt: new Date(acceptedAt.getTime() + 7 * 86_400_000).toISOString(),
+        issuanceDueProvisional: false,
+      },
+    });
+    await this.waitForRow('the passport to be held', (r) => r?.receipt_number === this.receiptNumber);
+    return this;
+  }
+
+  /** counter-scheduling's `case.claim-recorded`; resolves once the passport is released. */
+  async recordClaim(claimedAt = new Date()): Promise<this> {
+    await appendEvent(this.sys.sql, {
+      type: EVENT_TYPES.claimRecorded,
+      source: 'counter-scheduling',
+      aggregateId: this.caseId,
+      employerId: this.employerId,
+      counterId: 'chaoyang-cbd',
+      payload: { caseId: this.caseId, counterId: 'chaoyang-cbd', claimedAt: claimedAt.toISOString() },
+    });
+    await this.waitForRow('the passport to be released', (r) => r?.passport_released_at !== null);
+    return this;
+  }
+
+  /** work-permit's `case.withdrawn`. */
+  async withdraw(): Promise<this> {
+    await appendEvent(this.sys.sql, {
+      type: EVENT_TYPES.caseWithdrawn,
+      source: 'work-permit',
+      aggregateId: this.caseId,
+      employerId: this.employerId,
+      payload: { caseId: this.caseId, reference: this.reference, withdrawnAt: new Date().toISOString() },
+    });
+    await this.waitForRow('the permit to be withdrawn', (r) => r?.status === 'WITHDRAWN');
+    return this;
+  }
+
+  async row(): Promise<Record<string, unknown> | undefined> {
+    const r = await this.sys.sql.query('SELECT * FROM rp.residence_permit WHERE case_id = $1', [this.caseId]);
+    return r.rows[0];
+  }
+
+  /** Events about this case, oldest first, optionally of one type. */
+  async events(type?: string): Promise<{ type: string; payload: Record<string, unknown>; employer_id: string | null; actor_id: string | null }[]> {
+    const r = await this.sys.sql.query(
+      `SELECT type, payload, employer_id, actor_id FROM platform.event_log WHERE aggregate_id = $1 AND source = 'residence-permit' ${type ? 'AND type = $2' : ''} ORDER BY id`,
+      type ? [this.caseId, type] : [this.caseId],
+    );
+    return r.rows;
+  }
+
+  /**
+   * Everything residence-permit holds about the case, plus the count of events it appended:
+   * equal snapshots before and after an operation mean it wrote nothing.
+   */
+  async snapshot(): Promise<string> {
+    const permit = await this.sys.sql.query('SELECT * FROM rp.residence_permit WHERE case_id = $1', [this.caseId]);
+    const id = permit.rows[0]?.id ?? null;
+    const items = await this.sys.sql.query('SELECT * FROM rp.material_item WHERE permit_id = $1 ORDER BY item', [id]);
+    const verifications = await this.sys.sql.query('SELECT * FROM rp.verification WHERE permit_id = $1 ORDER BY id', [id]);
+    const events = await this.sys.sql.query('SELECT count(*)::int AS n FROM platform.event_log WHERE aggregate_id = $1', [this.caseId]);
+    return JSON.stringify({ permit: permit.rows, items: items.rows, verifications: verifications.rows, events: events.rows[0].n });
+  }
+
+  private async waitForRow(what: string, ok: (r: Record<string, unknown> | undefined) => boolean): Promise<void> {
+    await waitFor(async () => ok(await this.row()), 10_000, `${what} (case ${this.caseId})`);
+  }
+}
+
+/** Files a case through events and waits for its residence permit. */
+export function fileCase(sys: TestSystem, opts: FileOptions = {}): Promise<TestCase> {
+  return new TestCase(sys, opts).submit();
+}
+
+/** Every residence-permit field the tests read. */
+export const PERMIT_FIELDS = `
+  id caseId caseReference employerId category route filedOn status
+  materials { complete missing items { item state recordedBy counterId recordedAt applicationForm { blackInk } } }
+  interview { required reason exemptions declaredGrounds status satisfied scheduled
+    demandedBy { officerId reason } proxy { kind name idCopyReference } }
+  verifications { id kind status scheduledAt outcome notes recordedBy }
+  passportCustody { held receiptNumber heldSince counterId releasedAt workingDaysHeld }
+  decision { outcome permitNumber validFrom validUntil reasons decidedBy }
+`;
+
+export const GET_PERMIT = `query ($caseId: ID!) { residencePermit(caseId: $caseId) { ${PERMIT_FIELDS} } }`;
+
+/** The first error's code, or undefined. */
+export function code(res: GqlResponse): string | undefined {
+  return res.errors?.[0]?.extensions?.code;
+}
+
+/** The four residence-permit materials, all verified. */
+export const ALL_VERIFIED = [
+  { item: 'PASSPORT', state: 'VERIFIED' },
+  { item: 'APPLICATION_FORM', state: 'VERIFIED', applicationForm: { blackInk: true, colourPhoto2Inch: true, whiteBackground: true, noHeadwear: true } },
+  { item: 'ACCOMMODATION_REGISTRATION', state: 'VERIFIED' },
+  { item: 'EMPLOYER_OPINION_LETTER', state: 'VERIFIED' },
+];
+
+/** A request straight to the residence-permit subgraph, signed as the gateway signs it. */
+export async function directToSubgraph<T = Record<string, unknown>>(
+  sys: TestSystem,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string | null,
+): Promise<GqlResponse<T>> {
+  const body = JSON.stringify({ query, variables });
+  const authorization = token ? `Bearer ${token}` : '';
+  const timestamp = String(Date.now());
+  const signature = signRequest(subgraphSecret('residence-permit', 'test'), { method: 'POST', path: '/graphql', body, authorization, timestamp });
+  const res = await fetch(sys.stack.urls['residence-permit'], {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(authorization ? { authorization } : {}),
+      [SIGNATURE_HEADER]: signature,
+      [TIMESTAMP_HEADER]: timestamp,
+    },
+    body,
+  });
+  return { status: res.status, ...((await res.json()) as Omit<GqlResponse<T>, 'status'>) };
+}
+
+/** The residence-permit operations, each returning every field the tests read. */
+export const OPS = {
+  recordMaterials: `mutation ($caseId: ID!, $items: [ResidenceMaterialInput!]!) { recordResidenceMaterials(caseId: $caseId, items: $items) { ${PERMIT_FIELDS} } }`,
+  declare: `mutation ($caseId: ID!, $input: InterviewExemptionInput!) { declareInterviewExemption(caseId: $caseId, input: $input) { ${PERMIT_FIELDS} } }`,
+  demand: `mutation ($caseId: ID!, $reason: String!) { demandInterview(caseId: $caseId, reason: $reason) { ${PERMIT_FIELDS} } }`,
+  schedule: `mutation ($caseId: ID!, $input: ScheduleVerificationInput!) { scheduleVerification(caseId: $caseId, input: $input) { ${PERMIT_FIELDS} } }`,
+  recordVerification: `mutation ($id: ID!, $input: VerificationOutcomeInput!) { recordVerificationOutcome(verificationId: $id, input: $input) { ${PERMIT_FIELDS} } }`,
+  issue: `mutation ($caseId: ID!, $input: IssueResidencePermitInput!) { issueResidencePermit(caseId: $caseId, input: $input) { ${PERMIT_FIELDS} } }`,
+  refuse: `mutation ($caseId: ID!, $reasons: [String!]!) { refuseResidencePermit(caseId: $caseId, reasons: $reasons) { ${PERMIT_FIELDS} } }`,
+  receipt: `query ($number: String!) { receiptOfAcceptance(number: $number) { valid issuedOn } }`,
+};
