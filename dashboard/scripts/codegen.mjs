@@ -19,6 +19,8 @@ import * as prettier from 'prettier';
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repo = path.resolve(dir, '..');
 const check = process.argv.includes('--check');
+// Codegen resolves its plugins from the working directory: the dashboard package's.
+process.chdir(dir);
 
 // ONESTOP_SUPERGRAPH points at another composed supergraph (trying operations against a
 // subgraph change before it is committed); the build always uses the committed one.

@@ -5,12 +5,14 @@ import { graphql } from './graphql.js';
 import type { OperationLimits } from './config.js';
 import type { GatewayContext } from './context.js';
 
-const { GraphQLError, parse, specifiedRules, validate } = graphql;
+const { GraphQLError, Lexer, NoSchemaIntrospectionCustomRule, parse, Source, specifiedRules, TokenKind, validate } = graphql;
 
 /** The same limits for HTTP (Apollo plugins + validation rules) and WebSocket (parse + validate here). */
 export interface Protection {
   validationRules: ValidationRule[];
   apolloPlugins: ApolloServerPlugin<GatewayContext>[];
+  /** The token-limit error for a source over the limit, else null (syntax errors are left to the parser). */
+  tokenLimitError(source: string): GraphQLErrorType | null;
   /**
    * Parses and validates a WebSocket operation exactly as HTTP does: the token limit while
    * parsing, then graphql-js's rules plus the depth, alias, directive and cost limits.
@@ -30,7 +32,9 @@ export function createProtection(limits: OperationLimits, production: boolean): 
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: !production },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // Armor's Apollo token plugin throws from parsingDidStart, which Apollo answers with a 500
+    // (for every syntax error too); the gateway counts tokens itself before Apollo parses.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: !production },
     blockFieldSuggestion: { enabled: production },
@@ -38,18 +42,24 @@ export function createProtection(limits: OperationLimits, production: boolean): 
   const protection = armor.protect();
   // Armor is published as CommonJS and typed against Apollo's CJS build; its plugins and rules are plain objects.
   const validationRules = protection.validationRules as unknown as ValidationRule[];
+  const tokenLimitError = (source: string): GraphQLErrorType | null =>
+    countTokens(source, limits.maxTokens) > limits.maxTokens
+      ? new GraphQLError(`Syntax Error: Token limit of ${limits.maxTokens} exceeded.`, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })
+      : null;
   return {
     validationRules,
     apolloPlugins: protection.plugins as unknown as ApolloServerPlugin<GatewayContext>[],
+    tokenLimitError,
     check(schema, source) {
+      const overLimit = tokenLimitError(source);
+      if (overLimit) return { errors: [overLimit] };
       let document: DocumentNode;
       try {
-        document = parse(source, { maxTokens: limits.maxTokens });
+        document = parse(source);
       } catch (err) {
-        const message = /Document contains more/.test((err as Error).message) ? `Syntax Error: Token limit of ${limits.maxTokens} exceeded.` : (err as Error).message;
-        return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+        return { errors: [new GraphQLError((err as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
       }
-      const found = validate(schema, document, [...specifiedRules, ...validationRules]);
+      const found = validate(schema, document, [...specifiedRules, ...validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])]);
       if (found.length) {
         return {
           errors: found.map(
@@ -65,4 +75,21 @@ export function createProtection(limits: OperationLimits, production: boolean): 
 /** Field suggestions name parts of the schema; production hides them (introspection is off there too). */
 export function hideSuggestions(message: string): string {
   return message.replace(/ ?Did you mean .+\?$/, '');
+}
+
+/**
+ * Counts a document's tokens (as graphql-js and Armor count them: every lexical token but
+ * end-of-file), stopping once past `limit`. A source that does not lex counts what lexed.
+ */
+export function countTokens(source: string, limit: number): number {
+  const lexer = new Lexer(new Source(source));
+  let n = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) {
+      if (++n > limit) break;
+    }
+  } catch {
+    // A syntax error: the parser reports it.
+  }
+  return n;
 }

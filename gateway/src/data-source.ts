@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { REQUEST_ID_HEADER } from '@onestop/common';
-import type { GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
+import type { FieldNode, GraphQLFormattedError, OperationDefinitionNode, SelectionNode } from 'graphql';
 import { graphql } from './graphql.js';
 import type { SubgraphEndpoint } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -75,21 +75,34 @@ function describeFailure(err: unknown, subgraph: string): Failure {
 }
 
 /**
- * One error per place the failed fetch would have filled: `_entities[i]` for an entity
- * fetch (the planner turns that into each entity's path in the response), otherwise each
- * root field of the fetch.
+ * One error per field the failed fetch would have filled: for an entity fetch each entity's
+ * fields at `_entities[i].<field>` (the query plan turns that into the entity's path in the
+ * response), otherwise each root field of the fetch.
  */
 function errorsAtPaths(request: GraphQLDataSourceProcessOptions['request'], error: Omit<GraphQLFormattedError, 'path'>): GraphQLFormattedError[] {
-  const representations = request.variables?.representations;
-  if (Array.isArray(representations)) return representations.map((_, i) => ({ ...error, path: ['_entities', i] }));
-  let fields: string[] = [];
+  let op: OperationDefinitionNode | undefined;
   try {
-    const op = parse(request.query ?? '').definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    fields = (op?.selectionSet.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : []));
+    op = parse(request.query ?? '').definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   } catch {
     // The query came from the planner; if it does not parse, the error is reported without a path.
   }
+  const roots = (op?.selectionSet.selections ?? []).filter((s): s is FieldNode => s.kind === Kind.FIELD);
+  const representations = request.variables?.representations;
+  if (Array.isArray(representations)) {
+    const entities = roots.find((f) => f.name.value === '_entities');
+    return representations.flatMap((rep: { __typename?: string }, i) => {
+      const fields = (entities?.selectionSet?.selections ?? []).flatMap((s) =>
+        s.kind === Kind.INLINE_FRAGMENT && (!s.typeCondition || s.typeCondition.name.value === rep?.__typename) ? responseNames(s.selectionSet.selections) : [],
+      );
+      return fields.length ? [...new Set(fields)].map((f) => ({ ...error, path: ['_entities', i, f] })) : [{ ...error, path: ['_entities', i] }];
+    });
+  }
+  const fields = responseNames(roots);
   return fields.length ? fields.map((f) => ({ ...error, path: [f] })) : [error];
+}
+
+function responseNames(selections: readonly SelectionNode[]): string[] {
+  return selections.flatMap((s) => (s.kind === Kind.FIELD && s.name.value !== '__typename' ? [s.alias?.value ?? s.name.value] : []));
 }
 
 /** The data sources of every subgraph, keyed by the supergraph's subgraph name. */

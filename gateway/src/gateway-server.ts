@@ -129,6 +129,9 @@ export async function startGateway(
         parsed = body;
       }
     }
+    const query = req.method === 'GET' ? url.searchParams.get('query') : (parsed as { query?: unknown } | undefined)?.query;
+    const overLimit = typeof query === 'string' ? protection.tokenLimitError(query) : null;
+    if (overLimit) return sendGraphQLError(res, 400, overLimit.message, 'GRAPHQL_PARSE_FAILED');
     const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
     let actor: Actor | null;
     try {

@@ -110,7 +110,11 @@ export async function seedCase(sys: TestSystem, opts: CaseOptions = {}): Promise
 }
 
 /** Waits until the readiness projection of a case satisfies `ok`. */
-export async function waitForReadiness(sys: TestSystem, caseId: string, ok: (row: Record<string, unknown>) => boolean): Promise<void> {
+export async function waitForReadiness(
+  sys: TestSystem,
+  caseId: string,
+  ok: (row: Record<string, unknown>) => boolean,
+): Promise<void> {
   await waitFor(
     async () => {
       const r = await sys.sql.query('SELECT * FROM cs.case_readiness WHERE case_id = $1', [caseId]);
@@ -121,8 +125,34 @@ export async function waitForReadiness(sys: TestSystem, caseId: string, ok: (row
   );
 }
 
+/**
+ * residence-permit reacts to case.submitted by announcing its checklist and the interview
+ * requirement. Waits (a few seconds at most) for that reaction to reach counter-scheduling's
+ * projection, so a test's own reports are not overtaken by it.
+ */
+export async function settleResidencePermit(sys: TestSystem, caseId: string): Promise<void> {
+  const created = await waitFor(
+    async () => {
+      const r = await sys.sql.query<{ id: string }>(
+        `SELECT max(id)::text AS id FROM platform.event_log WHERE aggregate_id = $1 AND source = 'residence-permit'`,
+        [caseId],
+      );
+      return r.rows[0]?.id ?? undefined;
+    },
+    5_000,
+    'residence-permit to react to the submission',
+  ).catch(() => undefined);
+  if (!created) return;
+  await waitForReadiness(sys, caseId, (r) => BigInt(String(r.last_event_id)) >= BigInt(created));
+}
+
 /** Both checklists as their owners report them (missing items block acceptance). */
-export async function reportMaterials(sys: TestSystem, caseId: string, wpMissing: string[], rpMissing: string[]): Promise<void> {
+export async function reportMaterials(
+  sys: TestSystem,
+  caseId: string,
+  wpMissing: string[],
+  rpMissing: string[],
+): Promise<void> {
   const last = await appendEvent(sys.sql, {
     type: 'work-permit.materials-changed',
     source: 'work-permit',
@@ -145,13 +175,21 @@ export async function reportMaterials(sys: TestSystem, caseId: string, wpMissing
 }
 
 /** The interview requirement as residence-permit reports it. */
-export async function reportInterview(sys: TestSystem, caseId: string, state: { required: boolean; satisfied: boolean; scheduled: boolean }): Promise<void> {
+export async function reportInterview(
+  sys: TestSystem,
+  caseId: string,
+  state: { required: boolean; satisfied: boolean; scheduled: boolean },
+): Promise<void> {
   await appendEvent(sys.sql, {
     type: 'residence-permit.interview-requirement-changed',
     source: 'residence-permit',
     aggregateId: caseId,
     employerId: EMPLOYER,
-    payload: { caseId, ...state, reason: state.required ? 'face-to-face interview required' : 'exempt: aged 60 or over' },
+    payload: {
+      caseId,
+      ...state,
+      reason: state.required ? 'face-to-face interview required' : 'exempt: aged 60 or over',
+    },
   });
   await waitForReadiness(sys, caseId, (r) => {
     const iv = r.interview as { satisfied: boolean; scheduled: boolean } | null;
@@ -166,7 +204,13 @@ export async function reportReadyForClaim(sys: TestSystem, caseId: string): Prom
     source: 'work-permit',
     aggregateId: caseId,
     employerId: EMPLOYER,
-    payload: { caseId, reference: 'OS-2026-000001', workPermit: 'ISSUED', residencePermit: 'ISSUED', readyAt: new Date().toISOString() },
+    payload: {
+      caseId,
+      reference: 'OS-2026-000001',
+      workPermit: 'ISSUED',
+      residencePermit: 'ISSUED',
+      readyAt: new Date().toISOString(),
+    },
   });
   await waitForReadiness(sys, caseId, (r) => r.ready_for_claim === true);
 }
@@ -199,7 +243,12 @@ export async function countEvents(sys: TestSystem, type: string, aggregateId?: s
 }
 
 /** A request straight to the counter-scheduling subgraph, signed as the gateway signs it (e.g. `_entities`). */
-export async function csDirect<T>(sys: TestSystem, query: string, variables: Record<string, unknown>, token: string): Promise<GqlResponse<T>> {
+export async function csDirect<T>(
+  sys: TestSystem,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string,
+): Promise<GqlResponse<T>> {
   const body = JSON.stringify({ query, variables });
   const authorization = `Bearer ${token}`;
   const timestamp = String(Date.now());
@@ -209,7 +258,13 @@ export async function csDirect<T>(sys: TestSystem, query: string, variables: Rec
       'content-type': 'application/json',
       authorization,
       [TIMESTAMP_HEADER]: timestamp,
-      [SIGNATURE_HEADER]: signRequest(subgraphSecret('counter-scheduling', 'test'), { method: 'POST', path: '/graphql', body, authorization, timestamp }),
+      [SIGNATURE_HEADER]: signRequest(subgraphSecret('counter-scheduling', 'test'), {
+        method: 'POST',
+        path: '/graphql',
+        body,
+        authorization,
+        timestamp,
+      }),
     },
     body,
   });

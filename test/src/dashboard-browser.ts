@@ -24,13 +24,11 @@ export async function launchBrowser(): Promise<Browser> {
 /** A fresh browser context (its own storage) with a page on the dashboard, in English unless told. */
 export async function openPage(browser: Browser, opts: { lang?: 'en' | 'zh'; token?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  await context.addInitScript(
-    ({ lang, token }) => {
-      if (!localStorage.getItem('onestop.lang')) localStorage.setItem('onestop.lang', lang);
-      if (token && !sessionStorage.getItem('onestop.token')) sessionStorage.setItem('onestop.token', token);
-    },
-    { lang: opts.lang ?? 'en', token: opts.token ?? '' },
-  );
+  // Runs in the page before the app: the language, and the session token when signing in by role.
+  await context.addInitScript({
+    content: `if (!localStorage.getItem('onestop.lang')) localStorage.setItem('onestop.lang', ${JSON.stringify(opts.lang ?? 'en')});
+      if (${JSON.stringify(opts.token ?? '')} && !sessionStorage.getItem('onestop.token')) sessionStorage.setItem('onestop.token', ${JSON.stringify(opts.token ?? '')});`,
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   return { context, page };

@@ -81,7 +81,7 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
       await page.getByTestId('language').selectOption('zh');
       await page.getByRole('heading', { level: 1, name: '全市概览' }).waitFor();
       expect(await page.getByRole('navigation').first().textContent()).toContain('时限预警');
-      expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+      expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
       await screenshot(page, 'city-view-zh');
       await page.getByTestId('language').selectOption('en');
       await page.getByRole('heading', { level: 1, name: 'City view' }).waitFor();

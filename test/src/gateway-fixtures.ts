@@ -116,26 +116,42 @@ class AlertFeed {
     return alert;
   }
 
-  async *stream(since: string | null, accept: (a: FixtureAlert) => boolean, onEnd: () => void): AsyncGenerator<FixtureAlert> {
+  /** History after `since` (when given), then live alerts; `return()` ends it at once, as a real event feed's does. */
+  stream(since: string | null, accept: (a: FixtureAlert) => boolean, onEnd: () => void): AsyncIterableIterator<FixtureAlert> {
     const queue: FixtureAlert[] = since ? this.history.filter((a) => Number(a.eventId) > Number(since)) : [];
-    let wake: (() => void) | undefined;
+    let wake: ((r: IteratorResult<FixtureAlert>) => void) | undefined;
+    let ended = false;
     const listener = (a: FixtureAlert): void => {
-      queue.push(a);
-      wake?.();
+      if (!accept(a)) return;
+      if (wake) {
+        const w = wake;
+        wake = undefined;
+        w({ value: a, done: false });
+      } else queue.push(a);
     };
     this.listeners.add(listener);
-    try {
-      for (;;) {
+    const end = (): IteratorResult<FixtureAlert> => {
+      if (!ended) {
+        ended = true;
+        this.listeners.delete(listener);
+        onEnd();
+        wake?.({ value: undefined, done: true });
+      }
+      return { value: undefined, done: true };
+    };
+    const it: AsyncIterableIterator<FixtureAlert> = {
+      [Symbol.asyncIterator]: () => it,
+      next: async () => {
         while (queue.length) {
           const a = queue.shift()!;
-          if (accept(a)) yield a;
+          if (accept(a)) return { value: a, done: false };
         }
-        await new Promise<void>((r) => (wake = r));
-      }
-    } finally {
-      this.listeners.delete(listener);
-      onEnd();
-    }
+        if (ended) return { value: undefined, done: true };
+        return new Promise((r) => (wake = r));
+      },
+      return: async () => end(),
+    };
+    return it;
   }
 }
 
@@ -415,4 +431,29 @@ export function collect<T = Record<string, unknown>>(
       }
     },
   };
+}
+
+/** Opens a raw graphql-transport-ws socket, sends the messages ('ack' waits for connection_ack), resolves with the close code. */
+export function closeCode(url: string, messages: (Record<string, unknown> | 'ack')[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, 'graphql-transport-ws');
+    const timer = setTimeout(() => reject(new Error('socket did not close')), 10_000);
+    let queue = [...messages];
+    const pump = (): void => {
+      while (queue.length && queue[0] !== 'ack') ws.send(JSON.stringify(queue.shift()));
+    };
+    ws.on('open', pump);
+    ws.on('message', (raw) => {
+      const m = JSON.parse(raw.toString()) as { type: string };
+      if (m.type === 'connection_ack' && queue[0] === 'ack') {
+        queue = queue.slice(1);
+        pump();
+      }
+    });
+    ws.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    ws.on('error', () => undefined);
+  });
 }

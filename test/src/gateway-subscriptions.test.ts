@@ -5,9 +5,8 @@
  * resumed from the last event seen, and graphql-ws protocol errors close with its codes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { waitFor } from './testkit/index.js';
-import { collect, startFixtureSystem, type FixtureSystem } from './gateway-fixtures.js';
+import { closeCode, collect, startFixtureSystem, type FixtureSystem } from './gateway-fixtures.js';
 
 const SLA = /* GraphQL */ `
   subscription Breaches {
@@ -240,28 +239,3 @@ describe('gateway: graphql-ws protocol errors close with the protocol’s codes'
     expect(await closeCode(sys.wsUrl, [init, 'ack', init])).toBe(4429);
   });
 });
-
-/** Opens a raw graphql-transport-ws socket, sends the messages ('ack' waits for connection_ack), resolves with the close code. */
-export function closeCode(url: string, messages: (Record<string, unknown> | 'ack')[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, 'graphql-transport-ws');
-    const timer = setTimeout(() => reject(new Error('socket did not close')), 10_000);
-    let queue = [...messages];
-    const pump = (): void => {
-      while (queue.length && queue[0] !== 'ack') ws.send(JSON.stringify(queue.shift()));
-    };
-    ws.on('open', pump);
-    ws.on('message', (raw) => {
-      const m = JSON.parse(raw.toString()) as { type: string };
-      if (m.type === 'connection_ack' && queue[0] === 'ack') {
-        queue = queue.slice(1);
-        pump();
-      }
-    });
-    ws.on('close', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-    ws.on('error', () => undefined);
-  });
-}

@@ -28,7 +28,11 @@ export function ourAgency(sys: TestSystem): Promise<string> {
 
 /** The demo agency acting for DEMO_EMPLOYERS[2] and [3]: never sees our cases. */
 export function otherAgency(sys: TestSystem): Promise<string> {
-  return sys.token('AGENCY', { agencyId: DEMO_AGENCIES[1].id, employerIds: [...DEMO_AGENCIES[1].employerIds], sub: 'agency-other' });
+  return sys.token('AGENCY', {
+    agencyId: DEMO_AGENCIES[1].id,
+    employerIds: [...DEMO_AGENCIES[1].employerIds],
+    sub: 'agency-other',
+  });
 }
 
 /** The shared business clock, as residence-permit sees it. */
@@ -78,13 +82,24 @@ export class TestCase {
       agencyId: DEMO_AGENCIES[0].id,
       category: this.opts.category ?? 'B',
       route: this.opts.route ?? 'NOTIFICATION_LETTER',
-      applicant: { fullName: 'Test Applicant', nationality: 'FRA', dateOfBirth: this.opts.dateOfBirth ?? '1990-06-15', sex: 'FEMALE' },
+      applicant: {
+        fullName: 'Test Applicant',
+        nationality: 'FRA',
+        dateOfBirth: this.opts.dateOfBirth ?? '1990-06-15',
+        sex: 'FEMALE',
+      },
       filedOn: this.opts.filedOn ?? '2026-03-02',
       submittedAt: at.toISOString(),
       preExamDueAt: new Date(at.getTime() + 3 * 86_400_000).toISOString(),
       preExamDueProvisional: false,
     };
-    await appendEvent(this.sys.sql, { type: EVENT_TYPES.caseSubmitted, source: 'work-permit', aggregateId: this.caseId, employerId: this.employerId, payload: { ...payload } });
+    await appendEvent(this.sys.sql, {
+      type: EVENT_TYPES.caseSubmitted,
+      source: 'work-permit',
+      aggregateId: this.caseId,
+      employerId: this.employerId,
+      payload: { ...payload },
+    });
     await this.waitForRow('the residence permit to be created', (r) => r !== undefined);
     return this;
   }
@@ -145,7 +160,11 @@ export class TestCase {
   }
 
   /** Events about this case, oldest first, optionally of one type. */
-  async events(type?: string): Promise<{ type: string; payload: Record<string, unknown>; employer_id: string | null; actor_id: string | null }[]> {
+  async events(
+    type?: string,
+  ): Promise<
+    { type: string; payload: Record<string, unknown>; employer_id: string | null; actor_id: string | null }[]
+  > {
     const r = await this.sys.sql.query(
       `SELECT type, payload, employer_id, actor_id FROM platform.event_log WHERE aggregate_id = $1 AND source = 'residence-permit' ${type ? 'AND type = $2' : ''} ORDER BY id`,
       type ? [this.caseId, type] : [this.caseId],
@@ -161,9 +180,19 @@ export class TestCase {
     const permit = await this.sys.sql.query('SELECT * FROM rp.residence_permit WHERE case_id = $1', [this.caseId]);
     const id = permit.rows[0]?.id ?? null;
     const items = await this.sys.sql.query('SELECT * FROM rp.material_item WHERE permit_id = $1 ORDER BY item', [id]);
-    const verifications = await this.sys.sql.query('SELECT * FROM rp.verification WHERE permit_id = $1 ORDER BY id', [id]);
-    const events = await this.sys.sql.query('SELECT count(*)::int AS n FROM platform.event_log WHERE aggregate_id = $1', [this.caseId]);
-    return JSON.stringify({ permit: permit.rows, items: items.rows, verifications: verifications.rows, events: events.rows[0].n });
+    const verifications = await this.sys.sql.query('SELECT * FROM rp.verification WHERE permit_id = $1 ORDER BY id', [
+      id,
+    ]);
+    const events = await this.sys.sql.query(
+      'SELECT count(*)::int AS n FROM platform.event_log WHERE aggregate_id = $1',
+      [this.caseId],
+    );
+    return JSON.stringify({
+      permit: permit.rows,
+      items: items.rows,
+      verifications: verifications.rows,
+      events: events.rows[0].n,
+    });
   }
 
   private async waitForRow(what: string, ok: (r: Record<string, unknown> | undefined) => boolean): Promise<void> {
@@ -197,7 +226,11 @@ export function code(res: GqlResponse): string | undefined {
 /** The four residence-permit materials, all verified. */
 export const ALL_VERIFIED = [
   { item: 'PASSPORT', state: 'VERIFIED' },
-  { item: 'APPLICATION_FORM', state: 'VERIFIED', applicationForm: { blackInk: true, colourPhoto2Inch: true, whiteBackground: true, noHeadwear: true } },
+  {
+    item: 'APPLICATION_FORM',
+    state: 'VERIFIED',
+    applicationForm: { blackInk: true, colourPhoto2Inch: true, whiteBackground: true, noHeadwear: true },
+  },
   { item: 'ACCOMMODATION_REGISTRATION', state: 'VERIFIED' },
   { item: 'EMPLOYER_OPINION_LETTER', state: 'VERIFIED' },
 ];
@@ -212,7 +245,13 @@ export async function directToSubgraph<T = Record<string, unknown>>(
   const body = JSON.stringify({ query, variables });
   const authorization = token ? `Bearer ${token}` : '';
   const timestamp = String(Date.now());
-  const signature = signRequest(subgraphSecret('residence-permit', 'test'), { method: 'POST', path: '/graphql', body, authorization, timestamp });
+  const signature = signRequest(subgraphSecret('residence-permit', 'test'), {
+    method: 'POST',
+    path: '/graphql',
+    body,
+    authorization,
+    timestamp,
+  });
   const res = await fetch(sys.stack.urls['residence-permit'], {
     method: 'POST',
     headers: {

@@ -20,25 +20,40 @@ describe('SLA clocks', () => {
   beforeAll(async () => {
     sys = await startTestSystem();
     manager = await sys.token('MANAGER');
-    agency0 = await sys.token('AGENCY', { agencyId: DEMO_AGENCIES[0].id, employerIds: [...DEMO_AGENCIES[0].employerIds] });
+    agency0 = await sys.token('AGENCY', {
+      agencyId: DEMO_AGENCIES[0].id,
+      employerIds: [...DEMO_AGENCIES[0].employerIds],
+    });
   });
   afterAll(async () => {
     await sys?.stop();
   });
 
   const headId = async (): Promise<string> =>
-    (await sys.sql.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM platform.event_log')).rows[0]!.id;
+    (await sys.sql.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM platform.event_log')).rows[0]!
+      .id;
 
   describe('start, stop and restart from events', () => {
     it('pre-examination: stops (not breached) at a return, a resubmission starts a fresh clock, the pass meets it', async () => {
       const c = new CaseEvents(sys, E1, 'B');
       const t0 = await businessNow(sys);
       await c.submitted(t0);
-      const [first] = await waitFor(async () => {
-        const clocks = await c.clocks();
-        return clocks.length === 1 && clocks;
-      }, 5000, 'the pre-examination clock');
-      expect(first).toMatchObject({ kind: 'PRE_EXAMINATION', state: 'RUNNING', counterId: null, employerId: E1, category: 'B', provisional: false });
+      const [first] = await waitFor(
+        async () => {
+          const clocks = await c.clocks();
+          return clocks.length === 1 && clocks;
+        },
+        5000,
+        'the pre-examination clock',
+      );
+      expect(first).toMatchObject({
+        kind: 'PRE_EXAMINATION',
+        state: 'RUNNING',
+        counterId: null,
+        employerId: E1,
+        category: 'B',
+        provisional: false,
+      });
       expect(first!.thresholds).toEqual([50, 75, 100]);
 
       await c.returned(new Date(t0.getTime() + 5 * MINUTE));
@@ -46,10 +61,14 @@ describe('SLA clocks', () => {
 
       const t1 = new Date(t0.getTime() + 60 * MINUTE);
       await c.submitted(t1, { resubmission: true });
-      const clocks = await waitFor(async () => {
-        const all = await c.clocks();
-        return all.length === 2 && all;
-      }, 5000, 'a new clock at resubmission');
+      const clocks = await waitFor(
+        async () => {
+          const all = await c.clocks();
+          return all.length === 2 && all;
+        },
+        5000,
+        'a new clock at resubmission',
+      );
       expect(clocks.map((k) => [k.kind, k.state])).toEqual([
         ['PRE_EXAMINATION', 'STOPPED'],
         ['PRE_EXAMINATION', 'RUNNING'],
@@ -120,7 +139,9 @@ describe('SLA clocks', () => {
       await new Promise((r) => setTimeout(r, 600));
       expect(await c.slaEvents()).toEqual(['sla.warning:50', 'sla.warning:75', 'sla.breached:100']);
 
-      const list = await sys.gql<{ slaBreaches: { edges: { node: { case: { id: string }; open: boolean; kind: string; counterId: string } }[] } }>(
+      const list = await sys.gql<{
+        slaBreaches: { edges: { node: { case: { id: string }; open: boolean; kind: string; counterId: string } }[] };
+      }>(
         `query ($f: SlaBreachFilter) { slaBreaches(filter: $f) { edges { node { case { id } open kind counterId } } } }`,
         { f: { counterId: 'dongcheng', open: true } },
         manager,
@@ -137,7 +158,9 @@ describe('SLA clocks', () => {
       await waitFor(async () => (await c.slaEvents()).length === 4, 5000, 'the resolution');
       expect((await c.slaEvents())[3]).toBe('sla.resolved:100');
       const [breach] = (
-        await sys.sql.query<{ resolved_at: Date | null }>('SELECT resolved_at FROM cs.sla_breach WHERE case_id = $1', [c.caseId])
+        await sys.sql.query<{ resolved_at: Date | null }>('SELECT resolved_at FROM cs.sla_breach WHERE case_id = $1', [
+          c.caseId,
+        ])
       ).rows;
       expect(breach!.resolved_at).not.toBeNull();
       expect((await c.clocks())[0]).toMatchObject({ state: 'BREACHED' });
@@ -176,18 +199,32 @@ describe('SLA clocks', () => {
         await c.submitted(t0);
         await c.ticketIssued(t0, counter);
       }
-      await waitFor(async () => {
-        for (const c of cases) if ((await c.clocks()).length < 2) return false;
-        return true;
-      }, 10_000, 'the clocks');
+      await waitFor(
+        async () => {
+          for (const c of cases) if ((await c.clocks()).length < 2) return false;
+          return true;
+        },
+        10_000,
+        'the clocks',
+      );
       await sys.advanceClock(31 * MINUTE);
-      await waitFor(async () => {
-        for (const c of cases) if (!(await c.slaEvents()).includes('sla.breached:100')) return false;
-        return true;
-      }, 5000, 'the breaches');
+      await waitFor(
+        async () => {
+          for (const c of cases) if (!(await c.slaEvents()).includes('sla.breached:100')) return false;
+          return true;
+        },
+        5000,
+        'the breaches',
+      );
     });
 
-    type Page = { slaBreaches: { totalCount: number; edges: { cursor: string; node: { case: { id: string }; category: string; counterId: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    type Page = {
+      slaBreaches: {
+        totalCount: number;
+        edges: { cursor: string; node: { case: { id: string }; category: string; counterId: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
     const query = `query ($f: SlaBreachFilter, $first: Int, $after: String) {
       slaBreaches(filter: $f, first: $first, after: $after) {
         totalCount edges { cursor node { case { id } category counterId } } pageInfo { hasNextPage endCursor }
@@ -203,7 +240,9 @@ describe('SLA clocks', () => {
       const atZgc = await sys.gql<Page>(query, { f: { counterId: 'haidian-zgc', kind: 'COUNTER_WAIT' } }, manager);
       expect(atZgc.errors).toBeUndefined();
       expect(atZgc.data!.slaBreaches.totalCount).toBe(3);
-      expect(new Set(atZgc.data!.slaBreaches.edges.map((e) => e.node.case.id))).toEqual(new Set(cases.slice(0, 3).map((c) => c.caseId)));
+      expect(new Set(atZgc.data!.slaBreaches.edges.map((e) => e.node.case.id))).toEqual(
+        new Set(cases.slice(0, 3).map((c) => c.caseId)),
+      );
       const fengtaiC = await sys.gql<Page>(query, { f: { counterId: 'fengtai', category: 'C' } }, manager);
       expect(fengtaiC.data!.slaBreaches.edges.map((e) => e.node.case.id)).toEqual([cases[3]!.caseId]);
       const preExam = await sys.gql<Page>(query, { f: { kind: 'PRE_EXAMINATION', counterId: 'fengtai' } }, manager);
@@ -215,7 +254,11 @@ describe('SLA clocks', () => {
       let after: string | null = null;
       let total = 0;
       for (let page = 0; page < 10; page++) {
-        const res: { data?: Page | null; errors?: unknown } = await sys.gql<Page>(query, { first: 2, after, f: { kind: 'COUNTER_WAIT' } }, manager);
+        const res: { data?: Page | null; errors?: unknown } = await sys.gql<Page>(
+          query,
+          { first: 2, after, f: { kind: 'COUNTER_WAIT' } },
+          manager,
+        );
         expect(res.errors).toBeUndefined();
         const conn = res.data!.slaBreaches;
         total = conn.totalCount;
@@ -232,7 +275,9 @@ describe('SLA clocks', () => {
     it("shows an agency only its employers' breaches", async () => {
       const res = await sys.gql<Page>(query, { f: { counterId: 'haidian-zgc' } }, agency0);
       expect(res.errors).toBeUndefined();
-      expect(res.data!.slaBreaches.edges.map((e) => e.node.case.id).sort()).toEqual([cases[0]!.caseId, cases[1]!.caseId].sort());
+      expect(res.data!.slaBreaches.edges.map((e) => e.node.case.id).sort()).toEqual(
+        [cases[0]!.caseId, cases[1]!.caseId].sort(),
+      );
       const other = await sys.token('AGENCY', { agencyId: 'agency-none', employerIds: [] });
       expect((await sys.gql<Page>(query, {}, other)).data!.slaBreaches.totalCount).toBe(0);
     });
@@ -253,7 +298,10 @@ describe('SLA clocks', () => {
       const since = await headId();
       const all = subscribeAlerts(sys, manager, { since });
       const mine = subscribeAlerts(sys, agency0, { since });
-      const breachesOnly = subscribeAlerts(sys, manager, { since, filter: { breachesOnly: true, counterId: 'tongzhou' } });
+      const breachesOnly = subscribeAlerts(sys, manager, {
+        since,
+        filter: { breachesOnly: true, counterId: 'tongzhou' },
+      });
       const ours = new CaseEvents(sys, E1, 'C');
       const theirs = new CaseEvents(sys, E3, 'B');
       const t0 = await businessNow(sys);
@@ -264,8 +312,13 @@ describe('SLA clocks', () => {
       await waitFor(async () => (await theirs.clocks()).length === 2, 5000, 'the clocks');
       await sys.advanceClock(31 * MINUTE);
 
-      const forCase = (alerts: typeof all.alerts, id: string): number[] => alerts.filter((a) => a.case.id === id).map((a) => a.threshold);
-      await waitFor(() => forCase(all.alerts, theirs.caseId).length === 3 && forCase(all.alerts, ours.caseId).length === 3, 5000, 'manager alerts');
+      const forCase = (alerts: typeof all.alerts, id: string): number[] =>
+        alerts.filter((a) => a.case.id === id).map((a) => a.threshold);
+      await waitFor(
+        () => forCase(all.alerts, theirs.caseId).length === 3 && forCase(all.alerts, ours.caseId).length === 3,
+        5000,
+        'manager alerts',
+      );
       await waitFor(() => forCase(mine.alerts, ours.caseId).length === 3, 5000, 'agency alerts');
       await waitFor(() => breachesOnly.alerts.length >= 2, 5000, 'breach-only alerts');
       expect(forCase(all.alerts, ours.caseId)).toEqual([50, 75, 100]);
@@ -317,7 +370,12 @@ describe('SLA clocks', () => {
         {},
         agency0,
       );
-      expect(res.data?.slaThresholds).toEqual({ counterWaitMinutes: 30, passportCustodyWorkingDays: 10, warningPercents: [50, 75], updatedAt: null });
+      expect(res.data?.slaThresholds).toEqual({
+        counterWaitMinutes: 30,
+        passportCustodyWorkingDays: 10,
+        warningPercents: [50, 75],
+        updatedAt: null,
+      });
     });
 
     it('refuses anyone but a MANAGER, and an unauthenticated caller', async () => {
@@ -325,12 +383,18 @@ describe('SLA clocks', () => {
         const res = await sys.gql(mutation, { input: { counterWaitMinutes: 5 } }, await sys.token(role));
         expect(res.errors?.[0]?.extensions?.code, role).toBe('FORBIDDEN');
       }
-      expect((await sys.gql(mutation, { input: { counterWaitMinutes: 5 } }, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect((await sys.gql(mutation, { input: { counterWaitMinutes: 5 } }, null)).errors?.[0]?.extensions?.code).toBe(
+        'UNAUTHENTICATED',
+      );
       expect(await changedEvents()).toBe(0);
     });
 
     it('lists every problem with bad thresholds and writes nothing', async () => {
-      const res = await sys.gql(mutation, { input: { counterWaitMinutes: 0, passportCustodyWorkingDays: 61, warningPercents: [80, 40] } }, manager);
+      const res = await sys.gql(
+        mutation,
+        { input: { counterWaitMinutes: 0, passportCustodyWorkingDays: 61, warningPercents: [80, 40] } },
+        manager,
+      );
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0]?.extensions?.problems).toEqual([
         'counterWaitMinutes: must be a whole number of minutes from 1 to 480, got 0',
@@ -348,7 +412,11 @@ describe('SLA clocks', () => {
       await before.ticketIssued(t0, 'shunyi');
       await waitFor(async () => (await before.clocks()).length === 1, 5000, 'the first clock');
 
-      const res = await sys.gql<{ updateSlaThresholds: unknown }>(mutation, { input: { counterWaitMinutes: 10, warningPercents: [40, 80] } }, manager);
+      const res = await sys.gql<{ updateSlaThresholds: unknown }>(
+        mutation,
+        { input: { counterWaitMinutes: 10, warningPercents: [40, 80] } },
+        manager,
+      );
       expect(res.errors).toBeUndefined();
       expect(res.data!.updateSlaThresholds).toEqual({
         counterWaitMinutes: 10,
@@ -360,10 +428,14 @@ describe('SLA clocks', () => {
 
       const after = new CaseEvents(sys, E1, 'B');
       await after.ticketIssued(t0, 'shunyi');
-      const [clock] = await waitFor(async () => {
-        const k = await after.clocks();
-        return k.length === 1 && k;
-      }, 5000, 'the second clock');
+      const [clock] = await waitFor(
+        async () => {
+          const k = await after.clocks();
+          return k.length === 1 && k;
+        },
+        5000,
+        'the second clock',
+      );
       expect(clock!.thresholds).toEqual([40, 80, 100]);
       expect(clock!.dueAt.getTime() - clock!.startedAt.getTime()).toBe(10 * MINUTE);
       const [old] = await before.clocks();

@@ -67,7 +67,10 @@ describe('SLA sweep with two instances racing', () => {
     await consumed(sys, last);
     const ids = cases.map((c) => c.caseId);
     const [{ n: running }] = (
-      await sys.sql.query(`SELECT count(*)::int AS n FROM cs.sla_clock WHERE case_id = ANY ($1) AND state = 'RUNNING'`, [ids])
+      await sys.sql.query(
+        `SELECT count(*)::int AS n FROM cs.sla_clock WHERE case_id = ANY ($1) AND state = 'RUNNING'`,
+        [ids],
+      )
     ).rows;
     expect(running).toBe(CLOCKS);
 
@@ -78,9 +81,8 @@ describe('SLA sweep with two instances racing', () => {
     }
     await waitFor(
       async () =>
-        (
-          await sys.sql.query(`SELECT count(*)::int AS n FROM cs.sla_breach WHERE case_id = ANY ($1)`, [ids])
-        ).rows[0]!.n === CLOCKS,
+        (await sys.sql.query(`SELECT count(*)::int AS n FROM cs.sla_breach WHERE case_id = ANY ($1)`, [ids])).rows[0]!
+          .n === CLOCKS,
       10_000,
       'every breach',
     );

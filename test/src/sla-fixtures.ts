@@ -174,8 +174,20 @@ export class CaseEvents {
     return r.rows.map((e) => (e.threshold === null ? e.type : `${e.type}:${e.threshold}`));
   }
 
-  private append(type: string, source: string, payload: Record<string, unknown>, counterId: string | null = null): Promise<string> {
-    return appendEvent(this.sys.sql, { type, source, aggregateId: this.caseId, payload, employerId: this.employerId, counterId });
+  private append(
+    type: string,
+    source: string,
+    payload: Record<string, unknown>,
+    counterId: string | null = null,
+  ): Promise<string> {
+    return appendEvent(this.sys.sql, {
+      type,
+      source,
+      aggregateId: this.caseId,
+      payload,
+      employerId: this.employerId,
+      counterId,
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { GraphQLRequestError } from '../lib/graphql-client.js';
 import { benchApi, createCases } from '../lib/fixtures.js';
-import { check, type ScenarioReport } from '../lib/results.js';
+import type { ScenarioReport } from '../lib/results.js';
+import { isoDate } from '../simulator/steps.js';
 import { round } from '../lib/stats.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 

@@ -141,6 +141,8 @@ export class Api {
       return this.input(type, source, path, unfilled);
     }
     if (given === undefined || given === null) {
+      // A checklist of yes/no checks: `'*Boolean': true` answers every required check not named.
+      if (required && type === 'Boolean' && typeof values['*Boolean'] === 'boolean') return values['*Boolean'];
       if (required) unfilled.push(path);
       return undefined;
     }

@@ -87,8 +87,9 @@ export class CitySimulator {
 
     // Overnight filings happen now, before the clock jumps to the morning of the simulated day.
     const backlog = sims.filter((c) => c.plan.filedAtMin < 0);
+    const before = await this.client.clockNow();
     this.say(`filing ${backlog.length} overnight cases …`);
-    await this.pool(backlog.map((c) => () => this.file(steps, c)));
+    await this.pool(backlog.map((c) => () => this.file(steps, c, before)));
 
     const clockNow = await this.client.clockNow();
     this.dayStart = nextDayStart(clockNow, this.cfg.startHour);
@@ -202,11 +203,8 @@ export class CitySimulator {
 
   // ---- the case's path through the day ----
 
-  private async file(steps: CitySteps, c: SimCase): Promise<void> {
-    if (!(await steps.fileCase(c, this.businessTime()))) {
-      c.stuck = true;
-      return;
-    }
+  private async file(steps: CitySteps, c: SimCase, at: Date = this.businessTime()): Promise<void> {
+    if (!(await steps.fileCase(c, at))) return;
     this.cases.set(c.id!, c);
     const officerStart = Math.max(this.nowMin, 60); // officers start at 09:00
     if (c.plan.withdraws) {
@@ -263,7 +261,10 @@ export class CitySimulator {
     const busy = this.windowsBusy.get(k.id) ?? new Set<number>();
     this.windowsBusy.set(k.id, busy);
     const waiting = this.waiting.get(k.id) ?? [];
-    for (let w = 1; w <= k.windows && waiting.length > 0; w++) {
+    // Over lunch (12:00–13:00) only half the windows are staffed: queues grow, wait clocks fire.
+    const hour = this.cfg.startHour + this.nowMin / 60;
+    const staffed = hour >= 12 && hour < 13 ? Math.ceil(k.windows / 2) : k.windows;
+    for (let w = 1; w <= staffed && waiting.length > 0; w++) {
       if (busy.has(w)) continue;
       const called = await steps.callNext(k.id, w);
       if (!called) return;
@@ -287,6 +288,12 @@ export class CitySimulator {
   }
 
   private async decide(steps: CitySteps, c: SimCase): Promise<void> {
+    // The interview must have taken place before its outcome and the decision are recorded.
+    if (c.interviewAt && c.interviewAt.getTime() > this.businessTime().getTime()) {
+      const at = (c.interviewAt.getTime() - this.dayStart.getTime()) / MIN + 10;
+      this.at(at, `decide after interview #${c.plan.n}`, () => this.decide(steps, c));
+      return;
+    }
     if (!(await steps.decide(c, this.businessTime()))) return;
     this.at(this.nowMin + c.plan.claimDelayMin, `claim #${c.plan.n}`, async () => {
       await steps.refreshStatus(c);
@@ -299,21 +306,26 @@ export class CitySimulator {
   }
 
   private async breaches(runner: StepRunner, api: Api, token: string): Promise<Record<string, number> | null> {
-    const r = await runner.run('slaBreaches', async () =>
-      api.call<
-        { totalCount?: number; edges?: { node: { kind: string } }[]; nodes?: { kind: string }[] } | { kind: string }[]
-      >(
-        'query',
-        ['slaBreaches'],
-        { first: 500 },
-        ['totalCount', { edges: [{ node: ['kind'] }] }, { nodes: ['kind'] }, 'kind'],
-        token,
-      ),
-    );
-    if (!r) return null;
-    const rows = Array.isArray(r) ? r : (r.edges?.map((e) => e.node) ?? r.nodes ?? []);
     const out: Record<string, number> = {};
-    for (const b of rows) out[b.kind] = (out[b.kind] ?? 0) + 1;
+    let after: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const r = await runner.run('slaBreaches', async () =>
+        api.call<{
+          edges?: { node: { kind: string } }[];
+          pageInfo?: { hasNextPage: boolean; endCursor?: string | null };
+        }>(
+          'query',
+          ['slaBreaches'],
+          { first: 100, after },
+          [{ edges: [{ node: ['kind'] }] }, { pageInfo: ['hasNextPage', 'endCursor'] }],
+          token,
+        ),
+      );
+      if (!r) return page === 0 ? null : out;
+      for (const e of r.edges ?? []) out[e.node.kind] = (out[e.node.kind] ?? 0) + 1;
+      if (!r.pageInfo?.hasNextPage || !r.pageInfo.endCursor) break;
+      after = r.pageInfo.endCursor;
+    }
     return out;
   }
 

@@ -42,7 +42,7 @@ export const DEFAULT_SIMULATOR_CONFIG: Omit<SimulatorConfig, 'gatewayUrl'> = {
   cases: 180,
   backlogShare: 0.5,
   arrivalRate: 0,
-  serviceMeanMin: 14,
+  serviceMeanMin: 18,
   serviceCv: 0.5,
   speed: 120,
   stepMin: 2,

@@ -121,8 +121,10 @@ export function planDay(cfg: SimulatorConfig, counters: readonly SimCounter[], r
   const backlog = Math.round(cfg.cases * cfg.backlogShare);
   const daytime = cfg.cases - backlog;
   const meanGap = cfg.arrivalRate > 0 ? 60 / cfg.arrivalRate : openMinutes / Math.max(1, daytime);
-  // Smaller counters get a little more than their share, so some queues grow and wait clocks fire.
-  const counterWeights = counters.map((c) => [c.id, Math.sqrt(c.windows) + 0.5] as const);
+  // Applicants pick counters by size, and three counters are popular (near the tech parks):
+  // their queues grow, especially over lunch, and counter-wait clocks fire.
+  const hot = new Set(rng.shuffle(counters.map((c) => c.id)).slice(0, Math.min(3, counters.length)));
+  const counterWeights = counters.map((c) => [c.id, (Math.sqrt(c.windows) + 0.5) * (hot.has(c.id) ? 4 : 1)] as const);
   const plans: CasePlan[] = [];
   let t = 0;
   for (let n = 1; n <= cfg.cases; n++) {

@@ -15,47 +15,39 @@ export interface SimCase {
   checkedInAt?: Date;
   calledAt?: Date;
   window?: number;
-  /** true once something failed for this case: the simulator stops driving it. */
-  stuck?: boolean;
+  /** Verifications scheduled for the residence permit, to record their outcome before the decision. */
+  verificationIds?: string[];
+  /** When the interview takes place: its outcome can be recorded only afterwards. */
+  interviewAt?: Date;
 }
 
-/** Every step the simulated day takes, with the operations it uses (candidates, first existing wins). */
+/**
+ * Every step of the simulated day with the operations it uses (`Root.a|b`: the first that
+ * exists is used). A step whose operations are missing is reported, never skipped silently.
+ */
 export const STEPS = {
   fileCase: { who: 'AGENCY', ops: ['Mutation.fileCase'] },
   withdrawCase: { who: 'AGENCY', ops: ['Mutation.withdrawCase'] },
-  returnCase: { who: 'WP_OFFICER', ops: ['Mutation.returnCase|returnForCorrection|returnPreExamination'] },
-  resubmitCase: { who: 'AGENCY', ops: ['Mutation.resubmitCase|resubmit'] },
-  passPreExamination: { who: 'WP_OFFICER', ops: ['Mutation.passPreExamination|passPreExam|approvePreExamination'] },
+  returnCase: { who: 'WP_OFFICER', ops: ['Mutation.returnCase'] },
+  resubmitCase: { who: 'AGENCY', ops: ['Mutation.resubmitCase'] },
+  passPreExamination: { who: 'WP_OFFICER', ops: ['Mutation.passPreExamination'] },
   availableSlots: { who: 'AGENCY', ops: ['Query.availableSlots'] },
   bookAppointment: { who: 'AGENCY', ops: ['Mutation.bookAppointment'] },
   checkIn: { who: 'CLERK', ops: ['Mutation.checkIn'] },
   callNext: { who: 'CLERK', ops: ['Mutation.callNext'] },
   startService: { who: 'CLERK', ops: ['Mutation.startService'] },
-  workPermitMaterials: {
-    who: 'CLERK',
-    ops: ['Mutation.recordWorkPermitMaterial|recordWorkPermitMaterials|verifyWorkPermitMaterial|recordMaterial'],
-  },
-  residencePermitMaterials: {
-    who: 'CLERK',
-    ops: [
-      'Mutation.recordResidencePermitMaterial|recordResidencePermitMaterials|verifyResidencePermitMaterial|recordResidenceMaterial',
-    ],
-  },
-  scheduleInterview: { who: 'EE_OFFICER', ops: ['Mutation.scheduleVerification|scheduleInterview'] },
+  workPermitChecklist: { who: 'CLERK', ops: ['Query.case'] },
+  workPermitMaterials: { who: 'CLERK', ops: ['Mutation.recordWorkPermitMaterial'] },
+  residencePermitMaterials: { who: 'CLERK', ops: ['Mutation.recordResidenceMaterials'] },
+  interviewRequirement: { who: 'EE_OFFICER', ops: ['Query.residencePermit'] },
+  scheduleInterview: { who: 'EE_OFFICER', ops: ['Mutation.scheduleVerification'] },
   acceptDocuments: { who: 'CLERK', ops: ['Mutation.acceptDocuments'] },
   completeService: { who: 'CLERK', ops: ['Mutation.completeService'] },
-  recordVerification: { who: 'EE_OFFICER', ops: ['Mutation.recordVerification|recordInterview|completeVerification'] },
-  decideWorkPermit: {
-    who: 'WP_OFFICER',
-    ops: ['Mutation.issueWorkPermit|decideWorkPermit', 'Mutation.refuseWorkPermit|decideWorkPermit'],
-  },
-  decideResidencePermit: {
-    who: 'EE_OFFICER',
-    ops: [
-      'Mutation.issueResidencePermit|decideResidencePermit',
-      'Mutation.refuseResidencePermit|decideResidencePermit',
-    ],
-  },
+  recordVerification: { who: 'EE_OFFICER', ops: ['Mutation.recordVerificationOutcome'] },
+  issueWorkPermit: { who: 'WP_OFFICER', ops: ['Mutation.issueWorkPermit'] },
+  refuseWorkPermit: { who: 'WP_OFFICER', ops: ['Mutation.refuseWorkPermit'] },
+  issueResidencePermit: { who: 'EE_OFFICER', ops: ['Mutation.issueResidencePermit'] },
+  refuseResidencePermit: { who: 'EE_OFFICER', ops: ['Mutation.refuseResidencePermit'] },
   recordClaim: { who: 'CLERK', ops: ['Mutation.recordClaim'] },
   caseStatus: { who: 'MANAGER', ops: ['Query.case'] },
   cityLoad: { who: 'MANAGER', ops: ['Query.cityLoad'] },
@@ -92,13 +84,10 @@ export class StepRunner {
 
   /** The operations a step needs that the API does not offer. */
   missingFor(step: StepName): string[] {
-    return STEPS[step].ops.filter((o) => {
-      const root = o.startsWith('Query.') ? 'query' : 'mutation';
-      return !this.api.pick(root, names(o));
-    });
+    return STEPS[step].ops.filter((o) => !this.api.pick(o.startsWith('Query.') ? 'query' : 'mutation', names(o)));
   }
 
-  /** Runs one step; false (with the reason recorded) when it could not. Never throws. */
+  /** Runs one step; undefined (with the reason recorded) when it could not. Never throws. */
   async run<T>(step: StepName, fn: () => Promise<T>): Promise<T | undefined> {
     const st = this.stats.get(step)!;
     st.attempted++;
@@ -113,29 +102,41 @@ export class StepRunner {
         for (const f of err.fields) if (!st.unfillable.includes(f)) st.unfillable.push(f);
       } else if (err instanceof GraphQLRequestError) {
         for (const c of new Set(err.codes)) st.failed[c] = (st.failed[c] ?? 0) + 1;
-        st.lastError = err.message.slice(0, 300);
+        st.lastError = err.message.slice(0, 400);
       } else {
         const name = (err as Error).name || 'Error';
         st.failed[name] = (st.failed[name] ?? 0) + 1;
-        st.lastError = (err as Error).message.slice(0, 300);
+        st.lastError = (err as Error).message.slice(0, 400);
       }
       return undefined;
     }
   }
 }
 
+const ATTACHMENTS = ['Degree certificate', 'Employment contract', 'Curriculum vitae'];
 const CASE_SELECTION: Selection = ['id', 'reference', 'status'];
-const TICKET_SELECTION: Selection = [
-  'id',
-  'number',
-  'ticketNumber',
-  'status',
-  'window',
-  'caseId',
-  { case: ['id', 'reference'] },
-];
+const TICKET_SELECTION: Selection = ['id', 'ticketNumber', 'status', 'window', 'caseId'];
+const RESIDENCE_MATERIALS = ['PASSPORT', 'APPLICATION_FORM', 'ACCOMMODATION_REGISTRATION', 'EMPLOYER_OPINION_LETTER'];
 
-function isoDate(d: Date): string {
+/** Retries `fn` (up to `tries` times, `delayMs` apart, real time) while its error passes `retryable`. */
+export async function retryWhile<T>(
+  fn: () => Promise<T>,
+  retryable: (err: unknown) => boolean,
+  tries = 4,
+  delayMs = 250,
+): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= tries || !retryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}
+
+/** YYYY-MM-DD in Asia/Shanghai. */
+export function isoDate(d: Date): string {
   return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
@@ -143,66 +144,40 @@ function addDays(d: Date, days: number): Date {
   return new Date(d.getTime() + days * 86_400_000);
 }
 
-/** The values a case's operations are built from, under the names the subgraphs are likely to use. */
+/** The values a case's operations are built from, under the names the subgraphs use. */
 export function caseValues(c: SimCase, now: Date, seed: number): Record<string, unknown> {
   const p = c.plan;
-  const a = p.applicant;
   const today = isoDate(now);
-  const applicant = {
-    ...a,
-    name: a.fullName,
-    householdRegistration: 'NEVER_REGISTERED',
-    householdRegistrationStatus: 'NEVER_REGISTERED',
-  };
   return {
-    id: c.id,
     caseId: c.id,
+    id: c.id,
     employerId: p.employerId,
-    agencyId: p.agency.id,
     category: p.category,
     route: p.route,
     idempotencyKey: `sim-${seed}-${today}-${p.n}`,
-    applicant,
-    ...applicant,
-    applicantFullName: a.fullName,
+    applicant: { ...p.applicant, householdRegistration: 'NEVER_REGISTERED' },
     notificationLetterNumber:
-      p.route === 'NOTIFICATION_LETTER' ? `NL${today.replace(/-/g, '')}${String(p.n).padStart(5, '0')}` : undefined,
+      p.route === 'NOTIFICATION_LETTER'
+        ? `NL-${today.slice(0, 4)}-${String(seed % 1000).padStart(3, '0')}${String(p.n).padStart(5, '0')}`
+        : undefined,
     inMainlandBasis:
       p.route === 'IN_MAINLAND' ? (p.category === 'A' ? 'CATEGORY_A_ANY_VALID_VISA' : 'TRANSFER') : undefined,
-    currentWorkPermitNumber: p.route === 'RENEWAL' ? `WP${String(100000000 + p.n)}` : undefined,
-    currentResidencePermitNumber: p.route === 'RENEWAL' ? `RP${String(100000000 + p.n)}` : undefined,
-    currentPermitsExpireOn: p.route === 'RENEWAL' ? isoDate(addDays(now, 60)) : undefined,
+    renewal:
+      p.route === 'RENEWAL'
+        ? {
+            currentWorkPermitNumber: `WP${String(100000000 + p.n)}`,
+            currentResidencePermitNumber: `RP${String(100000000 + p.n)}`,
+            currentPermitsExpireOn: isoDate(addDays(now, 60)),
+          }
+        : undefined,
+    points: p.category === 'A' ? 90 : p.category === 'B' ? 72 : 50,
+    attachments: ATTACHMENTS.slice(0, 2 + (p.n % 2)),
     contractEndsOn: isoDate(addDays(now, 730)),
     passportExpiresOn: isoDate(addDays(now, 1825)),
-    points: p.category === 'A' ? 90 : p.category === 'B' ? 72 : 50,
-    presenterKind: 'REGISTERED_HANDLER',
-    counterId: c.counterId,
   };
 }
 
-/** Finds the enum values an argument (or a field of an input argument) of an operation accepts. */
-export function enumValuesFor(api: Api, root: 'query' | 'mutation', op: string, field: string): string[] {
-  const info = (root === 'query' ? api.caps.query : api.caps.mutation).get(op);
-  if (!info) return [];
-  const seen = new Set<string>();
-  const search = (type: string, name: string): string[] => {
-    if (name === field && api.caps.enums.has(type)) return api.caps.enums.get(type)!;
-    if (!api.caps.inputTypes.has(type) || seen.has(type)) return [];
-    seen.add(type);
-    for (const f of api.caps.fields(type).values()) {
-      const found = search(f.type, f.name);
-      if (found.length) return found;
-    }
-    return [];
-  };
-  for (const a of info.args) {
-    const found = search(a.type, a.name);
-    if (found.length) return found;
-  }
-  return [];
-}
-
-/** The operations of the day, one function per step. Each returns what the next step needs. */
+/** The operations of the day, one function per step. Each returns whether it succeeded. */
 export class CitySteps {
   constructor(
     readonly runner: StepRunner,
@@ -217,68 +192,52 @@ export class CitySteps {
     return this.runner.ids;
   }
 
-  private opNames(step: StepName, i = 0): string[] {
+  private op(step: StepName, i = 0): string[] {
     return names(STEPS[step].ops[i]!);
   }
 
-  private status(c: SimCase, r: { status?: unknown } | null | undefined): void {
-    if (r && typeof r.status === 'string') c.status = r.status;
-  }
-
   async fileCase(c: SimCase, now: Date): Promise<boolean> {
-    const r = await this.runner.run('fileCase', async () => {
-      const attachmentKinds = enumValuesFor(this.api, 'mutation', 'fileCase', 'kind');
-      const values = caseValues(c, now, this.seed);
-      values.attachments = (attachmentKinds.length ? attachmentKinds : ['PASSPORT', 'DEGREE', 'CONTRACT', 'CV']).map(
-        (kind, i) => ({
-          kind,
-          type: kind,
-          name: `${String(kind).toLowerCase()}.pdf`,
-          fileName: `${String(kind).toLowerCase()}.pdf`,
-          title: String(kind),
-          url: `https://files.example.invalid/${c.plan.n}/${i}.pdf`,
-        }),
-      );
-      return this.api.call<{ id: string; reference?: string; status?: string }>(
+    const r = await this.runner.run('fileCase', async () =>
+      this.api.call<{ id: string; reference?: string; status?: string }>(
         'mutation',
-        this.opNames('fileCase'),
-        values,
+        this.op('fileCase'),
+        caseValues(c, now, this.seed),
         CASE_SELECTION,
         await this.ids.agency(c.plan.agency),
-      );
-    });
+      ),
+    );
     if (!r) return false;
     c.id = r.id;
     c.reference = r.reference;
-    this.status(c, r);
-    if (!r.status) c.status = 'SUBMITTED';
+    c.status = r.status ?? 'SUBMITTED';
     return true;
   }
 
   async withdraw(c: SimCase): Promise<boolean> {
     const r = await this.runner.run('withdrawCase', async () =>
-      this.api.call(
+      this.api.call<{ status?: string }>(
         'mutation',
-        this.opNames('withdrawCase'),
-        { caseId: c.id, id: c.id, reason: 'The applicant accepted another offer.' },
+        this.op('withdrawCase'),
+        { caseId: c.id, reason: 'The applicant accepted another offer.' },
         CASE_SELECTION,
         await this.ids.agency(c.plan.agency),
       ),
     );
-    if (r) c.status = 'WITHDRAWN';
+    if (r) c.status = r.status ?? 'WITHDRAWN';
     return r !== undefined;
   }
 
+  /** The one-time notification: every item to correct, at once. */
   async returnForCorrection(c: SimCase): Promise<boolean> {
     const items = [
-      { field: 'attachments', problem: 'The degree certificate scan is illegible.' },
+      { field: 'attachments', problem: 'The degree certificate scan is illegible: scan it again at 300 dpi.' },
       { field: 'applicant.passportNumber', problem: 'The passport copy does not show the data page.' },
     ];
     const r = await this.runner.run('returnCase', async () =>
       this.api.call<{ status?: string }>(
         'mutation',
-        this.opNames('returnCase'),
-        { caseId: c.id, id: c.id, items, corrections: items, problems: items },
+        this.op('returnCase'),
+        { caseId: c.id, items },
         CASE_SELECTION,
         await this.ids.wpOfficer(),
       ),
@@ -288,11 +247,14 @@ export class CitySteps {
   }
 
   async resubmit(c: SimCase, now: Date): Promise<boolean> {
+    const corrections = {
+      attachments: ATTACHMENTS.slice(0, 2 + (c.plan.n % 2)).map((a) => `${a} (rescanned ${isoDate(now)})`),
+    };
     const r = await this.runner.run('resubmitCase', async () =>
       this.api.call<{ status?: string }>(
         'mutation',
-        this.opNames('resubmitCase'),
-        { ...caseValues(c, now, this.seed), note: 'Corrected scans attached.' },
+        this.op('resubmitCase'),
+        { caseId: c.id, note: 'Corrected scans attached.', corrections },
         CASE_SELECTION,
         await this.ids.agency(c.plan.agency),
       ),
@@ -305,8 +267,8 @@ export class CitySteps {
     const r = await this.runner.run('passPreExamination', async () =>
       this.api.call<{ status?: string }>(
         'mutation',
-        this.opNames('passPreExamination'),
-        { caseId: c.id, id: c.id },
+        this.op('passPreExamination'),
+        { caseId: c.id, note: 'Complete.' },
         CASE_SELECTION,
         await this.ids.wpOfficer(),
       ),
@@ -316,56 +278,41 @@ export class CitySteps {
   }
 
   /** Finds free slots at the case's counter from now on and books the planned choice among the first few. */
-  async book(c: SimCase, now: Date): Promise<boolean> {
+  async book(c: SimCase, now: Date, minLeadMin = 15): Promise<boolean> {
     const token = await this.ids.agency(c.plan.agency);
     const slots = await this.runner.run('availableSlots', async () =>
-      this.api.call<
-        {
-          start?: string;
-          slotStart?: string;
-          startsAt?: string;
-          remaining?: number;
-          available?: number;
-          capacityLeft?: number;
-        }[]
-      >(
+      this.api.call<{ start: string; available?: number }[]>(
         'query',
-        this.opNames('availableSlots'),
-        { counterId: c.counterId, from: now.toISOString(), to: addDays(now, 3).toISOString(), caseId: c.id },
-        ['start', 'slotStart', 'startsAt', 'end', 'remaining', 'available', 'capacityLeft', 'free'],
+        this.op('availableSlots'),
+        { counterId: c.counterId, from: isoDate(now), to: isoDate(addDays(now, 4)) },
+        ['start', 'end', 'available'],
         token,
       ),
     );
     if (!slots) return false;
-    const free = slots.filter((s) => {
-      const left =
-        (s as Record<string, unknown>).remaining ??
-        (s as Record<string, unknown>).available ??
-        (s as Record<string, unknown>).capacityLeft ??
-        (s as Record<string, unknown>).free;
-      const start = new Date(String(s.start ?? s.slotStart ?? s.startsAt));
-      return (left === undefined || Number(left) > 0) && start.getTime() > now.getTime() + 15 * 60_000;
-    });
+    const free = slots.filter(
+      (s) =>
+        (s.available === undefined || s.available > 0) &&
+        new Date(s.start).getTime() > now.getTime() + minLeadMin * 60_000,
+    );
     if (!free.length) return false;
-    const slot = free[Math.min(c.plan.slotChoice, free.length - 1)]!;
-    const start = String(slot.start ?? slot.slotStart ?? slot.startsAt);
+    const slotStart = free[Math.min(c.plan.slotChoice, free.length - 1)]!.start;
     const r = await this.runner.run('bookAppointment', async () =>
-      this.api.call<{ id?: string; slotStart?: string; start?: string; case?: { status?: string } }>(
+      this.api.call<{ id?: string; slotStart?: string }>(
         'mutation',
-        this.opNames('bookAppointment'),
+        this.op('bookAppointment'),
         {
           caseId: c.id,
           counterId: c.counterId,
-          slotStart: start,
-          start,
-          idempotencyKey: `sim-${this.seed}-book-${c.plan.n}-${start}`,
+          slotStart,
+          idempotencyKey: `sim-${this.seed}-book-${c.plan.n}-${slotStart}`,
         },
-        ['id', 'letterNumber', 'slotStart', 'start', { case: ['id', 'status'] }],
+        ['id', 'letterNumber', 'slotStart'],
         token,
       ),
     );
     if (!r) return false;
-    c.appointmentStart = new Date(start);
+    c.appointmentStart = new Date(r.slotStart ?? slotStart);
     c.status = 'APPOINTMENT_BOOKED';
     return true;
   }
@@ -374,8 +321,8 @@ export class CitySteps {
     const r = await this.runner.run('checkIn', async () =>
       this.api.call<{ id: string }>(
         'mutation',
-        this.opNames('checkIn'),
-        { caseId: c.id, counterId: c.counterId },
+        this.op('checkIn'),
+        { caseId: c.id },
         TICKET_SELECTION,
         await this.ids.clerk(c.counterId),
       ),
@@ -387,27 +334,27 @@ export class CitySteps {
     return true;
   }
 
-  /** Calls the next ticket to a window; returns the called case id (the system decides who is next). */
+  /** Calls the next ticket to a window; the system decides who is next (appointments in time first). */
   async callNext(counterId: string, window: number): Promise<{ ticketId: string; caseId: string | null } | null> {
     const r = await this.runner.run('callNext', async () =>
-      this.api.call<{ id: string; caseId?: string; case?: { id: string } } | null>(
+      this.api.call<{ id: string; caseId?: string } | null>(
         'mutation',
-        this.opNames('callNext'),
-        { counterId, window },
+        this.op('callNext'),
+        { window },
         TICKET_SELECTION,
         await this.ids.clerk(counterId),
       ),
     );
     if (!r) return null;
-    return { ticketId: r.id, caseId: r.caseId ?? r.case?.id ?? null };
+    return { ticketId: r.id, caseId: r.caseId ?? null };
   }
 
   async startService(c: SimCase): Promise<boolean> {
     const r = await this.runner.run('startService', async () =>
       this.api.call(
         'mutation',
-        this.opNames('startService'),
-        { ticketId: c.ticketId, id: c.ticketId, counterId: c.counterId, window: c.window },
+        this.op('startService'),
+        { ticketId: c.ticketId },
         TICKET_SELECTION,
         await this.ids.clerk(c.counterId),
       ),
@@ -415,76 +362,70 @@ export class CitySteps {
     return r !== undefined;
   }
 
-  /** At the window: both checklists, the interview where needed, acceptance. */
+  /** At the window: both checklists, the interview scheduled where one is required, then acceptance. */
   async serveAtWindow(c: SimCase, now: Date): Promise<boolean> {
     const clerk = await this.ids.clerk(c.counterId);
-    const wpOk = await this.recordChecklist('workPermitMaterials', c, clerk);
-    const rpOk = await this.recordChecklist('residencePermitMaterials', c, clerk);
-    if (this.api.pick('mutation', this.opNames('scheduleInterview'))) {
-      await this.runner.run('scheduleInterview', async () =>
-        this.api.call(
-          'mutation',
-          this.opNames('scheduleInterview'),
-          {
-            caseId: c.id,
-            id: c.id,
-            kind: 'FACE_TO_FACE_INTERVIEW',
-            method: 'FACE_TO_FACE_INTERVIEW',
-            scheduledAt: addDays(now, 2).toISOString(),
-            at: addDays(now, 2).toISOString(),
-          },
-          ['id'],
-          await this.ids.eeOfficer(),
-        ),
-      );
-    }
-    if (!wpOk || !rpOk) return false;
-    const r = await this.runner.run('acceptDocuments', async () =>
-      this.api.call<{ receiptNumber?: string }>(
+    const wpOk = await this.workPermitMaterials(c, clerk);
+    const rpOk = await this.runner.run('residencePermitMaterials', async () =>
+      this.api.call(
         'mutation',
-        this.opNames('acceptDocuments'),
-        { caseId: c.id, counterId: c.counterId },
-        ['receiptNumber', 'id', { case: ['id', 'status'] }],
+        this.op('residencePermitMaterials'),
+        {
+          caseId: c.id,
+          items: RESIDENCE_MATERIALS.map((item) => ({
+            item,
+            state: 'VERIFIED',
+            applicationForm:
+              item === 'APPLICATION_FORM'
+                ? { blackInk: true, whiteBackground: true, noHeadwear: true, '*Boolean': true }
+                : undefined,
+          })),
+        },
+        ['id', 'status'],
         clerk,
+      ),
+    );
+    await this.scheduleInterviewIfRequired(c, now);
+    if (!wpOk || rpOk === undefined) return false;
+    // counter-scheduling learns of the checklists and the interview by events (milliseconds
+    // behind): a clerk whose first try is refused for that tries again a moment later.
+    const r = await this.runner.run('acceptDocuments', async () =>
+      retryWhile(
+        () =>
+          this.api.call<{ receiptNumber?: string }>(
+            'mutation',
+            this.op('acceptDocuments'),
+            { caseId: c.id },
+            ['receiptNumber', 'issuanceDueAt'],
+            clerk,
+          ),
+        (err) => err instanceof GraphQLRequestError && err.codes.includes('INVALID_TRANSITION'),
       ),
     );
     if (r) c.status = 'ACCEPTED';
     return r !== undefined;
   }
 
-  /** Records every item of a checklist as present (one call per item, or one call with all items). */
-  private async recordChecklist(
-    step: 'workPermitMaterials' | 'residencePermitMaterials',
-    c: SimCase,
-    token: string,
-  ): Promise<boolean> {
-    const op = this.api.pick('mutation', this.opNames(step));
-    if (!op) {
-      await this.runner.run(step, async () => this.api.need('mutation', this.opNames(step)));
-      return false;
-    }
-    const itemsList = enumValuesFor(this.api, 'mutation', op, 'items');
-    if (itemsList.length) {
-      const r = await this.runner.run(step, async () =>
-        this.api.call(
-          'mutation',
-          op,
-          { caseId: c.id, items: itemsList, present: true, verified: true },
-          ['id', 'complete', 'missing'],
-          token,
-        ),
-      );
-      return r !== undefined;
-    }
-    const items = enumValuesFor(this.api, 'mutation', op, 'item');
+  /** Records every item of the work-permit checklist that is not yet present (the case says which). */
+  private async workPermitMaterials(c: SimCase, token: string): Promise<boolean> {
+    const state = await this.runner.run('workPermitChecklist', async () =>
+      this.api.call<{ workPermitMaterials?: { items?: { item: string; present: boolean }[] } } | null>(
+        'query',
+        this.op('workPermitChecklist'),
+        { id: c.id },
+        [{ workPermitMaterials: [{ items: ['item', 'present'] }, 'complete'] }],
+        token,
+      ),
+    );
+    if (!state?.workPermitMaterials?.items) return false;
     let ok = true;
-    for (const item of items.length ? items : ['*']) {
-      const r = await this.runner.run(step, async () =>
+    for (const it of state.workPermitMaterials.items.filter((i) => !i.present)) {
+      const r = await this.runner.run('workPermitMaterials', async () =>
         this.api.call(
           'mutation',
-          op,
-          { caseId: c.id, item: item === '*' ? undefined : item, present: true, verified: true },
-          ['id', 'complete', 'missing'],
+          this.op('workPermitMaterials'),
+          { caseId: c.id, item: it.item, present: true },
+          ['id'],
           token,
         ),
       );
@@ -493,12 +434,46 @@ export class CitySteps {
     return ok;
   }
 
+  private async scheduleInterviewIfRequired(c: SimCase, now: Date): Promise<void> {
+    const officer = await this.ids.eeOfficer();
+    const rp = await this.runner.run('interviewRequirement', async () =>
+      this.api.call<{ interview?: { required?: boolean; satisfied?: boolean; scheduled?: boolean } } | null>(
+        'query',
+        this.op('interviewRequirement'),
+        { caseId: c.id },
+        ['id', { interview: ['required', 'satisfied', 'scheduled'] }],
+        officer,
+      ),
+    );
+    const need = rp?.interview;
+    if (!need?.required || need.satisfied || need.scheduled) return;
+    const interviewAt = new Date(now.getTime() + 20 * 60_000);
+    const r = await this.runner.run('scheduleInterview', async () =>
+      this.api.call<{ verifications?: { id: string; status?: string }[] }>(
+        'mutation',
+        this.op('scheduleInterview'),
+        {
+          caseId: c.id,
+          input: {
+            kind: 'FACE_TO_FACE_INTERVIEW',
+            scheduledAt: interviewAt.toISOString(),
+            location: `Counter ${c.counterId}`,
+          },
+        },
+        ['id', { verifications: ['id', 'status'] }],
+        officer,
+      ),
+    );
+    c.verificationIds = r?.verifications?.map((v) => v.id) ?? [];
+    if (r) c.interviewAt = interviewAt;
+  }
+
   async completeService(c: SimCase): Promise<boolean> {
     const r = await this.runner.run('completeService', async () =>
       this.api.call(
         'mutation',
-        this.opNames('completeService'),
-        { ticketId: c.ticketId, id: c.ticketId, counterId: c.counterId },
+        this.op('completeService'),
+        { ticketId: c.ticketId },
         TICKET_SELECTION,
         await this.ids.clerk(c.counterId),
       ),
@@ -506,63 +481,63 @@ export class CitySteps {
     return r !== undefined;
   }
 
-  /** Both decisions (and the recorded interview the residence permit may need). */
+  /** Both decisions (recording the interview's outcome first where one was scheduled). */
   async decide(c: SimCase, now: Date): Promise<boolean> {
-    const wpIssue = !c.plan.workPermitRefused;
-    const wpOp = this.opNames('decideWorkPermit', wpIssue ? 0 : 1);
-    const wp = await this.runner.run('decideWorkPermit', async () =>
-      this.api.call(
-        'mutation',
-        wpOp,
-        {
-          caseId: c.id,
-          id: c.id,
-          decision: wpIssue ? 'ISSUED' : 'REFUSED',
-          outcome: wpIssue ? 'ISSUED' : 'REFUSED',
-          reasons: wpIssue ? undefined : ['The employment contract does not meet the salary threshold.'],
-          validFrom: isoDate(now),
-        },
-        CASE_SELECTION,
-        await this.ids.wpOfficer(),
-      ),
-    );
-    if (this.api.pick('mutation', this.opNames('recordVerification'))) {
+    const n = `${String(this.seed % 10000).padStart(4, '0')}${isoDate(now).replace(/-/g, '')}${String(c.plan.n).padStart(5, '0')}`;
+    const wpOfficer = await this.ids.wpOfficer();
+    const wp = c.plan.workPermitRefused
+      ? await this.runner.run('refuseWorkPermit', async () =>
+          this.api.call(
+            'mutation',
+            this.op('refuseWorkPermit'),
+            { caseId: c.id, reasons: ['The employment contract does not meet the salary threshold.'] },
+            CASE_SELECTION,
+            wpOfficer,
+          ),
+        )
+      : await this.runner.run('issueWorkPermit', async () =>
+          this.api.call(
+            'mutation',
+            this.op('issueWorkPermit'),
+            { caseId: c.id, permitNumber: `WP-${n}` },
+            CASE_SELECTION,
+            wpOfficer,
+          ),
+        );
+    const eeOfficer = await this.ids.eeOfficer();
+    for (const verificationId of c.verificationIds ?? []) {
       await this.runner.run('recordVerification', async () =>
         this.api.call(
           'mutation',
-          this.opNames('recordVerification'),
-          {
-            caseId: c.id,
-            id: c.id,
-            kind: 'FACE_TO_FACE_INTERVIEW',
-            method: 'FACE_TO_FACE_INTERVIEW',
-            outcome: 'SATISFACTORY',
-            result: 'SATISFACTORY',
-            notes: 'Interview held at the counter.',
-            at: now.toISOString(),
-          },
+          this.op('recordVerification'),
+          { verificationId, input: { outcome: 'CONFIRMED', notes: 'Interview held; statements consistent.' } },
           ['id'],
-          await this.ids.eeOfficer(),
+          eeOfficer,
         ),
       );
     }
-    const rpIssue = !c.plan.residencePermitRefused;
-    const rp = await this.runner.run('decideResidencePermit', async () =>
-      this.api.call(
-        'mutation',
-        this.opNames('decideResidencePermit', rpIssue ? 0 : 1),
-        {
-          caseId: c.id,
-          id: c.id,
-          decision: rpIssue ? 'ISSUED' : 'REFUSED',
-          outcome: rpIssue ? 'ISSUED' : 'REFUSED',
-          reasons: rpIssue ? undefined : ['The accommodation registration could not be verified on site.'],
-          validFrom: isoDate(now),
-        },
-        ['id', 'status'],
-        await this.ids.eeOfficer(),
-      ),
-    );
+    const rp = c.plan.residencePermitRefused
+      ? await this.runner.run('refuseResidencePermit', async () =>
+          this.api.call(
+            'mutation',
+            this.op('refuseResidencePermit'),
+            { caseId: c.id, reasons: ['The accommodation registration could not be verified on site.'] },
+            ['id', 'status'],
+            eeOfficer,
+          ),
+        )
+      : await this.runner.run('issueResidencePermit', async () =>
+          this.api.call(
+            'mutation',
+            this.op('issueResidencePermit'),
+            {
+              caseId: c.id,
+              input: { permitNumber: `RP-${n}`, validFrom: isoDate(now), validUntil: isoDate(addDays(now, 365)) },
+            },
+            ['id', 'status'],
+            eeOfficer,
+          ),
+        );
     return wp !== undefined && rp !== undefined;
   }
 
@@ -570,9 +545,9 @@ export class CitySteps {
     const r = await this.runner.run('recordClaim', async () =>
       this.api.call(
         'mutation',
-        this.opNames('recordClaim'),
-        { caseId: c.id, counterId: c.counterId },
-        ['id', { case: ['id', 'status'] }],
+        this.op('recordClaim'),
+        { caseId: c.id },
+        ['caseId', 'claimedAt'],
         await this.ids.clerk(c.counterId),
       ),
     );
@@ -585,7 +560,7 @@ export class CitySteps {
     const r = await this.runner.run('caseStatus', async () =>
       this.api.call<{ status: string } | null>(
         'query',
-        ['case'],
+        this.op('caseStatus'),
         { id: c.id },
         ['id', 'status'],
         await this.ids.manager(),

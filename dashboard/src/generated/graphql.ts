@@ -11,6 +11,9 @@ export type AdjustedWorkdayInput = {
   name?: string | null | undefined;
 };
 
+/** BOOKED is the only active status; RESCHEDULED means replaced by a new appointment. */
+export type AppointmentStatus = 'BOOKED' | 'CANCELLED' | 'CHECKED_IN' | 'NO_SHOW' | 'RESCHEDULED';
+
 export type CalendarDayKind =
   /** A Saturday or Sunday worked in exchange for a holiday (调休). */
   | 'ADJUSTED_WORKDAY'
@@ -22,6 +25,41 @@ export type CalendarDayKind =
   | 'WEEKEND'
   /** Monday to Friday, working. */
   | 'WORKDAY';
+
+export type CaseFilter = {
+  category?: Array<TalentCategory> | null | undefined;
+  /** Pre-examination due at or after. */
+  dueFrom?: string | null | undefined;
+  /** Pre-examination due before. */
+  dueTo?: string | null | undefined;
+  employerId?: string | null | undefined;
+  /** Only SUBMITTED cases whose pre-examination due time has passed. */
+  overdueOnly?: boolean | null | undefined;
+  route?: Array<CaseRoute> | null | undefined;
+  status?: Array<CaseStatus> | null | undefined;
+  /** Filed at or after. */
+  submittedFrom?: string | null | undefined;
+  /** Filed before. */
+  submittedTo?: string | null | undefined;
+};
+
+/** PRE_EXAM_DUE_ASC: soonest pre-examination due first, then by id. SUBMITTED_DESC: newest filing first, then by id. */
+export type CaseOrder = 'PRE_EXAM_DUE_ASC' | 'SUBMITTED_DESC';
+
+/** Service scope (seed §3). */
+export type CaseRoute = 'IN_MAINLAND' | 'NOTIFICATION_LETTER' | 'RENEWAL';
+
+/** Where a case is in its lifecycle (work-permit owns it; the other subgraphs move it by events). */
+export type CaseStatus =
+  | 'ACCEPTED'
+  | 'APPOINTMENT_BOOKED'
+  | 'CHECKED_IN'
+  | 'CLAIMED'
+  | 'PRE_EXAM_PASSED'
+  | 'READY_FOR_CLAIM'
+  | 'RETURNED'
+  | 'SUBMITTED'
+  | 'WITHDRAWN';
 
 /** A year's State Council holiday notice (published each November for the next year). */
 export type HolidayNoticeInput = {
@@ -39,6 +77,93 @@ export type HolidaySpanInput = {
   /** Last day off, YYYY-MM-DD (inclusive). */
   to: string;
 };
+
+/** Why no face-to-face interview is required (seed §6). */
+export type InterviewExemption =
+  /** Aged 60 or over on the filing date (automatic, from the date of birth). */
+  | 'AGED_60_OR_OVER'
+  /** High-level talent (declared by the agency). */
+  | 'HIGH_LEVEL_TALENT'
+  /** Mobility issues from illness or other reasons (declared by the agency). */
+  | 'MOBILITY_ISSUES'
+  /** Renewal of the residence permit (automatic, from the RENEWAL route). */
+  | 'RENEWAL'
+  /** Specialised talent urgently needed (declared by the agency). */
+  | 'URGENTLY_NEEDED_SPECIALIST';
+
+/** NOT_REQUIRED; PENDING (required, not scheduled); SCHEDULED; COMPLETED (a face-to-face interview took place). */
+export type InterviewStatus = 'COMPLETED' | 'NOT_REQUIRED' | 'PENDING' | 'SCHEDULED';
+
+export type IssueResidencePermitInput = {
+  /** The permit number: 4 to 32 letters, digits or dashes (stored upper-case, unique). */
+  permitNumber: string;
+  /** First day of validity, YYYY-MM-DD. */
+  validFrom: string;
+  /** Last day of validity, YYYY-MM-DD: after validFrom, at most 5 years later. */
+  validUntil: string;
+};
+
+export type IssueWorkPermitInput = {
+  caseId: string;
+  permitNumber: string;
+  /** YYYY-MM-DD; default and maximum: A 5 years, B 2 years, C 1 year from today, capped by the contract end and the passport expiry. */
+  validUntil?: string | null | undefined;
+};
+
+/** Who hands in the work-permit materials: the registered handler, or other employer staff with a letter of introduction. */
+export type MaterialsPresenter = 'OTHER_STAFF' | 'REGISTERED_HANDLER';
+
+export type PassPreExaminationInput = {
+  caseId: string;
+  note?: string | null | undefined;
+};
+
+/** A permit decision. */
+export type PermitDecisionStatus = 'ISSUED' | 'PENDING' | 'REFUSED';
+
+export type RefuseWorkPermitInput = {
+  caseId: string;
+  reasons: Array<string>;
+};
+
+/** ISSUED, or REFUSED (final). */
+export type ResidencePermitDecisionOutcome = 'ISSUED' | 'REFUSED';
+
+/** AWAITING_DOCUMENTS until the counter accepts the documents, UNDER_REVIEW until Exit-Entry decides; a refusal is final. */
+export type ResidencePermitStatus =
+  /** Filed; the counter has not accepted the paper documents yet. */
+  | 'AWAITING_DOCUMENTS'
+  /** The residence permit was issued. */
+  | 'ISSUED'
+  /** The residence permit was refused. Final: nothing changes it. */
+  | 'REFUSED'
+  /** Documents accepted, passport held; Exit-Entry reviews. */
+  | 'UNDER_REVIEW'
+  /** The agency withdrew the case before acceptance. */
+  | 'WITHDRAWN';
+
+export type ReturnCaseInput = {
+  caseId: string;
+  /** Every item to correct: the notification is one-time. */
+  items: Array<ReturnItemInput>;
+};
+
+export type ReturnItemInput = {
+  /** What to correct, e.g. applicant.passportNumber or an attachment name. */
+  field: string;
+  /** What is wrong and how to correct it. */
+  problem: string;
+};
+
+export type ScheduleVerificationInput = {
+  kind: VerificationKind;
+  /** Where (an office, the address of an on-site investigation), at most 300 characters. */
+  location?: string | null | undefined;
+  /** When it takes place: in the future, at most 180 days ahead. */
+  scheduledAt: string;
+};
+
+export type Sex = 'FEMALE' | 'MALE' | 'UNSPECIFIED';
 
 export type SlaAlertFilter = {
   /** true: breaches only, no warnings. */
@@ -58,6 +183,18 @@ export type SlaBreachFilter = {
   open?: boolean | null | undefined;
 };
 
+export type SlaClockState =
+  /** The due time passed while it ran. Still counting until stoppedAt is set; then the breach is resolved. */
+  | 'BREACHED'
+  /** The case was withdrawn. */
+  | 'CANCELLED'
+  /** Stopped in time. */
+  | 'MET'
+  /** Counting; not breached. */
+  | 'RUNNING'
+  /** Stopped without a breach by a return for correction; a resubmission starts a new clock. */
+  | 'STOPPED';
+
 /** The SLA clocks (DOMAIN.md: time rules). */
 export type SlaKind =
   /** Queue ticket issued to ticket called: 30 minutes of wall time (configurable). */
@@ -68,6 +205,24 @@ export type SlaKind =
   | 'PASSPORT_CUSTODY'
   /** Online (re)submission to the pre-examination decision: 1 working day for A, 3 for B/C. */
   | 'PRE_EXAMINATION';
+
+/** A high-end, B professional, C other. */
+export type TalentCategory = 'A' | 'B' | 'C';
+
+/** How Exit-Entry verifies: a face-to-face interview (satisfies the interview requirement), a telephone interview, an on-site investigation. */
+export type VerificationKind = 'FACE_TO_FACE_INTERVIEW' | 'ON_SITE_INVESTIGATION' | 'TELEPHONE_INTERVIEW';
+
+/** CONFIRMED: the facts are as filed. DISCREPANCY: they are not (notes say what). NO_SHOW: the applicant or site could not be reached. */
+export type VerificationOutcome = 'CONFIRMED' | 'DISCREPANCY' | 'NO_SHOW';
+
+export type VerificationOutcomeInput = {
+  /** Required for DISCREPANCY: what did not match. At most 2000 characters. */
+  notes?: string | null | undefined;
+  outcome: VerificationOutcome;
+};
+
+/** SCHEDULED until its outcome is RECORDED. */
+export type VerificationStatus = 'RECORDED' | 'SCHEDULED';
 
 export type CalendarMonthQueryVariables = Exact<{
   year: number;
@@ -91,6 +246,190 @@ export type CalendarMonthQuery = {
     }>;
   };
   calendarYears: Array<{ __typename: 'CalendarYear'; year: number; official: boolean; provisional: boolean }>;
+};
+
+export type CaseByReferenceQueryVariables = Exact<{
+  reference: string;
+}>;
+
+export type CaseByReferenceQuery = { caseByReference: { __typename: 'Case'; id: string; reference: string } | null };
+
+export type CaseDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+export type CaseDetailQuery = {
+  case: {
+    __typename: 'Case';
+    id: string;
+    reference: string;
+    status: CaseStatus;
+    category: TalentCategory;
+    points: number | null;
+    route: CaseRoute;
+    employerId: string;
+    submittedAt: string;
+    preExamDueAt: string;
+    preExamDueProvisional: boolean;
+    preExamOverdue: boolean;
+    acceptedAt: string | null;
+    readyAt: string | null;
+    claimedAt: string | null;
+    withdrawnAt: string | null;
+    contractEndsOn: string;
+    passportExpiresOn: string;
+    counterId: string | null;
+    employer: { __typename: 'Employer'; id: string; name: string };
+    applicant: {
+      __typename: 'Applicant';
+      fullName: string;
+      nationality: string;
+      sex: Sex;
+      passportNumber: string;
+      dateOfBirth: string;
+      personalDataMasked: boolean;
+    };
+    returnNotification: {
+      __typename: 'ReturnNotification';
+      returnedAt: string;
+      returnCount: number;
+      items: Array<{ __typename: 'ReturnItem'; field: string; problem: string }>;
+    } | null;
+    workPermit: {
+      __typename: 'WorkPermitDecision';
+      status: PermitDecisionStatus;
+      permitNumber: string | null;
+      validFrom: string | null;
+      validUntil: string | null;
+      refusalReasons: Array<string> | null;
+      decidedAt: string | null;
+    };
+    workPermitMaterials: {
+      __typename: 'WorkPermitMaterials';
+      complete: boolean;
+      missing: Array<string>;
+      presenter: MaterialsPresenter;
+      presenterName: string | null;
+    };
+    timeline: Array<{
+      __typename: 'TimelineEntry';
+      at: string;
+      actorName: string | null;
+      action: string;
+      fromStatus: CaseStatus | null;
+      toStatus: CaseStatus | null;
+      note: string | null;
+    }>;
+    appointment: {
+      __typename: 'Appointment';
+      id: string;
+      letterNumber: string;
+      slotStart: string;
+      slotEnd: string;
+      status: AppointmentStatus;
+      counter: { __typename: 'ServiceCounter'; id: string; name: string } | null;
+    } | null;
+    documentsAcceptance: {
+      __typename: 'DocumentsAcceptance';
+      receiptNumber: string;
+      counterId: string;
+      acceptedAt: string;
+      issuanceDueAt: string;
+      issuanceDueProvisional: boolean;
+    } | null;
+    claim: { __typename: 'PermitClaim'; counterId: string; claimedAt: string } | null;
+    sla: Array<{
+      __typename: 'SlaClock';
+      id: string;
+      kind: SlaKind;
+      state: SlaClockState;
+      startedAt: string;
+      dueAt: string;
+      stoppedAt: string | null;
+      remainingWorkingMinutes: number;
+      lastThreshold: number | null;
+      provisional: boolean;
+    }>;
+    residencePermit: {
+      __typename: 'ResidencePermit';
+      id: string;
+      status: ResidencePermitStatus;
+      passportCustody: {
+        __typename: 'PassportCustody';
+        held: boolean;
+        receiptNumber: string;
+        heldSince: string;
+        releasedAt: string | null;
+        workingDaysHeld: number;
+      } | null;
+      decision: {
+        __typename: 'ResidencePermitDecision';
+        outcome: ResidencePermitDecisionOutcome;
+        permitNumber: string | null;
+        validFrom: string | null;
+        validUntil: string | null;
+        reasons: Array<string>;
+        decidedByName: string;
+        decidedAt: string;
+      } | null;
+      interview: {
+        __typename: 'InterviewRequirement';
+        required: boolean;
+        reason: string;
+        status: InterviewStatus;
+        exemptions: Array<InterviewExemption>;
+        satisfied: boolean;
+        scheduled: boolean;
+      };
+      materials: { __typename: 'ResidenceMaterials'; complete: boolean; missing: Array<string> };
+      verifications: Array<{
+        __typename: 'Verification';
+        id: string;
+        kind: VerificationKind;
+        status: VerificationStatus;
+        scheduledAt: string;
+        location: string | null;
+        outcome: VerificationOutcome | null;
+        notes: string | null;
+        recordedByName: string | null;
+        recordedAt: string | null;
+      }>;
+    } | null;
+  } | null;
+};
+
+export type CaseQueueQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: CaseFilter | null | undefined;
+  orderBy?: CaseOrder | null | undefined;
+}>;
+
+export type CaseQueueQuery = {
+  cases: {
+    __typename: 'CaseConnection';
+    totalCount: number;
+    pageInfo: { __typename: 'PageInfo'; hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{
+      __typename: 'CaseEdge';
+      cursor: string;
+      node: {
+        __typename: 'Case';
+        id: string;
+        reference: string;
+        status: CaseStatus;
+        category: TalentCategory;
+        route: CaseRoute;
+        employerId: string;
+        submittedAt: string;
+        preExamDueAt: string;
+        preExamDueProvisional: boolean;
+        preExamOverdue: boolean;
+        applicant: { __typename: 'Applicant'; fullName: string };
+        employer: { __typename: 'Employer'; id: string; name: string };
+      };
+    }>;
+  };
 };
 
 export type CityLoadQueryVariables = Exact<{ [key: string]: never }>;
@@ -183,12 +522,72 @@ export type CounterLoadChangedSubscription = {
   };
 };
 
+export type IssueResidencePermitMutationVariables = Exact<{
+  caseId: string;
+  input: IssueResidencePermitInput;
+}>;
+
+export type IssueResidencePermitMutation = {
+  issueResidencePermit: { __typename: 'ResidencePermit'; id: string; status: ResidencePermitStatus };
+};
+
+export type IssueWorkPermitMutationVariables = Exact<{
+  input: IssueWorkPermitInput;
+}>;
+
+export type IssueWorkPermitMutation = { issueWorkPermit: { __typename: 'Case'; id: string; status: CaseStatus } };
+
 export type LoadHolidayNoticeMutationVariables = Exact<{
   notice: HolidayNoticeInput;
 }>;
 
 export type LoadHolidayNoticeMutation = {
   loadHolidayNotice: { __typename: 'CalendarYear'; year: number; official: boolean; provisional: boolean };
+};
+
+export type PassPreExaminationMutationVariables = Exact<{
+  input: PassPreExaminationInput;
+}>;
+
+export type PassPreExaminationMutation = { passPreExamination: { __typename: 'Case'; id: string; status: CaseStatus } };
+
+export type RecordVerificationOutcomeMutationVariables = Exact<{
+  verificationId: string;
+  input: VerificationOutcomeInput;
+}>;
+
+export type RecordVerificationOutcomeMutation = {
+  recordVerificationOutcome: { __typename: 'ResidencePermit'; id: string; status: ResidencePermitStatus };
+};
+
+export type RefuseResidencePermitMutationVariables = Exact<{
+  caseId: string;
+  reasons: Array<string> | string;
+}>;
+
+export type RefuseResidencePermitMutation = {
+  refuseResidencePermit: { __typename: 'ResidencePermit'; id: string; status: ResidencePermitStatus };
+};
+
+export type RefuseWorkPermitMutationVariables = Exact<{
+  input: RefuseWorkPermitInput;
+}>;
+
+export type RefuseWorkPermitMutation = { refuseWorkPermit: { __typename: 'Case'; id: string; status: CaseStatus } };
+
+export type ReturnCaseMutationVariables = Exact<{
+  input: ReturnCaseInput;
+}>;
+
+export type ReturnCaseMutation = { returnCase: { __typename: 'Case'; id: string; status: CaseStatus } };
+
+export type ScheduleVerificationMutationVariables = Exact<{
+  caseId: string;
+  input: ScheduleVerificationInput;
+}>;
+
+export type ScheduleVerificationMutation = {
+  scheduleVerification: { __typename: 'ResidencePermit'; id: string; status: ResidencePermitStatus };
 };
 
 export type ServiceCountersQueryVariables = Exact<{ [key: string]: never }>;
@@ -375,6 +774,502 @@ export const CalendarMonthDocument = {
     },
   ],
 } as unknown as DocumentNode<CalendarMonthQuery, CalendarMonthQueryVariables>;
+export const CaseByReferenceDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CaseByReference' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'reference' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'caseByReference' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'reference' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'reference' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CaseByReferenceQuery, CaseByReferenceQueryVariables>;
+export const CaseDetailDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CaseDetail' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'case' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'category' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'route' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'employerId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'submittedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'preExamDueAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'preExamDueProvisional' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'preExamOverdue' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'readyAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'claimedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'withdrawnAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'contractEndsOn' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'passportExpiresOn' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'employer' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'applicant' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'nationality' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'sex' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'passportNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'dateOfBirth' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'personalDataMasked' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'returnNotification' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'returnedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'returnCount' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'items' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'problem' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'workPermit' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'permitNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'validFrom' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'validUntil' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'refusalReasons' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'decidedAt' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'workPermitMaterials' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'complete' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'missing' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'presenter' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'presenterName' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'timeline' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'actorName' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'action' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'fromStatus' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'toStatus' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'note' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'appointment' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'letterNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'slotStart' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'slotEnd' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'counter' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'documentsAcceptance' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'receiptNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'issuanceDueAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'issuanceDueProvisional' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'claim' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'claimedAt' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'sla' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'state' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'dueAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'stoppedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'remainingWorkingMinutes' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'lastThreshold' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'provisional' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'residencePermit' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'passportCustody' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'held' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'receiptNumber' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'heldSince' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'releasedAt' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'workingDaysHeld' } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'decision' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'outcome' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'permitNumber' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'validFrom' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'validUntil' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'reasons' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'decidedByName' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'decidedAt' } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'interview' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'required' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'exemptions' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'satisfied' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'scheduled' } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'materials' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'complete' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'missing' } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'verifications' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'scheduledAt' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'location' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'outcome' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'notes' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'recordedByName' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'recordedAt' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CaseDetailQuery, CaseDetailQueryVariables>;
+export const CaseQueueDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CaseQueue' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'CaseFilter' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'orderBy' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'CaseOrder' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cases' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'after' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'filter' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'orderBy' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'orderBy' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'pageInfo' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'edges' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'cursor' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'node' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'category' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'route' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'employerId' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'submittedAt' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'preExamDueAt' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'preExamDueProvisional' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'preExamOverdue' } },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'applicant' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
+                                ],
+                              },
+                            },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'employer' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CaseQueueQuery, CaseQueueQueryVariables>;
 export const CityLoadDocument = {
   kind: 'Document',
   definitions: [
@@ -581,6 +1476,104 @@ export const CounterLoadChangedDocument = {
     },
   ],
 } as unknown as DocumentNode<CounterLoadChangedSubscription, CounterLoadChangedSubscriptionVariables>;
+export const IssueResidencePermitDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'IssueResidencePermit' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'IssueResidencePermitInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'issueResidencePermit' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'caseId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<IssueResidencePermitMutation, IssueResidencePermitMutationVariables>;
+export const IssueWorkPermitDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'IssueWorkPermit' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'IssueWorkPermitInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'issueWorkPermit' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<IssueWorkPermitMutation, IssueWorkPermitMutationVariables>;
 export const LoadHolidayNoticeDocument = {
   kind: 'Document',
   definitions: [
@@ -626,6 +1619,300 @@ export const LoadHolidayNoticeDocument = {
     },
   ],
 } as unknown as DocumentNode<LoadHolidayNoticeMutation, LoadHolidayNoticeMutationVariables>;
+export const PassPreExaminationDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'PassPreExamination' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'PassPreExaminationInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'passPreExamination' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<PassPreExaminationMutation, PassPreExaminationMutationVariables>;
+export const RecordVerificationOutcomeDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RecordVerificationOutcome' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'verificationId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'VerificationOutcomeInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'recordVerificationOutcome' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'verificationId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'verificationId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RecordVerificationOutcomeMutation, RecordVerificationOutcomeMutationVariables>;
+export const RefuseResidencePermitDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RefuseResidencePermit' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'reasons' } },
+          type: {
+            kind: 'NonNullType',
+            type: {
+              kind: 'ListType',
+              type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'refuseResidencePermit' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'caseId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'reasons' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'reasons' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RefuseResidencePermitMutation, RefuseResidencePermitMutationVariables>;
+export const RefuseWorkPermitDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RefuseWorkPermit' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'RefuseWorkPermitInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'refuseWorkPermit' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RefuseWorkPermitMutation, RefuseWorkPermitMutationVariables>;
+export const ReturnCaseDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ReturnCase' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ReturnCaseInput' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'returnCase' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ReturnCaseMutation, ReturnCaseMutationVariables>;
+export const ScheduleVerificationDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ScheduleVerification' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ScheduleVerificationInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'scheduleVerification' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'caseId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ScheduleVerificationMutation, ScheduleVerificationMutationVariables>;
 export const ServiceCountersDocument = {
   kind: 'Document',
   definitions: [

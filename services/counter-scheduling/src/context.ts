@@ -15,7 +15,11 @@ export interface CounterSchedulingContext extends RequestContext {
 }
 
 export function createContext(runtime: SubgraphRuntime, base: RequestContext): CounterSchedulingContext {
-  return { ...base, ds: runtime.ds, sla: createSlaContext(runtime, base), calendar: createCalendarContext(runtime),
+  return {
+    ...base,
+    ds: runtime.ds,
+    sla: createSlaContext(runtime, base),
+    calendar: createCalendarContext(runtime),
     ops: counterOperations(runtime),
     opsLoaders: createCounterLoaders(counterOperations(runtime), base.actor),
   };

@@ -1,4 +1,4 @@
-import { assertCan, buildFederatedSchema, type SubgraphDefinition } from '@onestop/common';
+import { buildFederatedSchema, type SubgraphDefinition } from '@onestop/common';
 import { createContext, type CounterSchedulingContext } from './context.js';
 import { ServiceCounterEntity } from './counter/counter.entity.js';
 import { CounterResolver } from './counter/counter.resolver.js';
@@ -38,11 +38,24 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
   name: 'counter-scheduling',
   dbSchema: 'cs',
   defaultPort: 4003,
-  entities: [ServiceCounterEntity, CounterHoursExceptionEntity, CaseReadinessEntity, AppointmentEntity, TicketEntity, AcceptanceEntity, ClaimEntity, SlaClockEntity, SlaBreachEntity, SlaThresholdsEntity, SlaCaseEntity],
+  entities: [
+    ServiceCounterEntity,
+    CounterHoursExceptionEntity,
+    CaseReadinessEntity,
+    AppointmentEntity,
+    TicketEntity,
+    AcceptanceEntity,
+    ClaimEntity,
+    SlaClockEntity,
+    SlaBreachEntity,
+    SlaThresholdsEntity,
+    SlaCaseEntity,
+  ],
   migrations: [CsInit1764201600003, CsCounterOperations1764201603000, CsSlaClocks1764201603500],
   buildSchema: () =>
     buildFederatedSchema(
-      { resolvers: [
+      {
+        resolvers: [
           CounterResolver,
           AppointmentResolver,
           QueueResolver,
@@ -55,13 +68,16 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
           SlaBreachResolver,
           SlaThresholdsResolver,
           CalendarResolver,
-        ], orphanedTypes: [CaseRef] },
+        ],
+        orphanedTypes: [CaseRef],
+      },
       {
         Case: {
           __resolveReference: (ref: { id: string }, ctx: CounterSchedulingContext) => resolveCaseReference(ref, ctx),
         },
         ServiceCounter: {
-          __resolveReference: (ref: { id: string }, ctx: CounterSchedulingContext) => resolveServiceCounterReference(ref, ctx),
+          __resolveReference: (ref: { id: string }, ctx: CounterSchedulingContext) =>
+            resolveServiceCounterReference(ref, ctx),
         },
       },
     ),

@@ -24,10 +24,22 @@ export const residencePermitSubgraph: SubgraphDefinition<ResidencePermitContext>
   buildSchema: () =>
     buildFederatedSchema(
       {
-        resolvers: [ResidencePermitResolver, CaseResidencePermitResolver, MaterialsResolver, InterviewResolver, VerificationResolver, DecisionResolver, CustodyResolver],
+        resolvers: [
+          ResidencePermitResolver,
+          CaseResidencePermitResolver,
+          MaterialsResolver,
+          InterviewResolver,
+          VerificationResolver,
+          DecisionResolver,
+          CustodyResolver,
+        ],
         orphanedTypes: [CaseRef],
       },
-      { Case: { __resolveReference: (ref: { id: string }, ctx: ResidencePermitContext) => resolveCaseReference(ref, ctx) } },
+      {
+        Case: {
+          __resolveReference: (ref: { id: string }, ctx: ResidencePermitContext) => resolveCaseReference(ref, ctx),
+        },
+      },
     ),
   createContext,
   async start(runtime) {

@@ -74,7 +74,11 @@ export function createContext(runtime: SubgraphRuntime, base: RequestContext): W
           const [caseId, field] = k.split('\n') as [string, string];
           byCase.set(caseId, [...(byCase.get(caseId) ?? []), field]);
         }
-        if (actor) await services.accessLog.record(actor, [...byCase].map(([caseId, fields]) => ({ caseId, fields })));
+        if (actor)
+          await services.accessLog.record(
+            actor,
+            [...byCase].map(([caseId, fields]) => ({ caseId, fields })),
+          );
         return keys.map(() => true as const);
       }),
     },

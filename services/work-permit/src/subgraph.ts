@@ -57,7 +57,9 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
       },
       {
         Case: { __resolveReference: (ref: { id: string }, ctx: WorkPermitContext) => resolveCaseReference(ref, ctx) },
-        Employer: { __resolveReference: (ref: { id: string }, ctx: WorkPermitContext) => resolveEmployerReference(ref, ctx) },
+        Employer: {
+          __resolveReference: (ref: { id: string }, ctx: WorkPermitContext) => resolveEmployerReference(ref, ctx),
+        },
       },
     ),
   createContext,
@@ -66,11 +68,15 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     if (runtime.config.mode !== 'production') await seedDemoEmployers(runtime.ds, runtime.clock);
     // One event per transaction: the handlers append events, and the append lock is held to
     // commit, so a larger batch would hold it while locking further cases (a deadlock risk).
-    const lifecycle = runtime.events.consume('work-permit.case-lifecycle', { types: LIFECYCLE_EVENT_TYPES, batchSize: 1 }, (e, tx) =>
-      services.lifecycle.handle(e, tx),
+    const lifecycle = runtime.events.consume(
+      'work-permit.case-lifecycle',
+      { types: LIFECYCLE_EVENT_TYPES, batchSize: 1 },
+      (e, tx) => services.lifecycle.handle(e, tx),
     );
-    const deadlines = runtime.events.consume('work-permit.pre-exam-deadlines', { types: [EVENT_TYPES.calendarChanged], batchSize: 1 }, (e, tx) =>
-      services.lifecycle.onCalendarChanged(e, tx),
+    const deadlines = runtime.events.consume(
+      'work-permit.pre-exam-deadlines',
+      { types: [EVENT_TYPES.calendarChanged], batchSize: 1 },
+      (e, tx) => services.lifecycle.onCalendarChanged(e, tx),
     );
     await lifecycle.start();
     await deadlines.start();

@@ -1,3 +1,250 @@
-export default function CasePage(_props: Record<string, unknown>) {
-  return <h1>CasePage</h1>;
+import { useQuery } from '@apollo/client/react';
+import type { ReactNode } from 'react';
+import { Link } from '../../app/Link';
+import { canAct } from '../../app/permissions';
+import { useSignedIn } from '../../app/session-context';
+import { Errors } from '../../components/Errors';
+import { SlaBadge, type SlaState } from '../../components/SlaBadge';
+import { formatDateTime } from '../../format/time';
+import { CaseDetailDocument, type CaseDetailQuery } from '../../generated/graphql';
+import { useI18n } from '../../i18n/i18n';
+import { OfficerActions } from './CaseActions';
+
+export type CaseDetail = NonNullable<CaseDetailQuery['case']>;
+type Clock = CaseDetail['sla'][number];
+
+/**
+ * One case: both permits, materials, interview, passport custody and receipt, appointment,
+ * SLA clocks and the timeline; and the actions the signed-in officer's role allows. A case
+ * the API does not show (not found, or another employer's for an agency) is just "not
+ * visible": the page never hints that it exists.
+ */
+export default function CasePage({ id }: { id: string }) {
+  const { t, lang } = useI18n();
+  const { session } = useSignedIn();
+  const q = useQuery(CaseDetailDocument, { variables: { id }, fetchPolicy: 'cache-and-network', errorPolicy: 'all' });
+  const c = q.data?.case;
+  const role = session.claims.role;
+  const officer = canAct(role, 'preExamine') || canAct(role, 'recordVerification');
+  if (q.loading && !q.data) return <p className="loading">{t('app.loading')}</p>;
+  if (!c) {
+    return (
+      <section className="panel" aria-labelledby="case-h">
+        <h1 id="case-h">{t('case.notVisible')}</h1>
+        <Errors error={q.error} />
+        <Link to="/cases">{t('case.back')}</Link>
+      </section>
+    );
+  }
+  const rp = c.residencePermit;
+  return (
+    <div data-testid="case-page" data-case-id={c.id}>
+      <p>
+        <Link to="/cases">← {t('case.back')}</Link>
+      </p>
+      <h1>{t('case.title', { ref: c.reference })}</h1>
+      <Errors error={q.error} />
+      <div className="grid-2">
+        <Section title={t('case.summary')}>
+          <dl className="facts">
+            <Fact label={t('cases.status')}>
+              <strong data-testid="case-status">{t(`status.${c.status}`)}</strong>
+            </Fact>
+            <Fact label={t('cases.applicant')}>{c.applicant.fullName}</Fact>
+            <Fact label={t('case.nationality')}>{c.applicant.nationality}</Fact>
+            <Fact label={t('case.passportNumber')}>
+              <span data-testid="passport-number">{c.applicant.passportNumber}</span>
+            </Fact>
+            <Fact label={t('case.dateOfBirth')}>{c.applicant.dateOfBirth}</Fact>
+            <Fact label={t('cases.category')}>
+              {c.category}
+              {c.points != null && ` (${c.points})`}
+            </Fact>
+            <Fact label={t('cases.route')}>{c.route}</Fact>
+            <Fact label={t('cases.employer')}>{c.employer.name}</Fact>
+            <Fact label={t('case.preExamDue')}>
+              {formatDateTime(c.preExamDueAt, lang)} {c.preExamDueProvisional && <span className="tag">⚠ {t('cases.provisional')}</span>}
+            </Fact>
+          </dl>
+          {c.returnNotification && (
+            <div className="notice">
+              <p>{t('case.returnNotice', { count: c.returnNotification.returnCount, at: formatDateTime(c.returnNotification.returnedAt, lang) })}</p>
+              <ul>
+                {c.returnNotification.items.map((i) => (
+                  <li key={i.field}>
+                    <strong>{i.field}</strong>: {i.problem}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </Section>
+        <Section title={t('case.clocks')}>
+          {c.sla.length === 0 ? (
+            <p className="muted">{t('case.none')}</p>
+          ) : (
+            <ul className="counts" style={{ flexDirection: 'column' }}>
+              {c.sla.map((k) => (
+                <li key={k.id}>
+                  <SlaBadge state={clockState(k)} /> <strong>{t(`sla.kind.${k.kind}`)}</strong> · {t('sla.due')} {formatDateTime(k.dueAt, lang)}
+                  {k.provisional && <span className="tag">⚠ {t('cases.provisional')}</span>}
+                  {!k.stoppedAt && (
+                    <span className="muted">
+                      {' '}
+                      ·{' '}
+                      {k.remainingWorkingMinutes >= 0
+                        ? t('case.remaining', { minutes: k.remainingWorkingMinutes })
+                        : t('case.overdueBy', { minutes: -k.remainingWorkingMinutes })}
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Section>
+        <Section title={t('case.workPermit')}>
+          <Decision
+            status={c.workPermit.status}
+            number={c.workPermit.permitNumber}
+            validUntil={c.workPermit.validUntil}
+            reasons={c.workPermit.refusalReasons ?? []}
+            at={c.workPermit.decidedAt}
+          />
+          <h3>{t('case.materials')}</h3>
+          <Materials complete={c.workPermitMaterials.complete} missing={c.workPermitMaterials.missing} />
+        </Section>
+        <Section title={t('case.residencePermit')}>
+          {!rp ? (
+            <p className="muted">{t('case.none')}</p>
+          ) : (
+            <>
+              <Decision
+                status={rp.decision?.outcome ?? 'PENDING'}
+                number={rp.decision?.permitNumber ?? null}
+                validUntil={rp.decision?.validUntil ?? null}
+                reasons={rp.decision?.reasons ?? []}
+                at={rp.decision?.decidedAt ?? null}
+              />
+              <h3>{t('case.materials')}</h3>
+              <Materials complete={rp.materials.complete} missing={rp.materials.missing} />
+              <h3>{t('case.interview')}</h3>
+              <p>
+                {rp.interview.required ? t('case.interviewRequired') : t('case.interviewExempt')} · {rp.interview.status}
+                <br />
+                <span className="muted">{rp.interview.reason}</span>
+              </p>
+              <h3>{t('case.verifications')}</h3>
+              {rp.verifications.length === 0 ? (
+                <p className="muted">{t('case.none')}</p>
+              ) : (
+                <ul>
+                  {rp.verifications.map((v) => (
+                    <li key={v.id}>
+                      {t(`action.kind.${v.kind}`)} · {formatDateTime(v.scheduledAt, lang)} · {v.status}
+                      {v.outcome && ` · ${t(`action.outcome.${v.outcome}`)}`}
+                      {v.notes && <span className="muted"> · {v.notes}</span>}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          )}
+        </Section>
+        <Section title={t('case.custody')}>
+          <dl className="facts">
+            <Fact label={t('case.receipt')}>{c.documentsAcceptance?.receiptNumber ?? rp?.passportCustody?.receiptNumber ?? '—'}</Fact>
+            <Fact label={t('case.heldSince')}>{formatDateTime(rp?.passportCustody?.heldSince ?? null, lang)}</Fact>
+            {rp?.passportCustody && <Fact label="">{t('case.workingDaysHeld', { days: rp.passportCustody.workingDaysHeld })}</Fact>}
+            <Fact label={t('case.released')}>{formatDateTime(rp?.passportCustody?.releasedAt ?? null, lang)}</Fact>
+            <Fact label={t('case.issuanceDue')}>
+              {formatDateTime(c.documentsAcceptance?.issuanceDueAt ?? null, lang)}{' '}
+              {c.documentsAcceptance?.issuanceDueProvisional && <span className="tag">⚠ {t('cases.provisional')}</span>}
+            </Fact>
+            <Fact label={t('case.claimedAt')}>{formatDateTime(c.claim?.claimedAt ?? null, lang)}</Fact>
+          </dl>
+        </Section>
+        <Section title={t('case.appointment')}>
+          {c.appointment ? (
+            <dl className="facts">
+              <Fact label={t('case.letter')}>{c.appointment.letterNumber}</Fact>
+              <Fact label={t('cases.counter')}>{c.appointment.counter?.name ?? '—'}</Fact>
+              <Fact label={t('case.slot')}>
+                {formatDateTime(c.appointment.slotStart, lang)} – {formatDateTime(c.appointment.slotEnd, lang).slice(-5)}
+              </Fact>
+              <Fact label={t('cases.status')}>{c.appointment.status}</Fact>
+            </dl>
+          ) : (
+            <p className="muted">{t('case.none')}</p>
+          )}
+        </Section>
+      </div>
+      {officer && <OfficerActions c={c} onDone={() => void q.refetch()} />}
+      <Section title={t('case.timeline')}>
+        <ol className="timeline" data-testid="timeline">
+          {c.timeline.map((e, i) => (
+            <li key={`${e.at}-${i}`}>
+              <strong>{e.action}</strong>
+              {e.toStatus && ` → ${t(`status.${e.toStatus}`)}`} <span className="muted">· {formatDateTime(e.at, lang)}</span>
+              {e.actorName && <span className="muted"> · {e.actorName}</span>}
+              {e.note && <div>{e.note}</div>}
+            </li>
+          ))}
+        </ol>
+      </Section>
+    </div>
+  );
+}
+
+function clockState(k: Clock): SlaState {
+  if (k.state === 'BREACHED') return 'BREACHED';
+  if (k.state !== 'RUNNING') return 'CLOSED';
+  return k.lastThreshold != null && k.lastThreshold < 100 ? 'WARNING' : 'OK';
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = `s-${title.replace(/\W+/g, '-')}`;
+  return (
+    <section className="panel" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+function Decision({ status, number, validUntil, reasons, at }: { status: string; number: string | null; validUntil: string | null; reasons: readonly string[]; at: string | null }) {
+  const { t, lang } = useI18n();
+  const state: SlaState = status === 'ISSUED' ? 'OK' : status === 'REFUSED' ? 'BREACHED' : 'UNKNOWN';
+  const label = status === 'ISSUED' ? t('action.issue') : status === 'REFUSED' ? t('action.refuse') : t('case.pending');
+  return (
+    <div>
+      <SlaBadge state={state} label={label} />
+      {number && (
+        <p>
+          {t('case.permitNumber')}: <strong>{number}</strong> · {t('case.validUntil')} {validUntil}
+        </p>
+      )}
+      {reasons.length > 0 && (
+        <ul>
+          {reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      )}
+      {at && <p className="muted">{formatDateTime(at, lang)}</p>}
+    </div>
+  );
+}
+
+function Materials({ complete, missing }: { complete: boolean; missing: readonly string[] }) {
+  const { t } = useI18n();
+  return complete ? <SlaBadge state="OK" label={t('case.complete')} /> : <p>{t('case.missing', { items: missing.join(', ') || '—' })}</p>;
 }

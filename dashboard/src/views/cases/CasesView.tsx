@@ -1,3 +1,165 @@
-export default function CasesView(_props: Record<string, unknown>) {
-  return <h1>CasesView</h1>;
+import { useLazyQuery, useQuery } from '@apollo/client/react';
+import { useId, useState, type FormEvent } from 'react';
+import { Link } from '../../app/Link';
+import { casePath, navigate } from '../../app/router';
+import { useSignedIn } from '../../app/session-context';
+import type { Role } from '../../auth/session';
+import { Errors } from '../../components/Errors';
+import { formatDateTime } from '../../format/time';
+import { CaseByReferenceDocument, CaseQueueDocument, type CaseStatus } from '../../generated/graphql';
+import { useI18n } from '../../i18n/i18n';
+
+const STATUSES: CaseStatus[] = ['SUBMITTED', 'RETURNED', 'PRE_EXAM_PASSED', 'APPOINTMENT_BOOKED', 'CHECKED_IN', 'ACCEPTED', 'READY_FOR_CLAIM', 'CLAIMED', 'WITHDRAWN'];
+
+/** What each role works on first; the API scopes the list (an agency sees only its employers). */
+const PRESETS: Record<Role, CaseStatus[] | null> = {
+  WP_OFFICER: ['SUBMITTED', 'ACCEPTED'],
+  EE_OFFICER: ['ACCEPTED'],
+  CLERK: ['APPOINTMENT_BOOKED', 'CHECKED_IN', 'READY_FOR_CLAIM'],
+  AGENCY: null,
+  MANAGER: null,
+};
+const PAGE = 20;
+
+/** The work queue (soonest due first, cursor pagination) and the search by reference. */
+export default function CasesView({ initialRef }: { initialRef?: string }) {
+  const { t, lang } = useI18n();
+  const { session } = useSignedIn();
+  const role = session.claims.role;
+  const [show, setShow] = useState<'preset' | 'all' | CaseStatus>(PRESETS[role] ? 'preset' : 'all');
+  const status = show === 'preset' ? PRESETS[role] : show === 'all' ? null : [show];
+  const queue = useQuery(CaseQueueDocument, {
+    variables: { first: PAGE, filter: status ? { status } : null, orderBy: 'PRE_EXAM_DUE_ASC' },
+    fetchPolicy: 'cache-and-network',
+  });
+  const edges = queue.data?.cases.edges ?? [];
+  const filterId = useId();
+  return (
+    <div>
+      <h1>{t('cases.title')}</h1>
+      <SearchByReference initialRef={initialRef} />
+      <section className="panel" aria-labelledby="queue-h">
+        <h2 id="queue-h">
+          {t('cases.queue')} ({queue.data?.cases.totalCount ?? '—'})
+        </h2>
+        <p className="help">{t('cases.queueHelp')}</p>
+        <div className="toolbar">
+          <label htmlFor={filterId}>
+            {t('cases.statusFilter')}
+            <select id={filterId} value={show} onChange={(e) => setShow(e.target.value as typeof show)} data-testid="queue-filter">
+              {PRESETS[role] && <option value="preset">{t('cases.preset')}</option>}
+              <option value="all">{t('cases.allStatuses')}</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <Errors error={queue.error} />
+        {queue.data && edges.length === 0 ? (
+          <p className="muted">{t('cases.empty')}</p>
+        ) : (
+          <table data-testid="case-queue">
+            <thead>
+              <tr>
+                <th scope="col">{t('cases.reference')}</th>
+                <th scope="col">{t('cases.applicant')}</th>
+                <th scope="col">{t('cases.status')}</th>
+                <th scope="col">{t('cases.category')}</th>
+                <th scope="col">{t('cases.employer')}</th>
+                <th scope="col">{t('cases.due')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {edges.map(({ node: c }) => (
+                <tr key={c.id} data-testid="case-row" data-case-id={c.id}>
+                  <td>
+                    <Link to={casePath(c.id)}>{c.reference}</Link>
+                  </td>
+                  <td>{c.applicant.fullName}</td>
+                  <td>{t(`status.${c.status}`)}</td>
+                  <td>{c.category}</td>
+                  <td>{c.employer.name}</td>
+                  <td>
+                    {formatDateTime(c.preExamDueAt, lang)}
+                    {c.preExamOverdue && c.status === 'SUBMITTED' && <span className="sla sla-BREACHED"> ✖ {t('cases.overdue')}</span>}
+                    {c.preExamDueProvisional && (
+                      <span className="tag" title={t('cases.provisionalHelp')}>
+                        ⚠ {t('cases.provisional')}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {queue.data?.cases.pageInfo.hasNextPage && (
+          <button
+            type="button"
+            className="button"
+            data-testid="load-more"
+            onClick={() =>
+              void queue.fetchMore({
+                variables: { after: queue.data?.cases.pageInfo.endCursor },
+                updateQuery: (prev, { fetchMoreResult }) => ({
+                  cases: { ...fetchMoreResult.cases, edges: [...(prev.cases?.edges ?? []), ...fetchMoreResult.cases.edges] },
+                }),
+              })
+            }
+          >
+            {t('cases.loadMore')}
+          </button>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function SearchByReference({ initialRef }: { initialRef?: string }) {
+  const { t } = useI18n();
+  const { session } = useSignedIn();
+  const id = useId();
+  const [reference, setReference] = useState(initialRef ?? '');
+  const [find, result] = useLazyQuery(CaseByReferenceDocument, { fetchPolicy: 'network-only' });
+  const [notFound, setNotFound] = useState(false);
+  const officer = session.claims.role === 'WP_OFFICER' || session.claims.role === 'EE_OFFICER';
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setNotFound(false);
+    const r = await find({ variables: { reference: reference.trim().toUpperCase() } }).catch(() => null);
+    const found = r?.data?.caseByReference;
+    if (found) navigate(casePath(found.id));
+    else if (r && !r.error) setNotFound(true);
+  };
+  return (
+    <section className="panel" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>{t('cases.search')}</h2>
+      <form className="toolbar" role="search" onSubmit={(e) => void submit(e)}>
+        <label htmlFor={`${id}-ref`}>
+          {t('cases.reference')}
+          <input
+            id={`${id}-ref`}
+            type="search"
+            value={reference}
+            placeholder={t('cases.referencePlaceholder')}
+            onChange={(e) => setReference(e.target.value)}
+            data-testid="search-reference"
+          />
+        </label>
+        <button type="submit" className="button">
+          {t('cases.find')}
+        </button>
+      </form>
+      <Errors error={result.error} testId="search-error" />
+      {notFound && (
+        <p role="status" className="notice" data-testid="search-not-found">
+          {t('cases.notFound')}
+        </p>
+      )}
+      {officer && <p className="help">{t('cases.passportNotOffered')}</p>}
+    </section>
+  );
 }

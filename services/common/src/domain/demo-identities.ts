@@ -5,8 +5,16 @@
  * a valid GB 32100-2015 check character (work-permit validates it on registration).
  */
 export const DEMO_EMPLOYERS = [
-  { id: '0b7f6d0e-1c2a-4c1e-9a51-000000000001', name: 'Beijing Zhongguancun Robotics Co., Ltd.', creditCode: '91110108MA01A1B2C7' },
-  { id: '0b7f6d0e-1c2a-4c1e-9a51-000000000002', name: 'Chaoyang International School', creditCode: '52110105MJ0123456N' },
+  {
+    id: '0b7f6d0e-1c2a-4c1e-9a51-000000000001',
+    name: 'Beijing Zhongguancun Robotics Co., Ltd.',
+    creditCode: '91110108MA01A1B2C7',
+  },
+  {
+    id: '0b7f6d0e-1c2a-4c1e-9a51-000000000002',
+    name: 'Chaoyang International School',
+    creditCode: '52110105MJ0123456N',
+  },
   { id: '0b7f6d0e-1c2a-4c1e-9a51-000000000003', name: 'Yizhuang Biopharma Ltd.', creditCode: '91110302MA02C3D4EY' },
   { id: '0b7f6d0e-1c2a-4c1e-9a51-000000000004', name: 'Wangjing Software Studio', creditCode: '91110105MA03E5F6G4' },
 ] as const;

@@ -20,7 +20,9 @@ const NO_TOPIC_PUBSUB: PubSub = {
     throw new TypeError(`Topic pub/sub is not used in OneStop (publish "${topic}"): append a domain event instead.`);
   },
   subscribe(topic) {
-    throw new TypeError(`Topic pub/sub is not used in OneStop (subscribe "${topic}"): give @Subscription a subscribe function over EventStore.subscribe.`);
+    throw new TypeError(
+      `Topic pub/sub is not used in OneStop (subscribe "${topic}"): give @Subscription a subscribe function over EventStore.subscribe.`,
+    );
   },
 };
 

@@ -28,7 +28,12 @@ export class PageInfo {
 export const MAX_PAGE_SIZE = 100;
 
 /** Validates a Relay `first` argument; `problems` collects what is wrong. */
-export function pageSize(first: number | null | undefined, problems: string[], defaultSize = 20, max = MAX_PAGE_SIZE): number {
+export function pageSize(
+  first: number | null | undefined,
+  problems: string[],
+  defaultSize = 20,
+  max = MAX_PAGE_SIZE,
+): number {
   if (first === null || first === undefined) return defaultSize;
   if (!Number.isInteger(first) || first < 1 || first > max) {
     problems.push(`first must be a whole number from 1 to ${max}, got ${String(first)}`);
@@ -50,7 +55,8 @@ export function decodeCursor(cursor: string | null | undefined, arity: number, p
   if (cursor === null || cursor === undefined) return null;
   try {
     const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === 'string')) return parts as string[];
+    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === 'string'))
+      return parts as string[];
   } catch {
     // falls through to the problem below
   }

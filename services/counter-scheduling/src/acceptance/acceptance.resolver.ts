@@ -9,7 +9,10 @@ export class AcceptanceResolver {
     description:
       'CLERK: accept the paper materials of a case checked in at your counter today, hold the passport, issue the receipt of acceptance. INVALID_TRANSITION with extensions.problems listing every missing item otherwise.',
   })
-  async acceptDocuments(@Arg('caseId', () => ID) caseId: string, @Ctx() ctx: CounterSchedulingContext): Promise<DocumentsAcceptance> {
+  async acceptDocuments(
+    @Arg('caseId', () => ID) caseId: string,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<DocumentsAcceptance> {
     assertCan(ctx.actor, 'documents.accept', { counterId: ctx.actor?.counterId });
     return ctx.ops.acceptance.accept(ctx.actor, ctx.actor.counterId!, caseId);
   }

@@ -29,7 +29,10 @@ export class AcceptanceService {
   /** Acceptances by case, scoped to the actor's employers. */
   async byCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, AcceptanceEntity>> {
     if (!caseIds.length) return new Map();
-    const qb = this.rt.ds.getRepository(AcceptanceEntity).createQueryBuilder('a').where('a.case_id = ANY(:ids)', { ids: [...caseIds] });
+    const qb = this.rt.ds
+      .getRepository(AcceptanceEntity)
+      .createQueryBuilder('a')
+      .where('a.case_id = ANY(:ids)', { ids: [...caseIds] });
     if (actor.role === 'AGENCY') qb.andWhere('a.employer_id = ANY(:employers)', { employers: [...actor.employerIds] });
     return new Map((await qb.getMany()).map((a) => [a.caseId, a]));
   }
@@ -47,15 +50,24 @@ export class AcceptanceService {
       const kase = await this.cases.lock(tx, caseId);
       const existing = await tx.getRepository(AcceptanceEntity).findOne({ where: { caseId } });
       if (existing) {
-        throw new InvalidTransitionError(`The documents of case ${caseId} were already accepted (receipt ${existing.receiptNumber}).`, {
-          receiptNumber: existing.receiptNumber,
-        });
+        throw new InvalidTransitionError(
+          `The documents of case ${caseId} were already accepted (receipt ${existing.receiptNumber}).`,
+          {
+            receiptNumber: existing.receiptNumber,
+          },
+        );
       }
       if (kase.withdrawn) throw new InvalidTransitionError(`Case ${caseId} was withdrawn.`);
       const now = this.rt.clock.now();
-      const problems = [...(await this.visitProblems(tx, caseId, counterId, shanghaiDate(now))), ...readinessProblems(kase)];
+      const problems = [
+        ...(await this.visitProblems(tx, caseId, counterId, shanghaiDate(now))),
+        ...readinessProblems(kase),
+      ];
       if (problems.length) {
-        throw new InvalidTransitionError(`The documents of case ${caseId} cannot be accepted yet: ${problems.join('; ')}.`, { problems });
+        throw new InvalidTransitionError(
+          `The documents of case ${caseId} cannot be accepted yet: ${problems.join('; ')}.`,
+          { problems },
+        );
       }
       const year = shanghaiYear(now);
       const due = issuanceDue(this.rt.calendar.calendar, now);

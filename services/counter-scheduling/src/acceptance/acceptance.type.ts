@@ -1,6 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType('DocumentsAcceptance', { description: 'Paper materials accepted at a counter; the passport is held from then until the claim.' })
+@ObjectType('DocumentsAcceptance', {
+  description: 'Paper materials accepted at a counter; the passport is held from then until the claim.',
+})
 export class DocumentsAcceptance {
   @Field(() => ID)
   caseId!: string;

@@ -6,8 +6,14 @@ import { Appointment, toAppointment } from './appointment.type.js';
 
 @Resolver(() => Appointment)
 export class AppointmentResolver {
-  @Query(() => Appointment, { nullable: true, description: 'An appointment by id; null when it does not exist or is not yours to see.' })
-  async appointment(@Arg('id', () => ID) id: string, @Ctx() ctx: CounterSchedulingContext): Promise<Appointment | null> {
+  @Query(() => Appointment, {
+    nullable: true,
+    description: 'An appointment by id; null when it does not exist or is not yours to see.',
+  })
+  async appointment(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<Appointment | null> {
     assertCan(ctx.actor, 'appointment.read');
     const found = (await ctx.ops.appointments.findByIds(ctx.actor, [id])).get(id);
     return found ? toAppointment(found) : null;
@@ -39,7 +45,8 @@ export class AppointmentResolver {
   }
 
   @Mutation(() => Appointment, {
-    description: 'AGENCY: move a booked appointment to another slot of the same counter. Returns the new appointment, linked to the original.',
+    description:
+      'AGENCY: move a booked appointment to another slot of the same counter. Returns the new appointment, linked to the original.',
   })
   async rescheduleAppointment(
     @Arg('id', () => ID) id: string,

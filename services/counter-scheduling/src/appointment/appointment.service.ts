@@ -6,7 +6,7 @@ import {
   EVENT_TYPES,
   InvalidTransitionError,
   NotFoundError,
-  assertCan,
+  can,
   shanghaiDate,
   type Actor,
   type AppointmentPayload,
@@ -42,7 +42,10 @@ export class AppointmentService {
   async findByIds(actor: Actor, ids: readonly string[]): Promise<Map<string, AppointmentEntity>> {
     const valid = ids.filter(isUuid);
     if (!valid.length) return new Map();
-    const qb = this.rt.ds.getRepository(AppointmentEntity).createQueryBuilder('a').where('a.id = ANY(:ids)', { ids: valid });
+    const qb = this.rt.ds
+      .getRepository(AppointmentEntity)
+      .createQueryBuilder('a')
+      .where('a.id = ANY(:ids)', { ids: valid });
     if (actor.role === 'AGENCY') qb.andWhere('a.employer_id = ANY(:employers)', { employers: [...actor.employerIds] });
     const rows = await qb.getMany();
     return new Map(rows.map((r) => [r.id, r]));
@@ -104,7 +107,12 @@ export class AppointmentService {
           reason: null,
         });
         await this.rt.events.append(tx, [
-          newEvent<AppointmentPayload>(EVENT_TYPES.appointmentBooked, kase.caseId, payload(appointment), scope(appointment, actor, now)),
+          newEvent<AppointmentPayload>(
+            EVENT_TYPES.appointmentBooked,
+            kase.caseId,
+            payload(appointment),
+            scope(appointment, actor, now),
+          ),
           ...loadChanged([counter.id], EVENT_TYPES.appointmentBooked, now, actor),
         ]);
         return appointment;
@@ -116,7 +124,9 @@ export class AppointmentService {
         if (replay) return this.sameRequestOrConflict(replay, req);
       }
       if (isUniqueViolation(err, 'UQ_appointment_active_case')) {
-        throw new ConflictError(`Case ${req.caseId} already has an active appointment: cancel or reschedule it instead.`);
+        throw new ConflictError(
+          `Case ${req.caseId} already has an active appointment: cancel or reschedule it instead.`,
+        );
       }
       throw err;
     }
@@ -130,7 +140,11 @@ export class AppointmentService {
     return this.rt.ds.transaction(async (tx) => {
       const appointment = await this.lockForChange(tx, actor, id);
       const now = this.rt.clock.now();
-      await tx.query(`UPDATE cs.appointment SET status = 'CANCELLED', reason = $2, cancelled_at = $3 WHERE id = $1`, [id, reason.trim(), now]);
+      await tx.query(`UPDATE cs.appointment SET status = 'CANCELLED', reason = $2, cancelled_at = $3 WHERE id = $1`, [
+        id,
+        reason.trim(),
+        now,
+      ]);
       const cancelled = { ...appointment, status: 'CANCELLED' as const, reason: reason.trim(), cancelledAt: now };
       await this.rt.events.append(tx, [
         newEvent<AppointmentPayload>(
@@ -157,7 +171,9 @@ export class AppointmentService {
     return this.rt.ds.transaction(async (tx) => {
       const original = await this.lockForChange(tx, actor, id);
       if (original.slotStart.getTime() === newSlotStart.getTime()) {
-        throw new BadUserInputError('The rescheduling is not valid', ['newSlotStart is the slot the appointment already has']);
+        throw new BadUserInputError('The rescheduling is not valid', [
+          'newSlotStart is the slot the appointment already has',
+        ]);
       }
       const kase = await this.cases.lock(tx, original.caseId);
       const counter = await this.counters.get(original.counterId, tx);
@@ -195,10 +211,18 @@ export class AppointmentService {
       .getMany();
     if (!rows.length) return;
     const reason = 'case withdrawn';
-    await tx.query(`UPDATE cs.appointment SET status = 'CANCELLED', reason = $2, cancelled_at = $3 WHERE id = ANY($1)`, [rows.map((r) => r.id), reason, at]);
+    await tx.query(
+      `UPDATE cs.appointment SET status = 'CANCELLED', reason = $2, cancelled_at = $3 WHERE id = ANY($1)`,
+      [rows.map((r) => r.id), reason, at],
+    );
     await this.rt.events.append(tx, [
       ...rows.map((a) =>
-        newEvent<AppointmentPayload>(EVENT_TYPES.appointmentCancelled, a.caseId, { ...payload(a), reason }, scope(a, null, at)),
+        newEvent<AppointmentPayload>(
+          EVENT_TYPES.appointmentCancelled,
+          a.caseId,
+          { ...payload(a), reason },
+          scope(a, null, at),
+        ),
       ),
       ...loadChanged(
         rows.map((a) => a.counterId),
@@ -227,9 +251,14 @@ export class AppointmentService {
         .limit(limit)
         .getMany();
       if (!due.length) return 0;
-      await tx.query(`UPDATE cs.appointment SET status = 'NO_SHOW', no_show_at = $2 WHERE id = ANY($1)`, [due.map((a) => a.id), now]);
+      await tx.query(`UPDATE cs.appointment SET status = 'NO_SHOW', no_show_at = $2 WHERE id = ANY($1)`, [
+        due.map((a) => a.id),
+        now,
+      ]);
       await this.rt.events.append(tx, [
-        ...due.map((a) => newEvent<AppointmentPayload>(EVENT_TYPES.appointmentNoShow, a.caseId, payload(a), scope(a, null, now))),
+        ...due.map((a) =>
+          newEvent<AppointmentPayload>(EVENT_TYPES.appointmentNoShow, a.caseId, payload(a), scope(a, null, now)),
+        ),
         ...loadChanged(
           due.map((a) => a.counterId),
           EVENT_TYPES.appointmentNoShow,
@@ -242,7 +271,12 @@ export class AppointmentService {
   }
 
   /** The booked appointment of a case at a counter on a date (YYYY-MM-DD), locked. */
-  async lockBookedOn(tx: EntityManager, caseId: string, counterId: string, date: string): Promise<AppointmentEntity | null> {
+  async lockBookedOn(
+    tx: EntityManager,
+    caseId: string,
+    counterId: string,
+    date: string,
+  ): Promise<AppointmentEntity | null> {
     const rows = await tx
       .getRepository(AppointmentEntity)
       .createQueryBuilder('a')
@@ -265,15 +299,18 @@ export class AppointmentService {
       );
     }
     if (!kase.preExamPassed) {
-      throw new InvalidTransitionError(`Case ${kase.caseId} has not passed pre-examination yet: an appointment can be booked once it has.`);
+      throw new InvalidTransitionError(
+        `Case ${kase.caseId} has not passed pre-examination yet: an appointment can be booked once it has.`,
+      );
     }
   }
 
   private async lockForChange(tx: EntityManager, actor: Actor, id: string): Promise<AppointmentEntity> {
     if (!isUuid(id)) throw new NotFoundError('Appointment', id);
     const peek = await tx.getRepository(AppointmentEntity).findOne({ where: { id } });
-    if (!peek) throw new NotFoundError('Appointment', id);
-    assertCan(actor, 'appointment.book', { employerId: peek.employerId });
+    // Another employer's appointment is NOT_FOUND for an agency: existence is not revealed.
+    if (!peek || !can(actor, 'appointment.book', { employerId: peek.employerId }))
+      throw new NotFoundError('Appointment', id);
     await this.cases.lock(tx, peek.caseId);
     const appointment = (await tx
       .getRepository(AppointmentEntity)
@@ -282,10 +319,14 @@ export class AppointmentService {
       .where('a.id = :id', { id })
       .getOne())!;
     if (appointment.status !== 'BOOKED') {
-      throw new InvalidTransitionError(`Appointment ${appointment.letterNumber} is ${appointment.status}; only a BOOKED appointment can be changed.`);
+      throw new InvalidTransitionError(
+        `Appointment ${appointment.letterNumber} is ${appointment.status}; only a BOOKED appointment can be changed.`,
+      );
     }
     if (appointment.slotStart.getTime() <= this.rt.clock.now().getTime()) {
-      throw new InvalidTransitionError(`Appointment ${appointment.letterNumber} has already started (${describeSlot(appointment.slotStart)}).`);
+      throw new InvalidTransitionError(
+        `Appointment ${appointment.letterNumber} has already started (${describeSlot(appointment.slotStart)}).`,
+      );
     }
     return appointment;
   }
@@ -294,7 +335,9 @@ export class AppointmentService {
   private async validSlot(tx: EntityManager, counter: ServiceCounterEntity, start: Date, field: string): Promise<Slot> {
     const schedule = await this.counters.scheduleAt(counter, start, tx);
     if (!schedule.intervals.length) {
-      throw new BadUserInputError('The slot is not valid', [`${field}: counter ${counter.id} is closed on ${schedule.date} (${schedule.reason})`]);
+      throw new BadUserInputError('The slot is not valid', [
+        `${field}: counter ${counter.id} is closed on ${schedule.date} (${schedule.reason})`,
+      ]);
     }
     const slot = slotsOfDay(schedule, counter.slotMinutes).find((s) => s.start.getTime() === start.getTime());
     if (!slot) {
@@ -303,23 +346,34 @@ export class AppointmentService {
       ]);
     }
     if (slot.start.getTime() <= this.rt.clock.now().getTime()) {
-      throw new BadUserInputError('The slot is not valid', [`${field}: the slot ${describeSlot(slot.start)} has already started`]);
+      throw new BadUserInputError('The slot is not valid', [
+        `${field}: the slot ${describeSlot(slot.start)} has already started`,
+      ]);
     }
     return slot;
   }
 
   /** Locks the slot's row and checks a place is free; CONFLICT "slot full" otherwise. */
   private async takePlace(tx: EntityManager, counter: ServiceCounterEntity, slot: Slot): Promise<void> {
-    await tx.query(`INSERT INTO cs.appointment_slot (counter_id, slot_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [counter.id, slot.start]);
-    await tx.query(`SELECT 1 FROM cs.appointment_slot WHERE counter_id = $1 AND slot_start = $2 FOR UPDATE`, [counter.id, slot.start]);
+    await tx.query(`INSERT INTO cs.appointment_slot (counter_id, slot_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      counter.id,
+      slot.start,
+    ]);
+    await tx.query(`SELECT 1 FROM cs.appointment_slot WHERE counter_id = $1 AND slot_start = $2 FOR UPDATE`, [
+      counter.id,
+      slot.start,
+    ]);
     const rows: { n: number }[] = await tx.query(
       `SELECT count(*)::int AS n FROM cs.appointment WHERE counter_id = $1 AND slot_start = $2 AND status = ANY($3)`,
       [counter.id, slot.start, SLOT_HOLDING_STATUSES],
     );
     if (rows[0]!.n >= counter.capacityPerSlot) {
-      throw new ConflictError(`The slot ${describeSlot(slot.start)} at ${counter.id} is full (${counter.capacityPerSlot} places): slot full, choose another slot.`, {
-        reason: 'SLOT_FULL',
-      });
+      throw new ConflictError(
+        `The slot ${describeSlot(slot.start)} at ${counter.id} is full (${counter.capacityPerSlot} places): slot full, choose another slot.`,
+        {
+          reason: 'SLOT_FULL',
+        },
+      );
     }
   }
 
@@ -363,7 +417,11 @@ export class AppointmentService {
   }
 
   private sameRequestOrConflict(existing: AppointmentEntity, req: BookingRequest): AppointmentEntity {
-    if (existing.caseId === req.caseId && existing.counterId === req.counterId && existing.slotStart.getTime() === req.slotStart.getTime()) {
+    if (
+      existing.caseId === req.caseId &&
+      existing.counterId === req.counterId &&
+      existing.slotStart.getTime() === req.slotStart.getTime()
+    ) {
       return existing;
     }
     throw new ConflictError(

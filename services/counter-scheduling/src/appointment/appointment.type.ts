@@ -1,13 +1,17 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { APPOINTMENT_STATUSES, type AppointmentEntity, type AppointmentStatus } from './appointment.entity.js';
 
-export const AppointmentStatusEnum = Object.fromEntries(APPOINTMENT_STATUSES.map((s) => [s, s])) as { [K in AppointmentStatus]: K };
+export const AppointmentStatusEnum = Object.fromEntries(APPOINTMENT_STATUSES.map((s) => [s, s])) as {
+  [K in AppointmentStatus]: K;
+};
 registerEnumType(AppointmentStatusEnum, {
   name: 'AppointmentStatus',
   description: 'BOOKED is the only active status; RESCHEDULED means replaced by a new appointment.',
 });
 
-@ObjectType('Appointment', { description: 'An appointment at a counter; its letter number replaces a separate Exit-Entry appointment.' })
+@ObjectType('Appointment', {
+  description: 'An appointment at a counter; its letter number replaces a separate Exit-Entry appointment.',
+})
 export class Appointment {
   @Field(() => ID)
   id!: string;

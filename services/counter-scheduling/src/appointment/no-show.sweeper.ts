@@ -9,7 +9,10 @@ export const NO_SHOW_SWEEP_INTERVAL_MS = 1000;
  * booked appointment whose slot has ended (by the injected clock) without a check-in becomes
  * NO_SHOW with `appointment.no-show`. Safe with several instances (SKIP LOCKED).
  */
-export async function startNoShowSweeper(rt: SubgraphRuntime, appointments: AppointmentService): Promise<() => Promise<void>> {
+export async function startNoShowSweeper(
+  rt: SubgraphRuntime,
+  appointments: AppointmentService,
+): Promise<() => Promise<void>> {
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;

@@ -109,7 +109,9 @@ export class CalendarService {
       throw err;
     }
     // A New Year's span may reach into the neighbouring years: those years' deadlines move too.
-    const years = [...new Set([notice.year, ...noticeToEntries(notice).map((e) => parseIsoDate(e.date).year)])].sort((a, b) => a - b);
+    const years = [...new Set([notice.year, ...noticeToEntries(notice).map((e) => parseIsoDate(e.date).year)])].sort(
+      (a, b) => a - b,
+    );
     await this.edit(actor, years, `State Council notice for ${notice.year} loaded`, (tx, now) =>
       saveHolidayNotice(tx, notice, actor.id, now),
     );
@@ -145,11 +147,12 @@ export class CalendarService {
     if (problems.length) throw new BadUserInputError('Cannot remove the closure', problems);
     const year = parseIsoDate(date).year;
     await this.edit(actor, [year], `closure on ${date} removed`, async (tx, now) => {
-      const deleted: unknown[] = await tx.query(
-        `DELETE FROM platform.calendar_entry WHERE date = $1 AND kind = 'CLOSURE' RETURNING date`,
+      const closures: unknown[] = await tx.query(
+        `SELECT date FROM platform.calendar_entry WHERE date = $1 AND kind = 'CLOSURE' FOR UPDATE`,
         [date],
       );
-      if (!deleted.length) throw new NotFoundError('Closure on', date);
+      if (!closures.length) throw new NotFoundError('Closure on', date);
+      await tx.query(`DELETE FROM platform.calendar_entry WHERE date = $1`, [date]);
       // The notice of this year, or of the next one for a New Year's span reaching back.
       const notices: { notice: HolidayNotice }[] = await tx.query(
         `SELECT notice FROM platform.calendar_year WHERE year IN ($1, $2) ORDER BY year`,

@@ -23,13 +23,22 @@ export class CaseCounterResolver {
     return (await ctx.opsLoaders.visitsByCase.load(root.id)).map(toTicket);
   }
 
-  @FieldResolver(() => DocumentsAcceptance, { nullable: true, description: 'The acceptance at the counter (receipt of acceptance), once accepted.' })
-  async documentsAcceptance(@Root() root: CaseRef, @Ctx() ctx: CounterSchedulingContext): Promise<DocumentsAcceptance | null> {
+  @FieldResolver(() => DocumentsAcceptance, {
+    nullable: true,
+    description: 'The acceptance at the counter (receipt of acceptance), once accepted.',
+  })
+  async documentsAcceptance(
+    @Root() root: CaseRef,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<DocumentsAcceptance | null> {
     assertCan(ctx.actor, 'case.read');
     return ctx.opsLoaders.acceptanceByCase.load(root.id);
   }
 
-  @FieldResolver(() => PermitClaim, { nullable: true, description: 'The claim (permits and passport handed back), once recorded.' })
+  @FieldResolver(() => PermitClaim, {
+    nullable: true,
+    description: 'The claim (permits and passport handed back), once recorded.',
+  })
   async claim(@Root() root: CaseRef, @Ctx() ctx: CounterSchedulingContext): Promise<PermitClaim | null> {
     assertCan(ctx.actor, 'case.read');
     return ctx.opsLoaders.claimByCase.load(root.id);

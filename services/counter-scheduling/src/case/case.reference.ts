@@ -6,7 +6,10 @@ import type { CounterSchedulingContext } from '../context.js';
  * employers' cases (looked up in the readiness projection, batched by the request's
  * DataLoader); a case this subgraph has not heard of resolves for the other roles only.
  */
-export async function resolveCaseReference(ref: { id: string }, ctx: CounterSchedulingContext): Promise<{ id: string } | null> {
+export async function resolveCaseReference(
+  ref: { id: string },
+  ctx: CounterSchedulingContext,
+): Promise<{ id: string } | null> {
   assertCan(ctx.actor, 'case.read');
   if (ctx.actor.role !== 'AGENCY') return { id: ref.id };
   const kase = await ctx.opsLoaders.readinessByCase.load(ref.id);

@@ -9,7 +9,10 @@ export class ClaimResolver {
     description:
       'CLERK at the counter holding the passport: hand over both permits and the passport together; closes the case. INVALID_TRANSITION before READY_FOR_CLAIM and when already claimed.',
   })
-  async recordClaim(@Arg('caseId', () => ID) caseId: string, @Ctx() ctx: CounterSchedulingContext): Promise<PermitClaim> {
+  async recordClaim(
+    @Arg('caseId', () => ID) caseId: string,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<PermitClaim> {
     assertCan(ctx.actor, 'claim.record');
     return ctx.ops.claims.record(ctx.actor, caseId);
   }

@@ -23,7 +23,10 @@ export class ClaimService {
   /** Claims by case, scoped to the actor's employers. */
   async byCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, ClaimEntity>> {
     if (!caseIds.length) return new Map();
-    const qb = this.rt.ds.getRepository(ClaimEntity).createQueryBuilder('c').where('c.case_id = ANY(:ids)', { ids: [...caseIds] });
+    const qb = this.rt.ds
+      .getRepository(ClaimEntity)
+      .createQueryBuilder('c')
+      .where('c.case_id = ANY(:ids)', { ids: [...caseIds] });
     if (actor.role === 'AGENCY') qb.andWhere('c.employer_id = ANY(:employers)', { employers: [...actor.employerIds] });
     return new Map((await qb.getMany()).map((c) => [c.caseId, c]));
   }
@@ -39,18 +42,27 @@ export class ClaimService {
     return this.rt.ds.transaction(async (tx) => {
       const kase = await this.cases.lock(tx, caseId);
       const acceptance = await tx.getRepository(AcceptanceEntity).findOne({ where: { caseId } });
-      if (!acceptance) throw new InvalidTransitionError(`Case ${caseId} has no accepted documents: there is nothing to claim.`);
+      if (!acceptance)
+        throw new InvalidTransitionError(`Case ${caseId} has no accepted documents: there is nothing to claim.`);
       // The passport is held at the accepting counter: permits and passport are handed back there.
       assertCan(actor, 'claim.record', { counterId: acceptance.counterId });
       const previous = await tx.getRepository(ClaimEntity).findOne({ where: { caseId } });
       if (previous) {
-        throw new InvalidTransitionError(`Case ${caseId} was already claimed at ${previous.claimedAt.toISOString()}; the case is closed.`);
+        throw new InvalidTransitionError(
+          `Case ${caseId} was already claimed at ${previous.claimedAt.toISOString()}; the case is closed.`,
+        );
       }
       if (!kase.readyForClaim) {
         throw new InvalidTransitionError(`Case ${caseId} is not ready for claim: both permits must be decided first.`);
       }
       const now = this.rt.clock.now();
-      const claim: ClaimEntity = { caseId, counterId: acceptance.counterId, employerId: kase.employerId, claimedAt: now, claimedBy: actor.id };
+      const claim: ClaimEntity = {
+        caseId,
+        counterId: acceptance.counterId,
+        employerId: kase.employerId,
+        claimedAt: now,
+        claimedBy: actor.id,
+      };
       await tx.getRepository(ClaimEntity).insert(claim);
       await this.rt.events.append(tx, [
         newEvent<ClaimRecordedPayload>(

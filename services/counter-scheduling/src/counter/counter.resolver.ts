@@ -14,13 +14,17 @@ export class CounterResolver {
   }
 
   @Query(() => ServiceCounter, { nullable: true, description: 'A counter by id; null when there is none.' })
-  async serviceCounter(@Arg('id', () => ID) id: string, @Ctx() ctx: CounterSchedulingContext): Promise<ServiceCounter | null> {
+  async serviceCounter(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<ServiceCounter | null> {
     assertCan(ctx.actor, 'case.read');
     return ctx.opsLoaders.counterById.load(id);
   }
 
   @Query(() => [CounterDayType], {
-    description: 'What a counter does on each date from `from` to `to` (YYYY-MM-DD, inclusive, at most 62 days), and why.',
+    description:
+      'What a counter does on each date from `from` to `to` (YYYY-MM-DD, inclusive, at most 62 days), and why.',
   })
   async counterSchedule(
     @Arg('counterId', () => ID) counterId: string,
@@ -56,7 +60,9 @@ export class CounterResolver {
     return ctx.ops.counters.update(ctx.actor, id, input);
   }
 
-  @Mutation(() => ServiceCounter, { description: 'MANAGER: close a counter on a date, or give it special hours (e.g. a Saturday opening).' })
+  @Mutation(() => ServiceCounter, {
+    description: 'MANAGER: close a counter on a date, or give it special hours (e.g. a Saturday opening).',
+  })
   async setCounterHoursException(
     @Arg('counterId', () => ID) counterId: string,
     @Arg('input', () => CounterHoursExceptionInput) input: CounterHoursExceptionInput,
@@ -66,7 +72,9 @@ export class CounterResolver {
     return ctx.ops.counters.setException(ctx.actor, counterId, input);
   }
 
-  @Mutation(() => ServiceCounter, { description: 'MANAGER: remove the exception of a date; the weekly hours apply again.' })
+  @Mutation(() => ServiceCounter, {
+    description: 'MANAGER: remove the exception of a date; the weekly hours apply again.',
+  })
   async removeCounterHoursException(
     @Arg('counterId', () => ID) counterId: string,
     @Arg('date', () => String) date: string,
@@ -77,7 +85,10 @@ export class CounterResolver {
   }
 
   @FieldResolver(() => [CounterHoursExceptionType], { description: 'Exceptions from today on, by date.' })
-  async hoursExceptions(@Root() counter: ServiceCounter, @Ctx() ctx: CounterSchedulingContext): Promise<CounterHoursExceptionType[]> {
+  async hoursExceptions(
+    @Root() counter: ServiceCounter,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<CounterHoursExceptionType[]> {
     assertCan(ctx.actor, 'case.read');
     return ctx.opsLoaders.upcomingExceptionsByCounter.load(counter.id);
   }

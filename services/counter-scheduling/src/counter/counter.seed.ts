@@ -8,6 +8,8 @@ const WITH_SATURDAY: OpeningHours[] = [...WEEKDAYS, { weekday: 6, opens: '09:00'
  * The 15 one-stop counters across Beijing's districts (seed: "15 service counters spread
  * across the city"). Names and addresses describe each district's government service hall.
  */
+// One counter per line: the table reads as a table.
+// prettier-ignore
 export const SEED_COUNTERS = [
   ['dongcheng', 'Dongcheng Government Service Center', 'Dongcheng', 'Dongcheng District Government Service Center, Hall 2', 3, WEEKDAYS],
   ['xicheng', 'Xicheng Government Service Center', 'Xicheng', 'Xicheng District Government Service Center, Hall 1', 3, WEEKDAYS],

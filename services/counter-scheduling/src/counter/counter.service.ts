@@ -48,7 +48,10 @@ export class CounterService {
   }
 
   /** Counters by id in one statement. */
-  async findByIds(ids: readonly string[], manager: EntityManager = this.rt.ds.manager): Promise<Map<string, ServiceCounterEntity>> {
+  async findByIds(
+    ids: readonly string[],
+    manager: EntityManager = this.rt.ds.manager,
+  ): Promise<Map<string, ServiceCounterEntity>> {
     if (!ids.length) return new Map();
     const rows = await manager
       .getRepository(ServiceCounterEntity)
@@ -65,7 +68,10 @@ export class CounterService {
   }
 
   /** Exceptions of these counters on or after `fromDate` (YYYY-MM-DD), by counter, in date order. */
-  async exceptionsFrom(counterIds: readonly string[], fromDate: string): Promise<Map<string, CounterHoursExceptionEntity[]>> {
+  async exceptionsFrom(
+    counterIds: readonly string[],
+    fromDate: string,
+  ): Promise<Map<string, CounterHoursExceptionEntity[]>> {
     const out = new Map<string, CounterHoursExceptionEntity[]>(counterIds.map((id) => [id, []]));
     if (!counterIds.length) return out;
     const rows = await this.rt.ds
@@ -79,7 +85,12 @@ export class CounterService {
   }
 
   /** The exceptions of one counter between two dates (inclusive), by date. */
-  async exceptionsBetween(counterId: string, from: string, to: string, manager: EntityManager = this.rt.ds.manager): Promise<Map<string, HoursException>> {
+  async exceptionsBetween(
+    counterId: string,
+    from: string,
+    to: string,
+    manager: EntityManager = this.rt.ds.manager,
+  ): Promise<Map<string, HoursException>> {
     const rows: CounterHoursExceptionEntity[] = await manager
       .getRepository(CounterHoursExceptionEntity)
       .createQueryBuilder('e')
@@ -115,7 +126,13 @@ export class CounterService {
     return slots
       .map((s) => {
         const n = booked.get(s.start.getTime()) ?? 0;
-        return { ...s, counterId, capacity: counter.capacityPerSlot, booked: n, available: Math.max(0, counter.capacityPerSlot - n) };
+        return {
+          ...s,
+          counterId,
+          capacity: counter.capacityPerSlot,
+          booked: n,
+          available: Math.max(0, counter.capacityPerSlot - n),
+        };
       })
       .filter((s) => s.available > 0);
   }
@@ -161,7 +178,11 @@ export class CounterService {
   }
 
   /** A MANAGER sets (or replaces) the exception of one date. */
-  async setException(actor: Actor, counterId: string, input: CounterHoursExceptionInput): Promise<ServiceCounterEntity> {
+  async setException(
+    actor: Actor,
+    counterId: string,
+    input: CounterHoursExceptionInput,
+  ): Promise<ServiceCounterEntity> {
     const problems = [...dateProblems('date', input.date), ...exceptionProblems(input)];
     checkText(problems, 'reason', input.reason, 200);
     if (problems.length) throw new BadUserInputError('The opening exception is not valid', problems);
@@ -173,7 +194,16 @@ export class CounterService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (counter_id, date) DO UPDATE SET closed = EXCLUDED.closed, opens = EXCLUDED.opens, closes = EXCLUDED.closes,
            reason = EXCLUDED.reason, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
-        [counterId, input.date, input.closed, input.closed ? null : input.opens, input.closed ? null : input.closes, input.reason.trim(), actor.id, this.rt.clock.now()],
+        [
+          counterId,
+          input.date,
+          input.closed,
+          input.closed ? null : input.opens,
+          input.closed ? null : input.closes,
+          input.reason.trim(),
+          actor.id,
+          this.rt.clock.now(),
+        ],
       );
       await this.appendChanged(tx, actor, counterId, [`exception:${input.date}`]);
       return this.get(counterId, tx);
@@ -187,10 +217,10 @@ export class CounterService {
     return this.rt.ds.transaction(async (tx) => {
       const rows: unknown[] = await tx.query('SELECT id FROM cs.service_counter WHERE id = $1 FOR UPDATE', [counterId]);
       if (!rows.length) throw new NotFoundError('ServiceCounter', counterId);
-      const [, deleted] = (await tx.query('DELETE FROM cs.counter_hours_exception WHERE counter_id = $1 AND date = $2', [counterId, date])) as [
-        unknown,
-        number,
-      ];
+      const [, deleted] = (await tx.query(
+        'DELETE FROM cs.counter_hours_exception WHERE counter_id = $1 AND date = $2',
+        [counterId, date],
+      )) as [unknown, number];
       if (!deleted) throw new NotFoundError('CounterHoursException', `${counterId}/${date}`);
       await this.appendChanged(tx, actor, counterId, [`exception:${date}`]);
       return this.get(counterId, tx);
@@ -200,7 +230,12 @@ export class CounterService {
   private async appendChanged(tx: EntityManager, actor: Actor, counterId: string, changed: string[]): Promise<void> {
     const at = this.rt.clock.now();
     await this.rt.events.append(tx, [
-      newEvent<CounterChangedPayload>(EVENT_TYPES.counterChanged, counterId, { counterId, changed }, { employerId: null, counterId, actor, at }),
+      newEvent<CounterChangedPayload>(
+        EVENT_TYPES.counterChanged,
+        counterId,
+        { counterId, changed },
+        { employerId: null, counterId, actor, at },
+      ),
       ...loadChanged([counterId], EVENT_TYPES.counterChanged, at, actor),
     ]);
   }
@@ -215,10 +250,16 @@ export function counterInputProblems(input: ServiceCounterInput): string[] {
   if (input.windows != null && (!Number.isInteger(input.windows) || input.windows < 1 || input.windows > 50)) {
     problems.push(`windows must be a whole number from 1 to 50, got ${input.windows}`);
   }
-  if (input.slotMinutes != null && (!Number.isInteger(input.slotMinutes) || input.slotMinutes < 5 || input.slotMinutes > 240)) {
+  if (
+    input.slotMinutes != null &&
+    (!Number.isInteger(input.slotMinutes) || input.slotMinutes < 5 || input.slotMinutes > 240)
+  ) {
     problems.push(`slotMinutes must be a whole number from 5 to 240, got ${input.slotMinutes}`);
   }
-  if (input.capacityPerSlot != null && (!Number.isInteger(input.capacityPerSlot) || input.capacityPerSlot < 0 || input.capacityPerSlot > 500)) {
+  if (
+    input.capacityPerSlot != null &&
+    (!Number.isInteger(input.capacityPerSlot) || input.capacityPerSlot < 0 || input.capacityPerSlot > 500)
+  ) {
     problems.push(`capacityPerSlot must be a whole number from 0 to 500, got ${input.capacityPerSlot}`);
   }
   if (input.openingHours != null) problems.push(...openingHoursProblems(input.openingHours));
@@ -241,7 +282,8 @@ export function dateRange(from: string, to: string): string[] {
   if (!problems.length) {
     const days = (shanghaiDayStart(to).getTime() - shanghaiDayStart(from).getTime()) / 86_400_000;
     if (days < 0) problems.push(`to (${to}) must not be before from (${from})`);
-    else if (days >= MAX_RANGE_DAYS) problems.push(`the range may span at most ${MAX_RANGE_DAYS} days, got ${days + 1}`);
+    else if (days >= MAX_RANGE_DAYS)
+      problems.push(`the range may span at most ${MAX_RANGE_DAYS} days, got ${days + 1}`);
   }
   if (problems.length) throw new BadUserInputError('The date range is not valid', problems);
   const out: string[] = [];
@@ -250,7 +292,12 @@ export function dateRange(from: string, to: string): string[] {
 }
 
 /** GraphQL shape of a day schedule. */
-export function toCounterDay(d: DaySchedule): { date: string; open: boolean; hours: { opens: string; closes: string }[]; reason: string } {
+export function toCounterDay(d: DaySchedule): {
+  date: string;
+  open: boolean;
+  hours: { opens: string; closes: string }[];
+  reason: string;
+} {
   return {
     date: d.date,
     open: d.intervals.length > 0,

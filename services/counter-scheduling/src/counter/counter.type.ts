@@ -1,6 +1,8 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType('OpeningHours', { description: 'Opening hours of one weekday (a weekday may have several intervals, e.g. around lunch).' })
+@ObjectType('OpeningHours', {
+  description: 'Opening hours of one weekday (a weekday may have several intervals, e.g. around lunch).',
+})
 export class OpeningHoursType {
   @Field(() => Int, { description: '0 = Sunday … 6 = Saturday.' })
   weekday!: number;
@@ -13,7 +15,8 @@ export class OpeningHoursType {
 }
 
 @ObjectType('CounterHoursException', {
-  description: "A manager's exception to a counter's weekly hours on one date: a closure, or special hours such as a Saturday opening.",
+  description:
+    "A manager's exception to a counter's weekly hours on one date: a closure, or special hours such as a Saturday opening.",
 })
 export class CounterHoursExceptionType {
   @Field(() => String, { description: 'YYYY-MM-DD, Asia/Shanghai.' })
@@ -41,7 +44,9 @@ export class OpenIntervalType {
   closes!: string;
 }
 
-@ObjectType('CounterDay', { description: 'What a counter does on one date, and why (opening hours, a holiday, an exception).' })
+@ObjectType('CounterDay', {
+  description: 'What a counter does on one date, and why (opening hours, a holiday, an exception).',
+})
 export class CounterDayType {
   @Field(() => String, { description: 'YYYY-MM-DD, Asia/Shanghai.' })
   date!: string;
@@ -52,7 +57,9 @@ export class CounterDayType {
   @Field(() => [OpenIntervalType])
   hours!: OpenIntervalType[];
 
-  @Field(() => String, { description: 'e.g. "opening hours", "public holiday: National Day", "closed: staff training".' })
+  @Field(() => String, {
+    description: 'e.g. "opening hours", "public holiday: National Day", "closed: staff training".',
+  })
   reason!: string;
 }
 
@@ -74,7 +81,9 @@ export class ServiceCounter {
   @Field(() => Int, { description: 'Service windows.' })
   windows!: number;
 
-  @Field(() => [OpeningHoursType], { description: 'Weekly opening hours. Opening hours are not working days: see CounterDay.' })
+  @Field(() => [OpeningHoursType], {
+    description: 'Weekly opening hours. Opening hours are not working days: see CounterDay.',
+  })
   openingHours!: OpeningHoursType[];
 
   @Field(() => Int, { description: 'Length of an appointment slot.' })

@@ -16,7 +16,14 @@ const WITH_SATURDAY: OpeningHours[] = [...WEEKDAYS, { weekday: 6, opens: '09:00'
 const calendar = WorkingDayCalendar.fromOfficialData();
 
 const at = (date: string, hhmm: string): Date => new Date(`${date}T${hhmm}:00+08:00`);
-const exception = (date: string, e: Partial<HoursException>): HoursException => ({ date, closed: false, opens: null, closes: null, reason: 'test', ...e });
+const exception = (date: string, e: Partial<HoursException>): HoursException => ({
+  date,
+  closed: false,
+  opens: null,
+  closes: null,
+  reason: 'test',
+  ...e,
+});
 
 describe('opening hours validation', () => {
   it('parses HH:MM and rejects anything else', () => {
@@ -53,7 +60,9 @@ describe('opening hours validation', () => {
     expect(exceptionProblems({ closed: true })).toEqual([]);
     expect(exceptionProblems({ closed: true, opens: '09:00' })).toHaveLength(1);
     expect(exceptionProblems({ closed: false, opens: '09:00', closes: '12:00' })).toEqual([]);
-    expect(exceptionProblems({ closed: false, opens: '12:00', closes: '09:00' })).toEqual(['opens (12:00) must be before closes (09:00)']);
+    expect(exceptionProblems({ closed: false, opens: '12:00', closes: '09:00' })).toEqual([
+      'opens (12:00) must be before closes (09:00)',
+    ]);
     expect(exceptionProblems({ closed: false })).toHaveLength(2);
   });
 });
@@ -95,22 +104,50 @@ describe('which days a counter opens (2026 official calendar)', () => {
 
   it('opening hours are not working days: a Saturday counter opens on an ordinary Saturday', () => {
     expect(calendar.isWorkingDay('2026-03-07')).toBe(false);
-    expect(daySchedule(WITH_SATURDAY, undefined, calendar, '2026-03-07').intervals).toEqual([{ opens: 540, closes: 720 }]);
+    expect(daySchedule(WITH_SATURDAY, undefined, calendar, '2026-03-07').intervals).toEqual([
+      { opens: 540, closes: 720 },
+    ]);
     expect(daySchedule(WEEKDAYS, undefined, calendar, '2026-03-07').intervals).toEqual([]);
   });
 
   it("a manager's exception decides its date: a closure on a working day, special hours even on a holiday", () => {
-    const closed = daySchedule(WEEKDAYS, exception('2026-12-24', { closed: true, reason: 'staff training' }), calendar, '2026-12-24');
+    const closed = daySchedule(
+      WEEKDAYS,
+      exception('2026-12-24', { closed: true, reason: 'staff training' }),
+      calendar,
+      '2026-12-24',
+    );
     expect(closed).toEqual({ date: '2026-12-24', intervals: [], reason: 'closed: staff training' });
-    const special = daySchedule(WEEKDAYS, exception('2026-10-02', { opens: '10:00', closes: '12:00', reason: 'expo' }), calendar, '2026-10-02');
-    expect(special).toEqual({ date: '2026-10-02', intervals: [{ opens: 600, closes: 720 }], reason: 'special hours: expo' });
-    const saturday = daySchedule(WEEKDAYS, exception('2026-03-07', { opens: '09:00', closes: '11:00', reason: 'Saturday opening' }), calendar, '2026-03-07');
+    const special = daySchedule(
+      WEEKDAYS,
+      exception('2026-10-02', { opens: '10:00', closes: '12:00', reason: 'expo' }),
+      calendar,
+      '2026-10-02',
+    );
+    expect(special).toEqual({
+      date: '2026-10-02',
+      intervals: [{ opens: 600, closes: 720 }],
+      reason: 'special hours: expo',
+    });
+    const saturday = daySchedule(
+      WEEKDAYS,
+      exception('2026-03-07', { opens: '09:00', closes: '11:00', reason: 'Saturday opening' }),
+      calendar,
+      '2026-03-07',
+    );
     expect(saturday.intervals).toEqual([{ opens: 540, closes: 660 }]);
   });
 
   it('a closure in the official calendar closes every counter', () => {
-    const withClosure = WorkingDayCalendar.fromOfficialData({ loadedYears: [], entries: [{ date: '2026-12-23', kind: 'CLOSURE', name: 'snowstorm' }] });
-    expect(daySchedule(WEEKDAYS, undefined, withClosure, '2026-12-23')).toEqual({ date: '2026-12-23', intervals: [], reason: 'closure: snowstorm' });
+    const withClosure = WorkingDayCalendar.fromOfficialData({
+      loadedYears: [],
+      entries: [{ date: '2026-12-23', kind: 'CLOSURE', name: 'snowstorm' }],
+    });
+    expect(daySchedule(WEEKDAYS, undefined, withClosure, '2026-12-23')).toEqual({
+      date: '2026-12-23',
+      intervals: [],
+      reason: 'closure: snowstorm',
+    });
   });
 });
 
@@ -134,7 +171,11 @@ describe('slots', () => {
       { weekday: 2, opens: '13:00', closes: '14:00' },
     ];
     const slots = slotsOfDay(daySchedule(hours, undefined, calendar, '2026-02-24'), 60);
-    expect(slots.map((s) => s.start)).toEqual([at('2026-02-24', '09:00'), at('2026-02-24', '10:00'), at('2026-02-24', '13:00')]);
+    expect(slots.map((s) => s.start)).toEqual([
+      at('2026-02-24', '09:00'),
+      at('2026-02-24', '10:00'),
+      at('2026-02-24', '13:00'),
+    ]);
     expect(slotsOfDay(daySchedule(hours, undefined, calendar, '2026-02-17'), 60)).toEqual([]);
   });
 

@@ -123,7 +123,11 @@ export function daySchedule(
   }
   const day = calendar.day(date);
   if (day.kind === 'HOLIDAY' || day.kind === 'CLOSURE') {
-    return { date, intervals: [], reason: `${day.kind === 'HOLIDAY' ? 'public holiday' : 'closure'}${day.name ? `: ${day.name}` : ''}` };
+    return {
+      date,
+      intervals: [],
+      reason: `${day.kind === 'HOLIDAY' ? 'public holiday' : 'closure'}${day.name ? `: ${day.name}` : ''}`,
+    };
   }
   const wd = weekday(date);
   const intervals = hours
@@ -131,9 +135,20 @@ export function daySchedule(
     .map((h) => ({ opens: parseHhmm(h.opens)!, closes: parseHhmm(h.closes)! }))
     .sort((a, b) => a.opens - b.opens);
   if (!intervals.length) {
-    return { date, intervals, reason: day.kind === 'ADJUSTED_WORKDAY' ? 'adjusted working day, but the counter has no hours on this weekday' : 'no opening hours on this weekday' };
+    return {
+      date,
+      intervals,
+      reason:
+        day.kind === 'ADJUSTED_WORKDAY'
+          ? 'adjusted working day, but the counter has no hours on this weekday'
+          : 'no opening hours on this weekday',
+    };
   }
-  return { date, intervals, reason: day.kind === 'ADJUSTED_WORKDAY' ? 'opening hours (adjusted working day)' : 'opening hours' };
+  return {
+    date,
+    intervals,
+    reason: day.kind === 'ADJUSTED_WORKDAY' ? 'opening hours (adjusted working day)' : 'opening hours',
+  };
 }
 
 /** The appointment slots of one day: each interval cut into `slotMinutes` pieces; a piece that would run past closing is dropped. */
@@ -142,7 +157,10 @@ export function slotsOfDay(schedule: DaySchedule, slotMinutes: number): Slot[] {
   const slots: Slot[] = [];
   for (const { opens, closes } of schedule.intervals) {
     for (let m = opens; m + slotMinutes <= closes; m += slotMinutes) {
-      slots.push({ start: new Date(dayStart + m * MINUTE_MS), end: new Date(dayStart + (m + slotMinutes) * MINUTE_MS) });
+      slots.push({
+        start: new Date(dayStart + m * MINUTE_MS),
+        end: new Date(dayStart + (m + slotMinutes) * MINUTE_MS),
+      });
     }
   }
   return slots;

@@ -12,7 +12,10 @@ interface LoadArgs {
 @Resolver(() => CounterLoad)
 export class CounterLoadResolver {
   @Query(() => CounterLoad, { description: 'The live load of one counter today.' })
-  async counterLoad(@Arg('counterId', () => ID) counterId: string, @Ctx() ctx: CounterSchedulingContext): Promise<CounterLoad> {
+  async counterLoad(
+    @Arg('counterId', () => ID) counterId: string,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<CounterLoad> {
     assertCan(ctx.actor, 'load.read');
     const load = await ctx.ops.load.counter(counterId);
     if (!load) throw new NotFoundError('ServiceCounter', counterId);
@@ -32,7 +35,8 @@ export class CounterLoadResolver {
       const ctx = context as CounterSchedulingContext;
       const { counterId, since } = args as LoadArgs;
       assertCan(ctx.actor, 'load.read');
-      if (counterId && !(await ctx.opsLoaders.counterById.load(counterId))) throw new NotFoundError('ServiceCounter', counterId);
+      if (counterId && !(await ctx.opsLoaders.counterById.load(counterId)))
+        throw new NotFoundError('ServiceCounter', counterId);
       return new CounterLoadFeed(ctx.ops.runtime, ctx.ops.loadCache, counterId ?? null, since ?? undefined);
     },
   })

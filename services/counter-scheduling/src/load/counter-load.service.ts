@@ -134,7 +134,9 @@ export class CounterLoadService {
     const eventId = rows[0]?.head ?? (await this.rt.events.headId());
     const counters = rows.map((r): CounterLoadValue => {
       const exception: HoursException | undefined =
-        r.ex_closed === null ? undefined : { date, closed: r.ex_closed, opens: r.ex_opens, closes: r.ex_closes, reason: r.ex_reason ?? '' };
+        r.ex_closed === null
+          ? undefined
+          : { date, closed: r.ex_closed, opens: r.ex_opens, closes: r.ex_closes, reason: r.ex_reason ?? '' };
       const open = isOpenAt(daySchedule(r.opening_hours, exception, calendar, date), now);
       const windowsOpen = open ? r.windows : 0;
       return {
@@ -154,7 +156,14 @@ export class CounterLoadService {
         eventId,
       };
     });
-    return { counters, cityAvg: round(rows[0]?.city_avg_wait ?? null), cityP90: round(rows[0]?.city_p90_wait ?? null), eventId, computedAt: now, date };
+    return {
+      counters,
+      cityAvg: round(rows[0]?.city_avg_wait ?? null),
+      cityP90: round(rows[0]?.city_p90_wait ?? null),
+      eventId,
+      computedAt: now,
+      date,
+    };
   }
 }
 

@@ -42,7 +42,8 @@ export class CounterLoad {
   computedAt!: Date;
 
   @Field(() => ID, {
-    description: 'Event-log position this load reflects (or, on a subscription push, the event that caused it): resume with since = eventId.',
+    description:
+      'Event-log position this load reflects (or, on a subscription push, the event that caused it): resume with since = eventId.',
   })
   eventId!: string;
 }
@@ -85,7 +86,9 @@ export class CityLoad {
   @Field(() => Date)
   computedAt!: Date;
 
-  @Field(() => ID, { description: 'Subscribe to counterLoadChanged with since = eventId to miss nothing after this snapshot.' })
+  @Field(() => ID, {
+    description: 'Subscribe to counterLoadChanged with since = eventId to miss nothing after this snapshot.',
+  })
   eventId!: string;
 
   @Field(() => [CounterLoad])

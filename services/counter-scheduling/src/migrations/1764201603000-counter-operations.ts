@@ -75,7 +75,9 @@ export class CsCounterOperations1764201603000 implements MigrationInterface {
       )`);
     await q.query(`CREATE UNIQUE INDEX "UQ_appointment_letter_number" ON cs.appointment (letter_number)`);
     await q.query(`CREATE UNIQUE INDEX "UQ_appointment_idempotency" ON cs.appointment (agency_id, idempotency_key)`);
-    await q.query(`CREATE UNIQUE INDEX "UQ_appointment_active_case" ON cs.appointment (case_id) WHERE status = 'BOOKED'`);
+    await q.query(
+      `CREATE UNIQUE INDEX "UQ_appointment_active_case" ON cs.appointment (case_id) WHERE status = 'BOOKED'`,
+    );
     await q.query(`CREATE INDEX "IDX_appointment_counter_slot" ON cs.appointment (counter_id, slot_start)`);
     await q.query(`CREATE INDEX "IDX_appointment_case" ON cs.appointment (case_id)`);
     await q.query(`CREATE INDEX "IDX_appointment_no_show_due" ON cs.appointment (slot_end) WHERE status = 'BOOKED'`);
@@ -141,7 +143,16 @@ export class CsCounterOperations1764201603000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['number_sequence', 'claim', 'acceptance', 'ticket', 'appointment', 'appointment_slot', 'case_readiness', 'counter_hours_exception']) {
+    for (const t of [
+      'number_sequence',
+      'claim',
+      'acceptance',
+      'ticket',
+      'appointment',
+      'appointment_slot',
+      'case_readiness',
+      'counter_hours_exception',
+    ]) {
       await q.query(`DROP TABLE cs.${t}`);
     }
   }

@@ -55,7 +55,10 @@ export class QueueService {
     return this.rt.ds
       .getRepository(TicketEntity)
       .createQueryBuilder('t')
-      .where(`t.counter_id = :counterId AND t.service_date = :today AND t.status IN ('WAITING', 'CALLED', 'SERVING')`, { counterId, today })
+      .where(`t.counter_id = :counterId AND t.service_date = :today AND t.status IN ('WAITING', 'CALLED', 'SERVING')`, {
+        counterId,
+        today,
+      })
       .orderBy('t.seq', 'ASC')
       .getMany();
   }
@@ -74,7 +77,10 @@ export class QueueService {
       const today = shanghaiDate(now);
       if (kase.withdrawn) throw new InvalidTransitionError(`Case ${caseId} was withdrawn.`);
       if (!kase.preExamPassed) {
-        throw new InvalidTransitionError(`Case ${caseId} has not passed pre-examination: it cannot be checked in yet.`, { reason: 'PRE_EXAM_NOT_PASSED' });
+        throw new InvalidTransitionError(
+          `Case ${caseId} has not passed pre-examination: it cannot be checked in yet.`,
+          { reason: 'PRE_EXAM_NOT_PASSED' },
+        );
       }
       const claimed: unknown[] = await tx.query('SELECT 1 FROM cs.claim WHERE case_id = $1', [caseId]);
       if (claimed.length) throw new InvalidTransitionError(`Case ${caseId} is closed: its permits were claimed.`);
@@ -87,14 +93,26 @@ export class QueueService {
           { reason: 'COUNTER_CLOSED' },
         );
       }
-      const open = await tx.getRepository(TicketEntity).findOne({ where: [{ caseId, status: 'WAITING' }, { caseId, status: 'CALLED' }, { caseId, status: 'SERVING' }] });
+      const open = await tx.getRepository(TicketEntity).findOne({
+        where: [
+          { caseId, status: 'WAITING' },
+          { caseId, status: 'CALLED' },
+          { caseId, status: 'SERVING' },
+        ],
+      });
       if (open) {
-        throw new ConflictError(`Case ${caseId} is already checked in: ticket ${open.ticketNumber} at ${open.counterId} is ${open.status}.`, { ticketId: open.id });
+        throw new ConflictError(
+          `Case ${caseId} is already checked in: ticket ${open.ticketNumber} at ${open.counterId} is ${open.status}.`,
+          { ticketId: open.id },
+        );
       }
       const appointment = await this.appointments.lockBookedOn(tx, caseId, counterId, today);
       if (!appointment && kase.category !== 'A') await this.turnAway(tx, caseId, counterId, kase.category);
       if (appointment) {
-        await tx.query(`UPDATE cs.appointment SET status = 'CHECKED_IN', checked_in_at = $2 WHERE id = $1`, [appointment.id, now]);
+        await tx.query(`UPDATE cs.appointment SET status = 'CHECKED_IN', checked_in_at = $2 WHERE id = $1`, [
+          appointment.id,
+          now,
+        ]);
       }
       const seq = await nextNumber(tx, `TICKET:${counterId}`, Number(today.replace(/-/g, '')));
       const ticket: TicketEntity = {
@@ -118,7 +136,12 @@ export class QueueService {
       };
       await tx.getRepository(TicketEntity).insert(ticket);
       await this.rt.events.append(tx, [
-        newEvent<TicketPayload>(EVENT_TYPES.ticketIssued, caseId, ticketPayload(ticket, now), { employerId: kase.employerId, counterId, actor, at: now }),
+        newEvent<TicketPayload>(EVENT_TYPES.ticketIssued, caseId, ticketPayload(ticket, now), {
+          employerId: kase.employerId,
+          counterId,
+          actor,
+          at: now,
+        }),
         ...loadChanged([counterId], EVENT_TYPES.ticketIssued, now, actor),
       ]);
       return ticket;
@@ -134,7 +157,9 @@ export class QueueService {
   async callNext(actor: Actor, counterId: string, window: number): Promise<TicketEntity | null> {
     const counter = await this.counters.get(counterId);
     if (!Number.isInteger(window) || window < 1 || window > counter.windows) {
-      throw new BadUserInputError('The window is not valid', [`window must be from 1 to ${counter.windows} at counter ${counterId}, got ${window}`]);
+      throw new BadUserInputError('The window is not valid', [
+        `window must be from 1 to ${counter.windows} at counter ${counterId}, got ${window}`,
+      ]);
     }
     return this.rt.ds.transaction(async (tx) => {
       // One caller per window at a time; different windows proceed in parallel.
@@ -145,16 +170,29 @@ export class QueueService {
         .getRepository(TicketEntity)
         .createQueryBuilder('t')
         .setLock('pessimistic_write')
-        .where(`t.counter_id = :counterId AND t.window_number = :window AND t.status IN ('CALLED', 'SERVING')`, { counterId, window })
+        .where(`t.counter_id = :counterId AND t.window_number = :window AND t.status IN ('CALLED', 'SERVING')`, {
+          counterId,
+          window,
+        })
         .getMany();
       const serving = atWindow.find((t) => t.status === 'SERVING');
       if (serving) {
-        throw new ConflictError(`Window ${window} is serving ticket ${serving.ticketNumber}: complete it before calling the next one.`, { ticketId: serving.id });
+        throw new ConflictError(
+          `Window ${window} is serving ticket ${serving.ticketNumber}: complete it before calling the next one.`,
+          { ticketId: serving.id },
+        );
       }
       const events = [];
       for (const missed of atWindow) {
         await tx.query(`UPDATE cs.ticket SET status = 'MISSED', completed_at = $2 WHERE id = $1`, [missed.id, now]);
-        events.push(newEvent<TicketPayload>(EVENT_TYPES.ticketMissed, missed.caseId, ticketPayload(missed, now), { employerId: missed.employerId, counterId, actor, at: now }));
+        events.push(
+          newEvent<TicketPayload>(EVENT_TYPES.ticketMissed, missed.caseId, ticketPayload(missed, now), {
+            employerId: missed.employerId,
+            counterId,
+            actor,
+            at: now,
+          }),
+        );
       }
       const rows: { id: string }[] = await tx.query(
         `SELECT id FROM cs.ticket
@@ -165,12 +203,26 @@ export class QueueService {
       );
       let called: TicketEntity | null = null;
       if (rows.length) {
-        await tx.query(`UPDATE cs.ticket SET status = 'CALLED', window_number = $2, called_at = $3 WHERE id = $1`, [rows[0]!.id, window, now]);
+        await tx.query(`UPDATE cs.ticket SET status = 'CALLED', window_number = $2, called_at = $3 WHERE id = $1`, [
+          rows[0]!.id,
+          window,
+          now,
+        ]);
         called = (await tx.getRepository(TicketEntity).findOne({ where: { id: rows[0]!.id } }))!;
-        events.push(newEvent<TicketPayload>(EVENT_TYPES.ticketCalled, called.caseId, ticketPayload(called, now), { employerId: called.employerId, counterId, actor, at: now }));
+        events.push(
+          newEvent<TicketPayload>(EVENT_TYPES.ticketCalled, called.caseId, ticketPayload(called, now), {
+            employerId: called.employerId,
+            counterId,
+            actor,
+            at: now,
+          }),
+        );
       }
       if (events.length) {
-        await this.rt.events.append(tx, [...events, ...loadChanged([counterId], events[events.length - 1]!.type, now, actor)]);
+        await this.rt.events.append(tx, [
+          ...events,
+          ...loadChanged([counterId], events[events.length - 1]!.type, now, actor),
+        ]);
       }
       return called;
     });
@@ -186,7 +238,14 @@ export class QueueService {
     return this.move(actor, ticketId, 'SERVING', 'DONE', 'completed_at', EVENT_TYPES.serviceCompleted);
   }
 
-  private async move(actor: Actor, ticketId: string, from: TicketStatus, to: TicketStatus, column: string, eventType: string): Promise<TicketEntity> {
+  private async move(
+    actor: Actor,
+    ticketId: string,
+    from: TicketStatus,
+    to: TicketStatus,
+    column: string,
+    eventType: string,
+  ): Promise<TicketEntity> {
     if (!isUuid(ticketId)) throw new NotFoundError('Ticket', ticketId);
     return this.rt.ds.transaction(async (tx) => {
       const ticket = await tx
@@ -198,13 +257,20 @@ export class QueueService {
       if (!ticket) throw new NotFoundError('Ticket', ticketId);
       assertCan(actor, 'queue.operate', { counterId: ticket.counterId });
       if (ticket.status !== from) {
-        throw new InvalidTransitionError(`Ticket ${ticket.ticketNumber} is ${ticket.status}; it must be ${from} for this step.`);
+        throw new InvalidTransitionError(
+          `Ticket ${ticket.ticketNumber} is ${ticket.status}; it must be ${from} for this step.`,
+        );
       }
       const now = this.rt.clock.now();
       await tx.query(`UPDATE cs.ticket SET status = $2, ${column} = $3 WHERE id = $1`, [ticketId, to, now]);
       const moved = (await tx.getRepository(TicketEntity).findOne({ where: { id: ticketId } }))!;
       await this.rt.events.append(tx, [
-        newEvent<TicketPayload>(eventType, moved.caseId, ticketPayload(moved, now), { employerId: moved.employerId, counterId: moved.counterId, actor, at: now }),
+        newEvent<TicketPayload>(eventType, moved.caseId, ticketPayload(moved, now), {
+          employerId: moved.employerId,
+          counterId: moved.counterId,
+          actor,
+          at: now,
+        }),
         ...loadChanged([moved.counterId], eventType, now, actor),
       ]);
       return moved;
@@ -212,7 +278,12 @@ export class QueueService {
   }
 
   /** B/C without an appointment here today: the reason names what the case does have. */
-  private async turnAway(tx: EntityManager, caseId: string, counterId: string, category: string | null): Promise<never> {
+  private async turnAway(
+    tx: EntityManager,
+    caseId: string,
+    counterId: string,
+    category: string | null,
+  ): Promise<never> {
     const booked = await tx.getRepository(AppointmentEntity).findOne({ where: { caseId, status: 'BOOKED' } });
     const cat = category ?? 'B/C';
     const why = booked

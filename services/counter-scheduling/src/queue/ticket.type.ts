@@ -4,7 +4,8 @@ import { TICKET_STATUSES, type TicketEntity, type TicketStatus } from './ticket.
 export const TicketStatusEnum = Object.fromEntries(TICKET_STATUSES.map((s) => [s, s])) as { [K in TicketStatus]: K };
 registerEnumType(TicketStatusEnum, {
   name: 'TicketStatus',
-  description: 'WAITING → CALLED → SERVING → DONE; MISSED when the applicant never came to the window that called them.',
+  description:
+    'WAITING → CALLED → SERVING → DONE; MISSED when the applicant never came to the window that called them.',
 });
 
 @ObjectType('Ticket', { description: 'A queue ticket: one visit of a case to a counter, with its times.' })

@@ -32,13 +32,19 @@ export const READINESS_EVENT_TYPES = [
  * A withdrawn case's active appointment is cancelled, freeing its place.
  */
 export function startCaseReadinessConsumer(rt: SubgraphRuntime, appointments: AppointmentService): Consumer {
-  return rt.events.consume('counter-scheduling.case-readiness', { types: [...READINESS_EVENT_TYPES], batchSize: 50 }, (e, tx) =>
-    applyReadinessEvent(e, tx, appointments),
+  return rt.events.consume(
+    'counter-scheduling.case-readiness',
+    { types: [...READINESS_EVENT_TYPES], batchSize: 50 },
+    (e, tx) => applyReadinessEvent(e, tx, appointments),
   );
 }
 
 /** Applies one event to the projection, inside the consumer's transaction. */
-export async function applyReadinessEvent(e: DomainEvent, tx: EntityManager, appointments: AppointmentService): Promise<void> {
+export async function applyReadinessEvent(
+  e: DomainEvent,
+  tx: EntityManager,
+  appointments: AppointmentService,
+): Promise<void> {
   const p = e.payload as Record<string, unknown>;
   const caseId = typeof p.caseId === 'string' && p.caseId ? p.caseId : e.aggregateId;
   await tx.query(
@@ -64,7 +70,10 @@ export async function applyReadinessEvent(e: DomainEvent, tx: EntityManager, app
     }
     case EVENT_TYPES.casePreExamPassed: {
       const s = p as unknown as CasePreExamPassedPayload;
-      await set(`pre_exam_passed = true, category = coalesce($4, category), employer_id = coalesce(employer_id, $5)`, [s.category ?? null, e.employerId]);
+      await set(`pre_exam_passed = true, category = coalesce($4, category), employer_id = coalesce(employer_id, $5)`, [
+        s.category ?? null,
+        e.employerId,
+      ]);
       return;
     }
     case EVENT_TYPES.caseWithdrawn:
@@ -101,5 +110,10 @@ function checklist(p: Pick<MaterialsChangedPayload, 'complete' | 'missing'>): Ch
 }
 
 function interview(p: Omit<InterviewRequirementPayload, 'caseId'>): InterviewState {
-  return { required: p.required !== false, satisfied: p.satisfied === true, scheduled: p.scheduled === true, reason: String(p.reason ?? '') };
+  return {
+    required: p.required !== false,
+    satisfied: p.satisfied === true,
+    scheduled: p.scheduled === true,
+    reason: String(p.reason ?? ''),
+  };
 }

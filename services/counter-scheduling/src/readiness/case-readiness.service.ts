@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { assertCan, NotFoundError, type Action, type Actor, type SubgraphRuntime } from '@onestop/common';
+import { can, NotFoundError, type Action, type Actor, type SubgraphRuntime } from '@onestop/common';
 import { CaseReadinessEntity } from './case-readiness.entity.js';
 
 /** Reads the case projection; commands lock a case's row first, so commands on one case run one at a time. */
@@ -33,10 +33,14 @@ export class CaseReadinessService {
     return found;
   }
 
-  /** Locks the case and checks the actor may take `action` on it (an agency only for its own employers). */
+  /**
+   * Locks the case and checks the actor may take `action` on it. An agency acting for another
+   * employer gets NOT_FOUND, as if the case did not exist (we do not reveal which).
+   */
   async lockFor(tx: EntityManager, actor: Actor, action: Action, caseId: string): Promise<CaseReadinessEntity> {
     const found = await this.lock(tx, caseId);
-    if (actor.role === 'AGENCY') assertCan(actor, action, { employerId: found.employerId });
+    if (actor.role === 'AGENCY' && !can(actor, action, { employerId: found.employerId }))
+      throw new NotFoundError('Case', caseId);
     return found;
   }
 }

@@ -22,8 +22,18 @@ export function newEvent<P extends object>(
  * `counter.load-changed` for each counter whose live load a change touched: the subscription
  * `counterLoadChanged` of every instance recomputes the load from this event.
  */
-export function loadChanged(counterIds: readonly string[], cause: string, at: Date, actor: Actor | null): NewEvent<object>[] {
+export function loadChanged(
+  counterIds: readonly string[],
+  cause: string,
+  at: Date,
+  actor: Actor | null,
+): NewEvent<object>[] {
   return [...new Set(counterIds)].map((counterId) =>
-    newEvent(EVENT_TYPES.counterLoadChanged, counterId, { counterId, cause }, { employerId: null, counterId, actor, at }),
+    newEvent(
+      EVENT_TYPES.counterLoadChanged,
+      counterId,
+      { counterId, cause },
+      { employerId: null, counterId, actor, at },
+    ),
   );
 }

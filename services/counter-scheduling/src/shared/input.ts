@@ -13,5 +13,6 @@ export function checkText(problems: string[], field: string, value: string | nul
 
 /** Adds a problem when `value` is not a valid Date. */
 export function checkInstant(problems: string[], field: string, value: Date | null | undefined): void {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) problems.push(`${field} must be an ISO 8601 date-time`);
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    problems.push(`${field} must be an ISO 8601 date-time`);
 }

@@ -7,7 +7,8 @@ import { CaseRef } from './sla.type.js';
 @Resolver(() => CaseRef)
 export class CaseSlaResolver {
   @FieldResolver(() => [SlaClock], {
-    description: 'Every SLA clock of the case, oldest first (a resubmission after a return adds a new pre-examination clock).',
+    description:
+      'Every SLA clock of the case, oldest first (a resubmission after a return adds a new pre-examination clock).',
   })
   async sla(@Root() root: CaseRef, @Ctx() ctx: CounterSchedulingContext): Promise<SlaClock[]> {
     assertCan(ctx.actor, 'sla.read');

@@ -95,7 +95,9 @@ describe('remainingMinutes', () => {
 
   it('counts wall minutes for the counter wait', () => {
     expect(remainingMinutes(calendar, 'WALL_MINUTES', at('2026-02-22T04:00:00Z'), at('2026-02-22T04:30:00Z'))).toBe(30);
-    expect(remainingMinutes(calendar, 'WALL_MINUTES', at('2026-02-22T04:45:00Z'), at('2026-02-22T04:30:00Z'))).toBe(-15);
+    expect(remainingMinutes(calendar, 'WALL_MINUTES', at('2026-02-22T04:45:00Z'), at('2026-02-22T04:30:00Z'))).toBe(
+      -15,
+    );
   });
 });
 
@@ -114,7 +116,11 @@ describe('thresholdProblems', () => {
 
   it('lists every problem at once', () => {
     expect(
-      thresholdProblems({ counterWaitMinutes: 0, passportCustodyWorkingDays: 10.5, warningPercents: [75, 50, 100, 20, 30, 40] }),
+      thresholdProblems({
+        counterWaitMinutes: 0,
+        passportCustodyWorkingDays: 10.5,
+        warningPercents: [75, 50, 100, 20, 30, 40],
+      }),
     ).toEqual([
       'counterWaitMinutes: must be a whole number of minutes from 1 to 480, got 0',
       'passportCustodyWorkingDays: must be a whole number of working days from 1 to 60, got 10.5',

@@ -7,7 +7,13 @@
  * `workingMillisBetween`). The counter wait is wall time: 30 minutes are 30 minutes, whatever
  * the day.
  */
-import { shanghaiDate, type Deadline, type SlaKind, type SlaThresholds, type WorkingDayCalendar } from '@onestop/common';
+import {
+  shanghaiDate,
+  type Deadline,
+  type SlaKind,
+  type SlaThresholds,
+  type WorkingDayCalendar,
+} from '@onestop/common';
 
 /** Lifecycle of a clock. `BREACHED` stays after a late stop; the breach is then resolved. */
 export const SLA_CLOCK_STATES = ['RUNNING', 'STOPPED', 'MET', 'BREACHED', 'CANCELLED'] as const;
@@ -133,7 +139,9 @@ export function thresholdProblems(t: SlaThresholds): string[] {
   const problems: string[] = [];
   const { counterWaitMinutes: cw, passportCustodyWorkingDays: pc, warningPercents: wp } = THRESHOLD_LIMITS;
   if (!Number.isInteger(t.counterWaitMinutes) || t.counterWaitMinutes < cw.min || t.counterWaitMinutes > cw.max) {
-    problems.push(`counterWaitMinutes: must be a whole number of minutes from ${cw.min} to ${cw.max}, got ${t.counterWaitMinutes}`);
+    problems.push(
+      `counterWaitMinutes: must be a whole number of minutes from ${cw.min} to ${cw.max}, got ${t.counterWaitMinutes}`,
+    );
   }
   if (
     !Number.isInteger(t.passportCustodyWorkingDays) ||
@@ -149,16 +157,24 @@ export function thresholdProblems(t: SlaThresholds): string[] {
   }
   t.warningPercents.forEach((p, i) => {
     if (!Number.isInteger(p) || p < wp.min || p > wp.max) {
-      problems.push(`warningPercents[${i}]: must be a whole percentage from ${wp.min} to ${wp.max} (100 is the breach), got ${p}`);
+      problems.push(
+        `warningPercents[${i}]: must be a whole percentage from ${wp.min} to ${wp.max} (100 is the breach), got ${p}`,
+      );
     } else if (i > 0 && p <= t.warningPercents[i - 1]!) {
-      problems.push(`warningPercents[${i}]: ${p} must be greater than the warning before it (${t.warningPercents[i - 1]})`);
+      problems.push(
+        `warningPercents[${i}]: ${p} must be greater than the warning before it (${t.warningPercents[i - 1]})`,
+      );
     }
   });
   return problems;
 }
 
 /** The clock kinds and what each measures under the given thresholds (regulatory ones are fixed: docs/decisions/0005). */
-export function targetOf(kind: Exclude<SlaKind, 'PRE_EXAMINATION'>, thresholds: SlaThresholds, issuanceDays: number): SlaTarget {
+export function targetOf(
+  kind: Exclude<SlaKind, 'PRE_EXAMINATION'>,
+  thresholds: SlaThresholds,
+  issuanceDays: number,
+): SlaTarget {
   switch (kind) {
     case 'ISSUANCE':
       return { basis: 'WORKING_DAYS', workingDays: issuanceDays };

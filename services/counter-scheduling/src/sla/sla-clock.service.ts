@@ -148,7 +148,10 @@ export class SlaClockService {
     // missing, the earlier clock stops here rather than run on beside the new one.
     const events = await this.stop(tx, caseId, ['PRE_EXAMINATION'], 'STOPPED', startedAt);
     if (!facts.category) {
-      this.deps.logger.warn({ caseId, eventId: event.id }, 'case.submitted without a category: no pre-examination clock');
+      this.deps.logger.warn(
+        { caseId, eventId: event.id },
+        'case.submitted without a category: no pre-examination clock',
+      );
       return events;
     }
     const calendar = await this.currentCalendar(tx);

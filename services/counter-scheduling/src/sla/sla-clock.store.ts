@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { EVENT_TYPES, type Category, type NewEvent, type SlaEventPayload, type SlaKind } from '@onestop/common';
-import { BREACH_THRESHOLD, thresholdsDue, type ClockSchedule, type SlaBasis, type SlaClockState } from './sla-clock.rules.js';
+import {
+  BREACH_THRESHOLD,
+  thresholdsDue,
+  type ClockSchedule,
+  type SlaBasis,
+  type SlaClockState,
+} from './sla-clock.rules.js';
 
 /** A clock as the SQL below reads it (camelCase aliases of cs.sla_clock). */
 export interface ClockRow {
@@ -112,12 +118,24 @@ export function fireDueThresholds(row: ClockRow, cutoff: Date, now: Date): NewEv
   row.nextFireAt = due.nextFireAt;
   if (due.breached) row.state = 'BREACHED';
   return due.fired.map((f) =>
-    slaEvent(row, f.threshold === BREACH_THRESHOLD ? EVENT_TYPES.slaBreached : EVENT_TYPES.slaWarning, f.threshold, f.at, now),
+    slaEvent(
+      row,
+      f.threshold === BREACH_THRESHOLD ? EVENT_TYPES.slaBreached : EVENT_TYPES.slaWarning,
+      f.threshold,
+      f.at,
+      now,
+    ),
   );
 }
 
 /** The event of a warning, a breach or a resolution of one clock. */
-export function slaEvent(row: ClockRow, type: string, threshold: number, at: Date, now: Date): NewEvent<SlaEventPayload> {
+export function slaEvent(
+  row: ClockRow,
+  type: string,
+  threshold: number,
+  at: Date,
+  now: Date,
+): NewEvent<SlaEventPayload> {
   return {
     type,
     aggregateId: row.caseId,

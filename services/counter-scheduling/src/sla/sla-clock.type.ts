@@ -17,7 +17,9 @@ export class SlaClock {
   @Field(() => Date)
   startedAt!: Date;
 
-  @Field(() => Date, { description: 'When the clock breaches: the end (00:00 Asia/Shanghai) of the last working day allowed.' })
+  @Field(() => Date, {
+    description: 'When the clock breaches: the end (00:00 Asia/Shanghai) of the last working day allowed.',
+  })
   dueAt!: Date;
 
   @Field(() => Date, { nullable: true, description: 'When the clock stopped; null while it counts.' })
@@ -29,16 +31,26 @@ export class SlaClock {
   })
   remainingWorkingMinutes!: number;
 
-  @Field(() => Int, { nullable: true, description: 'The last threshold emitted: a warning percentage, or 100 for the breach.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The last threshold emitted: a warning percentage, or 100 for the breach.',
+  })
   lastThreshold!: number | null;
 
-  @Field(() => [Int], { description: 'The warning percentages this clock started with (thresholds changed later do not apply).' })
+  @Field(() => [Int], {
+    description: 'The warning percentages this clock started with (thresholds changed later do not apply).',
+  })
   warningPercents!: number[];
 
-  @Field(() => Boolean, { description: 'The due time depends on a year without official calendar data, so it may still move.' })
+  @Field(() => Boolean, {
+    description: 'The due time depends on a year without official calendar data, so it may still move.',
+  })
   provisional!: boolean;
 
-  @Field(() => ID, { nullable: true, description: 'The counter that accepted the documents or issued the ticket; null for pre-examination.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The counter that accepted the documents or issued the ticket; null for pre-examination.',
+  })
   counterId!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Talent category of the case (A, B, C).' })

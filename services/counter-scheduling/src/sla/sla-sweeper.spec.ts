@@ -127,7 +127,10 @@ describe('SlaSweeper', () => {
     expect(await sweeper.sweepOnce(new Date(start.getTime() + 300 * MINUTE))).toBe(0);
 
     expect((await thresholdsOf([caseId!])).get(caseId!)).toEqual([50, 75, 100]);
-    const [clockRow] = await ds.query(`SELECT state, last_threshold, next_fire_at FROM cs.sla_clock WHERE case_id = $1`, [caseId]);
+    const [clockRow] = await ds.query(
+      `SELECT state, last_threshold, next_fire_at FROM cs.sla_clock WHERE case_id = $1`,
+      [caseId],
+    );
     expect(clockRow).toEqual({ state: 'BREACHED', last_threshold: 100, next_fire_at: null });
     const breaches = await ds.query(`SELECT due_at, resolved_at FROM cs.sla_breach WHERE case_id = $1`, [caseId]);
     expect(breaches).toEqual([{ due_at: new Date(start.getTime() + 30 * MINUTE), resolved_at: null }]);
@@ -137,7 +140,13 @@ describe('SlaSweeper', () => {
     );
     expect(event).toMatchObject({
       counter_id: 'dongcheng',
-      payload: { kind: 'COUNTER_WAIT', threshold: 100, category: 'B', counterId: 'dongcheng', at: '2030-01-07T02:30:00.000Z' },
+      payload: {
+        kind: 'COUNTER_WAIT',
+        threshold: 100,
+        category: 'B',
+        counterId: 'dongcheng',
+        at: '2030-01-07T02:30:00.000Z',
+      },
     });
   });
 
@@ -152,7 +161,11 @@ describe('SlaSweeper', () => {
     // Three moments: the 50% marks, the 75% marks, then past every breach.
     for (const minutes of [16, 24, 60]) {
       const now = new Date(start.getTime() + minutes * MINUTE);
-      await Promise.all(sweepers.map(async (s) => { while ((await s.sweepOnce(now)) > 0); }));
+      await Promise.all(
+        sweepers.map(async (s) => {
+          while ((await s.sweepOnce(now)) > 0);
+        }),
+      );
     }
     const byCase = await thresholdsOf(caseIds);
     const wrong = [...byCase].filter(([, t]) => t.join(',') !== '50,75,100');

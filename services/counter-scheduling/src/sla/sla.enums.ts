@@ -8,10 +8,14 @@ registerEnumType(SlaKindEnum, {
   name: 'SlaKind',
   description: 'The SLA clocks (DOMAIN.md: time rules).',
   valuesConfig: {
-    PRE_EXAMINATION: { description: 'Online (re)submission to the pre-examination decision: 1 working day for A, 3 for B/C.' },
+    PRE_EXAMINATION: {
+      description: 'Online (re)submission to the pre-examination decision: 1 working day for A, 3 for B/C.',
+    },
     ISSUANCE: { description: 'Documents accepted at the counter to both permits decided: 5 working days.' },
     COUNTER_WAIT: { description: 'Queue ticket issued to ticket called: 30 minutes of wall time (configurable).' },
-    PASSPORT_CUSTODY: { description: 'Passport held at acceptance to the claim: alert when held over 10 working days (configurable).' },
+    PASSPORT_CUSTODY: {
+      description: 'Passport held at acceptance to the claim: alert when held over 10 working days (configurable).',
+    },
   },
 });
 
@@ -25,7 +29,10 @@ registerEnumType(SlaClockStateEnum, {
     RUNNING: { description: 'Counting; not breached.' },
     STOPPED: { description: 'Stopped without a breach by a return for correction; a resubmission starts a new clock.' },
     MET: { description: 'Stopped in time.' },
-    BREACHED: { description: 'The due time passed while it ran. Still counting until stoppedAt is set; then the breach is resolved.' },
+    BREACHED: {
+      description:
+        'The due time passed while it ran. Still counting until stoppedAt is set; then the breach is resolved.',
+    },
     CANCELLED: { description: 'The case was withdrawn.' },
   },
 });

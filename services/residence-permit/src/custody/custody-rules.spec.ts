@@ -14,7 +14,9 @@ describe('heldLongerThanCutoff', () => {
           const day = addCalendarDays(today, -back);
           for (const hour of [0, 9, 23]) {
             const heldSince = new Date(shanghaiDayStart(day).getTime() + hour * 3_600_000);
-            expect(heldSince < cutoff, `${today} n=${n} held ${day} ${hour}h`).toBe(calendar.workingDaysBetween(heldSince, now) > n);
+            expect(heldSince < cutoff, `${today} n=${n} held ${day} ${hour}h`).toBe(
+              calendar.workingDaysBetween(heldSince, now) > n,
+            );
           }
         }
       }
@@ -35,7 +37,10 @@ describe('receiptCheck', () => {
   const heldSince = new Date('2026-03-02T02:00:00Z');
   it('is valid, with the Shanghai day of issue, only while the passport is held', () => {
     expect(receiptCheck({ heldSince, releasedAt: null })).toEqual({ valid: true, issuedOn: '2026-03-02' });
-    expect(receiptCheck({ heldSince: new Date('2026-03-01T17:00:00Z'), releasedAt: null })).toEqual({ valid: true, issuedOn: '2026-03-02' });
+    expect(receiptCheck({ heldSince: new Date('2026-03-01T17:00:00Z'), releasedAt: null })).toEqual({
+      valid: true,
+      issuedOn: '2026-03-02',
+    });
   });
   it('a released receipt reads exactly like an unknown number', () => {
     expect(receiptCheck({ heldSince, releasedAt: new Date('2026-03-09T02:00:00Z') })).toEqual(receiptCheck(null));

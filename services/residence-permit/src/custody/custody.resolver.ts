@@ -15,11 +15,17 @@ export class CustodyResolver {
     description:
       'Public, no token needed: is this receipt of acceptance valid now? Valid only while the passport is held; an unknown or released number gives valid false. Reveals nothing else.',
   })
-  async receiptOfAcceptance(@Arg('number', () => String) number: string, @Ctx() ctx: ResidencePermitContext): Promise<ReceiptOfAcceptanceCheck> {
+  async receiptOfAcceptance(
+    @Arg('number', () => String) number: string,
+    @Ctx() ctx: ResidencePermitContext,
+  ): Promise<ReceiptOfAcceptanceCheck> {
     return ctx.services.custody.checkReceipt(number);
   }
 
-  @FieldResolver(() => PassportCustody, { nullable: true, description: 'Null until the counter accepts the documents and holds the passport.' })
+  @FieldResolver(() => PassportCustody, {
+    nullable: true,
+    description: 'Null until the counter accepts the documents and holds the passport.',
+  })
   passportCustody(@Root() p: ResidencePermitEntity, @Ctx() ctx: ResidencePermitContext): PassportCustody | null {
     if (!p.passportHeldSince || !p.receiptNumber) return null;
     const until = p.passportReleasedAt ?? ctx.runtime.clock.now();

@@ -49,11 +49,15 @@ export class CustodyService {
       return;
     }
     if (permit.receiptNumber) {
-      if (permit.receiptNumber !== receipt) log.error({ held: permit.receiptNumber, receipt }, 'a second acceptance for the same case: ignored');
+      if (permit.receiptNumber !== receipt)
+        log.error({ held: permit.receiptNumber, receipt }, 'a second acceptance for the same case: ignored');
       return;
     }
     if (permit.status !== 'AWAITING_DOCUMENTS') {
-      log.error({ status: permit.status }, 'case.documents-accepted for a residence permit that is not awaiting documents: ignored');
+      log.error(
+        { status: permit.status },
+        'case.documents-accepted for a residence permit that is not awaiting documents: ignored',
+      );
       return;
     }
     if (await repo.exists({ where: { receiptNumber: receipt, id: Not(permit.id) } })) {
@@ -78,7 +82,11 @@ export class CustodyService {
     const repo = tx.getRepository(ResidencePermitEntity);
     const permit = await repo.findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
     if (!permit?.passportHeldSince || permit.passportReleasedAt) {
-      if (!permit?.passportHeldSince) this.runtime.logger.warn({ eventId: event.id, caseId }, 'case.claim-recorded but no passport is held for the case');
+      if (!permit?.passportHeldSince)
+        this.runtime.logger.warn(
+          { eventId: event.id, caseId },
+          'case.claim-recorded but no passport is held for the case',
+        );
       return;
     }
     const now = this.runtime.clock.now();
@@ -93,7 +101,9 @@ export class CustodyService {
       heldSince: permit.passportHeldSince.toISOString(),
       releasedAt: permit.passportReleasedAt.toISOString(),
     };
-    await this.runtime.events.append(tx, [systemEvent(EVENT_TYPES.passportReleased, permit, payload, now, permit.passportReleasedCounterId)]);
+    await this.runtime.events.append(tx, [
+      systemEvent(EVENT_TYPES.passportReleased, permit, payload, now, permit.passportReleasedCounterId),
+    ]);
   }
 }
 

@@ -1,6 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType('PassportCustody', { description: 'The passport held from acceptance until the claim (the receipt of acceptance is proof of residence meanwhile).' })
+@ObjectType('PassportCustody', {
+  description:
+    'The passport held from acceptance until the claim (the receipt of acceptance is proof of residence meanwhile).',
+})
 export class PassportCustody {
   @Field(() => Boolean, { description: 'Still held.' })
   held!: boolean;

@@ -9,16 +9,18 @@ describe('issueProblems', () => {
   });
 
   it('refuses validUntil on or before validFrom', () => {
-    expect(issueProblems({ permitNumber: 'RP1234', validFrom: '2026-03-10', validUntil: '2026-03-10' }).problems).toEqual([
-      'validUntil (2026-03-10) must be after validFrom (2026-03-10)',
-    ]);
-    expect(issueProblems({ permitNumber: 'RP1234', validFrom: '2026-03-10', validUntil: '2026-03-09' }).problems).toHaveLength(1);
+    expect(
+      issueProblems({ permitNumber: 'RP1234', validFrom: '2026-03-10', validUntil: '2026-03-10' }).problems,
+    ).toEqual(['validUntil (2026-03-10) must be after validFrom (2026-03-10)']);
+    expect(
+      issueProblems({ permitNumber: 'RP1234', validFrom: '2026-03-10', validUntil: '2026-03-09' }).problems,
+    ).toHaveLength(1);
   });
 
   it('refuses more than five years', () => {
-    expect(issueProblems({ permitNumber: 'RP1234', validFrom: '2026-03-10', validUntil: '2031-03-11' }).problems[0]).toMatch(
-      /at most 5 years after validFrom, i.e. on or before 2031-03-10/,
-    );
+    expect(
+      issueProblems({ permitNumber: 'RP1234', validFrom: '2026-03-10', validUntil: '2031-03-11' }).problems[0],
+    ).toMatch(/at most 5 years after validFrom, i.e. on or before 2031-03-10/);
   });
 
   it('lists every problem at once', () => {
@@ -42,6 +44,8 @@ describe('refusalProblems', () => {
   it('needs at least one non-empty reason', () => {
     expect(refusalProblems([]).problems).toEqual(['reasons must give at least one reason for the refusal']);
     expect(refusalProblems(['  ', 'ok']).problems).toEqual(['reasons[0] is empty']);
-    expect(refusalProblems([' Discrepancy in employment history ']).value).toEqual(['Discrepancy in employment history']);
+    expect(refusalProblems([' Discrepancy in employment history ']).value).toEqual([
+      'Discrepancy in employment history',
+    ]);
   });
 });

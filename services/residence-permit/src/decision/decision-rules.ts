@@ -30,13 +30,16 @@ export function latestValidUntil(validFrom: string): string {
 export function issueProblems(input: IssueInput): { value: IssueInput; problems: string[] } {
   const problems: string[] = [];
   const permitNumber = (input.permitNumber ?? '').trim().toUpperCase();
-  if (!PERMIT_NUMBER.test(permitNumber)) problems.push('permitNumber must be 4 to 32 letters, digits or dashes, starting with a letter or digit');
+  if (!PERMIT_NUMBER.test(permitNumber))
+    problems.push('permitNumber must be 4 to 32 letters, digits or dashes, starting with a letter or digit');
   const from = checkDate(input.validFrom, 'validFrom', problems);
   const until = checkDate(input.validUntil, 'validUntil', problems);
   if (from && until) {
     if (until <= from) problems.push(`validUntil (${until}) must be after validFrom (${from})`);
     else if (until > latestValidUntil(from)) {
-      problems.push(`validUntil (${until}) must be at most ${MAX_VALIDITY_YEARS} years after validFrom, i.e. on or before ${latestValidUntil(from)}`);
+      problems.push(
+        `validUntil (${until}) must be at most ${MAX_VALIDITY_YEARS} years after validFrom, i.e. on or before ${latestValidUntil(from)}`,
+      );
     }
   }
   return { value: { permitNumber, validFrom: from ?? '', validUntil: until ?? '' }, problems };
@@ -50,7 +53,8 @@ export function refusalProblems(reasons: readonly string[]): { value: string[]; 
   if (value.length > MAX_REASONS) problems.push(`reasons may list at most ${MAX_REASONS} reasons`);
   value.forEach((r, i) => {
     if (!r) problems.push(`reasons[${i}] is empty`);
-    else if (r.length > MAX_REASON_LENGTH) problems.push(`reasons[${i}] must be at most ${MAX_REASON_LENGTH} characters`);
+    else if (r.length > MAX_REASON_LENGTH)
+      problems.push(`reasons[${i}] must be at most ${MAX_REASON_LENGTH} characters`);
   });
   return { value, problems };
 }

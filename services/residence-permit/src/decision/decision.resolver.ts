@@ -22,7 +22,8 @@ export class DecisionResolver {
   }
 
   @Mutation(() => ResidencePermit, {
-    description: 'EE_OFFICER: refuse the residence permit (after acceptance). Final: every later change is refused with FINAL_DECISION. Appends residence-permit.refused.',
+    description:
+      'EE_OFFICER: refuse the residence permit (after acceptance). Final: every later change is refused with FINAL_DECISION. Appends residence-permit.refused.',
   })
   async refuseResidencePermit(
     @Arg('caseId', () => ID) caseId: string,

@@ -26,47 +26,62 @@ export class DecisionService {
   async issue(actor: Actor, caseId: string, input: IssueResidencePermitInput): Promise<ResidencePermitEntity> {
     const { value, problems } = issueProblems(input);
     assertNoProblems('The residence permit cannot be issued', problems);
-    return this.commands.run(actor, caseId, { action: 'residencePermit.decide', allowedIn: ['UNDER_REVIEW'], what: 'issue the residence permit' }, async (permit, tx, now) => {
-      const interview = interviewOutcomeOf(permit);
-      if (!interview.satisfied) {
-        throw new InvalidTransitionError(
-          `Cannot issue the residence permit of case ${permit.caseReference}: a face-to-face interview is required and none is recorded as completed${
-            interview.scheduled ? ' (one is scheduled; record its outcome first)' : ''
-          }. ${interview.reason}`,
-          { reason: 'INTERVIEW_REQUIRED' },
-        );
-      }
-      const taken = await tx.getRepository(ResidencePermitEntity).exists({ where: { permitNumber: value.permitNumber, id: Not(permit.id) } });
-      if (taken) throw new ConflictError(`Permit number ${value.permitNumber} is already used by another residence permit.`, { permitNumber: value.permitNumber });
-      permit.status = 'ISSUED';
-      permit.permitNumber = value.permitNumber;
-      permit.validFrom = value.validFrom;
-      permit.validUntil = value.validUntil;
-      permit.refusalReasons = null;
-      recordDecider(permit, actor, now);
-      await tx.save(permit);
-      const payload: PermitIssuedPayload = {
-        caseId: permit.caseId,
-        permitNumber: value.permitNumber,
-        validFrom: value.validFrom,
-        validUntil: value.validUntil,
-        decidedAt: now.toISOString(),
-      };
-      return { result: permit, events: [{ type: EVENT_TYPES.residencePermitIssued, payload }] };
-    });
+    return this.commands.run(
+      actor,
+      caseId,
+      { action: 'residencePermit.decide', allowedIn: ['UNDER_REVIEW'], what: 'issue the residence permit' },
+      async (permit, tx, now) => {
+        const interview = interviewOutcomeOf(permit);
+        if (!interview.satisfied) {
+          throw new InvalidTransitionError(
+            `Cannot issue the residence permit of case ${permit.caseReference}: a face-to-face interview is required and none is recorded as completed${
+              interview.scheduled ? ' (one is scheduled; record its outcome first)' : ''
+            }. ${interview.reason}`,
+            { reason: 'INTERVIEW_REQUIRED' },
+          );
+        }
+        const taken = await tx
+          .getRepository(ResidencePermitEntity)
+          .exists({ where: { permitNumber: value.permitNumber, id: Not(permit.id) } });
+        if (taken)
+          throw new ConflictError(`Permit number ${value.permitNumber} is already used by another residence permit.`, {
+            permitNumber: value.permitNumber,
+          });
+        permit.status = 'ISSUED';
+        permit.permitNumber = value.permitNumber;
+        permit.validFrom = value.validFrom;
+        permit.validUntil = value.validUntil;
+        permit.refusalReasons = null;
+        recordDecider(permit, actor, now);
+        await tx.save(permit);
+        const payload: PermitIssuedPayload = {
+          caseId: permit.caseId,
+          permitNumber: value.permitNumber,
+          validFrom: value.validFrom,
+          validUntil: value.validUntil,
+          decidedAt: now.toISOString(),
+        };
+        return { result: permit, events: [{ type: EVENT_TYPES.residencePermitIssued, payload }] };
+      },
+    );
   }
 
   async refuse(actor: Actor, caseId: string, reasons: readonly string[]): Promise<ResidencePermitEntity> {
     const { value, problems } = refusalProblems(reasons);
     assertNoProblems('The residence permit cannot be refused', problems);
-    return this.commands.run(actor, caseId, { action: 'residencePermit.decide', allowedIn: ['UNDER_REVIEW'], what: 'refuse the residence permit' }, async (permit, tx, now) => {
-      permit.status = 'REFUSED';
-      permit.refusalReasons = value;
-      recordDecider(permit, actor, now);
-      await tx.save(permit);
-      const payload: PermitRefusedPayload = { caseId: permit.caseId, reasons: value, decidedAt: now.toISOString() };
-      return { result: permit, events: [{ type: EVENT_TYPES.residencePermitRefused, payload }] };
-    });
+    return this.commands.run(
+      actor,
+      caseId,
+      { action: 'residencePermit.decide', allowedIn: ['UNDER_REVIEW'], what: 'refuse the residence permit' },
+      async (permit, tx, now) => {
+        permit.status = 'REFUSED';
+        permit.refusalReasons = value;
+        recordDecider(permit, actor, now);
+        await tx.save(permit);
+        const payload: PermitRefusedPayload = { caseId: permit.caseId, reasons: value, decidedAt: now.toISOString() };
+        return { result: permit, events: [{ type: EVENT_TYPES.residencePermitRefused, payload }] };
+      },
+    );
   }
 }
 

@@ -2,8 +2,13 @@ import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
 export const DECISION_OUTCOMES = ['ISSUED', 'REFUSED'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
-export const DecisionOutcomeEnum = Object.fromEntries(DECISION_OUTCOMES.map((k) => [k, k])) as { [K in DecisionOutcome]: K };
-registerEnumType(DecisionOutcomeEnum, { name: 'ResidencePermitDecisionOutcome', description: 'ISSUED, or REFUSED (final).' });
+export const DecisionOutcomeEnum = Object.fromEntries(DECISION_OUTCOMES.map((k) => [k, k])) as {
+  [K in DecisionOutcome]: K;
+};
+registerEnumType(DecisionOutcomeEnum, {
+  name: 'ResidencePermitDecisionOutcome',
+  description: 'ISSUED, or REFUSED (final).',
+});
 
 @ObjectType('ResidencePermitDecision', { description: "The Exit-Entry Administration's decision. A refusal is final." })
 export class ResidencePermitDecision {
@@ -16,7 +21,10 @@ export class ResidencePermitDecision {
   @Field(() => String, { nullable: true, description: 'ISSUED only: first day of validity (YYYY-MM-DD).' })
   validFrom!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'ISSUED only: last day of validity (YYYY-MM-DD), at most 5 years after validFrom.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'ISSUED only: last day of validity (YYYY-MM-DD), at most 5 years after validFrom.',
+  })
   validUntil!: string | null;
 
   @Field(() => [String], { description: 'REFUSED only: the reasons; empty for an issue.' })

@@ -37,20 +37,37 @@ describe('ageOn', () => {
 describe('interviewRule', () => {
   it('requires an interview when no exemption applies', () => {
     const o = interviewRule(base);
-    expect(o).toMatchObject({ required: true, exemptions: [], satisfied: false, scheduled: false, status: 'PENDING', proxyAllowed: false });
+    expect(o).toMatchObject({
+      required: true,
+      exemptions: [],
+      satisfied: false,
+      scheduled: false,
+      status: 'PENDING',
+      proxyAllowed: false,
+    });
     expect(o.reason).toMatch(/no exemption applies/);
   });
 
   it('exempts an applicant aged 60 exactly on the filing date, not the day before', () => {
-    expect(interviewRule({ ...base, dateOfBirth: '1966-03-02' })).toMatchObject({ required: false, exemptions: ['AGED_60_OR_OVER'], satisfied: true, status: 'NOT_REQUIRED', proxyAllowed: true });
+    expect(interviewRule({ ...base, dateOfBirth: '1966-03-02' })).toMatchObject({
+      required: false,
+      exemptions: ['AGED_60_OR_OVER'],
+      satisfied: true,
+      status: 'NOT_REQUIRED',
+      proxyAllowed: true,
+    });
     expect(interviewRule({ ...base, dateOfBirth: '1966-03-03' })).toMatchObject({ required: true, exemptions: [] });
   });
 
   it('exempts a 29 February birthday from its 60th birthday: 29 February in a leap year, 1 March in a common one', () => {
     expect(interviewRule({ ...base, dateOfBirth: '1968-02-29', filedOn: '2028-02-28' }).exemptions).toEqual([]);
-    expect(interviewRule({ ...base, dateOfBirth: '1968-02-29', filedOn: '2028-02-29' }).exemptions).toEqual(['AGED_60_OR_OVER']);
+    expect(interviewRule({ ...base, dateOfBirth: '1968-02-29', filedOn: '2028-02-29' }).exemptions).toEqual([
+      'AGED_60_OR_OVER',
+    ]);
     expect(interviewRule({ ...base, dateOfBirth: '2040-02-29', filedOn: '2100-02-28' }).exemptions).toEqual([]);
-    expect(interviewRule({ ...base, dateOfBirth: '2040-02-29', filedOn: '2100-03-01' }).exemptions).toEqual(['AGED_60_OR_OVER']);
+    expect(interviewRule({ ...base, dateOfBirth: '2040-02-29', filedOn: '2100-03-01' }).exemptions).toEqual([
+      'AGED_60_OR_OVER',
+    ]);
   });
 
   it('exempts a renewal automatically, and each declared ground', () => {
@@ -65,7 +82,12 @@ describe('interviewRule', () => {
   });
 
   it('lists every exemption in the guide order and names them in the reason', () => {
-    const o = interviewRule({ ...base, dateOfBirth: '1950-01-01', route: 'RENEWAL', claimedGrounds: ['URGENTLY_NEEDED_SPECIALIST', 'MOBILITY_ISSUES'] });
+    const o = interviewRule({
+      ...base,
+      dateOfBirth: '1950-01-01',
+      route: 'RENEWAL',
+      claimedGrounds: ['URGENTLY_NEEDED_SPECIALIST', 'MOBILITY_ISSUES'],
+    });
     expect(o.exemptions).toEqual(['AGED_60_OR_OVER', 'MOBILITY_ISSUES', 'RENEWAL', 'URGENTLY_NEEDED_SPECIALIST']);
     expect(o.reason).toContain('aged 60 or over');
     expect(o.reason).toContain('renewal');
@@ -73,12 +95,22 @@ describe('interviewRule', () => {
 
   it('an officer may demand an interview of an exempt applicant', () => {
     const o = interviewRule({ ...base, route: 'RENEWAL', demanded: true });
-    expect(o).toMatchObject({ required: true, exemptions: ['RENEWAL'], satisfied: false, status: 'PENDING', proxyAllowed: true });
+    expect(o).toMatchObject({
+      required: true,
+      exemptions: ['RENEWAL'],
+      satisfied: false,
+      status: 'PENDING',
+      proxyAllowed: true,
+    });
     expect(o.reason).toMatch(/demanded/);
   });
 
   it('a scheduled interview is scheduled; a completed one satisfies the requirement', () => {
-    expect(interviewRule({ ...base, faceToFaceScheduled: true })).toMatchObject({ scheduled: true, satisfied: false, status: 'SCHEDULED' });
+    expect(interviewRule({ ...base, faceToFaceScheduled: true })).toMatchObject({
+      scheduled: true,
+      satisfied: false,
+      status: 'SCHEDULED',
+    });
     expect(interviewRule({ ...base, faceToFaceCompleted: true, faceToFaceScheduled: true })).toMatchObject({
       completed: true,
       scheduled: false,

@@ -7,7 +7,13 @@
 import { parseIsoDate } from '@onestop/common';
 
 /** Every exemption, in the order the guide lists them. */
-export const INTERVIEW_EXEMPTIONS = ['AGED_60_OR_OVER', 'MOBILITY_ISSUES', 'RENEWAL', 'HIGH_LEVEL_TALENT', 'URGENTLY_NEEDED_SPECIALIST'] as const;
+export const INTERVIEW_EXEMPTIONS = [
+  'AGED_60_OR_OVER',
+  'MOBILITY_ISSUES',
+  'RENEWAL',
+  'HIGH_LEVEL_TALENT',
+  'URGENTLY_NEEDED_SPECIALIST',
+] as const;
 export type InterviewExemption = (typeof INTERVIEW_EXEMPTIONS)[number];
 
 /** The grounds an agency declares; age and renewal are read from the filing and never claimed. */
@@ -75,13 +81,21 @@ export function ageOn(dateOfBirth: string, on: string): number {
 }
 
 /** The exemptions that apply, in the guide's order. */
-export function exemptionsFor(facts: Pick<InterviewFacts, 'dateOfBirth' | 'filedOn' | 'route' | 'claimedGrounds'>): InterviewExemption[] {
+export function exemptionsFor(
+  facts: Pick<InterviewFacts, 'dateOfBirth' | 'filedOn' | 'route' | 'claimedGrounds'>,
+): InterviewExemption[] {
   const found = new Set<InterviewExemption>();
-  if (facts.dateOfBirth && isValidDate(facts.dateOfBirth) && isValidDate(facts.filedOn) && ageOn(facts.dateOfBirth, facts.filedOn) >= EXEMPTION_AGE) {
+  if (
+    facts.dateOfBirth &&
+    isValidDate(facts.dateOfBirth) &&
+    isValidDate(facts.filedOn) &&
+    ageOn(facts.dateOfBirth, facts.filedOn) >= EXEMPTION_AGE
+  ) {
     found.add('AGED_60_OR_OVER');
   }
   if (facts.route === 'RENEWAL') found.add('RENEWAL');
-  for (const g of facts.claimedGrounds) if ((CLAIMABLE_GROUNDS as readonly string[]).includes(g)) found.add(g as ClaimableGround);
+  for (const g of facts.claimedGrounds)
+    if ((CLAIMABLE_GROUNDS as readonly string[]).includes(g)) found.add(g as ClaimableGround);
   return INTERVIEW_EXEMPTIONS.filter((e) => found.has(e));
 }
 
@@ -95,11 +109,28 @@ export function interviewRule(facts: InterviewFacts): InterviewOutcome {
   const list = exemptions.map((e) => DESCRIPTIONS[e]).join('; ');
   let reason: string;
   if (!required) reason = `No face-to-face interview required: ${list}.`;
-  else if (exempt) reason = `Face-to-face interview demanded by the Exit-Entry Administration although exempt (${list}).`;
-  else if (facts.demanded) reason = 'Face-to-face interview required: no exemption applies (also demanded by the Exit-Entry Administration).';
+  else if (exempt)
+    reason = `Face-to-face interview demanded by the Exit-Entry Administration although exempt (${list}).`;
+  else if (facts.demanded)
+    reason = 'Face-to-face interview required: no exemption applies (also demanded by the Exit-Entry Administration).';
   else reason = 'Face-to-face interview required: no exemption applies.';
-  const status: InterviewStatus = completed ? 'COMPLETED' : scheduled ? 'SCHEDULED' : required ? 'PENDING' : 'NOT_REQUIRED';
-  return { required, exemptions, reason, completed, scheduled, satisfied: !required || completed, status, proxyAllowed: exempt };
+  const status: InterviewStatus = completed
+    ? 'COMPLETED'
+    : scheduled
+      ? 'SCHEDULED'
+      : required
+        ? 'PENDING'
+        : 'NOT_REQUIRED';
+  return {
+    required,
+    exemptions,
+    reason,
+    completed,
+    scheduled,
+    satisfied: !required || completed,
+    status,
+    proxyAllowed: exempt,
+  };
 }
 
 /** Words for one exemption (for error messages and docs). */

@@ -23,7 +23,9 @@ export class InterviewResolver {
     return ctx.services.interview.declare(ctx.actor, caseId, input);
   }
 
-  @Mutation(() => ResidencePermit, { description: 'EE_OFFICER: demand a face-to-face interview, also of an exempt applicant.' })
+  @Mutation(() => ResidencePermit, {
+    description: 'EE_OFFICER: demand a face-to-face interview, also of an exempt applicant.',
+  })
   async demandInterview(
     @Arg('caseId', () => ID) caseId: string,
     @Arg('reason', () => String) reason: string,
@@ -44,7 +46,12 @@ export class InterviewResolver {
       declaredGrounds: p.claimedGrounds as ClaimableGround[],
       demandedBy:
         p.demandedAt && p.demandedBy
-          ? { officerId: p.demandedBy, officerName: p.demandedByName ?? p.demandedBy, reason: p.demandReason ?? '', demandedAt: p.demandedAt }
+          ? {
+              officerId: p.demandedBy,
+              officerName: p.demandedByName ?? p.demandedBy,
+              reason: p.demandReason ?? '',
+              demandedAt: p.demandedAt,
+            }
           : null,
       proxy: p.proxyKind
         ? {

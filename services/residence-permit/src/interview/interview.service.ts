@@ -29,12 +29,20 @@ export class InterviewService {
     const problems: string[] = [];
     const grounds = input.grounds ?? [];
     grounds.forEach((g, i) => {
-      if (!(CLAIMABLE_GROUNDS as readonly string[]).includes(g)) problems.push(`grounds[${i}] must be one of ${CLAIMABLE_GROUNDS.join(', ')}`);
+      if (!(CLAIMABLE_GROUNDS as readonly string[]).includes(g))
+        problems.push(`grounds[${i}] must be one of ${CLAIMABLE_GROUNDS.join(', ')}`);
     });
     if (new Set(grounds).size !== grounds.length) problems.push('grounds lists a ground more than once');
-    const proxy = input.proxy ? { kind: input.proxy.kind, name: (input.proxy.name ?? '').trim(), idCopyReference: (input.proxy.idCopyReference ?? '').trim() } : null;
+    const proxy = input.proxy
+      ? {
+          kind: input.proxy.kind,
+          name: (input.proxy.name ?? '').trim(),
+          idCopyReference: (input.proxy.idCopyReference ?? '').trim(),
+        }
+      : null;
     if (proxy) {
-      if (!(PROXY_KINDS as readonly string[]).includes(proxy.kind)) problems.push(`proxy.kind must be one of ${PROXY_KINDS.join(', ')}`);
+      if (!(PROXY_KINDS as readonly string[]).includes(proxy.kind))
+        problems.push(`proxy.kind must be one of ${PROXY_KINDS.join(', ')}`);
       if (!proxy.name || proxy.name.length > MAX_TEXT) problems.push(`proxy.name must be 1 to ${MAX_TEXT} characters`);
       if (!proxy.idCopyReference || proxy.idCopyReference.length > MAX_TEXT) {
         problems.push(`proxy.idCopyReference must be 1 to ${MAX_TEXT} characters: the proxy's ID copy is required`);
@@ -46,11 +54,17 @@ export class InterviewService {
     return this.commands.run(
       actor,
       caseId,
-      { action: 'residencePermit.recordProxy', allowedIn: ['AWAITING_DOCUMENTS'], what: 'declare interview exemptions or a proxy' },
+      {
+        action: 'residencePermit.recordProxy',
+        allowedIn: ['AWAITING_DOCUMENTS'],
+        what: 'declare interview exemptions or a proxy',
+      },
       async (permit, tx, now) => {
         const sameGrounds = ordered.join(',') === permit.claimedGrounds.join(',');
         const sameProxy = proxy
-          ? permit.proxyKind === proxy.kind && permit.proxyName === proxy.name && permit.proxyIdCopyReference === proxy.idCopyReference
+          ? permit.proxyKind === proxy.kind &&
+            permit.proxyName === proxy.name &&
+            permit.proxyIdCopyReference === proxy.idCopyReference
           : permit.proxyKind === null;
         if (sameGrounds && sameProxy) return { result: permit, events: [] };
 
@@ -90,7 +104,10 @@ export class InterviewService {
    */
   async demand(actor: Actor, caseId: string, reason: string): Promise<ResidencePermitEntity> {
     const text = (reason ?? '').trim();
-    assertNoProblems('The interview cannot be demanded', !text || text.length > MAX_REASON ? [`reason must be 1 to ${MAX_REASON} characters`] : []);
+    assertNoProblems(
+      'The interview cannot be demanded',
+      !text || text.length > MAX_REASON ? [`reason must be 1 to ${MAX_REASON} characters`] : [],
+    );
     return this.commands.run(
       actor,
       caseId,
@@ -105,7 +122,11 @@ export class InterviewService {
         permit.updatedAt = now;
         const requirement = refreshInterview(permit, before);
         await tx.save(permit);
-        const demanded: InterviewDemandedPayload = { caseId: permit.caseId, reason: text, demandedAt: now.toISOString() };
+        const demanded: InterviewDemandedPayload = {
+          caseId: permit.caseId,
+          reason: text,
+          demandedAt: now.toISOString(),
+        };
         const events: EventDraft[] = [{ type: EVENT_TYPES.interviewDemanded, payload: demanded }];
         if (requirement) events.push(requirement);
         return { result: permit, events };

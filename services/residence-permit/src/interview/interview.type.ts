@@ -1,10 +1,19 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { CLAIMABLE_GROUNDS, INTERVIEW_EXEMPTIONS, INTERVIEW_STATUSES, type ClaimableGround, type InterviewExemption, type InterviewStatus } from './interview-rule.js';
+import {
+  CLAIMABLE_GROUNDS,
+  INTERVIEW_EXEMPTIONS,
+  INTERVIEW_STATUSES,
+  type ClaimableGround,
+  type InterviewExemption,
+  type InterviewStatus,
+} from './interview-rule.js';
 
 export const PROXY_KINDS = ['INVITING_UNIT', 'SPECIALISED_AGENCY'] as const;
 export type ProxyKind = (typeof PROXY_KINDS)[number];
 
-export const InterviewExemptionEnum = Object.fromEntries(INTERVIEW_EXEMPTIONS.map((e) => [e, e])) as { [K in InterviewExemption]: K };
+export const InterviewExemptionEnum = Object.fromEntries(INTERVIEW_EXEMPTIONS.map((e) => [e, e])) as {
+  [K in InterviewExemption]: K;
+};
 registerEnumType(InterviewExemptionEnum, {
   name: 'InterviewExemption',
   description: 'Why no face-to-face interview is required (seed §6).',
@@ -17,16 +26,21 @@ registerEnumType(InterviewExemptionEnum, {
   },
 });
 
-export const InterviewExemptionGroundEnum = Object.fromEntries(CLAIMABLE_GROUNDS.map((e) => [e, e])) as { [K in ClaimableGround]: K };
+export const InterviewExemptionGroundEnum = Object.fromEntries(CLAIMABLE_GROUNDS.map((e) => [e, e])) as {
+  [K in ClaimableGround]: K;
+};
 registerEnumType(InterviewExemptionGroundEnum, {
   name: 'InterviewExemptionGround',
   description: 'The exemptions an agency declares; age and renewal are read from the filing.',
 });
 
-export const InterviewStatusEnum = Object.fromEntries(INTERVIEW_STATUSES.map((e) => [e, e])) as { [K in InterviewStatus]: K };
+export const InterviewStatusEnum = Object.fromEntries(INTERVIEW_STATUSES.map((e) => [e, e])) as {
+  [K in InterviewStatus]: K;
+};
 registerEnumType(InterviewStatusEnum, {
   name: 'InterviewStatus',
-  description: 'NOT_REQUIRED; PENDING (required, not scheduled); SCHEDULED; COMPLETED (a face-to-face interview took place).',
+  description:
+    'NOT_REQUIRED; PENDING (required, not scheduled); SCHEDULED; COMPLETED (a face-to-face interview took place).',
 });
 
 export const ProxyKindEnum = Object.fromEntries(PROXY_KINDS.map((e) => [e, e])) as { [K in ProxyKind]: K };
@@ -50,7 +64,10 @@ export class InterviewDemand {
   demandedAt!: Date;
 }
 
-@ObjectType('InterviewProxy', { description: 'Who represents an exempt applicant. Name and ID copy are personal data, masked for roles that may not read them.' })
+@ObjectType('InterviewProxy', {
+  description:
+    'Who represents an exempt applicant. Name and ID copy are personal data, masked for roles that may not read them.',
+})
 export class InterviewProxy {
   @Field(() => ProxyKindEnum)
   kind!: ProxyKind;
@@ -76,7 +93,9 @@ export class InterviewRequirement {
   @Field(() => String)
   reason!: string;
 
-  @Field(() => [InterviewExemptionEnum], { description: 'Every exemption that applies (an officer may still demand an interview).' })
+  @Field(() => [InterviewExemptionEnum], {
+    description: 'Every exemption that applies (an officer may still demand an interview).',
+  })
   exemptions!: InterviewExemption[];
 
   @Field(() => [InterviewExemptionGroundEnum], { description: 'The grounds the agency declared.' })

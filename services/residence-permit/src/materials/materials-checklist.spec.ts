@@ -19,7 +19,11 @@ describe('materialUpdateProblems', () => {
       { item: 'PASSPORT', state: 'VERIFIED', applicationForm: allChecks },
       { item: 'PASSPORT', state: 'LOST' },
       { item: 'VISA', state: 'VERIFIED' },
-      { item: 'APPLICATION_FORM', state: 'VERIFIED', applicationForm: { ...allChecks, blackInk: false, noHeadwear: false } },
+      {
+        item: 'APPLICATION_FORM',
+        state: 'VERIFIED',
+        applicationForm: { ...allChecks, blackInk: false, noHeadwear: false },
+      },
     ]);
     expect(problems).toEqual([
       'items[0].applicationForm applies only to APPLICATION_FORM',
@@ -32,8 +36,14 @@ describe('materialUpdateProblems', () => {
   });
 
   it('verifying the form needs the photo and ink checks', () => {
-    expect(materialUpdateProblems([{ item: 'APPLICATION_FORM', state: 'VERIFIED' }])[0]).toMatch(/confirm applicationForm/);
-    expect(materialUpdateProblems([{ item: 'APPLICATION_FORM', state: 'PRESENT', applicationForm: { ...allChecks, whiteBackground: false } }])).toEqual([]);
+    expect(materialUpdateProblems([{ item: 'APPLICATION_FORM', state: 'VERIFIED' }])[0]).toMatch(
+      /confirm applicationForm/,
+    );
+    expect(
+      materialUpdateProblems([
+        { item: 'APPLICATION_FORM', state: 'PRESENT', applicationForm: { ...allChecks, whiteBackground: false } },
+      ]),
+    ).toEqual([]);
   });
 
   it('an empty list is a problem', () => {
@@ -49,7 +59,11 @@ describe('summarizeChecklist', () => {
       { item: 'APPLICATION_FORM', state: 'PRESENT' },
     ]);
     expect(partial.complete).toBe(false);
-    expect(partial.missing).toEqual([MATERIAL_LABELS.APPLICATION_FORM, MATERIAL_LABELS.ACCOMMODATION_REGISTRATION, MATERIAL_LABELS.EMPLOYER_OPINION_LETTER]);
+    expect(partial.missing).toEqual([
+      MATERIAL_LABELS.APPLICATION_FORM,
+      MATERIAL_LABELS.ACCOMMODATION_REGISTRATION,
+      MATERIAL_LABELS.EMPLOYER_OPINION_LETTER,
+    ]);
     expect(
       summarizeChecklist([
         { item: 'PASSPORT', state: 'VERIFIED' },

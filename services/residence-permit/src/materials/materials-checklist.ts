@@ -4,7 +4,12 @@
  * is missing (counter-scheduling shows it from `residence-permit.materials-changed`).
  */
 
-export const RESIDENCE_MATERIALS = ['PASSPORT', 'APPLICATION_FORM', 'ACCOMMODATION_REGISTRATION', 'EMPLOYER_OPINION_LETTER'] as const;
+export const RESIDENCE_MATERIALS = [
+  'PASSPORT',
+  'APPLICATION_FORM',
+  'ACCOMMODATION_REGISTRATION',
+  'EMPLOYER_OPINION_LETTER',
+] as const;
 export type ResidenceMaterial = (typeof RESIDENCE_MATERIALS)[number];
 
 /** MISSING: not brought; PRESENT: brought, not (yet) found in order; VERIFIED: checked and in order. */
@@ -70,18 +75,23 @@ export function materialUpdateProblems(updates: readonly MaterialUpdate[]): stri
     }
     if (seen.has(u.item)) problems.push(`${at}: ${u.item} is listed more than once`);
     seen.add(u.item);
-    if (!(MATERIAL_STATES as readonly string[]).includes(u.state)) problems.push(`${at}.state must be one of ${MATERIAL_STATES.join(', ')}`);
-    if (u.applicationForm && u.item !== 'APPLICATION_FORM') problems.push(`${at}.applicationForm applies only to APPLICATION_FORM`);
+    if (!(MATERIAL_STATES as readonly string[]).includes(u.state))
+      problems.push(`${at}.state must be one of ${MATERIAL_STATES.join(', ')}`);
+    if (u.applicationForm && u.item !== 'APPLICATION_FORM')
+      problems.push(`${at}.applicationForm applies only to APPLICATION_FORM`);
     if (u.item === 'APPLICATION_FORM' && u.state === 'VERIFIED') {
       if (!u.applicationForm) {
-        problems.push(`${at}: to verify the application form, confirm applicationForm { blackInk colourPhoto2Inch whiteBackground noHeadwear }`);
+        problems.push(
+          `${at}: to verify the application form, confirm applicationForm { blackInk colourPhoto2Inch whiteBackground noHeadwear }`,
+        );
       } else {
         for (const [k, problem] of Object.entries(FORM_CHECK_PROBLEMS) as [keyof ApplicationFormChecks, string][]) {
           if (!u.applicationForm[k]) problems.push(`${at}: the application form cannot be verified: ${problem}`);
         }
       }
     }
-    if (u.note && u.note.length > MAX_NOTE_LENGTH) problems.push(`${at}.note must be at most ${MAX_NOTE_LENGTH} characters`);
+    if (u.note && u.note.length > MAX_NOTE_LENGTH)
+      problems.push(`${at}.note must be at most ${MAX_NOTE_LENGTH} characters`);
   });
   return problems;
 }

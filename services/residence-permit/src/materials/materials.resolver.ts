@@ -23,7 +23,10 @@ export class MaterialsResolver {
   }
 
   @FieldResolver(() => ResidenceMaterials)
-  async materials(@Root() permit: ResidencePermitEntity, @Ctx() ctx: ResidencePermitContext): Promise<ResidenceMaterials> {
+  async materials(
+    @Root() permit: ResidencePermitEntity,
+    @Ctx() ctx: ResidencePermitContext,
+  ): Promise<ResidenceMaterials> {
     const recorded = await ctx.loaders.materialsByPermitId.load(permit.id);
     const byItem = new Map(recorded.map((r) => [r.item, r]));
     return {

@@ -68,7 +68,9 @@ export class RpInit1764201600002 implements MigrationInterface {
     await q.query(`CREATE INDEX "IDX_residence_permit_queue" ON rp.residence_permit (status, submitted_at, id)`);
     await q.query(`CREATE INDEX "IDX_residence_permit_order" ON rp.residence_permit (submitted_at, id)`);
     await q.query(`CREATE UNIQUE INDEX "IDX_residence_permit_receipt_number" ON rp.residence_permit (receipt_number)`);
-    await q.query(`CREATE INDEX "IDX_residence_permit_passport_held_since" ON rp.residence_permit (passport_held_since)`);
+    await q.query(
+      `CREATE INDEX "IDX_residence_permit_passport_held_since" ON rp.residence_permit (passport_held_since)`,
+    );
     await q.query(`CREATE UNIQUE INDEX "IDX_residence_permit_permit_number" ON rp.residence_permit (permit_number)`);
 
     await q.query(`

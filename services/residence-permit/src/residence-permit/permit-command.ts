@@ -62,8 +62,11 @@ export class PermitCommands {
   ): Promise<T> {
     if (!isUuid(caseId)) throw new NotFoundError('Residence permit of case', caseId);
     return this.runtime.ds.transaction(async (tx) => {
-      const permit = await tx.getRepository(ResidencePermitEntity).findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
-      if (!permit || !can(actor, spec.action, { employerId: permit.employerId })) throw new NotFoundError('Residence permit of case', caseId);
+      const permit = await tx
+        .getRepository(ResidencePermitEntity)
+        .findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
+      if (!permit || !can(actor, spec.action, { employerId: permit.employerId }))
+        throw new NotFoundError('Residence permit of case', caseId);
       assertAllowed(permit, spec);
       const now = this.runtime.clock.now();
       const { result, events } = await change(permit, tx, now);
@@ -102,5 +105,7 @@ export function assertAllowed(permit: ResidencePermitEntity, spec: CommandSpec):
     REFUSED: 'the residence permit was refused',
     WITHDRAWN: 'the case was withdrawn',
   };
-  throw new InvalidTransitionError(`Cannot ${spec.what} for case ${permit.caseReference}: ${why[permit.status]}.`, { status: permit.status });
+  throw new InvalidTransitionError(`Cannot ${spec.what} for case ${permit.caseReference}: ${why[permit.status]}.`, {
+    status: permit.status,
+  });
 }

@@ -18,7 +18,13 @@ export function caseEventsConsumer(runtime: SubgraphRuntime): Consumer {
   return runtime.events.consume(
     CASE_EVENTS_CONSUMER,
     {
-      types: [EVENT_TYPES.caseSubmitted, EVENT_TYPES.caseResubmitted, EVENT_TYPES.caseWithdrawn, EVENT_TYPES.documentsAccepted, EVENT_TYPES.claimRecorded],
+      types: [
+        EVENT_TYPES.caseSubmitted,
+        EVENT_TYPES.caseResubmitted,
+        EVENT_TYPES.caseWithdrawn,
+        EVENT_TYPES.documentsAccepted,
+        EVENT_TYPES.claimRecorded,
+      ],
       batchSize: 1,
     },
     async (event, tx) => {

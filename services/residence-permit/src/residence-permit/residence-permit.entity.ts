@@ -1,7 +1,13 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** The lifecycle of the residence-permit half of a case. */
-export const RESIDENCE_PERMIT_STATUSES = ['AWAITING_DOCUMENTS', 'UNDER_REVIEW', 'ISSUED', 'REFUSED', 'WITHDRAWN'] as const;
+export const RESIDENCE_PERMIT_STATUSES = [
+  'AWAITING_DOCUMENTS',
+  'UNDER_REVIEW',
+  'ISSUED',
+  'REFUSED',
+  'WITHDRAWN',
+] as const;
 export type ResidencePermitStatus = (typeof RESIDENCE_PERMIT_STATUSES)[number];
 
 /**

@@ -9,9 +9,13 @@ import { CaseRef, ResidencePermit, ResidencePermitConnection } from './residence
 export class ResidencePermitResolver {
   @Query(() => ResidencePermit, {
     nullable: true,
-    description: 'The residence permit of a case; null when there is none or it is not yours to see (agencies see only their employers).',
+    description:
+      'The residence permit of a case; null when there is none or it is not yours to see (agencies see only their employers).',
   })
-  async residencePermit(@Arg('caseId', () => ID) caseId: string, @Ctx() ctx: ResidencePermitContext): Promise<ResidencePermitEntity | null> {
+  async residencePermit(
+    @Arg('caseId', () => ID) caseId: string,
+    @Ctx() ctx: ResidencePermitContext,
+  ): Promise<ResidencePermitEntity | null> {
     assertCan(ctx.actor, 'case.read');
     return ctx.loaders.permitByCaseId.load(caseId);
   }
@@ -47,8 +51,14 @@ export class ResidencePermitResolver {
 
 @Resolver(() => CaseRef)
 export class CaseResidencePermitResolver {
-  @FieldResolver(() => ResidencePermit, { nullable: true, description: 'The residence-permit application; null if not visible or not created yet.' })
-  async residencePermit(@Root() root: CaseRef, @Ctx() ctx: ResidencePermitContext): Promise<ResidencePermitEntity | null> {
+  @FieldResolver(() => ResidencePermit, {
+    nullable: true,
+    description: 'The residence-permit application; null if not visible or not created yet.',
+  })
+  async residencePermit(
+    @Root() root: CaseRef,
+    @Ctx() ctx: ResidencePermitContext,
+  ): Promise<ResidencePermitEntity | null> {
     assertCan(ctx.actor, 'case.read');
     return ctx.loaders.permitByCaseId.load(root.id);
   }

@@ -54,14 +54,22 @@ export class ResidencePermitService {
    * filter compares with a cutoff instant computed from the working-day calendar, so it uses
    * the index on passport_held_since instead of a calendar computation per row.
    */
-  async list(actor: Actor, filter: ResidencePermitFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<PermitPage> {
+  async list(
+    actor: Actor,
+    filter: ResidencePermitFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<PermitPage> {
     const problems: string[] = [];
     const size = pageSize(first, problems);
     const cursor = decodeCursor(after, 2, problems);
-    if (cursor && (Number.isNaN(Date.parse(cursor[0]!)) || !isUuid(cursor[1]!))) problems.push('after is not a cursor this list returned');
+    if (cursor && (Number.isNaN(Date.parse(cursor[0]!)) || !isUuid(cursor[1]!)))
+      problems.push('after is not a cursor this list returned');
     const held = filter?.passportHeldLongerThanWorkingDays;
     if (held !== null && held !== undefined && (!Number.isInteger(held) || held < 0 || held > MAX_HELD_WORKING_DAYS)) {
-      problems.push(`filter.passportHeldLongerThanWorkingDays must be a whole number from 0 to ${MAX_HELD_WORKING_DAYS}`);
+      problems.push(
+        `filter.passportHeldLongerThanWorkingDays must be a whole number from 0 to ${MAX_HELD_WORKING_DAYS}`,
+      );
     }
     assertNoProblems('The list request is not valid', problems);
 
@@ -77,7 +85,11 @@ export class ResidencePermitService {
       const cutoff = heldLongerThanCutoff(this.runtime.calendar.calendar, this.runtime.clock.now(), held);
       qb.andWhere('p.passport_held_since < :cutoff AND p.passport_released_at IS NULL', { cutoff });
     }
-    if (cursor) qb.andWhere('(p.submitted_at, p.id) > (:afterAt, :afterId)', { afterAt: new Date(cursor[0]!), afterId: cursor[1] });
+    if (cursor)
+      qb.andWhere('(p.submitted_at, p.id) > (:afterAt, :afterId)', {
+        afterAt: new Date(cursor[0]!),
+        afterId: cursor[1],
+      });
     const rows = await qb
       .orderBy('p.submitted_at', 'ASC')
       .addOrderBy('p.id', 'ASC')
@@ -100,7 +112,10 @@ export class ResidencePermitService {
     const caseId = typeof p.caseId === 'string' ? p.caseId : event.aggregateId;
     const employerId = typeof p.employerId === 'string' ? p.employerId : event.employerId;
     if (!isUuid(caseId) || !employerId || !isUuid(employerId)) {
-      this.runtime.logger.error({ eventId: event.id, caseId, employerId }, 'case.submitted without a usable caseId/employerId: no residence permit created');
+      this.runtime.logger.error(
+        { eventId: event.id, caseId, employerId },
+        'case.submitted without a usable caseId/employerId: no residence permit created',
+      );
       return;
     }
     const repo = tx.getRepository(ResidencePermitEntity);
@@ -200,7 +215,10 @@ export class ResidencePermitService {
     const permit = await repo.findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
     if (!permit || permit.status === 'WITHDRAWN') return;
     if (!OPEN_STATUSES.includes(permit.status)) {
-      this.runtime.logger.warn({ caseId, status: permit.status }, 'case.withdrawn for a decided residence permit: ignored');
+      this.runtime.logger.warn(
+        { caseId, status: permit.status },
+        'case.withdrawn for a decided residence permit: ignored',
+      );
       return;
     }
     permit.status = 'WITHDRAWN';
@@ -210,7 +228,13 @@ export class ResidencePermitService {
 }
 
 /** An event the subgraph appends on its own account (a reaction), scoped to the permit's employer. */
-export function systemEvent(type: string, permit: ResidencePermitEntity, payload: object, at: Date, counterId: string | null = null): NewEvent {
+export function systemEvent(
+  type: string,
+  permit: ResidencePermitEntity,
+  payload: object,
+  at: Date,
+  counterId: string | null = null,
+): NewEvent {
   return {
     type,
     aggregateId: permit.caseId,

@@ -7,7 +7,8 @@ export const ResidencePermitStatusEnum = Object.fromEntries(RESIDENCE_PERMIT_STA
 };
 registerEnumType(ResidencePermitStatusEnum, {
   name: 'ResidencePermitStatus',
-  description: 'AWAITING_DOCUMENTS until the counter accepts the documents, UNDER_REVIEW until Exit-Entry decides; a refusal is final.',
+  description:
+    'AWAITING_DOCUMENTS until the counter accepts the documents, UNDER_REVIEW until Exit-Entry decides; a refusal is final.',
   valuesConfig: {
     AWAITING_DOCUMENTS: { description: 'Filed; the counter has not accepted the paper documents yet.' },
     UNDER_REVIEW: { description: 'Documents accepted, passport held; Exit-Entry reviews.' },
@@ -21,7 +22,9 @@ registerEnumType(ResidencePermitStatusEnum, {
  * The GraphQL view of a permit. Resolvers return the entity itself; the scalar fields below
  * read its properties and the nested parts (materials, interview, …) have field resolvers.
  */
-@ObjectType('ResidencePermit', { description: 'The work-type residence permit application of a case (Exit-Entry Administration).' })
+@ObjectType('ResidencePermit', {
+  description: 'The work-type residence permit application of a case (Exit-Entry Administration).',
+})
 export class ResidencePermit {
   @Field(() => ID)
   id!: string;
@@ -41,7 +44,9 @@ export class ResidencePermit {
   @Field(() => String, { description: 'NOTIFICATION_LETTER, IN_MAINLAND or RENEWAL.' })
   route!: string;
 
-  @Field(() => String, { description: 'Filing date (Asia/Shanghai, YYYY-MM-DD); the interview rule computes the age on it.' })
+  @Field(() => String, {
+    description: 'Filing date (Asia/Shanghai, YYYY-MM-DD); the interview rule computes the age on it.',
+  })
   filedOn!: string;
 
   @Field(() => ResidencePermitStatusEnum)

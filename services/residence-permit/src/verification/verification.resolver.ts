@@ -35,7 +35,10 @@ export class VerificationResolver {
   }
 
   @FieldResolver(() => [Verification], { description: 'Every verification, in the order scheduled.' })
-  async verifications(@Root() permit: ResidencePermitEntity, @Ctx() ctx: ResidencePermitContext): Promise<Verification[]> {
+  async verifications(
+    @Root() permit: ResidencePermitEntity,
+    @Ctx() ctx: ResidencePermitContext,
+  ): Promise<Verification[]> {
     const rows = await ctx.loaders.verificationsByPermitId.load(permit.id);
     const notes = readsNotes(ctx.actor);
     return rows.map((v) => ({

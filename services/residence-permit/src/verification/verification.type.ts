@@ -1,24 +1,42 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { VERIFICATION_KINDS, VERIFICATION_OUTCOMES, type VerificationKind, type VerificationOutcome } from './verification.entity.js';
+import {
+  VERIFICATION_KINDS,
+  VERIFICATION_OUTCOMES,
+  type VerificationKind,
+  type VerificationOutcome,
+} from './verification.entity.js';
 
-export const VerificationKindEnum = Object.fromEntries(VERIFICATION_KINDS.map((k) => [k, k])) as { [K in VerificationKind]: K };
+export const VerificationKindEnum = Object.fromEntries(VERIFICATION_KINDS.map((k) => [k, k])) as {
+  [K in VerificationKind]: K;
+};
 registerEnumType(VerificationKindEnum, {
   name: 'VerificationKind',
-  description: 'How Exit-Entry verifies: a face-to-face interview (satisfies the interview requirement), a telephone interview, an on-site investigation.',
+  description:
+    'How Exit-Entry verifies: a face-to-face interview (satisfies the interview requirement), a telephone interview, an on-site investigation.',
 });
 
-export const VerificationOutcomeEnum = Object.fromEntries(VERIFICATION_OUTCOMES.map((k) => [k, k])) as { [K in VerificationOutcome]: K };
+export const VerificationOutcomeEnum = Object.fromEntries(VERIFICATION_OUTCOMES.map((k) => [k, k])) as {
+  [K in VerificationOutcome]: K;
+};
 registerEnumType(VerificationOutcomeEnum, {
   name: 'VerificationOutcome',
-  description: 'CONFIRMED: the facts are as filed. DISCREPANCY: they are not (notes say what). NO_SHOW: the applicant or site could not be reached.',
+  description:
+    'CONFIRMED: the facts are as filed. DISCREPANCY: they are not (notes say what). NO_SHOW: the applicant or site could not be reached.',
 });
 
 export const VERIFICATION_STATUSES = ['SCHEDULED', 'RECORDED'] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
-export const VerificationStatusEnum = Object.fromEntries(VERIFICATION_STATUSES.map((k) => [k, k])) as { [K in VerificationStatus]: K };
-registerEnumType(VerificationStatusEnum, { name: 'VerificationStatus', description: 'SCHEDULED until its outcome is RECORDED.' });
+export const VerificationStatusEnum = Object.fromEntries(VERIFICATION_STATUSES.map((k) => [k, k])) as {
+  [K in VerificationStatus]: K;
+};
+registerEnumType(VerificationStatusEnum, {
+  name: 'VerificationStatus',
+  description: 'SCHEDULED until its outcome is RECORDED.',
+});
 
-@ObjectType('Verification', { description: 'One verification by the Exit-Entry Administration, with who scheduled and recorded it, and when.' })
+@ObjectType('Verification', {
+  description: 'One verification by the Exit-Entry Administration, with who scheduled and recorded it, and when.',
+})
 export class Verification {
   @Field(() => ID)
   id!: string;

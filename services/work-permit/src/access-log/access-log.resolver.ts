@@ -5,7 +5,9 @@ import { AccessLogConnection, AccessLogEntry } from './access-log.type.js';
 
 @Resolver(() => AccessLogEntry)
 export class AccessLogResolver {
-  @Query(() => AccessLogConnection, { description: 'MANAGER: who read which case’s personal data, when; newest first.' })
+  @Query(() => AccessLogConnection, {
+    description: 'MANAGER: who read which case’s personal data, when; newest first.',
+  })
   async caseAccessLog(
     @Ctx() ctx: WorkPermitContext,
     @Arg('caseId', () => ID, { nullable: true }) caseId?: string | null,
@@ -18,7 +20,12 @@ export class AccessLogResolver {
     const edges = page.nodes.map((node) => ({ cursor: page.cursorOf(node), node }));
     return {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: false,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
     };
   }
 }

@@ -1,5 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { assertCan, assertNoProblems, decodeCursor, encodeCursor, pageSize, type Actor, type Clock } from '@onestop/common';
+import {
+  assertCan,
+  assertNoProblems,
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  type Actor,
+  type Clock,
+} from '@onestop/common';
 import { isUuid } from '../shared/ids.js';
 import { AccessLogEntity } from './access-log.entity.js';
 
@@ -42,7 +50,10 @@ export class AccessLogService {
   }
 
   /** The log, newest first, optionally for one case or one actor (MANAGER). */
-  async list(actor: Actor | null, args: { caseId?: string | null; actorId?: string | null; first?: number | null; after?: string | null }): Promise<AccessLogPage> {
+  async list(
+    actor: Actor | null,
+    args: { caseId?: string | null; actorId?: string | null; first?: number | null; after?: string | null },
+  ): Promise<AccessLogPage> {
     assertCan(actor, 'accessLog.read');
     const problems: string[] = [];
     const limit = pageSize(args.first, problems, 50);
@@ -58,6 +69,10 @@ export class AccessLogService {
       .orderBy('l.id', 'DESC')
       .limit(limit + 1)
       .getMany();
-    return { nodes: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (e) => encodeCursor([String(e.id)]) };
+    return {
+      nodes: rows.slice(0, limit),
+      hasNextPage: rows.length > limit,
+      cursorOf: (e) => encodeCursor([String(e.id)]),
+    };
   }
 }

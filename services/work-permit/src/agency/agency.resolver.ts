@@ -16,14 +16,21 @@ export class AgencyResolver {
   }
 
   @Mutation(() => Agency, { description: 'MANAGER: registers an agency and the employers that entrust it.' })
-  async registerAgency(@Arg('input', () => RegisterAgencyInput) input: RegisterAgencyInput, @Ctx() ctx: WorkPermitContext): Promise<AgencyEntity> {
+  async registerAgency(
+    @Arg('input', () => RegisterAgencyInput) input: RegisterAgencyInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<AgencyEntity> {
     assertCan(ctx.actor, 'employer.manage');
     return ctx.services.agencies.register(ctx.actor, input);
   }
 
-  @FieldResolver(() => [Employer], { description: 'The employers that entrust the agency (as far as you may see them).' })
+  @FieldResolver(() => [Employer], {
+    description: 'The employers that entrust the agency (as far as you may see them).',
+  })
   async employers(@Root() a: AgencyEntity, @Ctx() ctx: WorkPermitContext): Promise<EmployerEntity[]> {
-    const ids = (await ctx.loaders.employerIdsByAgencyId.load(a.id)).filter((id) => can(ctx.actor, 'employer.read', { employerId: id }));
+    const ids = (await ctx.loaders.employerIdsByAgencyId.load(a.id)).filter((id) =>
+      can(ctx.actor, 'employer.read', { employerId: id }),
+    );
     const found = await ctx.loaders.employerById.loadMany(ids);
     return found.filter((e): e is EmployerEntity => !!e && !(e instanceof Error));
   }

@@ -26,7 +26,9 @@ export class AgencyService {
     const valid = [...new Set(ids)].filter(isUuid);
     const out = new Map<string, string[]>(valid.map((id) => [id, []]));
     if (!valid.length) return out;
-    const rows = await this.ds.getRepository(AgencyEmployerEntity).find({ where: { agencyId: In(valid) }, order: { employerId: 'ASC' } });
+    const rows = await this.ds
+      .getRepository(AgencyEmployerEntity)
+      .find({ where: { agencyId: In(valid) }, order: { employerId: 'ASC' } });
     for (const r of rows) out.get(r.agencyId)!.push(r.employerId);
     return out;
   }
@@ -55,7 +57,9 @@ export class AgencyService {
         .returning('id')
         .execute();
       if (!inserted.raw[0]) throw new ConflictError(`An agency named "${name}" is already registered.`, { name });
-      await tx.getRepository(AgencyEmployerEntity).insert(employerIds.map((employerId) => ({ agencyId: id, employerId })));
+      await tx
+        .getRepository(AgencyEmployerEntity)
+        .insert(employerIds.map((employerId) => ({ agencyId: id, employerId })));
       return tx.getRepository(AgencyEntity).findOneByOrFail({ id });
     });
   }

@@ -17,7 +17,9 @@ export class ApplicantResolver {
     return a.rawPassportNumber;
   }
 
-  @FieldResolver(() => String, { description: 'YYYY-MM-DD. Personal data: masked (e.g. 1985-**-**) for roles that do not need it.' })
+  @FieldResolver(() => String, {
+    description: 'YYYY-MM-DD. Personal data: masked (e.g. 1985-**-**) for roles that do not need it.',
+  })
   async dateOfBirth(@Root() a: Applicant, @Ctx() ctx: WorkPermitContext): Promise<string> {
     if (!(await allowed(a, ctx, 'applicant.dateOfBirth'))) return maskDateOfBirth(a.rawDateOfBirth);
     return a.rawDateOfBirth;

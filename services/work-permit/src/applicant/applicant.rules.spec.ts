@@ -14,7 +14,11 @@ const valid: ApplicantInputData = {
 describe('applicant rules', () => {
   it('normalises a valid applicant', () => {
     const problems: string[] = [];
-    expect(parseApplicant(valid, '2026-11-27', problems)).toMatchObject({ fullName: 'Anna Schmidt', nationality: 'DEU', passportNumber: 'C01X00T47' });
+    expect(parseApplicant(valid, '2026-11-27', problems)).toMatchObject({
+      fullName: 'Anna Schmidt',
+      nationality: 'DEU',
+      passportNumber: 'C01X00T47',
+    });
     expect(problems).toEqual([]);
   });
 
@@ -27,7 +31,14 @@ describe('applicant rules', () => {
   it('lists every problem at once', () => {
     const problems: string[] = [];
     parseApplicant(
-      { fullName: '', nationality: 'GER', passportNumber: 'AB', dateOfBirth: '2010-02-30', sex: 'X' as never, householdRegistration: 'NOT_CANCELLED' },
+      {
+        fullName: '',
+        nationality: 'GER',
+        passportNumber: 'AB',
+        dateOfBirth: '2010-02-30',
+        sex: 'X' as never,
+        householdRegistration: 'NOT_CANCELLED',
+      },
       '2026-11-27',
       problems,
     );

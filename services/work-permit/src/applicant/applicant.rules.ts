@@ -30,13 +30,20 @@ const PASSPORT = /^[A-Z0-9]{5,20}$/;
  * Validates and normalises an applicant (trimmed name, upper-case codes). Adds every problem
  * found to `problems` (prefixed with `path`); `today` is the filing date in Shanghai.
  */
-export function parseApplicant(input: ApplicantInputData, today: string, problems: string[], path = 'applicant'): ApplicantInputData {
+export function parseApplicant(
+  input: ApplicantInputData,
+  today: string,
+  problems: string[],
+  path = 'applicant',
+): ApplicantInputData {
   const fullName = (input.fullName ?? '').trim().replace(/\s+/g, ' ');
   if (!fullName) problems.push(`${path}.fullName is required`);
   else if (fullName.length > 200) problems.push(`${path}.fullName is longer than 200 characters`);
   const nationality = (input.nationality ?? '').trim().toUpperCase();
   if (!isIsoAlpha3(nationality)) {
-    problems.push(`${path}.nationality must be an ISO 3166-1 alpha-3 country code (e.g. DEU, USA), got "${input.nationality}"`);
+    problems.push(
+      `${path}.nationality must be an ISO 3166-1 alpha-3 country code (e.g. DEU, USA), got "${input.nationality}"`,
+    );
   } else if (nationality === 'CHN') {
     problems.push(`${path}.nationality is CHN: a Chinese citizen needs no foreigner's work permit`);
   }
@@ -54,7 +61,8 @@ export function parseApplicant(input: ApplicantInputData, today: string, problem
       problems.push(`${path}.dateOfBirth ${dateOfBirth}: the applicant must be at least ${MIN_WORKING_AGE} years old`);
     }
   }
-  if (!(SEXES as readonly string[]).includes(input.sex)) problems.push(`${path}.sex must be one of ${SEXES.join(', ')}`);
+  if (!(SEXES as readonly string[]).includes(input.sex))
+    problems.push(`${path}.sex must be one of ${SEXES.join(', ')}`);
   if (input.householdRegistration === 'NOT_CANCELLED') {
     problems.push(
       `${path}.householdRegistration is NOT_CANCELLED: a person who has not cancelled a household registration in the mainland must cancel it before applying; file the case once it is cancelled`,
@@ -62,7 +70,14 @@ export function parseApplicant(input: ApplicantInputData, today: string, problem
   } else if (!(HOUSEHOLD_REGISTRATIONS as readonly string[]).includes(input.householdRegistration)) {
     problems.push(`${path}.householdRegistration must be one of ${HOUSEHOLD_REGISTRATIONS.join(', ')}`);
   }
-  return { fullName, nationality, passportNumber, dateOfBirth: dateOfBirth ?? '', sex: input.sex, householdRegistration: input.householdRegistration };
+  return {
+    fullName,
+    nationality,
+    passportNumber,
+    dateOfBirth: dateOfBirth ?? '',
+    sex: input.sex,
+    householdRegistration: input.householdRegistration,
+  };
 }
 
 /** `E12345678` → `E1234****`: enough to recognise a document, not enough to use it. */

@@ -7,7 +7,9 @@ import type { HouseholdRegistration, Sex } from './applicant.rules.js';
  * The applicant of a case. Passport number and date of birth are personal data: resolved by
  * ApplicantResolver, masked for roles that do not need them, and logged when staff read them.
  */
-@ObjectType('Applicant', { description: 'The applicant as filed. Personal data is masked for roles that do not need it.' })
+@ObjectType('Applicant', {
+  description: 'The applicant as filed. Personal data is masked for roles that do not need it.',
+})
 export class Applicant {
   @Field(() => String)
   fullName!: string;

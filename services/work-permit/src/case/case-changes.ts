@@ -29,7 +29,11 @@ export function authorOf(actor: Actor): ChangeAuthor {
  */
 export async function lockCase(tx: EntityManager, caseId: string, actor: Actor | null): Promise<CaseEntity | null> {
   if (!isUuid(caseId)) return null;
-  const qb = tx.getRepository(CaseEntity).createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id', { id: caseId });
+  const qb = tx
+    .getRepository(CaseEntity)
+    .createQueryBuilder('c')
+    .setLock('pessimistic_write')
+    .where('c.id = :id', { id: caseId });
   const scope = actor ? employerScope(actor) : null;
   if (scope) qb.andWhere('c.employerId = ANY(:scope)', { scope: [...scope] });
   return qb.getOne();
@@ -87,7 +91,13 @@ export class CaseChanges {
   /** Timeline line for the very first status (the filing): from nothing to SUBMITTED. */
   filed(c: CaseEntity, note: string | null): void {
     this.timeline.push(this.line(c, 'FILED', null, c.status, note));
-    const payload: CaseStatusChangedPayload = { caseId: c.id, reference: c.reference, from: 'NONE', to: c.status, category: c.category };
+    const payload: CaseStatusChangedPayload = {
+      caseId: c.id,
+      reference: c.reference,
+      from: 'NONE',
+      to: c.status,
+      category: c.category,
+    };
     this.event(c, EVENT_TYPES.caseStatusChanged, payload);
   }
 
@@ -110,7 +120,22 @@ export class CaseChanges {
     await events.append(tx, this.events);
   }
 
-  private line(c: CaseEntity, action: string, from: string | null, to: string | null, note: string | null): Omit<CaseTimelineEntity, 'id' | 'case'> {
-    return { caseId: c.id, at: this.at, actorId: this.author.id, actorName: this.author.name, action, fromStatus: from, toStatus: to, note };
+  private line(
+    c: CaseEntity,
+    action: string,
+    from: string | null,
+    to: string | null,
+    note: string | null,
+  ): Omit<CaseTimelineEntity, 'id' | 'case'> {
+    return {
+      caseId: c.id,
+      at: this.at,
+      actorId: this.author.id,
+      actorName: this.author.name,
+      action,
+      fromStatus: from,
+      toStatus: to,
+      note,
+    };
   }
 }

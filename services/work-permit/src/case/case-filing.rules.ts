@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { CATEGORIES, IN_MAINLAND_BASES, ROUTES, type Category, type InMainlandBasis, type Route } from '@onestop/common';
+import {
+  CATEGORIES,
+  IN_MAINLAND_BASES,
+  ROUTES,
+  type Category,
+  type InMainlandBasis,
+  type Route,
+} from '@onestop/common';
 import { parseApplicant, type ApplicantInputData } from '../applicant/applicant.rules.js';
 import { checkDate, daysBetween } from '../shared/dates.js';
 
@@ -8,7 +15,10 @@ export interface RenewalWindow {
   minDaysBeforeExpiry: number;
   maxDaysBeforeExpiry: number;
 }
-export const DEFAULT_RENEWAL_WINDOW: Readonly<RenewalWindow> = Object.freeze({ minDaysBeforeExpiry: 30, maxDaysBeforeExpiry: 90 });
+export const DEFAULT_RENEWAL_WINDOW: Readonly<RenewalWindow> = Object.freeze({
+  minDaysBeforeExpiry: 30,
+  maxDaysBeforeExpiry: 90,
+});
 
 /** The permits a renewal renews. */
 export interface RenewalData {
@@ -72,22 +82,28 @@ export function parseFiling(
 ): { filing: Filing; problems: string[] } {
   const problems: string[] = [];
   if (!(ROUTES as readonly string[]).includes(input.route)) problems.push(`route must be one of ${ROUTES.join(', ')}`);
-  if (!(CATEGORIES as readonly string[]).includes(input.category)) problems.push(`category must be one of ${CATEGORIES.join(', ')}`);
+  if (!(CATEGORIES as readonly string[]).includes(input.category))
+    problems.push(`category must be one of ${CATEGORIES.join(', ')}`);
 
   const notificationLetterNumber = normaliseNumber(input.notificationLetterNumber);
   let inMainlandBasis = input.inMainlandBasis ?? null;
   let renewal: RenewalData | null = null;
   if (input.route === 'NOTIFICATION_LETTER') {
-    if (!notificationLetterNumber) problems.push('notificationLetterNumber is required for the NOTIFICATION_LETTER route');
+    if (!notificationLetterNumber)
+      problems.push('notificationLetterNumber is required for the NOTIFICATION_LETTER route');
     else if (!DOCUMENT_NUMBER.test(notificationLetterNumber)) {
-      problems.push(`notificationLetterNumber must be 4 to 40 letters, digits, "-" or "/", got "${input.notificationLetterNumber}"`);
+      problems.push(
+        `notificationLetterNumber must be 4 to 40 letters, digits, "-" or "/", got "${input.notificationLetterNumber}"`,
+      );
     }
   } else if (notificationLetterNumber) {
     problems.push('notificationLetterNumber applies only to the NOTIFICATION_LETTER route');
   }
   if (input.route === 'IN_MAINLAND') {
-    if (!inMainlandBasis) problems.push(`inMainlandBasis is required for the IN_MAINLAND route (one of ${IN_MAINLAND_BASES.join(', ')})`);
-    else if (!(IN_MAINLAND_BASES as readonly string[]).includes(inMainlandBasis)) problems.push(`inMainlandBasis must be one of ${IN_MAINLAND_BASES.join(', ')}`);
+    if (!inMainlandBasis)
+      problems.push(`inMainlandBasis is required for the IN_MAINLAND route (one of ${IN_MAINLAND_BASES.join(', ')})`);
+    else if (!(IN_MAINLAND_BASES as readonly string[]).includes(inMainlandBasis))
+      problems.push(`inMainlandBasis must be one of ${IN_MAINLAND_BASES.join(', ')}`);
     else if (inMainlandBasis === 'CATEGORY_A_ANY_VALID_VISA' && input.category !== 'A') {
       problems.push('inMainlandBasis CATEGORY_A_ANY_VALID_VISA is only for Category A talents');
     }
@@ -106,8 +122,13 @@ export function parseFiling(
     if (!Number.isInteger(points) || points < 0 || points > 1000) {
       problems.push(`points must be a whole number from 0 to 1000, got ${String(points)}`);
       points = null;
-    } else if ((CATEGORIES as readonly string[]).includes(input.category) && categoryForPoints(points) !== input.category) {
-      problems.push(`points ${points} make Category ${categoryForPoints(points)}, not ${input.category} (A ≥ 85, B 60–84, C < 60)`);
+    } else if (
+      (CATEGORIES as readonly string[]).includes(input.category) &&
+      categoryForPoints(points) !== input.category
+    ) {
+      problems.push(
+        `points ${points} make Category ${categoryForPoints(points)}, not ${input.category} (A ≥ 85, B 60–84, C < 60)`,
+      );
     }
   }
 
@@ -115,9 +136,11 @@ export function parseFiling(
   const attachments = parseAttachments(input.attachments, problems);
 
   const contractEndsOn = checkDate(input.contractEndsOn, 'contractEndsOn', problems);
-  if (contractEndsOn && contractEndsOn <= today) problems.push(`contractEndsOn ${contractEndsOn} has passed: the employment contract must still run`);
+  if (contractEndsOn && contractEndsOn <= today)
+    problems.push(`contractEndsOn ${contractEndsOn} has passed: the employment contract must still run`);
   const passportExpiresOn = checkDate(input.passportExpiresOn, 'passportExpiresOn', problems);
-  if (passportExpiresOn && passportExpiresOn <= today) problems.push(`passportExpiresOn ${passportExpiresOn} has passed: the passport must be valid`);
+  if (passportExpiresOn && passportExpiresOn <= today)
+    problems.push(`passportExpiresOn ${passportExpiresOn} has passed: the passport must be valid`);
 
   return {
     filing: {
@@ -150,13 +173,17 @@ function parseRenewal(
   }
   const currentWorkPermitNumber = normaliseNumber(input.currentWorkPermitNumber) ?? '';
   const currentResidencePermitNumber = normaliseNumber(input.currentResidencePermitNumber) ?? '';
-  if (!DOCUMENT_NUMBER.test(currentWorkPermitNumber)) problems.push('renewal.currentWorkPermitNumber must be 4 to 40 letters, digits, "-" or "/"');
-  if (!DOCUMENT_NUMBER.test(currentResidencePermitNumber)) problems.push('renewal.currentResidencePermitNumber must be 4 to 40 letters, digits, "-" or "/"');
+  if (!DOCUMENT_NUMBER.test(currentWorkPermitNumber))
+    problems.push('renewal.currentWorkPermitNumber must be 4 to 40 letters, digits, "-" or "/"');
+  if (!DOCUMENT_NUMBER.test(currentResidencePermitNumber))
+    problems.push('renewal.currentResidencePermitNumber must be 4 to 40 letters, digits, "-" or "/"');
   const expires = checkDate(input.currentPermitsExpireOn, 'renewal.currentPermitsExpireOn', problems);
   if (expires && checkWindow) {
     const left = daysBetween(today, expires);
     if (left <= 0) {
-      problems.push(`renewal.currentPermitsExpireOn ${expires}: the current permits have expired; a renewal is no longer possible, file a new application`);
+      problems.push(
+        `renewal.currentPermitsExpireOn ${expires}: the current permits have expired; a renewal is no longer possible, file a new application`,
+      );
     } else if (left < window.minDaysBeforeExpiry) {
       problems.push(
         `renewal.currentPermitsExpireOn ${expires} is ${left} days away: a renewal must be filed at least ${window.minDaysBeforeExpiry} days before the current permits expire`,
@@ -209,6 +236,7 @@ function canonicalJson(v: unknown): string {
 
 /** An idempotency key: what a client retries with. */
 export function idempotencyKeyProblem(key: string | null | undefined): string | null {
-  if (!key || !/^[\x21-\x7e]{8,200}$/.test(key)) return 'idempotencyKey must be 8 to 200 printable characters without spaces (a UUID works well)';
+  if (!key || !/^[\x21-\x7e]{8,200}$/.test(key))
+    return 'idempotencyKey must be 8 to 200 printable characters without spaces (a UUID works well)';
   return null;
 }

@@ -86,7 +86,10 @@ export class CaseFilingService {
 
     return this.ds.transaction(async (tx) => {
       // Same agency and key: one request at a time; the others then find the case it made.
-      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [FILING_KEY_LOCK, `${agencyId}\n${input.idempotencyKey}`]);
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        FILING_KEY_LOCK,
+        `${agencyId}\n${input.idempotencyKey}`,
+      ]);
       const again = await this.replay(tx, agencyId, input.idempotencyKey, hash);
       if (again) return again;
       const reference = await nextReference(tx, Number(today.slice(0, 4)));
@@ -143,7 +146,12 @@ export class CaseFilingService {
    * Resubmits a RETURNED case with corrections: the whole filing is validated again with the
    * corrections applied, and the pre-examination clock restarts from now.
    */
-  async resubmit(actor: Actor | null, caseId: string, corrections: CorrectionsData, note: string | null): Promise<CaseEntity> {
+  async resubmit(
+    actor: Actor | null,
+    caseId: string,
+    corrections: CorrectionsData,
+    note: string | null,
+  ): Promise<CaseEntity> {
     assertCan(actor, 'case.resubmit');
     return this.ds.transaction(async (tx) => {
       const c = await lockCase(tx, caseId, actor);
@@ -165,9 +173,18 @@ export class CaseFilingService {
         preExamDueProvisional: due.provisional,
       });
       // filedOn stays the filing date (age rules use it); submittedAt is when this clock started.
-      const payload: CaseSubmittedPayload = { ...submittedPayload(c, shanghaiDate(c.submittedAt)), submittedAt: now.toISOString(), resubmission: true };
+      const payload: CaseSubmittedPayload = {
+        ...submittedPayload(c, shanghaiDate(c.submittedAt)),
+        submittedAt: now.toISOString(),
+        resubmission: true,
+      };
       changes.event(c, EVENT_TYPES.caseResubmitted, payload);
-      changes.move(c, 'SUBMITTED', 'RESUBMITTED', note ?? `Corrected: ${correctedFields(corrections).join(', ') || 'nothing changed'}`);
+      changes.move(
+        c,
+        'SUBMITTED',
+        'RESUBMITTED',
+        note ?? `Corrected: ${correctedFields(corrections).join(', ') || 'nothing changed'}`,
+      );
       await changes.commit(tx, this.events);
       return c;
     });
@@ -177,7 +194,8 @@ export class CaseFilingService {
   async withdraw(actor: Actor | null, caseId: string, reason: string | null): Promise<CaseEntity> {
     assertCan(actor, 'case.withdraw');
     const why = reason?.trim() || null;
-    if (why && why.length > 1000) throw new BadUserInputError('The case cannot be withdrawn', ['reason is longer than 1000 characters']);
+    if (why && why.length > 1000)
+      throw new BadUserInputError('The case cannot be withdrawn', ['reason is longer than 1000 characters']);
     return this.ds.transaction(async (tx) => {
       const c = await lockCase(tx, caseId, actor);
       if (!c) throw new NotFoundError('Case', caseId);
@@ -187,7 +205,13 @@ export class CaseFilingService {
       const now = this.clock.now();
       const changes = new CaseChanges(now, authorOf(actor));
       changes.set(c, { withdrawnAt: now });
-      const payload: CaseWithdrawnPayload = { caseId: c.id, reference: c.reference, from, reason: why, withdrawnAt: now.toISOString() };
+      const payload: CaseWithdrawnPayload = {
+        caseId: c.id,
+        reference: c.reference,
+        from,
+        reason: why,
+        withdrawnAt: now.toISOString(),
+      };
       changes.event(c, EVENT_TYPES.caseWithdrawn, payload);
       changes.move(c, 'WITHDRAWN', 'WITHDRAWN', why);
       await changes.commit(tx, this.events);
@@ -261,7 +285,12 @@ function applyCorrections(c: CaseEntity, k: CorrectionsData): FilingInput {
         : (k.renewal ?? null),
     category: pick(k.category, c.category),
     // New category without new points: the old points may no longer agree, so they are dropped.
-    points: k.points !== undefined && k.points !== null ? k.points : k.category && k.category !== c.category ? null : c.points,
+    points:
+      k.points !== undefined && k.points !== null
+        ? k.points
+        : k.category && k.category !== c.category
+          ? null
+          : c.points,
     applicant: {
       fullName: pick(k.applicant?.fullName, c.applicantFullName),
       nationality: pick(k.applicant?.nationality, c.applicantNationality),
@@ -281,7 +310,8 @@ function correctedFields(k: CorrectionsData): string[] {
   for (const [key, v] of Object.entries(k)) {
     if (v === undefined || v === null) continue;
     if (key === 'applicant' && typeof v === 'object') {
-      for (const [f, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined && x !== null) out.push(`applicant.${f}`);
+      for (const [f, x] of Object.entries(v as Record<string, unknown>))
+        if (x !== undefined && x !== null) out.push(`applicant.${f}`);
     } else out.push(key);
   }
   return out;
@@ -296,7 +326,12 @@ export function submittedPayload(c: CaseEntity, filedOn: string): CaseSubmittedP
     agencyId: c.agencyId,
     category: c.category,
     route: c.route,
-    applicant: { fullName: c.applicantFullName, nationality: c.applicantNationality, dateOfBirth: c.applicantDateOfBirth, sex: c.applicantSex },
+    applicant: {
+      fullName: c.applicantFullName,
+      nationality: c.applicantNationality,
+      dateOfBirth: c.applicantDateOfBirth,
+      sex: c.applicantSex,
+    },
     filedOn,
     submittedAt: c.submittedAt.toISOString(),
     preExamDueAt: c.preExamDueAt.toISOString(),

@@ -94,9 +94,14 @@ export class CaseQueryService {
     const { key, dir } = ORDERS[order];
     if (cursor) {
       const op = dir === 'ASC' ? '>' : '<';
-      qb.andWhere(`(c.${key}, c.id) ${op} (:afterKey, :afterId)`, { afterKey: new Date(cursor[1]!), afterId: cursor[2] });
+      qb.andWhere(`(c.${key}, c.id) ${op} (:afterKey, :afterId)`, {
+        afterKey: new Date(cursor[1]!),
+        afterId: cursor[2],
+      });
     }
-    qb.orderBy(`c.${key}`, dir).addOrderBy('c.id', dir).limit(limit + 1);
+    qb.orderBy(`c.${key}`, dir)
+      .addOrderBy('c.id', dir)
+      .limit(limit + 1);
     return { qb, limit, order };
   }
 
@@ -125,7 +130,9 @@ export class CaseQueryService {
     const ids = [...new Set(caseIds)];
     const out = new Map<string, CaseTimelineEntity[]>(ids.map((id) => [id, []]));
     if (!ids.length) return out;
-    const rows = await this.ds.getRepository(CaseTimelineEntity).find({ where: { caseId: In(ids) }, order: { caseId: 'ASC', id: 'ASC' } });
+    const rows = await this.ds
+      .getRepository(CaseTimelineEntity)
+      .find({ where: { caseId: In(ids) }, order: { caseId: 'ASC', id: 'ASC' } });
     for (const r of rows) out.get(r.caseId)!.push(r);
     return out;
   }

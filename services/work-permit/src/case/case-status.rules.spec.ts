@@ -26,9 +26,11 @@ describe('case lifecycle moves', () => {
   });
 
   it('a refused move names the case, its status and what it needs', () => {
-    expect(() => assertMove('WITHDRAWN', 'passPreExamination', 'passing the pre-examination', 'OS-2026-000001')).toThrow(InvalidTransitionError);
-    expect(() => assertMove('WITHDRAWN', 'passPreExamination', 'passing the pre-examination', 'OS-2026-000001')).toThrow(
-      'Case OS-2026-000001 is WITHDRAWN; passing the pre-examination needs it to be SUBMITTED.',
-    );
+    expect(() =>
+      assertMove('WITHDRAWN', 'passPreExamination', 'passing the pre-examination', 'OS-2026-000001'),
+    ).toThrow(InvalidTransitionError);
+    expect(() =>
+      assertMove('WITHDRAWN', 'passPreExamination', 'passing the pre-examination', 'OS-2026-000001'),
+    ).toThrow('Case OS-2026-000001 is WITHDRAWN; passing the pre-examination needs it to be SUBMITTED.');
   });
 });

@@ -8,11 +8,21 @@ import { CaseOrderEnum, type CaseOrder } from '../shared/enums.js';
 import { CaseFilter, FileCaseInput, ResubmitCaseInput, WithdrawCaseInput } from './dto/case.input.js';
 import type { CaseFilterData } from './case-query.service.js';
 import type { CaseEntity } from './case.entity.js';
-import { Case, CaseConnection, ReturnNotification, RouteDetails, TimelineEntry, WorkPermitDecision } from './case.type.js';
+import {
+  Case,
+  CaseConnection,
+  ReturnNotification,
+  RouteDetails,
+  TimelineEntry,
+  WorkPermitDecision,
+} from './case.type.js';
 
 @Resolver(() => Case)
 export class CaseResolver {
-  @Query(() => Case, { nullable: true, description: 'A case by id. NOT_FOUND when it does not exist or is not yours to see.' })
+  @Query(() => Case, {
+    nullable: true,
+    description: 'A case by id. NOT_FOUND when it does not exist or is not yours to see.',
+  })
   async case(@Arg('id', () => ID) id: string, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
     assertCan(ctx.actor, 'case.read');
     const found = await ctx.loaders.caseById.load(id);
@@ -20,8 +30,15 @@ export class CaseResolver {
     return found;
   }
 
-  @Query(() => Case, { nullable: true, description: 'A case by its reference (OS-<year>-<6 digits>). NOT_FOUND when it does not exist or is not yours to see.' })
-  async caseByReference(@Arg('reference', () => String) reference: string, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
+  @Query(() => Case, {
+    nullable: true,
+    description:
+      'A case by its reference (OS-<year>-<6 digits>). NOT_FOUND when it does not exist or is not yours to see.',
+  })
+  async caseByReference(
+    @Arg('reference', () => String) reference: string,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<CaseEntity> {
     assertCan(ctx.actor, 'case.read');
     const found = await ctx.loaders.caseByReference.load(reference);
     if (!found) throw new NotFoundError('Case', reference);
@@ -29,14 +46,16 @@ export class CaseResolver {
   }
 
   @Query(() => CaseConnection, {
-    description: 'Cases you may see, filtered, in pages (Relay cursors). Sorted by pre-examination due time, then id, unless orderBy says otherwise.',
+    description:
+      'Cases you may see, filtered, in pages (Relay cursors). Sorted by pre-examination due time, then id, unless orderBy says otherwise.',
   })
   async cases(
     @Ctx() ctx: WorkPermitContext,
     @Arg('filter', () => CaseFilter, { nullable: true }) filter?: CaseFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
-    @Arg('orderBy', () => CaseOrderEnum, { nullable: true, defaultValue: 'PRE_EXAM_DUE_ASC' }) orderBy?: CaseOrder | null,
+    @Arg('orderBy', () => CaseOrderEnum, { nullable: true, defaultValue: 'PRE_EXAM_DUE_ASC' })
+    orderBy?: CaseOrder | null,
   ): Promise<CaseConnection> {
     assertCan(ctx.actor, 'case.read');
     const f = toFilter(filter);
@@ -45,25 +64,43 @@ export class CaseResolver {
     const edges = page.nodes.map((c) => ({ cursor: page.cursorOf(c), node: c as unknown as Case }));
     return Object.assign(new CaseConnection(), {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: false,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
       filter: f,
     });
   }
 
-  @Mutation(() => Case, { description: 'AGENCY: files a case for one of your employers. Idempotent per idempotencyKey.' })
-  async fileCase(@Arg('input', () => FileCaseInput) input: FileCaseInput, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
+  @Mutation(() => Case, {
+    description: 'AGENCY: files a case for one of your employers. Idempotent per idempotencyKey.',
+  })
+  async fileCase(
+    @Arg('input', () => FileCaseInput) input: FileCaseInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<CaseEntity> {
     assertCan(ctx.actor, 'case.file');
     return ctx.services.filing.file(ctx.actor, input);
   }
 
-  @Mutation(() => Case, { description: 'AGENCY: resubmits a RETURNED case with corrections; the pre-examination clock restarts.' })
-  async resubmitCase(@Arg('input', () => ResubmitCaseInput) input: ResubmitCaseInput, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
+  @Mutation(() => Case, {
+    description: 'AGENCY: resubmits a RETURNED case with corrections; the pre-examination clock restarts.',
+  })
+  async resubmitCase(
+    @Arg('input', () => ResubmitCaseInput) input: ResubmitCaseInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<CaseEntity> {
     assertCan(ctx.actor, 'case.resubmit');
     return ctx.services.filing.resubmit(ctx.actor, input.caseId, input.corrections ?? {}, input.note ?? null);
   }
 
   @Mutation(() => Case, { description: 'AGENCY: withdraws a case before its documents are accepted.' })
-  async withdrawCase(@Arg('input', () => WithdrawCaseInput) input: WithdrawCaseInput, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
+  async withdrawCase(
+    @Arg('input', () => WithdrawCaseInput) input: WithdrawCaseInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<CaseEntity> {
     assertCan(ctx.actor, 'case.withdraw');
     return ctx.services.filing.withdraw(ctx.actor, input.caseId, input.reason ?? null);
   }
@@ -96,7 +133,10 @@ export class CaseResolver {
     return c.status === 'SUBMITTED' && c.preExamDueAt.getTime() < ctx.clock.now().getTime();
   }
 
-  @FieldResolver(() => ReturnNotification, { nullable: true, description: 'The latest one-time return notification, if the case was ever returned.' })
+  @FieldResolver(() => ReturnNotification, {
+    nullable: true,
+    description: 'The latest one-time return notification, if the case was ever returned.',
+  })
   returnNotification(@Root() c: CaseEntity): ReturnNotification | null {
     if (!c.returnItems || !c.returnedAt) return null;
     return { items: c.returnItems, returnedAt: c.returnedAt, returnCount: c.returnCount };
@@ -122,7 +162,9 @@ export class CaseResolver {
 
 @Resolver(() => CaseConnection)
 export class CaseConnectionResolver {
-  @FieldResolver(() => Int, { description: 'How many cases match the filter. A separate count: ask for it only when you need it.' })
+  @FieldResolver(() => Int, {
+    description: 'How many cases match the filter. A separate count: ask for it only when you need it.',
+  })
   async totalCount(@Root() conn: CaseConnection, @Ctx() ctx: WorkPermitContext): Promise<number> {
     assertCan(ctx.actor, 'case.read');
     return ctx.services.cases.count(ctx.actor, conn.filter);

@@ -1,6 +1,19 @@
 import { GraphQLISODateTime, Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { PageInfo, type CaseStatus, type Category, type InMainlandBasis, type PermitDecisionStatus, type Route } from '@onestop/common';
-import { CaseRouteEnum, CaseStatusEnum, InMainlandBasisEnum, PermitDecisionStatusEnum, TalentCategoryEnum } from '../shared/enums.js';
+import {
+  PageInfo,
+  type CaseStatus,
+  type Category,
+  type InMainlandBasis,
+  type PermitDecisionStatus,
+  type Route,
+} from '@onestop/common';
+import {
+  CaseRouteEnum,
+  CaseStatusEnum,
+  InMainlandBasisEnum,
+  PermitDecisionStatusEnum,
+  TalentCategoryEnum,
+} from '../shared/enums.js';
 import type { CaseFilterData } from './case-query.service.js';
 
 /**
@@ -31,7 +44,9 @@ export class Case {
   @Field(() => ID)
   employerId!: string;
 
-  @Field(() => [String], { description: 'Attachments filed online; the counter checks the original and a copy of each.' })
+  @Field(() => [String], {
+    description: 'Attachments filed online; the counter checks the original and a copy of each.',
+  })
   attachments!: string[];
 
   @Field(() => String, { description: 'YYYY-MM-DD: the end of the employment contract (caps the permit validity).' })
@@ -47,17 +62,24 @@ export class Case {
   resubmittedAt!: Date | null;
 
   @Field(() => GraphQLISODateTime, {
-    description: 'Pre-examination due time of the latest (re)submission: end of the 1st (A) or 3rd (B/C) working day after it. Runs only while SUBMITTED.',
+    description:
+      'Pre-examination due time of the latest (re)submission: end of the 1st (A) or 3rd (B/C) working day after it. Runs only while SUBMITTED.',
   })
   preExamDueAt!: Date;
 
-  @Field(() => Boolean, { description: 'The due time depends on a year without an official holiday notice yet; it is recomputed when one is loaded.' })
+  @Field(() => Boolean, {
+    description:
+      'The due time depends on a year without an official holiday notice yet; it is recomputed when one is loaded.',
+  })
   preExamDueProvisional!: boolean;
 
   @Field(() => GraphQLISODateTime, { nullable: true })
   preExamPassedAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Documents accepted at the counter (receipt of acceptance issued, passport held).' })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'Documents accepted at the counter (receipt of acceptance issued, passport held).',
+  })
   acceptedAt!: Date | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true })
@@ -70,7 +92,9 @@ export class Case {
   withdrawnAt!: Date | null;
 }
 
-@ObjectType('RouteDetails', { description: 'What the route needs: the Notification Letter, the in-mainland basis, or the permits being renewed.' })
+@ObjectType('RouteDetails', {
+  description: 'What the route needs: the Notification Letter, the in-mainland basis, or the permits being renewed.',
+})
 export class RouteDetails {
   @Field(() => String, { nullable: true })
   notificationLetterNumber!: string | null;
@@ -97,7 +121,9 @@ export class ReturnItemType {
   problem!: string;
 }
 
-@ObjectType('ReturnNotification', { description: 'The one-time notification of a pre-examination return: every item to correct.' })
+@ObjectType('ReturnNotification', {
+  description: 'The one-time notification of a pre-examination return: every item to correct.',
+})
 export class ReturnNotification {
   @Field(() => [ReturnItemType])
   items!: ReturnItemType[];
@@ -138,10 +164,16 @@ export class TimelineEntry {
   @Field(() => String, { nullable: true, description: 'The person (token subject) or null for the system.' })
   actorId!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Their display name, or the subgraph whose event made the change.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Their display name, or the subgraph whose event made the change.',
+  })
   actorName!: string | null;
 
-  @Field(() => String, { description: 'e.g. FILED, RETURNED, RESUBMITTED, PRE_EXAM_PASSED, APPOINTMENT_BOOKED, CHECKED_IN, MATERIAL_RECORDED, DOCUMENTS_ACCEPTED, WORK_PERMIT_ISSUED.' })
+  @Field(() => String, {
+    description:
+      'e.g. FILED, RETURNED, RESUBMITTED, PRE_EXAM_PASSED, APPOINTMENT_BOOKED, CHECKED_IN, MATERIAL_RECORDED, DOCUMENTS_ACCEPTED, WORK_PERMIT_ISSUED.',
+  })
   action!: string;
 
   @Field(() => CaseStatusEnum, { nullable: true })

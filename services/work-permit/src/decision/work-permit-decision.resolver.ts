@@ -8,13 +8,24 @@ import { IssueWorkPermitInput, RefuseWorkPermitInput } from './dto/work-permit-d
 @Resolver(() => Case)
 export class WorkPermitDecisionResolver {
   @Mutation(() => Case, { description: 'WP_OFFICER: issues the work permit of an ACCEPTED case (once).' })
-  async issueWorkPermit(@Arg('input', () => IssueWorkPermitInput) input: IssueWorkPermitInput, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
+  async issueWorkPermit(
+    @Arg('input', () => IssueWorkPermitInput) input: IssueWorkPermitInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<CaseEntity> {
     assertCan(ctx.actor, 'workPermit.decide');
-    return ctx.services.decisions.issue(ctx.actor, input.caseId, { permitNumber: input.permitNumber, validUntil: input.validUntil });
+    return ctx.services.decisions.issue(ctx.actor, input.caseId, {
+      permitNumber: input.permitNumber,
+      validUntil: input.validUntil,
+    });
   }
 
-  @Mutation(() => Case, { description: 'WP_OFFICER: refuses the work permit of an ACCEPTED case (once), with reasons.' })
-  async refuseWorkPermit(@Arg('input', () => RefuseWorkPermitInput) input: RefuseWorkPermitInput, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
+  @Mutation(() => Case, {
+    description: 'WP_OFFICER: refuses the work permit of an ACCEPTED case (once), with reasons.',
+  })
+  async refuseWorkPermit(
+    @Arg('input', () => RefuseWorkPermitInput) input: RefuseWorkPermitInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<CaseEntity> {
     assertCan(ctx.actor, 'workPermit.decide');
     return ctx.services.decisions.refuse(ctx.actor, input.caseId, input.reasons);
   }

@@ -53,7 +53,11 @@ export class WorkPermitDecisionService {
    * 1 (C), and never past the contract's end or the passport's expiry; `validUntil` may ask
    * for less. Without it the longest allowed validity is granted.
    */
-  async issue(actor: Actor | null, caseId: string, input: { permitNumber: string; validUntil?: string | null }): Promise<CaseEntity> {
+  async issue(
+    actor: Actor | null,
+    caseId: string,
+    input: { permitNumber: string; validUntil?: string | null },
+  ): Promise<CaseEntity> {
     assertCan(actor, 'workPermit.decide');
     return this.ds.transaction(async (tx) => {
       const c = await this.lockUndecided(tx, actor, caseId);
@@ -68,15 +72,22 @@ export class WorkPermitDecisionService {
         const asked = checkDate(input.validUntil, 'validUntil', problems);
         if (asked && asked < validFrom) problems.push(`validUntil ${asked} is before the permit starts (${validFrom})`);
         else if (asked && asked > max.until) {
-          problems.push(`validUntil ${asked} is past the longest validity allowed, ${max.until} (${describeLimit(max.limitedBy, c.category)})`);
+          problems.push(
+            `validUntil ${asked} is past the longest validity allowed, ${max.until} (${describeLimit(max.limitedBy, c.category)})`,
+          );
         } else if (asked) validUntil = asked;
       }
       if (max.until < validFrom) {
-        problems.push(`the ${max.limitedBy === 'CONTRACT' ? 'contract ended' : 'passport expired'} on ${max.until}: no validity is possible; refuse the permit instead`);
+        problems.push(
+          `the ${max.limitedBy === 'CONTRACT' ? 'contract ended' : 'passport expired'} on ${max.until}: no validity is possible; refuse the permit instead`,
+        );
       }
       if (problems.length) throw new BadUserInputError('The work permit cannot be issued', problems);
       const taken = await tx.getRepository(CaseEntity).findOneBy({ wpPermitNumber: permitNumber });
-      if (taken) throw new ConflictError(`Permit number ${permitNumber} is already issued on case ${taken.reference}.`, { permitNumber });
+      if (taken)
+        throw new ConflictError(`Permit number ${permitNumber} is already issued on case ${taken.reference}.`, {
+          permitNumber,
+        });
       const changes = new CaseChanges(now, authorOf(actor));
       changes.set(c, {
         wpStatus: 'ISSUED',
@@ -86,7 +97,13 @@ export class WorkPermitDecisionService {
         wpDecidedAt: now,
         wpDecidedBy: actor.id,
       });
-      const payload: PermitIssuedPayload = { caseId: c.id, permitNumber, validFrom, validUntil, decidedAt: now.toISOString() };
+      const payload: PermitIssuedPayload = {
+        caseId: c.id,
+        permitNumber,
+        validFrom,
+        validUntil,
+        decidedAt: now.toISOString(),
+      };
       changes.event(c, EVENT_TYPES.workPermitIssued, payload);
       changes.note(c, 'WORK_PERMIT_ISSUED', `Permit ${permitNumber}, valid ${validFrom} to ${validUntil}`);
       markReadyIfBothDecided(c, changes);
@@ -124,10 +141,13 @@ export class WorkPermitDecisionService {
     const c = await lockCase(tx, caseId, actor);
     if (!c) throw new NotFoundError('Case', caseId);
     if (c.wpStatus !== 'PENDING') {
-      throw new InvalidTransitionError(`The work permit of case ${c.reference} is already ${c.wpStatus}; a decision is made once.`, {
-        status: c.status,
-        workPermit: c.wpStatus,
-      });
+      throw new InvalidTransitionError(
+        `The work permit of case ${c.reference} is already ${c.wpStatus}; a decision is made once.`,
+        {
+          status: c.status,
+          workPermit: c.wpStatus,
+        },
+      );
     }
     if (c.status !== 'ACCEPTED') {
       throw new InvalidTransitionError(

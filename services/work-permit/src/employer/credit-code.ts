@@ -23,9 +23,11 @@ export function creditCodeCheckCharacter(first17: string): string | null {
 export function creditCodeProblem(code: string): string | null {
   if (code.length !== 18) return `must be 18 characters, got ${code.length}`;
   const bad = [...code].find((c) => !ALPHABET.includes(c));
-  if (bad !== undefined) return `contains "${bad}", which is not in the GB 32100-2015 alphabet (digits and letters except I, O, S, V, Z)`;
+  if (bad !== undefined)
+    return `contains "${bad}", which is not in the GB 32100-2015 alphabet (digits and letters except I, O, S, V, Z)`;
   if (!/^[0-9]{6}$/.test(code.slice(2, 8))) return 'characters 3-8 must be the 6-digit administrative division code';
   const expected = creditCodeCheckCharacter(code.slice(0, 17));
-  if (expected !== code[17]) return `has check character ${code[17]}, but GB 32100-2015 gives ${expected}: the code is mistyped`;
+  if (expected !== code[17])
+    return `has check character ${code[17]}, but GB 32100-2015 gives ${expected}: the code is mistyped`;
   return null;
 }

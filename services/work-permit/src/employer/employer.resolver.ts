@@ -8,13 +8,18 @@ import { Employer, EmployerHandler } from './employer.type.js';
 
 @Resolver(() => Employer)
 export class EmployerResolver {
-  @Query(() => [Employer], { description: 'Registered employers, by name. An agency sees only the employers it acts for.' })
+  @Query(() => [Employer], {
+    description: 'Registered employers, by name. An agency sees only the employers it acts for.',
+  })
   async employers(@Ctx() ctx: WorkPermitContext): Promise<EmployerEntity[]> {
     assertCan(ctx.actor, 'employer.read');
     return ctx.services.employers.list(ctx.actor);
   }
 
-  @Query(() => Employer, { nullable: true, description: 'One employer. NOT_FOUND when it does not exist or your agency does not act for it.' })
+  @Query(() => Employer, {
+    nullable: true,
+    description: 'One employer. NOT_FOUND when it does not exist or your agency does not act for it.',
+  })
   async employer(@Arg('id', () => ID) id: string, @Ctx() ctx: WorkPermitContext): Promise<EmployerEntity> {
     assertCan(ctx.actor, 'employer.read');
     const e = can(ctx.actor, 'employer.read', { employerId: id }) ? await ctx.loaders.employerById.load(id) : null;
@@ -23,7 +28,10 @@ export class EmployerResolver {
   }
 
   @Mutation(() => Employer, { description: 'MANAGER: registers an employer (unique credit code) with its handlers.' })
-  async registerEmployer(@Arg('input', () => RegisterEmployerInput) input: RegisterEmployerInput, @Ctx() ctx: WorkPermitContext): Promise<EmployerEntity> {
+  async registerEmployer(
+    @Arg('input', () => RegisterEmployerInput) input: RegisterEmployerInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<EmployerEntity> {
     assertCan(ctx.actor, 'employer.manage');
     return ctx.services.employers.register(ctx.actor, input);
   }
@@ -35,7 +43,10 @@ export class EmployerResolver {
 }
 
 /** `_entities` for Employer: the same scoping as `Query.employer` (an agency sees only its own). */
-export async function resolveEmployerReference(ref: { id: string }, ctx: WorkPermitContext): Promise<EmployerEntity | null> {
+export async function resolveEmployerReference(
+  ref: { id: string },
+  ctx: WorkPermitContext,
+): Promise<EmployerEntity | null> {
   assertCan(ctx.actor, 'employer.read');
   if (!can(ctx.actor, 'employer.read', { employerId: ref.id })) return null;
   return ctx.loaders.employerById.load(ref.id);

@@ -21,14 +21,24 @@ export async function seedDemoEmployers(ds: DataSource, clock: Clock): Promise<v
       `INSERT INTO wp.employer (id, name, credit_code, created_at)
        SELECT t.id, t.name, t.code, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, name, code)
        ON CONFLICT DO NOTHING`,
-      [DEMO_EMPLOYERS.map((e) => e.id), DEMO_EMPLOYERS.map((e) => e.name), DEMO_EMPLOYERS.map((e) => e.creditCode), now],
+      [
+        DEMO_EMPLOYERS.map((e) => e.id),
+        DEMO_EMPLOYERS.map((e) => e.name),
+        DEMO_EMPLOYERS.map((e) => e.creditCode),
+        now,
+      ],
     );
     await tx.query(
       `INSERT INTO wp.employer_handler (id, employer_id, full_name, created_at)
        SELECT t.id, t.employer_id, t.full_name, $4 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(id, employer_id, full_name)
        WHERE EXISTS (SELECT 1 FROM wp.employer e WHERE e.id = t.employer_id)
        ON CONFLICT DO NOTHING`,
-      [DEMO_HANDLERS.map((h) => h.id), DEMO_HANDLERS.map((h) => h.employerId), DEMO_HANDLERS.map((h) => h.fullName), now],
+      [
+        DEMO_HANDLERS.map((h) => h.id),
+        DEMO_HANDLERS.map((h) => h.employerId),
+        DEMO_HANDLERS.map((h) => h.fullName),
+        now,
+      ],
     );
     await tx.query(
       `INSERT INTO wp.agency (id, name, created_at)

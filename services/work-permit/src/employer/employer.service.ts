@@ -40,7 +40,9 @@ export class EmployerService {
     const valid = [...new Set(ids)].filter(isUuid);
     const out = new Map<string, EmployerHandlerEntity[]>(valid.map((id) => [id, []]));
     if (!valid.length) return out;
-    const rows = await this.ds.getRepository(EmployerHandlerEntity).find({ where: { employerId: In(valid) }, order: { fullName: 'ASC', id: 'ASC' } });
+    const rows = await this.ds
+      .getRepository(EmployerHandlerEntity)
+      .find({ where: { employerId: In(valid) }, order: { fullName: 'ASC', id: 'ASC' } });
     for (const r of rows) out.get(r.employerId)!.push(r);
     return out;
   }
@@ -70,7 +72,8 @@ export class EmployerService {
         .returning('*')
         .execute();
       const row = inserted.raw[0] as { id: string } | undefined;
-      if (!row) throw new ConflictError(`An employer with credit code ${creditCode} is already registered.`, { creditCode });
+      if (!row)
+        throw new ConflictError(`An employer with credit code ${creditCode} is already registered.`, { creditCode });
       if (handlers.length) {
         await tx
           .getRepository(EmployerHandlerEntity)

@@ -2,7 +2,9 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
 /** An employer registered in the Service System for Foreigners Working in China. */
 @Directive('@key(fields: "id")')
-@ObjectType('Employer', { description: 'An employer registered in the Service System for Foreigners Working in China.' })
+@ObjectType('Employer', {
+  description: 'An employer registered in the Service System for Foreigners Working in China.',
+})
 export class Employer {
   @Field(() => ID)
   id!: string;
@@ -14,7 +16,9 @@ export class Employer {
   creditCode!: string;
 }
 
-@ObjectType('EmployerHandler', { description: "A handler registered for the employer: hands in paper materials with their own identity document." })
+@ObjectType('EmployerHandler', {
+  description: 'A handler registered for the employer: hands in paper materials with their own identity document.',
+})
 export class EmployerHandler {
   @Field(() => ID)
   id!: string;

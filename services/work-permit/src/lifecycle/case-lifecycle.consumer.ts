@@ -65,26 +65,42 @@ export class CaseLifecycleProjector {
         const p = event.payload as unknown as AppointmentPayload;
         if (!canMove(c.status, 'bookAppointment')) return this.ignore(event, c);
         changes.set(c, { appointmentId: p.appointmentId ?? null });
-        return changes.move(c, 'APPOINTMENT_BOOKED', 'APPOINTMENT_BOOKED', `Appointment ${p.letterNumber} at ${p.counterId}, ${p.slotStart}`);
+        return changes.move(
+          c,
+          'APPOINTMENT_BOOKED',
+          'APPOINTMENT_BOOKED',
+          `Appointment ${p.letterNumber} at ${p.counterId}, ${p.slotStart}`,
+        );
       }
       case EVENT_TYPES.appointmentRescheduled: {
         const p = event.payload as unknown as AppointmentPayload;
         if (c.status !== 'APPOINTMENT_BOOKED') return this.ignore(event, c);
         changes.set(c, { appointmentId: p.appointmentId ?? null });
-        return changes.note(c, 'APPOINTMENT_RESCHEDULED', `Appointment ${p.letterNumber} at ${p.counterId}, ${p.slotStart}${p.reason ? ` (${p.reason})` : ''}`);
+        return changes.note(
+          c,
+          'APPOINTMENT_RESCHEDULED',
+          `Appointment ${p.letterNumber} at ${p.counterId}, ${p.slotStart}${p.reason ? ` (${p.reason})` : ''}`,
+        );
       }
       case EVENT_TYPES.appointmentCancelled:
       case EVENT_TYPES.appointmentNoShow: {
         const p = event.payload as unknown as AppointmentPayload;
         // Only the appointment in force puts the case back; a replaced one's cancellation does not.
-        if (!canMove(c.status, 'cancelAppointment') || (c.appointmentId && c.appointmentId !== p.appointmentId)) return this.ignore(event, c);
+        if (!canMove(c.status, 'cancelAppointment') || (c.appointmentId && c.appointmentId !== p.appointmentId))
+          return this.ignore(event, c);
         const noShow = event.type === EVENT_TYPES.appointmentNoShow;
         changes.set(c, { appointmentId: null });
-        return changes.move(c, 'PRE_EXAM_PASSED', noShow ? 'APPOINTMENT_NO_SHOW' : 'APPOINTMENT_CANCELLED', p.reason ?? `Appointment ${p.letterNumber}`);
+        return changes.move(
+          c,
+          'PRE_EXAM_PASSED',
+          noShow ? 'APPOINTMENT_NO_SHOW' : 'APPOINTMENT_CANCELLED',
+          p.reason ?? `Appointment ${p.letterNumber}`,
+        );
       }
       case EVENT_TYPES.ticketIssued: {
         const p = event.payload as unknown as TicketPayload;
-        if (c.status === 'CHECKED_IN') return changes.note(c, 'CHECKED_IN_AGAIN', `Ticket ${p.ticketNumber} at ${p.counterId}`);
+        if (c.status === 'CHECKED_IN')
+          return changes.note(c, 'CHECKED_IN_AGAIN', `Ticket ${p.ticketNumber} at ${p.counterId}`);
         if (!canMove(c.status, 'checkIn')) return this.ignore(event, c);
         return changes.move(c, 'CHECKED_IN', 'CHECKED_IN', `Ticket ${p.ticketNumber} at ${p.counterId}`);
       }
@@ -100,11 +116,16 @@ export class CaseLifecycleProjector {
         if (c.rpStatus !== 'PENDING') return this.ignore(event, c);
         const issued = event.type === EVENT_TYPES.residencePermitIssued;
         const p = event.payload as unknown as PermitIssuedPayload & PermitRefusedPayload;
-        changes.set(c, { rpStatus: issued ? 'ISSUED' : 'REFUSED', rpDecidedAt: new Date(p.decidedAt ?? event.occurredAt) });
+        changes.set(c, {
+          rpStatus: issued ? 'ISSUED' : 'REFUSED',
+          rpDecidedAt: new Date(p.decidedAt ?? event.occurredAt),
+        });
         changes.note(
           c,
           issued ? 'RESIDENCE_PERMIT_ISSUED' : 'RESIDENCE_PERMIT_REFUSED',
-          issued ? `Residence permit ${p.permitNumber}, valid ${p.validFrom} to ${p.validUntil}` : (p.reasons ?? []).join('; '),
+          issued
+            ? `Residence permit ${p.permitNumber}, valid ${p.validFrom} to ${p.validUntil}`
+            : (p.reasons ?? []).join('; '),
         );
         return markReadyIfBothDecided(c, changes);
       }
@@ -124,7 +145,9 @@ export class CaseLifecycleProjector {
    * whose clock runs through one of the changed years, and records only the ones that moved.
    */
   async onCalendarChanged(event: DomainEvent, tx: EntityManager): Promise<void> {
-    const years = ((event.payload as unknown as CalendarChangedPayload).years ?? []).filter((y) => Number.isInteger(y) && y >= 1900 && y <= 9998);
+    const years = ((event.payload as unknown as CalendarChangedPayload).years ?? []).filter(
+      (y) => Number.isInteger(y) && y >= 1900 && y <= 9998,
+    );
     if (!years.length) return;
     // The store's own reload races this handler; read the calendar in this transaction instead.
     const calendar = await this.calendar.reload(tx);
@@ -155,13 +178,20 @@ export class CaseLifecycleProjector {
         years,
       };
       changes.set(c, { preExamDueAt: due.due, preExamDueProvisional: due.provisional });
-      changes.note(c, 'PRE_EXAM_DEADLINE_CHANGED', `Pre-examination due ${payload.previousDueAt} → ${payload.dueAt}${due.provisional ? ' (provisional)' : ''}`);
+      changes.note(
+        c,
+        'PRE_EXAM_DEADLINE_CHANGED',
+        `Pre-examination due ${payload.previousDueAt} → ${payload.dueAt}${due.provisional ? ' (provisional)' : ''}`,
+      );
       changes.event(c, EVENT_TYPES.caseDeadlineChanged, payload);
     }
     if (!changes.empty) await changes.commit(tx, this.events);
   }
 
   private ignore(event: DomainEvent, c: CaseEntity): void {
-    this.logger.info({ eventId: event.id, type: event.type, reference: c.reference, status: c.status }, 'event does not change the case in its current state; ignored');
+    this.logger.info(
+      { eventId: event.id, type: event.type, reference: c.reference, status: c.status },
+      'event does not change the case in its current state; ignored',
+    );
   }
 }

@@ -9,7 +9,9 @@ import { WorkPermitMaterials } from './materials.type.js';
 
 @Resolver(() => Case)
 export class MaterialsResolver {
-  @Mutation(() => Case, { description: 'CLERK: records one item of the work-permit materials as present or not (case CHECKED_IN).' })
+  @Mutation(() => Case, {
+    description: 'CLERK: records one item of the work-permit materials as present or not (case CHECKED_IN).',
+  })
   async recordWorkPermitMaterial(
     @Arg('input', () => RecordWorkPermitMaterialInput) input: RecordWorkPermitMaterialInput,
     @Ctx() ctx: WorkPermitContext,
@@ -18,10 +20,20 @@ export class MaterialsResolver {
     return ctx.services.materials.record(ctx.actor, input.caseId, input.item, input.present);
   }
 
-  @Mutation(() => Case, { description: 'CLERK: records who hands in the materials: a registered handler, or other staff with a letter of introduction.' })
-  async setWorkPermitPresenter(@Arg('input', () => SetWorkPermitPresenterInput) input: SetWorkPermitPresenterInput, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
+  @Mutation(() => Case, {
+    description:
+      'CLERK: records who hands in the materials: a registered handler, or other staff with a letter of introduction.',
+  })
+  async setWorkPermitPresenter(
+    @Arg('input', () => SetWorkPermitPresenterInput) input: SetWorkPermitPresenterInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<CaseEntity> {
     assertCan(ctx.actor, 'materials.verify');
-    return ctx.services.materials.setPresenter(ctx.actor, input.caseId, { kind: input.presenter, handlerId: input.handlerId, name: input.name });
+    return ctx.services.materials.setPresenter(ctx.actor, input.caseId, {
+      kind: input.presenter,
+      handlerId: input.handlerId,
+      name: input.name,
+    });
   }
 
   @FieldResolver(() => WorkPermitMaterials, { description: 'The work-permit materials checklist.' })
@@ -34,7 +46,13 @@ export class MaterialsResolver {
       presenterName: c.presenterName,
       items: required.map((r) => {
         const m = recorded.get(r.item);
-        return { ...r, present: m?.present ?? false, verifiedBy: m?.verifiedBy ?? null, verifiedByName: m?.verifiedByName ?? null, verifiedAt: m?.verifiedAt ?? null };
+        return {
+          ...r,
+          present: m?.present ?? false,
+          verifiedBy: m?.verifiedBy ?? null,
+          verifiedByName: m?.verifiedByName ?? null,
+          verifiedAt: m?.verifiedAt ?? null,
+        };
       }),
       ...checklistState(required, present),
     };

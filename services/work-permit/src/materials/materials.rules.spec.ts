@@ -23,7 +23,9 @@ describe('work-permit materials checklist', () => {
 
   it('lists what is missing by label', () => {
     const required = requiredItems(['Degree'], 'REGISTERED_HANDLER');
-    expect(checklistState(required, new Set(['attachment-1-original', 'handler-identity-document', 'applicant-passport']))).toEqual({
+    expect(
+      checklistState(required, new Set(['attachment-1-original', 'handler-identity-document', 'applicant-passport'])),
+    ).toEqual({
       complete: false,
       missing: ['Copy of attachment "Degree"'],
     });

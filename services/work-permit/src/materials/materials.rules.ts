@@ -32,7 +32,10 @@ export function requiredItems(attachments: readonly string[], presenter: Present
 }
 
 /** Whether the checklist is complete, and the labels of what is missing (what blocks acceptance). */
-export function checklistState(required: readonly ChecklistItem[], present: ReadonlySet<string>): { complete: boolean; missing: string[] } {
+export function checklistState(
+  required: readonly ChecklistItem[],
+  present: ReadonlySet<string>,
+): { complete: boolean; missing: string[] } {
   const missing = required.filter((r) => !present.has(r.item)).map((r) => r.label);
   return { complete: missing.length === 0, missing };
 }

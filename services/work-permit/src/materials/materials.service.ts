@@ -44,7 +44,9 @@ export class MaterialsService {
       let name: string | null = p.name?.trim() || null;
       if (p.kind === 'REGISTERED_HANDLER') {
         if (p.handlerId) {
-          const h = isUuid(p.handlerId) ? await tx.getRepository(EmployerHandlerEntity).findOneBy({ id: p.handlerId, employerId: c.employerId }) : null;
+          const h = isUuid(p.handlerId)
+            ? await tx.getRepository(EmployerHandlerEntity).findOneBy({ id: p.handlerId, employerId: c.employerId })
+            : null;
           if (!h) problems.push(`handlerId ${p.handlerId} is not a registered handler of this case's employer`);
           else {
             handlerId = h.id;
@@ -79,9 +81,16 @@ export class MaterialsService {
       const repo = tx.getRepository(CaseMaterialEntity);
       const before = await repo.findOneBy({ caseId: c.id, item });
       if (before?.present === present) return c; // a repeated click changes nothing
-      await repo.upsert({ caseId: c.id, item, present, verifiedBy: actor.id, verifiedByName: actor.name, verifiedAt: now }, ['caseId', 'item']);
+      await repo.upsert(
+        { caseId: c.id, item, present, verifiedBy: actor.id, verifiedByName: actor.name, verifiedAt: now },
+        ['caseId', 'item'],
+      );
       const changes = new CaseChanges(now, authorOf(actor));
-      changes.note(c, 'MATERIAL_RECORDED', `${required.find((r) => r.item === item)!.label}: ${present ? 'present' : 'not present'}`);
+      changes.note(
+        c,
+        'MATERIAL_RECORDED',
+        `${required.find((r) => r.item === item)!.label}: ${present ? 'present' : 'not present'}`,
+      );
       await this.announce(tx, c, changes, actor.counterId);
       await changes.commit(tx, this.events);
       return c;
@@ -96,7 +105,12 @@ export class MaterialsService {
     return c;
   }
 
-  private async announce(tx: EntityManager, c: CaseEntity, changes: CaseChanges, counterId: string | null): Promise<void> {
+  private async announce(
+    tx: EntityManager,
+    c: CaseEntity,
+    changes: CaseChanges,
+    counterId: string | null,
+  ): Promise<void> {
     const rows = await tx.getRepository(CaseMaterialEntity).findBy({ caseId: c.id });
     const present = new Set(rows.filter((r) => r.present).map((r) => r.item));
     const state = checklistState(requiredItems(c.attachments, c.presenterKind), present);

@@ -4,7 +4,9 @@ import type { PresenterKind } from './materials.rules.js';
 
 @ObjectType('WorkPermitMaterialItem')
 export class WorkPermitMaterialItem {
-  @Field(() => String, { description: 'Stable key, e.g. attachment-1-original, handler-identity-document, applicant-passport.' })
+  @Field(() => String, {
+    description: 'Stable key, e.g. attachment-1-original, handler-identity-document, applicant-passport.',
+  })
   item!: string;
 
   @Field(() => String)
@@ -23,7 +25,9 @@ export class WorkPermitMaterialItem {
   verifiedAt!: Date | null;
 }
 
-@ObjectType('WorkPermitMaterials', { description: 'The work-permit half of the paper materials checked at the counter (seed §5).' })
+@ObjectType('WorkPermitMaterials', {
+  description: 'The work-permit half of the paper materials checked at the counter (seed §5).',
+})
 export class WorkPermitMaterials {
   @Field(() => PresenterKindEnum)
   presenter!: PresenterKind;

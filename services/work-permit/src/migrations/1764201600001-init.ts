@@ -115,11 +115,15 @@ export class WpInit1764201600001 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX "IDX_case_reference" ON wp."case" (reference)`);
     // Idempotent filing: one case per agency and key, even if two requests slip past the advisory lock.
     await q.query(`CREATE UNIQUE INDEX "IDX_case_idempotency" ON wp."case" (agency_id, idempotency_key)`);
-    await q.query(`CREATE UNIQUE INDEX "IDX_case_wp_permit_number" ON wp."case" (wp_permit_number) WHERE wp_permit_number IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX "IDX_case_wp_permit_number" ON wp."case" (wp_permit_number) WHERE wp_permit_number IS NOT NULL`,
+    );
     // Keyset lists sorted by due time, then id: unfiltered, by status, by employer (agencies) and status.
     await q.query(`CREATE INDEX "IDX_case_due" ON wp."case" (pre_exam_due_at, id)`);
     await q.query(`CREATE INDEX "IDX_case_status_due" ON wp."case" (status, pre_exam_due_at, id)`);
-    await q.query(`CREATE INDEX "IDX_case_employer_status_due" ON wp."case" (employer_id, status, pre_exam_due_at, id)`);
+    await q.query(
+      `CREATE INDEX "IDX_case_employer_status_due" ON wp."case" (employer_id, status, pre_exam_due_at, id)`,
+    );
     // The pre-examination queue (open cases only): overdue lists and calendar recomputation stay small at any volume.
     await q.query(`CREATE INDEX "IDX_case_open_due" ON wp."case" (pre_exam_due_at, id) WHERE status = 'SUBMITTED'`);
     // Keyset lists sorted by submission time (newest first).

@@ -8,13 +8,22 @@ import { PassPreExaminationInput, ReturnCaseInput } from './dto/pre-examination.
 @Resolver(() => Case)
 export class PreExaminationResolver {
   @Mutation(() => Case, { description: 'WP_OFFICER: passes the pre-examination of a SUBMITTED case.' })
-  async passPreExamination(@Arg('input', () => PassPreExaminationInput) input: PassPreExaminationInput, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
+  async passPreExamination(
+    @Arg('input', () => PassPreExaminationInput) input: PassPreExaminationInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<CaseEntity> {
     assertCan(ctx.actor, 'case.preExamine');
     return ctx.services.preExamination.pass(ctx.actor, input.caseId, input.note ?? null);
   }
 
-  @Mutation(() => Case, { description: 'WP_OFFICER: returns a SUBMITTED case with a one-time notification of every item to correct; its clock stops.' })
-  async returnCase(@Arg('input', () => ReturnCaseInput) input: ReturnCaseInput, @Ctx() ctx: WorkPermitContext): Promise<CaseEntity> {
+  @Mutation(() => Case, {
+    description:
+      'WP_OFFICER: returns a SUBMITTED case with a one-time notification of every item to correct; its clock stops.',
+  })
+  async returnCase(
+    @Arg('input', () => ReturnCaseInput) input: ReturnCaseInput,
+    @Ctx() ctx: WorkPermitContext,
+  ): Promise<CaseEntity> {
     assertCan(ctx.actor, 'case.preExamine');
     return ctx.services.preExamination.returnForCorrection(ctx.actor, input.caseId, input.items);
   }

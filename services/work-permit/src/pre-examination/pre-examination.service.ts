@@ -17,15 +17,20 @@ import type { CaseEntity, ReturnItem } from '../case/case.entity.js';
 export const MAX_RETURN_ITEMS = 100;
 
 /** Validates a one-time return notification: at least one item, each naming a field and what to correct. */
-export function parseReturnItems(items: readonly ReturnItem[] | null | undefined): { items: ReturnItem[]; problems: string[] } {
+export function parseReturnItems(items: readonly ReturnItem[] | null | undefined): {
+  items: ReturnItem[];
+  problems: string[];
+} {
   const problems: string[] = [];
   const list = (items ?? []).map((i) => ({ field: (i.field ?? '').trim(), problem: (i.problem ?? '').trim() }));
   if (!list.length) problems.push('items must list every item to correct (at least one): the notification is one-time');
   if (list.length > MAX_RETURN_ITEMS) problems.push(`items lists ${list.length}; at most ${MAX_RETURN_ITEMS}`);
   const seen = new Set<string>();
   list.forEach((i, n) => {
-    if (!i.field || i.field.length > 200) problems.push(`items[${n}].field must name what to correct (1 to 200 characters)`);
-    if (!i.problem || i.problem.length > 2000) problems.push(`items[${n}].problem must say what is wrong (1 to 2000 characters)`);
+    if (!i.field || i.field.length > 200)
+      problems.push(`items[${n}].field must name what to correct (1 to 200 characters)`);
+    if (!i.problem || i.problem.length > 2000)
+      problems.push(`items[${n}].problem must say what is wrong (1 to 2000 characters)`);
     const key = `${i.field}\n${i.problem}`.toLowerCase();
     if (i.field && seen.has(key)) problems.push(`items[${n}] repeats an earlier item`);
     seen.add(key);

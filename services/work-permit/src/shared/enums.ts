@@ -36,18 +36,24 @@ registerEnumType(CaseStatusEnum, {
 });
 registerEnumType(CaseRouteEnum, { name: 'CaseRoute', description: 'Service scope (seed §3).' });
 registerEnumType(TalentCategoryEnum, { name: 'TalentCategory', description: 'A high-end, B professional, C other.' });
-registerEnumType(InMainlandBasisEnum, { name: 'InMainlandBasis', description: 'The basis of an IN_MAINLAND application.' });
+registerEnumType(InMainlandBasisEnum, {
+  name: 'InMainlandBasis',
+  description: 'The basis of an IN_MAINLAND application.',
+});
 registerEnumType(PermitDecisionStatusEnum, { name: 'PermitDecisionStatus', description: 'A permit decision.' });
 registerEnumType(SexEnum, { name: 'Sex' });
 registerEnumType(HouseholdRegistrationEnum, {
   name: 'HouseholdRegistration',
-  description: 'Mainland household registration (户口). NOT_CANCELLED cannot be filed: it must be cancelled first (seed §6.2).',
+  description:
+    'Mainland household registration (户口). NOT_CANCELLED cannot be filed: it must be cancelled first (seed §6.2).',
 });
 registerEnumType(PresenterKindEnum, {
   name: 'MaterialsPresenter',
-  description: 'Who hands in the work-permit materials: the registered handler, or other employer staff with a letter of introduction.',
+  description:
+    'Who hands in the work-permit materials: the registered handler, or other employer staff with a letter of introduction.',
 });
 registerEnumType(CaseOrderEnum, {
   name: 'CaseOrder',
-  description: 'PRE_EXAM_DUE_ASC: soonest pre-examination due first, then by id. SUBMITTED_DESC: newest filing first, then by id.',
+  description:
+    'PRE_EXAM_DUE_ASC: soonest pre-examination due first, then by id. SUBMITTED_DESC: newest filing first, then by id.',
 });

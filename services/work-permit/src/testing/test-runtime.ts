@@ -1,4 +1,5 @@
-import { execute, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createRequire } from 'node:module';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import {
   actorFromClaims,
   CalendarStore,
@@ -18,6 +19,10 @@ import { createContext } from '../context.js';
 import { seedDemoEmployers } from '../employer/employer.seed.js';
 import { workPermitSubgraph } from '../subgraph.js';
 
+// The schema is built by @apollo/subgraph, which loads graphql as CommonJS; execute with that
+// same copy (an ESM import may resolve to graphql's .mjs build under Vite: "another realm").
+const { execute, parse } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
 /** The work-permit service layer on a throwaway database, without HTTP: for specs that need the real SQL. */
 export interface TestRuntime {
   db: TestDatabase;
@@ -25,7 +30,11 @@ export interface TestRuntime {
   clock: ControlledClock;
   schema: GraphQLSchema;
   /** Runs an operation against the subgraph schema as the given claims (null: unauthenticated). */
-  exec<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, claims?: OneStopClaims | null): Promise<ExecutionResult<T>>;
+  exec<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    claims?: OneStopClaims | null,
+  ): Promise<ExecutionResult<T>>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +46,14 @@ export interface TestRuntime {
 export async function startTestRuntime(opts: { onQuery?: (sql: string) => void } = {}): Promise<TestRuntime> {
   const db = await createTestDatabase('wp');
   const logger = createLogger('work-permit-spec', 'warn');
-  const platform = await openDatabase({ url: db.url, schema: 'platform', entities: [], migrations: platformMigrations, logger, applicationName: 'wp-spec-migrate' });
+  const platform = await openDatabase({
+    url: db.url,
+    schema: 'platform',
+    entities: [],
+    migrations: platformMigrations,
+    logger,
+    applicationName: 'wp-spec-migrate',
+  });
   await platform.destroy();
   const ds = await openDatabase({
     url: db.url,
@@ -62,10 +78,19 @@ export async function startTestRuntime(opts: { onQuery?: (sql: string) => void }
     runtime,
     clock,
     schema,
-    async exec<T>(query: string, variables: Record<string, unknown> = {}, claims: OneStopClaims | null = null): Promise<ExecutionResult<T>> {
+    async exec<T>(
+      query: string,
+      variables: Record<string, unknown> = {},
+      claims: OneStopClaims | null = null,
+    ): Promise<ExecutionResult<T>> {
       const actor = claims ? actorFromClaims(claims as unknown as Record<string, unknown>) : null;
       const contextValue = createContext(runtime, { actor, requestId: 'spec', logger });
-      return (await execute({ schema, document: parse(query), variableValues: variables, contextValue })) as ExecutionResult<T>;
+      return (await execute({
+        schema,
+        document: parse(query),
+        variableValues: variables,
+        contextValue,
+      })) as ExecutionResult<T>;
     },
     async stop() {
       await events.close();

@@ -13,6 +13,9 @@ export class SlaBreachFilterInput {
   @Field(() => String, { nullable: true, description: 'A, B or C.' })
   category?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: open breaches only; false: resolved only; omitted: both.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: open breaches only; false: resolved only; omitted: both.',
+  })
   open?: boolean | null;
 }

@@ -2,7 +2,9 @@ import { Field, InputType } from 'type-graphql';
 
 @InputType('IssueResidencePermitInput')
 export class IssueResidencePermitInput {
-  @Field(() => String, { description: 'The permit number: 4 to 32 letters, digits or dashes (stored upper-case, unique).' })
+  @Field(() => String, {
+    description: 'The permit number: 4 to 32 letters, digits or dashes (stored upper-case, unique).',
+  })
   permitNumber!: string;
 
   @Field(() => String, { description: 'First day of validity, YYYY-MM-DD.' })

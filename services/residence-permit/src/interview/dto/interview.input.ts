@@ -19,6 +19,9 @@ export class InterviewExemptionInput {
   @Field(() => [InterviewExemptionGroundEnum], { description: 'Every ground claimed (empty: none).' })
   grounds!: ClaimableGround[];
 
-  @Field(() => InterviewProxyInput, { nullable: true, description: 'The proxy; null or omitted: none. Allowed only for an exempt applicant.' })
+  @Field(() => InterviewProxyInput, {
+    nullable: true,
+    description: 'The proxy; null or omitted: none. Allowed only for an exempt applicant.',
+  })
   proxy?: InterviewProxyInput | null;
 }

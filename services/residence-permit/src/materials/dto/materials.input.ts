@@ -2,7 +2,9 @@ import { Field, InputType } from 'type-graphql';
 import type { MaterialState, ResidenceMaterial } from '../materials-checklist.js';
 import { ResidenceMaterialEnum, ResidenceMaterialStateEnum } from '../materials.type.js';
 
-@InputType('ResidenceApplicationFormChecksInput', { description: 'To verify the application form, every check must be true.' })
+@InputType('ResidenceApplicationFormChecksInput', {
+  description: 'To verify the application form, every check must be true.',
+})
 export class ApplicationFormChecksInput {
   @Field(() => Boolean, { description: 'Filled in black ink.' })
   blackInk!: boolean;
@@ -25,7 +27,10 @@ export class ResidenceMaterialInput {
   @Field(() => ResidenceMaterialStateEnum)
   state!: MaterialState;
 
-  @Field(() => ApplicationFormChecksInput, { nullable: true, description: 'APPLICATION_FORM only; required to verify it.' })
+  @Field(() => ApplicationFormChecksInput, {
+    nullable: true,
+    description: 'APPLICATION_FORM only; required to verify it.',
+  })
   applicationForm?: ApplicationFormChecksInput | null;
 
   @Field(() => String, { nullable: true, description: 'What the clerk noticed (at most 500 characters).' })

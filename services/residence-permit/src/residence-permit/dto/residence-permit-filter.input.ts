@@ -10,13 +10,15 @@ export class ResidencePermitFilter {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'true: undecided permits whose face-to-face interview is required and not completed yet; false: all others.',
+    description:
+      'true: undecided permits whose face-to-face interview is required and not completed yet; false: all others.',
   })
   interviewPending?: boolean | null;
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'true: undecided permits with a scheduled verification whose outcome is not recorded yet; false: all others.',
+    description:
+      'true: undecided permits with a scheduled verification whose outcome is not recorded yet; false: all others.',
   })
   verificationOutstanding?: boolean | null;
 

@@ -10,7 +10,10 @@ export class ScheduleVerificationInput {
   @Field(() => Date, { description: 'When it takes place: in the future, at most 180 days ahead.' })
   scheduledAt!: Date;
 
-  @Field(() => String, { nullable: true, description: 'Where (an office, the address of an on-site investigation), at most 300 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where (an office, the address of an on-site investigation), at most 300 characters.',
+  })
   location?: string | null;
 }
 
@@ -19,6 +22,9 @@ export class VerificationOutcomeInput {
   @Field(() => VerificationOutcomeEnum)
   outcome!: VerificationOutcome;
 
-  @Field(() => String, { nullable: true, description: 'Required for DISCREPANCY: what did not match. At most 2000 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Required for DISCREPANCY: what did not match. At most 2000 characters.',
+  })
   notes?: string | null;
 }

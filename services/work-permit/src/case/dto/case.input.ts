@@ -66,7 +66,9 @@ export class RenewalInput {
 
 @InputType('FileCaseInput')
 export class FileCaseInput {
-  @Field(() => String, { description: 'Retry with the same key and input to get the same case; a new filing needs a new key.' })
+  @Field(() => String, {
+    description: 'Retry with the same key and input to get the same case; a new filing needs a new key.',
+  })
   idempotencyKey!: string;
 
   @Field(() => ID, { description: 'One of the employers your agency acts for.' })
@@ -180,6 +182,9 @@ export class CaseFilter {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Pre-examination due before.' })
   dueTo?: Date | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Only SUBMITTED cases whose pre-examination due time has passed.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only SUBMITTED cases whose pre-examination due time has passed.',
+  })
   overdueOnly?: boolean | null;
 }

@@ -10,7 +10,8 @@ export class IssueWorkPermitInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'YYYY-MM-DD; default and maximum: A 5 years, B 2 years, C 1 year from today, capped by the contract end and the passport expiry.',
+    description:
+      'YYYY-MM-DD; default and maximum: A 5 years, B 2 years, C 1 year from today, capped by the contract end and the passport expiry.',
   })
   validUntil?: string | null;
 }

@@ -1,0 +1,90 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { moveClockTo, nextWorkingMonday, shanghai } from './counter-scheduling-fixtures.js';
+import { launchBrowser, openAs, screenshot } from './dashboard-browser.js';
+import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
+import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fixtures.js';
+
+const COUNTER = 'chaoyang-cbd';
+
+describe('dashboard: live city view and SLA feed (Chromium)', () => {
+  let sys: TestSystem;
+  let browser: Browser;
+  let clerk: string;
+  let agency: string;
+  let officer: string;
+  beforeAll(async () => {
+    [sys, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
+    clerk = await sys.token('CLERK', { counterId: COUNTER });
+    agency = await agencyToken(sys, 0);
+    officer = await sys.token('WP_OFFICER');
+    // Counters serve on working days in office hours: move the shared clock to one.
+    await moveClockTo(sys, shanghai(await nextWorkingMonday(sys), '10:00'));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  /** A Category A case (walk-in) filed and passed through the API, ready to check in. */
+  const walkInCase = async (): Promise<{ id: string; reference: string }> => {
+    const c = await fileCase(sys, agency, filing(AGENCY_A.employerIds[0], await today(sys), { category: 'A' }));
+    const passed = await sys.gql('mutation ($i: PassPreExaminationInput!) { passPreExamination(input: $i) { id } }', { i: { caseId: c.id } }, officer);
+    expect(passed.errors, JSON.stringify(passed.errors)).toBeUndefined();
+    // counter-scheduling learns of the pass by event; check-in is refused until it has.
+    await waitFor(async () => {
+      const r = await sys.sql.query('SELECT pre_exam_passed FROM cs.case_readiness WHERE case_id = $1', [c.id]);
+      return r.rows[0]?.pre_exam_passed === true;
+    });
+    return c;
+  };
+
+  const checkIn = async (caseId: string): Promise<void> => {
+    const res = await sys.gql('mutation ($caseId: ID!) { checkIn(caseId: $caseId) { id status } }', { caseId }, clerk);
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  };
+
+  it('shows a check-in made through the API on that counter within 2 seconds, by subscription', async () => {
+    const c = await walkInCase();
+    const { context, page } = await openAs(sys, browser, 'MANAGER', '/city');
+    try {
+      const card = page.locator(`[data-testid=counter-card][data-counter-id="${COUNTER}"]`);
+      const waiting = card.getByTestId('waiting');
+      await expect.poll(() => waiting.textContent()).toMatch(/^\d+$/);
+      const before = Number(await waiting.textContent());
+      await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+      await checkIn(c.id);
+      await expect.poll(() => waiting.textContent(), { timeout: 2000 }).toBe(String(before + 1));
+      // The other counters did not move, and the state is a word, not only a colour.
+      expect(await card.locator('[data-sla-state]').textContent()).toMatch(/On time|Warning|Breached|Closed/);
+      await page.getByTestId('load-chart').waitFor();
+      await screenshot(page, 'city-view-live');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('puts an SLA breach in the feed as it happens, linked to its case, counted, and in the open list', async () => {
+    const c = await walkInCase();
+    const { context, page } = await openAs(sys, browser, 'MANAGER', '/sla');
+    try {
+      await page.getByRole('heading', { level: 1, name: 'SLA feed' }).waitFor();
+      await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+      await checkIn(c.id);
+      // Nobody calls the ticket: the 30-minute counter wait breaches.
+      await sys.advanceClock(31 * 60_000);
+      const alert = page.locator(`[data-testid=sla-alert][data-case-id="${c.id}"][data-breach=true]`);
+      await alert.waitFor({ timeout: 10_000 });
+      expect(await alert.getByRole('link').textContent()).toBe(c.reference);
+      expect(await alert.getByRole('link').getAttribute('href')).toBe(`/cases/${c.id}`);
+      await page.locator(`[data-testid=sla-open-row][data-case-id="${c.id}"]`).waitFor();
+      await expect.poll(() => page.locator('[data-testid=sla-counts] [data-kind=COUNTER_WAIT] strong').textContent()).not.toBe('0');
+      await screenshot(page, 'sla-feed');
+      // Filtering by another clock leaves this breach out of both lists.
+      await page.getByTestId('filter-kind').selectOption('ISSUANCE');
+      await expect.poll(() => page.locator(`[data-testid=sla-open-row][data-case-id="${c.id}"]`).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
