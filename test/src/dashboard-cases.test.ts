@@ -96,8 +96,10 @@ describe('dashboard: cases, case page, officer actions, calendar (Chromium)', ()
       await page.getByTestId('notice-loaded').waitFor();
       await expect.poll(() => page.getByTestId('calendar-status').getAttribute('data-provisional')).toBe('false');
       expect(await page.locator('[data-date="2031-10-03"]').getAttribute('data-kind')).toBe('HOLIDAY');
-      expect(await page.locator('[data-date="2031-09-28"]').getAttribute('data-kind')).toBe('ADJUSTED_WORKDAY');
       await screenshot(page, 'calendar-loaded');
+      await page.getByRole('link', { name: 'Previous month' }).click();
+      await page.getByTestId('calendar-month').filter({ hasText: 'September 2031' }).waitFor();
+      expect(await page.locator('[data-date="2031-09-28"]').getAttribute('data-kind')).toBe('ADJUSTED_WORKDAY');
     } finally {
       await context.close();
     }
