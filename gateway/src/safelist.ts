@@ -23,6 +23,12 @@ export function operationHash(document: DocumentNode, operationName?: string | n
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return null;
+  const parts = executableDefinitions(document, operation).map((d) => stripIgnoredCharacters(print(d)));
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+/** An operation and the fragments it uses, transitively, sorted by name: what a server executes. */
+export function executableDefinitions(document: DocumentNode, operation: OperationDefinitionNode): (OperationDefinitionNode | FragmentDefinitionNode)[] {
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
   );
@@ -39,8 +45,7 @@ export function operationHash(document: DocumentNode, operationName?: string | n
     });
   };
   collect(operation);
-  const parts = [operation, ...[...used.values()].sort((a, b) => a.name.value.localeCompare(b.name.value))].map((d) => stripIgnoredCharacters(print(d)));
-  return createHash('sha256').update(parts.join('\n')).digest('hex');
+  return [operation, ...[...used.values()].sort((a, b) => a.name.value.localeCompare(b.name.value))];
 }
 
 /** Every operation's hash in a document of operations (a dashboard `.graphql` file). */

@@ -40,7 +40,8 @@ export async function createClock(mode: RunMode, ds: DataSource, listener: PgLis
     clock.setOffset(Number(rows[0]?.offset_ms ?? 0));
   };
   await listener.listen(CLOCK_CHANNEL, (payload) => clock.setOffset(Number(payload)));
-  listener.onReconnect(() => void refresh());
+  // A flaky database right after a reconnect must not crash the process; the next NOTIFY or reconnect catches up.
+  listener.onReconnect(() => void refresh().catch(() => undefined));
   await refresh();
   return clock;
 }

@@ -5,7 +5,7 @@ import { canAct } from '../../app/permissions';
 import { useSignedIn } from '../../app/session-context';
 import { Errors } from '../../components/Errors';
 import { SlaBadge, type SlaState } from '../../components/SlaBadge';
-import { formatDateTime } from '../../format/time';
+import { formatDateTime, formatDuration } from '../../format/time';
 import { CaseDetailDocument, type CaseDetailQuery } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
 import { OfficerActions } from './CaseActions';
@@ -93,8 +93,8 @@ export default function CasePage({ id }: { id: string }) {
                       {' '}
                       ·{' '}
                       {k.remainingWorkingMinutes >= 0
-                        ? t('case.remaining', { minutes: k.remainingWorkingMinutes })
-                        : t('case.overdueBy', { minutes: -k.remainingWorkingMinutes })}
+                        ? t('case.remaining', { time: formatDuration(k.remainingWorkingMinutes * 60, lang) })
+                        : t('case.overdueBy', { time: formatDuration(-k.remainingWorkingMinutes * 60, lang) })}
                     </span>
                   )}
                 </li>

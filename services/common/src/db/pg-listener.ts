@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
  * One dedicated connection that LISTENs on a set of channels and survives a dropped
  * connection: it reconnects with back-off and then calls `onReconnect`, so a consumer can
  * catch up on anything NOTIFYed while it was away (notifications are not queued for it).
+ * One connection attempt runs at a time; `listen` during a reconnect waits for it.
  */
 export class PgListener {
   private client: pg.Client | undefined;
@@ -21,12 +22,18 @@ export class PgListener {
   /** Calls `handler` with each payload NOTIFYed on `channel`; returns an unsubscribe function. */
   async listen(channel: string, handler: (payload: string) => void): Promise<() => void> {
     let set = this.handlers.get(channel);
-    const isNew = !set;
     if (!set) this.handlers.set(channel, (set = new Set()));
     set.add(handler);
-    await this.ensureConnected();
-    if (isNew && this.client) await this.client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    return () => set.delete(handler);
+    if (!this.client) await this.startConnecting(false);
+    // A fresh connection LISTENs on every known channel; an existing one needs this one added.
+    else if (set.size === 1) await this.client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    return () => {
+      set.delete(handler);
+      if (set.size === 0 && this.handlers.get(channel) === set) {
+        this.handlers.delete(channel);
+        this.client?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+      }
+    };
   }
 
   /** Called after each reconnect (not the first connect). */
@@ -35,9 +42,8 @@ export class PgListener {
     return () => this.reconnectHandlers.delete(handler);
   }
 
-  private ensureConnected(): Promise<void> {
-    if (this.client) return Promise.resolve();
-    this.connecting ??= this.connect(false).finally(() => (this.connecting = undefined));
+  private startConnecting(isReconnect: boolean): Promise<void> {
+    this.connecting ??= this.connect(isReconnect).finally(() => (this.connecting = undefined));
     return this.connecting;
   }
 
@@ -56,12 +62,15 @@ export class PgListener {
       try {
         await client.connect();
         for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        if (this.closed) {
+          await endQuietly(client);
+          return;
+        }
         this.client = client;
         if (isReconnect) for (const h of this.reconnectHandlers) h();
         return;
       } catch (err) {
-        client.removeAllListeners('end');
-        await client.end().catch(() => undefined);
+        await endQuietly(client);
         if (!isReconnect) throw err;
         this.logger.warn({ err: (err as Error).message, delayMs: delay }, 'listener reconnect failed; retrying');
         await new Promise((r) => setTimeout(r, delay));
@@ -74,16 +83,20 @@ export class PgListener {
     if (this.client !== client) return;
     this.client = undefined;
     if (this.closed) return;
-    void this.connect(true);
+    void this.startConnecting(true).catch(() => undefined);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     const c = this.client;
     this.client = undefined;
-    if (c) {
-      c.removeAllListeners('end');
-      await c.end().catch(() => undefined);
-    }
+    if (c) await endQuietly(c);
+    await this.connecting?.catch(() => undefined);
   }
+}
+
+async function endQuietly(client: pg.Client): Promise<void> {
+  client.removeAllListeners('end');
+  client.on('error', () => undefined);
+  await client.end().catch(() => undefined);
 }

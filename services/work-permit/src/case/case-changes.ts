@@ -35,7 +35,7 @@ export async function lockCase(tx: EntityManager, caseId: string, actor: Actor |
     .setLock('pessimistic_write')
     .where('c.id = :id', { id: caseId });
   const scope = actor ? employerScope(actor) : null;
-  if (scope) qb.andWhere('c.employerId = ANY(:scope)', { scope: [...scope] });
+  if (scope) qb.andWhere('c.employerId = ANY(:scope)', { scope: scope.filter(isUuid) });
   return qb.getOne();
 }
 

@@ -107,7 +107,7 @@ export class CaseLifecycleProjector {
       case EVENT_TYPES.documentsAccepted: {
         const p = event.payload as unknown as DocumentsAcceptedPayload;
         if (!canMove(c.status, 'acceptDocuments')) return this.ignore(event, c);
-        changes.set(c, { acceptedAt: new Date(p.acceptedAt), receiptNumber: p.receiptNumber });
+        changes.set(c, { acceptedAt: instant(p.acceptedAt, event.occurredAt), receiptNumber: p.receiptNumber ?? null });
         changes.move(c, 'ACCEPTED', 'DOCUMENTS_ACCEPTED', `Receipt of acceptance ${p.receiptNumber} at ${p.counterId}`);
         return markReadyIfBothDecided(c, changes);
       }
@@ -118,7 +118,7 @@ export class CaseLifecycleProjector {
         const p = event.payload as unknown as PermitIssuedPayload & PermitRefusedPayload;
         changes.set(c, {
           rpStatus: issued ? 'ISSUED' : 'REFUSED',
-          rpDecidedAt: new Date(p.decidedAt ?? event.occurredAt),
+          rpDecidedAt: instant(p.decidedAt, event.occurredAt),
         });
         changes.note(
           c,
@@ -132,7 +132,7 @@ export class CaseLifecycleProjector {
       case EVENT_TYPES.claimRecorded: {
         const p = event.payload as unknown as ClaimRecordedPayload;
         if (!canMove(c.status, 'claim')) return this.ignore(event, c);
-        changes.set(c, { claimedAt: new Date(p.claimedAt ?? event.occurredAt) });
+        changes.set(c, { claimedAt: instant(p.claimedAt, event.occurredAt) });
         return changes.move(c, 'CLAIMED', 'CLAIMED', `Permits and passport handed over at ${p.counterId}`);
       }
       default:
@@ -194,4 +194,13 @@ export class CaseLifecycleProjector {
       'event does not change the case in its current state; ignored',
     );
   }
+}
+
+/**
+ * An instant from another subgraph's payload, or `fallback` when it is missing or malformed:
+ * a bad field must not turn an event into a poison pill that stops the consumer.
+ */
+function instant(value: unknown, fallback: Date): Date {
+  const d = typeof value === 'string' ? new Date(value) : null;
+  return d && !Number.isNaN(d.getTime()) ? d : fallback;
 }

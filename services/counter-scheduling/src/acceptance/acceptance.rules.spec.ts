@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
+import { formatLetterNumber, formatReceiptNumber, formatTicketNumber } from '../shared/numbering.js';
+import { readinessProblems } from './acceptance.service.js';
+
+const ready = (over: Partial<CaseReadinessEntity> = {}): CaseReadinessEntity => ({
+  caseId: 'c1',
+  reference: 'OS-2026-000001',
+  employerId: 'e1',
+  agencyId: 'a1',
+  category: 'B',
+  preExamPassed: true,
+  wpMaterials: { complete: true, missing: [] },
+  rpMaterials: { complete: true, missing: [] },
+  interview: { required: true, satisfied: false, scheduled: true, reason: 'required' },
+  readyForClaim: false,
+  withdrawn: false,
+  lastEventId: '1',
+  updatedAt: new Date(0),
+  ...over,
+});
+
+describe('what blocks acceptance', () => {
+  it('nothing, when both checklists are complete and the interview is scheduled or satisfied', () => {
+    expect(readinessProblems(ready())).toEqual([]);
+    expect(
+      readinessProblems(ready({ interview: { required: false, satisfied: true, scheduled: false, reason: 'exempt' } })),
+    ).toEqual([]);
+  });
+
+  it('every missing item of both checklists, and the interview', () => {
+    const problems = readinessProblems(
+      ready({
+        wpMaterials: { complete: false, missing: ['handler ID copy'] },
+        rpMaterials: { complete: false, missing: ['photo', 'opinion letter'] },
+        interview: { required: true, satisfied: false, scheduled: false, reason: 'no exemption applies' },
+      }),
+    );
+    expect(problems).toEqual([
+      'work permit materials missing: handler ID copy',
+      'residence permit materials missing: photo',
+      'residence permit materials missing: opinion letter',
+      'interview: required (no exemption applies) but neither completed nor scheduled',
+    ]);
+  });
+
+  it('what is not known yet, and a failed pre-examination', () => {
+    expect(
+      readinessProblems(ready({ preExamPassed: false, wpMaterials: null, rpMaterials: null, interview: null })),
+    ).toEqual([
+      'pre-examination has not passed',
+      'work permit materials: the checklist has not been recorded yet',
+      'residence permit materials: the checklist has not been recorded yet',
+      'interview: the requirement is not known yet',
+    ]);
+    expect(readinessProblems(ready({ wpMaterials: { complete: false, missing: [] } }))).toEqual([
+      'work permit materials: the checklist is not complete',
+    ]);
+  });
+});
+
+describe('numbers', () => {
+  it('formats letters, receipts and tickets', () => {
+    expect(formatLetterNumber(2026, 42)).toBe('AL-2026-000042');
+    expect(formatReceiptNumber(2027, 1)).toBe('RA-2027-000001');
+    expect(formatTicketNumber(true, 7)).toBe('P-007');
+    expect(formatTicketNumber(false, 123)).toBe('W-123');
+  });
+});
