@@ -20,8 +20,12 @@ describe('createProtection().check (the WebSocket path)', () => {
 
   it('depth-limits an operation or a fragment named __schema (the old Armor bypass)', () => {
     for (const production of [false, true]) {
-      expect(messages(production, 'query __schema { node(id: "1") { child { child { name } } } }')).toMatch(/depth limit of 3 exceeded/);
-      expect(messages(production, '{ node(id: "1") { child { ...__schema } } } fragment __schema on Node { name }')).toMatch(/depth limit of 3 exceeded/);
+      expect(messages(production, 'query __schema { node(id: "1") { child { child { name } } } }')).toMatch(
+        /depth limit of 3 exceeded/,
+      );
+      expect(
+        messages(production, '{ node(id: "1") { child { ...__schema } } } fragment __schema on Node { name }'),
+      ).toMatch(/depth limit of 3 exceeded/);
     }
   });
 
@@ -33,16 +37,26 @@ describe('createProtection().check (the WebSocket path)', () => {
   });
 
   it('limits aliases, directives and tokens, with the codes Apollo uses', () => {
-    expect(messages(false, '{ a: node(id: "1") { id } b: node(id: "2") { id } c: node(id: "3") { id } }')).toMatch(/GRAPHQL_VALIDATION_FAILED: .*aliases limit of 2/i);
-    expect(messages(false, '{ node(id: "1") { id @skip(if: false) name @skip(if: false) child @skip(if: false) { id } } }')).toMatch(/directives limit of 2/i);
-    expect(messages(false, `{ node(id: "1") { ${'id '.repeat(70)}} }`)).toBe('GRAPHQL_PARSE_FAILED: Syntax Error: Token limit of 60 exceeded.');
+    expect(messages(false, '{ a: node(id: "1") { id } b: node(id: "2") { id } c: node(id: "3") { id } }')).toMatch(
+      /GRAPHQL_VALIDATION_FAILED: .*aliases limit of 2/i,
+    );
+    expect(
+      messages(false, '{ node(id: "1") { id @skip(if: false) name @skip(if: false) child @skip(if: false) { id } } }'),
+    ).toMatch(/directives limit of 2/i);
+    expect(messages(false, `{ node(id: "1") { ${'id '.repeat(70)}} }`)).toBe(
+      'GRAPHQL_PARSE_FAILED: Syntax Error: Token limit of 60 exceeded.',
+    );
     expect(messages(false, '{ node(id: ')).toMatch(/^GRAPHQL_PARSE_FAILED: Syntax Error/);
   });
 
   it('hides field suggestions in production only', () => {
     expect(messages(false, '{ node(id: "1") { nam } }')).toMatch(/Did you mean "name"\?/);
-    expect(messages(true, '{ node(id: "1") { nam } }')).toBe('GRAPHQL_VALIDATION_FAILED: Cannot query field "nam" on type "Node".');
-    expect(hideSuggestions('Cannot query field "x" on type "Y". Did you mean "z"?')).toBe('Cannot query field "x" on type "Y".');
+    expect(messages(true, '{ node(id: "1") { nam } }')).toBe(
+      'GRAPHQL_VALIDATION_FAILED: Cannot query field "nam" on type "Node".',
+    );
+    expect(hideSuggestions('Cannot query field "x" on type "Y". Did you mean "z"?')).toBe(
+      'Cannot query field "x" on type "Y".',
+    );
   });
 });
 

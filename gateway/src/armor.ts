@@ -5,7 +5,8 @@ import { graphql } from './graphql.js';
 import type { OperationLimits } from './config.js';
 import type { GatewayContext } from './context.js';
 
-const { GraphQLError, Lexer, NoSchemaIntrospectionCustomRule, parse, Source, specifiedRules, TokenKind, validate } = graphql;
+const { GraphQLError, Lexer, NoSchemaIntrospectionCustomRule, parse, Source, specifiedRules, TokenKind, validate } =
+  graphql;
 
 /** The same limits for HTTP (Apollo plugins + validation rules) and WebSocket (parse + validate here). */
 export interface Protection {
@@ -44,7 +45,9 @@ export function createProtection(limits: OperationLimits, production: boolean): 
   const validationRules = protection.validationRules as unknown as ValidationRule[];
   const tokenLimitError = (source: string): GraphQLErrorType | null =>
     countTokens(source, limits.maxTokens) > limits.maxTokens
-      ? new GraphQLError(`Syntax Error: Token limit of ${limits.maxTokens} exceeded.`, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })
+      ? new GraphQLError(`Syntax Error: Token limit of ${limits.maxTokens} exceeded.`, {
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        })
       : null;
   return {
     validationRules,
@@ -59,11 +62,19 @@ export function createProtection(limits: OperationLimits, production: boolean): 
       } catch (err) {
         return { errors: [new GraphQLError((err as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
       }
-      const found = validate(schema, document, [...specifiedRules, ...validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])]);
+      const found = validate(schema, document, [
+        ...specifiedRules,
+        ...validationRules,
+        ...(production ? [NoSchemaIntrospectionCustomRule] : []),
+      ]);
       if (found.length) {
         return {
           errors: found.map(
-            (e) => new GraphQLError(production ? hideSuggestions(e.message) : e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }),
+            (e) =>
+              new GraphQLError(production ? hideSuggestions(e.message) : e.message, {
+                nodes: e.nodes,
+                extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
           ),
         };
       }

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { EnvReader, loadCommonConfig, SUBGRAPHS, subgraphSecret, type CommonConfig, type SubgraphName } from '@onestop/common';
+import {
+  EnvReader,
+  loadCommonConfig,
+  SUBGRAPHS,
+  subgraphSecret,
+  type CommonConfig,
+  type SubgraphName,
+} from '@onestop/common';
 
 /** One subgraph as the gateway reaches it. */
 export interface SubgraphEndpoint {
@@ -53,10 +60,17 @@ export interface GatewayConfig {
   };
 }
 
-const DEFAULT_PORTS: Record<SubgraphName, number> = { 'work-permit': 4001, 'residence-permit': 4002, 'counter-scheduling': 4003 };
+const DEFAULT_PORTS: Record<SubgraphName, number> = {
+  'work-permit': 4001,
+  'residence-permit': 4002,
+  'counter-scheduling': 4003,
+};
 
 /** Reads the gateway's configuration. */
-export function loadGatewayConfig(env: Readonly<Record<string, string | undefined>> = process.env, repoRoot = process.cwd()): GatewayConfig {
+export function loadGatewayConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  repoRoot = process.cwd(),
+): GatewayConfig {
   const r = new EnvReader(env);
   // The gateway has no database of its own; a placeholder satisfies the shared loader.
   const { databaseUrl: _db, ...common } = loadCommonConfig({ DATABASE_URL: 'postgres://unused/unused', ...env });
@@ -68,7 +82,11 @@ export function loadGatewayConfig(env: Readonly<Record<string, string | undefine
     subgraphs: SUBGRAPHS.map((name) => {
       const key = `${name.toUpperCase().replace(/-/g, '_')}`;
       const port = r.port(`${key}_PORT`, DEFAULT_PORTS[name]);
-      return { name, url: r.url(`${key}_URL`, `http://127.0.0.1:${port}/graphql`), secret: subgraphSecret(name, common.mode, env) };
+      return {
+        name,
+        url: r.url(`${key}_URL`, `http://127.0.0.1:${port}/graphql`),
+        secret: subgraphSecret(name, common.mode, env),
+      };
     }),
     supergraphPath: path.resolve(repoRoot, r.string('SUPERGRAPH_PATH', 'schema/supergraph.graphql')),
     subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', 5000, 100, 120_000),

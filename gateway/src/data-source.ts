@@ -10,7 +10,13 @@ import { signingFetcher } from './signing-fetcher.js';
 const { GraphQLError, Kind, parse } = graphql;
 
 /** Codes a subgraph's own answer may carry through unchanged; anything else becomes SERVICE_UNAVAILABLE. */
-const PASS_THROUGH = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED']);
+const PASS_THROUGH = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'GRAPHQL_VALIDATION_FAILED',
+]);
 
 /**
  * A subgraph as the gateway calls it: signed requests with the caller's Authorization and
@@ -21,7 +27,10 @@ const PASS_THROUGH = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 
  * subgraph (its URL, the HTTP response) leaks to the client.
  */
 export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly endpoint: SubgraphEndpoint, timeoutMs: number) {
+  constructor(
+    private readonly endpoint: SubgraphEndpoint,
+    timeoutMs: number,
+  ) {
     super({ url: endpoint.url });
     this.fetcher = signingFetcher(endpoint.secret, timeoutMs, endpoint.name);
     // Cache-Control from subgraphs is not used: every answer is per-actor.
@@ -41,7 +50,10 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (options.kind !== 'incoming operation') throw err;
       const ctx = options.context as Partial<GatewayContext>;
       const failure = describeFailure(err, this.endpoint.name);
-      ctx.logger?.warn({ subgraph: this.endpoint.name, err: (err as Error)?.message, status: failure.status }, 'subgraph request failed');
+      ctx.logger?.warn(
+        { subgraph: this.endpoint.name, err: (err as Error)?.message, status: failure.status },
+        'subgraph request failed',
+      );
       return { errors: errorsAtPaths(options.request, failure.error) };
     }
   }
@@ -53,7 +65,10 @@ interface Failure {
 }
 
 function describeFailure(err: unknown, subgraph: string): Failure {
-  const response = err instanceof GraphQLError ? (err.extensions.response as { status?: number; body?: unknown } | undefined) : undefined;
+  const response =
+    err instanceof GraphQLError
+      ? (err.extensions.response as { status?: number; body?: unknown } | undefined)
+      : undefined;
   const status = response?.status;
   // A 4xx answer with GraphQL errors (the subgraph refused the request): keep its code and message.
   const bodyErrors = (response?.body as { errors?: GraphQLFormattedError[] } | undefined)?.errors;
@@ -79,10 +94,15 @@ function describeFailure(err: unknown, subgraph: string): Failure {
  * fields at `_entities[i].<field>` (the query plan turns that into the entity's path in the
  * response), otherwise each root field of the fetch.
  */
-function errorsAtPaths(request: GraphQLDataSourceProcessOptions['request'], error: Omit<GraphQLFormattedError, 'path'>): GraphQLFormattedError[] {
+function errorsAtPaths(
+  request: GraphQLDataSourceProcessOptions['request'],
+  error: Omit<GraphQLFormattedError, 'path'>,
+): GraphQLFormattedError[] {
   let op: OperationDefinitionNode | undefined;
   try {
-    op = parse(request.query ?? '').definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    op = parse(request.query ?? '').definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
   } catch {
     // The query came from the planner; if it does not parse, the error is reported without a path.
   }
@@ -92,9 +112,13 @@ function errorsAtPaths(request: GraphQLDataSourceProcessOptions['request'], erro
     const entities = roots.find((f) => f.name.value === '_entities');
     return representations.flatMap((rep: { __typename?: string }, i) => {
       const fields = (entities?.selectionSet?.selections ?? []).flatMap((s) =>
-        s.kind === Kind.INLINE_FRAGMENT && (!s.typeCondition || s.typeCondition.name.value === rep?.__typename) ? responseNames(s.selectionSet.selections) : [],
+        s.kind === Kind.INLINE_FRAGMENT && (!s.typeCondition || s.typeCondition.name.value === rep?.__typename)
+          ? responseNames(s.selectionSet.selections)
+          : [],
       );
-      return fields.length ? [...new Set(fields)].map((f) => ({ ...error, path: ['_entities', i, f] })) : [{ ...error, path: ['_entities', i] }];
+      return fields.length
+        ? [...new Set(fields)].map((f) => ({ ...error, path: ['_entities', i, f] }))
+        : [{ ...error, path: ['_entities', i] }];
     });
   }
   const fields = responseNames(roots);
@@ -102,10 +126,15 @@ function errorsAtPaths(request: GraphQLDataSourceProcessOptions['request'], erro
 }
 
 function responseNames(selections: readonly SelectionNode[]): string[] {
-  return selections.flatMap((s) => (s.kind === Kind.FIELD && s.name.value !== '__typename' ? [s.alias?.value ?? s.name.value] : []));
+  return selections.flatMap((s) =>
+    s.kind === Kind.FIELD && s.name.value !== '__typename' ? [s.alias?.value ?? s.name.value] : [],
+  );
 }
 
 /** The data sources of every subgraph, keyed by the supergraph's subgraph name. */
-export function createDataSources(endpoints: readonly SubgraphEndpoint[], timeoutMs: number): Map<string, OneStopDataSource> {
+export function createDataSources(
+  endpoints: readonly SubgraphEndpoint[],
+  timeoutMs: number,
+): Map<string, OneStopDataSource> {
   return new Map(endpoints.map((e) => [e.name, new OneStopDataSource(e, timeoutMs)]));
 }

@@ -115,7 +115,13 @@ export async function startGateway(
       try {
         body = await readBody(req, cfg.maxBodyBytes);
       } catch (err) {
-        if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, `The request body is larger than ${cfg.maxBodyBytes} bytes.`, 'BAD_REQUEST');
+        if (err instanceof BodyTooLargeError)
+          return sendGraphQLError(
+            res,
+            413,
+            `The request body is larger than ${cfg.maxBodyBytes} bytes.`,
+            'BAD_REQUEST',
+          );
         throw err;
       }
       const type = String(req.headers['content-type'] ?? '');
@@ -129,7 +135,8 @@ export async function startGateway(
         parsed = body;
       }
     }
-    const query = req.method === 'GET' ? url.searchParams.get('query') : (parsed as { query?: unknown } | undefined)?.query;
+    const query =
+      req.method === 'GET' ? url.searchParams.get('query') : (parsed as { query?: unknown } | undefined)?.query;
     const overLimit = typeof query === 'string' ? protection.tokenLimitError(query) : null;
     if (overLimit) return sendGraphQLError(res, 400, overLimit.message, 'GRAPHQL_PARSE_FAILED');
     const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
@@ -137,7 +144,8 @@ export async function startGateway(
     try {
       actor = await verifier.fromHeader(authorization);
     } catch (err) {
-      if (err instanceof OneStopError) return sendGraphQLError(res, 401, err.message, err.code, { 'www-authenticate': 'Bearer' });
+      if (err instanceof OneStopError)
+        return sendGraphQLError(res, 401, err.message, err.code, { 'www-authenticate': 'Bearer' });
       throw err;
     }
     const headers = new HeaderMap();
@@ -162,13 +170,26 @@ export async function startGateway(
     const started = performance.now();
     res.on('finish', () => {
       if (req.url?.startsWith('/graphql')) {
-        logger.info({ requestId, method: req.method, path: '/graphql', status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+        logger.info(
+          {
+            requestId,
+            method: req.method,
+            path: '/graphql',
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          'request',
+        );
       }
     });
     const run = (): Promise<void> =>
       inSpan(
         SPANS.request,
-        { 'http.request.method': req.method ?? '', 'url.path': (req.url ?? '/').split('?')[0]!, 'onestop.request_id': requestId },
+        {
+          'http.request.method': req.method ?? '',
+          'url.path': (req.url ?? '/').split('?')[0]!,
+          'onestop.request_id': requestId,
+        },
         async (span) => {
           await handle(req, res, requestId);
           span.setAttribute('http.response.status_code', res.statusCode);
@@ -214,9 +235,14 @@ export async function startGateway(
 
 /** The safelist: the manifest when configured, otherwise the dashboard's operation documents. */
 async function loadSafelist(cfg: GatewayConfig, logger: Logger): Promise<Safelist> {
-  const safelist = cfg.safelistManifestPath ? await safelistFromManifest(cfg.safelistManifestPath) : await safelistFromOperations(cfg.safelistOperationsDir);
+  const safelist = cfg.safelistManifestPath
+    ? await safelistFromManifest(cfg.safelistManifestPath)
+    : await safelistFromOperations(cfg.safelistOperationsDir);
   if (cfg.safelist !== 'off' && safelist.size === 0) {
-    logger.warn({ source: cfg.safelistManifestPath ?? cfg.safelistOperationsDir }, 'GATEWAY_SAFELIST is enforced but the safelist is empty: every operation it applies to is refused');
+    logger.warn(
+      { source: cfg.safelistManifestPath ?? cfg.safelistOperationsDir },
+      'GATEWAY_SAFELIST is enforced but the safelist is empty: every operation it applies to is refused',
+    );
   }
   return safelist;
 }
@@ -228,9 +254,12 @@ function refuseSubscriptionsOverHttp(): ApolloServerPlugin<GatewayContext> {
       return {
         async didResolveOperation({ operation }) {
           if (operation?.operation === 'subscription') {
-            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws protocol) on /graphql, not over HTTP.', {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              'Subscriptions are served over WebSocket (graphql-ws protocol) on /graphql, not over HTTP.',
+              {
+                extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+              },
+            );
           }
         },
       };
@@ -257,7 +286,12 @@ async function subgraphReadiness(subgraphs: SubgraphEndpoint[]): Promise<Record<
  * Development and test only: moves the shared business clock forward (MANAGER token), then
  * waits until every subgraph reports the new time, so callers can rely on it at once.
  */
-async function devClock(req: IncomingMessage, res: ServerResponse, cfg: GatewayConfig, verifier: TokenVerifier): Promise<void> {
+async function devClock(
+  req: IncomingMessage,
+  res: ServerResponse,
+  cfg: GatewayConfig,
+  verifier: TokenVerifier,
+): Promise<void> {
   const cs = cfg.subgraphs.find((s) => s.name === 'counter-scheduling')!;
   const clockUrl = (s: SubgraphEndpoint): URL => new URL('/dev/clock', s.url);
   if (req.method === 'GET') {
@@ -271,7 +305,8 @@ async function devClock(req: IncomingMessage, res: ServerResponse, cfg: GatewayC
   } catch {
     actor = null;
   }
-  if (actor?.role !== 'MANAGER') return sendGraphQLError(res, 403, 'Only a MANAGER may move the development clock.', 'FORBIDDEN');
+  if (actor?.role !== 'MANAGER')
+    return sendGraphQLError(res, 403, 'Only a MANAGER may move the development clock.', 'FORBIDDEN');
   const body = await readBody(req, 10_000);
   const timestamp = String(Date.now());
   const r = await fetch(clockUrl(cs), {
@@ -279,7 +314,13 @@ async function devClock(req: IncomingMessage, res: ServerResponse, cfg: GatewayC
     headers: {
       'content-type': 'application/json',
       [TIMESTAMP_HEADER]: timestamp,
-      [SIGNATURE_HEADER]: signRequest(cs.secret, { method: 'POST', path: '/dev/clock', body, authorization: '', timestamp }),
+      [SIGNATURE_HEADER]: signRequest(cs.secret, {
+        method: 'POST',
+        path: '/dev/clock',
+        body,
+        authorization: '',
+        timestamp,
+      }),
     },
     body,
   });

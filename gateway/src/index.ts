@@ -9,7 +9,14 @@ export {
   type SafelistMode,
   type SubscriptionSharing,
 } from './config.js';
-export { operationHash, documentHashes, safelistFromOperations, safelistFromManifest, NOT_IN_SAFELIST, Safelist } from './safelist.js';
+export {
+  operationHash,
+  documentHashes,
+  safelistFromOperations,
+  safelistFromManifest,
+  NOT_IN_SAFELIST,
+  Safelist,
+} from './safelist.js';
 export { requestIdFrom } from './request-id.js';
 export { SPANS } from './telemetry.js';
 export { checkOperations, type OperationProblem } from './operation-check.js';

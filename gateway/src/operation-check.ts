@@ -22,7 +22,12 @@ export interface OperationProblem {
  * operation that fails here would be listed and still refused, so `pnpm safelist` and the
  * tests use this to catch it first.
  */
-export async function checkOperations(supergraphSdl: string, dir: string, limits: OperationLimits, production = true): Promise<OperationProblem[]> {
+export async function checkOperations(
+  supergraphSdl: string,
+  dir: string,
+  limits: OperationLimits,
+  production = true,
+): Promise<OperationProblem[]> {
   const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
   const protection = createProtection(limits, production);
   const problems: OperationProblem[] = [];
@@ -35,13 +40,20 @@ export async function checkOperations(supergraphSdl: string, dir: string, limits
       problems.push({ file, operation: '(document)', errors: [(err as Error).message] });
       continue;
     }
-    for (const op of document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+    for (const op of document.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    )) {
       // Each operation as a client sends it: with the fragments it uses (an unused one is a validation error).
       const single = executableDefinitions(document, op)
         .map((d) => print(d))
         .join('\n');
       const result = protection.check(schema, single);
-      if ('errors' in result) problems.push({ file, operation: op.name?.value ?? '(anonymous)', errors: result.errors.map((e) => e.message) });
+      if ('errors' in result)
+        problems.push({
+          file,
+          operation: op.name?.value ?? '(anonymous)',
+          errors: result.errors.map((e) => e.message),
+        });
     }
   }
   return problems;

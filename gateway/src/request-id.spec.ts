@@ -8,7 +8,16 @@ describe('requestIdFrom', () => {
   });
 
   it('replaces a missing, short, long or log-forging id with a UUID', () => {
-    for (const bad of [undefined, '', 'short', 'x'.repeat(129), 'has space in it', 'line\nbreak-12345', '-leading-dash-123', 'quote"inside-1234']) {
+    for (const bad of [
+      undefined,
+      '',
+      'short',
+      'x'.repeat(129),
+      'has space in it',
+      'line\nbreak-12345',
+      '-leading-dash-123',
+      'quote"inside-1234',
+    ]) {
       const id = requestIdFrom(bad);
       expect(id).not.toBe(bad);
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);

@@ -11,14 +11,20 @@ describe('operationHash', () => {
   it('ignores formatting, comments, fragment order, unused fragments and other operations', () => {
     const h = hash(base);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
-    expect(hash(`# a comment\nfragment Header on Case {\n  reference\n}\n\nquery CaseCard($id: ID!) {\n  case(id: $id) { ...Header, status }\n}`)).toBe(h);
+    expect(
+      hash(
+        `# a comment\nfragment Header on Case {\n  reference\n}\n\nquery CaseCard($id: ID!) {\n  case(id: $id) { ...Header, status }\n}`,
+      ),
+    ).toBe(h);
     expect(hash(`${base} fragment Unused on Case { id } query Other { __typename }`, 'CaseCard')).toBe(h);
   });
 
   it('changes with anything that executes differently', () => {
     const h = hash(base);
     expect(hash(base.replace('status }', 'status employerId }'))).not.toBe(h);
-    expect(hash(base.replace('fragment Header on Case { reference }', 'fragment Header on Case { reference id }'))).not.toBe(h);
+    expect(
+      hash(base.replace('fragment Header on Case { reference }', 'fragment Header on Case { reference id }')),
+    ).not.toBe(h);
     expect(hash(base.replace('CaseCard', 'Renamed'))).not.toBe(h);
     expect(hash(base.replace('$id: ID!', '$id: ID'))).not.toBe(h);
   });
@@ -42,11 +48,15 @@ describe('safelistApplies', () => {
   const manager = actorFromClaims({ sub: 'm', role: 'MANAGER' });
   it('off: never; enforce: always; enforce-except-agencies: all but agencies (anonymous included)', () => {
     expect([safelistApplies('off', manager), safelistApplies('off', null)]).toEqual([false, false]);
-    expect([safelistApplies('enforce', agency), safelistApplies('enforce', manager), safelistApplies('enforce', null)]).toEqual([true, true, true]);
-    expect([safelistApplies('enforce-except-agencies', agency), safelistApplies('enforce-except-agencies', manager), safelistApplies('enforce-except-agencies', null)]).toEqual([
-      false,
-      true,
-      true,
-    ]);
+    expect([
+      safelistApplies('enforce', agency),
+      safelistApplies('enforce', manager),
+      safelistApplies('enforce', null),
+    ]).toEqual([true, true, true]);
+    expect([
+      safelistApplies('enforce-except-agencies', agency),
+      safelistApplies('enforce-except-agencies', manager),
+      safelistApplies('enforce-except-agencies', null),
+    ]).toEqual([false, true, true]);
   });
 });

@@ -3,7 +3,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { StartupError, type Actor } from '@onestop/common';
-import type { DocumentNode, FragmentDefinitionNode, GraphQLError as GraphQLErrorType, OperationDefinitionNode } from 'graphql';
+import type {
+  DocumentNode,
+  FragmentDefinitionNode,
+  GraphQLError as GraphQLErrorType,
+  OperationDefinitionNode,
+} from 'graphql';
 import { graphql } from './graphql.js';
 import type { SafelistMode } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -20,17 +25,28 @@ export const NOT_IN_SAFELIST = 'OPERATION_NOT_IN_SAFELIST';
  * server would execute differently does.
  */
 export function operationHash(document: DocumentNode, operationName?: string | null): string | null {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) return null;
   const parts = executableDefinitions(document, operation).map((d) => stripIgnoredCharacters(print(d)));
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
 /** An operation and the fragments it uses, transitively, sorted by name: what a server executes. */
-export function executableDefinitions(document: DocumentNode, operation: OperationDefinitionNode): (OperationDefinitionNode | FragmentDefinitionNode)[] {
+export function executableDefinitions(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): (OperationDefinitionNode | FragmentDefinitionNode)[] {
   const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((f) => [f.name.value, f]),
   );
   const used = new Map<string, FragmentDefinitionNode>();
   const collect = (node: OperationDefinitionNode | FragmentDefinitionNode): void => {
@@ -114,7 +130,9 @@ export async function safelistFromManifest(file: string): Promise<Safelist> {
   }
   const ops = (parsed as { operations?: unknown }).operations;
   if (!Array.isArray(ops) || !ops.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))) {
-    throw new StartupError(`GATEWAY_SAFELIST_MANIFEST=${file} must be {"version":1,"operations":["<sha256 hex>", ...]}.`);
+    throw new StartupError(
+      `GATEWAY_SAFELIST_MANIFEST=${file} must be {"version":1,"operations":["<sha256 hex>", ...]}.`,
+    );
   }
   return new Safelist(new Set(ops as string[]));
 }

@@ -20,8 +20,19 @@ export function signingFetcher(secret: string, timeoutMs: number, subgraph = 'su
         const timestamp = String(Date.now());
         const authorization = headers.authorization ?? headers.Authorization ?? '';
         headers[TIMESTAMP_HEADER] = timestamp;
-        headers[SIGNATURE_HEADER] = signRequest(secret, { method: init?.method ?? 'POST', path: new URL(url).pathname, body, authorization, timestamp });
-        const res = await fetch(url, { method: init?.method ?? 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+        headers[SIGNATURE_HEADER] = signRequest(secret, {
+          method: init?.method ?? 'POST',
+          path: new URL(url).pathname,
+          body,
+          authorization,
+          timestamp,
+        });
+        const res = await fetch(url, {
+          method: init?.method ?? 'POST',
+          headers,
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         span.setAttribute('http.response.status_code', res.status);
         return res as unknown as Awaited<ReturnType<Fetcher>>;
       },

@@ -1,6 +1,13 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpanStatusCode, trace, type Span, type SpanOptions, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import {
+  SpanStatusCode,
+  trace,
+  type Span,
+  type SpanOptions,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequestSignature } from '@onestop/common';
 import { signingFetcher } from './signing-fetcher.js';
 import { inSpan, SPANS } from './telemetry.js';
@@ -18,7 +25,13 @@ interface Recorded {
 function recordingProvider(spans: Recorded[]): TracerProvider {
   const tracer = {
     startSpan(name: string, options: SpanOptions = {}): Span {
-      const r: Recorded = { name, attributes: { ...(options.attributes ?? {}) }, kind: options.kind, ended: false, exceptions: [] };
+      const r: Recorded = {
+        name,
+        attributes: { ...(options.attributes ?? {}) },
+        kind: options.kind,
+        ended: false,
+        exceptions: [],
+      };
       spans.push(r);
       const span = {
         setAttribute: (k: string, v: unknown) => ((r.attributes[k] = v), span),
@@ -57,7 +70,10 @@ describe('tracing hooks', () => {
     expect(await inSpan('work', { a: 1 }, async () => 42)).toBe(42);
     await expect(inSpan('failing', {}, async () => Promise.reject(new TypeError('boom')))).rejects.toThrow('boom');
     expect(spans.find((s) => s.name === 'work')).toMatchObject({ attributes: { a: 1 }, ended: true });
-    expect(spans.find((s) => s.name === 'failing')).toMatchObject({ ended: true, status: { code: SpanStatusCode.ERROR } });
+    expect(spans.find((s) => s.name === 'failing')).toMatchObject({
+      ended: true,
+      status: { code: SpanStatusCode.ERROR },
+    });
   });
 
   it('records each subgraph fetch as a client span, and the request arrives signed', async () => {
@@ -75,13 +91,26 @@ describe('tracing hooks', () => {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
       const fetcher = signingFetcher('secret-1', 2000, 'work-permit');
       const body = '{"query":"{ __typename }"}';
-      await fetcher(url, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body });
+      await fetcher(url, {
+        method: 'POST',
+        headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+        body,
+      });
       const span = spans.find((s) => s.name === SPANS.subgraphFetch)!;
-      expect(span).toMatchObject({ attributes: { 'onestop.subgraph': 'work-permit', 'http.response.status_code': 200 }, ended: true });
+      expect(span).toMatchObject({
+        attributes: { 'onestop.subgraph': 'work-permit', 'http.response.status_code': 200 },
+        ended: true,
+      });
       const h = received[0]!.headers;
       const ok = verifyRequestSignature(
         'secret-1',
-        { method: 'POST', path: '/graphql', body: received[0]!.body, authorization: 'Bearer t', timestamp: String(h[TIMESTAMP_HEADER]) },
+        {
+          method: 'POST',
+          path: '/graphql',
+          body: received[0]!.body,
+          authorization: 'Bearer t',
+          timestamp: String(h[TIMESTAMP_HEADER]),
+        },
         String(h[SIGNATURE_HEADER]),
         Date.now(),
       );

@@ -20,7 +20,12 @@ export const SPANS = {
  * Runs `fn` inside an active span: the span ends when `fn` settles, and records the error
  * (status ERROR) when it throws.
  */
-export async function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
+): Promise<T> {
   return tracer.startActiveSpan(name, { attributes, kind }, async (span) => {
     try {
       return await fn(span);
@@ -55,7 +60,9 @@ export function injectTraceHeaders(headers: Record<string, string>): void {
 }
 
 /** The context of an incoming request's trace headers, so gateway spans join the caller's trace. */
-export function extractTraceContext(headers: Record<string, string | string[] | undefined>): ReturnType<typeof context.active> {
+export function extractTraceContext(
+  headers: Record<string, string | string[] | undefined>,
+): ReturnType<typeof context.active> {
   return propagation.extract(context.active(), headers);
 }
 

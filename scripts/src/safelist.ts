@@ -18,11 +18,15 @@ try {
   const cfg = loadGatewayConfig({ ...process.env, NODE_ENV: 'test' }, repoRoot);
   const problems = await checkOperations(await readFile(cfg.supergraphPath, 'utf8'), dir, cfg.limits);
   if (problems.length) {
-    throw new Error(problems.map((p) => `${path.relative(repoRoot, p.file)} ${p.operation}: ${p.errors.join('; ')}`).join('\n'));
+    throw new Error(
+      problems.map((p) => `${path.relative(repoRoot, p.file)} ${p.operation}: ${p.errors.join('; ')}`).join('\n'),
+    );
   }
   const safelist = await safelistFromOperations(dir);
   await writeFile(out, `${JSON.stringify(safelist.toManifest(), null, 2)}\n`);
-  process.stdout.write(`safelist: ${safelist.size} operations from ${path.relative(repoRoot, dir)} → ${path.relative(repoRoot, out)}\n`);
+  process.stdout.write(
+    `safelist: ${safelist.size} operations from ${path.relative(repoRoot, dir)} → ${path.relative(repoRoot, out)}\n`,
+  );
 } catch (err) {
   process.stderr.write(`safelist: ${(err as Error).message}\n`);
   process.exit(1);

@@ -3,7 +3,10 @@
  * DATABASE_URL), the subgraphs, the gateway and the dashboard server, prints every URL and a ready line, and stops
  * everything cleanly on Ctrl-C.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { EnvReader, StartupError } from '@onestop/common';
+import { repoRoot } from './paths.js';
 import { DEFAULT_PORTS, startStack, type Stack } from './stack.js';
 
 async function main(): Promise<void> {
@@ -40,11 +43,23 @@ async function main(): Promise<void> {
     `  dashboard           ${stack.dashboardUrl}`,
   ];
   process.stdout.write(`${lines.join('\n')}\nOneStop is ready: ${stack.gatewayUrl}, dashboard ${stack.dashboardUrl} (Ctrl-C stops everything)\n`);
+  // Demo mode (the default outside production): one seeded simulated day through the API
+  // (bench/README.md), so a new user sees cases in every state and load at every counter.
+  const mode = r.oneOf('NODE_ENV', ['development', 'production'] as const, 'development');
+  const demo: ChildProcess | undefined =
+    mode !== 'production' && r.bool('ONESTOP_DEMO', true)
+      ? spawn(process.execPath, [path.join(repoRoot, 'bench', 'dist', 'cli', 'simulate.js')], {
+          cwd: repoRoot,
+          env: { SIM_END_HOUR: '16', ...process.env, SIM_GATEWAY_URL: stack.gatewayUrl },
+          stdio: ['ignore', 'inherit', 'inherit'],
+        })
+      : undefined;
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     process.stdout.write('stopping OneStop…\n');
+    if (demo && demo.exitCode === null) demo.kill('SIGTERM');
     stack.stop().then(
       () => {
         process.stdout.write('stopped.\n');

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { signedConnectionParams, subgraphSecret } from '@onestop/common';
 import { repoRoot } from '@onestop/scripts';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
@@ -16,6 +16,9 @@ import {
   shanghai,
   tokens,
 } from './counter-scheduling-fixtures.js';
+
+/** graphql-ws only needs a WebSocket constructor; loaded untyped (the test package has no @types/ws). */
+const WebSocket: unknown = createRequire(import.meta.url)('ws');
 
 const LOAD_FIELDS = `counterId date open windowsOpen waiting beingServed servedToday noShowsToday
   averageWaitMinutesToday p90WaitMinutesToday utilisation appointmentsLeftToday eventId`;

@@ -43,8 +43,20 @@ export interface FixtureCase {
 }
 
 export const FIXTURE_CASES: FixtureCase[] = [
-  { id: 'case-1', reference: 'OS-2026-000001', employerId: 'emp-a', applicant: 'Ada Lovelace', residencePermitStatus: 'UNDER_REVIEW' },
-  { id: 'case-2', reference: 'OS-2026-000002', employerId: 'emp-b', applicant: 'Alan Turing', residencePermitStatus: 'ISSUED' },
+  {
+    id: 'case-1',
+    reference: 'OS-2026-000001',
+    employerId: 'emp-a',
+    applicant: 'Ada Lovelace',
+    residencePermitStatus: 'UNDER_REVIEW',
+  },
+  {
+    id: 'case-2',
+    reference: 'OS-2026-000002',
+    employerId: 'emp-b',
+    applicant: 'Alan Turing',
+    residencePermitStatus: 'ISSUED',
+  },
 ];
 
 /** An SLA breach the counter-scheduling fixture publishes. */
@@ -117,7 +129,11 @@ class AlertFeed {
   }
 
   /** History after `since` (when given), then live alerts; `return()` ends it at once, as a real event feed's does. */
-  stream(since: string | null, accept: (a: FixtureAlert) => boolean, onEnd: () => void): AsyncIterableIterator<FixtureAlert> {
+  stream(
+    since: string | null,
+    accept: (a: FixtureAlert) => boolean,
+    onEnd: () => void,
+  ): AsyncIterableIterator<FixtureAlert> {
     const queue: FixtureAlert[] = since ? this.history.filter((a) => Number(a.eventId) > Number(since)) : [];
     let wake: ((r: IteratorResult<FixtureAlert>) => void) | undefined;
     let ended = false;
@@ -155,7 +171,12 @@ class AlertFeed {
   }
 }
 
-function resolvers(name: SubgraphName, feed: AlertFeed, seen: FixtureObservations, controls: FixtureControls): Record<string, unknown> {
+function resolvers(
+  name: SubgraphName,
+  feed: AlertFeed,
+  seen: FixtureObservations,
+  controls: FixtureControls,
+): Record<string, unknown> {
   const delay = async (): Promise<void> => {
     if (controls.delayMs[name] > 0) await new Promise((r) => setTimeout(r, controls.delayMs[name]));
   };
@@ -166,7 +187,13 @@ function resolvers(name: SubgraphName, feed: AlertFeed, seen: FixtureObservation
   const byId = (id: string): FixtureCase | undefined => FIXTURE_CASES.find((c) => c.id === id);
   if (name === 'counter-scheduling') {
     return {
-      Query: { counterName: async (_: unknown, { id }: { id: string }, ctx: Ctx) => (observe(ctx), await delay(), `Counter ${id}`) },
+      Query: {
+        counterName: async (_: unknown, { id }: { id: string }, ctx: Ctx) => (
+          observe(ctx),
+          await delay(),
+          `Counter ${id}`
+        ),
+      },
       Subscription: {
         slaBreached: {
           subscribe: (_: unknown, { since }: { since?: string | null }, ctx: Ctx) => {
@@ -176,9 +203,17 @@ function resolvers(name: SubgraphName, feed: AlertFeed, seen: FixtureObservation
             seen.subscribes.push({ since: since ?? null, actor, requestId: ctx.requestId });
             seen.activeStreams++;
             // The subgraph scopes the feed: an agency only hears about its own employers' cases.
-            return feed.stream(since ?? null, (a) => visible(actor, byId(a.caseId)), () => seen.activeStreams--);
+            return feed.stream(
+              since ?? null,
+              (a) => visible(actor, byId(a.caseId)),
+              () => seen.activeStreams--,
+            );
           },
-          resolve: (a: FixtureAlert) => ({ eventId: a.eventId, kind: a.kind, case: { id: a.caseId, counterId: 'chaoyang-cbd' } }),
+          resolve: (a: FixtureAlert) => ({
+            eventId: a.eventId,
+            kind: a.kind,
+            case: { id: a.caseId, counterId: 'chaoyang-cbd' },
+          }),
         },
         heartbeat: {
           subscribe: async function* () {
@@ -193,7 +228,12 @@ function resolvers(name: SubgraphName, feed: AlertFeed, seen: FixtureObservation
     };
   }
   if (name === 'work-permit') {
-    const toCase = (c: FixtureCase) => ({ id: c.id, reference: c.reference, employerId: c.employerId, applicant: { fullName: c.applicant } });
+    const toCase = (c: FixtureCase) => ({
+      id: c.id,
+      reference: c.reference,
+      employerId: c.employerId,
+      applicant: { fullName: c.applicant },
+    });
     return {
       Query: {
         case: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
@@ -202,7 +242,10 @@ function resolvers(name: SubgraphName, feed: AlertFeed, seen: FixtureObservation
           const c = byId(id);
           return visible(ctx.actor, c) ? toCase(c!) : null;
         },
-        cases: (_: unknown, __: unknown, ctx: Ctx) => (observe(ctx), FIXTURE_CASES.filter((c) => visible(ctx.actor, c)).map(toCase)),
+        cases: (_: unknown, __: unknown, ctx: Ctx) => (
+          observe(ctx),
+          FIXTURE_CASES.filter((c) => visible(ctx.actor, c)).map(toCase)
+        ),
         secret: () => {
           // An internal failure with details that must never reach a client.
           throw new TypeError('relation "wp.secret" does not exist at postgres://wp:hunter2@10.0.0.5/db');
@@ -287,7 +330,10 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
   const names: SubgraphName[] = ['work-permit', 'residence-permit', 'counter-scheduling'];
   const subgraphs = {} as Record<SubgraphName, FixtureSubgraph>;
   for (const name of names) {
-    const schema = buildSubgraphSchema({ typeDefs: parse(SDL[name]), resolvers: resolvers(name, feed, seen, controls) as never });
+    const schema = buildSubgraphSchema({
+      typeDefs: parse(SDL[name]),
+      resolvers: resolvers(name, feed, seen, controls) as never,
+    });
     let server: RunningServer | undefined;
     let port = 0;
     const sub: FixtureSubgraph = {
@@ -321,14 +367,19 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
     await sub.start();
     subgraphs[name] = sub;
   }
-  const composed = composeServices(names.map((name) => ({ name, url: subgraphs[name].url, typeDefs: parse(SDL[name]) })));
-  if (composed.errors?.length || !composed.supergraphSdl) throw new Error(`fixture composition failed: ${composed.errors?.map((e) => e.message).join('; ')}`);
+  const composed = composeServices(
+    names.map((name) => ({ name, url: subgraphs[name].url, typeDefs: parse(SDL[name]) })),
+  );
+  if (composed.errors?.length || !composed.supergraphSdl)
+    throw new Error(`fixture composition failed: ${composed.errors?.map((e) => e.message).join('; ')}`);
   const dir = await mkdtemp(path.join(tmpdir(), 'onestop-gw-fixture-'));
   const supergraphPath = path.join(dir, 'supergraph.graphql');
   await writeFile(supergraphPath, composed.supergraphSdl);
 
   const gateways: RunningGateway[] = [];
-  const launch = async (more: Record<string, string>): Promise<{ gateway: RunningGateway; config: GatewayConfig; url: string; wsUrl: string }> => {
+  const launch = async (
+    more: Record<string, string>,
+  ): Promise<{ gateway: RunningGateway; config: GatewayConfig; url: string; wsUrl: string }> => {
     const config = loadGatewayConfig({
       NODE_ENV: 'test',
       GATEWAY_PORT: '0',
@@ -402,7 +453,12 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
 export function collect<T = Record<string, unknown>>(
   client: Client,
   payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
-): { results: { data?: T | null; errors?: GqlError[] }[]; done: Promise<void>; stop(): void; waitFor(count: number, timeoutMs?: number): Promise<void> } {
+): {
+  results: { data?: T | null; errors?: GqlError[] }[];
+  done: Promise<void>;
+  stop(): void;
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+} {
   const results: { data?: T | null; errors?: GqlError[] }[] = [];
   let finish!: () => void;
   let fail!: (err: unknown) => void;
@@ -414,7 +470,9 @@ export function collect<T = Record<string, unknown>>(
   const stop = client.subscribe<T>(payload, {
     next: (r) => void results.push(r as never),
     error: (e) => {
-      results.push({ errors: Array.isArray(e) ? (e as GqlError[]) : [{ message: String((e as { reason?: string })?.reason ?? e) }] });
+      results.push({
+        errors: Array.isArray(e) ? (e as GqlError[]) : [{ message: String((e as { reason?: string })?.reason ?? e) }],
+      });
       fail(e);
     },
     complete: () => finish(),
@@ -426,7 +484,8 @@ export function collect<T = Record<string, unknown>>(
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (results.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} results, got ${results.length}: ${JSON.stringify(results)}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${count} results, got ${results.length}: ${JSON.stringify(results)}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },

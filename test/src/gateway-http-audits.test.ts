@@ -36,6 +36,11 @@ describe('gateway: GraphQL over HTTP audits (graphql-http)', () => {
   });
 
   it('has only the documented SHOULD/MAY findings', () => {
-    expect(results.filter((r) => r.status !== 'ok').map((r) => r.name).sort()).toEqual(KNOWN_FINDINGS);
+    expect(
+      results
+        .filter((r) => r.status !== 'ok')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(KNOWN_FINDINGS);
   });
 });

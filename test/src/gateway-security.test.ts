@@ -8,7 +8,13 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedConnectionParams, signRequest, SIGNATURE_HEADER, subgraphSecret, TIMESTAMP_HEADER } from '@onestop/common';
+import {
+  signedConnectionParams,
+  signRequest,
+  SIGNATURE_HEADER,
+  subgraphSecret,
+  TIMESTAMP_HEADER,
+} from '@onestop/common';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { closeCode, collect, startFixtureSystem, type FixtureSystem, type GqlError } from './gateway-fixtures.js';
@@ -16,15 +22,29 @@ import { closeCode, collect, startFixtureSystem, type FixtureSystem, type GqlErr
 const NORMAL = '{ case(id: "case-1") { reference applicant { fullName } residencePermit { status } } }';
 
 /** POSTs to a gateway URL. */
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; errors?: GqlError[]; data?: unknown; headers: Headers }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; errors?: GqlError[]; data?: unknown; headers: Headers }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, ...(JSON.parse(text) as object) };
 }
 
 /** Runs one operation over graphql-ws and returns what came back (data or errors). */
 async function overWs(wsUrl: string, query: string, token?: string): Promise<{ data?: unknown; errors?: GqlError[] }> {
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
+  const client = createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+  });
   try {
     const sub = collect(client, { query });
     await sub.done.catch(() => undefined);
@@ -53,7 +73,11 @@ describe('gateway security', () => {
       const forged = `${header}.${payload}.${'A'.repeat(43)}`;
       const expired = await (async () => {
         const { signDevToken, DEV_JWT_SECRET } = await import('@onestop/common');
-        return signDevToken({ jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' }, { sub: 'm', role: 'MANAGER' }, '-1h');
+        return signDevToken(
+          { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' },
+          { sub: 'm', role: 'MANAGER' },
+          '-1h',
+        );
       })();
       for (const authorization of [`Bearer ${forged}`, `Bearer ${expired}`, 'Basic dXNlcjpwYXNz']) {
         const res = await post(sys.gatewayUrl, { query: NORMAL }, { authorization });
@@ -66,7 +90,11 @@ describe('gateway security', () => {
 
     it('refuses a WebSocket whose token does not verify with 4403', async () => {
       const [header, payload] = manager.split('.');
-      expect(await closeCode(sys.wsUrl, [{ type: 'connection_init', payload: { authorization: `Bearer ${header}.${payload}.bad` } }])).toBe(4403);
+      expect(
+        await closeCode(sys.wsUrl, [
+          { type: 'connection_init', payload: { authorization: `Bearer ${header}.${payload}.bad` } },
+        ]),
+      ).toBe(4403);
     });
   });
 
@@ -79,22 +107,56 @@ describe('gateway security', () => {
       expect(unsigned.status).toBe(403);
       expect(unsigned.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const timestamp = String(Date.now());
-      const wrongKey = signRequest('not-the-secret', { method: 'POST', path: '/graphql', body: JSON.stringify({ query }), authorization: '', timestamp });
-      expect((await post(url, { query }, { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: wrongKey })).status).toBe(403);
+      const wrongKey = signRequest('not-the-secret', {
+        method: 'POST',
+        path: '/graphql',
+        body: JSON.stringify({ query }),
+        authorization: '',
+        timestamp,
+      });
+      expect((await post(url, { query }, { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: wrongKey })).status).toBe(
+        403,
+      );
       const secret = subgraphSecret('work-permit', 'test', {});
-      const signedForOther = signRequest(secret, { method: 'POST', path: '/graphql', body: JSON.stringify({ query: '{ __typename }' }), authorization: '', timestamp });
-      expect((await post(url, { query }, { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signedForOther })).status).toBe(403);
+      const signedForOther = signRequest(secret, {
+        method: 'POST',
+        path: '/graphql',
+        body: JSON.stringify({ query: '{ __typename }' }),
+        authorization: '',
+        timestamp,
+      });
+      expect(
+        (await post(url, { query }, { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signedForOther })).status,
+      ).toBe(403);
       // The same request signed properly is served: the refusals above are about the signature.
       const body = JSON.stringify({ query: '{ __typename }' });
-      const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signedForOther }, body });
+      const ok = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signedForOther,
+        },
+        body,
+      });
       expect(ok.status).toBe(200);
     });
 
     it('closes an unsigned WebSocket to a subgraph with 4403 and accepts a signed one', async () => {
       const url = sys.subgraphs['counter-scheduling'].url.replace(/^http/, 'ws');
-      expect(await closeCode(url, [{ type: 'connection_init', payload: { authorization: `Bearer ${manager}` } }])).toBe(4403);
-      const params = signedConnectionParams(subgraphSecret('counter-scheduling', 'test', {}), `Bearer ${manager}`, Date.now());
-      const code = await closeCode(url, [{ type: 'connection_init', payload: params }, 'ack', { type: 'connection_init', payload: params }]);
+      expect(await closeCode(url, [{ type: 'connection_init', payload: { authorization: `Bearer ${manager}` } }])).toBe(
+        4403,
+      );
+      const params = signedConnectionParams(
+        subgraphSecret('counter-scheduling', 'test', {}),
+        `Bearer ${manager}`,
+        Date.now(),
+      );
+      const code = await closeCode(url, [
+        { type: 'connection_init', payload: params },
+        'ack',
+        { type: 'connection_init', payload: params },
+      ]);
       expect(code).toBe(4429); // acknowledged, then refused only for the protocol violation
     });
   });
@@ -114,10 +176,26 @@ describe('gateway security', () => {
 
     const full = 'id reference employerId counterId applicant { fullName } residencePermit { status }';
     const overLimit: [string, string, RegExp][] = [
-      ['depth', '{ case(id: "case-1") { applicant { ...Name } } } fragment Name on Applicant { fullName }', /depth limit of 3 exceeded/i],
-      ['depth, operation named __schema', 'query __schema { case(id: "case-1") { applicant { ...Name } } } fragment Name on Applicant { fullName }', /depth limit of 3 exceeded/i],
-      ['depth, fragment named __schema', '{ case(id: "case-1") { applicant { ...__schema } } } fragment __schema on Applicant { fullName }', /depth limit of 3 exceeded/i],
-      ['aliases', '{ a: case(id: "case-1") { id } b: case(id: "case-1") { id } c: case(id: "case-1") { id } d: case(id: "case-1") { id } }', /aliases limit of 3 exceeded/i],
+      [
+        'depth',
+        '{ case(id: "case-1") { applicant { ...Name } } } fragment Name on Applicant { fullName }',
+        /depth limit of 3 exceeded/i,
+      ],
+      [
+        'depth, operation named __schema',
+        'query __schema { case(id: "case-1") { applicant { ...Name } } } fragment Name on Applicant { fullName }',
+        /depth limit of 3 exceeded/i,
+      ],
+      [
+        'depth, fragment named __schema',
+        '{ case(id: "case-1") { applicant { ...__schema } } } fragment __schema on Applicant { fullName }',
+        /depth limit of 3 exceeded/i,
+      ],
+      [
+        'aliases',
+        '{ a: case(id: "case-1") { id } b: case(id: "case-1") { id } c: case(id: "case-1") { id } d: case(id: "case-1") { id } }',
+        /aliases limit of 3 exceeded/i,
+      ],
       ['tokens', `{ case(id: "case-1") { ${'id '.repeat(120)}} }`, /token limit of 100 exceeded/i],
       [
         'directives',
@@ -129,7 +207,11 @@ describe('gateway security', () => {
 
     it('lets an operation within every limit through, on both transports', async () => {
       expect((await post(url, { query: NORMAL }, { authorization: `Bearer ${manager}` })).data).toEqual({
-        case: { reference: 'OS-2026-000001', applicant: { fullName: 'Ada Lovelace' }, residencePermit: { status: 'UNDER_REVIEW' } },
+        case: {
+          reference: 'OS-2026-000001',
+          applicant: { fullName: 'Ada Lovelace' },
+          residencePermit: { status: 'UNDER_REVIEW' },
+        },
       });
       expect((await overWs(wsUrl, NORMAL, manager)).errors).toBeUndefined();
     });
@@ -157,7 +239,9 @@ describe('gateway security', () => {
   });
 
   it('refuses batched HTTP requests', async () => {
-    const res = await post(sys.gatewayUrl, [{ query: '{ __typename }' }, { query: '{ __typename }' }], { authorization: `Bearer ${manager}` });
+    const res = await post(sys.gatewayUrl, [{ query: '{ __typename }' }, { query: '{ __typename }' }], {
+      authorization: `Bearer ${manager}`,
+    });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res)).toMatch(/batch/i);
   });
@@ -170,13 +254,25 @@ describe('gateway security', () => {
   });
 
   it('masks internal errors: a stable code and the request id, no stack, SQL, credentials or subgraph URL', async () => {
-    const res = await post(sys.gatewayUrl, { query: '{ secret case(id: "case-1") { reference } }' }, { authorization: `Bearer ${manager}` });
+    const res = await post(
+      sys.gatewayUrl,
+      { query: '{ secret case(id: "case-1") { reference } }' },
+      { authorization: `Bearer ${manager}` },
+    );
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ secret: null, case: { reference: 'OS-2026-000001' } });
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0]).toMatchObject({ path: ['secret'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     const text = JSON.stringify(res.errors);
-    for (const leak of ['postgres', 'hunter2', 'wp.secret', 'stacktrace', 'serviceName', '127.0.0.1', String(sys.subgraphs['work-permit'].port)]) {
+    for (const leak of [
+      'postgres',
+      'hunter2',
+      'wp.secret',
+      'stacktrace',
+      'serviceName',
+      '127.0.0.1',
+      String(sys.subgraphs['work-permit'].port),
+    ]) {
       expect(text).not.toContain(leak);
     }
     expect(res.headers.get('x-request-id')).toBeTruthy();
@@ -187,7 +283,9 @@ describe('gateway security', () => {
     const misspelt = '{ case(id: "case-1") { referenc } }';
 
     it('outside production: introspection answers and suggestions help', async () => {
-      expect(((await post(sys.gatewayUrl, { query: introspect })).data as { __schema: unknown }).__schema).toEqual({ queryType: { name: 'Query' } });
+      expect(((await post(sys.gatewayUrl, { query: introspect })).data as { __schema: unknown }).__schema).toEqual({
+        queryType: { name: 'Query' },
+      });
       const res = await post(sys.gatewayUrl, { query: misspelt });
       expect(res.errors?.[0]?.message).toMatch(/Did you mean "reference"/);
     });
@@ -222,11 +320,25 @@ describe('gateway security', () => {
       query CaseCard($id: ID!) {
         case(id: $id) {
           ...CaseHeader
-          residencePermit { status }
+          residencePermit {
+            status
+          }
         }
       }
-      fragment CaseHeader on Case { reference applicant { fullName } }
-      subscription Breaches { slaBreached { kind case { reference } } }
+      fragment CaseHeader on Case {
+        reference
+        applicant {
+          fullName
+        }
+      }
+      subscription Breaches {
+        slaBreached {
+          kind
+          case {
+            reference
+          }
+        }
+      }
     `;
     beforeAll(async () => {
       dir = await mkdtemp(path.join(tmpdir(), 'onestop-safelist-'));
@@ -238,11 +350,16 @@ describe('gateway security', () => {
     });
 
     // The same operation as a client sends it: other formatting, no comments, fragment first.
-    const sent = 'fragment CaseHeader on Case { reference applicant { fullName } } query CaseCard($id: ID!) { case(id: $id) { ...CaseHeader residencePermit { status } } }';
+    const sent =
+      'fragment CaseHeader on Case { reference applicant { fullName } } query CaseCard($id: ID!) { case(id: $id) { ...CaseHeader residencePermit { status } } }';
 
     it('enforce: runs listed operations however they are formatted, refuses others with OPERATION_NOT_IN_SAFELIST', async () => {
       const { url, wsUrl } = await sys.startGateway({ GATEWAY_SAFELIST: 'enforce', GATEWAY_SAFELIST_OPERATIONS: dir });
-      const ok = await post(url, { query: sent, variables: { id: 'case-1' }, operationName: 'CaseCard' }, { authorization: `Bearer ${manager}` });
+      const ok = await post(
+        url,
+        { query: sent, variables: { id: 'case-1' }, operationName: 'CaseCard' },
+        { authorization: `Bearer ${manager}` },
+      );
       expect(ok.errors).toBeUndefined();
       expect(ok.data).toMatchObject({ case: { reference: 'OS-2026-000001' } });
       const refused = await post(url, { query: NORMAL }, { authorization: `Bearer ${manager}` });
@@ -250,25 +367,39 @@ describe('gateway security', () => {
       expect(refused.errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_IN_SAFELIST');
       // A listed operation with one more field is another operation.
       const widened = sent.replace('residencePermit { status }', 'residencePermit { status } employerId');
-      expect((await post(url, { query: widened, variables: { id: 'case-1' } }, { authorization: `Bearer ${manager}` })).errors?.[0]?.extensions?.code).toBe(
-        'OPERATION_NOT_IN_SAFELIST',
-      );
+      expect(
+        (await post(url, { query: widened, variables: { id: 'case-1' } }, { authorization: `Bearer ${manager}` }))
+          .errors?.[0]?.extensions?.code,
+      ).toBe('OPERATION_NOT_IN_SAFELIST');
       // Over the socket too, for queries and subscriptions.
       expect((await overWs(wsUrl, NORMAL, manager)).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_IN_SAFELIST');
-      expect((await overWs(wsUrl, 'subscription { heartbeat { n } }', manager)).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_IN_SAFELIST');
+      expect((await overWs(wsUrl, 'subscription { heartbeat { n } }', manager)).errors?.[0]?.extensions?.code).toBe(
+        'OPERATION_NOT_IN_SAFELIST',
+      );
     });
 
     it('enforce-except-agencies: partner agencies may send their own operations, within the limits; others may not', async () => {
-      const { url } = await sys.startGateway({ GATEWAY_SAFELIST: 'enforce-except-agencies', GATEWAY_SAFELIST_OPERATIONS: dir });
+      const { url } = await sys.startGateway({
+        GATEWAY_SAFELIST: 'enforce-except-agencies',
+        GATEWAY_SAFELIST_OPERATIONS: dir,
+      });
       const agency = await sys.token('AGENCY');
       const own = await post(url, { query: NORMAL }, { authorization: `Bearer ${agency}` });
       expect(own.errors).toBeUndefined();
       expect(own.data).toMatchObject({ case: { reference: 'OS-2026-000001' } });
-      expect((await post(url, { query: NORMAL }, { authorization: `Bearer ${manager}` })).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_IN_SAFELIST');
+      expect(
+        (await post(url, { query: NORMAL }, { authorization: `Bearer ${manager}` })).errors?.[0]?.extensions?.code,
+      ).toBe('OPERATION_NOT_IN_SAFELIST');
       expect((await post(url, { query: NORMAL })).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_IN_SAFELIST');
       const tooDeep = '{ case(id: "case-1") { applicant { ...N } } } fragment N on Applicant { fullName }';
-      const { url: strict } = await sys.startGateway({ GATEWAY_SAFELIST: 'enforce-except-agencies', GATEWAY_SAFELIST_OPERATIONS: dir, GATEWAY_MAX_DEPTH: '3' });
-      expect((await post(strict, { query: tooDeep }, { authorization: `Bearer ${agency}` })).errors?.[0]?.message).toMatch(/depth limit/i);
+      const { url: strict } = await sys.startGateway({
+        GATEWAY_SAFELIST: 'enforce-except-agencies',
+        GATEWAY_SAFELIST_OPERATIONS: dir,
+        GATEWAY_MAX_DEPTH: '3',
+      });
+      expect(
+        (await post(strict, { query: tooDeep }, { authorization: `Bearer ${agency}` })).errors?.[0]?.message,
+      ).toMatch(/depth limit/i);
     });
   });
 
@@ -280,7 +411,11 @@ describe('gateway security', () => {
       expect(sys.seen.requestIds['work-permit']).toContain(id);
       expect(sys.seen.requestIds['residence-permit']).toContain(id);
       for (const bad of ['short', 'has spaces in it', 'x'.repeat(200), 'line\u2028break-123456']) {
-        const r = await fetch(sys.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': encodeURI(bad) === bad ? bad : 'a b' }, body: JSON.stringify({ query: '{ __typename }' }) });
+        const r = await fetch(sys.gatewayUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': encodeURI(bad) === bad ? bad : 'a b' },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        });
         const echoed = r.headers.get('x-request-id');
         expect(echoed).not.toBe(bad);
         expect(echoed).toMatch(/^[0-9a-f-]{36}$/);

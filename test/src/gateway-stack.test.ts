@@ -33,7 +33,17 @@ const ALERTS = /* GraphQL */ `
 `;
 
 interface Alert {
-  slaBreached: { eventId: string; kind: string; breach: boolean; case: { id: string; reference: string; applicant: { fullName: string }; residencePermit: { status: string } | null } };
+  slaBreached: {
+    eventId: string;
+    kind: string;
+    breach: boolean;
+    case: {
+      id: string;
+      reference: string;
+      applicant: { fullName: string };
+      residencePermit: { status: string } | null;
+    };
+  };
 }
 
 describe('gateway on the real stack', () => {
@@ -42,7 +52,13 @@ describe('gateway on the real stack', () => {
   const cases: Record<'a' | 'b', { id: string; reference: string; employerId: string; fullName: string }> = {} as never;
 
   const ws = (token: string): Client => {
-    const c = createClient({ url: sys.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { authorization: `Bearer ${token}` } });
+    const c = createClient({
+      url: sys.gatewayUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     clients.push(c);
     return c;
   };
@@ -54,7 +70,16 @@ describe('gateway on the real stack', () => {
       source: 'counter-scheduling',
       aggregateId: c.id,
       employerId: c.employerId,
-      payload: { clockId: `clock-${c.id}`, caseId: c.id, kind: 'PRE_EXAMINATION', threshold: 100, counterId: null, category: 'B', dueAt: at, at },
+      payload: {
+        clockId: `clock-${c.id}`,
+        caseId: c.id,
+        kind: 'PRE_EXAMINATION',
+        threshold: 100,
+        counterId: null,
+        category: 'B',
+        dueAt: at,
+        at,
+      },
     });
   };
 
@@ -66,14 +91,27 @@ describe('gateway on the real stack', () => {
       ['b', 1, AGENCY_B.employerIds[0]],
     ] as const) {
       const filed = await fileCase(sys, await agencyToken(sys, i), filing(employerId, day));
-      cases[key] = { id: filed.id, reference: filed.reference, employerId, fullName: (filed as unknown as { applicant: { fullName: string } }).applicant.fullName };
+      cases[key] = {
+        id: filed.id,
+        reference: filed.reference,
+        employerId,
+        fullName: (filed as unknown as { applicant: { fullName: string } }).applicant.fullName,
+      };
     }
     // residence-permit opens its application from work-permit's event.
     const manager = await sys.token('MANAGER');
-    await waitFor(async () => {
-      const r = await sys.gql<{ case: { residencePermit: unknown } }>('query ($id: ID!) { case(id: $id) { residencePermit { status } } }', { id: cases.a.id }, manager);
-      return r.data?.case?.residencePermit ?? undefined;
-    }, 15_000, 'the residence-permit application');
+    await waitFor(
+      async () => {
+        const r = await sys.gql<{ case: { residencePermit: unknown } }>(
+          'query ($id: ID!) { case(id: $id) { residencePermit { status } } }',
+          { id: cases.a.id },
+          manager,
+        );
+        return r.data?.case?.residencePermit ?? undefined;
+      },
+      15_000,
+      'the residence-permit application',
+    );
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
@@ -85,21 +123,34 @@ describe('gateway on the real stack', () => {
     const agencyA = collect<Alert>(ws(await agencyToken(sys, 0)), { query: ALERTS });
     const agencyB = collect<Alert>(ws(await agencyToken(sys, 1)), { query: ALERTS });
     // The upstream subscriptions are open once an alert sent now reaches everyone it concerns.
-    await waitFor(async () => {
-      await breach(cases.a);
-      await new Promise((r) => setTimeout(r, 200));
-      return manager.results.length > 0 && agencyA.results.length > 0;
-    }, 15_000, 'the subscriptions to be live');
+    await waitFor(
+      async () => {
+        await breach(cases.a);
+        await new Promise((r) => setTimeout(r, 200));
+        return manager.results.length > 0 && agencyA.results.length > 0;
+      },
+      15_000,
+      'the subscriptions to be live',
+    );
     const idA = await breach(cases.a);
     const idB = await breach(cases.b);
     const has = (c: typeof manager, id: string) => c.results.find((r) => r.data?.slaBreached.eventId === id);
-    await waitFor(() => has(manager, idA) && has(manager, idB) && has(agencyA, idA) && has(agencyB, idB), 15_000, 'the alerts');
+    await waitFor(
+      () => has(manager, idA) && has(manager, idB) && has(agencyA, idA) && has(agencyB, idB),
+      15_000,
+      'the alerts',
+    );
     expect(manager.results.every((r) => r.errors === undefined)).toBe(true);
     expect(has(manager, idA)!.data!.slaBreached).toEqual({
       eventId: idA,
       kind: 'PRE_EXAMINATION',
       breach: true,
-      case: { id: cases.a.id, reference: cases.a.reference, applicant: { fullName: cases.a.fullName }, residencePermit: { status: expect.any(String) } },
+      case: {
+        id: cases.a.id,
+        reference: cases.a.reference,
+        applicant: { fullName: cases.a.fullName },
+        residencePermit: { status: expect.any(String) },
+      },
     });
     expect(has(manager, idB)!.data!.slaBreached.case.reference).toBe(cases.b.reference);
     // Every alert each agency ever received (the warm-up ones included) concerns its own employer's case.
@@ -115,13 +166,25 @@ describe('gateway on the real stack', () => {
     const query = 'query ($id: ID!) { case(id: $id) { reference residencePermit { status } } serviceCounters { id } }';
     await sys.stack.stopService('residence-permit');
     try {
-      const res = await sys.gql<{ case: { reference: string; residencePermit: unknown }; serviceCounters: unknown[] }>(query, { id: cases.a.id }, manager);
+      const res = await sys.gql<{ case: { reference: string; residencePermit: unknown }; serviceCounters: unknown[] }>(
+        query,
+        { id: cases.a.id },
+        manager,
+      );
       expect(res.data!.case).toEqual({ reference: cases.a.reference, residencePermit: null });
       expect(res.data!.serviceCounters).toHaveLength(15);
-      expect(res.errors).toEqual([expect.objectContaining({ path: ['case', 'residencePermit'], extensions: { code: 'SERVICE_UNAVAILABLE', service: 'residence-permit' } })]);
+      expect(res.errors).toEqual([
+        expect.objectContaining({
+          path: ['case', 'residencePermit'],
+          extensions: { code: 'SERVICE_UNAVAILABLE', service: 'residence-permit' },
+        }),
+      ]);
       const ready = await fetch(new URL('/ready', sys.gatewayUrl));
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ status: 'degraded', subgraphs: { 'residence-permit': 'down', 'work-permit': 'ready', 'counter-scheduling': 'ready' } });
+      expect(await ready.json()).toMatchObject({
+        status: 'degraded',
+        subgraphs: { 'residence-permit': 'down', 'work-permit': 'ready', 'counter-scheduling': 'ready' },
+      });
     } finally {
       await sys.stack.startService('residence-permit');
     }

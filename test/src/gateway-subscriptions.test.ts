@@ -30,7 +30,13 @@ const SLA = /* GraphQL */ `
 interface Breach {
   slaBreached: {
     kind: string;
-    case: { id: string; reference: string; applicant: { fullName: string } | null; residencePermit: { status: string } | null; counterId: string | null } | null;
+    case: {
+      id: string;
+      reference: string;
+      applicant: { fullName: string } | null;
+      residencePermit: { status: string } | null;
+      counterId: string | null;
+    } | null;
   };
 }
 
@@ -44,9 +50,14 @@ describe('gateway: federated subscriptions', () => {
   });
 
   /** Waits until the fixture has `n` upstream subscriptions in total. */
-  const upstreams = (n: number): Promise<true> => waitFor(() => sys.seen.subscribes.length >= n || undefined, 5000, `${n} upstream subscriptions`) as Promise<true>;
+  const upstreams = (n: number): Promise<true> =>
+    waitFor(() => sys.seen.subscribes.length >= n || undefined, 5000, `${n} upstream subscriptions`) as Promise<true>;
   const settle = async (): Promise<void> => {
-    await waitFor(() => sys.gateway.subscriptionStats().upstreams === 0 && sys.seen.activeStreams === 0, 5000, 'every upstream subscription to close');
+    await waitFor(
+      () => sys.gateway.subscriptionStats().upstreams === 0 && sys.seen.activeStreams === 0,
+      5000,
+      'every upstream subscription to close',
+    );
   };
 
   it('delivers an event with fields from all three subgraphs', async () => {
@@ -101,8 +112,14 @@ describe('gateway: federated subscriptions', () => {
 
   it('never gives an agency another employer’s events, and agencies of different scopes do not share', async () => {
     const before = sys.seen.subscribes.length;
-    const agencyA = collect<Breach>(sys.wsClient(await sys.token('AGENCY', { agencyId: 'agency-a', employerIds: ['emp-a'] })), { query: SLA });
-    const agencyB = collect<Breach>(sys.wsClient(await sys.token('AGENCY', { sub: 'agency-b-user', agencyId: 'agency-b', employerIds: ['emp-b'] })), { query: SLA });
+    const agencyA = collect<Breach>(
+      sys.wsClient(await sys.token('AGENCY', { agencyId: 'agency-a', employerIds: ['emp-a'] })),
+      { query: SLA },
+    );
+    const agencyB = collect<Breach>(
+      sys.wsClient(await sys.token('AGENCY', { sub: 'agency-b-user', agencyId: 'agency-b', employerIds: ['emp-b'] })),
+      { query: SLA },
+    );
     await upstreams(before + 2);
     sys.feed.publish('ISSUANCE_BREACHED', 'case-2'); // emp-b
     sys.feed.publish('ISSUANCE_BREACHED', 'case-1'); // emp-a
@@ -122,7 +139,10 @@ describe('gateway: federated subscriptions', () => {
 
   it('carries the client’s identity and request id to the subgraph', async () => {
     const before = sys.seen.subscribes.length;
-    const sub = collect<Breach>(sys.wsClient(await sys.token('WP_OFFICER', { sub: 'officer-7' }), { requestId: 'client-req-0001' }), { query: SLA });
+    const sub = collect<Breach>(
+      sys.wsClient(await sys.token('WP_OFFICER', { sub: 'officer-7' }), { requestId: 'client-req-0001' }),
+      { query: SLA },
+    );
     await upstreams(before + 1);
     const upstream = sys.seen.subscribes[before]!;
     expect(upstream.actor).toMatchObject({ id: 'officer-7', role: 'WP_OFFICER' });
@@ -144,8 +164,26 @@ describe('gateway: federated subscriptions', () => {
   });
 
   it('closes a connection with an invalid token with 4403', async () => {
-    const code = await closeCode(sys.wsUrl, [{ type: 'connection_init', payload: { authorization: 'Bearer not.a.token' } }]);
+    const code = await closeCode(sys.wsUrl, [
+      { type: 'connection_init', payload: { authorization: 'Bearer not.a.token' } },
+    ]);
     expect(code).toBe(4403);
+  });
+
+  it('closes the socket with 4403 when the subscriber’s token expires', async () => {
+    const { signDevToken, DEV_JWT_SECRET } = await import('@onestop/common');
+    const shortLived = await signDevToken(
+      { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' },
+      { sub: 'm', role: 'MANAGER' },
+      '2s',
+    );
+    const code = await closeCode(sys.wsUrl, [
+      { type: 'connection_init', payload: { authorization: `Bearer ${shortLived}` } },
+      'ack',
+      { id: '1', type: 'subscribe', payload: { query: SLA } },
+    ]);
+    expect(code).toBe(4403);
+    await settle();
   });
 
   it('passes the client’s `since` through, replaying what it missed', async () => {
@@ -180,14 +218,21 @@ describe('gateway: federated subscriptions', () => {
     expect(sys.seen.subscribes.at(-1)!.since).toBe(seenBefore.eventId);
     sys.feed.publish('AFTER', 'case-1');
     await sub.waitFor(4);
-    expect(sub.results.map((r) => r.data?.slaBreached.kind)).toEqual(['BEFORE', 'WHILE_DOWN_1', 'WHILE_DOWN_2', 'AFTER']);
+    expect(sub.results.map((r) => r.data?.slaBreached.kind)).toEqual([
+      'BEFORE',
+      'WHILE_DOWN_1',
+      'WHILE_DOWN_2',
+      'AFTER',
+    ]);
     expect(sub.results.every((r) => r.errors === undefined)).toBe(true);
     sub.stop();
     await settle();
   });
 
   it('serves a subscription that does not follow the resume convention', async () => {
-    const sub = collect<{ heartbeat: { n: number } }>(sys.wsClient(await sys.token('MANAGER')), { query: 'subscription { heartbeat { n } }' });
+    const sub = collect<{ heartbeat: { n: number } }>(sys.wsClient(await sys.token('MANAGER')), {
+      query: 'subscription { heartbeat { n } }',
+    });
     await sub.waitFor(3);
     expect(sub.results.slice(0, 3).map((r) => r.data?.heartbeat.n)).toEqual([1, 2, 3]);
     sub.stop();
@@ -195,11 +240,16 @@ describe('gateway: federated subscriptions', () => {
   });
 
   it('runs queries over the same socket through the same pipeline', async () => {
-    const sub = collect<{ case: { reference: string; residencePermit: { status: string } } }>(sys.wsClient(await sys.token('MANAGER')), {
-      query: '{ case(id: "case-2") { reference residencePermit { status } } }',
-    });
+    const sub = collect<{ case: { reference: string; residencePermit: { status: string } } }>(
+      sys.wsClient(await sys.token('MANAGER')),
+      {
+        query: '{ case(id: "case-2") { reference residencePermit { status } } }',
+      },
+    );
     await sub.done;
-    expect(sub.results).toEqual([{ data: { case: { reference: 'OS-2026-000002', residencePermit: { status: 'ISSUED' } } } }]);
+    expect(sub.results).toEqual([
+      { data: { case: { reference: 'OS-2026-000002', residencePermit: { status: 'ISSUED' } } } },
+    ]);
   });
 
   it('refuses a subscription over HTTP with a clear 400', async () => {
@@ -224,13 +274,20 @@ describe('gateway: graphql-ws protocol errors close with the protocol’s codes'
   });
 
   it('4401 for a Subscribe before the connection is acknowledged', async () => {
-    expect(await closeCode(sys.wsUrl, [{ id: '1', type: 'subscribe', payload: { query: '{ __typename }' } }])).toBe(4401);
+    expect(await closeCode(sys.wsUrl, [{ id: '1', type: 'subscribe', payload: { query: '{ __typename }' } }])).toBe(
+      4401,
+    );
   });
 
   it('4409 for a second subscription with an id already in use', async () => {
     const token = await sys.token('MANAGER');
     const subscribe = { id: 'same', type: 'subscribe', payload: { query: 'subscription { heartbeat { n } }' } };
-    const code = await closeCode(sys.wsUrl, [{ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }, 'ack', subscribe, subscribe]);
+    const code = await closeCode(sys.wsUrl, [
+      { type: 'connection_init', payload: { authorization: `Bearer ${token}` } },
+      'ack',
+      subscribe,
+      subscribe,
+    ]);
     expect(code).toBe(4409);
   });
 

@@ -167,6 +167,34 @@ describe('an agency cannot read another employer’s case', () => {
   });
 });
 
+describe('malformed scope', () => {
+  it('a token whose employer ids are not ids sees nothing and gets NOT_FOUND, never an internal error', async () => {
+    const odd = await sys.token('AGENCY', {
+      agencyId: 'agency-odd',
+      employerIds: ['not-an-id', AGENCY_A.employerIds[0]],
+    });
+    const list = await sys.gql<{ cases: { edges: { node: { id: string } }[] } }>(
+      '{ cases(first: 100) { edges { node { id } } } }',
+      {},
+      odd,
+    );
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.cases.edges.map((e) => e.node.id)).toContain(own.id);
+    expect(errorCode(await sys.gql('query($id: ID!) { case(id: $id) { id } }', { id: foreign.id }, odd))).toBe(
+      'NOT_FOUND',
+    );
+    const w = await sys.gql(
+      'mutation($i: WithdrawCaseInput!) { withdrawCase(input: $i) { id } }',
+      { i: { caseId: foreign.id } },
+      odd,
+    );
+    expect(errorCode(w)).toBe('NOT_FOUND');
+    expect(errorCode(await sys.gql('query($id: ID!) { case(id: $id) { id } }', { id: 'not-a-uuid' }, odd))).toBe(
+      'NOT_FOUND',
+    );
+  });
+});
+
 describe('an agency cannot change another employer’s case', () => {
   it('withdraw and resubmit answer NOT_FOUND and change nothing', async () => {
     const before = await footprint(sys);

@@ -41,7 +41,9 @@ async function main(): Promise<number> {
           await s.run({
             sys,
             scale,
-            command: `pnpm bench ${names.length ? s.name : ''}${scale === 'smoke' ? ' --smoke' : ''}`.trim(),
+            command: ['pnpm bench', ...(names.length ? [s.name] : []), ...(scale === 'smoke' ? ['--smoke'] : [])].join(
+              ' ',
+            ),
             log,
           }),
         );

@@ -60,7 +60,14 @@ export async function startBenchSystem(env: Record<string, string> = {}): Promis
       databaseUrl,
       dataDir: tempDir ? path.join(tempDir, 'pg') : undefined,
       mode: 'test',
-      ports: { database: 0, gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0 },
+      ports: {
+        database: 0,
+        gateway: 0,
+        'work-permit': 0,
+        'residence-permit': 0,
+        'counter-scheduling': 0,
+        dashboard: 0,
+      },
       env: { LOG_LEVEL: 'warn', ...env },
       onLog,
     });

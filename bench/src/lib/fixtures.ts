@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Capabilities } from './capabilities.js';
 import type { BenchSystem } from './bench-stack.js';
 import { Prng } from './prng.js';
@@ -29,7 +30,7 @@ export async function benchApi(sys: BenchSystem): Promise<BenchApi> {
   return {
     api,
     runner,
-    steps: new CitySteps(runner, 1),
+    steps: new CitySteps(runner, 1, `bench-${randomBytes(4).toString('hex')}`),
     counters: rows.map((r) => ({ id: r.id, name: r.name, windows: r.windows ?? 1 })),
   };
 }
@@ -61,7 +62,8 @@ export async function createCases(
     };
     return { plan: p, status: 'PLANNED', counterId: p.counterId };
   });
-  const now = new Date();
+  // The business clock (the simulator or a test may have moved it ahead of real time).
+  const now = await b.api.client.clockNow();
   const stepOrFail = async (step: StepName, c: SimCase, fn: () => Promise<boolean>): Promise<void> => {
     if (await fn()) return;
     const st = b.runner.stats.get(step)!;

@@ -82,7 +82,7 @@ function allProcesses(): ProcStat[] {
 
 /** CPU seconds of the processes the benchmark started, grouped by role. */
 export interface CpuSnapshot {
-  /** By role: gateway, work-permit, residence-permit, counter-scheduling, postgres, other. */
+  /** By role: gateway, work-permit, residence-permit, counter-scheduling, dashboard, postgres, other. */
   byRole: Record<string, number>;
   total: number;
   /** This process (the load generator), user + system. */
@@ -92,6 +92,7 @@ export interface CpuSnapshot {
 
 function roleOf(cmdline: string, comm: string): string {
   if (/gateway\/dist\/main\.js/.test(cmdline)) return 'gateway';
+  if (cmdline.includes('serve-dashboard.js')) return 'dashboard';
   for (const s of ['work-permit', 'residence-permit', 'counter-scheduling']) {
     if (cmdline.includes(`services/${s}/dist/main.js`)) return s;
   }

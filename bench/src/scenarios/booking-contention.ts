@@ -32,16 +32,16 @@ export async function runBookingContention(
     concurrency: 6,
   });
   const agencyToken = await sys.ids.agency(cases[0]!.plan.agency);
+  const now = await sys.gateway.clockNow();
   const slots = await b.api.call<Record<string, unknown>[]>(
     'query',
     ['availableSlots'],
     {
       counterId: counter.id,
-      from: new Date(Date.now() + 86_400_000).toISOString(),
-      to: new Date(Date.now() + 10 * 86_400_000).toISOString(),
-      caseId: cases[0]!.id,
+      from: isoDate(new Date(now.getTime() + 86_400_000)),
+      to: isoDate(new Date(now.getTime() + 10 * 86_400_000)),
     },
-    ['start', 'slotStart', 'startsAt', 'remaining', 'available', 'capacity', 'capacityLeft'],
+    ['start', 'available', 'capacity', 'booked'],
     agencyToken,
   );
   const placesOf = (s: Record<string, unknown>): number =>
@@ -53,7 +53,7 @@ export async function runBookingContention(
       [{ message: `no free slot at ${counter.id} in the next 10 days` }],
       200,
     );
-  const slotStart = String(slot.start ?? slot.slotStart ?? slot.startsAt);
+  const slotStart = String(slot.start);
   const info = b.api.caps.mutation.get('bookAppointment')!;
   const tokens = await Promise.all(cases.map((c) => sys.ids.agency(c.plan.agency)));
   const docs = cases.map((c) =>

@@ -145,7 +145,7 @@ function addDays(d: Date, days: number): Date {
 }
 
 /** The values a case's operations are built from, under the names the subgraphs use. */
-export function caseValues(c: SimCase, now: Date, seed: number): Record<string, unknown> {
+export function caseValues(c: SimCase, now: Date, seed: number, keyPrefix = `sim-${seed}`): Record<string, unknown> {
   const p = c.plan;
   const today = isoDate(now);
   return {
@@ -154,7 +154,7 @@ export function caseValues(c: SimCase, now: Date, seed: number): Record<string, 
     employerId: p.employerId,
     category: p.category,
     route: p.route,
-    idempotencyKey: `sim-${seed}-${today}-${p.n}`,
+    idempotencyKey: `${keyPrefix}-${today}-${p.n}`,
     applicant: { ...p.applicant, householdRegistration: 'NEVER_REGISTERED' },
     notificationLetterNumber:
       p.route === 'NOTIFICATION_LETTER'
@@ -182,6 +182,8 @@ export class CitySteps {
   constructor(
     readonly runner: StepRunner,
     readonly seed: number,
+    /** Prefix of idempotency keys: the same seed on the same day files the same cases once. */
+    readonly keyPrefix = `sim-${seed}`,
   ) {}
 
   private get api(): Api {
@@ -201,7 +203,7 @@ export class CitySteps {
       this.api.call<{ id: string; reference?: string; status?: string }>(
         'mutation',
         this.op('fileCase'),
-        caseValues(c, now, this.seed),
+        caseValues(c, now, this.seed, this.keyPrefix),
         CASE_SELECTION,
         await this.ids.agency(c.plan.agency),
       ),
@@ -305,7 +307,7 @@ export class CitySteps {
           caseId: c.id,
           counterId: c.counterId,
           slotStart,
-          idempotencyKey: `sim-${this.seed}-book-${c.plan.n}-${slotStart}`,
+          idempotencyKey: `${this.keyPrefix}-book-${c.plan.n}-${slotStart}`,
         },
         ['id', 'letterNumber', 'slotStart'],
         token,

@@ -41,7 +41,8 @@ export function useLiveSubscription<TData, TVars extends Record<string, unknown>
     if (skip) return;
     const since = deduper.lastId ?? initialSince ?? null;
     const variables = { ...(JSON.parse(variablesKey) as Record<string, unknown>), since } as unknown as TVars;
-    const sub = client.subscribe({ query: doc, variables }).subscribe({
+    // no-cache: each view merges pushes itself (by event id); writing every push to the cache only costs.
+    const sub = client.subscribe({ query: doc, variables, fetchPolicy: 'no-cache' }).subscribe({
       next: (result) => {
         const data = result.data as TData | undefined;
         if (result.error) latest.current.onError?.(result.error);

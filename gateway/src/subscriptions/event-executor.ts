@@ -35,7 +35,10 @@ export class EventExecutor {
   ): Promise<FormattedExecutionResult> {
     return inSpan(SPANS.subscriptionEvent, { 'onestop.subgraph': planned.primary.serviceName }, async () => {
       const primary: FetchNode = { ...planned.primary, serviceName: EVENT_SOURCE };
-      const plan: QueryPlan = { kind: 'QueryPlan', node: planned.rest ? { kind: 'Sequence', nodes: [primary, planned.rest] } : primary };
+      const plan: QueryPlan = {
+        kind: 'QueryPlan',
+        node: planned.rest ? { kind: 'Sequence', nodes: [primary, planned.rest] } : primary,
+      };
       const serviceMap: ServiceMap = Object.fromEntries(this.dataSources);
       serviceMap[EVENT_SOURCE] = {
         process: async () => ({ data: event.data ?? null, errors: event.errors }),
@@ -46,13 +49,23 @@ export class EventExecutor {
         context: ctx,
         logger: ctx.logger,
         metrics: {},
-        document: { kind: 'Document', definitions: [operationContext.operation, ...Object.values(operationContext.fragments)] },
+        document: {
+          kind: 'Document',
+          definitions: [operationContext.operation, ...Object.values(operationContext.fragments)],
+        },
         operation: operationContext.operation,
         operationName: operationContext.operation.name?.value ?? null,
         schema: this.planner.schema,
         overallCachePolicy: undefined,
       } as unknown as GatewayGraphQLRequestContext<GatewayContext>;
-      const result = await executeQueryPlan(plan, serviceMap, requestContext, operationContext, this.planner.supergraphSchema, this.planner.apiSchema);
+      const result = await executeQueryPlan(
+        plan,
+        serviceMap,
+        requestContext,
+        operationContext,
+        this.planner.supergraphSchema,
+        this.planner.apiSchema,
+      );
       const errors = result.errors?.map((e) => {
         const error = e instanceof GraphQLError ? e : new GraphQLError(String((e as Error)?.message ?? e));
         return maskError(error.toJSON(), error, ctx.logger ?? this.logger);

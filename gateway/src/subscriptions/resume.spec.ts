@@ -16,7 +16,9 @@ const schema = graphql.buildSchema(`
 describe('makeResumable', () => {
   it('binds since to the resume variable, selects eventId under an alias, and keeps the other variables', () => {
     const r = makeResumable('subscription S__cs__0($c:ID){slaBreached(counterId:$c){kind}}', schema)!;
-    expect(r.operation).toBe(`subscription S__cs__0($c:ID$${RESUME_VARIABLE}:ID){slaBreached(counterId:$c since:$${RESUME_VARIABLE}){${EVENT_ID_ALIAS}:eventId kind}}`);
+    expect(r.operation).toBe(
+      `subscription S__cs__0($c:ID$${RESUME_VARIABLE}:ID){slaBreached(counterId:$c since:$${RESUME_VARIABLE}){${EVENT_ID_ALIAS}:eventId kind}}`,
+    );
     expect(r.responseName).toBe('slaBreached');
     expect(r.variableNames).toEqual(['c']);
     expect(r.initialSince({ c: 'x' })).toBeNull();

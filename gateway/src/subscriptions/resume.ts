@@ -1,7 +1,8 @@
 import type { ArgumentNode, FieldNode, GraphQLSchema, OperationDefinitionNode, VariableDefinitionNode } from 'graphql';
 import { graphql } from '../graphql.js';
 
-const { getNamedType, isInterfaceType, isObjectType, Kind, parse, print, stripIgnoredCharacters, valueFromAST, visit } = graphql;
+const { getNamedType, isInterfaceType, isObjectType, Kind, parse, print, stripIgnoredCharacters, valueFromAST, visit } =
+  graphql;
 
 /**
  * The resume convention (docs/gateway.md): a subscription field that takes an argument
@@ -43,7 +44,14 @@ export function makeResumable(operation: string, apiSchema: GraphQLSchema): Resu
   const field = subscriptionType.getFields()[root.name.value];
   const sinceArg = field?.args.find((a) => a.name === SINCE_ARGUMENT);
   const payload = field ? getNamedType(field.type) : undefined;
-  if (!field || !sinceArg || !payload || !(isObjectType(payload) || isInterfaceType(payload)) || !payload.getFields()[EVENT_ID_FIELD]) return null;
+  if (
+    !field ||
+    !sinceArg ||
+    !payload ||
+    !(isObjectType(payload) || isInterfaceType(payload)) ||
+    !payload.getFields()[EVENT_ID_FIELD]
+  )
+    return null;
 
   const given = root.arguments?.find((a) => a.name.value === SINCE_ARGUMENT);
   const initialSince = (variables: Record<string, unknown>): string | null => {
@@ -64,11 +72,16 @@ export function makeResumable(operation: string, apiSchema: GraphQLSchema): Resu
   const rewrittenRoot: FieldNode = {
     ...root,
     arguments: [...(root.arguments ?? []).filter((a) => a.name.value !== SINCE_ARGUMENT), sinceArgument],
-    selectionSet: root.selectionSet ? { ...root.selectionSet, selections: [eventIdSelection, ...root.selectionSet.selections] } : root.selectionSet,
+    selectionSet: root.selectionSet
+      ? { ...root.selectionSet, selections: [eventIdSelection, ...root.selectionSet.selections] }
+      : root.selectionSet,
   };
   const withRoot: OperationDefinitionNode = {
     ...op,
-    selectionSet: { ...op.selectionSet, selections: op.selectionSet.selections.map((s) => (s === root ? rewrittenRoot : s)) },
+    selectionSet: {
+      ...op.selectionSet,
+      selections: op.selectionSet.selections.map((s) => (s === root ? rewrittenRoot : s)),
+    },
   };
   // Variables only the old `since` used would now be unused, which a subgraph rejects.
   const used = new Set<string>();
@@ -78,10 +91,14 @@ export function makeResumable(operation: string, apiSchema: GraphQLSchema): Resu
     variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: RESUME_VARIABLE } },
     type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: getNamedType(sinceArg.type).name } },
   };
-  const kept = (op.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value) && d.variable.name.value !== RESUME_VARIABLE);
+  const kept = (op.variableDefinitions ?? []).filter(
+    (d) => used.has(d.variable.name.value) && d.variable.name.value !== RESUME_VARIABLE,
+  );
   const rewritten: OperationDefinitionNode = { ...withRoot, variableDefinitions: [...kept, resumeDefinition] };
   return {
-    operation: stripIgnoredCharacters(print({ ...document, definitions: document.definitions.map((d) => (d === op ? rewritten : d)) })),
+    operation: stripIgnoredCharacters(
+      print({ ...document, definitions: document.definitions.map((d) => (d === op ? rewritten : d)) }),
+    ),
     responseName: root.alias?.value ?? root.name.value,
     initialSince,
     variableNames: kept.map((d) => d.variable.name.value),
@@ -90,7 +107,8 @@ export function makeResumable(operation: string, apiSchema: GraphQLSchema): Resu
 
 /** The event id the aliased selection carried, or null. */
 export function eventIdOf(data: unknown, responseName: string): string | null {
-  const payload = (data as Record<string, unknown> | null | undefined)?.[responseName] as Record<string, unknown> | null | undefined;
+  const payload = (data as Record<string, unknown> | null | undefined)?.[responseName] as
+    Record<string, unknown> | null | undefined;
   const id = payload?.[EVENT_ID_ALIAS];
   return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
 }

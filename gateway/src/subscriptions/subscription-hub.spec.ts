@@ -29,8 +29,13 @@ function fakeSource() {
   return { state, source };
 }
 
-const subscriber = (authorization: string, expiresAt = Infinity): Subscriber => ({ authorization, expiresAt, requestId: `req-${authorization}` });
-const next = (it: AsyncIterator<FormattedExecutionResult>): Promise<IteratorResult<FormattedExecutionResult>> => it.next();
+const subscriber = (authorization: string, expiresAt = Infinity): Subscriber => ({
+  authorization,
+  expiresAt,
+  requestId: `req-${authorization}`,
+});
+const next = (it: AsyncIterator<FormattedExecutionResult>): Promise<IteratorResult<FormattedExecutionResult>> =>
+  it.next();
 const logger = createLogger('spec', 'silent');
 
 describe('SubscriptionHubs', () => {

@@ -52,7 +52,14 @@ class SubscriberStream implements AsyncIterableIterator<FormattedExecutionResult
     }
     if (this.queue.length >= MAX_BACKLOG) {
       this.queue.length = 0;
-      this.queue.push({ errors: [{ message: 'This subscription fell too far behind and was ended; subscribe again.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      this.queue.push({
+        errors: [
+          {
+            message: 'This subscription fell too far behind and was ended; subscribe again.',
+            extensions: { code: 'SERVICE_UNAVAILABLE' },
+          },
+        ],
+      });
       this.end();
       return;
     }
@@ -146,7 +153,14 @@ class Hub {
         result = await this.source.complete(event, this.authorization());
       } catch (err) {
         this.logger.error({ err: (err as Error)?.message, hub: this.key }, 'subscription event failed');
-        result = { errors: [{ message: 'Something went wrong on our side while completing this event.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+        result = {
+          errors: [
+            {
+              message: 'Something went wrong on our side while completing this event.',
+              extensions: { code: 'INTERNAL_SERVER_ERROR' },
+            },
+          ],
+        };
       }
       for (const s of this.streams) s.push(result);
     });
@@ -176,7 +190,14 @@ class Hub {
 /** What the client receives when its upstream subscription ends in error. */
 function upstreamFailure(err: unknown): FormattedExecutionResult {
   if (Array.isArray(err) && err.length > 0) return { errors: err };
-  return { errors: [{ message: 'Live updates are unavailable right now; subscribe again later.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+  return {
+    errors: [
+      {
+        message: 'Live updates are unavailable right now; subscribe again later.',
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      },
+    ],
+  };
 }
 
 /**
@@ -189,7 +210,11 @@ export class SubscriptionHubs {
   constructor(private readonly logger: Logger) {}
 
   /** Attaches a subscriber to the hub for `key`, creating it (with `source`) when there is none. */
-  subscribe(key: string, source: () => HubSource, subscriber: Subscriber): AsyncIterableIterator<FormattedExecutionResult> {
+  subscribe(
+    key: string,
+    source: () => HubSource,
+    subscriber: Subscriber,
+  ): AsyncIterableIterator<FormattedExecutionResult> {
     let hub = this.hubs.get(key);
     if (!hub) {
       hub = new Hub(key, source(), this.logger, (h) => {

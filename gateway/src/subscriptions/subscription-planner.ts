@@ -30,7 +30,10 @@ export class SubscriptionPlanner {
   private readonly planner: QueryPlanner;
   private readonly cache = new Map<string, PlannedSubscription>();
 
-  constructor(supergraphSdl: string, private readonly cacheSize = 500) {
+  constructor(
+    supergraphSdl: string,
+    private readonly cacheSize = 500,
+  ) {
     const supergraph = Supergraph.build(supergraphSdl);
     this.apiSchema = supergraph.apiSchema();
     this.schema = this.apiSchema.toGraphQLJSSchema();
@@ -42,19 +45,24 @@ export class SubscriptionPlanner {
   plan(document: DocumentNode, operationName: string | undefined, cacheKey: string): PlannedSubscription {
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
-    const planned = inSpanSync(SPANS.plan, { 'graphql.operation.name': operationName ?? '', 'graphql.operation.type': 'subscription' }, () => {
-      const operation = operationFromDocument(this.apiSchema, document, { operationName });
-      const plan = this.planner.buildQueryPlan(operation);
-      const node = plan.node;
-      if (node?.kind !== 'Subscription') throw new TypeError(`Expected a subscription plan, got ${node?.kind ?? 'an empty plan'}.`);
-      const resumable = makeResumable(node.primary.operation, this.schema);
-      return {
-        operationContext: buildOperationContext({ schema: this.schema, operationDocument: document, operationName }),
-        primary: node.primary,
-        rest: node.rest,
-        resumable,
-      };
-    });
+    const planned = inSpanSync(
+      SPANS.plan,
+      { 'graphql.operation.name': operationName ?? '', 'graphql.operation.type': 'subscription' },
+      () => {
+        const operation = operationFromDocument(this.apiSchema, document, { operationName });
+        const plan = this.planner.buildQueryPlan(operation);
+        const node = plan.node;
+        if (node?.kind !== 'Subscription')
+          throw new TypeError(`Expected a subscription plan, got ${node?.kind ?? 'an empty plan'}.`);
+        const resumable = makeResumable(node.primary.operation, this.schema);
+        return {
+          operationContext: buildOperationContext({ schema: this.schema, operationDocument: document, operationName }),
+          primary: node.primary,
+          rest: node.rest,
+          resumable,
+        };
+      },
+    );
     if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(cacheKey, planned);
     return planned;

@@ -57,14 +57,18 @@ export const openGraphqlWsUpstream: OpenUpstream = (request, handlers) => {
     // Every close is worth a retry (a restarting subgraph closes with 1001 or 1006); fatal protocol codes are not retried by graphql-ws itself.
     shouldRetry: () => true,
     retryWait: async (retries) => new Promise((r) => setTimeout(r, Math.min(200 * 2 ** retries, 5000))),
-    connectionParams: () => ({ ...signedConnectionParams(request.endpoint.secret, request.authorization(), Date.now()), requestId: request.requestId }),
+    connectionParams: () => ({
+      ...signedConnectionParams(request.endpoint.secret, request.authorization(), Date.now()),
+      requestId: request.requestId,
+    }),
     on: {
       connected: (_socket, _payload, wasRetry) => {
         if (wasRetry) request.logger.info({ subgraph: request.endpoint.name }, 'subgraph subscription reconnected');
       },
       closed: (event) => {
         const code = (event as { code?: number })?.code;
-        if (code !== 1000) request.logger.warn({ subgraph: request.endpoint.name, code }, 'subgraph subscription connection closed');
+        if (code !== 1000)
+          request.logger.warn({ subgraph: request.endpoint.name, code }, 'subgraph subscription connection closed');
       },
     },
   });

@@ -65,7 +65,6 @@ export interface WebSocketDeps {
  */
 export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { close(): Promise<void> } {
   const { cfg, logger } = deps;
-  const production = cfg.common.mode === 'production';
   // noServer: the WebSocket server must not see the HTTP server's errors (EADDRINUSE is reported by `listen`).
   const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.maxBodyBytes });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -97,7 +96,10 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
         const connection: Connection = { actor, authorization, requestId, expiresAt };
         if (Number.isFinite(expiresAt)) {
           // A subscription lives no longer than the identity it was opened with.
-          connection.expiry = setTimeout(() => extra.socket.close(4403, 'Forbidden: the token has expired'), Math.max(0, expiresAt - Date.now()));
+          connection.expiry = setTimeout(
+            () => extra.socket.close(4403, 'Forbidden: the token has expired'),
+            Math.max(0, expiresAt - Date.now()),
+          );
           connection.expiry.unref();
         }
         (extra as { onestop?: Connection }).onestop = connection;
@@ -112,7 +114,12 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
         const connection = (ctx.extra as ConnectionExtra).onestop!;
         const active = Object.keys(ctx.subscriptions).length;
         if (active >= cfg.websocket.maxOperationsPerConnection) {
-          return [new GraphQLError(`At most ${cfg.websocket.maxOperationsPerConnection} operations may run at once on one connection.`, { extensions: { code: 'BAD_REQUEST' } })];
+          return [
+            new GraphQLError(
+              `At most ${cfg.websocket.maxOperationsPerConnection} operations may run at once on one connection.`,
+              { extensions: { code: 'BAD_REQUEST' } },
+            ),
+          ];
         }
         const checked = deps.protection.check(deps.planner.schema, payload.query);
         if ('errors' in checked) return checked.errors;
@@ -120,14 +127,29 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
         const operationName = payload.operationName ?? undefined;
         const operation = getOperationAST(document, operationName);
         if (!operation) {
-          return [new GraphQLError('The document has no operation by that name; send operationName when it has several.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+          return [
+            new GraphQLError('The document has no operation by that name; send operationName when it has several.', {
+              extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+            }),
+          ];
         }
         const hash = operationHash(document, operationName);
         if (safelistApplies(cfg.safelist, connection.actor) && !deps.safelist.has(hash)) {
-          return [new GraphQLError(notInSafelistError().message, { extensions: { code: notInSafelistError().extensions.code } })];
+          return [
+            new GraphQLError(notInSafelistError().message, {
+              extensions: { code: notInSafelistError().extensions.code },
+            }),
+          ];
         }
-        const coerced = getVariableValues(deps.planner.schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (coerced.errors) return coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+        const coerced = getVariableValues(
+          deps.planner.schema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+        );
+        if (coerced.errors)
+          return coerced.errors.map(
+            (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+          );
         const requestId = `${connection.requestId}:${id}`.slice(0, 128);
         const gateway: GatewayContext = {
           actor: connection.actor,
@@ -150,10 +172,20 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
             contextValue.planned = deps.planner.plan(document, operationName, contextValue.hash);
           } catch (err) {
             gateway.logger.error({ err: (err as Error).message }, 'subscription planning failed');
-            return [new GraphQLError('This subscription cannot be planned against the current supergraph.', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
+            return [
+              new GraphQLError('This subscription cannot be planned against the current supergraph.', {
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+            ];
           }
         }
-        return { schema: deps.planner.schema, document, operationName, variableValues: coerced.coerced, contextValue } satisfies ExecutionArgs;
+        return {
+          schema: deps.planner.schema,
+          document,
+          operationName,
+          variableValues: coerced.coerced,
+          contextValue,
+        } satisfies ExecutionArgs;
       },
       // graphql-ws types results with GraphQLError instances; it only serialises them, and ours are already formatted (masked).
       execute: (args) => executeOverApollo(deps.apollo, args.contextValue as OperationContext) as never,
@@ -176,13 +208,20 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
 }
 
 /** Queries and mutations over the socket go through Apollo: the same plugins, limits, safelist and masking as HTTP. */
-async function executeOverApollo(apollo: ApolloServer<GatewayContext>, op: OperationContext): Promise<FormattedExecutionResult> {
+async function executeOverApollo(
+  apollo: ApolloServer<GatewayContext>,
+  op: OperationContext,
+): Promise<FormattedExecutionResult> {
   const response = await apollo.executeOperation(
     { query: op.source, operationName: op.operationName, variables: op.rawVariables, extensions: op.extensions },
     { contextValue: op.gateway },
   );
   if (response.body.kind !== 'single') {
-    return { errors: [{ message: 'Incremental delivery is not supported over this connection.', extensions: { code: 'BAD_REQUEST' } }] };
+    return {
+      errors: [
+        { message: 'Incremental delivery is not supported over this connection.', extensions: { code: 'BAD_REQUEST' } },
+      ],
+    };
   }
   return response.body.singleResult as FormattedExecutionResult;
 }
@@ -191,49 +230,82 @@ async function executeOverApollo(apollo: ApolloServer<GatewayContext>, op: Opera
 export function scopeKey(actor: Actor | null, sharing: GatewayConfig['websocket']['sharing']): string {
   if (!actor) return 'anonymous';
   if (sharing === 'actor') return `actor:${actor.id}`;
-  return ['scope', actor.role, actor.agencyId ?? '', [...actor.employerIds].sort().join(','), actor.counterId ?? ''].join('|');
+  return [
+    'scope',
+    actor.role,
+    actor.agencyId ?? '',
+    [...actor.employerIds].sort().join(','),
+    actor.counterId ?? '',
+  ].join('|');
 }
 
-function subscribe(deps: WebSocketDeps, op: OperationContext): Promise<AsyncIterableIterator<FormattedExecutionResult>> {
+function subscribe(
+  deps: WebSocketDeps,
+  op: OperationContext,
+): Promise<AsyncIterableIterator<FormattedExecutionResult>> {
   const planned = op.planned!;
   const { cfg } = deps;
   const ctx = op.gateway;
-  return inSpan(SPANS.subscribe, { 'graphql.operation.name': op.operationName ?? '', 'onestop.subgraph': planned.primary.serviceName }, async () => {
-    const resumable = planned.resumable;
-    const initialSince = resumable ? resumable.initialSince(op.variables) : null;
-    // A client that asks for a replay (`since`) gets its own upstream: joining a shared one would skip the replay.
-    const privateHub = initialSince !== null;
-    const key = [op.hash, canonicalJson(op.variables), scopeKey(ctx.actor, cfg.websocket.sharing), privateHub ? `${ctx.requestId}` : ''].join('\u0000');
-    const endpoint = cfg.subgraphs.find((s) => s.name === planned.primary.serviceName);
-    if (!endpoint) {
-      return single({ errors: [{ message: 'This subscription is served by a subgraph this gateway does not know.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-    }
-    const source = () => ({
-      open: (handlers: Parameters<OpenUpstream>[1], authorization: () => string, resumeFrom: () => string | null) =>
-        deps.openUpstream(
-          {
-            endpoint,
-            query: resumable?.operation ?? planned.primary.operation,
-            operationName: planned.primary.operationName,
-            variables: () => upstreamVariables(planned, op.variables, resumeFrom() ?? initialSince),
-            authorization,
-            requestId: ctx.requestId,
-            retryAttempts: cfg.websocket.upstreamRetryAttempts,
-            logger: ctx.logger,
-          },
-          handlers,
-        ),
-      complete: (event: UpstreamEvent, authorization: string) =>
-        deps.executor.execute(planned, event, op.variables, { ...ctx, authorization }),
-      eventId: (event: UpstreamEvent) => (resumable ? eventIdOf(event.data, resumable.responseName) : null),
-    });
-    ctx.logger.debug({ hub: op.hash.slice(0, 12), subgraph: endpoint.name }, 'subscribed');
-    return deps.hubs.subscribe(key, source, { authorization: ctx.authorization, expiresAt: op.expiresAt, requestId: ctx.requestId });
-  });
+  return inSpan(
+    SPANS.subscribe,
+    { 'graphql.operation.name': op.operationName ?? '', 'onestop.subgraph': planned.primary.serviceName },
+    async () => {
+      const resumable = planned.resumable;
+      const initialSince = resumable ? resumable.initialSince(op.variables) : null;
+      // A client that asks for a replay (`since`) gets its own upstream: joining a shared one would skip the replay.
+      const privateHub = initialSince !== null;
+      const key = [
+        op.hash,
+        canonicalJson(op.variables),
+        scopeKey(ctx.actor, cfg.websocket.sharing),
+        privateHub ? `${ctx.requestId}` : '',
+      ].join('\u0000');
+      const endpoint = cfg.subgraphs.find((s) => s.name === planned.primary.serviceName);
+      if (!endpoint) {
+        return single({
+          errors: [
+            {
+              message: 'This subscription is served by a subgraph this gateway does not know.',
+              extensions: { code: 'INTERNAL_SERVER_ERROR' },
+            },
+          ],
+        });
+      }
+      const source = () => ({
+        open: (handlers: Parameters<OpenUpstream>[1], authorization: () => string, resumeFrom: () => string | null) =>
+          deps.openUpstream(
+            {
+              endpoint,
+              query: resumable?.operation ?? planned.primary.operation,
+              operationName: planned.primary.operationName,
+              variables: () => upstreamVariables(planned, op.variables, resumeFrom() ?? initialSince),
+              authorization,
+              requestId: ctx.requestId,
+              retryAttempts: cfg.websocket.upstreamRetryAttempts,
+              logger: ctx.logger,
+            },
+            handlers,
+          ),
+        complete: (event: UpstreamEvent, authorization: string) =>
+          deps.executor.execute(planned, event, op.variables, { ...ctx, authorization }),
+        eventId: (event: UpstreamEvent) => (resumable ? eventIdOf(event.data, resumable.responseName) : null),
+      });
+      ctx.logger.debug({ hub: op.hash.slice(0, 12), subgraph: endpoint.name }, 'subscribed');
+      return deps.hubs.subscribe(key, source, {
+        authorization: ctx.authorization,
+        expiresAt: op.expiresAt,
+        requestId: ctx.requestId,
+      });
+    },
+  );
 }
 
 /** The variables of the subgraph operation: the client's (those it uses) plus the resume position. */
-function upstreamVariables(planned: PlannedSubscription, variables: Record<string, unknown>, since: string | null): Record<string, unknown> {
+function upstreamVariables(
+  planned: PlannedSubscription,
+  variables: Record<string, unknown>,
+  since: string | null,
+): Record<string, unknown> {
   const names = planned.resumable ? planned.resumable.variableNames : (planned.primary.variableUsages ?? []);
   const out: Record<string, unknown> = {};
   for (const n of names) if (variables[n] !== undefined) out[n] = variables[n];
@@ -268,7 +340,9 @@ function tokenExpiry(authorization: string): number {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
   if (!token) return Infinity;
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
     return typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity;
   } catch {
     return Infinity;

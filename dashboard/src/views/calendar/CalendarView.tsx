@@ -41,11 +41,13 @@ export default function CalendarView({ month }: { month?: string }) {
       <Legend />
       {q.data && (
         <p className="muted">
-          {q.data.calendarYears.map((y) => (
-            <span key={y.year} className="tag" style={{ marginRight: '0.4rem' }}>
-              {y.year}: {y.official ? t('calendar.official', { year: y.year }) : t('calendar.provisional', { year: y.year })}
-            </span>
-          ))}
+          {q.data.calendarYears
+            .filter((y) => y.year >= year - 1)
+            .map((y) => (
+              <span key={y.year} className="tag" style={{ marginRight: '0.4rem' }}>
+                {y.official ? `✓ ${t('calendar.official', { year: y.year })}` : `⚠ ${t('calendar.provisional', { year: y.year })}`}
+              </span>
+            ))}
         </p>
       )}
       <NoticeForm defaultYear={year + (mon >= 11 ? 1 : 0)} onLoaded={() => void q.refetch()} />

@@ -159,9 +159,39 @@ export function slaEvent(
 /**
  * Writes the mutable part of clocks in one statement, opens a breach row for each clock that
  * is now BREACHED and has none, and resolves the breaches of clocks stopped after breaching.
+ * `progressOnly`: only the threshold progress changed (the sweep), so the schedule columns are
+ * left alone and the statement stays small.
  */
-export async function saveClocks(tx: EntityManager, rows: readonly ClockRow[], now: Date): Promise<void> {
+export async function saveClocks(
+  tx: EntityManager,
+  rows: readonly ClockRow[],
+  now: Date,
+  opts: { progressOnly?: boolean } = {},
+): Promise<void> {
   if (!rows.length) return;
+  if (opts.progressOnly) {
+    await tx.query(
+      `UPDATE cs.sla_clock c SET state = u.state, last_threshold = u.last_threshold, next_threshold = u.next_threshold,
+         next_fire_at = u.next_fire_at, updated_at = $6
+       FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::integer[], $5::timestamptz[])
+         AS u(id, state, last_threshold, next_threshold, next_fire_at)
+       WHERE c.id = u.id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.state),
+        rows.map((r) => r.lastThreshold),
+        rows.map((r) => r.nextThreshold),
+        rows.map((r) => r.nextFireAt),
+        now,
+      ],
+    );
+  } else {
+    await saveSchedules(tx, rows, now);
+  }
+  await openAndResolveBreaches(tx, rows);
+}
+
+async function saveSchedules(tx: EntityManager, rows: readonly ClockRow[], now: Date): Promise<void> {
   await tx.query(
     `UPDATE cs.sla_clock c SET
        state = u.state, last_threshold = u.last_threshold, next_threshold = u.next_threshold,
@@ -188,6 +218,9 @@ export async function saveClocks(tx: EntityManager, rows: readonly ClockRow[], n
       now,
     ],
   );
+}
+
+async function openAndResolveBreaches(tx: EntityManager, rows: readonly ClockRow[]): Promise<void> {
   const breached = rows.filter((r) => r.state === 'BREACHED');
   if (breached.length) {
     await tx.query(

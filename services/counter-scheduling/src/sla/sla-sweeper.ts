@@ -57,8 +57,8 @@ export class SlaSweeper {
     return this.opts.ds.transaction(async (tx) => {
       const rows: ClockRow[] = await tx.query(SWEEP_SQL, [now, this.opts.batchSize]);
       if (!rows.length) return 0;
-      const events = rows.flatMap((row) => fireDueThresholds(row, now, this.opts.clock.now()));
-      await saveClocks(tx, rows, this.opts.clock.now());
+      const events = rows.flatMap((row) => fireDueThresholds(row, now, now));
+      await saveClocks(tx, rows, now, { progressOnly: true });
       await this.opts.events.append(tx, events);
       this.opts.logger.debug({ clocks: rows.length, events: events.length }, 'SLA sweep emitted');
       return rows.length;
