@@ -65,7 +65,8 @@ interface StepResult {
 async function loadPlaywright(): Promise<Pw> {
   // bench does not depend on playwright-core (the test package does): resolve it from there.
   const req = createRequire(path.join(repoRoot, 'test', 'package.json'));
-  return (await import(pathToFileURL(req.resolve('playwright-core')).href)) as Pw;
+  const mod = (await import(pathToFileURL(req.resolve('playwright-core')).href)) as Pw & { default?: Pw };
+  return mod.chromium ? mod : mod.default!;
 }
 
 function load(counterId: string, eventId: number, waiting: number): Record<string, unknown> {

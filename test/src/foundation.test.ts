@@ -33,26 +33,39 @@ describe('foundation: the whole system through the gateway', () => {
   });
 
   it('rejects a forged token with 401', async () => {
-    const res = await sys.gql('{ serviceCounters { id } }', {}, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6Ik1BTkFHRVIifQ.bad');
+    const res = await sys.gql(
+      '{ serviceCounters { id } }',
+      {},
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6Ik1BTkFHRVIifQ.bad',
+    );
     expect(res.status).toBe(401);
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a direct subgraph request that the gateway did not sign, including _entities and _service', async () => {
     const token = await sys.token('MANAGER');
-    for (const query of ['{ _service { sdl } }', '{ _entities(representations: [{ __typename: "Case", id: "x" }]) { __typename } }']) {
+    for (const query of [
+      '{ _service { sdl } }',
+      '{ _entities(representations: [{ __typename: "Case", id: "x" }]) { __typename } }',
+    ]) {
       const res = await fetch(sys.stack.urls['work-permit'], {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query }),
       });
       expect(res.status).toBe(403);
-      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('FORBIDDEN');
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+        'FORBIDDEN',
+      );
     }
   });
 
   it('seeds the 15 one-stop counters', async () => {
-    const res = await sys.gql<{ serviceCounters: { id: string; district: string }[] }>('{ serviceCounters { id district } }', {}, await sys.token('MANAGER'));
+    const res = await sys.gql<{ serviceCounters: { id: string; district: string }[] }>(
+      '{ serviceCounters { id district } }',
+      {},
+      await sys.token('MANAGER'),
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.serviceCounters).toHaveLength(15);
     expect(new Set(res.data!.serviceCounters.map((c) => c.district)).size).toBeGreaterThanOrEqual(12);
@@ -86,7 +99,11 @@ describe('foundation: start-up failures are one line that says what to do', () =
   });
 
   it('a DATABASE_URL where nothing answers', async () => {
-    const r = await runProcess(entry, { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/db', WORK_PERMIT_PORT: '0', DB_CONNECT_TIMEOUT_MS: '500' });
+    const r = await runProcess(entry, {
+      DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/db',
+      WORK_PERMIT_PORT: '0',
+      DB_CONNECT_TIMEOUT_MS: '500',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     expect(r.stderr).toMatch(/did not answer.*Check DATABASE_URL/);
@@ -150,5 +167,3 @@ describe('foundation: start-up failures are one line that says what to do', () =
     });
   });
 });
-
-

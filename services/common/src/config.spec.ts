@@ -14,9 +14,15 @@ describe('configuration', () => {
   });
 
   it('refuses production with the development secrets', () => {
-    expect(() => loadCommonConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://h/d' })).toThrowError(/JWT_JWKS_URL or a JWT_SECRET/);
-    expect(() => subgraphSecret('work-permit', 'production', {})).toThrowError(/SUBGRAPH_SECRET_WORK_PERMIT is required/);
-    expect(subgraphSecret('work-permit', 'production', { SUBGRAPH_SECRET_WORK_PERMIT: 'x'.repeat(40) })).toBe('x'.repeat(40));
+    expect(() => loadCommonConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://h/d' })).toThrowError(
+      /JWT_JWKS_URL or a JWT_SECRET/,
+    );
+    expect(() => subgraphSecret('work-permit', 'production', {})).toThrowError(
+      /SUBGRAPH_SECRET_WORK_PERMIT is required/,
+    );
+    expect(subgraphSecret('work-permit', 'production', { SUBGRAPH_SECRET_WORK_PERMIT: 'x'.repeat(40) })).toBe(
+      'x'.repeat(40),
+    );
   });
 
   it('validates numbers, ports, booleans and enumerations with the variable named', () => {

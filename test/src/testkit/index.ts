@@ -3,7 +3,15 @@
  * sign in as a role, run an operation through the gateway, move the clock.
  */
 import pg from 'pg';
-import { createTestDatabase, DEV_JWT_SECRET, EVENT_APPEND_LOCK, signDevToken, type OneStopClaims, type Role, type TestDatabase } from '@onestop/common';
+import {
+  createTestDatabase,
+  DEV_JWT_SECRET,
+  EVENT_APPEND_LOCK,
+  signDevToken,
+  type OneStopClaims,
+  type Role,
+  type TestDatabase,
+} from '@onestop/common';
 import { startStack, type Stack } from '@onestop/scripts';
 
 /** A GraphQL response as the gateway returns it. */
@@ -21,7 +29,11 @@ export interface TestSystem {
   sql: pg.Pool;
   gatewayUrl: string;
   token(role: Role, claims?: Partial<OneStopClaims>): Promise<string>;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GqlResponse<T>>;
   /** Moves the shared business clock forward; resolves when every subgraph sees it. */
   advanceClock(ms: number): Promise<void>;
   /** Process output, for diagnosing a failure. */
@@ -61,7 +73,11 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
       ...(role === 'AGENCY' ? { agencyId: 'agency-test', employerIds: [] } : {}),
       ...claims,
     });
-  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, tok?: string | null): Promise<GqlResponse<T>> => {
+  const gql = async <T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    tok?: string | null,
+  ): Promise<GqlResponse<T>> => {
     const res = await fetch(stack.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
@@ -95,7 +111,11 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
 }
 
 /** Polls `probe` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -105,7 +125,10 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -116,7 +139,15 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
  */
 export async function appendEvent(
   sql: pg.Pool,
-  e: { type: string; source: string; aggregateId: string; payload: Record<string, unknown>; employerId?: string | null; counterId?: string | null; occurredAt?: Date },
+  e: {
+    type: string;
+    source: string;
+    aggregateId: string;
+    payload: Record<string, unknown>;
+    employerId?: string | null;
+    counterId?: string | null;
+    occurredAt?: Date;
+  },
 ): Promise<string> {
   const client = await sql.connect();
   try {
@@ -125,7 +156,15 @@ export async function appendEvent(
     const r = await client.query<{ id: string }>(
       `INSERT INTO platform.event_log (type, source, aggregate_id, employer_id, counter_id, payload, actor_id, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'test', $7) RETURNING id`,
-      [e.type, e.source, e.aggregateId, e.employerId ?? null, e.counterId ?? null, JSON.stringify(e.payload), e.occurredAt ?? new Date()],
+      [
+        e.type,
+        e.source,
+        e.aggregateId,
+        e.employerId ?? null,
+        e.counterId ?? null,
+        JSON.stringify(e.payload),
+        e.occurredAt ?? new Date(),
+      ],
     );
     await client.query('COMMIT');
     return r.rows[0]!.id;

@@ -24,6 +24,7 @@ export class LoadHistory {
   private readonly current = new Map<string, Figures>();
   private points: LoadPoint[] = [];
   private readonly listeners = new Set<() => void>();
+  private notifyTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly bucketMs = 60_000,
@@ -51,7 +52,13 @@ export class LoadHistory {
     const last = this.points[this.points.length - 1];
     const point = { at: bucket, waiting, serving };
     this.points = last && last.at === bucket ? [...this.points.slice(0, -1), point] : [...this.points.slice(-(this.maxPoints - 1)), point];
-    for (const l of this.listeners) l();
+    // The chart redraws at most once a second, however fast the pushes come.
+    if (this.notifyTimer === null) {
+      this.notifyTimer = setTimeout(() => {
+        this.notifyTimer = null;
+        for (const l of this.listeners) l();
+      }, this.listeners.size ? 1000 : 0);
+    }
   }
 
   subscribe = (l: () => void): (() => void) => {

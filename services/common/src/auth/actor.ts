@@ -37,7 +37,9 @@ export function actorFromClaims(claims: Record<string, unknown>): Actor {
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
     throw new UnauthenticatedError(`The token's role must be one of ${ROLES.join(', ')}.`);
   }
-  const employerIds = Array.isArray(claims.employerIds) ? claims.employerIds.filter((e): e is string => typeof e === 'string') : [];
+  const employerIds = Array.isArray(claims.employerIds)
+    ? claims.employerIds.filter((e): e is string => typeof e === 'string')
+    : [];
   const agencyId = typeof claims.agencyId === 'string' ? claims.agencyId : null;
   const counterId = typeof claims.counterId === 'string' ? claims.counterId : null;
   if (role === 'AGENCY' && !agencyId) throw new UnauthenticatedError('An AGENCY token must carry agencyId.');

@@ -2,18 +2,29 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from './actor.js';
 import { assertCan, can, employerScope } from './assert-can.js';
 
-const agency: Actor = { id: 'a1', role: 'AGENCY', name: 'A', agencyId: 'ag1', employerIds: ['e1', 'e2'], counterId: null };
+const agency: Actor = {
+  id: 'a1',
+  role: 'AGENCY',
+  name: 'A',
+  agencyId: 'ag1',
+  employerIds: ['e1', 'e2'],
+  counterId: null,
+};
 const clerk: Actor = { id: 'c1', role: 'CLERK', name: 'C', agencyId: null, employerIds: [], counterId: 'chaoyang-cbd' };
 const manager: Actor = { id: 'm1', role: 'MANAGER', name: 'M', agencyId: null, employerIds: [], counterId: null };
 const wp: Actor = { id: 'w1', role: 'WP_OFFICER', name: 'W', agencyId: null, employerIds: [], counterId: null };
 
 describe('assertCan', () => {
   it('rejects a missing actor as UNAUTHENTICATED', () => {
-    expect(() => assertCan(null, 'case.read')).toThrowError(expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } }));
+    expect(() => assertCan(null, 'case.read')).toThrowError(
+      expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } }),
+    );
   });
 
   it('rejects a role the action does not allow as FORBIDDEN', () => {
-    expect(() => assertCan(manager, 'case.file')).toThrowError(expect.objectContaining({ extensions: { code: 'FORBIDDEN' } }));
+    expect(() => assertCan(manager, 'case.file')).toThrowError(
+      expect.objectContaining({ extensions: { code: 'FORBIDDEN' } }),
+    );
     expect(() => assertCan(agency, 'case.preExamine')).toThrowError(/may not/);
   });
 
@@ -27,7 +38,9 @@ describe('assertCan', () => {
   it('keeps a clerk to the counter they staff', () => {
     expect(can(clerk, 'queue.operate', { counterId: 'chaoyang-cbd' })).toBe(true);
     expect(can(clerk, 'queue.operate', { counterId: 'haidian-zgc' })).toBe(false);
-    expect(() => assertCan(clerk, 'documents.accept', { counterId: 'haidian-zgc' })).toThrowError(/You staff counter chaoyang-cbd/);
+    expect(() => assertCan(clerk, 'documents.accept', { counterId: 'haidian-zgc' })).toThrowError(
+      /You staff counter chaoyang-cbd/,
+    );
   });
 
   it('shows personal data only to the roles whose work needs it', () => {

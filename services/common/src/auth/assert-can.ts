@@ -69,7 +69,12 @@ const POLICY: Record<Action, readonly Role[]> = {
 };
 
 /** Actions a clerk may take only at the counter they staff. */
-const COUNTER_SCOPED: ReadonlySet<Action> = new Set(['queue.operate', 'documents.accept', 'claim.record', 'materials.verify']);
+const COUNTER_SCOPED: ReadonlySet<Action> = new Set([
+  'queue.operate',
+  'documents.accept',
+  'claim.record',
+  'materials.verify',
+]);
 
 /** True when `actor` may take `action` on `resource`. */
 export function can(actor: Actor | null | undefined, action: Action, resource: Resource = {}): boolean {
@@ -88,7 +93,11 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
  * The one authorization check, called first in every resolver and reference resolver.
  * Throws UNAUTHENTICATED without an actor and FORBIDDEN when the role or scope does not allow it.
  */
-export function assertCan(actor: Actor | null | undefined, action: Action, resource: Resource = {}): asserts actor is Actor {
+export function assertCan(
+  actor: Actor | null | undefined,
+  action: Action,
+  resource: Resource = {},
+): asserts actor is Actor {
   if (!actor) throw new UnauthenticatedError();
   if (can(actor, action, resource)) return;
   if (!POLICY[action].includes(actor.role)) {
@@ -109,5 +118,8 @@ export function employerScope(actor: Actor): readonly string[] | null {
 }
 
 function describe(action: Action): string {
-  return action.replace('.', ': ').replace(/([A-Z])/g, ' $1').toLowerCase();
+  return action
+    .replace('.', ': ')
+    .replace(/([A-Z])/g, ' $1')
+    .toLowerCase();
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { signRequest, verifyRequestSignature, type SignedParts } from './request-signing.js';
 
 const now = 1_800_000_000_000;
-const parts: SignedParts = { method: 'POST', path: '/graphql', body: '{"query":"{ a }"}', authorization: 'Bearer t', timestamp: String(now) };
+const parts: SignedParts = {
+  method: 'POST',
+  path: '/graphql',
+  body: '{"query":"{ a }"}',
+  authorization: 'Bearer t',
+  timestamp: String(now),
+};
 
 describe('request signing', () => {
   it('accepts the signature of the same request', () => {

@@ -28,7 +28,12 @@ export function signRequest(secret: string, p: SignedParts): string {
 }
 
 /** Verifies a request signature in constant time; false on any mismatch or a stale timestamp. */
-export function verifyRequestSignature(secret: string, p: SignedParts, signature: string | undefined, nowMs: number): boolean {
+export function verifyRequestSignature(
+  secret: string,
+  p: SignedParts,
+  signature: string | undefined,
+  nowMs: number,
+): boolean {
   if (!signature || !p.timestamp) return false;
   const ts = Number(p.timestamp);
   if (!Number.isFinite(ts) || Math.abs(nowMs - ts) > MAX_SKEW_MS) return false;

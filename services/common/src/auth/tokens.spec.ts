@@ -10,7 +10,12 @@ describe('tokens', () => {
 
   it('round-trips a dev token into an actor', async () => {
     const token = await signDevToken(cfg, { sub: 'a', role: 'AGENCY', agencyId: 'ag', employerIds: ['e1'] });
-    expect(await verifier.fromHeader(`Bearer ${token}`)).toMatchObject({ id: 'a', role: 'AGENCY', agencyId: 'ag', employerIds: ['e1'] });
+    expect(await verifier.fromHeader(`Bearer ${token}`)).toMatchObject({
+      id: 'a',
+      role: 'AGENCY',
+      agencyId: 'ag',
+      employerIds: ['e1'],
+    });
   });
 
   it('returns no actor without a header, and rejects malformed headers', async () => {
@@ -39,7 +44,11 @@ describe('tokens', () => {
 
   it('refuses the none algorithm', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
-    const body = Buffer.from(JSON.stringify({ sub: 'x', role: 'MANAGER', iss: 'onestop', aud: 'onestop-api' })).toString('base64url');
-    await expect(verifier.verify(`${header}.${body}.`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    const body = Buffer.from(
+      JSON.stringify({ sub: 'x', role: 'MANAGER', iss: 'onestop', aud: 'onestop-api' }),
+    ).toString('base64url');
+    await expect(verifier.verify(`${header}.${body}.`)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 });

@@ -33,7 +33,12 @@ export class CalendarStore {
  * entries (closures stay) and marks the year official. Runs in the caller's transaction so
  * the `calendar.changed` event commits with it.
  */
-export async function saveHolidayNotice(tx: EntityManager, notice: HolidayNotice, actorId: string, at: Date): Promise<void> {
+export async function saveHolidayNotice(
+  tx: EntityManager,
+  notice: HolidayNotice,
+  actorId: string,
+  at: Date,
+): Promise<void> {
   const entries = noticeToEntries(notice);
   await tx.query(
     `DELETE FROM platform.calendar_entry WHERE kind <> 'CLOSURE' AND (date_part('year', date) = $1 OR date = ANY($2::date[]))`,
@@ -56,7 +61,13 @@ export async function saveHolidayNotice(tx: EntityManager, notice: HolidayNotice
 }
 
 /** Adds a closure (a day the one-stop service does not work, e.g. an emergency). */
-export async function saveClosure(tx: EntityManager, date: string, name: string, actorId: string, at: Date): Promise<void> {
+export async function saveClosure(
+  tx: EntityManager,
+  date: string,
+  name: string,
+  actorId: string,
+  at: Date,
+): Promise<void> {
   await tx.query(
     `INSERT INTO platform.calendar_entry (date, kind, name, created_by, created_at) VALUES ($1, 'CLOSURE', $2, $3, $4)
      ON CONFLICT (date) DO UPDATE SET kind = 'CLOSURE', name = EXCLUDED.name, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,

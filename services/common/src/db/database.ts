@@ -82,7 +82,10 @@ async function connectWithRetry(ds: DataSource, opts: DatabaseOptions): Promise<
           `The database at ${redactUrl(opts.url)} did not answer after ${attempt} attempts (${(err as Error).message}). Is PostgreSQL running? Check DATABASE_URL.`,
         );
       }
-      opts.logger.warn({ attempt, delayMs: delay, err: (err as Error).message }, 'database not reachable yet; retrying');
+      opts.logger.warn(
+        { attempt, delayMs: delay, err: (err as Error).message },
+        'database not reachable yet; retrying',
+      );
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 3000);
     }
@@ -113,7 +116,9 @@ async function migrate(ds: DataSource, schema: string, logger: Logger): Promise<
     if (done.length) logger.info({ schema, migrations: done.map((m) => m.name) }, 'migrations applied');
     const pending = await ds.driver.createSchemaBuilder().log();
     // CHECK constraints live in migrations only (the database guards itself); TypeORM would drop them.
-    const drift = pending.upQueries.filter((q) => q.query.includes(`"${schema}".`) && !/DROP CONSTRAINT "[^"]*_check"/.test(q.query));
+    const drift = pending.upQueries.filter(
+      (q) => q.query.includes(`"${schema}".`) && !/DROP CONSTRAINT "[^"]*_check"/.test(q.query),
+    );
     if (drift.length) {
       throw new StartupError(
         `Missing migration in schema "${schema}": the entities need ${drift.length} change(s) no migration makes (first: ${drift[0]!.query.slice(0, 120)}). Write a migration for them.`,

@@ -44,7 +44,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedDatabaseOptions): Prom
     authMethod: 'scram-sha-256',
     createPostgresUser: process.getuid?.() === 0,
     // Small footprint: this is a development and test server on a 2-core machine.
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=256MB', '-c', 'fsync=on', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: [
+      '-c',
+      'max_connections=300',
+      '-c',
+      'shared_buffers=256MB',
+      '-c',
+      'fsync=on',
+      '-c',
+      'listen_addresses=127.0.0.1',
+    ],
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     onLog: (m) => opts.onLog?.(String(m).trimEnd()),
     onError: (m) => opts.onLog?.(String(m instanceof Error ? m.message : m).trimEnd()),

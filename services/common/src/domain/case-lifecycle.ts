@@ -34,7 +34,13 @@ export const CASE_STATUSES = [
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Statuses in which the agency may still withdraw (before acceptance). */
-export const WITHDRAWABLE: ReadonlySet<CaseStatus> = new Set(['SUBMITTED', 'RETURNED', 'PRE_EXAM_PASSED', 'APPOINTMENT_BOOKED', 'CHECKED_IN']);
+export const WITHDRAWABLE: ReadonlySet<CaseStatus> = new Set([
+  'SUBMITTED',
+  'RETURNED',
+  'PRE_EXAM_PASSED',
+  'APPOINTMENT_BOOKED',
+  'CHECKED_IN',
+]);
 
 /** A permit decision, the same shape for both permits. */
 export const PERMIT_DECISION_STATUSES = ['PENDING', 'ISSUED', 'REFUSED'] as const;

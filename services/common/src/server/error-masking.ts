@@ -25,7 +25,8 @@ const SAFE_CODES = new Set([
 ]);
 
 /** The gateway's own message when a subgraph cannot be reached: names the path, hides the URL. */
-const DOWNSTREAM = /^(Couldn't reach|fetch failed|request to .* failed|The operation was aborted|This operation was aborted)/i;
+const DOWNSTREAM =
+  /^(Couldn't reach|fetch failed|request to .* failed|The operation was aborted|This operation was aborted)/i;
 
 /**
  * Keeps errors with a client-facing code and GraphQL's validation errors; replaces everything
@@ -33,7 +34,12 @@ const DOWNSTREAM = /^(Couldn't reach|fetch failed|request to .* failed|The opera
  * original so an operator can find it by request id.
  */
 export function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
-  const { stacktrace: _s, exception: _e, serviceName, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  const {
+    stacktrace: _s,
+    exception: _e,
+    serviceName,
+    ...extensions
+  } = (formatted.extensions ?? {}) as Record<string, unknown>;
   const code = String(extensions.code ?? '');
   if (SAFE_CODES.has(code)) return { ...formatted, extensions };
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
@@ -45,7 +51,13 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, logg
       extensions: { code: 'SERVICE_UNAVAILABLE', ...(serviceName ? { service: serviceName } : {}) },
     };
   }
-  logger.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'unexpected error');
+  logger.error(
+    {
+      err: original instanceof Error ? { message: original.message, stack: original.stack } : original,
+      path: formatted.path,
+    },
+    'unexpected error',
+  );
   return {
     message: 'Something went wrong on our side; the x-request-id response header identifies it.',
     locations: formatted.locations,

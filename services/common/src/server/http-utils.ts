@@ -29,24 +29,50 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
 }
 
 /** Sends a JSON response. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 /** A GraphQL-shaped error response for failures before execution (signature, size, auth). */
-export function sendGraphQLError(res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}): void {
+export function sendGraphQLError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
 /** Listens on a port, turning "address in use" into a one-line, actionable error. */
-export function listen(server: import('node:http').Server, port: number, host: string, what: string, envVar: string): Promise<number> {
+export function listen(
+  server: import('node:http').Server,
+  port: number,
+  host: string,
+  what: string,
+  envVar: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       reject(
         err.code === 'EADDRINUSE'
-          ? Object.assign(new Error(`Port ${port} is in use, so ${what} cannot start: stop what uses it or set ${envVar} to a free port.`), { name: 'StartupError' })
+          ? Object.assign(
+              new Error(
+                `Port ${port} is in use, so ${what} cannot start: stop what uses it or set ${envVar} to a free port.`,
+              ),
+              { name: 'StartupError' },
+            )
           : err,
       );
     };

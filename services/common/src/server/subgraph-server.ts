@@ -5,7 +5,13 @@ import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Actor } from '../auth/actor.js';
-import { REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequestSignature, signRequest } from '../auth/request-signing.js';
+import {
+  REQUEST_ID_HEADER,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyRequestSignature,
+  signRequest,
+} from '../auth/request-signing.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { RunMode } from '../config.js';
 import { OneStopError, StartupError } from '../errors.js';
@@ -56,7 +62,9 @@ export interface RunningServer {
  * Serves one subgraph: POST /graphql (only requests signed by the gateway), graphql-ws
  * subscriptions on the same path (connection params signed the same way), /health and /ready.
  */
-export async function startSubgraphServer<C extends RequestContext>(opts: SubgraphServerOptions<C>): Promise<RunningServer> {
+export async function startSubgraphServer<C extends RequestContext>(
+  opts: SubgraphServerOptions<C>,
+): Promise<RunningServer> {
   const { logger } = opts;
   const maxBody = opts.maxBodyBytes ?? 1_000_000;
   const apollo = new ApolloServer<C>({
@@ -77,16 +85,24 @@ export async function startSubgraphServer<C extends RequestContext>(opts: Subgra
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: opts.name });
     if (url.pathname === '/ready') {
       const ok = await opts.ready().catch(() => false);
-      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: opts.name, database: ok ? 'up' : 'down' });
+      return sendJson(res, ok ? 200 : 503, {
+        status: ok ? 'ready' : 'unavailable',
+        service: opts.name,
+        database: ok ? 'up' : 'down',
+      });
     }
     if (url.pathname === '/dev/clock' && opts.dev) return devClock(req, res, url, opts);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-    if (req.method !== 'POST') return sendGraphQLError(res, 405, 'Subgraphs accept POST from the gateway only.', 'BAD_REQUEST', { allow: 'POST' });
+    if (req.method !== 'POST')
+      return sendGraphQLError(res, 405, 'Subgraphs accept POST from the gateway only.', 'BAD_REQUEST', {
+        allow: 'POST',
+      });
     let body: string;
     try {
       body = await readBody(req, maxBody);
     } catch (err) {
-      if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, `The request body is larger than ${maxBody} bytes.`, 'BAD_REQUEST');
+      if (err instanceof BodyTooLargeError)
+        return sendGraphQLError(res, 413, `The request body is larger than ${maxBody} bytes.`, 'BAD_REQUEST');
       throw err;
     }
     const authorization = headerValue(req, 'authorization') ?? '';
@@ -96,7 +112,13 @@ export async function startSubgraphServer<C extends RequestContext>(opts: Subgra
       headerValue(req, SIGNATURE_HEADER),
       wallClockMs(),
     );
-    if (!signed) return sendGraphQLError(res, 403, 'This subgraph only accepts requests signed by the OneStop gateway.', 'FORBIDDEN');
+    if (!signed)
+      return sendGraphQLError(
+        res,
+        403,
+        'This subgraph only accepts requests signed by the OneStop gateway.',
+        'FORBIDDEN',
+      );
     let actor: Actor | null;
     try {
       actor = await opts.verifier.fromHeader(authorization);
@@ -175,7 +197,13 @@ export async function startSubgraphServer<C extends RequestContext>(opts: Subgra
     wss,
   );
 
-  const port = await listen(server, opts.port, opts.host ?? '127.0.0.1', `the ${opts.name} subgraph`, opts.portEnvVar).catch((err: Error) => {
+  const port = await listen(
+    server,
+    opts.port,
+    opts.host ?? '127.0.0.1',
+    `the ${opts.name} subgraph`,
+    opts.portEnvVar,
+  ).catch((err: Error) => {
     throw err.name === 'StartupError' ? new StartupError(err.message) : err;
   });
   return {
@@ -194,23 +222,39 @@ export async function startSubgraphServer<C extends RequestContext>(opts: Subgra
 /** Builds the connection params the gateway sends when it opens a WebSocket to a subgraph. */
 export function signedConnectionParams(secret: string, authorization: string, nowMs: number): Record<string, string> {
   const timestamp = String(nowMs);
-  return { authorization, timestamp, signature: signRequest(secret, { method: 'WS', path: '/graphql', body: '', authorization, timestamp }) };
+  return {
+    authorization,
+    timestamp,
+    signature: signRequest(secret, { method: 'WS', path: '/graphql', body: '', authorization, timestamp }),
+  };
 }
 
-async function devClock<C extends RequestContext>(req: IncomingMessage, res: ServerResponse, url: URL, opts: SubgraphServerOptions<C>): Promise<void> {
+async function devClock<C extends RequestContext>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  opts: SubgraphServerOptions<C>,
+): Promise<void> {
   const dev = opts.dev!;
   if (req.method === 'GET') return sendJson(res, 200, await dev.getClock());
   if (req.method !== 'POST') return sendJson(res, 405, { error: 'GET or POST' });
   const body = await readBody(req, 10_000);
   const ok = verifyRequestSignature(
     opts.secret,
-    { method: 'POST', path: url.pathname, body, authorization: headerValue(req, 'authorization') ?? '', timestamp: headerValue(req, TIMESTAMP_HEADER) ?? '' },
+    {
+      method: 'POST',
+      path: url.pathname,
+      body,
+      authorization: headerValue(req, 'authorization') ?? '',
+      timestamp: headerValue(req, TIMESTAMP_HEADER) ?? '',
+    },
     headerValue(req, SIGNATURE_HEADER),
     wallClockMs(),
   );
   if (!ok) return sendJson(res, 403, { error: 'only the gateway may move the clock' });
   const { advanceMs } = JSON.parse(body) as { advanceMs?: unknown };
-  if (typeof advanceMs !== 'number' || !(advanceMs >= 0)) return sendJson(res, 400, { error: 'advanceMs must be a number >= 0' });
+  if (typeof advanceMs !== 'number' || !(advanceMs >= 0))
+    return sendJson(res, 400, { error: 'advanceMs must be a number >= 0' });
   return sendJson(res, 200, await dev.advanceClock(advanceMs));
 }
 

@@ -17,7 +17,10 @@ export const TEST_ADMIN_URL_ENV = 'ONESTOP_TEST_ADMIN_URL';
  */
 export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
   const admin = process.env[TEST_ADMIN_URL_ENV] ?? process.env.DATABASE_URL;
-  if (!admin) throw new Error(`${TEST_ADMIN_URL_ENV} is not set: run tests through \`pnpm test\` (vitest's global setup starts PostgreSQL).`);
+  if (!admin)
+    throw new Error(
+      `${TEST_ADMIN_URL_ENV} is not set: run tests through \`pnpm test\` (vitest's global setup starts PostgreSQL).`,
+    );
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
