@@ -11,13 +11,20 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       'no-restricted-syntax': [
         'error',
         {
           selector: "ThrowStatement > NewExpression[callee.name='Error']",
-          message: 'Throw an error class from @onestop/common errors.ts (stable extensions.code, or InvariantError for internal invariants), not a bare Error.',
+          message:
+            'Throw an error class from @onestop/common errors.ts (stable extensions.code, or InvariantError for internal invariants), not a bare Error.',
         },
       ],
     },

@@ -41,7 +41,9 @@ if (built) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     // A suite that failed to load (syntax, setup) has no failed tests but must fail the run.
-    failed += report.testResults.filter((s) => s.status === 'failed' && s.assertionResults.every((a) => a.status !== 'failed')).length;
+    failed += report.testResults.filter(
+      (s) => s.status === 'failed' && s.assertionResults.every((a) => a.status !== 'failed'),
+    ).length;
     if (report.numTotalTests === 0) failed += 1;
   } else {
     failed += 1;

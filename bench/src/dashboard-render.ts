@@ -176,7 +176,10 @@ function percentile(sorted: number[], p: number): number | null {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rates: { type: 'string', default: '25,50,100,200,400,800' }, seconds: { type: 'string', default: '4' } },
+    options: {
+      rates: { type: 'string', default: '50,100,200,400,800,1600,3200' },
+      seconds: { type: 'string', default: '4' },
+    },
   });
   const rates = values
     .rates!.split(',')

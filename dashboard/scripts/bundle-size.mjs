@@ -11,7 +11,8 @@ const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'd
 const budgetKb = Number(process.env.ONESTOP_DASHBOARD_JS_BUDGET_KB ?? 300);
 const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
 const initial = new Set();
-for (const m of html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="\/?([^"]+\.js)"/g)) initial.add(m[1]);
+for (const m of html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="\/?([^"]+\.js)"/g))
+  initial.add(m[1]);
 // Static imports of the entry chunks are fetched before the app runs: follow them.
 const queue = [...initial];
 while (queue.length) {
@@ -33,8 +34,12 @@ for (const file of initial) {
   rows.push(`  ${file}  ${(gz / 1024).toFixed(1)} KB gzipped`);
 }
 const kb = total / 1024;
-process.stdout.write(`${rows.join('\n')}\ndashboard: initial JavaScript ${kb.toFixed(1)} KB gzipped (budget ${budgetKb} KB)\n`);
+process.stdout.write(
+  `${rows.join('\n')}\ndashboard: initial JavaScript ${kb.toFixed(1)} KB gzipped (budget ${budgetKb} KB)\n`,
+);
 if (kb > budgetKb) {
-  process.stderr.write(`dashboard: the initial JavaScript is over budget by ${(kb - budgetKb).toFixed(1)} KB: lazy-load more (React.lazy routes, charts).\n`);
+  process.stderr.write(
+    `dashboard: the initial JavaScript is over budget by ${(kb - budgetKb).toFixed(1)} KB: lazy-load more (React.lazy routes, charts).\n`,
+  );
   process.exit(1);
 }

@@ -47,7 +47,7 @@ export interface GatewayConfig {
   safelist: SafelistMode;
   /** Where the dashboard's `.graphql` operation documents live (the safelist's source). */
   safelistOperationsDir: string;
-  /** A manifest written by `pnpm safelist` (JSON); when set it is used instead of the operations folder. */
+  /** A manifest written by `node scripts/dist/safelist.js` (JSON); when set it is used instead of the operations folder. */
   safelistManifestPath: string | undefined;
   websocket: {
     /** A client that sends no ConnectionInit within this time is closed with 4408. */

@@ -19,7 +19,7 @@ export interface OperationProblem {
 /**
  * Checks every operation in the `.graphql` documents under `dir` as the gateway would run
  * it: valid against the supergraph's API schema and within the Armor limits. A safelisted
- * operation that fails here would be listed and still refused, so `pnpm safelist` and the
+ * operation that fails here would be listed and still refused, so the safelist script and the
  * tests use this to catch it first.
  */
 export async function checkOperations(

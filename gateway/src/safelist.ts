@@ -92,7 +92,7 @@ export class Safelist {
     return hash !== null && this.hashes.has(hash);
   }
 
-  /** The hashes, sorted, as `pnpm safelist` writes them. */
+  /** The hashes, sorted, as `node scripts/dist/safelist.js` writes them. */
   toManifest(): { version: 1; operations: string[] } {
     return { version: 1, operations: [...this.hashes].sort() };
   }
@@ -120,7 +120,7 @@ export async function safelistFromOperations(dir: string): Promise<Safelist> {
   return new Safelist(hashes);
 }
 
-/** Reads a manifest written by `pnpm safelist`. */
+/** Reads a manifest written by `node scripts/dist/safelist.js`. */
 export async function safelistFromManifest(file: string): Promise<Safelist> {
   let parsed: unknown;
   try {

@@ -1,6 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -62,7 +69,17 @@ const CONTENT_TYPES: Record<string, string> = {
 const PROXIED = new Set(['/graphql', '/dev/clock']);
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded by a proxy. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+]);
 
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript)|image\/svg)/;
 
@@ -79,7 +96,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const production = opts.mode === 'production';
   const indexHtml = await readFile(path.join(root, 'index.html')).catch(() => null);
-  if (!indexHtml) opts.logger.warn({ distDir: root }, 'the dashboard is not built: run `pnpm build` (serving the API proxy only)');
+  if (!indexHtml)
+    opts.logger.warn({ distDir: root }, 'the dashboard is not built: run `pnpm build` (serving the API proxy only)');
   const gzipCache = new Map<string, Buffer>();
 
   const sendStatic = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
@@ -102,7 +120,11 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
         'x-content-type-options': 'nosniff',
         vary: 'accept-encoding',
       };
-      if (COMPRESSIBLE.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && info.size > 1024) {
+      if (
+        COMPRESSIBLE.test(type) &&
+        /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) &&
+        info.size > 1024
+      ) {
         let body = gzipCache.get(file);
         if (!body) {
           body = gzipSync(await readFile(file));
@@ -121,16 +143,30 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     if (decoded.startsWith('/assets/') || path.extname(decoded)) return sendJson(res, 404, { error: 'not found' });
     if (!indexHtml) {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-      return void res.end('The dashboard is not built: run `pnpm build` (or `pnpm --filter @onestop/dashboard build`).\n');
+      return void res.end(
+        'The dashboard is not built: run `pnpm build` (or `pnpm --filter @onestop/dashboard build`).\n',
+      );
     }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES['.html']!, 'cache-control': 'no-cache', 'content-length': String(indexHtml.length) });
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES['.html']!,
+      'cache-control': 'no-cache',
+      'content-length': String(indexHtml.length),
+    });
     res.end(req.method === 'HEAD' ? undefined : indexHtml);
   };
 
   const proxy = (req: IncomingMessage, res: ServerResponse): void => {
     const headers = forwardHeaders(req);
     const upstream = httpRequest(
-      { protocol: gateway.protocol, hostname: gateway.hostname, port: gateway.port, method: req.method, path: req.url, headers, agent },
+      {
+        protocol: gateway.protocol,
+        hostname: gateway.hostname,
+        port: gateway.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        agent,
+      },
       (up) => {
         const out: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
@@ -141,7 +177,14 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     upstream.on('error', (err) => {
       opts.logger.warn({ err: err.message }, 'gateway unreachable');
       if (!res.headersSent) {
-        sendJson(res, 502, { errors: [{ message: 'The API gateway is not reachable; try again in a moment.', extensions: { code: 'BAD_GATEWAY' } }] });
+        sendJson(res, 502, {
+          errors: [
+            {
+              message: 'The API gateway is not reachable; try again in a moment.',
+              extensions: { code: 'BAD_GATEWAY' },
+            },
+          ],
+        });
       } else res.destroy();
     });
     req.pipe(upstream);
@@ -163,7 +206,11 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
 
   const devIdentities = async (res: ServerResponse): Promise<void> => {
     // Counters come from the API (the authority), asked with a short-lived manager token.
-    const token = await signDevToken(opts.auth, { sub: 'dashboard-dev-identities', role: 'MANAGER', name: 'dashboard' }, '1m');
+    const token = await signDevToken(
+      opts.auth,
+      { sub: 'dashboard-dev-identities', role: 'MANAGER', name: 'dashboard' },
+      '1m',
+    );
     let counters: { id: string; name: string; district: string }[] = [];
     try {
       const r = await fetch(new URL('/graphql', gateway), {
@@ -187,8 +234,10 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: 'dashboard', built: indexHtml !== null });
-    if (url.pathname === '/ready') return sendJson(res, 200, { status: 'ready', service: 'dashboard', built: indexHtml !== null });
+    if (url.pathname === '/health')
+      return sendJson(res, 200, { status: 'ok', service: 'dashboard', built: indexHtml !== null });
+    if (url.pathname === '/ready')
+      return sendJson(res, 200, { status: 'ready', service: 'dashboard', built: indexHtml !== null });
     if (PROXIED.has(url.pathname)) {
       if (url.pathname === '/dev/clock' && production) return sendJson(res, 404, { error: 'not found' });
       return proxy(req, res);
@@ -197,7 +246,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       if (production) return sendJson(res, 404, { error: 'not found' });
       return url.pathname === '/dev/token' ? devToken(req, res) : devIdentities(res);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'Use GET.' }, { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { error: 'Use GET.' }, { allow: 'GET, HEAD' });
     return sendStatic(req, res, url.pathname);
   };
 
@@ -247,7 +297,14 @@ function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, gatewa
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = v;
   headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-  const upstream = httpRequest({ protocol: gateway.protocol, hostname: gateway.hostname, port: gateway.port, method: req.method, path: req.url, headers });
+  const upstream = httpRequest({
+    protocol: gateway.protocol,
+    hostname: gateway.hostname,
+    port: gateway.port,
+    method: req.method,
+    path: req.url,
+    headers,
+  });
   upstream.on('upgrade', (up, upSocket, upHead) => {
     const lines = [`HTTP/1.1 ${up.statusCode ?? 101} ${up.statusMessage ?? 'Switching Protocols'}`];
     for (let i = 0; i < up.rawHeaders.length; i += 2) lines.push(`${up.rawHeaders[i]}: ${up.rawHeaders[i + 1]}`);
@@ -263,7 +320,9 @@ function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, gatewa
   });
   // The gateway refused the upgrade with an ordinary response: pass its status on and close.
   upstream.on('response', (up) => {
-    socket.end(`HTTP/1.1 ${up.statusCode ?? 502} ${up.statusMessage ?? ''}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${up.statusCode ?? 502} ${up.statusMessage ?? ''}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+    );
     up.resume();
   });
   upstream.on('error', (err) => {
@@ -274,16 +333,27 @@ function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, gatewa
 }
 
 /** Validates a POST /dev/token body: a role and the scoping claims that role needs. */
-export function parseDevTokenRequest(input: Record<string, unknown>): { claims: OneStopClaims } | { problems: string[] } {
+export function parseDevTokenRequest(
+  input: Record<string, unknown>,
+): { claims: OneStopClaims } | { problems: string[] } {
   const problems: string[] = [];
   const role = typeof input.role === 'string' ? input.role.toUpperCase() : '';
   if (!(ROLES as readonly string[]).includes(role)) problems.push(`role must be one of ${ROLES.join(', ')}.`);
-  const str = (k: string): string | undefined => (typeof input[k] === 'string' && (input[k] as string).trim() ? (input[k] as string).trim() : undefined);
-  const claims: OneStopClaims = { sub: str('sub') ?? `${role.toLowerCase() || 'user'}-dashboard`, role: role as Role, name: str('name') ?? DEFAULT_NAMES[role as Role] };
+  const str = (k: string): string | undefined =>
+    typeof input[k] === 'string' && (input[k] as string).trim() ? (input[k] as string).trim() : undefined;
+  const claims: OneStopClaims = {
+    sub: str('sub') ?? `${role.toLowerCase() || 'user'}-dashboard`,
+    role: role as Role,
+    name: str('name') ?? DEFAULT_NAMES[role as Role],
+  };
   if (role === 'AGENCY') {
     const agencyId = str('agencyId');
     const agency = DEMO_AGENCIES.find((a) => a.id === agencyId);
-    const employerIds = Array.isArray(input.employerIds) ? input.employerIds.filter((e): e is string => typeof e === 'string') : agency ? [...agency.employerIds] : [];
+    const employerIds = Array.isArray(input.employerIds)
+      ? input.employerIds.filter((e): e is string => typeof e === 'string')
+      : agency
+        ? [...agency.employerIds]
+        : [];
     if (!agencyId) problems.push('agencyId is required for an AGENCY token.');
     if (!employerIds.length) problems.push('employerIds is required for an agency that is not a demo agency.');
     claims.agencyId = agencyId;

@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { startEmbeddedPostgres, StartupError, SUBGRAPHS, type EmbeddedDatabase, type SubgraphName } from '@onestop/common';
+import {
+  startEmbeddedPostgres,
+  StartupError,
+  SUBGRAPHS,
+  type EmbeddedDatabase,
+  type SubgraphName,
+} from '@onestop/common';
 import { repoRoot } from './paths.js';
 
 /** The processes of the system, in start order. */
@@ -98,7 +104,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const healthUrl = (name: ServiceName, what: 'ready' | 'health'): string => `http://127.0.0.1:${ports[name]}/${what}`;
 
   const startService = async (name: ServiceName): Promise<void> => {
-    const child = spawn(process.execPath, ['--enable-source-maps', entry(name)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', entry(name)], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.set(name, child);
     const tail: string[] = [];
     const onData = (chunk: Buffer): void => {
@@ -114,7 +124,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) => {
         const lastError = [...tail].reverse().find((l) => l.startsWith('error: '));
-        reject(new StartupError(lastError ? `${name}: ${lastError.slice(7)}` : `${name} exited with code ${code} before it was ready: ${tail.slice(-3).join(' | ')}`));
+        reject(
+          new StartupError(
+            lastError
+              ? `${name}: ${lastError.slice(7)}`
+              : `${name} exited with code ${code} before it was ready: ${tail.slice(-3).join(' | ')}`,
+          ),
+        );
       }),
     );
     exited.catch(() => undefined);
@@ -152,7 +168,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     (['gateway', ...SUBGRAPHS] as ServiceName[]).map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`]),
   ) as Record<ServiceName, string>;
   urls.dashboard = `http://127.0.0.1:${ports.dashboard}/`;
-  return { databaseUrl, ports, urls, gatewayUrl: urls.gateway, dashboardUrl: urls.dashboard, stopService, startService, stop };
+  return {
+    databaseUrl,
+    ports,
+    urls,
+    gatewayUrl: urls.gateway,
+    dashboardUrl: urls.dashboard,
+    stopService,
+    startService,
+    stop,
+  };
 }
 
 /** Picks free ports for zeros and fails early, with the variable to change, when a fixed one is taken. */

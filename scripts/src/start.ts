@@ -30,7 +30,9 @@ async function main(): Promise<void> {
       },
     });
   } catch (err) {
-    process.stderr.write(`error: ${err instanceof StartupError || (err as Error).name === 'StartupError' ? (err as Error).message : (err as Error).stack}\n`);
+    process.stderr.write(
+      `error: ${err instanceof StartupError || (err as Error).name === 'StartupError' ? (err as Error).message : (err as Error).stack}\n`,
+    );
     process.exit(1);
   }
   const lines = [
@@ -42,7 +44,9 @@ async function main(): Promise<void> {
     `  health / readiness  http://127.0.0.1:${stack.ports.gateway}/health  http://127.0.0.1:${stack.ports.gateway}/ready`,
     `  dashboard           ${stack.dashboardUrl}`,
   ];
-  process.stdout.write(`${lines.join('\n')}\nOneStop is ready: ${stack.gatewayUrl}, dashboard ${stack.dashboardUrl} (Ctrl-C stops everything)\n`);
+  process.stdout.write(
+    `${lines.join('\n')}\nOneStop is ready: ${stack.gatewayUrl}, dashboard ${stack.dashboardUrl} (Ctrl-C stops everything)\n`,
+  );
   // Demo mode (the default outside production): one seeded simulated day through the API
   // (bench/README.md), so a new user sees cases in every state and load at every counter.
   const mode = r.oneOf('NODE_ENV', ['development', 'production'] as const, 'development');

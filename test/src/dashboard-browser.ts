@@ -17,13 +17,28 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 }
 
 /** A fresh browser context (its own storage) with a page on the dashboard, in English unless told. */
-export async function openPage(browser: Browser, opts: { lang?: 'en' | 'zh'; token?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+export async function openPage(
+  browser: Browser,
+  opts: { lang?: 'en' | 'zh'; token?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 1000 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
   // Runs in the page before the app: the language, and the session token when signing in by role.
   await context.addInitScript({
     content: `if (!localStorage.getItem('onestop.lang')) localStorage.setItem('onestop.lang', ${JSON.stringify(opts.lang ?? 'en')});
@@ -35,7 +50,14 @@ export async function openPage(browser: Browser, opts: { lang?: 'en' | 'zh'; tok
 }
 
 /** Opens `route` signed in as `role` (a dev token signed by the testkit). */
-export async function openAs(sys: TestSystem, browser: Browser, role: Role, route: string, claims: Partial<OneStopClaims> = {}, lang: 'en' | 'zh' = 'en') {
+export async function openAs(
+  sys: TestSystem,
+  browser: Browser,
+  role: Role,
+  route: string,
+  claims: Partial<OneStopClaims> = {},
+  lang: 'en' | 'zh' = 'en',
+) {
   const token = await sys.token(role, claims);
   const opened = await openPage(browser, { token, lang });
   await opened.page.goto(new URL(route, sys.stack.dashboardUrl).toString());

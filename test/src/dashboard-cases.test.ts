@@ -28,7 +28,9 @@ describe('dashboard: cases, case page, officer actions, calendar (Chromium)', ()
       expect(await own.page.getByTestId('case-status').textContent()).toBe('Submitted');
       await screenshot(own.page, 'case-page-agency');
       await own.page.goto(new URL(`/cases/${otherCase.id}`, sys.stack.dashboardUrl).toString());
-      await own.page.getByRole('heading', { level: 1, name: 'This case does not exist or is not yours to see.' }).waitFor();
+      await own.page
+        .getByRole('heading', { level: 1, name: 'This case does not exist or is not yours to see.' })
+        .waitFor();
       const text = (await own.page.locator('main').textContent()) ?? '';
       expect(text).not.toContain(otherCase.reference);
       expect(text).not.toContain(otherCase.applicant.passportNumber);
@@ -58,7 +60,10 @@ describe('dashboard: cases, case page, officer actions, calendar (Chromium)', ()
       const actions = page.getByTestId('case-actions');
       await actions.getByRole('heading', { name: 'Pass pre-examination' }).waitFor();
       await screenshot(page, 'case-page-officer');
-      await actions.locator('form', { has: page.getByRole('heading', { name: 'Pass pre-examination' }) }).getByRole('button', { name: 'Submit' }).click();
+      await actions
+        .locator('form', { has: page.getByRole('heading', { name: 'Pass pre-examination' }) })
+        .getByRole('button', { name: 'Submit' })
+        .click();
       await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('Pre-exam passed');
       expect((await getCase(sys, await agencyToken(sys, 0), ownCase.id)).status).toBe('PRE_EXAM_PASSED');
     } finally {
@@ -69,7 +74,9 @@ describe('dashboard: cases, case page, officer actions, calendar (Chromium)', ()
   it('shows the API’s message when an officer’s action is refused, and changes nothing', async () => {
     const { context, page } = await openAs(sys, browser, 'WP_OFFICER', `/cases/${otherCase.id}`);
     try {
-      const form = page.getByTestId('case-actions').locator('form', { has: page.getByRole('heading', { name: 'Return for correction' }) });
+      const form = page
+        .getByTestId('case-actions')
+        .locator('form', { has: page.getByRole('heading', { name: 'Return for correction' }) });
       await form.getByRole('button', { name: 'Submit' }).click(); // no items listed
       await form.getByTestId('action-error').waitFor();
       expect(((await form.getByTestId('action-error').textContent()) ?? '').length).toBeGreaterThan(10);

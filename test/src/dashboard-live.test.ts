@@ -29,7 +29,11 @@ describe('dashboard: live city view and SLA feed (Chromium)', () => {
   /** A Category A case (walk-in) filed and passed through the API, ready to check in. */
   const walkInCase = async (): Promise<{ id: string; reference: string }> => {
     const c = await fileCase(sys, agency, filing(AGENCY_A.employerIds[0], await today(sys), { category: 'A' }));
-    const passed = await sys.gql('mutation ($i: PassPreExaminationInput!) { passPreExamination(input: $i) { id } }', { i: { caseId: c.id } }, officer);
+    const passed = await sys.gql(
+      'mutation ($i: PassPreExaminationInput!) { passPreExamination(input: $i) { id } }',
+      { i: { caseId: c.id } },
+      officer,
+    );
     expect(passed.errors, JSON.stringify(passed.errors)).toBeUndefined();
     // counter-scheduling learns of the pass by event; check-in is refused until it has.
     await waitFor(async () => {
@@ -78,7 +82,9 @@ describe('dashboard: live city view and SLA feed (Chromium)', () => {
       expect(await alert.getByRole('link').textContent()).toBe(c.reference);
       expect(await alert.getByRole('link').getAttribute('href')).toBe(`/cases/${c.id}`);
       await page.locator(`[data-testid=sla-open-row][data-case-id="${c.id}"]`).waitFor();
-      await expect.poll(() => page.locator('[data-testid=sla-counts] [data-kind=COUNTER_WAIT] strong').textContent()).not.toBe('0');
+      await expect
+        .poll(() => page.locator('[data-testid=sla-counts] [data-kind=COUNTER_WAIT] strong').textContent())
+        .not.toBe('0');
       await screenshot(page, 'sla-feed');
       // Filtering by another clock leaves this breach out of both lists.
       await page.getByTestId('filter-kind').selectOption('ISSUANCE');

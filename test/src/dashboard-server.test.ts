@@ -35,12 +35,30 @@ describe('dashboard server', () => {
       });
     });
     wss = new WebSocketServer({ server: upstream, path: '/graphql' });
-    wss.on('connection', (ws, req) => ws.on('message', (m) => ws.send(`echo:${m.toString()}:${req.headers['sec-websocket-protocol'] ?? ''}`)));
+    wss.on('connection', (ws, req) =>
+      ws.on('message', (m) => ws.send(`echo:${m.toString()}:${req.headers['sec-websocket-protocol'] ?? ''}`)),
+    );
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const gatewayOrigin = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`;
     const logger = createLogger('dashboard-test', 'silent');
-    dev = await startDashboardServer({ port: 0, host: '127.0.0.1', distDir: dist, gatewayOrigin, mode: 'test', auth: AUTH, logger });
-    prod = await startDashboardServer({ port: 0, host: '127.0.0.1', distDir: dist, gatewayOrigin, mode: 'production', auth: AUTH, logger });
+    dev = await startDashboardServer({
+      port: 0,
+      host: '127.0.0.1',
+      distDir: dist,
+      gatewayOrigin,
+      mode: 'test',
+      auth: AUTH,
+      logger,
+    });
+    prod = await startDashboardServer({
+      port: 0,
+      host: '127.0.0.1',
+      distDir: dist,
+      gatewayOrigin,
+      mode: 'production',
+      auth: AUTH,
+      logger,
+    });
   });
   afterAll(async () => {
     await dev?.close();
@@ -80,7 +98,11 @@ describe('dashboard server', () => {
   });
 
   it('proxies /graphql to the gateway with the body and Authorization, on the same origin', async () => {
-    const res = await get(dev, '/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: '{"query":"{x}"}' });
+    const res = await get(dev, '/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+      body: '{"query":"{x}"}',
+    });
     expect(res.headers.get('x-upstream')).toBe('yes');
     expect(await res.json()).toEqual({ data: { echo: '{"query":"{x}"}' } });
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/graphql', authorization: 'Bearer t' });
@@ -99,14 +121,23 @@ describe('dashboard server', () => {
   });
 
   it('mints development tokens the API accepts, refusing bad input with every problem', async () => {
-    const res = await get(dev, '/dev/token', { method: 'POST', body: JSON.stringify({ role: 'AGENCY', agencyId: DEMO_AGENCIES[1].id }) });
+    const res = await get(dev, '/dev/token', {
+      method: 'POST',
+      body: JSON.stringify({ role: 'AGENCY', agencyId: DEMO_AGENCIES[1].id }),
+    });
     const { token } = (await res.json()) as { token: string };
     const actor = await new TokenVerifier(AUTH).verify(token);
-    expect(actor).toMatchObject({ role: 'AGENCY', agencyId: DEMO_AGENCIES[1].id, employerIds: [...DEMO_AGENCIES[1].employerIds] });
+    expect(actor).toMatchObject({
+      role: 'AGENCY',
+      agencyId: DEMO_AGENCIES[1].id,
+      employerIds: [...DEMO_AGENCIES[1].employerIds],
+    });
     const bad = await get(dev, '/dev/token', { method: 'POST', body: JSON.stringify({ role: 'CLERK' }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain('counterId');
-    expect(parseDevTokenRequest({ role: 'KING' })).toEqual({ problems: [expect.stringContaining('role must be one of')] });
+    expect(parseDevTokenRequest({ role: 'KING' })).toEqual({
+      problems: [expect.stringContaining('role must be one of')],
+    });
   });
 
   it('has no development routes in production', async () => {

@@ -16,7 +16,11 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
 
   it('serves the built app with health, SPA fallback and content types', async () => {
     const base = sys.stack.dashboardUrl;
-    expect(await (await fetch(new URL('/health', base))).json()).toMatchObject({ status: 'ok', service: 'dashboard', built: true });
+    expect(await (await fetch(new URL('/health', base))).json()).toMatchObject({
+      status: 'ok',
+      service: 'dashboard',
+      built: true,
+    });
     const deep = await fetch(new URL('/cases/some-id', base));
     expect(deep.status).toBe(200);
     expect(deep.headers.get('content-type')).toContain('text/html');
@@ -32,8 +36,14 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
   it('proxies /graphql to the gateway on the same origin and keeps its authorization rules', async () => {
     const url = new URL('/graphql', sys.stack.dashboardUrl);
     const query = JSON.stringify({ query: '{ serviceCounters { id } }' });
-    const anonymous = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
-    expect(((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    const anonymous = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: query,
+    });
+    expect(
+      ((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe('UNAUTHENTICATED');
     const ok = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await sys.token('MANAGER')}` },
@@ -52,7 +62,12 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
       await page.getByTestId('dev-signin').click();
       await page.waitForURL(/\/city$/);
       await expect.poll(() => page.getByTestId('counter-card').count()).toBe(15);
-      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'City view' }).getAttribute('aria-current')).toBe('page');
+      expect(
+        await page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: 'City view' })
+          .getAttribute('aria-current'),
+      ).toBe('page');
       await screenshot(page, 'city-view');
     } finally {
       await context.close();
@@ -91,7 +106,10 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
   });
 
   it('offers each role only the pages its permissions allow, and says so when one is opened anyway', async () => {
-    const { context, page } = await openAs(sys, browser, 'AGENCY', '/calendar', { agencyId: 'agency-x', employerIds: ['employer-x'] });
+    const { context, page } = await openAs(sys, browser, 'AGENCY', '/calendar', {
+      agencyId: 'agency-x',
+      employerIds: ['employer-x'],
+    });
     try {
       await page.getByRole('heading', { level: 1, name: /cannot open this page/ }).waitFor();
       const nav = page.getByRole('navigation', { name: 'Main' });

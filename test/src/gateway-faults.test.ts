@@ -91,7 +91,7 @@ describe('gateway under faults', () => {
     }>(sys.wsClient(manager), {
       query: 'subscription { slaBreached { kind case { reference residencePermit { status } } } }',
     });
-    await waitFor(() => sys.seen.activeStreams === 1, 5000, 'the upstream subscription');
+    await waitFor(() => sys.seen.activeStreams === 1, 15_000, 'the upstream subscription');
     await sys.subgraphs['residence-permit'].stop();
     try {
       sys.feed.publish('ISSUANCE_BREACHED', 'case-1');

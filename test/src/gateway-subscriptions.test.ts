@@ -51,11 +51,11 @@ describe('gateway: federated subscriptions', () => {
 
   /** Waits until the fixture has `n` upstream subscriptions in total. */
   const upstreams = (n: number): Promise<true> =>
-    waitFor(() => sys.seen.subscribes.length >= n || undefined, 5000, `${n} upstream subscriptions`) as Promise<true>;
+    waitFor(() => sys.seen.subscribes.length >= n || undefined, 15_000, `${n} upstream subscriptions`) as Promise<true>;
   const settle = async (): Promise<void> => {
     await waitFor(
       () => sys.gateway.subscriptionStats().upstreams === 0 && sys.seen.activeStreams === 0,
-      5000,
+      15_000,
       'every upstream subscription to close',
     );
   };
@@ -90,7 +90,7 @@ describe('gateway: federated subscriptions', () => {
     const a = collect<Breach>(sys.wsClient(await sys.token('MANAGER', { sub: 'manager-1' })), { query: SLA });
     const b = collect<Breach>(sys.wsClient(await sys.token('MANAGER', { sub: 'manager-2' })), { query: SLA });
     await upstreams(before + 1);
-    await waitFor(() => sys.gateway.subscriptionStats().subscribers === 2, 5000, 'both subscribers attached');
+    await waitFor(() => sys.gateway.subscriptionStats().subscribers === 2, 15_000, 'both subscribers attached');
     const wpFetches = sys.seen.requestIds['work-permit'].length;
     const rpFetches = sys.seen.requestIds['residence-permit'].length;
     sys.feed.publish('PRE_EXAM_BREACHED', 'case-2');
@@ -104,7 +104,7 @@ describe('gateway: federated subscriptions', () => {
     expect(sys.seen.requestIds['work-permit'].length - wpFetches).toBe(1);
     expect(sys.seen.requestIds['residence-permit'].length - rpFetches).toBe(1);
     a.stop();
-    await waitFor(() => sys.gateway.subscriptionStats().subscribers === 1, 5000, 'one subscriber left');
+    await waitFor(() => sys.gateway.subscriptionStats().subscribers === 1, 15_000, 'one subscriber left');
     expect(sys.seen.activeStreams).toBe(1);
     b.stop();
     await settle();

@@ -9,7 +9,9 @@ export function errorMessages(error: unknown): string[] {
   if (CombinedGraphQLErrors.is(error)) {
     return error.errors.map((e) => {
       const problems = (e.extensions?.problems as { message?: string; field?: string }[] | undefined) ?? [];
-      const detail = problems.map((p) => (p.field ? `${p.field}: ${p.message ?? ''}` : (p.message ?? ''))).filter(Boolean);
+      const detail = problems
+        .map((p) => (p.field ? `${p.field}: ${p.message ?? ''}` : (p.message ?? '')))
+        .filter(Boolean);
       return detail.length ? `${e.message} ${detail.join('; ')}` : e.message;
     });
   }
@@ -32,7 +34,8 @@ export function errorCode(error: unknown): string | undefined {
   if (CombinedGraphQLErrors.is(error)) return error.errors[0]?.extensions?.code as string | undefined;
   if (ServerError.is(error)) {
     try {
-      return (JSON.parse(error.bodyText) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code;
+      return (JSON.parse(error.bodyText) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions
+        ?.code;
     } catch {
       return undefined;
     }

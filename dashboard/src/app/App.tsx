@@ -14,7 +14,13 @@ const CasesView = lazy(() => import('../views/cases/CasesView'));
 const CasePage = lazy(() => import('../views/cases/CasePage'));
 const CalendarView = lazy(() => import('../views/calendar/CalendarView'));
 
-const PAGE_OF: Partial<Record<Route['name'], Page>> = { city: 'city', sla: 'sla', cases: 'cases', case: 'cases', calendar: 'calendar' };
+const PAGE_OF: Partial<Record<Route['name'], Page>> = {
+  city: 'city',
+  sla: 'sla',
+  cases: 'cases',
+  case: 'cases',
+  calendar: 'calendar',
+};
 
 export function App() {
   const route = useRoute();
@@ -27,7 +33,9 @@ export function App() {
       navigate(`/signin${back !== '/' ? `?next=${encodeURIComponent(back)}` : ''}`, { replace: true });
     } else if (session && (route.name === 'home' || route.name === 'signin')) {
       const next = new URLSearchParams(location.search).get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : `/${homePage(session.claims.role)}`, { replace: true });
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : `/${homePage(session.claims.role)}`, {
+        replace: true,
+      });
     }
   }, [session, route.name]);
 

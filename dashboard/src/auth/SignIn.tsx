@@ -73,7 +73,15 @@ export function SignIn() {
   );
 }
 
-function PasteToken({ disabled, onToken, onError }: { disabled: boolean; onToken(t: string): Promise<void>; onError(e: string[]): void }) {
+function PasteToken({
+  disabled,
+  onToken,
+  onError,
+}: {
+  disabled: boolean;
+  onToken(t: string): Promise<void>;
+  onError(e: string[]): void;
+}) {
   const { t } = useI18n();
   const id = useId();
   const [token, setToken] = useState('');
@@ -129,7 +137,11 @@ function DevSignIn({
     const res = await fetch('/dev/token', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ role, agencyId: role === 'AGENCY' ? agencyId : undefined, counterId: role === 'CLERK' ? counterId : undefined }),
+      body: JSON.stringify({
+        role,
+        agencyId: role === 'AGENCY' ? agencyId : undefined,
+        counterId: role === 'CLERK' ? counterId : undefined,
+      }),
     });
     const body = (await res.json().catch(() => ({}))) as { token?: string; error?: string };
     if (!res.ok || !body.token) return onError([body.error ?? `${res.status} ${res.statusText}`]);
@@ -151,7 +163,12 @@ function DevSignIn({
         {role === 'AGENCY' && (
           <>
             <label htmlFor={`${id}-agency`}>{t('signin.agency')}</label>
-            <select id={`${id}-agency`} value={agencyId} onChange={(e) => setAgencyId(e.target.value)} data-testid="dev-agency">
+            <select
+              id={`${id}-agency`}
+              value={agencyId}
+              onChange={(e) => setAgencyId(e.target.value)}
+              data-testid="dev-agency"
+            >
               {dev.agencies.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name}
@@ -163,7 +180,12 @@ function DevSignIn({
         {role === 'CLERK' && (
           <>
             <label htmlFor={`${id}-counter`}>{t('signin.counter')}</label>
-            <select id={`${id}-counter`} value={counterId} onChange={(e) => setCounterId(e.target.value)} data-testid="dev-counter">
+            <select
+              id={`${id}-counter`}
+              value={counterId}
+              onChange={(e) => setCounterId(e.target.value)}
+              data-testid="dev-counter"
+            >
               {dev.counters.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.district} · {c.name}

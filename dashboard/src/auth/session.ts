@@ -29,11 +29,17 @@ export function decodeClaims(token: string): SessionClaims | null {
   const part = token.trim().split('.')[1];
   if (!part) return null;
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const json = atob(
+      part
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(part.length / 4) * 4, '='),
+    );
     const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
     const p = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
     const role = p.role;
-    if (typeof p.sub !== 'string' || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return null;
+    if (typeof p.sub !== 'string' || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role))
+      return null;
     return {
       sub: p.sub,
       role: role as Role,

@@ -12,7 +12,15 @@ function formatter(lang: Lang, kind: 'dateTime' | 'time' | 'date' | 'month' | 'h
   if (!f) {
     const base: Intl.DateTimeFormatOptions = { timeZone: TIME_ZONE };
     const options: Record<typeof kind, Intl.DateTimeFormatOptions> = {
-      dateTime: { ...base, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+      dateTime: {
+        ...base,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      },
       time: { ...base, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
       date: { ...base, year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' },
       month: { ...base, year: 'numeric', month: 'long' },
@@ -69,7 +77,12 @@ export function weekdayNames(lang: Lang): string[] {
 /** Today's date in Beijing as YYYY-MM-DD. */
 export function beijingDate(value: string | number | Date = Date.now()): string {
   const d = toDate(value) ?? new Date();
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(d);
   return parts;
 }
 

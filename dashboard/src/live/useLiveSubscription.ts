@@ -25,7 +25,10 @@ interface Options<TData> {
  * every reconnection (connection generation > 1) it subscribes again from there, so the
  * server replays exactly what was missed, and events seen twice (replay overlap) are dropped.
  */
-export function useLiveSubscription<TData, TVars extends Record<string, unknown>>(doc: TypedDocumentNode<TData, TVars>, opts: Options<TData>): void {
+export function useLiveSubscription<TData, TVars extends Record<string, unknown>>(
+  doc: TypedDocumentNode<TData, TVars>,
+  opts: Options<TData>,
+): void {
   const client = useApolloClient();
   const { api } = useSignedIn();
   const { generation } = useConnection(api.connection);

@@ -33,7 +33,11 @@ export default function CalendarView({ month }: { month?: string }) {
         </Link>
       </nav>
       {cal && (
-        <p className={cal.provisional ? 'notice' : 'muted'} data-testid="calendar-status" data-provisional={cal.provisional}>
+        <p
+          className={cal.provisional ? 'notice' : 'muted'}
+          data-testid="calendar-status"
+          data-provisional={cal.provisional}
+        >
           {cal.provisional ? `⚠ ${t('calendar.provisional', { year })}` : `✓ ${t('calendar.official', { year })}`}
         </p>
       )}
@@ -45,7 +49,9 @@ export default function CalendarView({ month }: { month?: string }) {
             .filter((y) => y.year >= year - 1)
             .map((y) => (
               <span key={y.year} className="tag" style={{ marginRight: '0.4rem' }}>
-                {y.official ? `✓ ${t('calendar.official', { year: y.year })}` : `⚠ ${t('calendar.provisional', { year: y.year })}`}
+                {y.official
+                  ? `✓ ${t('calendar.official', { year: y.year })}`
+                  : `⚠ ${t('calendar.provisional', { year: y.year })}`}
               </span>
             ))}
         </p>
@@ -176,13 +182,38 @@ function NoticeForm({ defaultYear, onLoaded }: { defaultYear: number; onLoaded()
       )}
       <form onSubmit={(e) => void submit(e)}>
         <label htmlFor={`${id}-year`}>{t('calendar.year')}</label>
-        <input id={`${id}-year`} type="text" inputMode="numeric" value={year} onChange={(e) => setYear(e.target.value)} />
+        <input
+          id={`${id}-year`}
+          type="text"
+          inputMode="numeric"
+          value={year}
+          onChange={(e) => setYear(e.target.value)}
+        />
         <label htmlFor={`${id}-hol`}>{t('calendar.holidays')}</label>
-        <textarea id={`${id}-hol`} rows={5} value={holidays} onChange={(e) => setHolidays(e.target.value)} data-testid="notice-holidays" />
+        <textarea
+          id={`${id}-hol`}
+          rows={5}
+          value={holidays}
+          onChange={(e) => setHolidays(e.target.value)}
+          data-testid="notice-holidays"
+        />
         <label htmlFor={`${id}-wd`}>{t('calendar.workdays')}</label>
-        <textarea id={`${id}-wd`} rows={3} value={workdays} onChange={(e) => setWorkdays(e.target.value)} data-testid="notice-workdays" />
+        <textarea
+          id={`${id}-wd`}
+          rows={3}
+          value={workdays}
+          onChange={(e) => setWorkdays(e.target.value)}
+          data-testid="notice-workdays"
+        />
         <label htmlFor={`${id}-json`}>{t('calendar.json')}</label>
-        <textarea id={`${id}-json`} rows={4} value={json} onChange={(e) => setJson(e.target.value)} spellCheck={false} data-testid="notice-json" />
+        <textarea
+          id={`${id}-json`}
+          rows={4}
+          value={json}
+          onChange={(e) => setJson(e.target.value)}
+          spellCheck={false}
+          data-testid="notice-json"
+        />
         <button type="submit" disabled={loading}>
           {t('calendar.submit')}
         </button>

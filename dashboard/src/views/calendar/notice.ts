@@ -12,10 +12,15 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * single date), and one adjusted working day per line, `2027-09-26 National Day`. Returns
  * every problem at once, like the API does.
  */
-export function parseNoticeForm(year: string, holidaysText: string, workdaysText: string): { notice: HolidayNotice } | { problems: string[] } {
+export function parseNoticeForm(
+  year: string,
+  holidaysText: string,
+  workdaysText: string,
+): { notice: HolidayNotice } | { problems: string[] } {
   const problems: string[] = [];
   const y = Number(year);
-  if (!Number.isInteger(y) || y < 2000 || y > 2100) problems.push(`Year "${year}" is not a year between 2000 and 2100.`);
+  if (!Number.isInteger(y) || y < 2000 || y > 2100)
+    problems.push(`Year "${year}" is not a year between 2000 and 2100.`);
   const holidays: HolidayNotice['holidays'] = [];
   lines(holidaysText).forEach((line, i) => {
     const m = /^(\S+?)(?:\.\.(\S+))?\s+(.+)$/.exec(line);
@@ -50,12 +55,17 @@ export function parseNoticeJson(text: string): { notice: HolidayNotice } | { pro
   if (typeof o !== 'object' || o === null) return { problems: ['The JSON must be an object.'] };
   if (!Number.isInteger(o.year)) problems.push('"year" must be a whole number.');
   if (!Array.isArray(o.holidays)) problems.push('"holidays" must be a list of {name, from, to}.');
-  if (o.adjustedWorkdays !== undefined && !Array.isArray(o.adjustedWorkdays)) problems.push('"adjustedWorkdays" must be a list of {date, name}.');
+  if (o.adjustedWorkdays !== undefined && !Array.isArray(o.adjustedWorkdays))
+    problems.push('"adjustedWorkdays" must be a list of {date, name}.');
   if (problems.length) return { problems };
   return {
     notice: {
       year: o.year!,
-      holidays: o.holidays!.map((h) => ({ name: String(h.name ?? ''), from: String(h.from ?? ''), to: String(h.to ?? h.from ?? '') })),
+      holidays: o.holidays!.map((h) => ({
+        name: String(h.name ?? ''),
+        from: String(h.from ?? ''),
+        to: String(h.to ?? h.from ?? ''),
+      })),
       adjustedWorkdays: (o.adjustedWorkdays ?? []).map((a) => ({ date: String(a.date ?? ''), name: a.name ?? null })),
     },
   };

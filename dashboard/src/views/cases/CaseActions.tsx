@@ -41,7 +41,12 @@ export function OfficerActions({ c, onDone }: { c: CaseDetail; onDone(): void })
       <div className="grid-2">
         {canAct(role, 'preExamine') && c.status === 'SUBMITTED' && (
           <>
-            <Action title={t('action.passPreExam')} doc={PassPreExaminationDocument} onDone={onDone} variables={() => ({ input: { caseId: c.id } })} />
+            <Action
+              title={t('action.passPreExam')}
+              doc={PassPreExaminationDocument}
+              onDone={onDone}
+              variables={() => ({ input: { caseId: c.id } })}
+            />
             <Action
               title={t('action.returnPreExam')}
               doc={ReturnCaseDocument}
@@ -52,7 +57,9 @@ export function OfficerActions({ c, onDone }: { c: CaseDetail; onDone(): void })
                   caseId: c.id,
                   items: lines(v.items ?? '').map((l) => {
                     const i = l.indexOf(':');
-                    return i > 0 ? { field: l.slice(0, i).trim(), problem: l.slice(i + 1).trim() } : { field: l, problem: '' };
+                    return i > 0
+                      ? { field: l.slice(0, i).trim(), problem: l.slice(i + 1).trim() }
+                      : { field: l, problem: '' };
                   }),
                 },
               })}
@@ -69,7 +76,9 @@ export function OfficerActions({ c, onDone }: { c: CaseDetail; onDone(): void })
                 { name: 'permitNumber', label: t('action.permitNumber') },
                 { name: 'validUntil', label: t('action.validUntil'), type: 'date' },
               ]}
-              variables={(v) => ({ input: { caseId: c.id, permitNumber: v.permitNumber ?? '', validUntil: v.validUntil || null } })}
+              variables={(v) => ({
+                input: { caseId: c.id, permitNumber: v.permitNumber ?? '', validUntil: v.validUntil || null },
+              })}
             />
             <Action
               title={`${t('action.decideWorkPermit')}: ${t('action.refuse')}`}
@@ -87,7 +96,11 @@ export function OfficerActions({ c, onDone }: { c: CaseDetail; onDone(): void })
               doc={ScheduleVerificationDocument}
               onDone={onDone}
               fields={[
-                { name: 'kind', label: t('action.verificationMethod'), options: VERIFICATION_KINDS.map((k) => [k, t(`action.kind.${k}`)]) },
+                {
+                  name: 'kind',
+                  label: t('action.verificationMethod'),
+                  options: VERIFICATION_KINDS.map((k) => [k, t(`action.kind.${k}`)]),
+                },
                 { name: 'scheduledAt', label: t('action.scheduledAt'), type: 'datetime-local' },
                 { name: 'location', label: t('action.location') },
               ]}
@@ -110,10 +123,17 @@ export function OfficerActions({ c, onDone }: { c: CaseDetail; onDone(): void })
                   doc={RecordVerificationOutcomeDocument}
                   onDone={onDone}
                   fields={[
-                    { name: 'outcome', label: t('action.verificationOutcome'), options: OUTCOMES.map((o) => [o, t(`action.outcome.${o}`)]) },
+                    {
+                      name: 'outcome',
+                      label: t('action.verificationOutcome'),
+                      options: OUTCOMES.map((o) => [o, t(`action.outcome.${o}`)]),
+                    },
                     { name: 'notes', label: t('action.notes'), multiline: true },
                   ]}
-                  variables={(v) => ({ verificationId: ver.id, input: { outcome: (v.outcome || 'CONFIRMED') as VerificationOutcome, notes: v.notes || null } })}
+                  variables={(v) => ({
+                    verificationId: ver.id,
+                    input: { outcome: (v.outcome || 'CONFIRMED') as VerificationOutcome, notes: v.notes || null },
+                  })}
                 />
               ))}
           </>
@@ -129,7 +149,14 @@ export function OfficerActions({ c, onDone }: { c: CaseDetail; onDone(): void })
                 { name: 'validFrom', label: t('action.validFrom'), type: 'date' },
                 { name: 'validUntil', label: t('action.validUntil'), type: 'date' },
               ]}
-              variables={(v) => ({ caseId: c.id, input: { permitNumber: v.permitNumber ?? '', validFrom: v.validFrom ?? '', validUntil: v.validUntil ?? '' } })}
+              variables={(v) => ({
+                caseId: c.id,
+                input: {
+                  permitNumber: v.permitNumber ?? '',
+                  validFrom: v.validFrom ?? '',
+                  validUntil: v.validUntil ?? '',
+                },
+              })}
             />
             <Action
               title={`${t('action.decideResidencePermit')}: ${t('action.refuse')}`}
@@ -146,7 +173,11 @@ export function OfficerActions({ c, onDone }: { c: CaseDetail; onDone(): void })
   );
 }
 
-const VERIFICATION_KINDS: VerificationKind[] = ['FACE_TO_FACE_INTERVIEW', 'TELEPHONE_INTERVIEW', 'ON_SITE_INVESTIGATION'];
+const VERIFICATION_KINDS: VerificationKind[] = [
+  'FACE_TO_FACE_INTERVIEW',
+  'TELEPHONE_INTERVIEW',
+  'ON_SITE_INVESTIGATION',
+];
 const OUTCOMES: VerificationOutcome[] = ['CONFIRMED', 'DISCREPANCY', 'NO_SHOW'];
 
 interface Field {

@@ -63,12 +63,18 @@ export default function CasePage({ id }: { id: string }) {
             <Fact label={t('cases.route')}>{c.route}</Fact>
             <Fact label={t('cases.employer')}>{c.employer.name}</Fact>
             <Fact label={t('case.preExamDue')}>
-              {formatDateTime(c.preExamDueAt, lang)} {c.preExamDueProvisional && <span className="tag">⚠ {t('cases.provisional')}</span>}
+              {formatDateTime(c.preExamDueAt, lang)}{' '}
+              {c.preExamDueProvisional && <span className="tag">⚠ {t('cases.provisional')}</span>}
             </Fact>
           </dl>
           {c.returnNotification && (
             <div className="notice">
-              <p>{t('case.returnNotice', { count: c.returnNotification.returnCount, at: formatDateTime(c.returnNotification.returnedAt, lang) })}</p>
+              <p>
+                {t('case.returnNotice', {
+                  count: c.returnNotification.returnCount,
+                  at: formatDateTime(c.returnNotification.returnedAt, lang),
+                })}
+              </p>
               <ul>
                 {c.returnNotification.items.map((i) => (
                   <li key={i.field}>
@@ -86,7 +92,8 @@ export default function CasePage({ id }: { id: string }) {
             <ul className="counts" style={{ flexDirection: 'column' }}>
               {c.sla.map((k) => (
                 <li key={k.id}>
-                  <SlaBadge state={clockState(k)} /> <strong>{t(`sla.kind.${k.kind}`)}</strong> · {t('sla.due')} {formatDateTime(k.dueAt, lang)}
+                  <SlaBadge state={clockState(k)} /> <strong>{t(`sla.kind.${k.kind}`)}</strong> · {t('sla.due')}{' '}
+                  {formatDateTime(k.dueAt, lang)}
                   {k.provisional && <span className="tag">⚠ {t('cases.provisional')}</span>}
                   {!k.stoppedAt && (
                     <span className="muted">
@@ -129,7 +136,8 @@ export default function CasePage({ id }: { id: string }) {
               <Materials complete={rp.materials.complete} missing={rp.materials.missing} />
               <h3>{t('case.interview')}</h3>
               <p>
-                {rp.interview.required ? t('case.interviewRequired') : t('case.interviewExempt')} · {rp.interview.status}
+                {rp.interview.required ? t('case.interviewRequired') : t('case.interviewExempt')} ·{' '}
+                {rp.interview.status}
                 <br />
                 <span className="muted">{rp.interview.reason}</span>
               </p>
@@ -152,9 +160,13 @@ export default function CasePage({ id }: { id: string }) {
         </Section>
         <Section title={t('case.custody')}>
           <dl className="facts">
-            <Fact label={t('case.receipt')}>{c.documentsAcceptance?.receiptNumber ?? rp?.passportCustody?.receiptNumber ?? '—'}</Fact>
+            <Fact label={t('case.receipt')}>
+              {c.documentsAcceptance?.receiptNumber ?? rp?.passportCustody?.receiptNumber ?? '—'}
+            </Fact>
             <Fact label={t('case.heldSince')}>{formatDateTime(rp?.passportCustody?.heldSince ?? null, lang)}</Fact>
-            {rp?.passportCustody && <Fact label="">{t('case.workingDaysHeld', { days: rp.passportCustody.workingDaysHeld })}</Fact>}
+            {rp?.passportCustody && (
+              <Fact label="">{t('case.workingDaysHeld', { days: rp.passportCustody.workingDaysHeld })}</Fact>
+            )}
             <Fact label={t('case.released')}>{formatDateTime(rp?.passportCustody?.releasedAt ?? null, lang)}</Fact>
             <Fact label={t('case.issuanceDue')}>
               {formatDateTime(c.documentsAcceptance?.issuanceDueAt ?? null, lang)}{' '}
@@ -169,7 +181,8 @@ export default function CasePage({ id }: { id: string }) {
               <Fact label={t('case.letter')}>{c.appointment.letterNumber}</Fact>
               <Fact label={t('cases.counter')}>{c.appointment.counter?.name ?? '—'}</Fact>
               <Fact label={t('case.slot')}>
-                {formatDateTime(c.appointment.slotStart, lang)} – {formatDateTime(c.appointment.slotEnd, lang).slice(-5)}
+                {formatDateTime(c.appointment.slotStart, lang)} –{' '}
+                {formatDateTime(c.appointment.slotEnd, lang).slice(-5)}
               </Fact>
               <Fact label={t('cases.status')}>{c.appointment.status}</Fact>
             </dl>
@@ -184,7 +197,8 @@ export default function CasePage({ id }: { id: string }) {
           {c.timeline.map((e, i) => (
             <li key={`${e.at}-${i}`}>
               <strong>{e.action}</strong>
-              {e.toStatus && ` → ${t(`status.${e.toStatus}`)}`} <span className="muted">· {formatDateTime(e.at, lang)}</span>
+              {e.toStatus && ` → ${t(`status.${e.toStatus}`)}`}{' '}
+              <span className="muted">· {formatDateTime(e.at, lang)}</span>
               {e.actorName && <span className="muted"> · {e.actorName}</span>}
               {e.note && <div>{e.note}</div>}
             </li>
@@ -220,7 +234,19 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Decision({ status, number, validUntil, reasons, at }: { status: string; number: string | null; validUntil: string | null; reasons: readonly string[]; at: string | null }) {
+function Decision({
+  status,
+  number,
+  validUntil,
+  reasons,
+  at,
+}: {
+  status: string;
+  number: string | null;
+  validUntil: string | null;
+  reasons: readonly string[];
+  at: string | null;
+}) {
   const { t, lang } = useI18n();
   const state: SlaState = status === 'ISSUED' ? 'OK' : status === 'REFUSED' ? 'BREACHED' : 'UNKNOWN';
   const label = status === 'ISSUED' ? t('action.issue') : status === 'REFUSED' ? t('action.refuse') : t('case.pending');
@@ -246,5 +272,9 @@ function Decision({ status, number, validUntil, reasons, at }: { status: string;
 
 function Materials({ complete, missing }: { complete: boolean; missing: readonly string[] }) {
   const { t } = useI18n();
-  return complete ? <SlaBadge state="OK" label={t('case.complete')} /> : <p>{t('case.missing', { items: missing.join(', ') || '—' })}</p>;
+  return complete ? (
+    <SlaBadge state="OK" label={t('case.complete')} />
+  ) : (
+    <p>{t('case.missing', { items: missing.join(', ') || '—' })}</p>
+  );
 }

@@ -9,7 +9,17 @@ import { formatDateTime } from '../../format/time';
 import { CaseByReferenceDocument, CaseQueueDocument, type CaseStatus } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
 
-const STATUSES: CaseStatus[] = ['SUBMITTED', 'RETURNED', 'PRE_EXAM_PASSED', 'APPOINTMENT_BOOKED', 'CHECKED_IN', 'ACCEPTED', 'READY_FOR_CLAIM', 'CLAIMED', 'WITHDRAWN'];
+const STATUSES: CaseStatus[] = [
+  'SUBMITTED',
+  'RETURNED',
+  'PRE_EXAM_PASSED',
+  'APPOINTMENT_BOOKED',
+  'CHECKED_IN',
+  'ACCEPTED',
+  'READY_FOR_CLAIM',
+  'CLAIMED',
+  'WITHDRAWN',
+];
 
 /** What each role works on first; the API scopes the list (an agency sees only its employers). */
 const PRESETS: Record<Role, CaseStatus[] | null> = {
@@ -46,7 +56,12 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
         <div className="toolbar">
           <label htmlFor={filterId}>
             {t('cases.statusFilter')}
-            <select id={filterId} value={show} onChange={(e) => setShow(e.target.value as typeof show)} data-testid="queue-filter">
+            <select
+              id={filterId}
+              value={show}
+              onChange={(e) => setShow(e.target.value as typeof show)}
+              data-testid="queue-filter"
+            >
               {PRESETS[role] && <option value="preset">{t('cases.preset')}</option>}
               <option value="all">{t('cases.allStatuses')}</option>
               {STATUSES.map((s) => (
@@ -84,7 +99,9 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
                   <td>{c.employer.name}</td>
                   <td>
                     {formatDateTime(c.preExamDueAt, lang)}
-                    {c.preExamOverdue && c.status === 'SUBMITTED' && <span className="sla sla-BREACHED"> ✖ {t('cases.overdue')}</span>}
+                    {c.preExamOverdue && c.status === 'SUBMITTED' && (
+                      <span className="sla sla-BREACHED"> ✖ {t('cases.overdue')}</span>
+                    )}
                     {c.preExamDueProvisional && (
                       <span className="tag" title={t('cases.provisionalHelp')}>
                         ⚠ {t('cases.provisional')}
@@ -105,7 +122,10 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
               void queue.fetchMore({
                 variables: { after: queue.data?.cases.pageInfo.endCursor },
                 updateQuery: (prev, { fetchMoreResult }) => ({
-                  cases: { ...fetchMoreResult.cases, edges: [...(prev.cases?.edges ?? []), ...fetchMoreResult.cases.edges] },
+                  cases: {
+                    ...fetchMoreResult.cases,
+                    edges: [...(prev.cases?.edges ?? []), ...fetchMoreResult.cases.edges],
+                  },
                 }),
               })
             }

@@ -19,11 +19,25 @@ export default function CityCharts({ history }: { history: LoadHistory }) {
             <ResponsiveContainer width="100%" height="100%">
               <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => formatHour(v, lang)} />
+                <XAxis
+                  dataKey="at"
+                  type="number"
+                  scale="time"
+                  domain={['dataMin', 'dataMax']}
+                  tickFormatter={(v: number) => formatHour(v, lang)}
+                />
                 <YAxis allowDecimals={false} />
                 <Tooltip labelFormatter={(v) => formatHour(Number(v), lang)} />
                 <Legend />
-                <Line type="stepAfter" dataKey="waiting" name={t('city.chartWaiting')} stroke="#b42318" strokeWidth={2} dot={false} isAnimationActive={false} />
+                <Line
+                  type="stepAfter"
+                  dataKey="waiting"
+                  name={t('city.chartWaiting')}
+                  stroke="#b42318"
+                  strokeWidth={2}
+                  dot={false}
+                  isAnimationActive={false}
+                />
                 <Line
                   type="stepAfter"
                   dataKey="serving"

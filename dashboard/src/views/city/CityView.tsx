@@ -94,7 +94,10 @@ export default function CityView() {
   const byDistrict = useMemo(() => groupByDistrict(list ?? []), [list]);
   const allowed = sla.data?.slaThresholds.counterWaitMinutes ?? 30;
   const warningPercents = sla.data?.slaThresholds.warningPercents ?? [50, 75];
-  const breachedAt = useMemo(() => new Set((sla.data?.slaBreaches.edges ?? []).map((e) => e.node.counterId).filter(Boolean)), [sla.data]);
+  const breachedAt = useMemo(
+    () => new Set((sla.data?.slaBreaches.edges ?? []).map((e) => e.node.counterId).filter(Boolean)),
+    [sla.data],
+  );
 
   const totals = useMemo(() => {
     let waiting = 0;
@@ -122,7 +125,11 @@ export default function CityView() {
               {cs.map((c) => {
                 const load = loads.get(c.id) ?? null;
                 const state: SlaState = load
-                  ? counterSlaState({ open: load.open, p90WaitMinutes: load.p90WaitMinutesToday, openBreach: breachedAt.has(c.id) }, allowed, warningPercents)
+                  ? counterSlaState(
+                      { open: load.open, p90WaitMinutes: load.p90WaitMinutesToday, openBreach: breachedAt.has(c.id) },
+                      allowed,
+                      warningPercents,
+                    )
                   : breachedAt.has(c.id)
                     ? 'BREACHED'
                     : 'UNKNOWN';
@@ -150,7 +157,15 @@ function groupByDistrict(list: readonly Counter[]): [string, Counter[]][] {
 }
 
 /** One counter; re-renders only when its own figures or state change. */
-const CounterCard = memo(function CounterCard({ counter, load, state }: { counter: Counter; load: Load | null; state: SlaState }) {
+const CounterCard = memo(function CounterCard({
+  counter,
+  load,
+  state,
+}: {
+  counter: Counter;
+  load: Load | null;
+  state: SlaState;
+}) {
   const { t, lang } = useI18n();
   const n = (v: number | null | undefined): string => (v == null ? '—' : String(v));
   return (

@@ -51,13 +51,19 @@ export class LoadHistory {
     const bucket = Math.floor(at / this.bucketMs) * this.bucketMs;
     const last = this.points[this.points.length - 1];
     const point = { at: bucket, waiting, serving };
-    this.points = last && last.at === bucket ? [...this.points.slice(0, -1), point] : [...this.points.slice(-(this.maxPoints - 1)), point];
+    this.points =
+      last && last.at === bucket
+        ? [...this.points.slice(0, -1), point]
+        : [...this.points.slice(-(this.maxPoints - 1)), point];
     // The chart redraws at most once a second, however fast the pushes come.
     if (this.notifyTimer === null) {
-      this.notifyTimer = setTimeout(() => {
-        this.notifyTimer = null;
-        for (const l of this.listeners) l();
-      }, this.listeners.size ? 1000 : 0);
+      this.notifyTimer = setTimeout(
+        () => {
+          this.notifyTimer = null;
+          for (const l of this.listeners) l();
+        },
+        this.listeners.size ? 1000 : 0,
+      );
     }
   }
 

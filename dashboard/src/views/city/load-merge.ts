@@ -14,7 +14,10 @@ export function compareEventIds(a: string, b: string): number {
  * position each reflects: a refetch older than a push never rolls a counter back, and a push
  * replayed after a reconnect never counts twice (the figures are replaced, not added).
  */
-export function mergeLoads<T extends { counterId: string; eventId: string }>(snapshot: readonly T[], pushed: ReadonlyMap<string, T>): Map<string, T> {
+export function mergeLoads<T extends { counterId: string; eventId: string }>(
+  snapshot: readonly T[],
+  pushed: ReadonlyMap<string, T>,
+): Map<string, T> {
   const out = new Map<string, T>();
   for (const l of snapshot) out.set(l.counterId, l);
   for (const [id, l] of pushed) {

@@ -12,7 +12,11 @@ export interface CounterSlaInput {
  * there or today's p90 wait exceeds the allowed wait; WARNING from the first warning
  * percentage; CLOSED when the counter is closed and nobody waits.
  */
-export function counterSlaState(c: CounterSlaInput, allowedMinutes: number, warningPercents: readonly number[]): SlaState {
+export function counterSlaState(
+  c: CounterSlaInput,
+  allowedMinutes: number,
+  warningPercents: readonly number[],
+): SlaState {
   if (c.openBreach) return 'BREACHED';
   if (!c.open) return 'CLOSED';
   if (c.p90WaitMinutes == null) return 'OK';

@@ -40,13 +40,19 @@ export default function SlaFeed() {
   const [live, setLive] = useState<Alert[]>([]);
   const [deduper, setDeduper] = useState(() => new EventDeduper());
   const counters = useQuery(ServiceCountersDocument);
-  const counterName = useMemo(() => new Map((counters.data?.serviceCounters ?? []).map((c) => [c.id, c.name])), [counters.data]);
+  const counterName = useMemo(
+    () => new Map((counters.data?.serviceCounters ?? []).map((c) => [c.id, c.name])),
+    [counters.data],
+  );
   const filter = {
     kind: filters.kind || null,
     counterId: filters.counterId || null,
     category: filters.category || null,
   };
-  const open = useQuery(SlaBreachesDocument, { variables: { filter: { ...filter, open: true }, first: PAGE }, fetchPolicy: 'cache-and-network' });
+  const open = useQuery(SlaBreachesDocument, {
+    variables: { filter: { ...filter, open: true }, first: PAGE },
+    fetchPolicy: 'cache-and-network',
+  });
   const counts = useQuery(SlaOpenCountsDocument, { fetchPolicy: 'cache-and-network' });
   const refetchOpen = open.refetch;
   const refetchCounts = counts.refetch;
@@ -98,7 +104,12 @@ export default function SlaFeed() {
       <form className="toolbar" aria-label={t('sla.filters')} onSubmit={(e) => e.preventDefault()}>
         <label htmlFor={ids.kind}>
           {t('sla.kind')}
-          <select id={ids.kind} value={filters.kind} onChange={(e) => setFilter({ kind: e.target.value as SlaKind | '' })} data-testid="filter-kind">
+          <select
+            id={ids.kind}
+            value={filters.kind}
+            onChange={(e) => setFilter({ kind: e.target.value as SlaKind | '' })}
+            data-testid="filter-kind"
+          >
             <option value="">{t('sla.all')}</option>
             {KINDS.map((k) => (
               <option key={k} value={k}>
@@ -109,7 +120,12 @@ export default function SlaFeed() {
         </label>
         <label htmlFor={ids.counter}>
           {t('sla.counter')}
-          <select id={ids.counter} value={filters.counterId} onChange={(e) => setFilter({ counterId: e.target.value })} data-testid="filter-counter">
+          <select
+            id={ids.counter}
+            value={filters.counterId}
+            onChange={(e) => setFilter({ counterId: e.target.value })}
+            data-testid="filter-counter"
+          >
             <option value="">{t('sla.all')}</option>
             {(counters.data?.serviceCounters ?? []).map((c) => (
               <option key={c.id} value={c.id}>
@@ -120,7 +136,12 @@ export default function SlaFeed() {
         </label>
         <label htmlFor={ids.category}>
           {t('sla.category')}
-          <select id={ids.category} value={filters.category} onChange={(e) => setFilter({ category: e.target.value })} data-testid="filter-category">
+          <select
+            id={ids.category}
+            value={filters.category}
+            onChange={(e) => setFilter({ category: e.target.value })}
+            data-testid="filter-category"
+          >
             <option value="">{t('sla.all')}</option>
             {CATEGORIES.map((c) => (
               <option key={c} value={c}>
@@ -139,7 +160,10 @@ export default function SlaFeed() {
             <ol className="timeline" data-testid="sla-live" aria-live="polite" aria-relevant="additions">
               {live.map((a) => (
                 <li key={a.eventId} data-testid="sla-alert" data-case-id={a.case.id} data-breach={a.breach}>
-                  <SlaBadge state={a.breach ? 'BREACHED' : 'WARNING'} label={a.breach ? t('sla.breach') : t('sla.warning', { threshold: a.threshold })} />{' '}
+                  <SlaBadge
+                    state={a.breach ? 'BREACHED' : 'WARNING'}
+                    label={a.breach ? t('sla.breach') : t('sla.warning', { threshold: a.threshold })}
+                  />{' '}
                   <strong>{t(`sla.kind.${a.kind}`)}</strong> ·{' '}
                   <Link to={casePath(a.case.id)} aria-label={t('sla.openCase', { ref: a.case.reference })}>
                     {a.case.reference}
@@ -200,7 +224,10 @@ export default function SlaFeed() {
                 void open.fetchMore({
                   variables: { after: open.data?.slaBreaches.pageInfo.endCursor },
                   updateQuery: (prev, { fetchMoreResult }) => ({
-                    slaBreaches: { ...fetchMoreResult.slaBreaches, edges: [...(prev.slaBreaches?.edges ?? []), ...fetchMoreResult.slaBreaches.edges] },
+                    slaBreaches: {
+                      ...fetchMoreResult.slaBreaches,
+                      edges: [...(prev.slaBreaches?.edges ?? []), ...fetchMoreResult.slaBreaches.edges],
+                    },
                   }),
                 })
               }
