@@ -161,6 +161,7 @@ export async function runSlaSweep(
       command: ctx.command,
       figures: {
         openClocks: open,
+        insertedClocks: opts.clocks,
         loadS,
         batch: opts.batch,
         sweptPerPass,

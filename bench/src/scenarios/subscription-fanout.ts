@@ -152,12 +152,18 @@ export async function runSubscriptionFanout(
       });
       const key = `${stream.name}.n${n}`;
       try {
-        // A probe event: when every subscriber has it, every subscription is live.
-        const probeId = await stream.append(999_999);
+        // Probe events until every subscriber has one: then every subscription is live upstream
+        // (events appended before a subscription reached the subgraph are, rightly, not replayed).
+        const probes = new Set<string>();
         const probeDeadline = Date.now() + 30_000;
-        while (Date.now() < probeDeadline && crowd.receipts.some((r) => !r.some((x) => x.eventId === probeId)))
-          await new Promise((r) => setTimeout(r, 50));
-        const live = crowd.receipts.filter((r) => r.some((x) => x.eventId === probeId)).length;
+        const hasProbe = (r: { eventId: string }[]): boolean => r.some((x) => probes.has(x.eventId));
+        while (Date.now() < probeDeadline && (probes.size === 0 || crowd.receipts.some((r) => !hasProbe(r)))) {
+          probes.add(await stream.append(999_000 + probes.size));
+          const wait = Date.now() + 500;
+          while (Date.now() < wait && crowd.receipts.some((r) => !hasProbe(r)))
+            await new Promise((r) => setTimeout(r, 25));
+        }
+        const live = crowd.receipts.filter(hasProbe).length;
         const before = cpuSnapshot();
         const sent = new Map<string, number>();
         const gap = 1000 / opts.ratePerS;

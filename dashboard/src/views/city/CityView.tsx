@@ -14,6 +14,7 @@ import {
 } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
 import { EventDeduper } from '../../live/dedupe';
+import { FrameBatcher } from '../../live/frame-batcher';
 import { useLiveSubscription, useRefetchOnReconnect } from '../../live/useLiveSubscription';
 import { mergeLoads } from './load-merge';
 import { LoadHistory } from './load-history';
@@ -49,28 +50,26 @@ export default function CityView() {
 
   // Pushes are applied once per animation frame: at hundreds of updates a second the view
   // renders the latest figures ~60 times a second instead of once per push, and never lags.
-  const [pending] = useState(() => ({ loads: new Map<string, Load>(), frame: 0 }));
-  useEffect(() => () => cancelAnimationFrame(pending.frame), [pending]);
-  const onLoad = useCallback(
-    (data: { counterLoadChanged: Load }) => {
-      const l = data.counterLoadChanged;
-      deduper.advanceTo(l.eventId);
-      performance.mark('onestop:load-received', { detail: l.eventId });
-      pending.loads.set(l.counterId, l);
-      if (pending.frame) return;
-      pending.frame = requestAnimationFrame(() => {
-        pending.frame = 0;
-        const batch = [...pending.loads.values()];
-        pending.loads.clear();
+  const [batcher] = useState(
+    () =>
+      new FrameBatcher<Load>((batch) => {
         history.apply(batch);
         setPushed((prev) => {
           const next = new Map(prev);
           for (const b of batch) next.set(b.counterId, b);
           return next;
         });
-      });
+      }),
+  );
+  useEffect(() => () => batcher.cancel(), [batcher]);
+  const onLoad = useCallback(
+    (data: { counterLoadChanged: Load }) => {
+      const l = data.counterLoadChanged;
+      deduper.advanceTo(l.eventId);
+      performance.mark('onestop:load-received', { detail: l.eventId });
+      batcher.add(l.counterId, l);
     },
-    [deduper, history, pending],
+    [deduper, batcher],
   );
   useLiveSubscription(CounterLoadChangedDocument, {
     deduper,
