@@ -37,6 +37,7 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, logg
   const {
     stacktrace: _s,
     exception: _e,
+    response: _r,
     serviceName,
     ...extensions
   } = (formatted.extensions ?? {}) as Record<string, unknown>;
