@@ -17,7 +17,11 @@ export class CaseCounterResolver {
     return a ? toAppointment(a) : null;
   }
 
-  @FieldResolver(() => [Ticket], { description: 'Visits to counters (queue tickets with their times), oldest first.' })
+  // Nullable, like every field one subgraph adds to another's entity: if this subgraph is down, the case still loads.
+  @FieldResolver(() => [Ticket], {
+    nullable: true,
+    description: 'Visits to counters (queue tickets with their times), oldest first.',
+  })
   async visits(@Root() root: CaseRef, @Ctx() ctx: CounterSchedulingContext): Promise<Ticket[]> {
     assertCan(ctx.actor, 'case.read');
     return (await ctx.opsLoaders.visitsByCase.load(root.id)).map(toTicket);

@@ -20,7 +20,10 @@ export class SlaAlert {
   @Field(() => Boolean)
   breach!: boolean;
 
-  @Field(() => CaseRef, { description: 'The case; the gateway resolves its other fields from their subgraphs.' })
+  @Field(() => CaseRef, {
+    nullable: true,
+    description: 'The case; the gateway resolves its other fields from their subgraphs (null if they are unavailable).',
+  })
   case!: CaseRef;
 
   @Field(() => ID, { nullable: true })

@@ -11,7 +11,7 @@ export class SlaBreach {
   @Field(() => ID)
   clockId!: string;
 
-  @Field(() => CaseRef)
+  @Field(() => CaseRef, { nullable: true, description: 'The case; null if its subgraph is unavailable.' })
   case!: CaseRef;
 
   @Field(() => SlaKindEnum)

@@ -7,6 +7,7 @@ import { CaseRef } from './sla.type.js';
 @Resolver(() => CaseRef)
 export class CaseSlaResolver {
   @FieldResolver(() => [SlaClock], {
+    nullable: true,
     description:
       'Every SLA clock of the case, oldest first (a resubmission after a return adds a new pre-examination clock).',
   })
