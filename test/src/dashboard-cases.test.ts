@@ -26,6 +26,8 @@ describe('dashboard: cases, case page, officer actions, calendar (Chromium)', ()
     try {
       await own.page.getByRole('heading', { level: 1, name: `Case ${ownCase.reference}` }).waitFor();
       expect(await own.page.getByTestId('case-status').textContent()).toBe('Submitted');
+      // Deadlines fall at the end of a Beijing working day: 00:00 in Asia/Shanghai, though the browser is in London.
+      expect(await own.page.getByTestId('pre-exam-due').textContent()).toMatch(/, 00:00$/);
       await screenshot(own.page, 'case-page-agency');
       await own.page.goto(new URL(`/cases/${otherCase.id}`, sys.stack.dashboardUrl).toString());
       await own.page

@@ -89,14 +89,16 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
     }
   });
 
-  it('switches between English and Simplified Chinese, with Beijing-time labels', async () => {
+  it('switches between English and Simplified Chinese', async () => {
     const { context, page } = await openAs(sys, browser, 'MANAGER', '/city');
     try {
       await page.getByRole('heading', { level: 1, name: 'City view' }).waitFor();
+      await expect.poll(() => page.getByTestId('counter-card').count()).toBe(15);
       await page.getByTestId('language').selectOption('zh');
       await page.getByRole('heading', { level: 1, name: '全市概览' }).waitFor();
       expect(await page.getByRole('navigation').first().textContent()).toContain('时限预警');
       expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+      expect(await page.getByTestId('counter-card').first().getByText('等候人数').count()).toBe(1);
       await screenshot(page, 'city-view-zh');
       await page.getByTestId('language').selectOption('en');
       await page.getByRole('heading', { level: 1, name: 'City view' }).waitFor();

@@ -1,6 +1,6 @@
 import {
   DEV_JWT_SECRET,
-  DEMO_AGENCIES,
+  type DEMO_AGENCIES,
   signDevToken,
   type AuthConfig,
   type OneStopClaims,

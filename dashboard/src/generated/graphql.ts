@@ -349,7 +349,7 @@ export type CaseDetailQuery = {
       remainingWorkingMinutes: number;
       lastThreshold: number | null;
       provisional: boolean;
-    }>;
+    }> | null;
     residencePermit: {
       __typename: 'ResidencePermit';
       id: string;
@@ -620,7 +620,7 @@ export type SlaAlertsSubscription = {
     category: string | null;
     dueAt: string;
     at: string;
-    case: { __typename: 'Case'; id: string; reference: string };
+    case: { __typename: 'Case'; id: string; reference: string } | null;
   };
 };
 
@@ -649,7 +649,7 @@ export type SlaBreachesQuery = {
         breachedAt: string;
         resolvedAt: string | null;
         open: boolean;
-        case: { __typename: 'Case'; id: string; reference: string };
+        case: { __typename: 'Case'; id: string; reference: string } | null;
       };
     }>;
   };

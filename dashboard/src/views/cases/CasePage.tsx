@@ -11,7 +11,7 @@ import { useI18n } from '../../i18n/i18n';
 import { OfficerActions } from './CaseActions';
 
 export type CaseDetail = NonNullable<CaseDetailQuery['case']>;
-type Clock = CaseDetail['sla'][number];
+type Clock = NonNullable<CaseDetail['sla']>[number];
 
 /**
  * One case: both permits, materials, interview, passport custody and receipt, appointment,
@@ -63,7 +63,7 @@ export default function CasePage({ id }: { id: string }) {
             <Fact label={t('cases.route')}>{c.route}</Fact>
             <Fact label={t('cases.employer')}>{c.employer.name}</Fact>
             <Fact label={t('case.preExamDue')}>
-              {formatDateTime(c.preExamDueAt, lang)}{' '}
+              <span data-testid="pre-exam-due">{formatDateTime(c.preExamDueAt, lang)}</span>{' '}
               {c.preExamDueProvisional && <span className="tag">⚠ {t('cases.provisional')}</span>}
             </Fact>
           </dl>
@@ -86,7 +86,7 @@ export default function CasePage({ id }: { id: string }) {
           )}
         </Section>
         <Section title={t('case.clocks')}>
-          {c.sla.length === 0 ? (
+          {!c.sla || c.sla.length === 0 ? (
             <p className="muted">{t('case.none')}</p>
           ) : (
             <ul className="counts" style={{ flexDirection: 'column' }}>

@@ -159,15 +159,12 @@ export default function SlaFeed() {
           ) : (
             <ol className="timeline" data-testid="sla-live" aria-live="polite" aria-relevant="additions">
               {live.map((a) => (
-                <li key={a.eventId} data-testid="sla-alert" data-case-id={a.case.id} data-breach={a.breach}>
+                <li key={a.eventId} data-testid="sla-alert" data-case-id={a.case?.id} data-breach={a.breach}>
                   <SlaBadge
                     state={a.breach ? 'BREACHED' : 'WARNING'}
                     label={a.breach ? t('sla.breach') : t('sla.warning', { threshold: a.threshold })}
                   />{' '}
-                  <strong>{t(`sla.kind.${a.kind}`)}</strong> ·{' '}
-                  <Link to={casePath(a.case.id)} aria-label={t('sla.openCase', { ref: a.case.reference })}>
-                    {a.case.reference}
-                  </Link>
+                  <strong>{t(`sla.kind.${a.kind}`)}</strong> · <CaseLink c={a.case} />
                   {a.counterId && <> · {counterName.get(a.counterId) ?? a.counterId}</>}
                   {a.category && <> · {a.category}</>}
                   <div className="muted">
@@ -198,15 +195,13 @@ export default function SlaFeed() {
               </thead>
               <tbody>
                 {edges.map(({ node: b }) => (
-                  <tr key={b.id} data-testid="sla-open-row" data-case-id={b.case.id}>
+                  <tr key={b.id} data-testid="sla-open-row" data-case-id={b.case?.id}>
                     <td>
                       <SlaBadge state="BREACHED" label={t('sla.breach')} />
                     </td>
                     <td>{t(`sla.kind.${b.kind}`)}</td>
                     <td>
-                      <Link to={casePath(b.case.id)} aria-label={t('sla.openCase', { ref: b.case.reference })}>
-                        {b.case.reference}
-                      </Link>
+                      <CaseLink c={b.case} />
                     </td>
                     <td>{b.counterId ? (counterName.get(b.counterId) ?? b.counterId) : '—'}</td>
                     <td>{b.category ?? '—'}</td>
@@ -238,5 +233,16 @@ export default function SlaFeed() {
         </section>
       </div>
     </div>
+  );
+}
+
+/** A link to the case; the API gives no case when it is not visible to the reader (or gone). */
+function CaseLink({ c }: { c: { id: string; reference: string } | null }) {
+  const { t } = useI18n();
+  if (!c) return <span className="muted">{t('case.notVisibleShort')}</span>;
+  return (
+    <Link to={casePath(c.id)} aria-label={t('sla.openCase', { ref: c.reference })}>
+      {c.reference}
+    </Link>
   );
 }
