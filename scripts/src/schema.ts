@@ -25,12 +25,18 @@ export async function buildArtifacts(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const sdls = await Promise.all(
     SUBGRAPHS.map(async (name) => {
-      const { stdout } = await run(process.execPath, [path.join(repoRoot, 'services', name, 'dist', 'print-schema.js')], { cwd: repoRoot });
+      const { stdout } = await run(
+        process.execPath,
+        [path.join(repoRoot, 'services', name, 'dist', 'print-schema.js')],
+        { cwd: repoRoot },
+      );
       return { name, typeDefs: stdout.trimEnd() + '\n' };
     }),
   );
   for (const s of sdls) files.set(`${s.name}.graphql`, s.typeDefs);
-  const result = composeServices(sdls.map((s) => ({ name: s.name, url: DEFAULT_URLS[s.name], typeDefs: parse(s.typeDefs) })));
+  const result = composeServices(
+    sdls.map((s) => ({ name: s.name, url: DEFAULT_URLS[s.name], typeDefs: parse(s.typeDefs) })),
+  );
   if (result.errors?.length || !result.supergraphSdl) {
     throw new Error(`Composition failed:\n${(result.errors ?? []).map((e) => `  - ${e.message}`).join('\n')}`);
   }
@@ -61,7 +67,11 @@ async function main(): Promise<void> {
     process.stderr.write(`schema: drift in ${drift.join(', ')}: run \`pnpm schema\` and commit the result.\n`);
     process.exit(1);
   }
-  process.stdout.write(check ? 'schema: up to date, composition ok\n' : `schema: wrote ${[...files.keys()].map((f) => `schema/${f}`).join(', ')}\n`);
+  process.stdout.write(
+    check
+      ? 'schema: up to date, composition ok\n'
+      : `schema: wrote ${[...files.keys()].map((f) => `schema/${f}`).join(', ')}\n`,
+  );
 }
 
 await main();

@@ -18,7 +18,9 @@ const { values } = parseArgs({
 });
 const role = values.role?.toUpperCase() as Role | undefined;
 if (!role || !ROLES.includes(role)) {
-  process.stderr.write(`usage: pnpm token --role ${ROLES.join('|')} [--agency ID --employers ID,ID] [--counter ID] [--sub ID] [--name NAME] [--ttl 12h]\n`);
+  process.stderr.write(
+    `usage: pnpm token --role ${ROLES.join('|')} [--agency ID --employers ID,ID] [--counter ID] [--sub ID] [--name NAME] [--ttl 12h]\n`,
+  );
   process.exit(2);
 }
 const cfg = loadCommonConfig({ DATABASE_URL: 'postgres://unused/unused', ...process.env });
@@ -39,7 +41,9 @@ if (role === 'AGENCY') {
   values.agency ??= agency!.id;
   values.employers ??= agency?.employerIds.join(',');
   if (!values.employers) {
-    process.stderr.write('error: an AGENCY token for a non-demo agency needs --employers ID,ID (the employers it acts for).\n');
+    process.stderr.write(
+      'error: an AGENCY token for a non-demo agency needs --employers ID,ID (the employers it acts for).\n',
+    );
     process.exit(2);
   }
 }
@@ -51,7 +55,12 @@ const token = await signDevToken(
     role,
     name: values.name ?? defaults[role].name,
     agencyId: values.agency,
-    employerIds: values.employers ? values.employers.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    employerIds: values.employers
+      ? values.employers
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
     counterId: values.counter,
   },
   values.ttl,

@@ -88,6 +88,8 @@ export interface CpuSnapshot {
   /** This process (the load generator), user + system. */
   loadGenerator: number;
   available: boolean;
+  /** Per process: role and CPU seconds (deltas are taken per process, so one that exits never makes a sum negative). */
+  byPid?: Map<number, { role: string; cpu: number }>;
 }
 
 function roleOf(cmdline: string, comm: string): string {
@@ -101,11 +103,10 @@ function roleOf(cmdline: string, comm: string): string {
 }
 
 /**
- * Sums process CPU of every descendant of this process (the stack's children and the
- * embedded PostgreSQL with its backends), plus the PostgreSQL server named by `extraRootPids`
- * when the database runs elsewhere on this machine.
+ * Process CPU of every descendant of this process (the stack's children and the embedded
+ * PostgreSQL with its backends), by role, from /proc/<pid>/stat.
  */
-export function cpuSnapshot(extraRootPids: number[] = []): CpuSnapshot {
+export function cpuSnapshot(): CpuSnapshot {
   const procs = allProcesses();
   const self = process.cpuUsage();
   const loadGenerator = (self.user + self.system) / 1e6;
@@ -116,37 +117,38 @@ export function cpuSnapshot(extraRootPids: number[] = []): CpuSnapshot {
     list.push(p);
     children.set(p.ppid, list);
   }
-  const byRole: Record<string, number> = {};
-  let total = 0;
+  const byPid = new Map<number, { role: string; cpu: number }>();
   const visit = (pid: number, inherited: string | null): void => {
     for (const c of children.get(pid) ?? []) {
       const role = inherited ?? roleOf(readCmdline(c.pid), c.comm);
-      byRole[role] = (byRole[role] ?? 0) + c.cpuSeconds;
-      total += c.cpuSeconds;
+      byPid.set(c.pid, { role, cpu: c.cpuSeconds });
       visit(c.pid, role === 'other' ? null : role);
     }
   };
   visit(process.pid, null);
-  for (const root of extraRootPids) {
-    const s = procs.find((p) => p.pid === root);
-    if (!s) continue;
-    byRole.postgres = (byRole.postgres ?? 0) + s.cpuSeconds;
-    total += s.cpuSeconds;
-    visit(root, 'postgres');
+  const byRole: Record<string, number> = {};
+  let total = 0;
+  for (const { role, cpu } of byPid.values()) {
+    byRole[role] = (byRole[role] ?? 0) + cpu;
+    total += cpu;
   }
-  return { byRole, total, loadGenerator, available: true };
+  return { byRole, total, loadGenerator, available: true, byPid };
 }
 
-/** after − before, per role, in seconds (3 decimals). */
+/** after − before, per role, in seconds (3 decimals): per process, for processes alive at the end. */
 export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
   const byRole: Record<string, number> = {};
-  for (const k of new Set([...Object.keys(before.byRole), ...Object.keys(after.byRole)])) {
-    byRole[k] = Math.round(((after.byRole[k] ?? 0) - (before.byRole[k] ?? 0)) * 1000) / 1000;
+  let total = 0;
+  for (const [pid, a] of after.byPid ?? new Map<number, { role: string; cpu: number }>()) {
+    const d = Math.max(0, a.cpu - (before.byPid?.get(pid)?.cpu ?? 0));
+    byRole[a.role] = (byRole[a.role] ?? 0) + d;
+    total += d;
   }
+  const r3 = (v: number): number => Math.round(v * 1000) / 1000;
   return {
-    byRole,
-    total: Math.round((after.total - before.total) * 1000) / 1000,
-    loadGenerator: Math.round((after.loadGenerator - before.loadGenerator) * 1000) / 1000,
+    byRole: Object.fromEntries(Object.entries(byRole).map(([k, v]) => [k, r3(v)])),
+    total: r3(total),
+    loadGenerator: r3(after.loadGenerator - before.loadGenerator),
     available: before.available && after.available,
   };
 }

@@ -83,12 +83,39 @@ export async function runGatewayOverhead(
       });
     }
     ctx.log(`gateway-overhead: ${connections} connection(s), direct`);
+    const c0 = cpuSnapshot();
     const d: LoadResult = await runLoad({ ...common, url: directUrl, headers: { authorization }, sign });
+    const c1 = cpuSnapshot();
     ctx.log(`gateway-overhead: ${connections} connection(s), through the gateway`);
     const g: LoadResult = await runLoad({ ...common, url: sys.stack.gatewayUrl, headers: { authorization } });
+    const c2 = cpuSnapshot();
+    // CPU milliseconds per request, by process: where the gateway's extra time goes.
+    const perReq = (a: typeof c0, b: typeof c0, n: number): Record<string, number> => {
+      const delta = cpuDelta(a, b);
+      const ms = (v: number): number => Math.round((v / Math.max(1, n)) * 100_000) / 100;
+      return {
+        gateway: ms(delta.byRole.gateway ?? 0),
+        subgraph: ms(delta.byRole['counter-scheduling'] ?? 0),
+        loadGenerator: ms(delta.loadGenerator),
+      };
+    };
     figures[`c${connections}`] = {
-      direct: { rps: d.requestsPerSecond, p50: d.latency.p50, p99: d.latency.p99, n: d.requests, errors: d.errors },
-      gateway: { rps: g.requestsPerSecond, p50: g.latency.p50, p99: g.latency.p99, n: g.requests, errors: g.errors },
+      direct: {
+        rps: d.requestsPerSecond,
+        p50: d.latency.p50,
+        p99: d.latency.p99,
+        n: d.requests,
+        errors: d.errors,
+        cpuMs: perReq(c0, c1, d.requests),
+      },
+      gateway: {
+        rps: g.requestsPerSecond,
+        p50: g.latency.p50,
+        p99: g.latency.p99,
+        n: g.requests,
+        errors: g.errors,
+        cpuMs: perReq(c1, c2, g.requests),
+      },
       ratio: {
         p50: ratio(g.latency.p50, d.latency.p50),
         p99: ratio(g.latency.p99, d.latency.p99),

@@ -24,8 +24,10 @@ export interface SimulationSummary {
   breachesByKind: Record<string, number> | null;
   /** Minutes from check-in to being called, as the simulator observed them. */
   waitMinutes: LatencySummary;
-  /** `cityLoad` at the end of the day, as the API reports it. */
+  /** `cityLoad` at the end of the day, as the API reports it (city-wide figures). */
   cityLoad: Record<string, unknown> | null;
+  /** Counters that served, queued or recorded a no-show today, of all counters (e.g. "15/15"). */
+  countersWithLoad: string | null;
   /** How each step went. */
   steps: Record<string, StepStats>;
   /** Steps that could not run at all, with the operations or inputs the API lacks. */
@@ -134,7 +136,7 @@ export class CitySimulator {
       byStatus,
       breachesByKind: await this.breaches(runner, api, manager),
       waitMinutes: summarize(this.waits),
-      cityLoad: await this.cityLoad(runner, api, manager),
+      ...splitCityLoad(await this.cityLoad(runner, api, manager)),
       steps: Object.fromEntries(runner.stats),
       couldNotRun: [
         ...couldNotRun,
@@ -337,7 +339,13 @@ export class CitySimulator {
           .map((f) => f.name)
       : [];
     const r = await runner.run('cityLoad', async () =>
-      api.call<Record<string, unknown>>('query', ['cityLoad'], {}, scalars, token),
+      api.call<Record<string, unknown>>(
+        'query',
+        ['cityLoad'],
+        {},
+        [...scalars, { counters: ['counterId', 'waiting', 'beingServed', 'servedToday', 'noShowsToday'] }],
+        token,
+      ),
     );
     return r ?? null;
   }
@@ -358,6 +366,17 @@ export function nextDayStart(now: Date, hour: number): Date {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The city-wide figures, and how many counters had any load today. */
+function splitCityLoad(load: Record<string, unknown> | null): Pick<SimulationSummary, 'cityLoad' | 'countersWithLoad'> {
+  if (!load) return { cityLoad: null, countersWithLoad: null };
+  const { counters, ...city } = load as { counters?: Record<string, number>[] };
+  if (!Array.isArray(counters)) return { cityLoad: city, countersWithLoad: null };
+  const busy = counters.filter(
+    (c) => (c.waiting ?? 0) + (c.beingServed ?? 0) + (c.servedToday ?? 0) + (c.noShowsToday ?? 0) > 0,
+  );
+  return { cityLoad: city, countersWithLoad: `${busy.length}/${counters.length}` };
 }
 
 /** Human-readable summary lines. */
@@ -386,6 +405,7 @@ export function formatSummary(s: SimulationSummary): string {
   lines.push(
     `  wait (min):       ${s.waitMinutes.count ? `p50 ${s.waitMinutes.p50}, p95 ${s.waitMinutes.p95}, max ${s.waitMinutes.max} over ${s.waitMinutes.count} calls` : 'nobody was called'}`,
   );
+  if (s.countersWithLoad) lines.push(`  counters with load today: ${s.countersWithLoad}`);
   if (s.cityLoad)
     lines.push(
       `  city load:        ${Object.entries(s.cityLoad)

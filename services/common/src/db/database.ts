@@ -57,7 +57,6 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DataSource> {
     logger: opts.onQuery ? new CountingLogger(opts.onQuery) : undefined,
   });
   await connectWithRetry(ds, opts);
-  await ds.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}`);
   await migrate(ds, opts.schema, logger);
   return ds;
 }
@@ -100,6 +99,8 @@ async function migrate(ds: DataSource, schema: string, logger: Logger): Promise<
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    // Under the lock: concurrent CREATE SCHEMA IF NOT EXISTS can still collide in the catalog.
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     const known = new Set(ds.migrations.map((m) => m.name));
     const table = `${quoteIdent(schema)}.migrations`;
     const hasTable = await runner.query(`SELECT to_regclass($1) AS t`, [`${schema}.migrations`]);
