@@ -139,7 +139,7 @@ describe('benchmark scenarios and the simulator at tiny scale', () => {
       expect(s.steps.acceptDocuments!.ok).toBeGreaterThan(0);
       expect(s.breachesByKind).not.toBeNull();
       expect(s.cityLoad).toHaveProperty('servedToday');
-    expect(s.countersWithLoad).toMatch(/^\d+\/15$/);
+      expect(s.countersWithLoad).toMatch(/^\d+\/15$/);
       expect(s.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     },
   );

@@ -30,6 +30,8 @@ export interface SimulationSummary {
   countersWithLoad: string | null;
   /** How each step went. */
   steps: Record<string, StepStats>;
+  /** Windows (counter#window) that could not call all day: held by an open service of an earlier day. */
+  blockedWindows: string[];
   /** Steps that could not run at all, with the operations or inputs the API lacks. */
   couldNotRun: { step: string; why: string }[];
 }
@@ -42,6 +44,7 @@ interface Scheduled {
 }
 
 const MIN = 60_000;
+const SERVICE_DONE = 'service done';
 
 /**
  * A deterministic day in the city, driven only through the gateway's GraphQL API and its
@@ -58,6 +61,7 @@ export class CitySimulator {
   private readonly waiting = new Map<string, SimCase[]>();
   private readonly windowsBusy = new Map<string, Set<number>>();
   private readonly waits: number[] = [];
+  private readonly blockedWindows = new Set<string>();
   private counters: SimCounter[] = [];
   private dayStart = new Date(0);
   private nowMin = 0;
@@ -83,6 +87,7 @@ export class CitySimulator {
     for (const m of couldNotRun) this.say(`! step ${m.step} cannot run: ${m.why}`);
 
     this.counters = await this.loadCounters(api, manager);
+    await this.closeOpenServices(runner, api, manager);
     const rng = new Prng(this.cfg.seed);
     const plans = planDay(this.cfg, this.counters, rng);
     const sims: SimCase[] = plans.map((plan) => ({ plan, status: 'PLANNED', counterId: plan.counterId }));
@@ -120,6 +125,11 @@ export class CitySimulator {
       else this.lagMs += spent - stepReal;
     }
 
+    // Closing: the applicants at the windows are finished (people still queueing stay in the
+    // queue); an open service would otherwise hold its window into the next simulated day.
+    const atWindows = this.queue.filter((e) => e.label.startsWith(SERVICE_DONE));
+    for (const e of atWindows) this.queue.splice(this.queue.indexOf(e), 1);
+    await this.pool(atWindows.map((e) => e.run));
     this.say('day over: collecting the summary …');
     const filed = sims.filter((c) => c.id);
     await this.pool(filed.map((c) => () => steps.refreshStatus(c).then(() => undefined)));
@@ -138,6 +148,7 @@ export class CitySimulator {
       waitMinutes: summarize(this.waits),
       ...splitCityLoad(await this.cityLoad(runner, api, manager)),
       steps: Object.fromEntries(runner.stats),
+      blockedWindows: [...this.blockedWindows].sort(),
       couldNotRun: [
         ...couldNotRun,
         ...[...runner.stats]
@@ -190,6 +201,35 @@ export class CitySimulator {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.cfg.concurrency, tasks.length) }, worker));
+  }
+
+  /** Finishes services left open at a window today (an earlier run stopped mid-day), so every window can call. */
+  private async closeOpenServices(runner: StepRunner, api: Api, manager: string): Promise<void> {
+    if (!api.pick('query', ['counterQueue'])) return;
+    await this.pool(
+      this.counters.map((k) => async () => {
+        const tickets = await runner.run('counterQueue', async () =>
+          api.call<{ id: string; status: string }[]>(
+            'query',
+            ['counterQueue'],
+            { counterId: k.id },
+            ['id', 'status', 'window'],
+            manager,
+          ),
+        );
+        const clerk = await this.ids.clerk(k.id);
+        for (const t of tickets ?? []) {
+          if (t.status !== 'CALLED' && t.status !== 'SERVING') continue;
+          if (t.status === 'CALLED')
+            await runner.run('startService', async () =>
+              api.call('mutation', ['startService'], { ticketId: t.id }, ['id'], clerk),
+            );
+          await runner.run('completeService', async () =>
+            api.call('mutation', ['completeService'], { ticketId: t.id }, ['id'], clerk),
+          );
+        }
+      }),
+    );
   }
 
   private async loadCounters(api: Api, token: string): Promise<SimCounter[]> {
@@ -269,6 +309,12 @@ export class CitySimulator {
     for (let w = 1; w <= staffed && waiting.length > 0; w++) {
       if (busy.has(w)) continue;
       const called = await steps.callNext(k.id, w);
+      if (called === 'blocked') {
+        // Held by an earlier day's open service (not visible in today's queue): the window stays out of use.
+        busy.add(w);
+        this.blockedWindows.add(`${k.id}#${w}`);
+        continue;
+      }
       if (!called) return;
       const c = (called.caseId && this.cases.get(called.caseId)) || waiting.find((x) => x.ticketId === called.ticketId);
       if (!c) continue; // someone the simulator did not bring (an earlier run's applicant)
@@ -279,7 +325,7 @@ export class CitySimulator {
       if (c.checkedInAt) this.waits.push((c.calledAt.getTime() - c.checkedInAt.getTime()) / MIN);
       busy.add(w);
       await steps.startService(c);
-      this.at(this.nowMin + c.plan.serviceMin, `service done #${c.plan.n}`, async () => {
+      this.at(this.nowMin + c.plan.serviceMin, `${SERVICE_DONE} #${c.plan.n}`, async () => {
         const accepted = await steps.serveAtWindow(c, this.businessTime());
         await steps.completeService(c);
         busy.delete(w);
@@ -386,7 +432,7 @@ export function formatSummary(s: SimulationSummary): string {
     `OneStop simulated day ${s.day} (seed ${s.seed}): ${s.casesFiled}/${s.casesPlanned} cases filed, ${s.simulatedMinutes} simulated minutes in ${s.realSeconds} s (lag ${s.lagSeconds} s)`,
   );
   lines.push(
-    `  cases by state:   ${
+    `  cases by state:  ${
       Object.entries(s.byStatus)
         .sort()
         .map(([k, v]) => `${k} ${v}`)
@@ -394,7 +440,7 @@ export function formatSummary(s: SimulationSummary): string {
     }`,
   );
   lines.push(
-    `  breaches by kind: ${
+    `  SLA breaches (all days, by kind): ${
       s.breachesByKind
         ? Object.entries(s.breachesByKind)
             .map(([k, v]) => `${k} ${v}`)
@@ -403,12 +449,12 @@ export function formatSummary(s: SimulationSummary): string {
     }`,
   );
   lines.push(
-    `  wait (min):       ${s.waitMinutes.count ? `p50 ${s.waitMinutes.p50}, p95 ${s.waitMinutes.p95}, max ${s.waitMinutes.max} over ${s.waitMinutes.count} calls` : 'nobody was called'}`,
+    `  wait (min):      ${s.waitMinutes.count ? `p50 ${s.waitMinutes.p50}, p95 ${s.waitMinutes.p95}, max ${s.waitMinutes.max} over ${s.waitMinutes.count} calls` : 'nobody was called'}`,
   );
   if (s.countersWithLoad) lines.push(`  counters with load today: ${s.countersWithLoad}`);
   if (s.cityLoad)
     lines.push(
-      `  city load:        ${Object.entries(s.cityLoad)
+      `  city load:       ${Object.entries(s.cityLoad)
         .map(([k, v]) => `${k} ${String(v)}`)
         .join(', ')}`,
     );
@@ -422,6 +468,8 @@ export function formatSummary(s: SimulationSummary): string {
       `    ${name.padEnd(26)} ${st.ok}/${st.attempted}${failed ? `  ${failed}` : ''}${st.lastError && failed ? `  (last: ${st.lastError})` : ''}`,
     );
   }
+  if (s.blockedWindows.length)
+    lines.push(`  windows held all day by an earlier day's open service: ${s.blockedWindows.join(', ')}`);
   if (s.couldNotRun.length) {
     lines.push('  could not run:');
     for (const m of s.couldNotRun) lines.push(`    ${m.step}: ${m.why}`);

@@ -173,5 +173,10 @@ export function planDay(cfg: SimulatorConfig, counters: readonly SimCounter[], r
       claimDelayMin: 10 + rng.exponential(cfg.claimDelayMin),
     });
   }
+  // With the rate derived from `cases`, the day's filings are stretched to fit the opening hours
+  // (a Poisson process may overrun them); an explicit rate is kept as given.
+  const last = Math.max(0, ...plans.map((p) => p.filedAtMin));
+  if (cfg.arrivalRate <= 0 && last > openMinutes)
+    for (const p of plans) if (p.filedAtMin > 0) p.filedAtMin *= openMinutes / last;
   return plans;
 }

@@ -50,6 +50,7 @@ export const STEPS = {
   refuseResidencePermit: { who: 'EE_OFFICER', ops: ['Mutation.refuseResidencePermit'] },
   recordClaim: { who: 'CLERK', ops: ['Mutation.recordClaim'] },
   caseStatus: { who: 'MANAGER', ops: ['Query.case'] },
+  counterQueue: { who: 'MANAGER', ops: ['Query.counterQueue'] },
   cityLoad: { who: 'MANAGER', ops: ['Query.cityLoad'] },
   slaBreaches: { who: 'MANAGER', ops: ['Query.slaBreaches'] },
 } as const;
@@ -337,16 +338,30 @@ export class CitySteps {
   }
 
   /** Calls the next ticket to a window; the system decides who is next (appointments in time first). */
-  async callNext(counterId: string, window: number): Promise<{ ticketId: string; caseId: string | null } | null> {
-    const r = await this.runner.run('callNext', async () =>
-      this.api.call<{ id: string; caseId?: string } | null>(
-        'mutation',
-        this.op('callNext'),
-        { window },
-        TICKET_SELECTION,
-        await this.ids.clerk(counterId),
-      ),
-    );
+  /**
+   * Calls the next ticket to a window; the system decides who is next (appointments in time
+   * first). `'blocked'` when the window is held by a service the API says is still open.
+   */
+  async callNext(
+    counterId: string,
+    window: number,
+  ): Promise<{ ticketId: string; caseId: string | null } | 'blocked' | null> {
+    let blocked = false;
+    const r = await this.runner.run('callNext', async () => {
+      try {
+        return await this.api.call<{ id: string; caseId?: string } | null>(
+          'mutation',
+          this.op('callNext'),
+          { window },
+          TICKET_SELECTION,
+          await this.ids.clerk(counterId),
+        );
+      } catch (err) {
+        blocked = err instanceof GraphQLRequestError && err.codes.includes('CONFLICT');
+        throw err;
+      }
+    });
+    if (blocked) return 'blocked';
     if (!r) return null;
     return { ticketId: r.id, caseId: r.caseId ?? null };
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { InvariantError } from '../errors.js';
 
 /** A throwaway database on the test PostgreSQL server. */
 export interface TestDatabase {
@@ -18,7 +19,7 @@ export const TEST_ADMIN_URL_ENV = 'ONESTOP_TEST_ADMIN_URL';
 export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
   const admin = process.env[TEST_ADMIN_URL_ENV] ?? process.env.DATABASE_URL;
   if (!admin)
-    throw new Error(
+    throw new InvariantError(
       `${TEST_ADMIN_URL_ENV} is not set: run tests through \`pnpm test\` (vitest's global setup starts PostgreSQL).`,
     );
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
