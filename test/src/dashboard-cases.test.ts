@@ -73,6 +73,38 @@ describe('dashboard: cases, case page, officer actions, calendar (Chromium)', ()
     }
   });
 
+  it('lets an officer find every case of one passport number (logged), and offers the search to staff only', async () => {
+    const { context, page } = await openAs(sys, browser, 'EE_OFFICER', '/cases');
+    try {
+      const form = page.getByRole('search').filter({ has: page.getByTestId('search-passport') });
+      // Spaces and letter case do not matter.
+      const typed = ownCase.applicant.passportNumber.toLowerCase().replace(/^(.{3})/, '$1 ');
+      await form.getByTestId('search-passport').fill(typed);
+      await form.getByRole('button', { name: 'Find' }).click();
+      const row = page.locator(`[data-testid=passport-row][data-case-id="${ownCase.id}"]`);
+      await row.waitFor();
+      expect(await page.getByTestId('passport-row').count()).toBe(1);
+      expect(await row.getByRole('link').textContent()).toBe(ownCase.reference);
+      await screenshot(page, 'cases-passport-search');
+      const logged = await sys.sql.query(
+        `SELECT case_id FROM wp.access_log WHERE actor_id = 'ee_officer-test' AND fields = ARRAY['search.passportNumber']`,
+      );
+      expect(logged.rows).toEqual([{ case_id: ownCase.id }]);
+      await form.getByTestId('search-passport').fill('X99999999');
+      await form.getByRole('button', { name: 'Find' }).click();
+      await page.getByTestId('passport-none').waitFor();
+    } finally {
+      await context.close();
+    }
+    const manager = await openAs(sys, browser, 'MANAGER', '/cases');
+    try {
+      await manager.page.getByTestId('search-reference').waitFor();
+      expect(await manager.page.getByTestId('search-passport').count()).toBe(0);
+    } finally {
+      await manager.context.close();
+    }
+  });
+
   it('shows the API’s message when an officer’s action is refused, and changes nothing', async () => {
     const { context, page } = await openAs(sys, browser, 'WP_OFFICER', `/cases/${otherCase.id}`);
     try {

@@ -1,6 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { moveClockTo, nextWorkingMonday, shanghai } from './counter-scheduling-fixtures.js';
+import {
+  moveClockTo,
+  nextWorkingMonday,
+  reportInterview,
+  reportMaterials,
+  settleResidencePermit,
+  shanghai,
+} from './counter-scheduling-fixtures.js';
 import { launchBrowser, openAs, screenshot } from './dashboard-browser.js';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fixtures.js';
@@ -13,13 +20,15 @@ describe('dashboard: live city view and SLA feed (Chromium)', () => {
   let clerk: string;
   let agency: string;
   let officer: string;
+  let monday: string;
   beforeAll(async () => {
     [sys, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
     clerk = await sys.token('CLERK', { counterId: COUNTER });
     agency = await agencyToken(sys, 0);
     officer = await sys.token('WP_OFFICER');
     // Counters serve on working days in office hours: move the shared clock to one.
-    await moveClockTo(sys, shanghai(await nextWorkingMonday(sys), '10:00'));
+    monday = await nextWorkingMonday(sys);
+    await moveClockTo(sys, shanghai(monday, '10:00'));
   });
   afterAll(async () => {
     await browser?.close();
@@ -63,6 +72,40 @@ describe('dashboard: live city view and SLA feed (Chromium)', () => {
       expect(await card.locator('[data-sla-state]').textContent()).toMatch(/On time|Warning|Breached|Closed/);
       await page.getByTestId('load-chart').waitFor();
       await screenshot(page, 'city-view-live');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('starts the load chart from the day’s history and shows the throughput per hour', async () => {
+    // A walk-in accepted at the counter this hour (the readiness the other subgraphs report, as events).
+    const c = await walkInCase();
+    await settleResidencePermit(sys, c.id);
+    await reportMaterials(sys, c.id, [], []);
+    await reportInterview(sys, c.id, { required: false, satisfied: true, scheduled: false });
+    await checkIn(c.id);
+    const accepted = await sys.gql(
+      'mutation ($caseId: ID!) { acceptDocuments(caseId: $caseId) { receiptNumber } }',
+      { caseId: c.id },
+      clerk,
+    );
+    expect(accepted.errors, JSON.stringify(accepted.errors)).toBeUndefined();
+
+    const { context, page } = await openAs(sys, browser, 'MANAGER', '/city');
+    try {
+      // History from 00:00 every 15 minutes (40+ samples by 10:00), then the live points.
+      const chart = page.getByTestId('load-chart');
+      await expect
+        .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 5000 })
+        .toBeGreaterThan(40);
+      await expect.poll(() => page.getByTestId('throughput-totals').textContent()).toMatch(/^Today: 1 accepted/);
+      const thisHour = page.locator(
+        `[data-testid=throughput-table] tr[data-hour="${shanghai(monday, '10:00').toISOString()}"]`,
+      );
+      expect(await thisHour.locator('[data-series=accepted]').textContent()).toBe('1');
+      await page.getByText('Show as a table').click();
+      await page.getByTestId('throughput-chart').waitFor();
+      await screenshot(page, 'city-view-charts');
     } finally {
       await context.close();
     }

@@ -39,22 +39,6 @@ export class Capabilities {
     return this.fields(type).has(field);
   }
 
-  /** The root fields in `needed` that do not exist, as `Mutation.x` strings. */
-  missing(needed: readonly string[]): string[] {
-    return needed.filter((n) => {
-      const [root, field] = n.split('.') as [string, string];
-      const map =
-        root === 'Query'
-          ? this.query
-          : root === 'Mutation'
-            ? this.mutation
-            : root === 'Subscription'
-              ? this.subscription
-              : this.fields(root);
-      return !map.has(field);
-    });
-  }
-
   static async load(client: GraphQLClient, token: string): Promise<Capabilities> {
     const data = await client.request<IntrospectionResult>(INTROSPECTION, {}, token);
     const types = new Map<string, Map<string, FieldInfo>>();

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Capabilities } from './capabilities.js';
 import type { BenchSystem } from './bench-stack.js';
 import { Prng } from './prng.js';
-import { Api, MissingOperationError } from '../simulator/api.js';
+import { Api, MissingOperationError, type Selection } from '../simulator/api.js';
+import { GraphQLRequestError } from './graphql-client.js';
 import { DEFAULT_SIMULATOR_CONFIG } from '../simulator/config.js';
 import { planDay, type SimCounter } from '../simulator/plan.js';
 import { CitySteps, StepRunner, type SimCase, type StepName } from '../simulator/steps.js';
@@ -85,4 +86,46 @@ export async function createCases(
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, count) }, worker));
   return cases;
+}
+
+/**
+ * The query document for `root.field(values) { selection }`, checked by running it once; a
+ * field the schema lists but a subgraph refuses (a supergraph and a subgraph out of step
+ * while they are being changed) is dropped and named in `dropped`, instead of failing the run.
+ */
+export async function workingQuery(
+  b: BenchApi,
+  field: string,
+  values: Record<string, unknown>,
+  selection: Selection,
+  token: string,
+): Promise<{ text: string; variables: Record<string, unknown>; dropped: string[] }> {
+  const info = b.api.caps.query.get(field);
+  if (!info) throw new MissingOperationError([`Query.${field}`]);
+  const dropped: string[] = [];
+  let sel = selection;
+  for (let i = 0; ; i++) {
+    const doc = b.api.document('query', info, values, sel);
+    try {
+      await b.api.client.request(doc.text, doc.variables, token);
+      return { ...doc, dropped };
+    } catch (err) {
+      const bad = err instanceof GraphQLRequestError ? /Cannot query field "(\w+)"/.exec(err.message)?.[1] : undefined;
+      if (!bad || i >= 5) throw err;
+      dropped.push(bad);
+      const strip = (s: Selection): Selection =>
+        s
+          .filter((x) => x !== bad)
+          .map((x) =>
+            typeof x === 'string'
+              ? x
+              : Object.fromEntries(
+                  Object.entries(x)
+                    .filter(([k]) => k !== bad)
+                    .map(([k, v]) => [k, strip(v)]),
+                ),
+          );
+      sel = strip(sel);
+    }
+  }
 }

@@ -89,9 +89,6 @@ export class Identities {
 
 /** A small GraphQL-over-HTTP client for one endpoint. */
 export class GraphQLClient {
-  /** Requests sent, by operation name (the simulator reports them). */
-  readonly sent = new Map<string, number>();
-
   constructor(readonly url: string) {}
 
   /** Runs an operation; throws GraphQLRequestError when the response has errors. */
@@ -101,7 +98,6 @@ export class GraphQLClient {
     token?: string | null,
   ): Promise<T> {
     const name = /(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous';
-    this.sent.set(name, (this.sent.get(name) ?? 0) + 1);
     const res = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -94,7 +94,7 @@ export async function runSlaSweep(
       );
       ctx.log(`sla-sweep: ${hi} clocks`);
     }
-    await client.query('ANALYZE cs.sla_clock');
+    await client.query('VACUUM (ANALYZE) cs.sla_clock');
     const loadS = Math.round((Date.now() - t0) / 100) / 10;
     const open = (
       await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM cs.sla_clock WHERE state = 'RUNNING'`)

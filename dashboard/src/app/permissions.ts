@@ -35,3 +35,11 @@ const ACTIONS: Record<CaseAction, readonly Role[]> = {
 export function canAct(role: Role, action: CaseAction): boolean {
   return ACTIONS[action].includes(role);
 }
+
+/**
+ * The search by passport number: roles that work with personal data, agencies excepted
+ * (`case.readPersonal` without AGENCY; the API logs every search).
+ */
+export function canSearchByPassport(role: Role): boolean {
+  return role === 'WP_OFFICER' || role === 'EE_OFFICER' || role === 'CLERK';
+}

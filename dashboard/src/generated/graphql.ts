@@ -35,6 +35,8 @@ export type CaseFilter = {
   employerId?: string | null | undefined;
   /** Only SUBMITTED cases whose pre-examination due time has passed. */
   overdueOnly?: boolean | null | undefined;
+  /** Exact match on the applicant's passport number (case and spaces ignored). Officers and clerks only (FORBIDDEN for agencies and managers); every search is written to the access log. */
+  passportNumber?: string | null | undefined;
   route?: Array<CaseRoute> | null | undefined;
   status?: Array<CaseStatus> | null | undefined;
   /** Filed at or after. */
@@ -278,7 +280,6 @@ export type CaseDetailQuery = {
     withdrawnAt: string | null;
     contractEndsOn: string;
     passportExpiresOn: string;
-    counterId: string | null;
     employer: { __typename: 'Employer'; id: string; name: string };
     applicant: {
       __typename: 'Applicant';
@@ -432,6 +433,37 @@ export type CaseQueueQuery = {
   };
 };
 
+export type CasesByPassportQueryVariables = Exact<{
+  passportNumber: string;
+}>;
+
+export type CasesByPassportQuery = {
+  cases: {
+    __typename: 'CaseConnection';
+    totalCount: number;
+    edges: Array<{
+      __typename: 'CaseEdge';
+      node: {
+        __typename: 'Case';
+        id: string;
+        reference: string;
+        status: CaseStatus;
+        applicant: { __typename: 'Applicant'; fullName: string };
+        employer: { __typename: 'Employer'; id: string; name: string };
+      };
+    }>;
+  };
+};
+
+export type CityLoadHistoryQueryVariables = Exact<{
+  date: string;
+  bucketMinutes?: number | null | undefined;
+}>;
+
+export type CityLoadHistoryQuery = {
+  cityLoadHistory: Array<{ __typename: 'LoadSample'; at: string; waiting: number; beingServed: number }>;
+};
+
 export type CityLoadQueryVariables = Exact<{ [key: string]: never }>;
 
 export type CityLoadQuery = {
@@ -497,6 +529,20 @@ export type CitySlaQuery = {
       node: { __typename: 'SlaBreach'; id: string; counterId: string | null };
     }>;
   };
+};
+
+export type CityThroughputQueryVariables = Exact<{
+  date: string;
+}>;
+
+export type CityThroughputQuery = {
+  cityThroughput: Array<{
+    __typename: 'HourlyThroughput';
+    hour: string;
+    accepted: number;
+    issued: number;
+    claimed: number;
+  }>;
 };
 
 export type CounterLoadChangedSubscriptionVariables = Exact<{
@@ -961,7 +1007,6 @@ export const CaseDetailDocument = {
                     ],
                   },
                 },
-                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'appointment' },
@@ -1270,6 +1315,154 @@ export const CaseQueueDocument = {
     },
   ],
 } as unknown as DocumentNode<CaseQueueQuery, CaseQueueQueryVariables>;
+export const CasesByPassportDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CasesByPassport' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'passportNumber' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cases' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'filter' },
+                value: {
+                  kind: 'ObjectValue',
+                  fields: [
+                    {
+                      kind: 'ObjectField',
+                      name: { kind: 'Name', value: 'passportNumber' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'passportNumber' } },
+                    },
+                  ],
+                },
+              },
+              { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '20' } },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'edges' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'node' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'applicant' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
+                                ],
+                              },
+                            },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'employer' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CasesByPassportQuery, CasesByPassportQueryVariables>;
+export const CityLoadHistoryDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CityLoadHistory' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'date' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'bucketMinutes' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cityLoadHistory' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'date' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'date' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'bucketMinutes' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'bucketMinutes' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'waiting' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'beingServed' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CityLoadHistoryQuery, CityLoadHistoryQueryVariables>;
 export const CityLoadDocument = {
   kind: 'Document',
   definitions: [
@@ -1424,6 +1617,49 @@ export const CitySlaDocument = {
     },
   ],
 } as unknown as DocumentNode<CitySlaQuery, CitySlaQueryVariables>;
+export const CityThroughputDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CityThroughput' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'date' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cityThroughput' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'date' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'date' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'hour' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'accepted' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'issued' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'claimed' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CityThroughputQuery, CityThroughputQueryVariables>;
 export const CounterLoadChangedDocument = {
   kind: 'Document',
   definitions: [

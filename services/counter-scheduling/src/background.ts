@@ -1,16 +1,26 @@
 import type { SubgraphRuntime } from '@onestop/common';
-import { startNoShowSweeper } from './appointment/no-show.sweeper.js';
 import { counterOperations } from './operations.js';
 import { startCaseReadinessConsumer } from './readiness/case-readiness.consumer.js';
+import { startCounterSweeper } from './shared/counter-sweeper.js';
+import { startPermitIssueConsumer } from './throughput/permit-issue.consumer.js';
 
-/** Background work of counter operations: the case-readiness projection and the no-show sweep. */
+/**
+ * Background work of counter operations: the case-readiness projection, the permits issued
+ * (for throughput), and the time-driven sweep (no-shows, tickets left unserved at closing).
+ */
 export async function startCounterOperations(rt: SubgraphRuntime): Promise<() => Promise<void>> {
   const ops = counterOperations(rt);
   const readiness = startCaseReadinessConsumer(rt, ops.appointments);
   await readiness.start();
-  const stopSweeper = await startNoShowSweeper(rt, ops.appointments);
+  const permits = startPermitIssueConsumer(rt);
+  await permits.start();
+  const stopSweeper = await startCounterSweeper(rt, [
+    { name: 'no-shows', limit: 100, run: (limit) => ops.appointments.sweepNoShows(limit) },
+    { name: 'unserved tickets', limit: 200, run: (limit) => ops.queue.sweepUnserved(limit) },
+  ]);
   return async () => {
     await stopSweeper();
+    await permits.stop();
     await readiness.stop();
   };
 }

@@ -11,10 +11,12 @@ import type { ServiceCounterEntity } from './counter/counter.entity.js';
 import { CounterService } from './counter/counter.service.js';
 import { CounterLoadCache } from './load/counter-load.cache.js';
 import { CounterLoadService } from './load/counter-load.service.js';
+import { LoadHistoryService } from './load/load-history.service.js';
 import type { TicketEntity } from './queue/ticket.entity.js';
 import { QueueService } from './queue/queue.service.js';
 import type { CaseReadinessEntity } from './readiness/case-readiness.entity.js';
 import { CaseReadinessService } from './readiness/case-readiness.service.js';
+import { ThroughputService } from './throughput/throughput.service.js';
 
 /** The counter-operations services of one process (stateless, except the shared load cache). */
 export interface CounterOperations {
@@ -26,6 +28,8 @@ export interface CounterOperations {
   acceptance: AcceptanceService;
   claims: ClaimService;
   load: CounterLoadService;
+  loadHistory: LoadHistoryService;
+  throughput: ThroughputService;
   /** Shared by every subscription of this process: one computation per counter per event batch. */
   loadCache: CounterLoadCache;
 }
@@ -49,6 +53,8 @@ export function counterOperations(rt: SubgraphRuntime): CounterOperations {
       acceptance: new AcceptanceService(rt, cases),
       claims: new ClaimService(rt, cases),
       load,
+      loadHistory: new LoadHistoryService(rt),
+      throughput: new ThroughputService(rt, counters),
       loadCache: new CounterLoadCache((counterId) => load.counter(counterId)),
     };
     byRuntime.set(rt, ops);

@@ -30,8 +30,10 @@ import { SlaClockEntity } from './sla/sla-clock.entity.js';
 import { CaseSlaResolver } from './sla/sla-clock.resolver.js';
 import { SlaThresholdsEntity } from './sla/sla-thresholds.entity.js';
 import { SlaThresholdsResolver } from './sla/sla-thresholds.resolver.js';
-import { CaseOperationsResolver } from './sla/sla.resolver.js';
 import { CaseRef } from './sla/sla.type.js';
+import { CsThroughputAndUnserved1764201604000 } from './migrations/1764201604000-throughput-and-unserved.js';
+import { PermitIssueEntity } from './throughput/permit-issue.entity.js';
+import { ThroughputResolver } from './throughput/throughput.resolver.js';
 
 /** The counter-scheduling subgraph: counters, appointments, queues, acceptance, claims and SLA clocks. */
 export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingContext> = {
@@ -50,8 +52,14 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     SlaBreachEntity,
     SlaThresholdsEntity,
     SlaCaseEntity,
+    PermitIssueEntity,
   ],
-  migrations: [CsInit1764201600003, CsCounterOperations1764201603000, CsSlaClocks1764201603500],
+  migrations: [
+    CsInit1764201600003,
+    CsCounterOperations1764201603000,
+    CsSlaClocks1764201603500,
+    CsThroughputAndUnserved1764201604000,
+  ],
   buildSchema: () =>
     buildFederatedSchema(
       {
@@ -63,11 +71,11 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
           ClaimResolver,
           CounterLoadResolver,
           CaseCounterResolver,
-          CaseOperationsResolver,
           CaseSlaResolver,
           SlaBreachResolver,
           SlaThresholdsResolver,
           CalendarResolver,
+          ThroughputResolver,
         ],
         orphanedTypes: [CaseRef],
       },

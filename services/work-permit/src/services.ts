@@ -31,15 +31,16 @@ export function servicesFor(runtime: SubgraphRuntime): WorkPermitServices {
   if (!s) {
     const config = loadWorkPermitConfig();
     const { ds, clock, events, calendar, logger } = runtime;
+    const accessLog = new AccessLogService(ds, clock);
     s = {
       employers: new EmployerService(ds, clock),
       agencies: new AgencyService(ds, clock),
-      cases: new CaseQueryService(ds, clock),
+      cases: new CaseQueryService(ds, clock, accessLog),
       filing: new CaseFilingService(ds, clock, events, calendar, config.renewalWindow),
       preExamination: new PreExaminationService(ds, clock, events),
       materials: new MaterialsService(ds, clock, events),
       decisions: new WorkPermitDecisionService(ds, clock, events),
-      accessLog: new AccessLogService(ds, clock),
+      accessLog,
       lifecycle: new CaseLifecycleProjector(events, calendar, logger.child({ component: 'case-lifecycle' })),
     };
     built.set(runtime, s);

@@ -20,6 +20,7 @@ import { LIFECYCLE_EVENT_TYPES } from './lifecycle/case-lifecycle.consumer.js';
 import { CaseMaterialEntity } from './materials/case-material.entity.js';
 import { MaterialsResolver } from './materials/materials.resolver.js';
 import { WpInit1764201600001 } from './migrations/1764201600001-init.js';
+import { WpPassportSearch1764201605000 } from './migrations/1764201605000-passport-search.js';
 import { PreExaminationResolver } from './pre-examination/pre-examination.resolver.js';
 import { servicesFor } from './services.js';
 
@@ -39,7 +40,7 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     CaseMaterialEntity,
     AccessLogEntity,
   ],
-  migrations: [WpInit1764201600001],
+  migrations: [WpInit1764201600001, WpPassportSearch1764201605000],
   buildSchema: () =>
     buildFederatedSchema(
       {

@@ -1,12 +1,18 @@
 import { useLazyQuery, useQuery } from '@apollo/client/react';
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from '../../app/Link';
+import { canSearchByPassport } from '../../app/permissions';
 import { casePath, navigate } from '../../app/router';
 import { useSignedIn } from '../../app/session-context';
 import type { Role } from '../../auth/session';
 import { Errors } from '../../components/Errors';
 import { formatDateTime } from '../../format/time';
-import { CaseByReferenceDocument, CaseQueueDocument, type CaseStatus } from '../../generated/graphql';
+import {
+  CaseByReferenceDocument,
+  CaseQueueDocument,
+  CasesByPassportDocument,
+  type CaseStatus,
+} from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
 
 const STATUSES: CaseStatus[] = [
@@ -31,7 +37,7 @@ const PRESETS: Record<Role, CaseStatus[] | null> = {
 };
 const PAGE = 20;
 
-/** The work queue (soonest due first, cursor pagination) and the search by reference. */
+/** The work queue (soonest due first, cursor pagination), the search by reference, and for staff the search by passport number. */
 export default function CasesView({ initialRef }: { initialRef?: string }) {
   const { t, lang } = useI18n();
   const { session } = useSignedIn();
@@ -48,6 +54,7 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
     <div>
       <h1>{t('cases.title')}</h1>
       <SearchByReference initialRef={initialRef} />
+      {canSearchByPassport(role) && <SearchByPassport />}
       <section className="panel" aria-labelledby="queue-h">
         <h2 id="queue-h">
           {t('cases.queue')} ({queue.data?.cases.totalCount ?? '—'})
@@ -140,12 +147,10 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
 
 function SearchByReference({ initialRef }: { initialRef?: string }) {
   const { t } = useI18n();
-  const { session } = useSignedIn();
   const id = useId();
   const [reference, setReference] = useState(initialRef ?? '');
   const [find, result] = useLazyQuery(CaseByReferenceDocument, { fetchPolicy: 'network-only' });
   const [notFound, setNotFound] = useState(false);
-  const officer = session.claims.role === 'WP_OFFICER' || session.claims.role === 'EE_OFFICER';
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     setNotFound(false);
@@ -179,7 +184,83 @@ function SearchByReference({ initialRef }: { initialRef?: string }) {
           {t('cases.notFound')}
         </p>
       )}
-      {officer && <p className="help">{t('cases.passportNotOffered')}</p>}
+    </section>
+  );
+}
+
+/**
+ * Officers and clerks find the cases of one applicant by passport number (exact; the API
+ * ignores spaces and case, and writes every search to the access log). Results are listed,
+ * not opened: one applicant may have cases with several employers.
+ */
+function SearchByPassport() {
+  const { t } = useI18n();
+  const id = useId();
+  const [passport, setPassport] = useState('');
+  const [search, result] = useLazyQuery(CasesByPassportDocument, { fetchPolicy: 'network-only' });
+  const found = result.data?.cases;
+  const submit = (e: FormEvent): void => {
+    e.preventDefault();
+    if (!passport.trim()) return;
+    void search({ variables: { passportNumber: passport } }).catch(() => undefined);
+  };
+  return (
+    <section className="panel" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>{t('cases.passportSearch')}</h2>
+      <form className="toolbar" role="search" onSubmit={submit}>
+        <label htmlFor={`${id}-passport`}>
+          {t('cases.passport')}
+          <input
+            id={`${id}-passport`}
+            type="search"
+            value={passport}
+            autoComplete="off"
+            placeholder={t('cases.passportPlaceholder')}
+            aria-describedby={`${id}-help`}
+            onChange={(e) => setPassport(e.target.value)}
+            data-testid="search-passport"
+          />
+        </label>
+        <button type="submit" className="button">
+          {t('cases.find')}
+        </button>
+      </form>
+      <p id={`${id}-help`} className="help">
+        {t('cases.passportHelp')}
+      </p>
+      <Errors error={result.error} testId="passport-error" />
+      {found && found.edges.length === 0 && (
+        <p role="status" className="notice" data-testid="passport-none">
+          {t('cases.passportNone')}
+        </p>
+      )}
+      {found && found.edges.length > 0 && (
+        <>
+          <p role="status">{t('cases.passportFound', { count: found.totalCount })}</p>
+          <table data-testid="passport-results">
+            <thead>
+              <tr>
+                <th scope="col">{t('cases.reference')}</th>
+                <th scope="col">{t('cases.applicant')}</th>
+                <th scope="col">{t('cases.status')}</th>
+                <th scope="col">{t('cases.employer')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {found.edges.map(({ node: c }) => (
+                <tr key={c.id} data-testid="passport-row" data-case-id={c.id}>
+                  <td>
+                    <Link to={casePath(c.id)}>{c.reference}</Link>
+                  </td>
+                  <td>{c.applicant.fullName}</td>
+                  <td>{t(`status.${c.status}`)}</td>
+                  <td>{c.employer.name}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
     </section>
   );
 }

@@ -1,13 +1,48 @@
 import { useSyncExternalStore } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { Errors } from '../../components/Errors';
 import { formatHour } from '../../format/time';
+import type { CityThroughputQuery } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
 import type { LoadHistory } from './load-history';
 
-/** City load over the day (live) and throughput per hour; loaded lazily with recharts. */
-export default function CityCharts({ history }: { history: LoadHistory }) {
+type Hour = CityThroughputQuery['cityThroughput'][number];
+
+/** Each series has its own fill pattern as well as its colour: colour is never the only signal. */
+const SERIES = [
+  { key: 'accepted', label: 'city.accepted', colour: '#0b5cad', fill: '#0b5cad' },
+  { key: 'issued', label: 'city.issued', colour: '#1a7f37', fill: 'url(#pattern-issued)' },
+  { key: 'claimed', label: 'city.claimed', colour: '#8a5a00', fill: 'url(#pattern-claimed)' },
+] as const;
+
+/** City load over the day (history, then live) and throughput per hour; loaded lazily with recharts. */
+export default function CityCharts({
+  history,
+  throughput,
+  throughputError,
+}: {
+  history: LoadHistory;
+  throughput: readonly Hour[] | null;
+  throughputError?: unknown;
+}) {
   const { t, lang } = useI18n();
   const points = useSyncExternalStore(history.subscribe, history.snapshot);
+  const hours = (throughput ?? []).map((h) => ({ ...h, at: Date.parse(h.hour) }));
+  const totals = hours.reduce(
+    (s, h) => ({ accepted: s.accepted + h.accepted, issued: s.issued + h.issued, claimed: s.claimed + h.claimed }),
+    { accepted: 0, issued: 0, claimed: 0 },
+  );
   return (
     <div className="charts">
       <figure className="panel" aria-labelledby="load-chart-title">
@@ -15,7 +50,7 @@ export default function CityCharts({ history }: { history: LoadHistory }) {
         {points.length === 0 ? (
           <p className="muted">{t('city.chartEmpty')}</p>
         ) : (
-          <div className="chart-box" data-testid="load-chart">
+          <div className="chart-box" data-testid="load-chart" data-points={points.length}>
             <ResponsiveContainer width="100%" height="100%">
               <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
@@ -59,9 +94,70 @@ export default function CityCharts({ history }: { history: LoadHistory }) {
       </figure>
       <figure className="panel" aria-labelledby="throughput-chart-title">
         <h2 id="throughput-chart-title">{t('city.throughputChart')}</h2>
-        <p className="notice" data-testid="throughput-unavailable">
-          {t('city.noThroughput')}
-        </p>
+        <Errors error={throughputError} testId="throughput-error" />
+        {throughput && (
+          <>
+            <p className="muted" data-testid="throughput-totals">
+              {t('city.throughputTotals', totals)}
+            </p>
+            <div className="chart-box" data-testid="throughput-chart">
+              <ResponsiveContainer width="100%" height="100%">
+                <BarChart data={hours} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+                  <defs>
+                    <pattern id="pattern-issued" width="6" height="6" patternUnits="userSpaceOnUse">
+                      <rect width="6" height="6" fill="#1a7f37" opacity="0.35" />
+                      <path d="M0,6 L6,0" stroke="#1a7f37" strokeWidth="2" />
+                    </pattern>
+                    <pattern id="pattern-claimed" width="6" height="6" patternUnits="userSpaceOnUse">
+                      <rect width="6" height="6" fill="#8a5a00" opacity="0.25" />
+                      <circle cx="3" cy="3" r="1.6" fill="#8a5a00" />
+                    </pattern>
+                  </defs>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="at" tickFormatter={(v: number) => formatHour(v, lang)} interval={2} />
+                  <YAxis allowDecimals={false} />
+                  <Tooltip labelFormatter={(v) => formatHour(Number(v), lang)} />
+                  <Legend />
+                  {SERIES.map((s) => (
+                    <Bar
+                      key={s.key}
+                      dataKey={s.key}
+                      name={t(s.label)}
+                      fill={s.fill}
+                      stroke={s.colour}
+                      isAnimationActive={false}
+                    />
+                  ))}
+                </BarChart>
+              </ResponsiveContainer>
+            </div>
+            <details>
+              <summary>{t('city.throughputTable')}</summary>
+              <table data-testid="throughput-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('city.hour')}</th>
+                    {SERIES.map((s) => (
+                      <th scope="col" key={s.key}>
+                        {t(s.label)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {hours.map((h) => (
+                    <tr key={h.hour} data-hour={h.hour}>
+                      <th scope="row">{formatHour(h.at, lang)}</th>
+                      <td data-series="accepted">{h.accepted}</td>
+                      <td data-series="issued">{h.issued}</td>
+                      <td data-series="claimed">{h.claimed}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          </>
+        )}
       </figure>
     </div>
   );

@@ -1,11 +1,13 @@
 import { useQuery } from '@apollo/client/react';
-import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Errors } from '../../components/Errors';
 import { SlaBadge, type SlaState } from '../../components/SlaBadge';
 import { formatDuration, formatTime } from '../../format/time';
 import {
   CityLoadDocument,
+  CityLoadHistoryDocument,
   CitySlaDocument,
+  CityThroughputDocument,
   CounterLoadChangedDocument,
   ServiceCountersDocument,
   SlaAlertsDocument,
@@ -15,6 +17,7 @@ import {
 import { useI18n } from '../../i18n/i18n';
 import { EventDeduper } from '../../live/dedupe';
 import { FrameBatcher } from '../../live/frame-batcher';
+import { Throttle } from '../../live/throttle';
 import { useLiveSubscription, useRefetchOnReconnect } from '../../live/useLiveSubscription';
 import { mergeLoads } from './load-merge';
 import { LoadHistory } from './load-history';
@@ -26,11 +29,16 @@ const CityCharts = lazy(() => import('./CityCharts'));
 type Counter = ServiceCountersQuery['serviceCounters'][number];
 type Load = CounterLoadFieldsFragment;
 
+/** Throughput is refetched when loads change, at most this often: it is an hourly figure. */
+const THROUGHPUT_REFRESH_MS = 30_000;
+
 /**
  * The manager's all-day view: every counter at a glance, by district, kept live by the
  * `counterLoadChanged` subscription (no polling). After a reconnection the subscription
  * resumes from the last event seen and the snapshot is refetched; per counter the newest
- * figures (by event id) win, so nothing is missed and nothing counts twice.
+ * figures (by event id) win, so nothing is missed and nothing counts twice. The load chart
+ * starts from the day's history (`cityLoadHistory`) and continues with the pushes; the
+ * throughput per hour is refetched on load changes, at most every 30 seconds.
  */
 export default function CityView() {
   const { t } = useI18n();
@@ -47,6 +55,34 @@ export default function CityView() {
   useEffect(() => {
     if (snapshotLoads) history.apply(snapshotLoads);
   }, [history, snapshotLoads]);
+
+  // The business day (the server's clock, which tests and the simulator move) names the day's figures.
+  const date = snapshot.data?.cityLoad.date;
+  const dayHistory = useQuery(CityLoadHistoryDocument, {
+    variables: { date: date ?? '' },
+    skip: !date,
+    fetchPolicy: 'network-only',
+  });
+  const samples = dayHistory.data?.cityLoadHistory;
+  useEffect(() => {
+    if (samples) history.seed(samples);
+  }, [history, samples]);
+  const throughput = useQuery(CityThroughputDocument, {
+    variables: { date: date ?? '' },
+    skip: !date,
+    fetchPolicy: 'network-only',
+  });
+  const refetchThroughputRef = useRef(throughput.refetch);
+  useEffect(() => {
+    refetchThroughputRef.current = throughput.refetch;
+  });
+  const [throughputRefresh] = useState(
+    () => new Throttle(() => void refetchThroughputRef.current().catch(() => undefined), THROUGHPUT_REFRESH_MS),
+  );
+  useEffect(() => {
+    throughputRefresh.ran();
+    return () => throughputRefresh.cancel();
+  }, [throughputRefresh]);
 
   // Pushes are applied once per animation frame: at hundreds of updates a second the view
   // renders the latest figures ~60 times a second instead of once per push, and never lags.
@@ -68,8 +104,9 @@ export default function CityView() {
       deduper.advanceTo(l.eventId);
       performance.mark('onestop:load-received', { detail: l.eventId });
       batcher.add(l.counterId, l);
+      throughputRefresh.request();
     },
-    [deduper, batcher],
+    [deduper, batcher, throughputRefresh],
   );
   useLiveSubscription(CounterLoadChangedDocument, {
     deduper,
@@ -87,7 +124,10 @@ export default function CityView() {
     onEvent: () => void refetchSla(),
   });
   const refetchSnapshot = snapshot.refetch;
-  useRefetchOnReconnect(() => Promise.all([refetchSnapshot(), refetchSla()]));
+  const refetchHistory = dayHistory.refetch;
+  useRefetchOnReconnect(() =>
+    Promise.all([refetchSnapshot(), refetchSla(), date ? refetchHistory() : null, throughputRefresh.request()]),
+  );
 
   const list = counters.data?.serviceCounters;
   const byDistrict = useMemo(() => groupByDistrict(list ?? []), [list]);
@@ -143,7 +183,11 @@ export default function CityView() {
         ))}
       </div>
       <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>
-        <CityCharts history={history} />
+        <CityCharts
+          history={history}
+          throughput={throughput.data?.cityThroughput ?? null}
+          throughputError={throughput.error}
+        />
       </Suspense>
     </div>
   );

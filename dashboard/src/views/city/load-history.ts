@@ -16,9 +16,10 @@ interface Figures {
 }
 
 /**
- * The city's load over the day as the dashboard saw it: the current figures per counter,
- * summed into one point per `bucketMs` (the last value in a bucket wins). Fed from
- * subscription callbacks; React reads it with useSyncExternalStore.
+ * The city's load over the day: the API's history of the day so far (`cityLoadHistory`,
+ * sampled from the tickets), continued by what the dashboard sees live: the current figures
+ * per counter, summed into one point per `bucketMs` (the last value in a bucket wins). Fed from
+ * the history query and subscription callbacks; React reads it with useSyncExternalStore.
  */
 export class LoadHistory {
   private readonly current = new Map<string, Figures>();
@@ -55,7 +56,33 @@ export class LoadHistory {
       last && last.at === bucket
         ? [...this.points.slice(0, -1), point]
         : [...this.points.slice(-(this.maxPoints - 1)), point];
-    // The chart redraws at most once a second, however fast the pushes come.
+    this.notify();
+  }
+
+  /**
+   * Starts the line from the day's history. Live points already collected (the history may
+   * arrive after the first pushes) stay when they are newer than its last sample.
+   */
+  seed(samples: readonly { at: string; waiting: number; beingServed: number }[]): void {
+    const history = samples
+      .map((s) => ({ at: Date.parse(s.at), waiting: s.waiting, serving: s.beingServed }))
+      .filter((p) => !Number.isNaN(p.at))
+      .sort((a, b) => a.at - b.at);
+    const lastSample = history.length ? history[history.length - 1]!.at : Number.NEGATIVE_INFINITY;
+    const live = this.points.filter((p) => p.at > lastSample);
+    this.points = [...history, ...live].slice(-this.maxPoints);
+    this.notify();
+  }
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  snapshot = (): LoadPoint[] => this.points;
+
+  /** The chart redraws at most once a second, however fast the pushes come. */
+  private notify(): void {
     if (this.notifyTimer === null) {
       this.notifyTimer = setTimeout(
         () => {
@@ -66,11 +93,4 @@ export class LoadHistory {
       );
     }
   }
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  snapshot = (): LoadPoint[] => this.points;
 }

@@ -51,6 +51,8 @@ export const EVENT_TYPES = {
   slaResolved: 'sla.resolved',
   slaThresholdsChanged: 'sla.thresholds-changed',
   slaDeadlineChanged: 'sla.deadline-changed',
+  /** A ticket still waiting when its counter closed for the day (payload: TicketPayload, `at` = the closing time). */
+  ticketUnserved: 'queue.ticket-unserved',
   // platform (appended by whoever edits the calendar: counter-scheduling's manager mutations)
   calendarChanged: 'calendar.changed',
 } as const;

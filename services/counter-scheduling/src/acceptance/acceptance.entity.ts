@@ -16,6 +16,7 @@ export class AcceptanceEntity {
   @Column({ name: 'employer_id', type: 'text', nullable: true })
   employerId!: string | null;
 
+  @Index('IDX_acceptance_accepted_at')
   @Column({ name: 'accepted_at', type: 'timestamptz' })
   acceptedAt!: Date;
 

@@ -26,15 +26,31 @@ export class AcceptanceService {
     private readonly cases: CaseReadinessService,
   ) {}
 
-  /** Acceptances by case, scoped to the actor's employers. */
+  /**
+   * Acceptances by case, scoped to the actor's employers, in one statement. The issuance due
+   * is the ISSUANCE clock's (docs/sla-and-calendar.md): one source of truth, which follows
+   * calendar changes while the permits are being decided and stays put once they are. The due
+   * stored at acceptance answers only in the moment before the SLA consumer has started the
+   * clock (the two are equal then: the clock starts from the event carrying that due).
+   */
   async byCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, AcceptanceEntity>> {
     if (!caseIds.length) return new Map();
-    const qb = this.rt.ds
-      .getRepository(AcceptanceEntity)
-      .createQueryBuilder('a')
-      .where('a.case_id = ANY(:ids)', { ids: [...caseIds] });
-    if (actor.role === 'AGENCY') qb.andWhere('a.employer_id = ANY(:employers)', { employers: [...actor.employerIds] });
-    return new Map((await qb.getMany()).map((a) => [a.caseId, a]));
+    const agency = actor.role === 'AGENCY';
+    const rows: AcceptanceEntity[] = await this.rt.ds.query(
+      `SELECT a.case_id AS "caseId", a.receipt_number AS "receiptNumber", a.counter_id AS "counterId",
+         a.employer_id AS "employerId", a.accepted_at AS "acceptedAt", a.accepted_by AS "acceptedBy",
+         coalesce(c.due_at, a.issuance_due_at) AS "issuanceDueAt",
+         coalesce(c.provisional, a.issuance_due_provisional) AS "issuanceDueProvisional"
+       FROM cs.acceptance a
+       LEFT JOIN LATERAL (
+         SELECT k.due_at, k.provisional FROM cs.sla_clock k
+         WHERE k.case_id = a.case_id AND k.kind = 'ISSUANCE'
+         ORDER BY k.started_at DESC LIMIT 1
+       ) c ON true
+       WHERE a.case_id = ANY($1) AND (NOT $2 OR a.employer_id = ANY($3))`,
+      [[...caseIds], agency, agency ? [...actor.employerIds] : []],
+    );
+    return new Map(rows.map((a) => [a.caseId, a]));
   }
 
   /**

@@ -16,7 +16,10 @@ export class DocumentsAcceptance {
   @Field(() => Date)
   acceptedAt!: Date;
 
-  @Field(() => Date, { description: 'Issuance due: the end of the 5th working day after acceptance.' })
+  @Field(() => Date, {
+    description:
+      "Issuance due: the end of the 5th working day after acceptance. The ISSUANCE SLA clock's due, so it follows calendar changes until both permits are decided.",
+  })
   issuanceDueAt!: Date;
 
   @Field(() => Boolean, { description: 'The due depends on a year without an official holiday notice yet.' })

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Permits and passport handed back together; closes the case. */
 @Entity({ name: 'claim' })
@@ -12,6 +12,7 @@ export class ClaimEntity {
   @Column({ name: 'employer_id', type: 'text', nullable: true })
   employerId!: string | null;
 
+  @Index('IDX_claim_claimed_at')
   @Column({ name: 'claimed_at', type: 'timestamptz' })
   claimedAt!: Date;
 

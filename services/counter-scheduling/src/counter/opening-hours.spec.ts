@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkingDayCalendar } from '@onestop/common';
 import {
+  closingTime,
   daySchedule,
   exceptionProblems,
   isOpenAt,
@@ -185,5 +186,25 @@ describe('slots', () => {
     expect(isOpenAt(day, at('2026-02-24', '09:00'))).toBe(true);
     expect(isOpenAt(day, at('2026-02-24', '16:59'))).toBe(true);
     expect(isOpenAt(day, at('2026-02-24', '17:00'))).toBe(false);
+  });
+});
+
+describe('closing time', () => {
+  it('is the end of the last interval of the day, after a lunch break too', () => {
+    const lunch: OpeningHours[] = [
+      { weekday: 1, opens: '09:00', closes: '12:00' },
+      { weekday: 1, opens: '13:30', closes: '17:30' },
+    ];
+    expect(closingTime(daySchedule(lunch, undefined, calendar, '2026-03-02'))).toEqual(at('2026-03-02', '17:30'));
+    expect(closingTime(daySchedule(WITH_SATURDAY, undefined, calendar, '2026-03-07'))).toEqual(at('2026-03-07', '12:00'));
+  });
+
+  it('follows an exception’s special hours, and a day without hours is closed from its start', () => {
+    const late = exception('2026-03-02', { opens: '10:00', closes: '19:00' });
+    expect(closingTime(daySchedule(WEEKDAYS, late, calendar, '2026-03-02'))).toEqual(at('2026-03-02', '19:00'));
+    const closed = exception('2026-03-02', { closed: true });
+    expect(closingTime(daySchedule(WEEKDAYS, closed, calendar, '2026-03-02'))).toEqual(at('2026-03-02', '00:00'));
+    // Spring Festival 2026: a holiday closes every counter.
+    expect(closingTime(daySchedule(WEEKDAYS, undefined, calendar, '2026-02-17'))).toEqual(at('2026-02-17', '00:00'));
   });
 });

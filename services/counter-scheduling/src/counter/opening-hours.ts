@@ -172,6 +172,15 @@ export function isOpenAt(schedule: DaySchedule, instant: Date): boolean {
   return schedule.intervals.some((i) => minutes >= i.opens && minutes < i.closes);
 }
 
+/**
+ * When the counter closes for the day: the end of its last interval. A day without opening
+ * hours (closed by an exception or a holiday) counts as closed from its start.
+ */
+export function closingTime(schedule: DaySchedule): Date {
+  const last = schedule.intervals[schedule.intervals.length - 1];
+  return new Date(shanghaiDayStart(schedule.date).getTime() + (last ? last.closes : 0) * MINUTE_MS);
+}
+
 /** Formats minutes after midnight as HH:MM. */
 export function formatHhmm(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;

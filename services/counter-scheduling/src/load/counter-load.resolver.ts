@@ -1,8 +1,8 @@
-import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { assertCan, NotFoundError } from '@onestop/common';
 import type { CounterSchedulingContext } from '../context.js';
 import { CounterLoadFeed } from './counter-load.feed.js';
-import { CityLoad, CounterLoad } from './counter-load.type.js';
+import { CityLoad, CounterLoad, LoadSample } from './counter-load.type.js';
 
 interface LoadArgs {
   counterId?: string | null;
@@ -26,6 +26,19 @@ export class CounterLoadResolver {
   async cityLoad(@Ctx() ctx: CounterSchedulingContext): Promise<CityLoad> {
     assertCan(ctx.actor, 'load.read');
     return ctx.ops.load.city();
+  }
+
+  @Query(() => [LoadSample], {
+    description:
+      "The city load over a day (YYYY-MM-DD, Asia/Shanghai) from that day's tickets: one sample every bucketMinutes (5–240) from 00:00, up to now for today. Start a chart from it and append counterLoadChanged pushes.",
+  })
+  async cityLoadHistory(
+    @Arg('date', () => String) date: string,
+    @Arg('bucketMinutes', () => Int, { defaultValue: 15 }) bucketMinutes: number,
+    @Ctx() ctx: CounterSchedulingContext,
+  ): Promise<LoadSample[]> {
+    assertCan(ctx.actor, 'load.read');
+    return ctx.ops.loadHistory.city(date, bucketMinutes);
   }
 
   @Subscription(() => CounterLoad, {

@@ -94,3 +94,15 @@ export class CityLoad {
   @Field(() => [CounterLoad])
   counters!: CounterLoad[];
 }
+
+@ObjectType('LoadSample', { description: 'The city load at one instant of the day.' })
+export class LoadSample {
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => Int, { description: 'Checked in and not yet called (nor left unserved at closing).' })
+  waiting!: number;
+
+  @Field(() => Int, { description: 'Called to a window or being served there (as CounterLoad.beingServed).' })
+  beingServed!: number;
+}

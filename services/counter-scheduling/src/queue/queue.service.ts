@@ -15,7 +15,14 @@ import {
 import { describeSlot, type AppointmentService } from '../appointment/appointment.service.js';
 import { AppointmentEntity } from '../appointment/appointment.entity.js';
 import type { CounterService } from '../counter/counter.service.js';
-import { formatHhmm, isOpenAt } from '../counter/opening-hours.js';
+import {
+  closingTime,
+  daySchedule,
+  formatHhmm,
+  isOpenAt,
+  type HoursException,
+  type OpeningHours,
+} from '../counter/opening-hours.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { loadChanged, newEvent } from '../shared/events.js';
 import { checkText, isUuid } from '../shared/input.js';
@@ -226,6 +233,107 @@ export class QueueService {
       }
       return called;
     });
+  }
+
+  /**
+   * Tickets still WAITING once their counter has closed for the day (the end of its last
+   * opening interval that day, by its hours, exceptions and the calendar, on the injected
+   * clock) become UNSERVED with `queue.ticket-unserved`: the load stops counting them as
+   * waiting and their counter-wait clocks are cancelled. Several instances may sweep at once:
+   * SKIP LOCKED hands each ticket to one of them, and a clerk calling the same ticket at that
+   * moment either gets it first or skips it. Returns how many tickets it marked.
+   */
+  async sweepUnserved(limit = 200): Promise<number> {
+    const now = this.rt.clock.now();
+    const closed = await this.closedQueues(now);
+    if (!closed.length) return 0;
+    const closedAt = new Map(closed.map((q) => [`${q.counterId}|${q.date}`, q.closedAt]));
+    return this.rt.ds.transaction(async (tx) => {
+      const due: TicketEntity[] = await tx
+        .getRepository(TicketEntity)
+        .createQueryBuilder('t')
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .where(`t.status = 'WAITING'`)
+        .andWhere(
+          '(t.counter_id, t.service_date) IN (SELECT g.counter_id, g.service_date FROM unnest(CAST(:counters AS text[]), CAST(:dates AS date[])) AS g(counter_id, service_date))',
+          { counters: closed.map((q) => q.counterId), dates: closed.map((q) => q.date) },
+        )
+        .orderBy('t.service_date', 'ASC')
+        .addOrderBy('t.seq', 'ASC')
+        .limit(limit)
+        .getMany();
+      if (!due.length) return 0;
+      const at = due.map((t) => {
+        const closes = closedAt.get(`${t.counterId}|${t.serviceDate}`)!;
+        // Never before the check-in (a day closed after the fact by an exception), never after now.
+        return new Date(Math.min(Math.max(closes.getTime(), t.issuedAt.getTime()), now.getTime()));
+      });
+      await tx.query(
+        `UPDATE cs.ticket t SET status = 'UNSERVED', completed_at = u.at
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
+         WHERE t.id = u.id AND t.status = 'WAITING'`,
+        [due.map((t) => t.id), at],
+      );
+      await this.rt.events.append(tx, [
+        ...due.map((t, i) =>
+          newEvent<TicketPayload>(EVENT_TYPES.ticketUnserved, t.caseId, ticketPayload(t, at[i]!), {
+            employerId: t.employerId,
+            counterId: t.counterId,
+            actor: null,
+            at: now,
+          }),
+        ),
+        ...loadChanged(
+          due.map((t) => t.counterId),
+          EVENT_TYPES.ticketUnserved,
+          now,
+          null,
+        ),
+      ]);
+      return due.length;
+    });
+  }
+
+  /**
+   * The (counter, day) queues that still have waiting tickets and whose counter has closed
+   * for that day, with the closing time: one statement through the partial index of waiting
+   * tickets, the schedules computed here.
+   */
+  private async closedQueues(now: Date): Promise<{ counterId: string; date: string; closedAt: Date }[]> {
+    const rows: {
+      counter_id: string;
+      service_date: string;
+      opening_hours: OpeningHours[];
+      ex_closed: boolean | null;
+      ex_opens: string | null;
+      ex_closes: string | null;
+      ex_reason: string | null;
+    }[] = await this.rt.ds.query(
+      `SELECT w.counter_id, w.service_date::text AS service_date, c.opening_hours,
+         e.closed AS ex_closed, e.opens AS ex_opens, e.closes AS ex_closes, e.reason AS ex_reason
+       FROM (SELECT DISTINCT counter_id, service_date FROM cs.ticket WHERE status = 'WAITING' AND service_date <= $1) w
+       JOIN cs.service_counter c ON c.id = w.counter_id
+       LEFT JOIN cs.counter_hours_exception e ON e.counter_id = w.counter_id AND e.date = w.service_date`,
+      [shanghaiDate(now)],
+    );
+    const calendar = this.rt.calendar.calendar;
+    const out: { counterId: string; date: string; closedAt: Date }[] = [];
+    for (const r of rows) {
+      const exception: HoursException | undefined =
+        r.ex_closed === null
+          ? undefined
+          : {
+              date: r.service_date,
+              closed: r.ex_closed,
+              opens: r.ex_opens,
+              closes: r.ex_closes,
+              reason: r.ex_reason ?? '',
+            };
+      const closedAt = closingTime(daySchedule(r.opening_hours, exception, calendar, r.service_date));
+      if (closedAt.getTime() <= now.getTime()) out.push({ counterId: r.counter_id, date: r.service_date, closedAt });
+    }
+    return out;
   }
 
   /** The applicant called to a window is being served. */

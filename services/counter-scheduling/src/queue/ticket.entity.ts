@@ -1,7 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** WAITING → CALLED → SERVING → DONE; a CALLED ticket whose applicant never came to the window becomes MISSED. */
-export const TICKET_STATUSES = ['WAITING', 'CALLED', 'SERVING', 'DONE', 'MISSED'] as const;
+/**
+ * WAITING → CALLED → SERVING → DONE; a CALLED ticket whose applicant never came to the window
+ * becomes MISSED; a ticket still WAITING when its counter closes for the day becomes UNSERVED.
+ */
+export const TICKET_STATUSES = ['WAITING', 'CALLED', 'SERVING', 'DONE', 'MISSED', 'UNSERVED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** A queue ticket: one visit of a case to a counter. */
@@ -9,6 +12,8 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 @Index('UQ_ticket_open_case', { synchronize: false })
 @Index('UQ_ticket_counter_day_seq', ['counterId', 'serviceDate', 'seq'], { unique: true })
 @Index('IDX_ticket_queue', ['counterId', 'serviceDate', 'status', 'seq'])
+@Index('IDX_ticket_waiting', ['serviceDate', 'counterId'], { where: `status = 'WAITING'` })
+@Index('IDX_ticket_service_date', ['serviceDate', 'issuedAt'])
 export class TicketEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

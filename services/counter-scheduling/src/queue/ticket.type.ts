@@ -5,7 +5,7 @@ export const TicketStatusEnum = Object.fromEntries(TICKET_STATUSES.map((s) => [s
 registerEnumType(TicketStatusEnum, {
   name: 'TicketStatus',
   description:
-    'WAITING → CALLED → SERVING → DONE; MISSED when the applicant never came to the window that called them.',
+    'WAITING → CALLED → SERVING → DONE; MISSED when the applicant never came to the window that called them; UNSERVED when still waiting as the counter closed for the day.',
 });
 
 @ObjectType('Ticket', { description: 'A queue ticket: one visit of a case to a counter, with its times.' })
@@ -43,7 +43,10 @@ export class Ticket {
   @Field(() => Date, { nullable: true })
   startedAt!: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Service completed; for MISSED, when the window called the next one; for UNSERVED, the closing time.',
+  })
   completedAt!: Date | null;
 
   @Field(() => Float, { nullable: true, description: 'Counter wait: check-in to called, in minutes.' })

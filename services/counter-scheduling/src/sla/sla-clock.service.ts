@@ -51,6 +51,7 @@ export const SLA_CLOCK_EVENT_TYPES: readonly string[] = [
   EVENT_TYPES.claimRecorded,
   EVENT_TYPES.ticketIssued,
   EVENT_TYPES.ticketCalled,
+  EVENT_TYPES.ticketUnserved,
   EVENT_TYPES.calendarChanged,
 ];
 
@@ -128,6 +129,13 @@ export class SlaClockService {
         const ticketId = typeof p.ticketId === 'string' ? p.ticketId : undefined;
         if (!ticketId) return [];
         return this.stop(tx, caseId, ['COUNTER_WAIT'], 'MET', instant(p.at) ?? event.occurredAt, ticketId);
+      }
+      case EVENT_TYPES.ticketUnserved: {
+        // Nobody called the ticket before the counter closed: the wait is over without being
+        // met. A breach already recorded stays, and is resolved at the closing time.
+        const ticketId = typeof p.ticketId === 'string' ? p.ticketId : undefined;
+        if (!ticketId) return [];
+        return this.stop(tx, caseId, ['COUNTER_WAIT'], 'CANCELLED', instant(p.at) ?? event.occurredAt, ticketId);
       }
       case EVENT_TYPES.calendarChanged:
         return this.recompute(tx, event);

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One read of a case's personal data by staff (DOMAIN.md: data that is personal). */
+/** One read of a case's personal data by staff, or a search by it (DOMAIN.md: data that is personal). */
 @Entity({ name: 'access_log' })
 @Index('IDX_access_log_case', ['caseId', 'id'])
 @Index('IDX_access_log_actor', ['actorId', 'id'])
@@ -17,13 +17,14 @@ export class AccessLogEntity {
   @Column({ name: 'actor_name', type: 'text' })
   actorName!: string;
 
-  @Column({ name: 'case_id', type: 'uuid' })
-  caseId!: string;
+  /** Null for a search that found no case. */
+  @Column({ name: 'case_id', type: 'uuid', nullable: true })
+  caseId!: string | null;
 
   @Column({ type: 'timestamptz' })
   at!: Date;
 
-  /** The personal fields read, e.g. `applicant.passportNumber`. */
+  /** The personal fields read, e.g. `applicant.passportNumber`; `search.passportNumber` for a search by it. */
   @Column({ type: 'text', array: true })
   fields!: string[];
 }

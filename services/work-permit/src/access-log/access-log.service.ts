@@ -11,6 +11,9 @@ import {
 import { isUuid } from '../shared/ids.js';
 import { AccessLogEntity } from './access-log.entity.js';
 
+/** The field an access-log row of a search by passport number names. */
+export const PASSPORT_SEARCH = 'search.passportNumber';
+
 /** One read to log: which personal fields of which case. */
 export interface PersonalRead {
   caseId: string;
@@ -47,6 +50,19 @@ export class AccessLogService {
         fields: [...r.fields].sort(),
       })),
     );
+  }
+
+  /**
+   * A search by passport number: one row per case it found (field `search.passportNumber`),
+   * or one row without a case when it found none: the search itself says whether that person
+   * has a case here, so it is logged either way. The number searched for is not stored.
+   */
+  async recordPassportSearch(actor: Actor, foundCaseIds: readonly string[]): Promise<void> {
+    const at = this.clock.now();
+    const base = { actorId: actor.id, actorRole: actor.role, actorName: actor.name, at, fields: [PASSPORT_SEARCH] };
+    await this.ds
+      .getRepository(AccessLogEntity)
+      .insert(foundCaseIds.length ? foundCaseIds.map((caseId) => ({ ...base, caseId })) : [{ ...base, caseId: null }]);
   }
 
   /** The log, newest first, optionally for one case or one actor (MANAGER). */

@@ -1,7 +1,9 @@
 import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
 import { PageInfo } from '@onestop/common';
 
-@ObjectType('AccessLogEntry', { description: 'One read of a case’s personal data by staff.' })
+@ObjectType('AccessLogEntry', {
+  description: 'One read of a case’s personal data by staff, or one search by passport number.',
+})
 export class AccessLogEntry {
   @Field(() => ID)
   id!: string;
@@ -15,13 +17,16 @@ export class AccessLogEntry {
   @Field(() => String)
   actorName!: string;
 
-  @Field(() => ID)
-  caseId!: string;
+  @Field(() => ID, { nullable: true, description: 'The case read; null for a search by passport number that found none.' })
+  caseId!: string | null;
 
   @Field(() => GraphQLISODateTime)
   at!: Date;
 
-  @Field(() => [String], { description: 'The personal fields read, e.g. applicant.passportNumber.' })
+  @Field(() => [String], {
+    description:
+      'The personal fields read, e.g. applicant.passportNumber; search.passportNumber for a search by passport number (the number itself is not logged).',
+  })
   fields!: string[];
 }
 

@@ -21,6 +21,19 @@ export interface ApplicantInputData {
   householdRegistration: HouseholdRegistration;
 }
 
+/**
+ * The form a passport number is stored and searched in: upper-case, no spaces (the filing
+ * rules refuse inner spaces, so every stored number already has this form).
+ */
+export function normalisePassportNumber(value: string): string {
+  return value.replace(/\s+/g, '').toUpperCase();
+}
+
+/** Problems of a passport number to search by (empty when it can be one). */
+export function passportSearchProblems(normalised: string, field: string): string[] {
+  return PASSPORT.test(normalised) ? [] : [`${field} must be 5 to 20 letters and digits (spaces are ignored)`];
+}
+
 /** A foreigner employed in China must be an adult. */
 export const MIN_WORKING_AGE = 18;
 

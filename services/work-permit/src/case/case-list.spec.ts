@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorFromClaims, DEMO_EMPLOYERS, encodeCursor } from '@onestop/common';
+import { AccessLogService } from '../access-log/access-log.service.js';
 import { agencyClaims } from '../testing/filing-input.js';
 import { startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
 import { CaseQueryService, type CaseListArgs } from './case-query.service.js';
@@ -18,7 +19,7 @@ const officer = actorFromClaims({ sub: 'officer-1', role: 'WP_OFFICER' });
 
 beforeAll(async () => {
   t = await startTestRuntime();
-  service = new CaseQueryService(t.runtime.ds, t.clock);
+  service = new CaseQueryService(t.runtime.ds, t.clock, new AccessLogService(t.runtime.ds, t.clock));
   // 2% SUBMITTED (the pre-examination queue, half overdue), 2% ACCEPTED, the rest CLAIMED.
   await t.runtime.ds.query(
     `INSERT INTO wp."case" (id, reference, employer_id, agency_id, filed_by, idempotency_key, filing_hash, route, notification_letter_number,
@@ -95,6 +96,14 @@ describe(`cases() plans over ${ROWS.toLocaleString('en')} cases`, () => {
     const nodes = await plan(manager, { first: 50, orderBy: 'SUBMITTED_DESC' });
     expect(indexes(nodes)).toEqual(['IDX_case_submitted']);
     expect(nodes.map((n) => n['Node Type'])).not.toContain('Sort');
+  });
+
+  it('a search by passport number (spaces and case ignored) is an equality on the passport index', async () => {
+    const nodes = await plan(officer, { filter: { passportNumber: ' p 12345 ' }, first: 20 });
+    expect(indexes(nodes)).toContain('IDX_case_passport_number');
+    expect(nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'case')).toEqual([]);
+    const page = await service.list(officer, { filter: { passportNumber: ' p 12345 ' }, first: 20 });
+    expect(page.nodes.map((c) => c.applicantPassportNumber)).toEqual(['P12345']);
   });
 
   it('an agency’s open queue is read through an index, never a scan of the case table', async () => {

@@ -1,5 +1,6 @@
 import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import {
+  ForbiddenError,
   assertCan,
   assertNoProblems,
   decodeCursor,
@@ -12,6 +13,8 @@ import {
   type Clock,
   type Route,
 } from '@onestop/common';
+import type { AccessLogService } from '../access-log/access-log.service.js';
+import { normalisePassportNumber, passportSearchProblems } from '../applicant/applicant.rules.js';
 import { CaseMaterialEntity } from '../materials/case-material.entity.js';
 import { isUuid } from '../shared/ids.js';
 import type { CaseOrder } from '../shared/enums.js';
@@ -30,6 +33,11 @@ export interface CaseFilterData {
   dueTo?: Date | null;
   /** SUBMITTED cases whose pre-examination due time has passed (business clock). */
   overdueOnly?: boolean | null;
+  /**
+   * Exact match on the applicant's passport number (normalised: upper-case, no spaces).
+   * Officers and clerks only; every such search is written to the access log.
+   */
+  passportNumber?: string | null;
 }
 
 export interface CaseListArgs {
@@ -59,6 +67,7 @@ export class CaseQueryService {
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
+    private readonly accessLog: AccessLogService,
   ) {}
 
   /** Cases by id in one statement, dropping any outside the actor's scope. */
@@ -105,13 +114,24 @@ export class CaseQueryService {
     return { qb, limit, order };
   }
 
-  /** One page of `cases`: keyset pagination (no OFFSET), one row more than asked to know whether more follow. */
+  /**
+   * One page of `cases`: keyset pagination (no OFFSET), one row more than asked to know whether
+   * more follow. A search by passport number is written to the access log before the page is
+   * returned (it reveals whose case this is): if the log cannot be written, the search fails.
+   */
   async list(actor: Actor, args: CaseListArgs): Promise<CasePage> {
     const { qb, limit, order } = this.listQuery(actor, args);
     const rows = await qb.getMany();
+    const nodes = rows.slice(0, limit);
+    if (args.filter?.passportNumber != null) {
+      await this.accessLog.recordPassportSearch(
+        actor,
+        nodes.map((c) => c.id),
+      );
+    }
     const { key } = ORDERS[order];
     return {
-      nodes: rows.slice(0, limit),
+      nodes,
       hasNextPage: rows.length > limit,
       cursorOf: (c) => encodeCursor([order, c[key].toISOString(), c.id]),
     };
@@ -155,6 +175,7 @@ export class CaseQueryService {
   }
 
   private filtered(actor: Actor, f: CaseFilterData, problems: string[]): SelectQueryBuilder<CaseEntity> {
+    if (f.passportNumber != null) assertMaySearchByPassport(actor);
     if (f.employerId) {
       // An agency naming another employer is refused outright rather than shown an empty list.
       assertCan(actor, 'case.read', { employerId: f.employerId });
@@ -171,11 +192,32 @@ export class CaseQueryService {
     if (f.routes?.length) qb.andWhere('c.route = ANY(:routes)', { routes: f.routes });
     range(qb, 'submittedAt', f.submittedFrom, f.submittedTo, 'submitted', problems);
     range(qb, 'preExamDueAt', f.dueFrom, f.dueTo, 'due', problems);
+    if (f.passportNumber != null) {
+      const passport = normalisePassportNumber(f.passportNumber);
+      const wrong = passportSearchProblems(passport, 'filter.passportNumber');
+      if (wrong.length) problems.push(...wrong);
+      // IDX_case_passport_number: numbers are stored normalised, so this is an index equality.
+      else qb.andWhere('c.applicantPassportNumber = :passport', { passport });
+    }
     if (f.overdueOnly) {
       // A literal status, so the planner can use the partial index of open cases.
       qb.andWhere(`c.status = 'SUBMITTED'`).andWhere('c.preExamDueAt < :now', { now: this.clock.now() });
     }
     return qb;
+  }
+}
+
+/**
+ * Searching by passport number reveals whose case this is, so it is for the staff who work
+ * with personal data: officers and clerks (`case.readPersonal`). An agency, which may read its
+ * own cases' personal data, finds them by reference or in its own list instead.
+ */
+export function assertMaySearchByPassport(actor: Actor): void {
+  assertCan(actor, 'case.readPersonal');
+  if (actor.role === 'AGENCY') {
+    throw new ForbiddenError(
+      'Searching by passport number is for officers and counter clerks; find your cases by reference or in your case list.',
+    );
   }
 }
 

@@ -82,6 +82,8 @@ export class CaseEntity {
   @Column({ name: 'applicant_nationality', type: 'text' })
   applicantNationality!: string;
 
+  /** Normalised (upper-case, no spaces): the search by passport number is an index equality. */
+  @Index('IDX_case_passport_number')
   @Column({ name: 'applicant_passport_number', type: 'text' })
   applicantPassportNumber!: string;
 

@@ -183,5 +183,6 @@ function toFilter(f: CaseFilter | null | undefined): CaseFilterData | null {
     dueFrom: f.dueFrom,
     dueTo: f.dueTo,
     overdueOnly: f.overdueOnly,
+    passportNumber: f.passportNumber,
   };
 }

@@ -187,4 +187,11 @@ export class CaseFilter {
     description: 'Only SUBMITTED cases whose pre-examination due time has passed.',
   })
   overdueOnly?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Exact match on the applicant's passport number (case and spaces ignored). Officers and clerks only (FORBIDDEN for agencies and managers); every search is written to the access log.",
+  })
+  passportNumber?: string | null;
 }
