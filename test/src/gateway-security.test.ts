@@ -174,7 +174,7 @@ describe('gateway security', () => {
       }));
     });
 
-    const full = 'id reference employerId category applicant { fullName } residencePermit { status }';
+    const full = 'id reference employerId counterId applicant { fullName } residencePermit { status }';
     const overLimit: [string, string, RegExp][] = [
       [
         'depth',

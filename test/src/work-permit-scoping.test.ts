@@ -130,7 +130,7 @@ describe('an agency cannot read another employer’s case', () => {
 
   it('through a gateway plan that joins another subgraph’s field onto the case: no data leaks', async () => {
     const r = await sys.gql(
-      'query($id: ID!) { case(id: $id) { id reference residencePermit { id status } counterId } }',
+      'query($id: ID!) { case(id: $id) { id reference residencePermit { id status } appointment { id counterId } } }',
       { id: foreign.id },
       mine,
     );

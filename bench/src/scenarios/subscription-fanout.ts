@@ -2,7 +2,7 @@ import { EVENT_APPEND_LOCK, signedConnectionParams, type SlaEventPayload } from 
 import { benchApi, createCases } from '../lib/fixtures.js';
 import { cpuDelta, cpuSnapshot } from '../lib/machine.js';
 import { check, type ScenarioReport, type TargetCheck } from '../lib/results.js';
-import { summarize } from '../lib/stats.js';
+import { round, summarize } from '../lib/stats.js';
 import { openCrowd } from '../lib/ws-subscribers.js';
 import type { Api } from '../simulator/api.js';
 import type { BenchSystem } from '../lib/bench-stack.js';
@@ -195,7 +195,7 @@ export async function runSubscriptionFanout(
           delivered,
           expected,
           errors: crowd.errors.length,
-          cpuS: { stack: cpu.total, loadGenerator: cpu.loadGenerator },
+          cpuS: { stack: cpu.total, gateway: round(cpu.byRole.gateway ?? 0, 2), loadGenerator: cpu.loadGenerator },
         };
         if (crowd.errors.length) notes.push(`${key}: ${crowd.errors[0]}`);
         const limit = n >= 5_000 ? 250 : n >= 1_000 ? 100 : null;

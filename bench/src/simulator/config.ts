@@ -107,7 +107,7 @@ export function simulatorHelp(): string {
     const def = (DEFAULT_SIMULATOR_CONFIG as Record<string, unknown>)[f.key];
     return `  ${flag.padEnd(17)} ${f.env.padEnd(20)} ${f.help}${def !== undefined ? ` [${String(def)}]` : ''}`;
   });
-  return `usage: pnpm simulate [flags]   (flag, or environment variable)\n${rows.join('\n')}\n  --quiet                               only the summary\n`;
+  return `usage: pnpm simulate [flags]   (flag, or environment variable)\n${rows.join('\n')}\n  --quiet                               only the summary\n  --json                                also print the summary as one JSON line\n`;
 }
 
 /** Reads flags (`--seed 7` or `--seed=7`) over environment variables over defaults; rejects unknown flags and bad numbers. */

@@ -1,15 +1,18 @@
 /**
- * Runs `fn` at most once per `intervalMs`. A request inside the interval is held and run once
- * when the interval ends, so a burst costs one call and the last change is never left out.
+ * Runs its action at most once per `intervalMs`. A request inside the interval is held and run
+ * once when the interval ends, so a burst costs one call and the last change is never left out.
  */
 export class Throttle {
   private last = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private action: (() => void) | null = null;
 
-  constructor(
-    private readonly fn: () => void,
-    private readonly intervalMs: number,
-  ) {}
+  constructor(private readonly intervalMs: number) {}
+
+  /** What to run (a component sets it from an effect, so it always runs the latest one). */
+  setAction(action: () => void): void {
+    this.action = action;
+  }
 
   request(): void {
     if (this.timer !== null) return;
@@ -36,6 +39,6 @@ export class Throttle {
 
   private run(): void {
     this.last = Date.now();
-    this.fn();
+    this.action?.();
   }
 }

@@ -117,7 +117,8 @@ export default function CityCharts({
                   <XAxis dataKey="at" tickFormatter={(v: number) => formatHour(v, lang)} interval={2} />
                   <YAxis allowDecimals={false} />
                   <Tooltip labelFormatter={(v) => formatHour(Number(v), lang)} />
-                  <Legend />
+                  {/* In the order of the case: accepted, issued, claimed (not alphabetical). */}
+                  <Legend itemSorter={null} />
                   {SERIES.map((s) => (
                     <Bar
                       key={s.key}

@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Errors } from '../../components/Errors';
 import { SlaBadge, type SlaState } from '../../components/SlaBadge';
 import { formatDuration, formatTime } from '../../format/time';
@@ -72,13 +72,11 @@ export default function CityView() {
     skip: !date,
     fetchPolicy: 'network-only',
   });
-  const refetchThroughputRef = useRef(throughput.refetch);
+  const [throughputRefresh] = useState(() => new Throttle(THROUGHPUT_REFRESH_MS));
+  const refetchThroughput = throughput.refetch;
   useEffect(() => {
-    refetchThroughputRef.current = throughput.refetch;
-  });
-  const [throughputRefresh] = useState(
-    () => new Throttle(() => void refetchThroughputRef.current().catch(() => undefined), THROUGHPUT_REFRESH_MS),
-  );
+    throughputRefresh.setAction(() => void refetchThroughput().catch(() => undefined));
+  }, [throughputRefresh, refetchThroughput]);
   useEffect(() => {
     throughputRefresh.ran();
     return () => throughputRefresh.cancel();

@@ -196,7 +196,9 @@ describe('closing time', () => {
       { weekday: 1, opens: '13:30', closes: '17:30' },
     ];
     expect(closingTime(daySchedule(lunch, undefined, calendar, '2026-03-02'))).toEqual(at('2026-03-02', '17:30'));
-    expect(closingTime(daySchedule(WITH_SATURDAY, undefined, calendar, '2026-03-07'))).toEqual(at('2026-03-07', '12:00'));
+    expect(closingTime(daySchedule(WITH_SATURDAY, undefined, calendar, '2026-03-07'))).toEqual(
+      at('2026-03-07', '12:00'),
+    );
   });
 
   it('follows an exception’s special hours, and a day without hours is closed from its start', () => {

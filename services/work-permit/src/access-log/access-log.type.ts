@@ -17,7 +17,10 @@ export class AccessLogEntry {
   @Field(() => String)
   actorName!: string;
 
-  @Field(() => ID, { nullable: true, description: 'The case read; null for a search by passport number that found none.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The case read; null for a search by passport number that found none.',
+  })
   caseId!: string | null;
 
   @Field(() => GraphQLISODateTime)
