@@ -7,13 +7,8 @@ import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 export function errorMessages(error: unknown): string[] {
   if (!error) return [];
   if (CombinedGraphQLErrors.is(error)) {
-    return error.errors.map((e) => {
-      const problems = (e.extensions?.problems as { message?: string; field?: string }[] | undefined) ?? [];
-      const detail = problems
-        .map((p) => (p.field ? `${p.field}: ${p.message ?? ''}` : (p.message ?? '')))
-        .filter(Boolean);
-      return detail.length ? `${e.message} ${detail.join('; ')}` : e.message;
-    });
+    // The API's message already names every problem (BAD_USER_INPUT lists `extensions.problems` in it).
+    return error.errors.map((e) => e.message);
   }
   if (ServerError.is(error)) {
     try {
