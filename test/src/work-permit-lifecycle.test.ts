@@ -171,6 +171,19 @@ describe('status from the other subgraphs’ events', () => {
     await cs('queue.ticket-issued', c.id, ticket('A001'));
     await waitForStatus(c.id, 'CHECKED_IN');
   });
+
+  it('still waiting when the counter closed: back to PRE_EXAM_PASSED, so it can be booked again', async () => {
+    const c = await passedCase({ category: 'B' });
+    await cs('appointment.booked', c.id, appointment(c.id));
+    await waitForStatus(c.id, 'APPOINTMENT_BOOKED');
+    const t = ticket('B201');
+    await cs('queue.ticket-issued', c.id, t);
+    await waitForStatus(c.id, 'CHECKED_IN');
+    await cs('queue.ticket-unserved', c.id, t);
+    await waitForStatus(c.id, 'PRE_EXAM_PASSED');
+    await cs('appointment.booked', c.id, appointment(c.id));
+    await waitForStatus(c.id, 'APPOINTMENT_BOOKED');
+  });
 });
 
 describe('work-permit materials at the counter', () => {

@@ -28,6 +28,7 @@ export const LIFECYCLE_EVENT_TYPES = [
   EVENT_TYPES.appointmentCancelled,
   EVENT_TYPES.appointmentNoShow,
   EVENT_TYPES.ticketIssued,
+  EVENT_TYPES.ticketUnserved,
   EVENT_TYPES.documentsAccepted,
   EVENT_TYPES.residencePermitIssued,
   EVENT_TYPES.residencePermitRefused,
@@ -103,6 +104,17 @@ export class CaseLifecycleProjector {
           return changes.note(c, 'CHECKED_IN_AGAIN', `Ticket ${p.ticketNumber} at ${p.counterId}`);
         if (!canMove(c.status, 'checkIn')) return this.ignore(event, c);
         return changes.move(c, 'CHECKED_IN', 'CHECKED_IN', `Ticket ${p.ticketNumber} at ${p.counterId}`);
+      }
+      case EVENT_TYPES.ticketUnserved: {
+        const p = event.payload as unknown as TicketPayload;
+        if (!canMove(c.status, 'unservedAtClosing')) return this.ignore(event, c);
+        changes.set(c, { appointmentId: null });
+        return changes.move(
+          c,
+          'PRE_EXAM_PASSED',
+          'UNSERVED_AT_CLOSING',
+          `Ticket ${p.ticketNumber} at ${p.counterId} was still waiting when the counter closed`,
+        );
       }
       case EVENT_TYPES.documentsAccepted: {
         const p = event.payload as unknown as DocumentsAcceptedPayload;
