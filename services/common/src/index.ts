@@ -56,7 +56,15 @@ export {
   type DevRoutes,
 } from './server/subgraph-server.js';
 export { maskError } from './server/error-masking.js';
-export { readBody, sendJson, sendGraphQLError, listen, BodyTooLargeError } from './server/http-utils.js';
+export {
+  readBody,
+  sendJson,
+  sendGraphQLError,
+  listen,
+  BodyTooLargeError,
+  headerMapOf,
+  writeGraphQLResponse,
+} from './server/http-utils.js';
 export {
   startSubgraph,
   type SubgraphDefinition,

@@ -178,6 +178,12 @@ export interface TicketPayload {
   counterId: string;
   window?: number;
   at: string;
+  /**
+   * Set on `queue.service-completed` and `queue.ticket-missed` when the closing sweep closed a
+   * ticket still at a window as its counter closed for the day (`at` = the closing time), not
+   * a clerk: so a window never carries a ticket into the next day.
+   */
+  closedAtEndOfDay?: boolean;
 }
 
 /** The SLA clocks (DOMAIN.md: time rules). */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 
 /** Thrown when a body exceeds the cap; answered with 413. */
 export class BodyTooLargeError extends Error {}
@@ -82,4 +83,23 @@ export function listen(
       resolve((server.address() as { port: number }).port);
     });
   });
+}
+
+/** The request's headers as Apollo Server takes them. */
+export function headerMapOf(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+  return headers;
+}
+
+/** Writes Apollo Server's HTTP response (complete or chunked) to a Node response. */
+export async function writeGraphQLResponse(res: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {
+  for (const [k, v] of result.headers) res.setHeader(k, v);
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
 }

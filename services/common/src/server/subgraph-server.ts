@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServer, type BaseContext } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -17,7 +17,15 @@ import type { RunMode } from '../config.js';
 import { OneStopError, StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { maskError } from './error-masking.js';
-import { BodyTooLargeError, listen, readBody, sendGraphQLError, sendJson } from './http-utils.js';
+import {
+  BodyTooLargeError,
+  headerMapOf,
+  listen,
+  readBody,
+  sendGraphQLError,
+  sendJson,
+  writeGraphQLResponse,
+} from './http-utils.js';
 
 /** What every resolver of every subgraph receives. */
 export interface RequestContext extends BaseContext {
@@ -132,21 +140,13 @@ export async function startSubgraphServer<C extends RequestContext>(
     } catch {
       return sendGraphQLError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
     }
-    const headers = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const headers = headerMapOf(req);
     const reqLogger = logger.child({ requestId });
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers, search: url.search, body: parsed },
       context: async () => opts.context({ actor, requestId, logger: reqLogger }),
     });
-    for (const [k, v] of result.headers) res.setHeader(k, v);
-    res.statusCode = result.status ?? 200;
-    if (result.body.kind === 'complete') {
-      res.end(result.body.string);
-    } else {
-      for await (const chunk of result.body.asyncIterator) res.write(chunk);
-      res.end();
-    }
+    await writeGraphQLResponse(res, result);
   };
 
   const server = createServer((req, res) => {
