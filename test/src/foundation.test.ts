@@ -88,6 +88,46 @@ describe('foundation: the whole system through the gateway', () => {
   });
 });
 
+describe('foundation: production mode has no clock control', () => {
+  it('a subgraph started with NODE_ENV=production answers 404 on /dev/clock, for reading and for moving it', async () => {
+    const db = await createTestDatabase('prod');
+    const { spawn } = await import('node:child_process');
+    const { freePort, repoRoot } = await import('@onestop/scripts');
+    const port = await freePort();
+    const child = spawn(process.execPath, [`${repoRoot}/services/work-permit/dist/main.js`], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: db.url,
+        WORK_PERMIT_PORT: String(port),
+        JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
+        SUBGRAPH_SECRET_WORK_PERMIT: 'a-production-subgraph-secret-0123456789',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      let ready = false;
+      for (let i = 0; i < 200 && !ready; i++) {
+        ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ready).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${port}/dev/clock`)).status).toBe(404);
+      expect(
+        (await fetch(`http://127.0.0.1:${port}/dev/clock`, { method: 'POST', body: '{"advanceMs":1}' })).status,
+      ).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await db.drop();
+    }
+  });
+});
+
 describe('foundation: start-up failures are one line that says what to do', () => {
   const entry = 'services/work-permit/dist/main.js';
 

@@ -6,7 +6,7 @@ import { startPermitIssueConsumer } from './throughput/permit-issue.consumer.js'
 
 /**
  * Background work of counter operations: the case-readiness projection, the permits issued
- * (for throughput), and the time-driven sweep (no-shows, tickets left unserved at closing).
+ * (for throughput), and the time-driven sweep (no-shows; each counter's day closed at closing time).
  */
 export async function startCounterOperations(rt: SubgraphRuntime): Promise<() => Promise<void>> {
   const ops = counterOperations(rt);
@@ -16,7 +16,7 @@ export async function startCounterOperations(rt: SubgraphRuntime): Promise<() =>
   await permits.start();
   const stopSweeper = await startCounterSweeper(rt, [
     { name: 'no-shows', limit: 100, run: (limit) => ops.appointments.sweepNoShows(limit) },
-    { name: 'unserved tickets', limit: 200, run: (limit) => ops.queue.sweepUnserved(limit) },
+    { name: 'closing', limit: 200, run: (limit) => ops.queue.sweepClosing(limit) },
   ]);
   return async () => {
     await stopSweeper();

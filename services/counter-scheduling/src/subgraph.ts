@@ -34,6 +34,7 @@ import { CaseRef } from './sla/sla.type.js';
 import { CsThroughputAndUnserved1764201604000 } from './migrations/1764201604000-throughput-and-unserved.js';
 import { PermitIssueEntity } from './throughput/permit-issue.entity.js';
 import { ThroughputResolver } from './throughput/throughput.resolver.js';
+import { CsTicketClosing1764201606000 } from './migrations/1764201606000-ticket-closing.js';
 
 /** The counter-scheduling subgraph: counters, appointments, queues, acceptance, claims and SLA clocks. */
 export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingContext> = {
@@ -59,6 +60,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     CsCounterOperations1764201603000,
     CsSlaClocks1764201603500,
     CsThroughputAndUnserved1764201604000,
+    CsTicketClosing1764201606000,
   ],
   buildSchema: () =>
     buildFederatedSchema(

@@ -52,3 +52,33 @@ describe('tokens', () => {
     });
   });
 });
+
+describe('tokens from an identity provider (RS256 via JWKS)', () => {
+  it('verifies RS256 tokens against the JWKS endpoint and refuses HS256 ones', async () => {
+    const { createServer } = await import('node:http');
+    const { exportJWK, generateKeyPair } = await import('jose');
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as { port: number };
+    try {
+      const rs = new TokenVerifier({ ...cfg, jwksUrl: `http://127.0.0.1:${port}/jwks.json` });
+      const token = await new SignJWT({ role: 'EE_OFFICER', name: 'Officer Li' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('ee-1')
+        .setIssuer('onestop')
+        .setAudience('onestop-api')
+        .setExpirationTime('1h')
+        .sign(privateKey);
+      expect(await rs.verify(token)).toMatchObject({ id: 'ee-1', role: 'EE_OFFICER', name: 'Officer Li' });
+      const hs = await signDevToken(cfg, { sub: 'm', role: 'MANAGER' });
+      await expect(rs.verify(hs)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    } finally {
+      server.close();
+    }
+  });
+});

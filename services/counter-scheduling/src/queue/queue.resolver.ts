@@ -6,7 +6,8 @@ import { Ticket, toTicket } from './ticket.type.js';
 @Resolver(() => Ticket)
 export class QueueResolver {
   @Query(() => [Ticket], {
-    description: "Today's unfinished tickets at a counter (waiting, called, being served), by ticket number.",
+    description:
+      "Today's unfinished tickets at a counter (waiting, called, being served), by ticket number; first, any ticket of an earlier day still called or being served at a window (normally none: closing time closes them), for the clerk to complete.",
   })
   async counterQueue(
     @Arg('counterId', () => ID) counterId: string,

@@ -9,6 +9,7 @@ import {
   assertCan,
   shanghaiDate,
   type Actor,
+  type NewEvent,
   type SubgraphRuntime,
   type TicketPayload,
 } from '@onestop/common';
@@ -56,17 +57,23 @@ export class QueueService {
     return out;
   }
 
-  /** Today's tickets at a counter that are not finished, in queue order. */
+  /**
+   * The counter's unfinished tickets, in queue order: today's (waiting, called, being served),
+   * preceded by any ticket of an earlier day still at a window. The closing sweep leaves none
+   * of those; should it have been missed (the service down at closing, a sweep still catching
+   * up), the clerk sees the ticket and can complete it rather than it hiding at its window.
+   */
   async openTickets(counterId: string): Promise<TicketEntity[]> {
     const today = shanghaiDate(this.rt.clock.now());
     return this.rt.ds
       .getRepository(TicketEntity)
       .createQueryBuilder('t')
-      .where(`t.counter_id = :counterId AND t.service_date = :today AND t.status IN ('WAITING', 'CALLED', 'SERVING')`, {
-        counterId,
+      .where(`t.counter_id = :counterId AND t.status IN ('WAITING', 'CALLED', 'SERVING')`, { counterId })
+      .andWhere(`(t.service_date = :today OR (t.service_date < :today AND t.status IN ('CALLED', 'SERVING')))`, {
         today,
       })
-      .orderBy('t.seq', 'ASC')
+      .orderBy('t.service_date', 'ASC')
+      .addOrderBy('t.seq', 'ASC')
       .getMany();
   }
 
@@ -159,7 +166,9 @@ export class QueueService {
    * Calls the next applicant to `window`: applicants whose appointment slot has started come
    * first, then everyone by ticket order. FOR UPDATE SKIP LOCKED: clerks calling at the same
    * moment never get the same ticket. Returns null when nobody is waiting. A ticket called to
-   * this window earlier whose applicant never came is marked MISSED.
+   * this window earlier today whose applicant never came is marked MISSED. Only today's tickets
+   * occupy the window: one an earlier day left at it (the closing sweep closes those) never
+   * blocks it, and stays in `counterQueue` for the clerk to complete.
    */
   async callNext(actor: Actor, counterId: string, window: number): Promise<TicketEntity | null> {
     const counter = await this.counters.get(counterId);
@@ -177,10 +186,10 @@ export class QueueService {
         .getRepository(TicketEntity)
         .createQueryBuilder('t')
         .setLock('pessimistic_write')
-        .where(`t.counter_id = :counterId AND t.window_number = :window AND t.status IN ('CALLED', 'SERVING')`, {
-          counterId,
-          window,
-        })
+        .where(
+          `t.counter_id = :counterId AND t.service_date = :today AND t.window_number = :window AND t.status IN ('CALLED', 'SERVING')`,
+          { counterId, today, window },
+        )
         .getMany();
       const serving = atWindow.find((t) => t.status === 'SERVING');
       if (serving) {
@@ -189,18 +198,12 @@ export class QueueService {
           { ticketId: serving.id },
         );
       }
-      const events = [];
-      for (const missed of atWindow) {
-        await tx.query(`UPDATE cs.ticket SET status = 'MISSED', completed_at = $2 WHERE id = $1`, [missed.id, now]);
-        events.push(
-          newEvent<TicketPayload>(EVENT_TYPES.ticketMissed, missed.caseId, ticketPayload(missed, now), {
-            employerId: missed.employerId,
-            counterId,
-            actor,
-            at: now,
-          }),
-        );
-      }
+      const events = await finishTickets(
+        tx,
+        atWindow.map((ticket) => ({ ticket, to: 'MISSED' as const, at: now })),
+        actor,
+        now,
+      );
       const rows: { id: string }[] = await tx.query(
         `SELECT id FROM cs.ticket
          WHERE counter_id = $1 AND service_date = $2 AND status = 'WAITING'
@@ -236,14 +239,22 @@ export class QueueService {
   }
 
   /**
-   * Tickets still WAITING once their counter has closed for the day (the end of its last
-   * opening interval that day, by its hours, exceptions and the calendar, on the injected
-   * clock) become UNSERVED with `queue.ticket-unserved`: the load stops counting them as
-   * waiting and their counter-wait clocks are cancelled. Several instances may sweep at once:
-   * SKIP LOCKED hands each ticket to one of them, and a clerk calling the same ticket at that
-   * moment either gets it first or skips it. Returns how many tickets it marked.
+   * Closes each counter's day once it has closed (the end of its last opening interval that
+   * day, by its hours, exceptions and the calendar, on the injected clock), so no ticket and no
+   * window carries state into the next day:
+   * - WAITING → UNSERVED (`queue.ticket-unserved`): the load stops counting the ticket as
+   *   waiting and its counter-wait clock is cancelled;
+   * - CALLED → MISSED (`queue.ticket-missed`): called, never came to the window, the same as
+   *   when the window calls the next one;
+   * - SERVING → DONE (`queue.service-completed`): the service ended with the day.
+   * Called and served tickets carry `closedAtEndOfDay: true`; each closes at the closing time
+   * (never before its last step, never after now). Days whose closing passed while no sweep ran
+   * (the service was down) are caught up on the next pass, oldest first. Several instances may
+   * sweep at once: SKIP LOCKED hands each ticket to one of them, and a clerk acting on the same
+   * ticket at that moment either gets it first or skips it (a status guard backs the lock).
+   * Returns how many tickets it closed.
    */
-  async sweepUnserved(limit = 200): Promise<number> {
+  async sweepClosing(limit = 200): Promise<number> {
     const now = this.rt.clock.now();
     const closed = await this.closedQueues(now);
     if (!closed.length) return 0;
@@ -254,7 +265,7 @@ export class QueueService {
         .createQueryBuilder('t')
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
-        .where(`t.status = 'WAITING'`)
+        .where(`t.status IN ('WAITING', 'CALLED', 'SERVING')`)
         .andWhere(
           '(t.counter_id, t.service_date) IN (SELECT g.counter_id, g.service_date FROM unnest(CAST(:counters AS text[]), CAST(:dates AS date[])) AS g(counter_id, service_date))',
           { counters: closed.map((q) => q.counterId), dates: closed.map((q) => q.date) },
@@ -264,41 +275,28 @@ export class QueueService {
         .limit(limit)
         .getMany();
       if (!due.length) return 0;
-      const at = due.map((t) => {
-        const closes = closedAt.get(`${t.counterId}|${t.serviceDate}`)!;
-        // Never before the check-in (a day closed after the fact by an exception), never after now.
-        return new Date(Math.min(Math.max(closes.getTime(), t.issuedAt.getTime()), now.getTime()));
+      const closings = due.map((ticket) => {
+        const closes = closedAt.get(`${ticket.counterId}|${ticket.serviceDate}`)!;
+        const { to, since } = CLOSING[ticket.status as keyof typeof CLOSING];
+        // Never before the ticket's last step (a day closed after the fact by an exception), never after now.
+        const last = (ticket[since] ?? ticket.issuedAt).getTime();
+        const at = new Date(Math.min(Math.max(closes.getTime(), last), now.getTime()));
+        return { ticket, to, at, closedAtEndOfDay: to !== 'UNSERVED' };
       });
-      await tx.query(
-        `UPDATE cs.ticket t SET status = 'UNSERVED', completed_at = u.at
-         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
-         WHERE t.id = u.id AND t.status = 'WAITING'`,
-        [due.map((t) => t.id), at],
-      );
+      const events = await finishTickets(tx, closings, null, now);
+      const cause = new Map(closings.map((c, i) => [c.ticket.counterId, events[i]!.type]));
       await this.rt.events.append(tx, [
-        ...due.map((t, i) =>
-          newEvent<TicketPayload>(EVENT_TYPES.ticketUnserved, t.caseId, ticketPayload(t, at[i]!), {
-            employerId: t.employerId,
-            counterId: t.counterId,
-            actor: null,
-            at: now,
-          }),
-        ),
-        ...loadChanged(
-          due.map((t) => t.counterId),
-          EVENT_TYPES.ticketUnserved,
-          now,
-          null,
-        ),
+        ...events,
+        ...[...cause].flatMap(([counterId, type]) => loadChanged([counterId], type, now, null)),
       ]);
       return due.length;
     });
   }
 
   /**
-   * The (counter, day) queues that still have waiting tickets and whose counter has closed
-   * for that day, with the closing time: one statement through the partial index of waiting
-   * tickets, the schedules computed here.
+   * The (counter, day) queues that still have unfinished tickets and whose counter has closed
+   * for that day, with the closing time: one statement through the partial index of
+   * unfinished tickets, the schedules computed here.
    */
   private async closedQueues(now: Date): Promise<{ counterId: string; date: string; closedAt: Date }[]> {
     const rows: {
@@ -312,7 +310,7 @@ export class QueueService {
     }[] = await this.rt.ds.query(
       `SELECT w.counter_id, w.service_date::text AS service_date, c.opening_hours,
          e.closed AS ex_closed, e.opens AS ex_opens, e.closes AS ex_closes, e.reason AS ex_reason
-       FROM (SELECT DISTINCT counter_id, service_date FROM cs.ticket WHERE status = 'WAITING' AND service_date <= $1) w
+       FROM (SELECT DISTINCT counter_id, service_date FROM cs.ticket WHERE status IN ('WAITING', 'CALLED', 'SERVING') AND service_date <= $1) w
        JOIN cs.service_counter c ON c.id = w.counter_id
        LEFT JOIN cs.counter_hours_exception e ON e.counter_id = w.counter_id AND e.date = w.service_date`,
       [shanghaiDate(now)],
@@ -402,6 +400,59 @@ export class QueueService {
       { reason: 'NO_APPOINTMENT_TODAY' },
     );
   }
+}
+
+/** What the closing sweep makes of an unfinished ticket, and the step its closing may not precede. */
+const CLOSING = {
+  WAITING: { to: 'UNSERVED', since: 'issuedAt' },
+  CALLED: { to: 'MISSED', since: 'calledAt' },
+  SERVING: { to: 'DONE', since: 'startedAt' },
+} as const satisfies Record<string, { to: TicketStatus; since: 'issuedAt' | 'calledAt' | 'startedAt' }>;
+
+/** The event each way of finishing a ticket appends. */
+const FINISHED_EVENT = {
+  MISSED: EVENT_TYPES.ticketMissed,
+  DONE: EVENT_TYPES.serviceCompleted,
+  UNSERVED: EVENT_TYPES.ticketUnserved,
+} as const;
+
+interface Finish {
+  ticket: TicketEntity;
+  to: keyof typeof FINISHED_EVENT;
+  at: Date;
+  closedAtEndOfDay?: boolean;
+}
+
+/**
+ * Finishes tickets the caller holds locked, in one statement (guarded by their current
+ * status), and returns their events in the same order, for the caller to append.
+ */
+async function finishTickets(
+  tx: EntityManager,
+  finishes: readonly Finish[],
+  actor: Actor | null,
+  now: Date,
+): Promise<NewEvent<object>[]> {
+  if (!finishes.length) return [];
+  await tx.query(
+    `UPDATE cs.ticket t SET status = u.status, completed_at = u.at
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, was, status, at)
+     WHERE t.id = u.id AND t.status = u.was`,
+    [
+      finishes.map((f) => f.ticket.id),
+      finishes.map((f) => f.ticket.status),
+      finishes.map((f) => f.to),
+      finishes.map((f) => f.at),
+    ],
+  );
+  return finishes.map(({ ticket, to, at, closedAtEndOfDay }) =>
+    newEvent<TicketPayload>(
+      FINISHED_EVENT[to],
+      ticket.caseId,
+      { ...ticketPayload(ticket, at), ...(closedAtEndOfDay ? { closedAtEndOfDay: true } : {}) },
+      { employerId: ticket.employerId, counterId: ticket.counterId, actor, at: now },
+    ),
+  );
 }
 
 function ticketPayload(t: TicketEntity, at: Date): TicketPayload {

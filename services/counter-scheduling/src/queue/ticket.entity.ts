@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * WAITING → CALLED → SERVING → DONE; a CALLED ticket whose applicant never came to the window
- * becomes MISSED; a ticket still WAITING when its counter closes for the day becomes UNSERVED.
+ * becomes MISSED; when its counter closes for the day a ticket still WAITING becomes UNSERVED,
+ * one still CALLED becomes MISSED and one still SERVING becomes DONE.
  */
 export const TICKET_STATUSES = ['WAITING', 'CALLED', 'SERVING', 'DONE', 'MISSED', 'UNSERVED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -12,7 +13,7 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 @Index('UQ_ticket_open_case', { synchronize: false })
 @Index('UQ_ticket_counter_day_seq', ['counterId', 'serviceDate', 'seq'], { unique: true })
 @Index('IDX_ticket_queue', ['counterId', 'serviceDate', 'status', 'seq'])
-@Index('IDX_ticket_waiting', ['serviceDate', 'counterId'], { where: `status = 'WAITING'` })
+@Index('IDX_ticket_unfinished', ['serviceDate', 'counterId'], { where: `status IN ('WAITING', 'CALLED', 'SERVING')` })
 @Index('IDX_ticket_service_date', ['serviceDate', 'issuedAt'])
 export class TicketEntity {
   @PrimaryColumn({ type: 'uuid' })

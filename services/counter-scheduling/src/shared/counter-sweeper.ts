@@ -14,10 +14,11 @@ export interface SweepPass {
 }
 
 /**
- * The counters' time-driven work (no-shows after a slot ends, tickets left unserved when a
- * counter closes): every second, and at once when the shared development clock moves, each
- * pass runs until it finds less than a full batch. Passes are safe with several instances
- * (they lock with SKIP LOCKED); one failing pass does not hold the others back.
+ * The counters' time-driven work (no-shows after a slot ends, the day's queue and windows
+ * closed when a counter closes): at start (catching up on whatever fell due while the process
+ * was down), every second, and at once when the shared development clock moves, each pass
+ * runs until it finds less than a full batch. Passes are safe with several instances (they
+ * lock with SKIP LOCKED); one failing pass does not hold the others back.
  */
 export async function startCounterSweeper(
   rt: SubgraphRuntime,
