@@ -2,7 +2,8 @@
  * Closing time: tickets still waiting when a counter closes for the day become UNSERVED
  * (`queue.ticket-unserved`), drop out of the live load, and their COUNTER_WAIT clocks are
  * cancelled; a breach already recorded stays recorded and is resolved. Clerks calling at the
- * moment of closing race the sweep: every ticket ends one way, once.
+ * moment of closing race the sweep: every ticket ends one way, once (a ticket called and not
+ * served by closing is MISSED: counter-scheduling-window-closing.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '@onestop/common';
@@ -111,7 +112,7 @@ describe('counter-scheduling: tickets left waiting at closing time', () => {
     expect(open.map((b) => b.case?.id)).toContain(early);
   });
 
-  it('at closing, clerks calling and the sweep race: every ticket is either called or unserved, once', async () => {
+  it('at closing, clerks calling and the sweep race: every ticket is either called (then missed) or unserved, once', async () => {
     await moveClockTo(sys, shanghai(monday, '16:59'));
     const now = await systemNow(sys);
     const toClosing = shanghai(monday, '17:00').getTime() - now.getTime();
@@ -123,18 +124,20 @@ describe('counter-scheduling: tickets left waiting at closing time', () => {
     ]);
     const calledIds = called.map((r) => ok(r).callNext?.id).filter((id): id is string => Boolean(id));
     await waitFor(
-      async () => (await count(sys, 'ticket', `status = 'WAITING'`)) === 0,
+      async () => (await count(sys, 'ticket', `status IN ('WAITING', 'CALLED')`)) === 0,
       10_000,
-      'no ticket left waiting',
+      'no ticket left waiting or called',
     );
     for (const caseId of racing) {
       const [ticket] = await ticketOf(caseId);
       const calledEvents = await countEvents(sys, 'queue.ticket-called', caseId);
+      const missedEvents = await countEvents(sys, 'queue.ticket-missed', caseId);
       const unservedEvents = await countEvents(sys, 'queue.ticket-unserved', caseId);
       if (calledIds.includes(ticket!.id)) {
-        expect([ticket!.status, calledEvents, unservedEvents]).toEqual(['CALLED', 1, 0]);
+        // Called, never served: closing time closes the window too.
+        expect([ticket!.status, calledEvents, missedEvents, unservedEvents]).toEqual(['MISSED', 1, 1, 0]);
       } else {
-        expect([ticket!.status, calledEvents, unservedEvents]).toEqual(['UNSERVED', 0, 1]);
+        expect([ticket!.status, calledEvents, missedEvents, unservedEvents]).toEqual(['UNSERVED', 0, 0, 1]);
       }
     }
     expect(calledIds.length + (await count(sys, 'ticket', `status = 'UNSERVED' AND counter_id = 'haidian-zgc'`))).toBe(

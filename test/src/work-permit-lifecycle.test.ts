@@ -184,6 +184,17 @@ describe('status from the other subgraphs’ events', () => {
     await cs('appointment.booked', c.id, appointment(c.id));
     await waitForStatus(c.id, 'APPOINTMENT_BOOKED');
   });
+
+  it('called but never came to the window: back to PRE_EXAM_PASSED; checking in again checks it in', async () => {
+    const c = await passedCase({ category: 'A' });
+    const t = ticket('A301');
+    await cs('queue.ticket-issued', c.id, t);
+    await waitForStatus(c.id, 'CHECKED_IN');
+    await cs('queue.ticket-missed', c.id, t);
+    await waitForStatus(c.id, 'PRE_EXAM_PASSED');
+    await cs('queue.ticket-issued', c.id, ticket('A302'));
+    await waitForStatus(c.id, 'CHECKED_IN');
+  });
 });
 
 describe('work-permit materials at the counter', () => {

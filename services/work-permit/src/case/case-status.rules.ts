@@ -14,8 +14,9 @@ export const STATUS_MOVES = {
   cancelAppointment: { from: ['APPOINTMENT_BOOKED'], to: 'PRE_EXAM_PASSED' },
   // Category A walks in without an appointment; B/C are turned away at the counter without one.
   checkIn: { from: ['PRE_EXAM_PASSED', 'APPOINTMENT_BOOKED'], to: 'CHECKED_IN' },
-  // Still waiting when the counter closed: the applicant comes back another day (B/C with a new appointment).
-  unservedAtClosing: { from: ['CHECKED_IN'], to: 'PRE_EXAM_PASSED' },
+  // Left the queue unserved (still waiting at closing, or called and never came): the applicant
+  // checks in again (B/C with a new appointment), so the case goes back to where that is possible.
+  leftQueue: { from: ['CHECKED_IN'], to: 'PRE_EXAM_PASSED' },
   acceptDocuments: { from: ['CHECKED_IN'], to: 'ACCEPTED' },
   readyForClaim: { from: ['ACCEPTED'], to: 'READY_FOR_CLAIM' },
   claim: { from: ['READY_FOR_CLAIM'], to: 'CLAIMED' },

@@ -29,6 +29,7 @@ export const LIFECYCLE_EVENT_TYPES = [
   EVENT_TYPES.appointmentNoShow,
   EVENT_TYPES.ticketIssued,
   EVENT_TYPES.ticketUnserved,
+  EVENT_TYPES.ticketMissed,
   EVENT_TYPES.documentsAccepted,
   EVENT_TYPES.residencePermitIssued,
   EVENT_TYPES.residencePermitRefused,
@@ -105,15 +106,19 @@ export class CaseLifecycleProjector {
         if (!canMove(c.status, 'checkIn')) return this.ignore(event, c);
         return changes.move(c, 'CHECKED_IN', 'CHECKED_IN', `Ticket ${p.ticketNumber} at ${p.counterId}`);
       }
-      case EVENT_TYPES.ticketUnserved: {
+      case EVENT_TYPES.ticketUnserved:
+      case EVENT_TYPES.ticketMissed: {
         const p = event.payload as unknown as TicketPayload;
-        if (!canMove(c.status, 'unservedAtClosing')) return this.ignore(event, c);
+        if (!canMove(c.status, 'leftQueue')) return this.ignore(event, c);
+        const unserved = event.type === EVENT_TYPES.ticketUnserved;
         changes.set(c, { appointmentId: null });
         return changes.move(
           c,
           'PRE_EXAM_PASSED',
-          'UNSERVED_AT_CLOSING',
-          `Ticket ${p.ticketNumber} at ${p.counterId} was still waiting when the counter closed`,
+          unserved ? 'UNSERVED_AT_CLOSING' : 'TICKET_MISSED',
+          unserved
+            ? `Ticket ${p.ticketNumber} at ${p.counterId} was still waiting when the counter closed`
+            : `Ticket ${p.ticketNumber} at ${p.counterId} was called but the applicant did not come to the window`,
         );
       }
       case EVENT_TYPES.documentsAccepted: {
