@@ -60,6 +60,32 @@ describe('createProtection().check (the WebSocket path)', () => {
   });
 });
 
+describe('createProtection caches (same verdicts, computed once per text)', () => {
+  it('keeps refusing a document over the token limit, however often a valid one was counted', () => {
+    const protection = createProtection(limits, true);
+    const within = '{ node(id: "1") { id } }';
+    const over = `{ node(id: "1") { ${'id '.repeat(70)}} }`;
+    for (let i = 0; i < 3; i++) {
+      expect(protection.tokenLimitError(within)).toBeNull();
+      expect(protection.tokenLimitError(over)?.message).toBe('Syntax Error: Token limit of 60 exceeded.');
+    }
+  });
+
+  it('gives the same checked document for the same text, and still refuses an invalid one every time', () => {
+    const protection = createProtection(limits, true);
+    const source = '{ node(id: "1") { child { name } } }';
+    const first = protection.check(schema, source);
+    expect('document' in first && first.document).toBeTruthy();
+    const again = protection.check(schema, source);
+    expect('document' in again && 'document' in first && again.document === first.document).toBe(true);
+    const deep = '{ node(id: "1") { child { child { child { name } } } } }';
+    for (let i = 0; i < 2; i++) expect('errors' in protection.check(schema, deep)).toBe(true);
+    // Another schema: the document is checked again, against that schema.
+    const other = graphql.buildSchema('type Query { other: String }');
+    expect('errors' in protection.check(other, source)).toBe(true);
+  });
+});
+
 describe('countTokens', () => {
   it('counts lexical tokens and stops past the limit', () => {
     expect(countTokens('{ a b }', 100)).toBe(4);

@@ -1,9 +1,16 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { DocumentNode, GraphQLError as GraphQLErrorType, GraphQLSchema, ValidationRule } from 'graphql';
+import { BoundedCache } from './bounded-cache.js';
 import { graphql } from './graphql.js';
 import type { OperationLimits } from './config.js';
 import type { GatewayContext } from './context.js';
+
+/** Documents remembered as within the token limit, and the longest one remembered (characters). */
+const TOKEN_COUNT_CACHE_ENTRIES = 1000;
+const TOKEN_COUNT_CACHE_MAX_CHARS = 20_000;
+/** Valid WebSocket documents remembered per schema (texts up to TOKEN_COUNT_CACHE_MAX_CHARS). */
+const CHECKED_DOCUMENT_CACHE_ENTRIES = 500;
 
 const { GraphQLError, Lexer, NoSchemaIntrospectionCustomRule, parse, Source, specifiedRules, TokenKind, validate } =
   graphql;
@@ -43,17 +50,33 @@ export function createProtection(limits: OperationLimits, production: boolean): 
   const protection = armor.protect();
   // Armor is published as CommonJS and typed against Apollo's CJS build; its plugins and rules are plain objects.
   const validationRules = protection.validationRules as unknown as ValidationRule[];
-  const tokenLimitError = (source: string): GraphQLErrorType | null =>
-    countTokens(source, limits.maxTokens) > limits.maxTokens
-      ? new GraphQLError(`Syntax Error: Token limit of ${limits.maxTokens} exceeded.`, {
-          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
-        })
-      : null;
+  // Clients send the same few documents again and again: remember the ones already counted
+  // within the limit (by their exact text) instead of lexing them on every request. Only
+  // documents within the limit are remembered, so one over it is always counted and refused.
+  const withinLimit = new BoundedCache<string, true>(TOKEN_COUNT_CACHE_ENTRIES);
+  // Like Apollo Server's document cache for HTTP: a WebSocket operation text that parsed and
+  // validated once (against the same schema and rules) gives the same document again. Only
+  // valid documents are remembered; parsed documents are never modified.
+  const checkedDocuments = new WeakMap<GraphQLSchema, BoundedCache<string, DocumentNode>>();
+  const tokenLimitError = (source: string): GraphQLErrorType | null => {
+    if (withinLimit.get(source)) return null;
+    if (countTokens(source, limits.maxTokens) > limits.maxTokens) {
+      return new GraphQLError(`Syntax Error: Token limit of ${limits.maxTokens} exceeded.`, {
+        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+      });
+    }
+    if (source.length <= TOKEN_COUNT_CACHE_MAX_CHARS) withinLimit.set(source, true);
+    return null;
+  };
   return {
     validationRules,
     apolloPlugins: protection.plugins as unknown as ApolloServerPlugin<GatewayContext>[],
     tokenLimitError,
     check(schema, source) {
+      let valid = checkedDocuments.get(schema);
+      if (!valid) checkedDocuments.set(schema, (valid = new BoundedCache(CHECKED_DOCUMENT_CACHE_ENTRIES)));
+      const known = valid.get(source);
+      if (known) return { document: known };
       const overLimit = tokenLimitError(source);
       if (overLimit) return { errors: [overLimit] };
       let document: DocumentNode;
@@ -78,6 +101,7 @@ export function createProtection(limits: OperationLimits, production: boolean): 
           ),
         };
       }
+      if (source.length <= TOKEN_COUNT_CACHE_MAX_CHARS) valid.set(source, document);
       return { document };
     },
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actorFromClaims } from '@onestop/common';
 import { graphql } from './graphql.js';
-import { documentHashes, operationHash, safelistApplies } from './safelist.js';
+import { documentHashes, memoizedOperationHash, operationHash, safelistApplies } from './safelist.js';
 
 const hash = (source: string, name?: string): string | null => operationHash(graphql.parse(source), name);
 
@@ -58,5 +58,18 @@ describe('safelistApplies', () => {
       safelistApplies('enforce-except-agencies', manager),
       safelistApplies('enforce-except-agencies', null),
     ]).toEqual([false, true, true]);
+  });
+});
+
+describe('memoizedOperationHash', () => {
+  it('gives operationHash’s answer for each operation of a document, the same on every call', () => {
+    const document = graphql.parse('query A { case(id: "1") { id } } query B { case(id: "2") { status } }');
+    for (let i = 0; i < 2; i++) {
+      expect(memoizedOperationHash(document, 'A')).toBe(operationHash(document, 'A'));
+      expect(memoizedOperationHash(document, 'B')).toBe(operationHash(document, 'B'));
+      expect(memoizedOperationHash(document, 'Missing')).toBeNull();
+      expect(memoizedOperationHash(document)).toBeNull(); // two operations, no name
+    }
+    expect(memoizedOperationHash(document, 'A')).not.toBe(memoizedOperationHash(document, 'B'));
   });
 });

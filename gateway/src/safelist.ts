@@ -151,6 +151,28 @@ export function notInSafelistError(): GraphQLErrorType {
   });
 }
 
+/** Hashes already computed, beside the parsed documents they belong to (weakly: they go with the document). */
+const hashesByDocument = new WeakMap<DocumentNode, Map<string, string | null>>();
+
+/**
+ * {@link operationHash}, remembered per parsed document. Apollo Server hands the same parsed
+ * document to every request with the same query text (its document cache), and the WebSocket
+ * server reuses checked documents the same way (armor.ts), so each operation is printed and
+ * hashed once rather than on every request.
+ */
+export function memoizedOperationHash(document: DocumentNode, operationName?: string | null): string | null {
+  let byName = hashesByDocument.get(document);
+  if (!byName) hashesByDocument.set(document, (byName = new Map()));
+  const key = operationName ?? '';
+  let hash = byName.get(key);
+  if (hash === undefined) {
+    hash = operationHash(document, operationName);
+    // A document has few operations; names that match none are not remembered.
+    if (hash !== null && byName.size < 16) byName.set(key, hash);
+  }
+  return hash;
+}
+
 /** Refuses HTTP operations outside the safelist (the WebSocket server checks the same in onSubscribe). */
 export function safelistPlugin(mode: SafelistMode, safelist: Safelist): ApolloServerPlugin<GatewayContext> {
   return {
@@ -158,7 +180,7 @@ export function safelistPlugin(mode: SafelistMode, safelist: Safelist): ApolloSe
       return {
         async didResolveOperation({ document, request, contextValue }) {
           if (!safelistApplies(mode, contextValue.actor)) return;
-          if (!safelist.has(operationHash(document, request.operationName))) throw notInSafelistError();
+          if (!safelist.has(memoizedOperationHash(document, request.operationName))) throw notInSafelistError();
         },
       };
     },

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@onestop/common';
 import type { FormattedExecutionResult } from 'graphql';
-import { SubscriptionHubs, type HubSource, type Subscriber } from './subscription-hub.js';
+import { MAX_BACKLOG, SubscriptionHubs, type HubSource, type Subscriber } from './subscription-hub.js';
 import type { UpstreamEvent, UpstreamHandlers } from './upstream.js';
 
 /** A fake upstream the spec drives by hand. */
@@ -107,5 +107,71 @@ describe('SubscriptionHubs', () => {
     state.handlers!.error({ code: 1006, reason: '' });
     expect((await next(a)).value?.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect((await next(a)).done).toBe(true);
+  });
+});
+
+/** A sink as the graphql-ws server gives each subscriber: records what would be written to the socket. */
+function recordingSink(backlog = 0) {
+  const sent: string[] = [];
+  return { sent, sink: { send: (json: string) => void sent.push(json), backlog: () => backlog } };
+}
+
+describe('SubscriptionHubs with sinks (results written straight to the connections)', () => {
+  it('serialises each event once and sends the same text to every subscriber, in order', async () => {
+    const hubs = new SubscriptionHubs(logger);
+    const { state, source } = fakeSource();
+    const a = recordingSink();
+    const b = recordingSink();
+    const streamA = hubs.subscribe('k', () => source, { ...subscriber('A'), sink: a.sink });
+    hubs.subscribe('k', () => source, { ...subscriber('B'), sink: b.sink });
+    const stringify = vi.spyOn(JSON, 'stringify');
+    state.handlers!.next({ data: { id: '1' } });
+    state.handlers!.next({ data: { id: '2' } });
+    await vi.waitFor(() => expect(a.sent).toHaveLength(2));
+    const results = stringify.mock.calls.filter(([v]) => (v as { data?: unknown })?.data !== undefined);
+    stringify.mockRestore();
+    expect(results).toHaveLength(2); // one per event, not one per subscriber
+    expect(a.sent).toEqual([
+      JSON.stringify({ data: { completed: { id: '1' } } }),
+      JSON.stringify({ data: { completed: { id: '2' } } }),
+    ]);
+    expect(b.sent[0]).toBe(a.sent[0]);
+    expect(b.sent).toEqual(a.sent);
+    expect(state.completions).toHaveLength(2);
+    // The stream itself yields nothing; it ends when the hub ends it.
+    const pending = streamA.next();
+    state.handlers!.error([{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }]);
+    expect((await pending).done).toBe(true);
+    expect(JSON.parse(a.sent.at(-1)!)).toEqual({
+      errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }],
+    });
+    expect(hubs.stats().upstreams).toBe(0);
+  });
+
+  it('ends a subscriber that is MAX_BACKLOG results behind with SERVICE_UNAVAILABLE, and keeps the others', async () => {
+    const hubs = new SubscriptionHubs(logger);
+    const { state, source } = fakeSource();
+    const slow = recordingSink(MAX_BACKLOG);
+    const fast = recordingSink(0);
+    const slowStream = hubs.subscribe('k', () => source, { ...subscriber('S'), sink: slow.sink });
+    hubs.subscribe('k', () => source, { ...subscriber('F'), sink: fast.sink });
+    state.handlers!.next({ data: { id: '1' } });
+    expect((await slowStream.next()).done).toBe(true);
+    expect(slow.sent.map((s) => JSON.parse(s).errors?.[0]?.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+    expect(fast.sent).toEqual([JSON.stringify({ data: { completed: { id: '1' } } })]);
+    expect(hubs.stats()).toEqual({ upstreams: 1, subscribers: 1 });
+  });
+
+  it('stops sending to a subscriber that completed', async () => {
+    const hubs = new SubscriptionHubs(logger);
+    const { state, source } = fakeSource();
+    const a = recordingSink();
+    const b = recordingSink();
+    const streamA = hubs.subscribe('k', () => source, { ...subscriber('A'), sink: a.sink });
+    hubs.subscribe('k', () => source, { ...subscriber('B'), sink: b.sink });
+    await streamA.return!();
+    state.handlers!.next({ data: { id: '1' } });
+    await vi.waitFor(() => expect(b.sent).toHaveLength(1));
+    expect(a.sent).toEqual([]);
   });
 });

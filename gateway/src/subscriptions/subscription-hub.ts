@@ -9,6 +9,23 @@ export interface Subscriber {
   /** When the subscriber's token expires (ms since epoch; Infinity when it does not). */
   expiresAt: number;
   requestId: string;
+  /**
+   * Where results go when the transport takes them already serialised (the graphql-ws server
+   * does). Without a sink, results are queued on the stream for its reader to pull.
+   */
+  sink?: ResultSink;
+}
+
+/**
+ * A subscriber's connection, written to directly: a hub serialises each result once and hands
+ * the same JSON text to every subscriber's sink, instead of each subscriber's transport
+ * serialising its own copy of the same object.
+ */
+export interface ResultSink {
+  /** Sends one result given as its JSON text. */
+  send(resultJson: string): void;
+  /** Results sent but not yet written out to the connection (a slow reader's backlog). */
+  backlog(): number;
 }
 
 /** What a hub needs: how to open its upstream and how to complete an event. */
@@ -22,11 +39,23 @@ export interface HubSource {
 }
 
 /** At most this many results wait for a slow subscriber before it is dropped. */
-const MAX_BACKLOG = 1000;
+export const MAX_BACKLOG = 1000;
+
+/** What a subscriber that fell more than MAX_BACKLOG results behind receives last. */
+const TOO_FAR_BEHIND: FormattedExecutionResult = {
+  errors: [
+    {
+      message: 'This subscription fell too far behind and was ended; subscribe again.',
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    },
+  ],
+};
 
 /**
- * A subscriber's stream: a queue the hub pushes to and graphql-ws pulls from. Ending it
- * (client `complete`, socket closed) detaches it from the hub.
+ * A subscriber's stream: a queue the hub pushes to and graphql-ws pulls from, or — with a
+ * sink — a pass-through to the subscriber's connection, the stream then only marking the
+ * subscription's lifetime for graphql-ws (it yields nothing and ends when the hub ends it).
+ * Ending it (client `complete`, socket closed) detaches it from the hub.
  */
 class SubscriberStream implements AsyncIterableIterator<FormattedExecutionResult> {
   private readonly queue: FormattedExecutionResult[] = [];
@@ -42,8 +71,19 @@ class SubscriberStream implements AsyncIterableIterator<FormattedExecutionResult
     return this;
   }
 
-  push(result: FormattedExecutionResult): void {
+  /** Delivers one result; `json` gives its JSON text (computed once per event and shared by the hub). */
+  push(result: FormattedExecutionResult, json: () => string = () => JSON.stringify(result)): void {
     if (this.ended) return;
+    const sink = this.subscriber.sink;
+    if (sink) {
+      if (sink.backlog() >= MAX_BACKLOG) {
+        sink.send(JSON.stringify(TOO_FAR_BEHIND));
+        this.end();
+        return;
+      }
+      sink.send(json());
+      return;
+    }
     if (this.waiting) {
       const w = this.waiting;
       this.waiting = undefined;
@@ -52,14 +92,7 @@ class SubscriberStream implements AsyncIterableIterator<FormattedExecutionResult
     }
     if (this.queue.length >= MAX_BACKLOG) {
       this.queue.length = 0;
-      this.queue.push({
-        errors: [
-          {
-            message: 'This subscription fell too far behind and was ended; subscribe again.',
-            extensions: { code: 'SERVICE_UNAVAILABLE' },
-          },
-        ],
-      });
+      this.queue.push(TOO_FAR_BEHIND);
       this.end();
       return;
     }
@@ -162,7 +195,10 @@ class Hub {
           ],
         };
       }
-      for (const s of this.streams) s.push(result);
+      // Serialised once for every subscriber (sinks write the same text to each connection).
+      let json: string | undefined;
+      const serialised = (): string => (json ??= JSON.stringify(result));
+      for (const s of this.streams) s.push(result, serialised);
     });
   }
 

@@ -6,16 +6,17 @@ import { maskError, type Actor, type Logger, type TokenVerifier } from '@onestop
 import type { ExecutionArgs, FormattedExecutionResult } from 'graphql';
 import { graphql } from '../graphql.js';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { MessageType } from 'graphql-ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Protection } from '../armor.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
 import { requestIdFrom } from '../request-id.js';
-import { notInSafelistError, operationHash, safelistApplies, type Safelist } from '../safelist.js';
+import { memoizedOperationHash, notInSafelistError, safelistApplies, type Safelist } from '../safelist.js';
 import { inSpan, SPANS } from '../telemetry.js';
 import type { EventExecutor } from './event-executor.js';
 import { eventIdOf, RESUME_VARIABLE } from './resume.js';
-import type { SubscriptionHubs } from './subscription-hub.js';
+import type { ResultSink, SubscriptionHubs } from './subscription-hub.js';
 import type { PlannedSubscription, SubscriptionPlanner } from './subscription-planner.js';
 import type { OpenUpstream, UpstreamEvent } from './upstream.js';
 
@@ -43,6 +44,8 @@ interface OperationContext {
   hash: string;
   planned?: PlannedSubscription;
   expiresAt: number;
+  /** Where this subscription's results are written (its graphql-ws id on its socket). */
+  sink: ResultSink;
 }
 
 export interface WebSocketDeps {
@@ -133,7 +136,7 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
             }),
           ];
         }
-        const hash = operationHash(document, operationName);
+        const hash = memoizedOperationHash(document, operationName);
         if (safelistApplies(cfg.safelist, connection.actor) && !deps.safelist.has(hash)) {
           return [
             new GraphQLError(notInSafelistError().message, {
@@ -166,6 +169,7 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
           extensions: payload.extensions ?? undefined,
           hash: hash ?? sha256(payload.query),
           expiresAt: connection.expiresAt,
+          sink: socketSink((ctx.extra as ConnectionExtra).socket, id),
         };
         if (operation.operation === 'subscription') {
           try {
@@ -295,9 +299,35 @@ function subscribe(
         authorization: ctx.authorization,
         expiresAt: op.expiresAt,
         requestId: ctx.requestId,
+        sink: op.sink,
       });
     },
   );
+}
+
+/**
+ * Writes a subscription's results straight to its socket as graphql-ws `next` messages. The
+ * hub serialises each event's result once and every subscriber's message is that text inside
+ * the same frame graphql-ws would build (`{"id":…,"type":"next","payload":…}`), so fan-out
+ * costs one socket write per subscriber rather than a serialisation and an async hand-off
+ * through graphql-ws each. graphql-ws still owns the subscription's lifetime (ids, `complete`,
+ * the client's `complete`, close); it sends nothing for it but the final `complete`.
+ */
+export function socketSink(socket: WebSocket, id: string): ResultSink {
+  const prefix = `{"id":${JSON.stringify(id)},"type":"${MessageType.Next}","payload":`;
+  let pending = 0;
+  const written = (): void => {
+    pending--;
+  };
+  return {
+    send(resultJson) {
+      // A closing socket: graphql-ws drops messages for it the same way.
+      if (socket.readyState !== socket.OPEN) return;
+      pending++;
+      socket.send(`${prefix}${resultJson}}`, written);
+    },
+    backlog: () => pending,
+  };
 }
 
 /** The variables of the subgraph operation: the client's (those it uses) plus the resume position. */

@@ -164,3 +164,8 @@ export {
   DEMO_EMPLOYERS,
   DEMO_AGENCIES,
 } from './domain/index.js';
+export {
+  VerifiedTokenCache,
+  VERIFIED_TOKEN_CACHE_DEFAULTS,
+  type VerifiedTokenCacheOptions,
+} from './auth/verified-token-cache.js';

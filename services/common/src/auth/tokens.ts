@@ -2,18 +2,29 @@ import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerify
 import type { AuthConfig } from '../config.js';
 import { UnauthenticatedError } from '../errors.js';
 import { actorFromClaims, type Actor, type OneStopClaims } from './actor.js';
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token-cache.js';
 
 /**
  * Verifies bearer tokens: HS256 with a shared secret in development, RS256 against a JWKS
  * endpoint when `JWT_JWKS_URL` is set. Used at the gateway and again in every subgraph.
+ *
+ * A token that verified is remembered (bounded LRU, `VerifiedTokenCache`) until its `exp` or
+ * for at most a minute, whichever comes first, so a client's repeated requests skip the
+ * signature check; the cache never accepts a token that verification would refuse at that
+ * moment. The actors it returns are frozen: the same object may serve many requests.
  */
 export class TokenVerifier {
   private readonly secret: Uint8Array;
   private readonly jwks: JWTVerifyGetKey | undefined;
+  private readonly cache: VerifiedTokenCache;
 
-  constructor(private readonly cfg: AuthConfig) {
+  constructor(
+    private readonly cfg: AuthConfig,
+    cache: VerifiedTokenCacheOptions = {},
+  ) {
     this.secret = new TextEncoder().encode(cfg.jwtSecret);
     this.jwks = cfg.jwksUrl ? createRemoteJWKSet(new URL(cfg.jwksUrl)) : undefined;
+    this.cache = new VerifiedTokenCache(cache);
   }
 
   /** Returns the actor for an `Authorization` header value, or null when there is none. */
@@ -25,6 +36,8 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Actor> {
+    const cached = this.cache.get(token);
+    if (cached) return cached;
     let payload: JWTPayload;
     try {
       const options = { issuer: this.cfg.issuer, audience: this.cfg.audience, clockTolerance: 30 };
@@ -37,8 +50,15 @@ export class TokenVerifier {
         code === 'ERR_JWT_EXPIRED' ? 'The token has expired: sign in again.' : 'The token is not valid: sign in again.',
       );
     }
-    return actorFromClaims(payload as Record<string, unknown>);
+    const actor = freezeActor(actorFromClaims(payload as Record<string, unknown>));
+    this.cache.set(token, actor, payload.exp);
+    return actor;
   }
+}
+
+function freezeActor(actor: Actor): Actor {
+  Object.freeze(actor.employerIds);
+  return Object.freeze(actor);
 }
 
 /** Signs a development token (HS256). Never used in production, where an identity provider issues tokens. */
