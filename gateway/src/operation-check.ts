@@ -1,11 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Supergraph } from '@apollo/federation-internals';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { createProtection } from './armor.js';
 import type { OperationLimits } from './config.js';
 import { graphql } from './graphql.js';
-import { executableDefinitions } from './safelist.js';
+import { executableDefinitions, graphqlFilesUnder } from './safelist.js';
 
 const { Kind, parse, print } = graphql;
 
@@ -31,7 +30,7 @@ export async function checkOperations(
   const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
   const protection = createProtection(limits, production);
   const problems: OperationProblem[] = [];
-  for (const file of await graphqlFiles(dir)) {
+  for (const file of await graphqlFilesUnder(dir)) {
     const source = await readFile(file, 'utf8');
     let document: DocumentNode;
     try {
@@ -57,23 +56,4 @@ export async function checkOperations(
     }
   }
   return problems;
-}
-
-async function graphqlFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.name.endsWith('.graphql') || e.name.endsWith('.gql')) out.push(full);
-    }
-  };
-  await walk(dir);
-  return out;
 }

@@ -98,9 +98,9 @@ export class Safelist {
   }
 }
 
-/** Reads every `.graphql` file under `dir` (recursively) into a safelist. A missing folder is an empty safelist. */
-export async function safelistFromOperations(dir: string): Promise<Safelist> {
-  const hashes = new Set<string>();
+/** Every `.graphql`/`.gql` file under `dir`, recursively, in a stable order; a missing folder has none. */
+export async function graphqlFilesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
   const walk = async (d: string): Promise<void> => {
     let entries;
     try {
@@ -111,12 +111,19 @@ export async function safelistFromOperations(dir: string): Promise<Safelist> {
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(d, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.name.endsWith('.graphql') || e.name.endsWith('.gql')) {
-        for (const h of documentHashes(await readFile(full, 'utf8'), full)) hashes.add(h);
-      }
+      else if (e.name.endsWith('.graphql') || e.name.endsWith('.gql')) out.push(full);
     }
   };
   await walk(dir);
+  return out;
+}
+
+/** Reads every `.graphql` file under `dir` (recursively) into a safelist. A missing folder is an empty safelist. */
+export async function safelistFromOperations(dir: string): Promise<Safelist> {
+  const hashes = new Set<string>();
+  for (const file of await graphqlFilesUnder(dir)) {
+    for (const h of documentHashes(await readFile(file, 'utf8'), file)) hashes.add(h);
+  }
   return new Safelist(hashes);
 }
 

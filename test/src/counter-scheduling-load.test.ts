@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import { signedConnectionParams, subgraphSecret } from '@onestop/common';
-import { repoRoot } from '@onestop/scripts';
+import { repoRoot, freePort } from '@onestop/scripts';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
   errorCode,
@@ -43,17 +42,6 @@ interface Load {
   utilisation: number;
   appointmentsLeftToday: number;
   eventId: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Pushes of one subscription, collected as they arrive. */

@@ -3,11 +3,10 @@
  * time, and every warning and breach is still emitted exactly once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMPLOYERS } from '@onestop/common';
-import { repoRoot } from '@onestop/scripts';
+import { repoRoot, freePort } from '@onestop/scripts';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { businessNow, CaseEvents, consumed } from './sla-fixtures.js';
 
@@ -111,14 +110,3 @@ describe('SLA sweep with two instances racing', () => {
     expect(second.exitCode, output.join('')).toBeNull();
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}

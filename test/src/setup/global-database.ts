@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { startEmbeddedPostgres, TEST_ADMIN_URL_ENV } from '@onestop/common';
+import { freePort } from '@onestop/scripts';
 
 /**
  * Vitest global setup: one real PostgreSQL for the whole run (embedded, on a free port, in a
@@ -22,15 +22,4 @@ export default async function setup(): Promise<() => Promise<void>> {
     await db.stop();
     await rm(dir, { recursive: true, force: true });
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
