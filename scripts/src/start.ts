@@ -54,7 +54,15 @@ async function main(): Promise<void> {
     mode !== 'production' && r.bool('ONESTOP_DEMO', true)
       ? spawn(process.execPath, [path.join(repoRoot, 'bench', 'dist', 'cli', 'simulate.js')], {
           cwd: repoRoot,
-          env: { SIM_END_HOUR: '16', ...process.env, SIM_GATEWAY_URL: stack.gatewayUrl },
+          // A busier day than the simulator's default (longer service, more cases), so the demo ends with
+          // queues, counter-wait warnings and breaches live on the dashboard and a case in every state.
+          env: {
+            SIM_END_HOUR: '16',
+            SIM_SERVICE_MEAN: '45',
+            SIM_CASES: '240',
+            ...process.env,
+            SIM_GATEWAY_URL: stack.gatewayUrl,
+          },
           stdio: ['ignore', 'inherit', 'inherit'],
         })
       : undefined;
