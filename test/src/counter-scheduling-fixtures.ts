@@ -131,18 +131,23 @@ export async function waitForReadiness(
  * projection, so a test's own reports are not overtaken by it.
  */
 export async function settleResidencePermit(sys: TestSystem, caseId: string): Promise<void> {
+  // residence-permit answers a submission with residence-permit.created and its own
+  // interview-requirement-changed in one transaction. Wait for that answer (a loaded machine can
+  // take seconds), then for counter-scheduling to have read it, so that events a test appends
+  // afterwards are not overwritten by residence-permit's late first word.
   const created = await waitFor(
     async () => {
       const r = await sys.sql.query<{ id: string }>(
-        `SELECT max(id)::text AS id FROM platform.event_log WHERE aggregate_id = $1 AND source = 'residence-permit'`,
+        `SELECT max(id)::text AS id FROM platform.event_log
+          WHERE aggregate_id = $1 AND source = 'residence-permit'
+            AND type = 'residence-permit.interview-requirement-changed'`,
         [caseId],
       );
       return r.rows[0]?.id ?? undefined;
     },
-    5_000,
+    20_000,
     'residence-permit to react to the submission',
-  ).catch(() => undefined);
-  if (!created) return;
+  );
   await waitForReadiness(sys, caseId, (r) => BigInt(String(r.last_event_id)) >= BigInt(created));
 }
 
