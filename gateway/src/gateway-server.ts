@@ -93,6 +93,9 @@ export async function startGateway(
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: (formatted, error) => maskError(formatted, error, logger),
+    // The process's signals belong to runMain, which closes the WebSocket and HTTP servers first
+    // and then this; Apollo's own handlers would race it and stall the stop for seconds.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const verifier = new TokenVerifier(cfg.common.auth);

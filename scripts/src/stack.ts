@@ -1,13 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import {
-  startEmbeddedPostgres,
-  StartupError,
-  SUBGRAPHS,
-  type EmbeddedDatabase,
-  type SubgraphName,
-} from '@onestop/common';
+import { StartupError, SUBGRAPHS, type SubgraphName } from '@onestop/common';
 import { repoRoot } from './paths.js';
 
 /** The processes of the system, in start order. */
@@ -77,15 +71,21 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = opts.onLog ?? (() => undefined);
   const ports = await resolvePorts({ ...DEFAULT_PORTS, ...opts.ports }, !opts.databaseUrl);
-  let db: EmbeddedDatabase | undefined;
+  const children = new Map<ServiceName | 'database', ChildProcess>();
   let databaseUrl = opts.databaseUrl;
   if (!databaseUrl) {
-    db = await startEmbeddedPostgres({
-      dataDir: opts.dataDir ?? path.join(repoRoot, '.data', 'pg'),
-      port: ports.database,
-      onLog: (l) => log(`[postgres] ${l}`),
+    const db = supervise('database', path.join(repoRoot, 'scripts', 'dist', 'database-process.js'), {
+      ...(process.env as Record<string, string>),
+      ONESTOP_DB_DIR: path.resolve(opts.dataDir ?? path.join(repoRoot, '.data', 'pg')),
+      ONESTOP_DB_PORT: String(ports.database),
     });
-    databaseUrl = db.url;
+    children.set('database', db.child);
+    const ready = new Promise<string>((resolve) =>
+      db.child.on('message', (m: { type?: string; url?: string }) => {
+        if (m?.type === 'ready' && typeof m.url === 'string') resolve(m.url);
+      }),
+    );
+    databaseUrl = await Promise.race([ready, db.exited]);
   }
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -94,7 +94,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...Object.fromEntries(Object.entries(PORT_VARS).map(([k, v]) => [v, String(ports[k as keyof StackPorts])])),
     ...opts.env,
   };
-  const children = new Map<ServiceName, ChildProcess>();
   const entry = (name: ServiceName): string =>
     name === 'gateway'
       ? path.join(repoRoot, 'gateway', 'dist', 'main.js')
@@ -104,19 +103,35 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const healthUrl = (name: ServiceName, what: 'ready' | 'health'): string => `http://127.0.0.1:${ports[name]}/${what}`;
 
   const startService = async (name: ServiceName): Promise<void> => {
-    const child = spawn(process.execPath, ['--enable-source-maps', entry(name)], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, exited } = supervise(name, entry(name), env);
     children.set(name, child);
+    await Promise.race([waitForOk(healthUrl(name, 'ready'), 120_000, name), exited]);
+  };
+
+  /**
+   * Every process runs in its own process group with an IPC channel: a Ctrl-C in the terminal
+   * reaches only the launcher, which stops them in order (below), and a launcher that dies
+   * closes the channels, on which each process stops itself (`runMain`).
+   */
+  function supervise(
+    name: ServiceName | 'database',
+    script: string,
+    childEnv: Record<string, string>,
+  ): { child: ChildProcess; exited: Promise<never> } {
+    const label = name === 'database' ? 'postgres' : name;
+    const child = spawn(process.execPath, ['--enable-source-maps', script], {
+      cwd: repoRoot,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+    });
     const tail: string[] = [];
     const onData = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line) continue;
         tail.push(line);
         if (tail.length > 20) tail.shift();
-        log(`[${name}] ${line}`);
+        log(`[${label}] ${line}`);
       }
     };
     child.stdout!.on('data', onData);
@@ -134,15 +149,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       }),
     );
     exited.catch(() => undefined);
-    await Promise.race([waitForOk(healthUrl(name, 'ready'), 120_000, name), exited]);
-  };
+    return { child, exited };
+  }
 
-  const stopService = async (name: ServiceName): Promise<void> => {
+  const stopProcess = async (name: ServiceName | 'database'): Promise<void> => {
     const child = children.get(name);
     children.delete(name);
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      // PostgreSQL may need a checkpoint to shut down; a service gives itself 10 s (runMain).
+      const timer = setTimeout(() => child.kill('SIGKILL'), name === 'database' ? 60_000 : 15_000);
       child.once('exit', () => {
         clearTimeout(timer);
         resolve();
@@ -151,9 +167,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
   };
 
+  const stopService = (name: ServiceName): Promise<void> => stopProcess(name);
+
+  /** Stops in reverse dependency order: the entry points, then the subgraphs, then the database. */
   const stop = async (): Promise<void> => {
-    await Promise.all([...children.keys()].map(stopService));
-    if (db) await db.stop();
+    await Promise.all((['dashboard', 'gateway'] as const).map(stopProcess));
+    await Promise.all([...children.keys()].filter((n) => n !== 'database').map(stopProcess));
+    await stopProcess('database');
   };
 
   try {

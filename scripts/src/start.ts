@@ -12,10 +12,41 @@ import { DEFAULT_PORTS, startStack, type Stack } from './stack.js';
 async function main(): Promise<void> {
   const r = new EnvReader();
   const verbose = r.bool('ONESTOP_VERBOSE', false);
-  let stack: Stack;
+  // Ctrl-C is ours from the first moment: during start-up it stops what has started as soon as
+  // start-up returns (a second Ctrl-C leaves at once; every process then stops itself when it
+  // notices the launcher is gone). Installed before anything prints, so a Ctrl-C right after
+  // the ready line can never find the default handler.
+  let stack: Stack | undefined;
+  let demo: ChildProcess | undefined = undefined; // the demo day, once the system is up
+  let stopping = false;
+  const shutdown = (running: Stack): void => {
+    if (demo && demo.exitCode === null) demo.kill('SIGTERM');
+    running.stop().then(
+      () => {
+        process.stdout.write('stopped.\n');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  const stop = (): void => {
+    if (stopping) {
+      if (!stack) process.exit(130);
+      return;
+    }
+    stopping = true;
+    process.stdout.write('stopping OneStop…\n');
+    if (stack) shutdown(stack); // otherwise main() does once startStack returns
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     stack = await startStack({
       databaseUrl: r.optional('DATABASE_URL'),
+      dataDir: r.optional('ONESTOP_DATA_DIR'),
       mode: r.oneOf('NODE_ENV', ['development', 'production'] as const, 'development'),
       ports: {
         database: r.port('ONESTOP_DB_PORT', DEFAULT_PORTS.database),
@@ -35,6 +66,7 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+  if (stopping) return shutdown(stack);
   const lines = [
     `  database            ${stack.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
     `  gateway (GraphQL)   ${stack.gatewayUrl}`,
@@ -50,7 +82,7 @@ async function main(): Promise<void> {
   // Demo mode (the default outside production): one seeded simulated day through the API
   // (bench/README.md), so a new user sees cases in every state and load at every counter.
   const mode = r.oneOf('NODE_ENV', ['development', 'production'] as const, 'development');
-  const demo: ChildProcess | undefined =
+  demo =
     mode !== 'production' && r.bool('ONESTOP_DEMO', true)
       ? spawn(process.execPath, [path.join(repoRoot, 'bench', 'dist', 'cli', 'simulate.js')], {
           cwd: repoRoot,
@@ -66,25 +98,6 @@ async function main(): Promise<void> {
           stdio: ['ignore', 'inherit', 'inherit'],
         })
       : undefined;
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write('stopping OneStop…\n');
-    if (demo && demo.exitCode === null) demo.kill('SIGTERM');
-    stack.stop().then(
-      () => {
-        process.stdout.write('stopped.\n');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 await main();

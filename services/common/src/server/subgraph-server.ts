@@ -83,6 +83,8 @@ export async function startSubgraphServer<C extends RequestContext>(
     formatError: (formatted, error) => maskError(formatted, error, logger),
     // Requests are HMAC-signed by the gateway; CSRF prevention is the gateway's job.
     csrfPrevention: false,
+    // Signals belong to runMain, which closes the servers, the event consumers and the pool in order.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '@onestop/scripts';
+import { waitFor } from './testkit/index.js';
+
+/**
+ * `pnpm start`'s launcher as a user runs it: a real embedded PostgreSQL in a throwaway
+ * directory, every process on a free port, then Ctrl-C (SIGINT to the whole foreground
+ * process group, as a terminal sends it) or a killed launcher.
+ */
+describe('launcher: pnpm start stops everything', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = path.join(await mkdtemp(path.join(tmpdir(), 'onestop-launcher-')), 'pg');
+  });
+  afterAll(async () => {
+    await rm(path.dirname(dataDir), { recursive: true, force: true });
+  });
+
+  it('Ctrl-C stops the entry points, then the subgraphs, then the database, and frees every port', async () => {
+    const run = launch(dataDir);
+    const ports = await run.ready;
+    for (const port of ports) expect(await listening(port)).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${ports[1]}/ready`)).status).toBe(200);
+
+    process.kill(-run.child.pid!, 'SIGINT'); // the whole group, like a terminal
+    expect(await run.exit).toBe(0);
+    const out = run.output();
+    expect(out).toContain('stopping OneStop…');
+    expect(out).toContain('stopped.');
+    // The database goes last: no process lost its connection while it was still working.
+    const stopping = out.indexOf('stopping OneStop…');
+    const shutdown = out.indexOf('received fast shutdown request', stopping);
+    expect(shutdown).toBeGreaterThan(stopping);
+    expect(out).toContain('database system is shut down');
+    expect(out.slice(stopping)).not.toMatch(/terminating connection|Connection terminated|ECONNREFUSED|"level":50/);
+    for (const port of ports) expect(await listening(port)).toBe(false);
+    expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
+  });
+
+  it('a killed launcher leaves no process and no server behind, and the data survives for the next start', async () => {
+    const run = launch(dataDir);
+    const ports = await run.ready;
+    process.kill(run.child.pid!, 'SIGKILL');
+    await run.exit;
+    await waitFor(
+      async () => {
+        for (const port of ports) if (await listening(port)) return false;
+        return !existsSync(path.join(dataDir, 'postmaster.pid'));
+      },
+      30_000,
+      'every process to stop after its launcher died',
+    );
+    // The cluster directory is intact: a new launcher starts on it at once.
+    const again = launch(dataDir);
+    await again.ready;
+    process.kill(-again.child.pid!, 'SIGINT');
+    expect(await again.exit, again.output()).toBe(0);
+  });
+});
+
+/** Starts `scripts/dist/start.js` in its own process group; `ready` gives [database, gateway, subgraphs…, dashboard] ports. */
+function launch(dataDir: string): {
+  child: ChildProcess;
+  ready: Promise<number[]>;
+  exit: Promise<number | string | null>;
+  output(): string;
+} {
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'development',
+    ONESTOP_DEMO: 'off',
+    ONESTOP_VERBOSE: 'true',
+    ONESTOP_DATA_DIR: dataDir,
+    ONESTOP_DB_PORT: '0',
+    GATEWAY_PORT: '0',
+    WORK_PERMIT_PORT: '0',
+    RESIDENCE_PERMIT_PORT: '0',
+    COUNTER_SCHEDULING_PORT: '0',
+    DASHBOARD_PORT: '0',
+    LOG_LEVEL: 'info',
+  };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'dist', 'start.js')], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  const exit = new Promise<number | string | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal)),
+  );
+  const ready = new Promise<number[]>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString('utf8');
+      if (!out.includes('OneStop is ready')) return;
+      const port = (label: string): number => {
+        const m = new RegExp(`${label}\\s+\\S*?127\\.0\\.0\\.1:(\\d+)`).exec(out);
+        if (!m) throw new Error(`no ${label} URL in:\n${out}`);
+        return Number(m[1]);
+      };
+      child.stdout!.off('data', onData);
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      resolve(
+        ['database', 'gateway \\(GraphQL\\)', 'work-permit', 'residence-permit', 'counter-scheduling', 'dashboard'].map(
+          port,
+        ),
+      );
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    void exit.then((code) => reject(new Error(`the launcher exited with ${code} before it was ready:\n${out}`)));
+  });
+  ready.catch(() => undefined);
+  return { child, ready, exit, output: () => out };
+}
+
+/** Whether something accepts TCP connections on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
