@@ -211,12 +211,14 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       { sub: 'dashboard-dev-identities', role: 'MANAGER', name: 'dashboard' },
       '1m',
     );
-    let counters: { id: string; name: string; district: string }[] = [];
+    let counters: { id: string; name: string; nameZh: string; district: string; districtZh: string }[] = [];
     try {
       const r = await fetch(new URL('/graphql', gateway), {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'query DevIdentityCounters { serviceCounters { id name district } }' }),
+        body: JSON.stringify({
+          query: 'query DevIdentityCounters { serviceCounters { id name nameZh district districtZh } }',
+        }),
         signal: AbortSignal.timeout(5000),
       });
       const body = (await r.json()) as { data?: { serviceCounters?: typeof counters } };

@@ -17,6 +17,10 @@ import {
 const UPDATE = `mutation ($id: ID!, $input: ServiceCounterInput!) {
   updateServiceCounter(id: $id, input: $input) { id name windows capacityPerSlot slotMinutes openingHours { weekday opens closes } }
 }`;
+const UPDATE_NAMES = `mutation ($id: ID!, $input: ServiceCounterInput!) {
+  updateServiceCounter(id: $id, input: $input) { id name nameZh districtZh }
+}`;
+const COUNTER_NAMES = `{ serviceCounters { id name nameZh district districtZh } }`;
 const SET_EXCEPTION = `mutation ($counterId: ID!, $input: CounterHoursExceptionInput!) {
   setCounterHoursException(counterId: $counterId, input: $input) { id hoursExceptions { date closed opens closes reason } }
 }`;
@@ -120,6 +124,88 @@ describe('counter-scheduling: counters, opening days, slots and appointments', (
       const after = await sys.sql.query('SELECT * FROM cs.service_counter WHERE id = $1', ['fengtai']);
       expect(after.rows).toEqual(before.rows);
       expect(errorCode(await sys.gql(UPDATE, { id: 'nowhere', input: { windows: 2 } }, t.manager))).toBe('NOT_FOUND');
+    });
+
+    it('names every counter and its district in Chinese (the official district names)', async () => {
+      type Counters = {
+        serviceCounters: { id: string; name: string; nameZh: string; district: string; districtZh: string }[];
+      };
+      const list = ok(await sys.gql<Counters>(COUNTER_NAMES, {}, t.agency)).serviceCounters;
+      expect(list).toHaveLength(15);
+      const byId = new Map(list.map((c) => [c.id, c]));
+      expect(byId.get('chaoyang-wangjing')).toMatchObject({
+        name: 'Chaoyang Wangjing Service Station',
+        nameZh: '朝阳望京服务站',
+        district: 'Chaoyang',
+        districtZh: '朝阳区',
+      });
+      expect(byId.get('haidian-zgc')).toMatchObject({ nameZh: '中关村国际人才中心', districtZh: '海淀区' });
+      expect(byId.get('dongcheng')).toMatchObject({ nameZh: '东城区政务服务中心', districtZh: '东城区' });
+      for (const c of list) {
+        expect(c.nameZh, c.id).toMatch(/\p{Script=Han}/u);
+        expect(c.districtZh, c.id).toMatch(/^\p{Script=Han}+区$/u);
+      }
+      expect(await count(sys, 'service_counter', 'name_zh IS NULL OR district_zh IS NULL')).toBe(0);
+    });
+
+    it('lets only a manager change the Chinese name and district, validated, writing nothing on bad input', async () => {
+      const input = { nameZh: '石景山区政务服务中心（鲁谷）', districtZh: '石景山区' };
+      expect(errorCode(await sys.gql(UPDATE_NAMES, { id: 'shijingshan', input }))).toBe('UNAUTHENTICATED');
+      expect(errorCode(await sys.gql(UPDATE_NAMES, { id: 'shijingshan', input }, t.clerk))).toBe('FORBIDDEN');
+      expect(await count(sys, 'service_counter', `name_zh LIKE '%鲁谷%'`)).toBe(0);
+
+      const before = await sys.sql.query('SELECT * FROM cs.service_counter WHERE id = $1', ['shijingshan']);
+      const bad = await sys.gql(
+        UPDATE_NAMES,
+        { id: 'shijingshan', input: { nameZh: 'Shijingshan Hall', districtZh: '石景山', windows: 0 } },
+        t.manager,
+      );
+      expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+      const problems = bad.errors![0]!.extensions!.problems as string[];
+      expect(problems).toHaveLength(3);
+      expect(problems[0]).toBe('nameZh must contain Chinese characters, got "Shijingshan Hall"');
+      expect(problems[1]).toMatch(
+        /^districtZh must be the official name of one of Beijing's 16 districts \(东城区, .*\), got "石景山"$/,
+      );
+      expect(problems[2]).toBe('windows must be a whole number from 1 to 50, got 0');
+      const empty = await sys.gql(
+        UPDATE_NAMES,
+        { id: 'shijingshan', input: { nameZh: ' ', districtZh: '' } },
+        t.manager,
+      );
+      expect(empty.errors![0]!.extensions!.problems).toEqual([
+        'nameZh must not be empty',
+        'districtZh must not be empty',
+      ]);
+      expect((await sys.sql.query('SELECT * FROM cs.service_counter WHERE id = $1', ['shijingshan'])).rows).toEqual(
+        before.rows,
+      );
+      expect(await countEvents(sys, 'counter.changed', 'shijingshan')).toBe(0);
+
+      type Updated = { updateServiceCounter: { id: string; name: string; nameZh: string; districtZh: string } };
+      const data = ok(
+        await sys.gql<Updated>(
+          UPDATE_NAMES,
+          { id: 'shijingshan', input: { ...input, nameZh: ` ${input.nameZh} ` } },
+          t.manager,
+        ),
+      );
+      expect(data.updateServiceCounter).toEqual({
+        id: 'shijingshan',
+        name: 'Shijingshan Government Service Center',
+        nameZh: '石景山区政务服务中心（鲁谷）',
+        districtZh: '石景山区',
+      });
+      const row = await sys.sql.query<{ name_zh: string; district_zh: string }>(
+        'SELECT name_zh, district_zh FROM cs.service_counter WHERE id = $1',
+        ['shijingshan'],
+      );
+      expect(row.rows[0]).toEqual({ name_zh: '石景山区政务服务中心（鲁谷）', district_zh: '石景山区' });
+      const changed = await sys.sql.query<{ payload: { changed: string[] } }>(
+        `SELECT payload FROM platform.event_log WHERE type = 'counter.changed' AND aggregate_id = $1`,
+        ['shijingshan'],
+      );
+      expect(changed.rows.map((r) => r.payload.changed)).toEqual([['nameZh', 'districtZh']]);
     });
 
     it('follows holidays, adjusted working Saturdays and Saturday hours (2026 Spring Festival and National Day)', async () => {

@@ -99,9 +99,32 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
       expect(await page.getByRole('navigation').first().textContent()).toContain('时限预警');
       expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
       expect(await page.getByTestId('counter-card').first().getByText('等候人数').count()).toBe(1);
+      // Counter and district names come from the API in Chinese too (ServiceCounter.nameZh / districtZh).
+      const wangjing = page.locator('[data-counter-id="chaoyang-wangjing"]');
+      await wangjing.getByRole('heading', { level: 3, name: '朝阳望京服务站', exact: true }).waitFor();
+      expect(await page.getByRole('heading', { level: 2, name: '朝阳区', exact: true }).count()).toBe(1);
+      expect(await page.getByTestId('districts').textContent()).not.toContain('Chaoyang');
       await screenshot(page, 'city-view-zh');
       await page.getByTestId('language').selectOption('en');
       await page.getByRole('heading', { level: 1, name: 'City view' }).waitFor();
+      await wangjing
+        .getByRole('heading', { level: 3, name: 'Chaoyang Wangjing Service Station', exact: true })
+        .waitFor();
+      expect(await page.getByRole('heading', { level: 2, name: 'Chaoyang district', exact: true }).count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('names the counters in Chinese on the Chinese sign-in page', async () => {
+    const { context, page } = await openPage(browser, { lang: 'zh' });
+    try {
+      await page.goto(sys.stack.dashboardUrl);
+      await page.getByRole('heading', { name: '开发环境登录' }).waitFor();
+      await page.getByTestId('dev-role').selectOption('CLERK');
+      const options = page.getByTestId('dev-counter').locator('option');
+      await expect.poll(() => options.count()).toBe(15);
+      expect(await options.allTextContents()).toContain('朝阳区 · 朝阳望京服务站');
     } finally {
       await context.close();
     }

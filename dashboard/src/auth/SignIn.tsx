@@ -2,13 +2,14 @@ import { print } from 'graphql';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useSession } from '../app/session-context';
 import { LanguageSwitch } from '../app/Layout';
+import { counterName, districtName } from '../format/counter';
 import { ServiceCountersDocument } from '../generated/graphql';
 import { useI18n } from '../i18n/i18n';
 import { ROLES, type Role } from './session';
 
 interface DevIdentities {
   agencies: { id: string; name: string }[];
-  counters: { id: string; name: string; district: string }[];
+  counters: { id: string; name: string; nameZh?: string; district: string; districtZh?: string }[];
 }
 
 /**
@@ -127,7 +128,7 @@ function DevSignIn({
   onToken(t: string): Promise<void>;
   onError(e: string[]): void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const id = useId();
   const [role, setRole] = useState<Role>('MANAGER');
   const [agencyId, setAgencyId] = useState(dev.agencies[0]?.id ?? '');
@@ -188,7 +189,7 @@ function DevSignIn({
             >
               {dev.counters.map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.district} · {c.name}
+                  {districtName(c, lang)} · {counterName(c, lang)}
                 </option>
               ))}
             </select>

@@ -268,7 +268,8 @@ const zh: Record<MessageKey, string> = {
   'signin.emptyToken': '请先粘贴令牌。',
   'city.title': '全市概览',
   'city.summary': '{counters} 个服务点 · 等候 {waiting} 人 · 办理中 {serving} 人',
-  'city.district': '{district}区',
+  // {district} is the official Chinese name, which already ends in 区 (朝阳区).
+  'city.district': '{district}',
   'city.waiting': '等候人数',
   'city.serving': '办理中',
   'city.p90': '等候时间 P90',

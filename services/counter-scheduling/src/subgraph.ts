@@ -35,6 +35,7 @@ import { CsThroughputAndUnserved1764201604000 } from './migrations/1764201604000
 import { PermitIssueEntity } from './throughput/permit-issue.entity.js';
 import { ThroughputResolver } from './throughput/throughput.resolver.js';
 import { CsTicketClosing1764201606000 } from './migrations/1764201606000-ticket-closing.js';
+import { CsCounterChineseNames1764201607000 } from './migrations/1764201607000-counter-chinese-names.js';
 
 /** The counter-scheduling subgraph: counters, appointments, queues, acceptance, claims and SLA clocks. */
 export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingContext> = {
@@ -61,6 +62,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     CsSlaClocks1764201603500,
     CsThroughputAndUnserved1764201604000,
     CsTicketClosing1764201606000,
+    CsCounterChineseNames1764201607000,
   ],
   buildSchema: () =>
     buildFederatedSchema(

@@ -5,6 +5,7 @@ import { canAct } from '../../app/permissions';
 import { useSignedIn } from '../../app/session-context';
 import { Errors } from '../../components/Errors';
 import { SlaBadge, type SlaState } from '../../components/SlaBadge';
+import { counterName } from '../../format/counter';
 import { formatDateTime, formatDuration } from '../../format/time';
 import { CaseDetailDocument, type CaseDetailQuery } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
@@ -179,7 +180,9 @@ export default function CasePage({ id }: { id: string }) {
           {c.appointment ? (
             <dl className="facts">
               <Fact label={t('case.letter')}>{c.appointment.letterNumber}</Fact>
-              <Fact label={t('cases.counter')}>{c.appointment.counter?.name ?? '—'}</Fact>
+              <Fact label={t('cases.counter')}>
+                {c.appointment.counter ? counterName(c.appointment.counter, lang) : '—'}
+              </Fact>
               <Fact label={t('case.slot')}>
                 {formatDateTime(c.appointment.slotStart, lang)} –{' '}
                 {formatDateTime(c.appointment.slotEnd, lang).slice(-5)}

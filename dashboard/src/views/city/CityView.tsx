@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Errors } from '../../components/Errors';
 import { SlaBadge, type SlaState } from '../../components/SlaBadge';
+import { counterName, districtName } from '../../format/counter';
 import { formatDuration, formatTime } from '../../format/time';
 import {
   CityLoadDocument,
@@ -14,6 +15,7 @@ import {
   type CounterLoadFieldsFragment,
   type ServiceCountersQuery,
 } from '../../generated/graphql';
+import type { Lang } from '../../i18n/dictionary';
 import { useI18n } from '../../i18n/i18n';
 import { EventDeduper } from '../../live/dedupe';
 import { FrameBatcher } from '../../live/frame-batcher';
@@ -41,7 +43,7 @@ const THROUGHPUT_REFRESH_MS = 30_000;
  * throughput per hour is refetched on load changes, at most every 30 seconds.
  */
 export default function CityView() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const counters = useQuery(ServiceCountersDocument);
   const snapshot = useQuery(CityLoadDocument, { fetchPolicy: 'network-only', notifyOnNetworkStatusChange: false });
   const sla = useQuery(CitySlaDocument, { fetchPolicy: 'network-only' });
@@ -128,7 +130,7 @@ export default function CityView() {
   );
 
   const list = counters.data?.serviceCounters;
-  const byDistrict = useMemo(() => groupByDistrict(list ?? []), [list]);
+  const byDistrict = useMemo(() => groupByDistrict(list ?? [], lang), [list, lang]);
   const allowed = sla.data?.slaThresholds.counterWaitMinutes ?? 30;
   const warningPercents = sla.data?.slaThresholds.warningPercents ?? [50, 75];
   const breachedAt = useMemo(
@@ -155,9 +157,9 @@ export default function CityView() {
       </p>
       {snapshot.error && list && <p className="notice">{t('city.noLoad')}</p>}
       <div className="districts" data-testid="districts">
-        {byDistrict.map(([district, cs]) => (
+        {byDistrict.map(({ district, label, counters: cs }) => (
           <section key={district} className="district" aria-labelledby={`d-${district}`}>
-            <h2 id={`d-${district}`}>{t('city.district', { district })}</h2>
+            <h2 id={`d-${district}`}>{t('city.district', { district: label })}</h2>
             <ul>
               {cs.map((c) => {
                 const load = loads.get(c.id) ?? null;
@@ -191,10 +193,17 @@ export default function CityView() {
   );
 }
 
-function groupByDistrict(list: readonly Counter[]): [string, Counter[]][] {
+/** Counters by district (keyed by the English name), in the order of the district's name in the UI's language. */
+function groupByDistrict(
+  list: readonly Counter[],
+  lang: Lang,
+): { district: string; label: string; counters: Counter[] }[] {
   const m = new Map<string, Counter[]>();
   for (const c of list) m.set(c.district, [...(m.get(c.district) ?? []), c]);
-  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const collator = new Intl.Collator(lang === 'zh' ? 'zh-CN' : 'en');
+  return [...m.entries()]
+    .map(([district, cs]) => ({ district, label: districtName(cs[0]!, lang), counters: cs }))
+    .sort((a, b) => collator.compare(a.label, b.label));
 }
 
 /** One counter; re-renders only when its own figures or state change. */
@@ -218,7 +227,7 @@ const CounterCard = memo(function CounterCard({
       data-event-id={load?.eventId}
     >
       <div className="counter-head">
-        <h3 id={`c-${counter.id}`}>{counter.name}</h3>
+        <h3 id={`c-${counter.id}`}>{counterName(counter, lang)}</h3>
         <SlaBadge state={state} />
       </div>
       <dl>

@@ -4,6 +4,7 @@ import { Link } from '../../app/Link';
 import { casePath } from '../../app/router';
 import { Errors } from '../../components/Errors';
 import { SlaBadge } from '../../components/SlaBadge';
+import { counterName as nameOf } from '../../format/counter';
 import { formatDateTime } from '../../format/time';
 import {
   ServiceCountersDocument,
@@ -41,8 +42,8 @@ export default function SlaFeed() {
   const [deduper, setDeduper] = useState(() => new EventDeduper());
   const counters = useQuery(ServiceCountersDocument);
   const counterName = useMemo(
-    () => new Map((counters.data?.serviceCounters ?? []).map((c) => [c.id, c.name])),
-    [counters.data],
+    () => new Map((counters.data?.serviceCounters ?? []).map((c) => [c.id, nameOf(c, lang)])),
+    [counters.data, lang],
   );
   const filter = {
     kind: filters.kind || null,
@@ -129,7 +130,7 @@ export default function SlaFeed() {
             <option value="">{t('sla.all')}</option>
             {(counters.data?.serviceCounters ?? []).map((c) => (
               <option key={c.id} value={c.id}>
-                {c.name}
+                {nameOf(c, lang)}
               </option>
             ))}
           </select>

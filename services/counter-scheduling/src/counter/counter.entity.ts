@@ -12,8 +12,16 @@ export class ServiceCounterEntity {
   @Column({ type: 'text' })
   name!: string;
 
+  /** The name in Simplified Chinese, shown by the dashboard's Chinese UI. */
+  @Column({ name: 'name_zh', type: 'text' })
+  nameZh!: string;
+
   @Column({ type: 'text' })
   district!: string;
+
+  /** The district's official Chinese name (e.g. 朝阳区). */
+  @Column({ name: 'district_zh', type: 'text' })
+  districtZh!: string;
 
   @Column({ type: 'text' })
   address!: string;

@@ -6,35 +6,38 @@ const WITH_SATURDAY: OpeningHours[] = [...WEEKDAYS, { weekday: 6, opens: '09:00'
 
 /**
  * The 15 one-stop counters across Beijing's districts (seed: "15 service counters spread
- * across the city"). Names and addresses describe each district's government service hall.
+ * across the city"). Names and addresses describe each district's government service hall;
+ * each name and district also has its Simplified Chinese form (the districts' official names,
+ * 政务服务中心 for a government service center). The seed guide names no counter, so these are
+ * descriptive names, not official ones.
  */
 // One counter per line: the table reads as a table.
 // prettier-ignore
 export const SEED_COUNTERS = [
-  ['dongcheng', 'Dongcheng Government Service Center', 'Dongcheng', 'Dongcheng District Government Service Center, Hall 2', 3, WEEKDAYS],
-  ['xicheng', 'Xicheng Government Service Center', 'Xicheng', 'Xicheng District Government Service Center, Hall 1', 3, WEEKDAYS],
-  ['chaoyang-cbd', 'Chaoyang CBD International Talent Hub', 'Chaoyang', 'Central Business District, International Talent Service Hall', 6, WITH_SATURDAY],
-  ['chaoyang-wangjing', 'Chaoyang Wangjing Service Station', 'Chaoyang', 'Wangjing Science and Technology Park, Service Station', 3, WEEKDAYS],
-  ['haidian-zgc', 'Zhongguancun International Talent Center', 'Haidian', 'Zhongguancun Science Park, International Talent Center', 6, WITH_SATURDAY],
-  ['fengtai', 'Fengtai Government Service Center', 'Fengtai', 'Fengtai District Government Service Center, Hall 3', 2, WEEKDAYS],
-  ['shijingshan', 'Shijingshan Government Service Center', 'Shijingshan', 'Shijingshan District Government Service Center', 2, WEEKDAYS],
-  ['tongzhou', 'Beijing Sub-center Service Hall', 'Tongzhou', 'Beijing Municipal Administrative Center, Service Hall', 4, WEEKDAYS],
-  ['shunyi', 'Shunyi Airport Economic Zone Counter', 'Shunyi', 'Capital Airport Economic Zone, Service Counter', 3, WEEKDAYS],
-  ['daxing-bda', 'Beijing Economic-Technological Development Area Counter', 'Daxing', 'Yizhuang, BDA Government Service Center', 4, WITH_SATURDAY],
-  ['changping', 'Future Science City Counter', 'Changping', 'Changping Future Science City, Talent Service Station', 2, WEEKDAYS],
-  ['fangshan', 'Fangshan Government Service Center', 'Fangshan', 'Fangshan District Government Service Center', 2, WEEKDAYS],
-  ['mentougou', 'Mentougou Government Service Center', 'Mentougou', 'Mentougou District Government Service Center', 1, WEEKDAYS],
-  ['huairou', 'Huairou Science City Counter', 'Huairou', 'Huairou Science City, Talent Service Center', 2, WEEKDAYS],
-  ['daxing-airport', 'Daxing Airport Free Trade Zone Counter', 'Daxing', 'Daxing Airport Economic Zone, Service Counter', 2, WEEKDAYS],
+  ['dongcheng', 'Dongcheng Government Service Center', '东城区政务服务中心', 'Dongcheng', '东城区', 'Dongcheng District Government Service Center, Hall 2', 3, WEEKDAYS],
+  ['xicheng', 'Xicheng Government Service Center', '西城区政务服务中心', 'Xicheng', '西城区', 'Xicheng District Government Service Center, Hall 1', 3, WEEKDAYS],
+  ['chaoyang-cbd', 'Chaoyang CBD International Talent Hub', '朝阳CBD国际人才港', 'Chaoyang', '朝阳区', 'Central Business District, International Talent Service Hall', 6, WITH_SATURDAY],
+  ['chaoyang-wangjing', 'Chaoyang Wangjing Service Station', '朝阳望京服务站', 'Chaoyang', '朝阳区', 'Wangjing Science and Technology Park, Service Station', 3, WEEKDAYS],
+  ['haidian-zgc', 'Zhongguancun International Talent Center', '中关村国际人才中心', 'Haidian', '海淀区', 'Zhongguancun Science Park, International Talent Center', 6, WITH_SATURDAY],
+  ['fengtai', 'Fengtai Government Service Center', '丰台区政务服务中心', 'Fengtai', '丰台区', 'Fengtai District Government Service Center, Hall 3', 2, WEEKDAYS],
+  ['shijingshan', 'Shijingshan Government Service Center', '石景山区政务服务中心', 'Shijingshan', '石景山区', 'Shijingshan District Government Service Center', 2, WEEKDAYS],
+  ['tongzhou', 'Beijing Sub-center Service Hall', '北京城市副中心服务大厅', 'Tongzhou', '通州区', 'Beijing Municipal Administrative Center, Service Hall', 4, WEEKDAYS],
+  ['shunyi', 'Shunyi Airport Economic Zone Counter', '顺义临空经济区服务窗口', 'Shunyi', '顺义区', 'Capital Airport Economic Zone, Service Counter', 3, WEEKDAYS],
+  ['daxing-bda', 'Beijing Economic-Technological Development Area Counter', '北京经济技术开发区服务窗口', 'Daxing', '大兴区', 'Yizhuang, BDA Government Service Center', 4, WITH_SATURDAY],
+  ['changping', 'Future Science City Counter', '未来科学城服务窗口', 'Changping', '昌平区', 'Changping Future Science City, Talent Service Station', 2, WEEKDAYS],
+  ['fangshan', 'Fangshan Government Service Center', '房山区政务服务中心', 'Fangshan', '房山区', 'Fangshan District Government Service Center', 2, WEEKDAYS],
+  ['mentougou', 'Mentougou Government Service Center', '门头沟区政务服务中心', 'Mentougou', '门头沟区', 'Mentougou District Government Service Center', 1, WEEKDAYS],
+  ['huairou', 'Huairou Science City Counter', '怀柔科学城服务窗口', 'Huairou', '怀柔区', 'Huairou Science City, Talent Service Center', 2, WEEKDAYS],
+  ['daxing-airport', 'Daxing Airport Free Trade Zone Counter', '大兴机场自贸区服务窗口', 'Daxing', '大兴区', 'Daxing Airport Economic Zone, Service Counter', 2, WEEKDAYS],
 ] as const;
 
 /** Inserts the 15 counters where missing; a manager's later edits are never overwritten. */
 export async function seedCounters(ds: DataSource): Promise<void> {
-  for (const [id, name, district, address, windows, hours] of SEED_COUNTERS) {
+  for (const [id, name, nameZh, district, districtZh, address, windows, hours] of SEED_COUNTERS) {
     await ds.query(
-      `INSERT INTO cs.service_counter (id, name, district, address, windows, opening_hours, slot_minutes, capacity_per_slot)
-       VALUES ($1, $2, $3, $4, $5, $6, 30, $7) ON CONFLICT (id) DO NOTHING`,
-      [id, name, district, address, windows, JSON.stringify(hours), windows * 2],
+      `INSERT INTO cs.service_counter (id, name, name_zh, district, district_zh, address, windows, opening_hours, slot_minutes, capacity_per_slot)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 30, $9) ON CONFLICT (id) DO NOTHING`,
+      [id, name, nameZh, district, districtZh, address, windows, JSON.stringify(hours), windows * 2],
     );
   }
 }

@@ -12,6 +12,7 @@ import {
   type SubgraphRuntime,
 } from '@onestop/common';
 import { SLOT_HOLDING_STATUSES } from '../appointment/appointment.entity.js';
+import { BEIJING_DISTRICTS_ZH, isBeijingDistrictZh } from './beijing-districts.js';
 import { loadChanged, newEvent } from '../shared/events.js';
 import { checkText } from '../shared/input.js';
 import { CounterHoursExceptionEntity } from './counter-hours-exception.entity.js';
@@ -161,7 +162,9 @@ export class CounterService {
       if (!rows.length) throw new NotFoundError('ServiceCounter', id);
       const patch: Partial<ServiceCounterEntity> = {};
       if (input.name != null) patch.name = input.name.trim();
+      if (input.nameZh != null) patch.nameZh = input.nameZh.trim();
       if (input.district != null) patch.district = input.district.trim();
+      if (input.districtZh != null) patch.districtZh = input.districtZh.trim();
       if (input.address != null) patch.address = input.address.trim();
       if (input.windows != null) patch.windows = input.windows;
       if (input.slotMinutes != null) patch.slotMinutes = input.slotMinutes;
@@ -241,11 +244,31 @@ export class CounterService {
   }
 }
 
+/** A Chinese (Han) character. */
+const HAN = /\p{Script=Han}/u;
+
 /** Every problem of a counter settings input. */
 export function counterInputProblems(input: ServiceCounterInput): string[] {
   const problems: string[] = [];
   for (const k of ['name', 'district', 'address'] as const) {
     if (input[k] != null) checkText(problems, k, input[k], 200);
+  }
+  if (input.nameZh != null) {
+    const before = problems.length;
+    checkText(problems, 'nameZh', input.nameZh, 100);
+    // The Chinese UI shows this field: an English name pasted here would be a silent mistake.
+    if (problems.length === before && !HAN.test(input.nameZh)) {
+      problems.push(`nameZh must contain Chinese characters, got "${input.nameZh.trim()}"`);
+    }
+  }
+  if (input.districtZh != null) {
+    const before = problems.length;
+    checkText(problems, 'districtZh', input.districtZh, 20);
+    if (problems.length === before && !isBeijingDistrictZh(input.districtZh.trim())) {
+      problems.push(
+        `districtZh must be the official name of one of Beijing's ${BEIJING_DISTRICTS_ZH.length} districts (${BEIJING_DISTRICTS_ZH.join(', ')}), got "${input.districtZh.trim()}"`,
+      );
+    }
   }
   if (input.windows != null && (!Number.isInteger(input.windows) || input.windows < 1 || input.windows > 50)) {
     problems.push(`windows must be a whole number from 1 to 50, got ${input.windows}`);

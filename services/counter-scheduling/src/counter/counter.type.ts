@@ -69,11 +69,21 @@ export class ServiceCounter {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The name in English.' })
   name!: string;
 
-  @Field(() => String)
+  @Field(() => String, {
+    description: 'The name in Simplified Chinese (e.g. 朝阳望京服务站), shown by Chinese-language clients.',
+  })
+  nameZh!: string;
+
+  @Field(() => String, { description: 'The district in English (e.g. Chaoyang).' })
   district!: string;
+
+  @Field(() => String, {
+    description: "The district's official Chinese name (e.g. 朝阳区), one of Beijing's 16 districts.",
+  })
+  districtZh!: string;
 
   @Field(() => String)
   address!: string;

@@ -17,8 +17,20 @@ export class ServiceCounterInput {
   @Field(() => String, { nullable: true })
   name?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The name in Simplified Chinese: at most 100 characters, with at least one Chinese character.',
+  })
+  nameZh?: string | null;
+
   @Field(() => String, { nullable: true })
   district?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The district's official Chinese name: one of Beijing's 16 districts (东城区, 西城区, 朝阳区, …).",
+  })
+  districtZh?: string | null;
 
   @Field(() => String, { nullable: true })
   address?: string | null;
