@@ -204,7 +204,11 @@ describe('the officers’ list', () => {
       OPS.schedule,
       {
         caseId: exempt.caseId,
-        input: { kind: 'TELEPHONE_INTERVIEW', scheduledAt: new Date(now.getTime() + 3_600_000).toISOString() },
+        input: {
+          idempotencyKey: randomUUID(),
+          kind: 'TELEPHONE_INTERVIEW',
+          scheduledAt: new Date(now.getTime() + 3_600_000).toISOString(),
+        },
       },
       ee,
     );

@@ -3,6 +3,7 @@
  * two officers deciding at once produce exactly one decision, and every change commits with
  * its event or not at all.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common';
 import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
@@ -60,7 +61,10 @@ describe('a refusal is final', () => {
     const scheduled = ok(
       await sys.gql<{ scheduleVerification: { verifications: { id: string }[] } }>(
         OPS.schedule,
-        { caseId: c.caseId, input: { kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(5) } },
+        {
+          caseId: c.caseId,
+          input: { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(5) },
+        },
         ee,
       ),
     );
@@ -99,7 +103,10 @@ describe('a refusal is final', () => {
       [
         'schedule a verification',
         OPS.schedule,
-        { caseId: c.caseId, input: { kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(60) } },
+        {
+          caseId: c.caseId,
+          input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(60) },
+        },
         ee,
       ],
       ['record a verification', OPS.recordVerification, { id: verificationId, input: { outcome: 'CONFIRMED' } }, ee],

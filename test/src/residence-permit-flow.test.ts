@@ -4,6 +4,7 @@
  * residence-permit's materials and interview events), residence-permit holds the passport,
  * verifies, decides, and releases the passport at the claim.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addCalendarDays,
@@ -104,7 +105,7 @@ describe('residence-permit in the real flow', () => {
     const scheduled = ok(
       await sys.gql<{ scheduleVerification: { verifications: { id: string }[] } }>(
         OPS.schedule,
-        { caseId, input: { kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: inHalfAnHour } },
+        { caseId, input: { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: inHalfAnHour } },
         ee,
       ),
     );

@@ -4,6 +4,7 @@
  * verification and the decision. Cases are filed by appending work-permit's and
  * counter-scheduling's events, as those subgraphs do.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common';
 import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
@@ -441,7 +442,12 @@ describe('an officer may demand an interview of an exempt applicant', () => {
         OPS.schedule,
         {
           caseId: c.caseId,
-          input: { kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(30), location: 'Exit-Entry, Room 3' },
+          input: {
+            idempotencyKey: randomUUID(),
+            kind: 'FACE_TO_FACE_INTERVIEW',
+            scheduledAt: await inMinutes(30),
+            location: 'Exit-Entry, Room 3',
+          },
         },
         ee,
       ),
@@ -497,7 +503,10 @@ describe('verification (EE_OFFICER)', () => {
     let p = ok(
       await sys.gql<{ scheduleVerification: Permit }>(
         OPS.schedule,
-        { caseId: c.caseId, input: { kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(10) } },
+        {
+          caseId: c.caseId,
+          input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(10) },
+        },
         ee,
       ),
     ).scheduleVerification;
@@ -507,6 +516,7 @@ describe('verification (EE_OFFICER)', () => {
         {
           caseId: c.caseId,
           input: {
+            idempotencyKey: randomUUID(),
             kind: 'ON_SITE_INVESTIGATION',
             scheduledAt: await inMinutes(20),
             location: 'Employer office, Haidian',
@@ -573,7 +583,10 @@ describe('verification (EE_OFFICER)', () => {
     let p = ok(
       await sys.gql<{ scheduleVerification: Permit }>(
         OPS.schedule,
-        { caseId: c.caseId, input: { kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(5) } },
+        {
+          caseId: c.caseId,
+          input: { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(5) },
+        },
         ee,
       ),
     ).scheduleVerification;
@@ -582,7 +595,11 @@ describe('verification (EE_OFFICER)', () => {
         OPS.schedule,
         {
           caseId: c.caseId,
-          input: { kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: new Date(Date.now() + 86_400_000 * 2).toISOString() },
+          input: {
+            idempotencyKey: randomUUID(),
+            kind: 'FACE_TO_FACE_INTERVIEW',
+            scheduledAt: new Date(Date.now() + 86_400_000 * 2).toISOString(),
+          },
         },
         ee,
       ),
@@ -600,7 +617,10 @@ describe('verification (EE_OFFICER)', () => {
     p = ok(
       await sys.gql<{ scheduleVerification: Permit }>(
         OPS.schedule,
-        { caseId: c.caseId, input: { kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(60) } },
+        {
+          caseId: c.caseId,
+          input: { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(60) },
+        },
         ee,
       ),
     ).scheduleVerification;
@@ -609,14 +629,20 @@ describe('verification (EE_OFFICER)', () => {
 
   it('rejects the unauthenticated, other roles, unknown verifications and bad times', async () => {
     const c = await fileCase(sys);
-    const vars = { caseId: c.caseId, input: { kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(10) } };
+    const vars = {
+      caseId: c.caseId,
+      input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(10) },
+    };
     await refusedWithoutWrites(c, 'UNAUTHENTICATED', () => sys.gql(OPS.schedule, vars, null));
     await refusedWithoutWrites(c, 'FORBIDDEN', () => sys.gql(OPS.schedule, vars, agency));
     await refusedWithoutWrites(c, 'FORBIDDEN', () => sys.gql(OPS.schedule, vars, clerk));
     const past = await refusedWithoutWrites(c, 'BAD_USER_INPUT', () =>
       sys.gql(
         OPS.schedule,
-        { caseId: c.caseId, input: { kind: 'TELEPHONE_INTERVIEW', scheduledAt: '2020-01-01T00:00:00Z' } },
+        {
+          caseId: c.caseId,
+          input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: '2020-01-01T00:00:00Z' },
+        },
         ee,
       ),
     );

@@ -475,6 +475,8 @@ export class CitySteps {
             kind: 'FACE_TO_FACE_INTERVIEW',
             scheduledAt: interviewAt.toISOString(),
             location: `Counter ${c.counterId}`,
+            // One key per interview: a retried request returns it instead of scheduling another.
+            idempotencyKey: `${this.keyPrefix}-interview-${c.id}-${interviewAt.toISOString()}`,
           },
         },
         ['id', { verifications: ['id', 'status'] }],

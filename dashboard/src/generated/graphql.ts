@@ -158,6 +158,8 @@ export type ReturnItemInput = {
 };
 
 export type ScheduleVerificationInput = {
+  /** The client's key for this scheduling, at most 200 characters (a UUID per form submission). Sending the same request again with the same key (a retry after a timeout) returns the verification already scheduled and writes nothing; the same key with a different request is a CONFLICT. Keys are per officer. */
+  idempotencyKey: string;
   kind: VerificationKind;
   /** Where (an office, the address of an on-site investigation), at most 300 characters. */
   location?: string | null | undefined;
@@ -328,7 +330,7 @@ export type CaseDetailQuery = {
       slotStart: string;
       slotEnd: string;
       status: AppointmentStatus;
-      counter: { __typename: 'ServiceCounter'; id: string; name: string } | null;
+      counter: { __typename: 'ServiceCounter'; id: string; name: string; nameZh: string } | null;
     } | null;
     documentsAcceptance: {
       __typename: 'DocumentsAcceptance';
@@ -643,7 +645,9 @@ export type ServiceCountersQuery = {
     __typename: 'ServiceCounter';
     id: string;
     name: string;
+    nameZh: string;
     district: string;
+    districtZh: string;
     address: string;
     windows: number;
   }>;
@@ -1028,6 +1032,7 @@ export const CaseDetailDocument = {
                             { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
                             { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                             { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'nameZh' } },
                           ],
                         },
                       },
@@ -2168,7 +2173,9 @@ export const ServiceCountersDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'nameZh' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'district' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'districtZh' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'address' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'windows' } },
               ],

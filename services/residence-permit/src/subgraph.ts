@@ -6,6 +6,7 @@ import { InterviewResolver } from './interview/interview.resolver.js';
 import { MaterialItemEntity } from './materials/material-item.entity.js';
 import { MaterialsResolver } from './materials/materials.resolver.js';
 import { RpInit1764201600002 } from './migrations/1764201600002-init.js';
+import { RpVerificationIdempotency1764201608000 } from './migrations/1764201608000-verification-idempotency.js';
 import { caseEventsConsumer } from './residence-permit/residence-permit.consumer.js';
 import { ResidencePermitEntity } from './residence-permit/residence-permit.entity.js';
 import { resolveCaseReference } from './residence-permit/residence-permit.reference.js';
@@ -20,7 +21,7 @@ export const residencePermitSubgraph: SubgraphDefinition<ResidencePermitContext>
   dbSchema: 'rp',
   defaultPort: 4002,
   entities: [ResidencePermitEntity, MaterialItemEntity, VerificationEntity],
-  migrations: [RpInit1764201600002],
+  migrations: [RpInit1764201600002, RpVerificationIdempotency1764201608000],
   buildSchema: () =>
     buildFederatedSchema(
       {

@@ -1,6 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { newIdempotencyKey } from '../../api/idempotency-key';
 import { canAct } from '../../app/permissions';
 import { useSignedIn } from '../../app/session-context';
 import { Errors } from '../../components/Errors';
@@ -104,13 +105,14 @@ export function OfficerActions({ c, onDone }: { c: CaseDetail; onDone(): void })
                 { name: 'scheduledAt', label: t('action.scheduledAt'), type: 'datetime-local' },
                 { name: 'location', label: t('action.location') },
               ]}
-              variables={(v) => ({
+              variables={(v, idempotencyKey) => ({
                 caseId: c.id,
                 input: {
                   kind: (v.kind || 'FACE_TO_FACE_INTERVIEW') as VerificationKind,
                   // The input is Beijing wall time, whatever the browser's zone.
                   scheduledAt: v.scheduledAt ? new Date(`${v.scheduledAt}:00+08:00`).toISOString() : '',
                   location: v.location || null,
+                  idempotencyKey,
                 },
               })}
             />
@@ -200,12 +202,16 @@ function Action<TData, TVars extends Record<string, unknown>>({
   doc: TypedDocumentNode<TData, TVars>;
   fields?: Field[];
   note?: string;
-  variables(values: Record<string, string>): TVars;
+  /** `idempotencyKey`: the same for every submission of the same values, new once they change or succeed. */
+  variables(values: Record<string, string>, idempotencyKey: string): TVars;
   onDone(): void;
 }) {
   const { t } = useI18n();
   const id = useId();
   const [values, setValues] = useState<Record<string, string>>({});
+  // Submitting again after a failure (a timeout the server may have completed) resends the same
+  // key, so the server answers with what it did instead of doing it twice.
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
   const [done, setDone] = useState(false);
   // Generic over the document: the caller's `variables` is typed against it.
   const [run, { loading, error, reset }] = useMutation(doc as TypedDocumentNode<TData, Record<string, unknown>>);
@@ -213,15 +219,19 @@ function Action<TData, TVars extends Record<string, unknown>>({
     e.preventDefault();
     setDone(false);
     reset();
-    const r = await run({ variables: variables(values) }).catch(() => null);
+    const r = await run({ variables: variables(values, idempotencyKey) }).catch(() => null);
     if (r?.data) {
+      setIdempotencyKey(newIdempotencyKey());
       setDone(true);
       onDone();
     }
   };
   const input = (f: Field): ReactNode => {
     const common = { id: `${id}-${f.name}`, value: values[f.name] ?? '', name: f.name };
-    const set = (v: string): void => setValues((prev) => ({ ...prev, [f.name]: v }));
+    const set = (v: string): void => {
+      setValues((prev) => ({ ...prev, [f.name]: v }));
+      setIdempotencyKey(newIdempotencyKey()); // different values: a different request
+    };
     if (f.options) {
       return (
         <select {...common} onChange={(e) => set(e.target.value)}>

@@ -25,12 +25,20 @@ export interface ChangeResult<T> {
 }
 
 /** What one command needs to say about itself. */
-export interface CommandSpec {
+export interface CommandSpec<T = unknown> {
   action: Action;
   /** The statuses in which the command may run. */
   allowedIn: readonly ResidencePermitStatus[];
   /** What the command does, for error messages ("record materials"). */
   what: string;
+  /**
+   * For a command with an idempotency key: under the permit's lock and after the scope check,
+   * but before the status check, returns the original result of an earlier attempt with the
+   * same key (nothing is written, no event appended), throws CONFLICT when the key was used
+   * for a different request, or returns null for a first attempt. Before the status check on
+   * purpose: a retry that arrives after the permit was decided still gets its original answer.
+   */
+  replay?: (permit: ResidencePermitEntity, tx: EntityManager) => Promise<T | null>;
 }
 
 /** Statuses before a decision: most commands run only in these. */
@@ -43,13 +51,20 @@ export function isUuid(s: string): boolean {
   return UUID.test(s);
 }
 
+/** True when `err` is a PostgreSQL unique violation of the index or constraint `name`. */
+export function isUniqueViolation(err: unknown, name: string): boolean {
+  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  return (e?.code ?? e?.driverError?.code) === '23505' && (e?.constraint ?? e?.driverError?.constraint) === name;
+}
+
 /**
  * Runs every change to a residence permit the same way, in one transaction:
  * lock the permit row (`FOR UPDATE`: concurrent commands on one case take turns) → scope (an
- * agency acting for another employer gets NOT_FOUND, as if the case did not exist) → a refusal
- * is final (FINAL_DECISION, before anything else) → the status allows the command
- * (INVALID_TRANSITION) → the change → its events, appended last. A failure anywhere rolls
- * back the change and its events together.
+ * agency acting for another employer gets NOT_FOUND, as if the case did not exist) → the replay
+ * of a keyed request answers with its original result, changing nothing → a refusal is final
+ * (FINAL_DECISION, before any change) → the status allows the command (INVALID_TRANSITION) →
+ * the change → its events, appended last. A failure anywhere rolls back the change and its
+ * events together.
  */
 export class PermitCommands {
   constructor(private readonly runtime: SubgraphRuntime) {}
@@ -57,7 +72,7 @@ export class PermitCommands {
   async run<T>(
     actor: Actor,
     caseId: string,
-    spec: CommandSpec,
+    spec: CommandSpec<T>,
     change: (permit: ResidencePermitEntity, tx: EntityManager, now: Date) => Promise<ChangeResult<T>>,
   ): Promise<T> {
     if (!isUuid(caseId)) throw new NotFoundError('Residence permit of case', caseId);
@@ -67,6 +82,8 @@ export class PermitCommands {
         .findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
       if (!permit || !can(actor, spec.action, { employerId: permit.employerId }))
         throw new NotFoundError('Residence permit of case', caseId);
+      const replayed = spec.replay ? await spec.replay(permit, tx) : null;
+      if (replayed !== null) return replayed;
       assertAllowed(permit, spec);
       const now = this.runtime.clock.now();
       const { result, events } = await change(permit, tx, now);

@@ -11,6 +11,7 @@ export type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
 
 /** One verification: scheduled by an EE_OFFICER, then recorded with its outcome. */
 @Entity({ name: 'verification' })
+@Index('UQ_verification_idempotency', ['scheduledBy', 'idempotencyKey'], { unique: true })
 export class VerificationEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -43,6 +44,14 @@ export class VerificationEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /**
+   * The officer's key for this scheduling: a retry with the same key returns this verification
+   * instead of scheduling another. Unique per officer (`scheduled_by`); null only on rows
+   * scheduled before keys existed.
+   */
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey!: string | null;
 
   /** Null while the verification is outstanding. */
   @Column({ type: 'text', nullable: true })

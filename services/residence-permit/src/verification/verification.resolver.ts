@@ -10,7 +10,7 @@ import { Verification } from './verification.type.js';
 export class VerificationResolver {
   @Mutation(() => ResidencePermit, {
     description:
-      'EE_OFFICER: schedule a face-to-face interview, telephone interview or on-site investigation. Appends residence-permit.verification-scheduled.',
+      'EE_OFFICER: schedule a face-to-face interview, telephone interview or on-site investigation. Idempotent per officer and input.idempotencyKey: a retry returns the verification already scheduled; the key with a different request is a CONFLICT. Appends residence-permit.verification-scheduled.',
   })
   async scheduleVerification(
     @Arg('caseId', () => ID) caseId: string,

@@ -11,14 +11,21 @@ import {
   type VerificationPayload,
 } from '@onestop/common';
 import { interviewOutcomeOf, refreshInterview } from '../interview/interview-outcome.js';
-import { isUuid, OPEN_STATUSES, type EventDraft, type PermitCommands } from '../residence-permit/permit-command.js';
-import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
+import {
+  isUniqueViolation,
+  isUuid,
+  OPEN_STATUSES,
+  type EventDraft,
+  type PermitCommands,
+} from '../residence-permit/permit-command.js';
+import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { ScheduleVerificationInput, VerificationOutcomeInput } from './dto/verification.input.js';
 import { VERIFICATION_KINDS, VERIFICATION_OUTCOMES, VerificationEntity } from './verification.entity.js';
+import { assertSameRequest, timingProblems, type VerificationRequest } from './verification-request.js';
 
-const MAX_AHEAD_MS = 180 * 86_400_000;
 const MAX_LOCATION = 300;
 const MAX_NOTES = 2000;
+const MAX_KEY = 200;
 
 /** Exit-Entry's verifications: scheduled with a time, then recorded with an outcome. */
 export class VerificationService {
@@ -39,7 +46,13 @@ export class VerificationService {
     return out;
   }
 
-  /** An EE_OFFICER schedules a verification. Scheduling a face-to-face interview makes the interview "scheduled". */
+  /**
+   * An EE_OFFICER schedules a verification. Scheduling a face-to-face interview makes the
+   * interview "scheduled". Idempotent per officer and key: the same request with the same key
+   * (a client retrying after a timeout, or several retries racing) schedules once and every
+   * attempt answers with that verification's permit; the same key with a different request is
+   * a CONFLICT naming what differs, and writes nothing.
+   */
   async schedule(actor: Actor, caseId: string, input: ScheduleVerificationInput): Promise<ResidencePermitEntity> {
     const now = this.runtime.clock.now();
     const problems: string[] = [];
@@ -47,61 +60,97 @@ export class VerificationService {
       problems.push(`kind must be one of ${VERIFICATION_KINDS.join(', ')}`);
     const at = input.scheduledAt instanceof Date ? input.scheduledAt : new Date(Number.NaN);
     if (Number.isNaN(at.getTime())) problems.push('scheduledAt must be a date-time');
-    else if (at <= now) problems.push(`scheduledAt must be in the future (now is ${now.toISOString()})`);
-    else if (at.getTime() - now.getTime() > MAX_AHEAD_MS) problems.push('scheduledAt must be at most 180 days ahead');
     const location = input.location?.trim() || null;
     if (location && location.length > MAX_LOCATION)
       problems.push(`location must be at most ${MAX_LOCATION} characters`);
-    assertNoProblems('The verification cannot be scheduled', problems);
+    const key = typeof input.idempotencyKey === 'string' ? input.idempotencyKey : '';
+    if (!key.trim()) problems.push('idempotencyKey must not be empty');
+    else if (key.length > MAX_KEY) problems.push(`idempotencyKey must be at most ${MAX_KEY} characters`);
+    // "In the future" is checked again after the replay: a retry of a request that was valid
+    // when first sent still gets its original answer once the scheduled time has passed.
+    const timing = timingProblems(at, now);
+    assertNoProblems('The verification cannot be scheduled', problems.length ? [...problems, ...timing] : []);
+    const request = { kind: input.kind, scheduledAt: at, location };
 
-    return this.commands.run(
-      actor,
-      caseId,
-      { action: 'residencePermit.verify', allowedIn: OPEN_STATUSES, what: 'schedule a verification' },
-      async (permit, tx, when) => {
-        const repo = tx.getRepository(VerificationEntity);
-        if (input.kind === 'FACE_TO_FACE_INTERVIEW') {
-          const open = await repo.findOne({
-            where: { permitId: permit.id, kind: 'FACE_TO_FACE_INTERVIEW', outcome: IsNull() },
-          });
-          if (open) {
-            throw new ConflictError(
-              `A face-to-face interview is already scheduled for ${open.scheduledAt.toISOString()} (verification ${open.id}); record its outcome first.`,
-              {
-                verificationId: open.id,
-              },
-            );
+    try {
+      return await this.commands.run(
+        actor,
+        caseId,
+        {
+          action: 'residencePermit.verify',
+          allowedIn: OPEN_STATUSES,
+          what: 'schedule a verification',
+          replay: async (permit, tx) => {
+            const earlier = await this.byKey(tx, actor.id, key);
+            if (!earlier) return null;
+            assertSameRequest(earlier, { ...request, caseId: permit.caseId } satisfies VerificationRequest, key);
+            return permit;
+          },
+        },
+        async (permit, tx, when) => {
+          assertNoProblems('The verification cannot be scheduled', timing);
+          const repo = tx.getRepository(VerificationEntity);
+          if (input.kind === 'FACE_TO_FACE_INTERVIEW') {
+            const open = await repo.findOne({
+              where: { permitId: permit.id, kind: 'FACE_TO_FACE_INTERVIEW', outcome: IsNull() },
+            });
+            if (open) {
+              throw new ConflictError(
+                `A face-to-face interview is already scheduled for ${open.scheduledAt.toISOString()} (verification ${open.id}); record its outcome first.`,
+                {
+                  verificationId: open.id,
+                },
+              );
+            }
           }
-        }
-        const v = repo.create({
-          id: randomUUID(),
-          permitId: permit.id,
-          caseId: permit.caseId,
-          kind: input.kind,
-          scheduledAt: at,
-          location,
-          scheduledBy: actor.id,
-          scheduledByName: actor.name,
-          createdAt: when,
-          outcome: null,
-          notes: null,
-          recordedBy: null,
-          recordedByName: null,
-          recordedAt: null,
-        });
-        await repo.insert(v);
-        const payload: VerificationPayload = {
-          caseId: permit.caseId,
-          verificationId: v.id,
-          kind: v.kind,
-          scheduledAt: at.toISOString(),
-        };
-        const events: EventDraft[] = [{ type: EVENT_TYPES.verificationScheduled, payload }];
-        const requirement = await this.refreshFaceToFace(permit, tx, when);
-        if (requirement) events.push(requirement);
-        return { result: permit, events };
-      },
-    );
+          const v = repo.create({
+            id: randomUUID(),
+            permitId: permit.id,
+            caseId: permit.caseId,
+            kind: input.kind,
+            scheduledAt: at,
+            location,
+            scheduledBy: actor.id,
+            scheduledByName: actor.name,
+            createdAt: when,
+            idempotencyKey: key,
+            outcome: null,
+            notes: null,
+            recordedBy: null,
+            recordedByName: null,
+            recordedAt: null,
+          });
+          await repo.insert(v);
+          const payload: VerificationPayload = {
+            caseId: permit.caseId,
+            verificationId: v.id,
+            kind: v.kind,
+            scheduledAt: at.toISOString(),
+          };
+          const events: EventDraft[] = [{ type: EVENT_TYPES.verificationScheduled, payload }];
+          const requirement = await this.refreshFaceToFace(permit, tx, when);
+          if (requirement) events.push(requirement);
+          return { result: permit, events };
+        },
+      );
+    } catch (err) {
+      // Attempts on one case take turns on the permit's lock, so the replay above sees the
+      // first one. Only a key sent for two different cases at once gets here: the unique index
+      // let one of them in; the other is compared with it, after its own transaction rolled back.
+      if (!isUniqueViolation(err, 'UQ_verification_idempotency')) throw err;
+      const earlier = await this.byKey(this.runtime.ds.manager, actor.id, key);
+      if (!earlier) throw err;
+      assertSameRequest(earlier, { ...request, caseId: caseId.toLowerCase() }, key);
+      const permit = await this.runtime.ds
+        .getRepository(ResidencePermitEntity)
+        .findOne({ where: { id: earlier.permitId } });
+      if (!permit) throw new NotFoundError('Residence permit of case', caseId);
+      return permit;
+    }
+  }
+
+  private async byKey(m: EntityManager, scheduledBy: string, key: string): Promise<VerificationEntity | null> {
+    return m.getRepository(VerificationEntity).findOne({ where: { scheduledBy, idempotencyKey: key } });
   }
 
   /** An EE_OFFICER records what a verification found, once it has taken place. */

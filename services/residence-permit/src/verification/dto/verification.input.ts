@@ -15,6 +15,12 @@ export class ScheduleVerificationInput {
     description: 'Where (an office, the address of an on-site investigation), at most 300 characters.',
   })
   location?: string | null;
+
+  @Field(() => String, {
+    description:
+      "The client's key for this scheduling, at most 200 characters (a UUID per form submission). Sending the same request again with the same key (a retry after a timeout) returns the verification already scheduled and writes nothing; the same key with a different request is a CONFLICT. Keys are per officer.",
+  })
+  idempotencyKey!: string;
 }
 
 @InputType('VerificationOutcomeInput')

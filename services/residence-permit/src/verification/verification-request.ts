@@ -1,0 +1,52 @@
+import { ConflictError } from '@onestop/common';
+import type { VerificationEntity, VerificationKind } from './verification.entity.js';
+
+const MAX_AHEAD_MS = 180 * 86_400_000;
+
+/** What a scheduling request asks for: what a replay with the same idempotency key must repeat exactly. */
+export interface VerificationRequest {
+  caseId: string;
+  kind: VerificationKind;
+  scheduledAt: Date;
+  location: string | null;
+}
+
+/** What a verification row recorded of the request that scheduled it. */
+export type ScheduledRequest = Pick<VerificationEntity, 'caseId' | 'kind' | 'scheduledAt' | 'location'>;
+
+/** The problems with when a verification is scheduled: in the future, at most 180 days ahead. */
+export function timingProblems(at: Date, now: Date): string[] {
+  if (Number.isNaN(at.getTime())) return [];
+  if (at <= now) return [`scheduledAt must be in the future (now is ${now.toISOString()})`];
+  if (at.getTime() - now.getTime() > MAX_AHEAD_MS) return ['scheduledAt must be at most 180 days ahead'];
+  return [];
+}
+
+/**
+ * What differs between the verification scheduled with a key and a new request with the same
+ * key, one line per field ("kind: TELEPHONE_INTERVIEW before, ON_SITE_INVESTIGATION now").
+ */
+export function requestDifferences(earlier: ScheduledRequest, req: VerificationRequest): string[] {
+  const out: string[] = [];
+  if (earlier.caseId !== req.caseId) out.push(`caseId: ${earlier.caseId} before, ${req.caseId} now`);
+  if (earlier.kind !== req.kind) out.push(`kind: ${earlier.kind} before, ${req.kind} now`);
+  if (earlier.scheduledAt.getTime() !== req.scheduledAt.getTime())
+    out.push(`scheduledAt: ${earlier.scheduledAt.toISOString()} before, ${req.scheduledAt.toISOString()} now`);
+  if ((earlier.location ?? null) !== req.location)
+    out.push(`location: ${JSON.stringify(earlier.location)} before, ${JSON.stringify(req.location)} now`);
+  return out;
+}
+
+/** A replay must repeat the request exactly; otherwise CONFLICT naming every difference. */
+export function assertSameRequest(
+  earlier: ScheduledRequest & Pick<VerificationEntity, 'id'>,
+  req: VerificationRequest,
+  key: string,
+): void {
+  const differences = requestDifferences(earlier, req);
+  if (!differences.length) return;
+  throw new ConflictError(
+    `The idempotency key ${JSON.stringify(key)} was already used for verification ${earlier.id} of case ${earlier.caseId}, with a different request (${differences.join('; ')}). Use a new key for a new verification.`,
+    { verificationId: earlier.id, differences },
+  );
+}
