@@ -226,11 +226,7 @@ export function errorCode(res: GqlResponse): string | undefined {
   return res.errors![0]!.extensions?.code;
 }
 
-/** The data of a response that must have no errors. */
-export function ok<T>(res: GqlResponse<T>): T {
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-}
+export { ok } from './testkit/index.js';
 
 /** Counts rows of a cs table matching a WHERE clause. */
 export async function count(sys: TestSystem, table: string, where = 'true', params: unknown[] = []): Promise<number> {

@@ -6,15 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common';
-import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
+import { ok, startTestSystem, type TestSystem } from './testkit/index.js';
 import {
   ALL_VERIFIED,
-  businessNow,
   code,
   fileCase,
   OPS,
-  ourAgency,
   type TestCase,
+  inMinutes,
+  residencePermitActors,
 } from './residence-permit-fixtures.js';
 
 let sys: TestSystem;
@@ -25,25 +25,11 @@ let agency: string;
 
 beforeAll(async () => {
   sys = await startTestSystem();
-  [ee, ee2, clerk, agency] = await Promise.all([
-    sys.token('EE_OFFICER', { name: 'Officer Wang' }),
-    sys.token('EE_OFFICER', { sub: 'ee-officer-2', name: 'Officer Zhao' }),
-    sys.token('CLERK'),
-    ourAgency(sys),
-  ]);
+  ({ ee, ee2, clerk, agency } = await residencePermitActors(sys));
 });
 afterAll(async () => {
   await sys?.stop();
 });
-
-function ok<T>(res: GqlResponse<T>): T {
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-}
-
-async function inMinutes(minutes: number): Promise<string> {
-  return new Date((await businessNow(sys)).getTime() + minutes * 60_000).toISOString();
-}
 
 /** Decision events appended for the case. */
 async function decisionEvents(c: TestCase): Promise<string[]> {
@@ -63,7 +49,7 @@ describe('a refusal is final', () => {
         OPS.schedule,
         {
           caseId: c.caseId,
-          input: { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(5) },
+          input: { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(sys, 5) },
         },
         ee,
       ),
@@ -105,7 +91,7 @@ describe('a refusal is final', () => {
         OPS.schedule,
         {
           caseId: c.caseId,
-          input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(60) },
+          input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 60) },
         },
         ee,
       ],

@@ -41,6 +41,24 @@ export async function businessNow(sys: TestSystem): Promise<Date> {
   return new Date(((await res.json()) as { now: string }).now);
 }
 
+/** The business time `minutes` from now, as an ISO instant. */
+export async function inMinutes(sys: TestSystem, minutes: number): Promise<string> {
+  return new Date((await businessNow(sys)).getTime() + minutes * 60_000).toISOString();
+}
+
+/** Two Exit-Entry officers, a clerk and our agency: who decides, who counters, who files. */
+export async function residencePermitActors(
+  sys: TestSystem,
+): Promise<{ ee: string; ee2: string; clerk: string; agency: string }> {
+  const [ee, ee2, clerk, agency] = await Promise.all([
+    sys.token('EE_OFFICER', { name: 'Officer Wang' }),
+    sys.token('EE_OFFICER', { sub: 'ee-officer-2', name: 'Officer Zhao' }),
+    sys.token('CLERK'),
+    ourAgency(sys),
+  ]);
+  return { ee, ee2, clerk, agency };
+}
+
 export interface FileOptions {
   employerId?: string;
   category?: Category;

@@ -14,7 +14,7 @@ import {
   weekday,
   WorkingDayCalendar,
 } from '@onestop/common';
-import { startTestSystem, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
+import { ok, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { ALL_VERIFIED, businessNow, OPS, ourAgency } from './residence-permit-fixtures.js';
 import { filing } from './work-permit-fixtures.js';
 
@@ -26,11 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sys?.stop();
 });
-
-function ok<T>(res: GqlResponse<T>): T {
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-}
 
 /** Moves the shared clock to 10:00 (Shanghai) of the next Monday–Friday working day, when the counters are open. */
 async function moveToNextWorkingMorning(): Promise<string> {

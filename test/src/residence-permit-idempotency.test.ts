@@ -8,15 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common';
-import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
+import { ok, startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
 import {
   ALL_VERIFIED,
-  businessNow,
   code,
   fileCase,
   OPS,
-  ourAgency,
   type TestCase,
+  inMinutes,
+  residencePermitActors,
 } from './residence-permit-fixtures.js';
 
 interface Answer {
@@ -34,25 +34,11 @@ let agency: string;
 
 beforeAll(async () => {
   sys = await startTestSystem();
-  [ee, ee2, clerk, agency] = await Promise.all([
-    sys.token('EE_OFFICER', { name: 'Officer Wang' }),
-    sys.token('EE_OFFICER', { sub: 'ee-officer-2', name: 'Officer Zhao' }),
-    sys.token('CLERK'),
-    ourAgency(sys),
-  ]);
+  ({ ee, ee2, clerk, agency } = await residencePermitActors(sys));
 });
 afterAll(async () => {
   await sys?.stop();
 });
-
-function ok<T>(res: GqlResponse<T>): T {
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-}
-
-async function inMinutes(minutes: number): Promise<string> {
-  return new Date((await businessNow(sys)).getTime() + minutes * 60_000).toISOString();
-}
 
 /** Runs `op`, expects the error code and that nothing about any of `cases` changed. */
 async function refusedWithoutWrites(
@@ -91,7 +77,12 @@ describe('scheduleVerification with an idempotency key', () => {
       const c = await (await fileCase(sys)).acceptDocuments();
       const requirementBefore = (await c.events(EVENT_TYPES.interviewRequirementChanged)).length;
       const key = randomUUID();
-      const input = { idempotencyKey: key, kind, scheduledAt: await inMinutes(45), location: 'Exit-Entry, Room 2' };
+      const input = {
+        idempotencyKey: key,
+        kind,
+        scheduledAt: await inMinutes(sys, 45),
+        location: 'Exit-Entry, Room 2',
+      };
 
       const answers = (await Promise.all(Array.from({ length: 5 }, () => schedule(c.caseId, input)))).map(
         (r) => ok(r).scheduleVerification,
@@ -116,7 +107,11 @@ describe('scheduleVerification with an idempotency key', () => {
 
   it('a replay after completion returns the original verification and writes nothing, also once its time has passed', async () => {
     const c = await (await fileCase(sys)).acceptDocuments();
-    const input = { idempotencyKey: randomUUID(), kind: 'ON_SITE_INVESTIGATION', scheduledAt: await inMinutes(10) };
+    const input = {
+      idempotencyKey: randomUUID(),
+      kind: 'ON_SITE_INVESTIGATION',
+      scheduledAt: await inMinutes(sys, 10),
+    };
     const first = ok(await schedule(c.caseId, input)).scheduleVerification;
     expect(first.verifications).toHaveLength(1);
 
@@ -141,7 +136,7 @@ describe('scheduleVerification with an idempotency key', () => {
 
   it('a replay after the refusal still gets its answer; a new request is FINAL_DECISION', async () => {
     const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
-    const input = { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(30) };
+    const input = { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 30) };
     const first = ok(await schedule(c.caseId, input)).scheduleVerification;
     ok(await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['Employer could not be verified'] }, ee));
 
@@ -159,7 +154,7 @@ describe('scheduleVerification with an idempotency key', () => {
     const c = await (await fileCase(sys)).acceptDocuments();
     const other = await (await fileCase(sys)).acceptDocuments();
     const key = randomUUID();
-    const input = { idempotencyKey: key, kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(60) };
+    const input = { idempotencyKey: key, kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 60) };
     const first = ok(await schedule(c.caseId, input)).scheduleVerification;
     const id = first.verifications[0]!.id;
 
@@ -189,7 +184,7 @@ describe('scheduleVerification with an idempotency key', () => {
   it('one key sent for five different cases at once: one is scheduled, the others are CONFLICT', async () => {
     const cases = await Promise.all(Array.from({ length: 5 }, async () => (await fileCase(sys)).acceptDocuments()));
     const key = randomUUID();
-    const scheduledAt = await inMinutes(90);
+    const scheduledAt = await inMinutes(sys, 90);
     const results = await Promise.all(
       cases.map((c) => schedule(c.caseId, { idempotencyKey: key, kind: 'TELEPHONE_INTERVIEW', scheduledAt })),
     );
@@ -207,7 +202,7 @@ describe('scheduleVerification with an idempotency key', () => {
 
   it('keys are per officer: another officer using the same key schedules their own verification', async () => {
     const c = await (await fileCase(sys)).acceptDocuments();
-    const input = { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(20) };
+    const input = { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 20) };
     ok(await schedule(c.caseId, input, ee));
     const second = ok(await schedule(c.caseId, input, ee2)).scheduleVerification;
     expect(second.verifications).toHaveLength(2);
@@ -219,7 +214,7 @@ describe('scheduleVerification with an idempotency key', () => {
 
   it('the key is required and checked; bad input lists every problem and writes nothing', async () => {
     const c = await (await fileCase(sys)).acceptDocuments();
-    const scheduledAt = await inMinutes(30);
+    const scheduledAt = await inMinutes(sys, 30);
     const missing = await refusedWithoutWrites([c], 'BAD_USER_INPUT', () =>
       schedule(c.caseId, { kind: 'TELEPHONE_INTERVIEW', scheduledAt }),
     );
@@ -245,7 +240,7 @@ describe('scheduleVerification with an idempotency key', () => {
 
   it('rejects the unauthenticated and the roles that may not verify, writing nothing', async () => {
     const c = await (await fileCase(sys)).acceptDocuments();
-    const vars = { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(30) };
+    const vars = { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 30) };
     await refusedWithoutWrites([c], 'UNAUTHENTICATED', () => schedule(c.caseId, vars, null));
     await refusedWithoutWrites([c], 'FORBIDDEN', () => schedule(c.caseId, vars, agency));
     await refusedWithoutWrites([c], 'FORBIDDEN', () => schedule(c.caseId, vars, clerk));
@@ -262,7 +257,7 @@ describe('the other mutations are retry-safe: an identical request fired 5 times
 
   it('recordVerificationOutcome: recorded once, the other attempts are INVALID_TRANSITION', async () => {
     const c = await (await fileCase(sys)).acceptDocuments();
-    const scheduledAt = await inMinutes(5);
+    const scheduledAt = await inMinutes(sys, 5);
     const s = ok(
       await schedule(c.caseId, { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt }),
     );

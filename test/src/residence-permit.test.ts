@@ -7,10 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common';
-import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
+import { ok, startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
 import {
   ALL_VERIFIED,
-  businessNow,
   code,
   fileCase,
   GET_PERMIT,
@@ -18,6 +17,7 @@ import {
   otherAgency,
   ourAgency,
   type TestCase,
+  inMinutes,
 } from './residence-permit-fixtures.js';
 
 interface Permit {
@@ -91,11 +91,6 @@ async function permitOf(c: TestCase, token = ee): Promise<Permit> {
   return res.data!.residencePermit;
 }
 
-function ok<T>(res: GqlResponse<T>): T {
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-}
-
 /** Runs `op`, expects the error code and that nothing about the case changed. */
 async function refusedWithoutWrites(
   c: TestCase,
@@ -110,10 +105,6 @@ async function refusedWithoutWrites(
 }
 
 /** A business time `minutes` ahead of the shared clock. */
-async function inMinutes(minutes: number): Promise<string> {
-  return new Date((await businessNow(sys)).getTime() + minutes * 60_000).toISOString();
-}
-
 describe('the permit is created when the case is filed', () => {
   it('reacts to case.submitted: AWAITING_DOCUMENTS, checklist empty, interview rule applied, created event once', async () => {
     const c = await fileCase(sys);
@@ -445,7 +436,7 @@ describe('an officer may demand an interview of an exempt applicant', () => {
           input: {
             idempotencyKey: randomUUID(),
             kind: 'FACE_TO_FACE_INTERVIEW',
-            scheduledAt: await inMinutes(30),
+            scheduledAt: await inMinutes(sys, 30),
             location: 'Exit-Entry, Room 3',
           },
         },
@@ -505,7 +496,7 @@ describe('verification (EE_OFFICER)', () => {
         OPS.schedule,
         {
           caseId: c.caseId,
-          input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(10) },
+          input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 10) },
         },
         ee,
       ),
@@ -518,7 +509,7 @@ describe('verification (EE_OFFICER)', () => {
           input: {
             idempotencyKey: randomUUID(),
             kind: 'ON_SITE_INVESTIGATION',
-            scheduledAt: await inMinutes(20),
+            scheduledAt: await inMinutes(sys, 20),
             location: 'Employer office, Haidian',
           },
         },
@@ -585,7 +576,7 @@ describe('verification (EE_OFFICER)', () => {
         OPS.schedule,
         {
           caseId: c.caseId,
-          input: { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(5) },
+          input: { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(sys, 5) },
         },
         ee,
       ),
@@ -619,7 +610,11 @@ describe('verification (EE_OFFICER)', () => {
         OPS.schedule,
         {
           caseId: c.caseId,
-          input: { idempotencyKey: randomUUID(), kind: 'FACE_TO_FACE_INTERVIEW', scheduledAt: await inMinutes(60) },
+          input: {
+            idempotencyKey: randomUUID(),
+            kind: 'FACE_TO_FACE_INTERVIEW',
+            scheduledAt: await inMinutes(sys, 60),
+          },
         },
         ee,
       ),
@@ -631,7 +626,7 @@ describe('verification (EE_OFFICER)', () => {
     const c = await fileCase(sys);
     const vars = {
       caseId: c.caseId,
-      input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(10) },
+      input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 10) },
     };
     await refusedWithoutWrites(c, 'UNAUTHENTICATED', () => sys.gql(OPS.schedule, vars, null));
     await refusedWithoutWrites(c, 'FORBIDDEN', () => sys.gql(OPS.schedule, vars, agency));

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 /**
  * The cross-service testkit: start the whole system on a throwaway database on free ports,
  * sign in as a role, run an operation through the gateway, move the clock.
@@ -174,4 +175,10 @@ export async function appendEvent(
   } finally {
     client.release();
   }
+}
+
+/** The data of a response that must have no errors (the errors are the failure message). */
+export function ok<T>(res: GqlResponse<T>): T {
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  return res.data!;
 }
