@@ -5,6 +5,7 @@ import {
   ConflictError,
   EVENT_TYPES,
   InvalidTransitionError,
+  isUniqueViolation,
   NotFoundError,
   can,
   shanghaiDate,
@@ -450,12 +451,4 @@ function scope(a: AppointmentEntity, actor: Actor | null, at: Date) {
 export function describeSlot(start: Date): string {
   const local = new Date(start.getTime() + 8 * 3_600_000).toISOString();
   return `${local.slice(0, 10)} ${local.slice(11, 16)} (Asia/Shanghai)`;
-}
-
-/** True when `err` is a PostgreSQL unique violation of `constraint`. */
-export function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const code = e?.code ?? e?.driverError?.code;
-  const name = e?.constraint ?? e?.driverError?.constraint;
-  return code === '23505' && name === constraint;
 }

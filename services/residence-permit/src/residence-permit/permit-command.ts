@@ -51,12 +51,6 @@ export function isUuid(s: string): boolean {
   return UUID.test(s);
 }
 
-/** True when `err` is a PostgreSQL unique violation of the index or constraint `name`. */
-export function isUniqueViolation(err: unknown, name: string): boolean {
-  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  return (e?.code ?? e?.driverError?.code) === '23505' && (e?.constraint ?? e?.driverError?.constraint) === name;
-}
-
 /**
  * Runs every change to a residence permit the same way, in one transaction:
  * lock the permit row (`FOR UPDATE`: concurrent commands on one case take turns) → scope (an

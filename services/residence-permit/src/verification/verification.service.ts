@@ -5,19 +5,14 @@ import {
   ConflictError,
   EVENT_TYPES,
   InvalidTransitionError,
+  isUniqueViolation,
   NotFoundError,
   type Actor,
   type SubgraphRuntime,
   type VerificationPayload,
 } from '@onestop/common';
 import { interviewOutcomeOf, refreshInterview } from '../interview/interview-outcome.js';
-import {
-  isUniqueViolation,
-  isUuid,
-  OPEN_STATUSES,
-  type EventDraft,
-  type PermitCommands,
-} from '../residence-permit/permit-command.js';
+import { isUuid, OPEN_STATUSES, type EventDraft, type PermitCommands } from '../residence-permit/permit-command.js';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { ScheduleVerificationInput, VerificationOutcomeInput } from './dto/verification.input.js';
 import { VERIFICATION_KINDS, VERIFICATION_OUTCOMES, VerificationEntity } from './verification.entity.js';
