@@ -170,3 +170,4 @@ export {
   VERIFIED_TOKEN_CACHE_DEFAULTS,
   type VerifiedTokenCacheOptions,
 } from './auth/verified-token-cache.js';
+export { caseGateKey, lockCaseGate, lastCaseEvent } from './events/index.js';

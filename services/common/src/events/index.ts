@@ -12,3 +12,4 @@ export {
 } from './event-store.js';
 export { PostgresEventStore, EVENT_APPEND_LOCK, type PostgresEventStoreOptions } from './postgres-event-store.js';
 export { EVENTS_CHANNEL } from './event-log-queries.js';
+export { caseGateKey, lockCaseGate, lastCaseEvent } from './case-gate.js';

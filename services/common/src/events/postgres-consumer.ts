@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { hasAppended } from './append-marker.js';
 import { InvariantError, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Consumer, DomainEvent, EventHandler } from './event-store.js';
@@ -41,7 +42,7 @@ interface PendingDrain {
  * A durable consumer. Each batch is one transaction:
  *   lock the consumer's row in platform.consumer_offset (FOR UPDATE) → read up to
  *   `batchSize` events after its position → run the handler for each with the transaction's
- *   EntityManager → move the position → commit.
+ *   EntityManager (stopping after one that appended to the log) → move the position → commit.
  * The handler's writes and the position commit or roll back together, so after a crash or a
  * failed handler nothing is lost and nothing is applied twice; the row lock makes instances
  * of the same consumer in other processes take turns, so no event is handled by two of them.
@@ -173,16 +174,22 @@ export class PostgresConsumer implements Consumer {
     return this.deps.dataSource.transaction(async (tx) => {
       const from = await this.lockPosition(tx);
       const { events, head } = await readBatch(tx, from, this.batchSize, this.typeList);
+      let handled = 0;
       for (const e of events) {
         try {
           await this.handler(e, tx);
         } catch (err) {
           throw new HandlerFailure(e, err);
         }
+        handled++;
+        // The handler appended: this transaction now holds the log's commit-order lock. Commit
+        // here rather than go on to lock other rows while holding it (a command holding one of
+        // those rows and waiting to append would deadlock with us). The rest is the next batch.
+        if (hasAppended(tx)) break;
       }
-      const full = events.length === this.batchSize;
+      const full = handled < events.length || events.length === this.batchSize;
       // Not full: every event up to the snapshot's head has been seen, matching or not.
-      const to = full ? BigInt(events[events.length - 1]!.id) : maxBig(from, head);
+      const to = full ? BigInt(events[handled - 1]!.id) : maxBig(from, head);
       if (to !== from) {
         await tx.query('UPDATE platform.consumer_offset SET position = $2, updated_at = now() WHERE consumer = $1', [
           this.name,

@@ -467,6 +467,32 @@ describe('durable consumers', () => {
     await second.stop();
   });
 
+  it('ends a batch after a handler that appended, so the log lock is never held into the next handler', async () => {
+    const type = uniqueType('appending');
+    const reaction = uniqueType('reaction');
+    const name = `appending-${randomUUID()}`;
+    const appended = await appendCommitted(
+      a,
+      Array.from({ length: 4 }, (_, i) => ev(type, i)),
+    );
+    const txOf = new Map<string, string>();
+    const consumer = a.store.consume(name, { types: [type], batchSize: 10 }, async (e, tx) => {
+      const rows: { tx: string }[] = await tx.query('SELECT txid_current()::text AS tx');
+      txOf.set(e.id, rows[0]!.tx);
+      // Only the second event's handler reacts with an event of its own.
+      if ((e.payload as { n: number }).n === 1) await a.store.append(tx, [ev(reaction, 99)]);
+    });
+    await consumer.start();
+    await consumer.drain();
+    await consumer.stop();
+    const [e0, e1, e2, e3] = appended.map((e) => txOf.get(e.id));
+    expect(e0).toBe(e1); // one batch up to and including the appending handler
+    expect(e2).not.toBe(e1); // the rest in a new transaction
+    expect(e3).toBe(e2);
+    expect(await idsOfTypes([reaction])).toHaveLength(1);
+    expect(await storedPosition(name)).toBeGreaterThanOrEqual(BigInt(appended[3]!.id));
+  });
+
   it('lets two instances of one consumer race over 500 events: each handled exactly once', async () => {
     const type = uniqueType('race');
     const name = `race-${randomUUID()}`;

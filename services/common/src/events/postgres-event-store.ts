@@ -17,6 +17,7 @@ import { EventTail } from './event-tail.js';
 import { PostgresSubscription } from './postgres-subscription.js';
 import { PostgresConsumer } from './postgres-consumer.js';
 import { eventColumns, parseEventId, readBatch, readHead, toEvent, type EventRow } from './event-log-queries.js';
+import { markAppended } from './append-marker.js';
 
 /**
  * The advisory lock every append takes, for the rest of its transaction. Arbitrary but fixed,
@@ -100,6 +101,7 @@ export class PostgresEventStore implements EventStore {
     events.forEach(assertValidEvent);
     // Held until this transaction ends: appends commit in id order (see the class comment).
     await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENT_APPEND_LOCK]);
+    markAppended(tx);
     const rows: EventRow[] = await tx.query(
       `INSERT INTO platform.event_log
          (type, source, aggregate_id, employer_id, counter_id, payload, actor_id, occurred_at)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import { formatLetterNumber, formatReceiptNumber, formatTicketNumber } from '../shared/numbering.js';
-import { readinessProblems } from './acceptance.service.js';
+import { readinessProblems, withdrawalProblems } from './acceptance.service.js';
 
 const ready = (over: Partial<CaseReadinessEntity> = {}): CaseReadinessEntity => ({
   caseId: 'c1',
@@ -56,6 +56,23 @@ describe('what blocks acceptance', () => {
     expect(readinessProblems(ready({ wpMaterials: { complete: false, missing: [] } }))).toEqual([
       'work permit materials: the checklist is not complete',
     ]);
+  });
+});
+
+describe('a withdrawal blocks acceptance', () => {
+  it('names when the agency withdrew, in Beijing time, from the event (its payload, else when it occurred)', () => {
+    const occurredAt = new Date('2026-12-01T01:00:00Z');
+    expect(withdrawalProblems({ payload: { withdrawnAt: '2026-12-01T02:35:10.000Z' }, occurredAt }, false)).toEqual([
+      'the agency withdrew the case at 2026-12-01 10:35 (Asia/Shanghai)',
+    ]);
+    expect(withdrawalProblems({ payload: { withdrawnAt: 'not a time' }, occurredAt }, true)).toEqual([
+      'the agency withdrew the case at 2026-12-01 09:00 (Asia/Shanghai)',
+    ]);
+  });
+
+  it('the projection alone still blocks it; nothing, when neither knows of a withdrawal', () => {
+    expect(withdrawalProblems(null, true)).toEqual(['the agency withdrew the case']);
+    expect(withdrawalProblems(null, false)).toEqual([]);
   });
 });
 

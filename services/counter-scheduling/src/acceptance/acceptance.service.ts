@@ -4,11 +4,16 @@ import {
   EVENT_TYPES,
   InvalidTransitionError,
   issuanceDue,
+  lastCaseEvent,
+  lockCaseGate,
   shanghaiDate,
   type Actor,
+  type CaseWithdrawnPayload,
   type DocumentsAcceptedPayload,
+  type DomainEvent,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { describeSlot } from '../appointment/appointment.service.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { newEvent } from '../shared/events.js';
@@ -57,12 +62,19 @@ export class AcceptanceService {
    * Accepts the documents of a case checked in at the clerk's counter today. Refused with
    * INVALID_TRANSITION while anything is missing; `extensions.problems` lists every item of
    * both checklists and the interview requirement, so the clerk can tell the applicant at once.
+   *
+   * A withdrawal is work-permit's command, which the projection learns of only when its
+   * consumer reads `case.withdrawn`; so both commands take the case's gate first and look for
+   * the other's event in the log (docs/decisions/0006): an acceptance after a withdrawal
+   * committed is refused, however recent, and one of the two always loses.
    */
   async accept(actor: Actor, counterId: string, caseId: string): Promise<AcceptanceEntity> {
     const input: string[] = [];
     checkText(input, 'caseId', caseId, 100);
     if (input.length) throw new BadUserInputError('The acceptance is not valid', input);
     return this.rt.ds.transaction(async (tx) => {
+      // Lock order: the gate, then the case → number sequence → event log (append, last).
+      await lockCaseGate(tx, caseId);
       const kase = await this.cases.lock(tx, caseId);
       const existing = await tx.getRepository(AcceptanceEntity).findOne({ where: { caseId } });
       if (existing) {
@@ -73,15 +85,16 @@ export class AcceptanceService {
           },
         );
       }
-      if (kase.withdrawn) throw new InvalidTransitionError(`Case ${caseId} was withdrawn.`);
+      const withdrawal = await lastCaseEvent<Partial<CaseWithdrawnPayload>>(tx, caseId, [EVENT_TYPES.caseWithdrawn]);
       const now = this.rt.clock.now();
       const problems = [
+        ...withdrawalProblems(withdrawal, kase.withdrawn),
         ...(await this.visitProblems(tx, caseId, counterId, shanghaiDate(now))),
         ...readinessProblems(kase),
       ];
       if (problems.length) {
         throw new InvalidTransitionError(
-          `The documents of case ${caseId} cannot be accepted yet: ${problems.join('; ')}.`,
+          `The documents of case ${caseId} cannot be accepted${withdrawal || kase.withdrawn ? '' : ' yet'}: ${problems.join('; ')}.`,
           { problems },
         );
       }
@@ -124,6 +137,37 @@ export class AcceptanceService {
     );
     return rows.length ? [] : [`the applicant has not checked in at counter ${counterId} today`];
   }
+}
+
+/** The receipt number when the case's documents were accepted here, else null. */
+export async function acceptedReceipt(tx: EntityManager, caseId: string): Promise<string | null> {
+  const rows: { receipt_number: string }[] = await tx.query(
+    `SELECT receipt_number FROM cs.acceptance WHERE case_id = $1`,
+    [caseId],
+  );
+  return rows[0]?.receipt_number ?? null;
+}
+
+/**
+ * The withdrawal, if any: from the log (`case.withdrawn`, committed before this acceptance took
+ * the gate), or from the projection should it know of one the log read did not return.
+ */
+export function withdrawalProblems(
+  withdrawal: Pick<DomainEvent<Partial<CaseWithdrawnPayload>>, 'payload' | 'occurredAt'> | null,
+  projectedWithdrawn: boolean,
+): string[] {
+  if (withdrawal) {
+    const at = instant(withdrawal.payload.withdrawnAt) ?? withdrawal.occurredAt;
+    return [`the agency withdrew the case at ${describeSlot(at)}`];
+  }
+  return projectedWithdrawn ? ['the agency withdrew the case'] : [];
+}
+
+/** An ISO instant from a payload, or null when it is not one. */
+function instant(s: unknown): Date | null {
+  if (typeof s !== 'string') return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
 }
 
 /** Everything the projection says still blocks acceptance (empty when nothing does). */

@@ -6,10 +6,12 @@ import {
   type Consumer,
   type DomainEvent,
   type InterviewRequirementPayload,
+  type Logger,
   type MaterialsChangedPayload,
   type ResidencePermitCreatedPayload,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { acceptedReceipt } from '../acceptance/acceptance.service.js';
 import type { AppointmentService } from '../appointment/appointment.service.js';
 import type { ChecklistState, InterviewState } from './case-readiness.entity.js';
 
@@ -32,10 +34,11 @@ export const READINESS_EVENT_TYPES = [
  * A withdrawn case's active appointment is cancelled, freeing its place.
  */
 export function startCaseReadinessConsumer(rt: SubgraphRuntime, appointments: AppointmentService): Consumer {
+  const logger = rt.logger.child({ component: 'case-readiness' });
   return rt.events.consume(
     'counter-scheduling.case-readiness',
     { types: [...READINESS_EVENT_TYPES], batchSize: 50 },
-    (e, tx) => applyReadinessEvent(e, tx, appointments),
+    (e, tx) => applyReadinessEvent(e, tx, appointments, logger),
   );
 }
 
@@ -44,6 +47,7 @@ export async function applyReadinessEvent(
   e: DomainEvent,
   tx: EntityManager,
   appointments: AppointmentService,
+  logger: Logger,
 ): Promise<void> {
   const p = e.payload as Record<string, unknown>;
   const caseId = typeof p.caseId === 'string' && p.caseId ? p.caseId : e.aggregateId;
@@ -76,10 +80,24 @@ export async function applyReadinessEvent(
       ]);
       return;
     }
-    case EVENT_TYPES.caseWithdrawn:
+    case EVENT_TYPES.caseWithdrawn: {
+      // Both commands take the case's gate (decision 0006), so a withdrawal can no longer follow
+      // an acceptance; one recorded before the gate existed changes nothing here: the passport
+      // is held and the issuance clock runs. The case's row lock first, as every command on the
+      // case takes it, so an acceptance that held it has committed when we look.
+      await tx.query(`SELECT 1 FROM cs.case_readiness WHERE case_id = $1 FOR UPDATE`, [caseId]);
+      const receipt = await acceptedReceipt(tx, caseId);
+      if (receipt) {
+        logger.warn(
+          { eventId: e.id, caseId, receiptNumber: receipt },
+          'case.withdrawn for a case whose documents were accepted: ignored',
+        );
+        return;
+      }
       await set(`withdrawn = true`, []);
       await appointments.cancelForWithdrawal(tx, caseId, e.occurredAt);
       return;
+    }
     case EVENT_TYPES.workPermitMaterialsChanged:
       await set(`wp_materials = $4`, [JSON.stringify(checklist(p as unknown as MaterialsChangedPayload))]);
       return;

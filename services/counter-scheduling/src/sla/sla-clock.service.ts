@@ -24,6 +24,7 @@ import {
   type TicketPayload,
   type WorkingDayCalendar,
 } from '@onestop/common';
+import { acceptedReceipt } from '../acceptance/acceptance.service.js';
 import { scheduleClock, yearsTouched, type SlaClockState } from './sla-clock.rules.js';
 import {
   CLOCK_COLUMNS,
@@ -106,6 +107,7 @@ export class SlaClockService {
       case EVENT_TYPES.casePreExamPassed:
         return this.stop(tx, caseId, ['PRE_EXAMINATION'], 'MET', instant(p.passedAt) ?? event.occurredAt);
       case EVENT_TYPES.caseWithdrawn:
+        if (await this.acceptedBeforeWithdrawal(tx, event, caseId)) return [];
         return this.stop(
           tx,
           caseId,
@@ -142,6 +144,21 @@ export class SlaClockService {
       default:
         return [];
     }
+  }
+
+  /**
+   * A withdrawal recorded after the documents were accepted (possible only before both commands
+   * took the case's gate, decision 0006) cancels nothing: the passport is held and the issuance
+   * clock runs until the permits are decided.
+   */
+  private async acceptedBeforeWithdrawal(tx: EntityManager, event: DomainEvent, caseId: string): Promise<boolean> {
+    const receipt = await acceptedReceipt(tx, caseId);
+    if (!receipt) return false;
+    this.deps.logger.warn(
+      { eventId: event.id, caseId, receiptNumber: receipt },
+      'case.withdrawn for a case whose documents were accepted: its clocks keep running',
+    );
+    return true;
   }
 
   private async onSubmitted(

@@ -20,7 +20,7 @@ import { heldLongerThanCutoff, MAX_HELD_WORKING_DAYS } from '../custody/custody-
 import { interviewOutcomeOf, interviewPayload, refreshInterview } from '../interview/interview-outcome.js';
 import { summarizeChecklist } from '../materials/materials-checklist.js';
 import type { ResidencePermitFilter } from './dto/residence-permit-filter.input.js';
-import { isUuid, OPEN_STATUSES } from './permit-command.js';
+import { isUuid } from './permit-command.js';
 import { ResidencePermitEntity } from './residence-permit.entity.js';
 
 /** One page of the officers' list. */
@@ -207,17 +207,22 @@ export class ResidencePermitService {
     if (changed) await this.runtime.events.append(tx, [systemEvent(changed.type, permit, changed.payload, now)]);
   }
 
-  /** Reaction to `case.withdrawn`: only before acceptance (work-permit enforces it; we only follow). */
+  /**
+   * Reaction to `case.withdrawn`: only before acceptance (work-permit and counter-scheduling
+   * enforce it through the case's gate, decision 0006; we only follow). Once the documents are
+   * accepted the passport is held and the review runs: a withdrawal recorded after that (before
+   * the gate existed) is ignored, or the passport would stay held for a permit nobody decides.
+   */
   async withdraw(event: DomainEvent, tx: EntityManager): Promise<void> {
     const caseId = typeof event.payload.caseId === 'string' ? event.payload.caseId : event.aggregateId;
     if (!isUuid(caseId)) return;
     const repo = tx.getRepository(ResidencePermitEntity);
     const permit = await repo.findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
     if (!permit || permit.status === 'WITHDRAWN') return;
-    if (!OPEN_STATUSES.includes(permit.status)) {
+    if (permit.status !== 'AWAITING_DOCUMENTS') {
       this.runtime.logger.warn(
-        { caseId, status: permit.status },
-        'case.withdrawn for a decided residence permit: ignored',
+        { caseId, status: permit.status, receiptNumber: permit.receiptNumber },
+        'case.withdrawn after the documents were accepted: ignored',
       );
       return;
     }

@@ -6,6 +6,9 @@ import {
   ConflictError,
   EVENT_TYPES,
   formatCaseReference,
+  InvalidTransitionError,
+  lastCaseEvent,
+  lockCaseGate,
   NotFoundError,
   preExamDue,
   shanghaiDate,
@@ -15,6 +18,7 @@ import {
   type CaseWithdrawnPayload,
   type Category,
   type Clock,
+  type DocumentsAcceptedPayload,
   type EventStore,
 } from '@onestop/common';
 import { EmployerEntity } from '../employer/employer.entity.js';
@@ -29,7 +33,7 @@ import {
   type RenewalData,
   type RenewalWindow,
 } from './case-filing.rules.js';
-import { assertMove } from './case-status.rules.js';
+import { assertMove, STATUS_MOVES } from './case-status.rules.js';
 import { CaseEntity } from './case.entity.js';
 
 /** What a resubmission may correct: anything of the filing except the employer and the route. */
@@ -190,16 +194,25 @@ export class CaseFilingService {
     });
   }
 
-  /** Withdraws a case before acceptance (the agency's choice). */
+  /**
+   * Withdraws a case before acceptance (the agency's choice). Acceptance is counter-scheduling's
+   * command, which work-permit learns of only when its consumer reads `case.documents-accepted`;
+   * so both commands take the case's gate first and look for the other's event in the log
+   * (docs/decisions/0006): a withdrawal after an acceptance committed is refused, however
+   * recent, and one of the two always loses.
+   */
   async withdraw(actor: Actor | null, caseId: string, reason: string | null): Promise<CaseEntity> {
     assertCan(actor, 'case.withdraw');
     const why = reason?.trim() || null;
     if (why && why.length > 1000)
       throw new BadUserInputError('The case cannot be withdrawn', ['reason is longer than 1000 characters']);
     return this.ds.transaction(async (tx) => {
+      // Lock order: the gate, then the case row, then the event log (append, last).
+      await lockCaseGate(tx, caseId);
       const c = await lockCase(tx, caseId, actor);
       if (!c) throw new NotFoundError('Case', caseId);
       assertCan(actor, 'case.withdraw', { employerId: c.employerId });
+      await refuseIfAccepted(tx, c);
       const from = c.status;
       assertMove(c.status, 'withdraw', 'withdrawing (only before acceptance)', c.reference);
       const now = this.clock.now();
@@ -231,6 +244,21 @@ export class CaseFilingService {
     }
     return existing;
   }
+}
+
+/**
+ * INVALID_TRANSITION when counter-scheduling has accepted the case's documents: read from the
+ * log, not from `c.status`, which trails acceptance by work-permit's consumer lag.
+ */
+async function refuseIfAccepted(tx: EntityManager, c: CaseEntity): Promise<void> {
+  const accepted = await lastCaseEvent<Partial<DocumentsAcceptedPayload>>(tx, c.id, [EVENT_TYPES.documentsAccepted]);
+  if (!accepted) return;
+  const receipt = typeof accepted.payload.receiptNumber === 'string' ? accepted.payload.receiptNumber : null;
+  const acceptedAt = typeof accepted.payload.acceptedAt === 'string' ? accepted.payload.acceptedAt : null;
+  throw new InvalidTransitionError(
+    `Case ${c.reference} cannot be withdrawn: its documents were accepted at the counter${receipt ? ` (receipt of acceptance ${receipt})` : ''}, and a case may be withdrawn only before acceptance.`,
+    { status: c.status, allowedFrom: [...STATUS_MOVES.withdraw.from], receiptNumber: receipt, acceptedAt },
+  );
 }
 
 /** The next reference of `year`: the counter row is created or incremented, and stays locked until commit. */
