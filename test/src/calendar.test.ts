@@ -207,7 +207,7 @@ describe('calendar', () => {
           const [clock] = await preExam.clocks();
           return !clock!.provisional && clock;
         },
-        5000,
+        15_000,
         'the pre-examination deadline to be recomputed',
       );
       // Fri 1 Jan 2027 is now a holiday: Dec 31, Mon 4, Tue 5 Jan.

@@ -315,8 +315,20 @@ describe('counter-scheduling: closing time closes the windows', () => {
         { id: stuckId },
         clerk,
       );
-      // The clerk's request queues on the row lock; releasing it lets the clerk go first.
-      await new Promise((r) => setTimeout(r, 300));
+      // The clerk's request queues on the row lock (the sweep skips locked rows); once it waits
+      // behind the holder, releasing the lock lets the clerk go first.
+      const holderPid = (await holder!.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await waitFor(
+        async () =>
+          (
+            await sys.sql.query<{ n: number }>(
+              'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))',
+              [holderPid],
+            )
+          ).rows[0]!.n > 0,
+        15_000,
+        "the clerk's request to wait for the ticket's row",
+      );
       await holder!.query('COMMIT');
       holder!.release();
       holder = undefined;

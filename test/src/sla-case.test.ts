@@ -61,7 +61,7 @@ describe('Case.sla through the gateway', () => {
         const c = await view(id);
         return c && ok(c.sla) ? c.sla : undefined;
       },
-      5000,
+      15_000,
       what,
     );
 

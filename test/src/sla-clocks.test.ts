@@ -43,7 +43,7 @@ describe('SLA clocks', () => {
           const clocks = await c.clocks();
           return clocks.length === 1 && clocks;
         },
-        5000,
+        15_000,
         'the pre-examination clock',
       );
       expect(first).toMatchObject({
@@ -66,7 +66,7 @@ describe('SLA clocks', () => {
           const all = await c.clocks();
           return all.length === 2 && all;
         },
-        5000,
+        15_000,
         'a new clock at resubmission',
       );
       expect(clocks.map((k) => [k.kind, k.state])).toEqual([
@@ -127,11 +127,11 @@ describe('SLA clocks', () => {
       await waitFor(async () => (await c.clocks()).length === 1, 5000, 'the counter-wait clock');
 
       await sys.advanceClock(16 * MINUTE);
-      await waitFor(async () => (await c.slaEvents()).length === 1, 3000, 'the 50% warning');
+      await waitFor(async () => (await c.slaEvents()).length === 1, 15_000, 'the 50% warning');
       expect(await c.slaEvents()).toEqual(['sla.warning:50']);
 
       await sys.advanceClock(15 * MINUTE); // past 75% and the breach at once
-      await waitFor(async () => (await c.slaEvents()).length === 3, 3000, 'the breach');
+      await waitFor(async () => (await c.slaEvents()).length === 3, 15_000, 'the breach');
       expect(await c.slaEvents()).toEqual(['sla.warning:50', 'sla.warning:75', 'sla.breached:100']);
       expect((await c.clocks())[0]).toMatchObject({ state: 'BREACHED', lastThreshold: 100, stoppedAt: null });
 
@@ -213,7 +213,7 @@ describe('SLA clocks', () => {
           for (const c of cases) if (!(await c.slaEvents()).includes('sla.breached:100')) return false;
           return true;
         },
-        5000,
+        15_000,
         'the breaches',
       );
     });
@@ -316,7 +316,7 @@ describe('SLA clocks', () => {
         alerts.filter((a) => a.case.id === id).map((a) => a.threshold);
       await waitFor(
         () => forCase(all.alerts, theirs.caseId).length === 3 && forCase(all.alerts, ours.caseId).length === 3,
-        5000,
+        15_000,
         'manager alerts',
       );
       await waitFor(() => forCase(mine.alerts, ours.caseId).length === 3, 5000, 'agency alerts');
@@ -433,7 +433,7 @@ describe('SLA clocks', () => {
           const k = await after.clocks();
           return k.length === 1 && k;
         },
-        5000,
+        15_000,
         'the second clock',
       );
       expect(clock!.thresholds).toEqual([40, 80, 100]);
