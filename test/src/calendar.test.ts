@@ -296,7 +296,7 @@ describe('calendar', () => {
           name: 'Heavy snow',
           provisional: false,
         });
-        await waitFor(async () => (await deadline()) === '2027-01-06T16:00:00.000Z', 5000, 'the deadline to move');
+        await waitFor(async () => (await deadline()) === '2027-01-06T16:00:00.000Z', 15_000, 'the deadline to move');
 
         const removed = await sys.gql<{ removeClosure: unknown }>(REMOVE, { d: '2027-01-05' }, manager);
         expect(removed.data!.removeClosure).toEqual({
@@ -306,7 +306,11 @@ describe('calendar', () => {
           name: null,
           provisional: false,
         });
-        await waitFor(async () => (await deadline()) === '2027-01-05T16:00:00.000Z', 5000, 'the deadline to move back');
+        await waitFor(
+          async () => (await deadline()) === '2027-01-05T16:00:00.000Z',
+          15_000,
+          'the deadline to move back',
+        );
         const changes = await sys.sql.query<{ payload: { dueAt: string; reason: string } }>(
           `SELECT payload FROM platform.event_log WHERE type = 'sla.deadline-changed' AND aggregate_id = $1 ORDER BY id`,
           [preExam.caseId],

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '@onestop/common';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  errorCode,
   count,
   countEvents,
   csDirect,
@@ -98,7 +99,7 @@ describe('counter-scheduling: tickets left waiting at closing time', () => {
   });
 
   it('before closing, nothing is unserved: the early ticket breached its wait and still counts as waiting', async () => {
-    await waitFor(async () => (await counterWait(early)).state === 'BREACHED', 5000, 'the counter-wait breach');
+    await waitFor(async () => (await counterWait(early)).state === 'BREACHED', 15_000, 'the counter-wait breach');
     expect(await count(sys, 'ticket', `status = 'UNSERVED'`)).toBe(0);
     const load = ok(await sys.gql<{ counterLoad: { waiting: number } }>(LOAD, { id: 'chaoyang-cbd' }, t.manager));
     expect(load.counterLoad.waiting).toBe(2);
@@ -174,13 +175,27 @@ describe('counter-scheduling: tickets left waiting at closing time', () => {
       ),
     );
     expect(visits._entities[0]!.visits).toEqual([{ status: 'UNSERVED', completedAt: closing.toISOString() }]);
+    // An unserved ticket is not a visit: the documents cannot be accepted on the strength of it.
+    const accept = await sys.gql(
+      `mutation ($caseId: ID!) { acceptDocuments(caseId: $caseId) { receiptNumber } }`,
+      { caseId: late },
+      t.clerk,
+    );
+    expect(errorCode(accept)).toBe('INVALID_TRANSITION');
+    expect(accept.errors![0]!.extensions!.problems).toContain(
+      'the applicant has not checked in at counter chaoyang-cbd today',
+    );
   });
 
   it('cancels the counter-wait clock; a breach already recorded stays recorded and is resolved at closing', async () => {
     const closing = shanghai(monday, '17:00');
-    await waitFor(async () => (await counterWait(late)).state === 'CANCELLED', 5000, 'the late clock to be cancelled');
+    await waitFor(
+      async () => (await counterWait(late)).state === 'CANCELLED',
+      15_000,
+      'the late clock to be cancelled',
+    );
     expect(await counterWait(late)).toEqual({ state: 'CANCELLED', stoppedAt: closing, lastThreshold: null });
-    await waitFor(async () => (await counterWait(early)).stoppedAt !== null, 5000, 'the early clock to stop');
+    await waitFor(async () => (await counterWait(early)).stoppedAt !== null, 15_000, 'the early clock to stop');
     expect(await counterWait(early)).toEqual({ state: 'BREACHED', stoppedAt: closing, lastThreshold: 100 });
 
     const all = ok(

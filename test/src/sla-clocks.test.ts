@@ -57,7 +57,7 @@ describe('SLA clocks', () => {
       expect(first!.thresholds).toEqual([50, 75, 100]);
 
       await c.returned(new Date(t0.getTime() + 5 * MINUTE));
-      await waitFor(async () => (await c.clocks())[0]?.state === 'STOPPED', 5000, 'the return to stop the clock');
+      await waitFor(async () => (await c.clocks())[0]?.state === 'STOPPED', 15_000, 'the return to stop the clock');
 
       const t1 = new Date(t0.getTime() + 60 * MINUTE);
       await c.submitted(t1, { resubmission: true });
@@ -78,7 +78,7 @@ describe('SLA clocks', () => {
       expect(clocks[1]!.id).not.toBe(clocks[0]!.id);
 
       await c.preExamPassed(new Date(t1.getTime() + 10 * MINUTE));
-      await waitFor(async () => (await c.clocks())[1]?.state === 'MET', 5000, 'the pass to meet the clock');
+      await waitFor(async () => (await c.clocks())[1]?.state === 'MET', 15_000, 'the pass to meet the clock');
       expect((await c.clocks())[0]!.state).toBe('STOPPED');
       expect(await c.slaEvents()).toEqual([]);
     });
@@ -91,7 +91,7 @@ describe('SLA clocks', () => {
       await c.documentsAccepted(t0, 'chaoyang-cbd');
       const byKind = async (): Promise<Record<string, string>> =>
         Object.fromEntries((await c.clocks()).map((k) => [k.kind, k.state]));
-      await waitFor(async () => (await byKind()).PASSPORT_CUSTODY === 'RUNNING', 5000, 'acceptance clocks');
+      await waitFor(async () => (await byKind()).PASSPORT_CUSTODY === 'RUNNING', 15_000, 'acceptance clocks');
       const accepted = (await c.clocks()).filter((k) => k.kind !== 'PRE_EXAMINATION');
       expect(accepted.map((k) => [k.kind, k.counterId, k.category])).toEqual([
         ['ISSUANCE', 'chaoyang-cbd', 'C'],
@@ -113,9 +113,9 @@ describe('SLA clocks', () => {
       const c = new CaseEvents(sys, E3, 'A');
       const t0 = await businessNow(sys);
       await c.submitted(t0);
-      await waitFor(async () => (await c.clocks()).length === 1, 5000, 'the clock');
+      await waitFor(async () => (await c.clocks()).length === 1, 15_000, 'the clock');
       await c.withdrawn(t0);
-      await waitFor(async () => (await c.clocks())[0]?.state === 'CANCELLED', 5000, 'the withdrawal');
+      await waitFor(async () => (await c.clocks())[0]?.state === 'CANCELLED', 15_000, 'the withdrawal');
     });
   });
 
@@ -124,7 +124,7 @@ describe('SLA clocks', () => {
       const c = new CaseEvents(sys, E1, 'B');
       const t0 = await businessNow(sys);
       const ticket = await c.ticketIssued(t0, 'dongcheng');
-      await waitFor(async () => (await c.clocks()).length === 1, 5000, 'the counter-wait clock');
+      await waitFor(async () => (await c.clocks()).length === 1, 15_000, 'the counter-wait clock');
 
       await sys.advanceClock(16 * MINUTE);
       await waitFor(async () => (await c.slaEvents()).length === 1, 15_000, 'the 50% warning');
@@ -155,7 +155,7 @@ describe('SLA clocks', () => {
       });
 
       await c.ticketCalled(ticket, await businessNow(sys), 'dongcheng');
-      await waitFor(async () => (await c.slaEvents()).length === 4, 5000, 'the resolution');
+      await waitFor(async () => (await c.slaEvents()).length === 4, 15_000, 'the resolution');
       expect((await c.slaEvents())[3]).toBe('sla.resolved:100');
       const [breach] = (
         await sys.sql.query<{ resolved_at: Date | null }>('SELECT resolved_at FROM cs.sla_breach WHERE case_id = $1', [
@@ -309,7 +309,7 @@ describe('SLA clocks', () => {
       await theirs.submitted(t0);
       await ours.ticketIssued(t0, 'tongzhou');
       await theirs.ticketIssued(t0, 'tongzhou');
-      await waitFor(async () => (await theirs.clocks()).length === 2, 5000, 'the clocks');
+      await waitFor(async () => (await theirs.clocks()).length === 2, 15_000, 'the clocks');
       await sys.advanceClock(31 * MINUTE);
 
       const forCase = (alerts: typeof all.alerts, id: string): number[] =>
@@ -319,8 +319,8 @@ describe('SLA clocks', () => {
         15_000,
         'manager alerts',
       );
-      await waitFor(() => forCase(mine.alerts, ours.caseId).length === 3, 5000, 'agency alerts');
-      await waitFor(() => breachesOnly.alerts.length >= 2, 5000, 'breach-only alerts');
+      await waitFor(() => forCase(mine.alerts, ours.caseId).length === 3, 15_000, 'agency alerts');
+      await waitFor(() => breachesOnly.alerts.length >= 2, 15_000, 'breach-only alerts');
       expect(forCase(all.alerts, ours.caseId)).toEqual([50, 75, 100]);
       expect(all.alerts.find((a) => a.case.id === ours.caseId && a.breach)).toMatchObject({
         kind: 'COUNTER_WAIT',
@@ -336,7 +336,7 @@ describe('SLA clocks', () => {
       const seen = forCase(all.alerts, ours.caseId);
       const firstOfOurs = all.alerts.find((a) => a.case.id === ours.caseId)!;
       const replay = subscribeAlerts(sys, agency0, { since: firstOfOurs.eventId });
-      await waitFor(() => forCase(replay.alerts, ours.caseId).length === seen.length - 1, 5000, 'the replay');
+      await waitFor(() => forCase(replay.alerts, ours.caseId).length === seen.length - 1, 15_000, 'the replay');
       expect(forCase(replay.alerts, ours.caseId)).toEqual(seen.slice(1));
       for (const s of [all, mine, breachesOnly, replay]) {
         expect(s.errors).toEqual([]);
@@ -410,7 +410,7 @@ describe('SLA clocks', () => {
       const before = new CaseEvents(sys, E1, 'B');
       const t0 = await businessNow(sys);
       await before.ticketIssued(t0, 'shunyi');
-      await waitFor(async () => (await before.clocks()).length === 1, 5000, 'the first clock');
+      await waitFor(async () => (await before.clocks()).length === 1, 15_000, 'the first clock');
 
       const res = await sys.gql<{ updateSlaThresholds: unknown }>(
         mutation,

@@ -10,7 +10,7 @@ import { startPermitIssueConsumer } from './throughput/permit-issue.consumer.js'
  */
 export async function startCounterOperations(rt: SubgraphRuntime): Promise<() => Promise<void>> {
   const ops = counterOperations(rt);
-  const readiness = startCaseReadinessConsumer(rt, ops.appointments);
+  const readiness = startCaseReadinessConsumer(rt, { queue: ops.queue, appointments: ops.appointments });
   await readiness.start();
   const permits = startPermitIssueConsumer(rt);
   await permits.start();

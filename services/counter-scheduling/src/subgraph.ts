@@ -36,6 +36,7 @@ import { PermitIssueEntity } from './throughput/permit-issue.entity.js';
 import { ThroughputResolver } from './throughput/throughput.resolver.js';
 import { CsTicketClosing1764201606000 } from './migrations/1764201606000-ticket-closing.js';
 import { CsCounterChineseNames1764201607000 } from './migrations/1764201607000-counter-chinese-names.js';
+import { CsTicketWithdrawn1764201608000 } from './migrations/1764201608000-ticket-withdrawn.js';
 
 /** The counter-scheduling subgraph: counters, appointments, queues, acceptance, claims and SLA clocks. */
 export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingContext> = {
@@ -63,6 +64,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     CsThroughputAndUnserved1764201604000,
     CsTicketClosing1764201606000,
     CsCounterChineseNames1764201607000,
+    CsTicketWithdrawn1764201608000,
   ],
   buildSchema: () =>
     buildFederatedSchema(

@@ -53,6 +53,12 @@ export const EVENT_TYPES = {
   slaDeadlineChanged: 'sla.deadline-changed',
   /** A ticket still waiting when its counter closed for the day (payload: TicketPayload, `at` = the closing time). */
   ticketUnserved: 'queue.ticket-unserved',
+  /**
+   * A ticket still waiting when the agency withdrew its case: it left the queue (payload:
+   * TicketWithdrawnPayload, `at` = the withdrawal, never before the check-in). A ticket already
+   * called to a window or being served stays there.
+   */
+  ticketWithdrawn: 'queue.ticket-withdrawn',
   // platform (appended by whoever edits the calendar: counter-scheduling's manager mutations)
   calendarChanged: 'calendar.changed',
 } as const;
@@ -184,6 +190,12 @@ export interface TicketPayload {
    * a clerk: so a window never carries a ticket into the next day.
    */
   closedAtEndOfDay?: boolean;
+}
+
+/** queue.ticket-withdrawn: a waiting ticket taken out of the queue because the agency withdrew its case. */
+export interface TicketWithdrawnPayload extends TicketPayload {
+  /** The `case.withdrawn` event that took the ticket out of the queue. */
+  withdrawalEventId: string;
 }
 
 /** The SLA clocks (DOMAIN.md: time rules). */

@@ -131,8 +131,13 @@ export class AcceptanceService {
   }
 
   private async visitProblems(tx: EntityManager, caseId: string, counterId: string, today: string): Promise<string[]> {
+    // A ticket that ended without the applicant at the window (missed call, closed at the end of
+    // the day, withdrawn) is not a visit.
     const rows: unknown[] = await tx.query(
-      `SELECT 1 FROM cs.ticket WHERE case_id = $1 AND counter_id = $2 AND service_date = $3 AND status <> 'MISSED' LIMIT 1`,
+      `SELECT 1 FROM cs.ticket
+        WHERE case_id = $1 AND counter_id = $2 AND service_date = $3
+          AND status NOT IN ('MISSED', 'UNSERVED', 'WITHDRAWN')
+        LIMIT 1`,
       [caseId, counterId, today],
     );
     return rows.length ? [] : [`the applicant has not checked in at counter ${counterId} today`];

@@ -26,12 +26,13 @@ export function historySampleCount(date: string, bucketMinutes: number, now: Dat
 
 /**
  * The city load over a day in ONE statement. Each ticket of the day contributes steps: +1
- * waiting at check-in, −1 waiting when called (or when left unserved at closing), +1 being
+ * waiting at check-in, −1 waiting when called (or when left unserved at closing, or taken out
+ * of the queue because the agency withdrew the case), +1 being
  * served when called, −1 when its service completed (or it was marked missed). Each step is
  * binned to the first sample at or after it, and a running sum over the samples
  * (`generate_series`) gives, at each sample t:
  *
- * - waiting = issued ≤ t and not called by t (and not left unserved by t);
+ * - waiting = issued ≤ t and not called by t (and not left unserved or withdrawn by t);
  * - beingServed = called ≤ t and not completed by t: called to a window or being served,
  *   the same figure as the live `CounterLoad.beingServed`, so live points continue the line.
  *
@@ -44,7 +45,7 @@ export const LOAD_HISTORY_SQL = `
     FROM cs.ticket t
     CROSS JOIN LATERAL (VALUES
       (t.issued_at, 1, 0),
-      (coalesce(t.called_at, CASE WHEN t.status = 'UNSERVED' THEN t.completed_at END), -1, 0),
+      (coalesce(t.called_at, CASE WHEN t.status IN ('UNSERVED', 'WITHDRAWN') THEN t.completed_at END), -1, 0),
       (t.called_at, 0, 1),
       (CASE WHEN t.called_at IS NOT NULL THEN t.completed_at END, 0, -1)
     ) AS s(at, waiting, serving)

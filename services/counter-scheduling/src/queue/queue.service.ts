@@ -7,12 +7,18 @@ import {
   InvalidTransitionError,
   NotFoundError,
   assertCan,
+  lastCaseEvent,
+  lockCaseGate,
   shanghaiDate,
   type Actor,
+  type CaseWithdrawnPayload,
+  type DomainEvent,
   type NewEvent,
   type SubgraphRuntime,
   type TicketPayload,
+  type TicketWithdrawnPayload,
 } from '@onestop/common';
+import { acceptedReceipt, withdrawalProblems } from '../acceptance/acceptance.service.js';
 import { describeSlot, type AppointmentService } from '../appointment/appointment.service.js';
 import { AppointmentEntity } from '../appointment/appointment.entity.js';
 import type { CounterService } from '../counter/counter.service.js';
@@ -80,16 +86,28 @@ export class QueueService {
   /**
    * Checks a case in at the clerk's counter and issues a ticket. Category A walks in; B and C
    * need an appointment at this counter today and are turned away with the reason otherwise.
+   *
+   * A withdrawn case is refused (`reason: CASE_WITHDRAWN`), even before the projection has read
+   * `case.withdrawn`: check-in takes the case's gate and reads the log, as acceptance does
+   * (decision 0006). So a ticket is never issued after a withdrawal: one issued before it is in
+   * the log ahead of `case.withdrawn`, and the readiness consumer takes it out of the queue.
    */
   async checkIn(actor: Actor, counterId: string, caseId: string): Promise<TicketEntity> {
     const problems: string[] = [];
     checkText(problems, 'caseId', caseId, 100);
     if (problems.length) throw new BadUserInputError('The check-in is not valid', problems);
     return this.rt.ds.transaction(async (tx) => {
+      // Lock order: the gate, then the case → appointment → ticket → number sequence → event log.
+      await lockCaseGate(tx, caseId);
       const kase = await this.cases.lock(tx, caseId);
       const now = this.rt.clock.now();
       const today = shanghaiDate(now);
-      if (kase.withdrawn) throw new InvalidTransitionError(`Case ${caseId} was withdrawn.`);
+      const withdrawn = await this.withdrawal(tx, caseId, kase.withdrawn);
+      if (withdrawn) {
+        throw new InvalidTransitionError(`Case ${caseId} cannot be checked in: ${withdrawn}.`, {
+          reason: 'CASE_WITHDRAWN',
+        });
+      }
       if (!kase.preExamPassed) {
         throw new InvalidTransitionError(
           `Case ${caseId} has not passed pre-examination: it cannot be checked in yet.`,
@@ -383,6 +401,64 @@ export class QueueService {
     });
   }
 
+  /**
+   * The agency's withdrawal of the case, described ("the agency withdrew the case at …"), or
+   * null: from the log (committed before the caller took the case's gate) or the projection.
+   * A withdrawal the log holds for a case whose documents were accepted here (recorded before
+   * the gate existed) does not count: acceptance wins (decision 0006).
+   */
+  private async withdrawal(tx: EntityManager, caseId: string, projected: boolean): Promise<string | null> {
+    const logged = await lastCaseEvent<Partial<CaseWithdrawnPayload>>(tx, caseId, [EVENT_TYPES.caseWithdrawn]);
+    const counts = logged !== null && (await acceptedReceipt(tx, caseId)) === null;
+    return withdrawalProblems(counts ? logged : null, projected)[0] ?? null;
+  }
+
+  /**
+   * On `case.withdrawn` (the readiness consumer's transaction, holding the case's row): the
+   * case's tickets still WAITING leave the queue as WITHDRAWN, so no window calls them and the
+   * live load stops counting them. A ticket already called to a window or being served stays:
+   * the applicant is there, the clerk completes the visit, and acceptance is refused (decision
+   * 0006). `completedAt` and the payload's `at` are the withdrawal (never before the check-in,
+   * never after now). Locks the tickets and returns their events (`queue.ticket-withdrawn`,
+   * `counter.load-changed`) for the caller to append last, once it holds every row it locks
+   * (lock order: case → ticket → appointment → event log). A redelivered withdrawal finds no
+   * waiting ticket: each ticket's event is appended once.
+   */
+  async withdrawWaiting(tx: EntityManager, caseId: string, withdrawal: DomainEvent): Promise<NewEvent<object>[]> {
+    // Blocks on a ticket a window is calling this moment, then skips it once it is CALLED.
+    const waiting = await tx
+      .getRepository(TicketEntity)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where(`t.case_id = :caseId AND t.status = 'WAITING'`, { caseId })
+      .orderBy('t.issued_at', 'ASC')
+      .getMany();
+    if (!waiting.length) return [];
+    const now = this.rt.clock.now();
+    const withdrawnAt = instant((withdrawal.payload as Partial<CaseWithdrawnPayload>).withdrawnAt);
+    const at = (withdrawnAt ?? withdrawal.occurredAt).getTime();
+    const events = await finishTickets(
+      tx,
+      waiting.map((ticket) => ({
+        ticket,
+        to: 'WITHDRAWN' as const,
+        at: new Date(Math.min(Math.max(at, ticket.issuedAt.getTime()), now.getTime())),
+        withdrawalEventId: withdrawal.id,
+      })),
+      null,
+      now,
+    );
+    return [
+      ...events,
+      ...loadChanged(
+        waiting.map((t) => t.counterId),
+        EVENT_TYPES.ticketWithdrawn,
+        now,
+        null,
+      ),
+    ];
+  }
+
   /** B/C without an appointment here today: the reason names what the case does have. */
   private async turnAway(
     tx: EntityManager,
@@ -414,6 +490,7 @@ const FINISHED_EVENT = {
   MISSED: EVENT_TYPES.ticketMissed,
   DONE: EVENT_TYPES.serviceCompleted,
   UNSERVED: EVENT_TYPES.ticketUnserved,
+  WITHDRAWN: EVENT_TYPES.ticketWithdrawn,
 } as const;
 
 interface Finish {
@@ -421,6 +498,8 @@ interface Finish {
   to: keyof typeof FINISHED_EVENT;
   at: Date;
   closedAtEndOfDay?: boolean;
+  /** WITHDRAWN: the `case.withdrawn` event that took the ticket out of the queue. */
+  withdrawalEventId?: string;
 }
 
 /**
@@ -445,14 +524,24 @@ async function finishTickets(
       finishes.map((f) => f.at),
     ],
   );
-  return finishes.map(({ ticket, to, at, closedAtEndOfDay }) =>
-    newEvent<TicketPayload>(
+  return finishes.map(({ ticket, to, at, closedAtEndOfDay, withdrawalEventId }) =>
+    newEvent<TicketPayload | TicketWithdrawnPayload>(
       FINISHED_EVENT[to],
       ticket.caseId,
-      { ...ticketPayload(ticket, at), ...(closedAtEndOfDay ? { closedAtEndOfDay: true } : {}) },
+      {
+        ...ticketPayload(ticket, at),
+        ...(closedAtEndOfDay ? { closedAtEndOfDay: true } : {}),
+        ...(withdrawalEventId ? { withdrawalEventId } : {}),
+      },
       { employerId: ticket.employerId, counterId: ticket.counterId, actor, at: now },
     ),
   );
+}
+
+/** An ISO instant from another subgraph's payload, or null when it is not one (never a poison pill). */
+function instant(value: unknown): Date | null {
+  const d = typeof value === 'string' ? new Date(value) : null;
+  return d && !Number.isNaN(d.getTime()) ? d : null;
 }
 
 function ticketPayload(t: TicketEntity, at: Date): TicketPayload {

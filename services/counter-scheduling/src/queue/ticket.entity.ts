@@ -3,9 +3,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /**
  * WAITING → CALLED → SERVING → DONE; a CALLED ticket whose applicant never came to the window
  * becomes MISSED; when its counter closes for the day a ticket still WAITING becomes UNSERVED,
- * one still CALLED becomes MISSED and one still SERVING becomes DONE.
+ * one still CALLED becomes MISSED and one still SERVING becomes DONE. A ticket still WAITING
+ * when the agency withdraws its case becomes WITHDRAWN (one at a window stays there).
  */
-export const TICKET_STATUSES = ['WAITING', 'CALLED', 'SERVING', 'DONE', 'MISSED', 'UNSERVED'] as const;
+export const TICKET_STATUSES = ['WAITING', 'CALLED', 'SERVING', 'DONE', 'MISSED', 'UNSERVED', 'WITHDRAWN'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** A queue ticket: one visit of a case to a counter. */

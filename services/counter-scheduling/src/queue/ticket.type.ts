@@ -5,7 +5,7 @@ export const TicketStatusEnum = Object.fromEntries(TICKET_STATUSES.map((s) => [s
 registerEnumType(TicketStatusEnum, {
   name: 'TicketStatus',
   description:
-    'WAITING → CALLED → SERVING → DONE; MISSED when the applicant never came to the window that called them (or was still called, not served, as the counter closed for the day); UNSERVED when still waiting as the counter closed for the day. A service still running at closing is DONE at the closing time.',
+    'WAITING → CALLED → SERVING → DONE; MISSED when the applicant never came to the window that called them (or was still called, not served, as the counter closed for the day); UNSERVED when still waiting as the counter closed for the day; WITHDRAWN when still waiting as the agency withdrew the case (a ticket already called to a window or being served stays there). A service still running at closing is DONE at the closing time.',
 });
 
 @ObjectType('Ticket', { description: 'A queue ticket: one visit of a case to a counter, with its times.' })
@@ -46,7 +46,7 @@ export class Ticket {
   @Field(() => Date, {
     nullable: true,
     description:
-      'Service completed; for MISSED, when the window called the next one; for UNSERVED, and for a ticket still at a window as the counter closed, the closing time.',
+      'Service completed; for MISSED, when the window called the next one; for UNSERVED, and for a ticket still at a window as the counter closed, the closing time; for WITHDRAWN, when the agency withdrew the case.',
   })
   completedAt!: Date | null;
 

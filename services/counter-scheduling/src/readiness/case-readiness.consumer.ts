@@ -5,6 +5,7 @@ import {
   type CaseSubmittedPayload,
   type Consumer,
   type DomainEvent,
+  type EventStore,
   type InterviewRequirementPayload,
   type Logger,
   type MaterialsChangedPayload,
@@ -13,6 +14,7 @@ import {
 } from '@onestop/common';
 import { acceptedReceipt } from '../acceptance/acceptance.service.js';
 import type { AppointmentService } from '../appointment/appointment.service.js';
+import type { QueueService } from '../queue/queue.service.js';
 import type { ChecklistState, InterviewState } from './case-readiness.entity.js';
 
 /** The events the projection is built from. */
@@ -28,17 +30,29 @@ export const READINESS_EVENT_TYPES = [
   EVENT_TYPES.caseReadyForClaim,
 ] as const;
 
+/** What a withdrawal changes beyond the projection: the queue and the appointments. */
+export interface WithdrawalReactions {
+  queue: Pick<QueueService, 'withdrawWaiting'>;
+  appointments: Pick<AppointmentService, 'cancelForWithdrawal'>;
+  events: Pick<EventStore, 'append'>;
+}
+
 /**
  * The durable consumer that keeps `cs.case_readiness` (decision 0003): category, pre-exam
  * passed, both materials checklists, the interview requirement, ready for claim, withdrawn.
- * A withdrawn case's active appointment is cancelled, freeing its place.
+ * A withdrawn case's waiting ticket leaves the queue and its active appointment is cancelled,
+ * freeing its place.
  */
-export function startCaseReadinessConsumer(rt: SubgraphRuntime, appointments: AppointmentService): Consumer {
+export function startCaseReadinessConsumer(
+  rt: SubgraphRuntime,
+  reactions: Omit<WithdrawalReactions, 'events'>,
+): Consumer {
   const logger = rt.logger.child({ component: 'case-readiness' });
+  const withEvents: WithdrawalReactions = { ...reactions, events: rt.events };
   return rt.events.consume(
     'counter-scheduling.case-readiness',
     { types: [...READINESS_EVENT_TYPES], batchSize: 50 },
-    (e, tx) => applyReadinessEvent(e, tx, appointments, logger),
+    (e, tx) => applyReadinessEvent(e, tx, withEvents, logger),
   );
 }
 
@@ -46,7 +60,7 @@ export function startCaseReadinessConsumer(rt: SubgraphRuntime, appointments: Ap
 export async function applyReadinessEvent(
   e: DomainEvent,
   tx: EntityManager,
-  appointments: AppointmentService,
+  reactions: WithdrawalReactions,
   logger: Logger,
 ): Promise<void> {
   const p = e.payload as Record<string, unknown>;
@@ -95,7 +109,12 @@ export async function applyReadinessEvent(
         return;
       }
       await set(`withdrawn = true`, []);
-      await appointments.cancelForWithdrawal(tx, caseId, e.occurredAt);
+      // Every row lock before the first append (which holds the log's append lock to commit):
+      // case → tickets → appointments → event log, so a window calling this moment never
+      // waits for us while we wait for its ticket.
+      const leftQueue = await reactions.queue.withdrawWaiting(tx, caseId, e);
+      await reactions.appointments.cancelForWithdrawal(tx, caseId, e.occurredAt);
+      if (leftQueue.length) await reactions.events.append(tx, leftQueue);
       return;
     }
     case EVENT_TYPES.workPermitMaterialsChanged:
