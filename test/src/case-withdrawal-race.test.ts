@@ -8,17 +8,10 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addCalendarDays,
-  DEMO_EMPLOYERS,
-  EVENT_TYPES,
-  shanghaiDate,
-  weekday,
-  WorkingDayCalendar,
-} from '@onestop/common';
+import { DEMO_EMPLOYERS, EVENT_TYPES } from '@onestop/common';
 import { appendEvent, ok, startTestSystem, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
 import { waitForReadiness } from './counter-scheduling-fixtures.js';
-import { ALL_VERIFIED, businessNow, OPS, otherAgency, ourAgency } from './residence-permit-fixtures.js';
+import { ALL_VERIFIED, moveToNextWorkingMorning, OPS, otherAgency, ourAgency } from './residence-permit-fixtures.js';
 import { filing } from './work-permit-fixtures.js';
 
 const EMPLOYER = DEMO_EMPLOYERS[0].id;
@@ -73,22 +66,11 @@ beforeAll(async () => {
     sys.token('WP_OFFICER'),
     sys.token('EE_OFFICER'),
   ]);
-  day = await moveToNextWorkingMorning();
+  day = await moveToNextWorkingMorning(sys);
 });
 afterAll(async () => {
   await sys?.stop();
 });
-
-/** Moves the shared clock to 10:00 (Shanghai) of the next Monday–Friday working day: the counter is open. */
-async function moveToNextWorkingMorning(): Promise<string> {
-  const calendar = WorkingDayCalendar.fromOfficialData();
-  const now = await businessNow(sys);
-  let d = shanghaiDate(now);
-  do d = addCalendarDays(d, 1);
-  while (!calendar.isWorkingDay(d) || weekday(d) === 0 || weekday(d) === 6);
-  await sys.advanceClock(new Date(`${d}T10:00:00+08:00`).getTime() - now.getTime());
-  return d;
-}
 
 const caseOf = async (id: string): Promise<CaseView> => ok(await sys.gql<{ case: CaseView }>(CASE, { id }, ee)).case;
 const withdraw = (caseId: string, token = agency): Promise<GqlResponse<Withdrawn>> =>

@@ -15,6 +15,10 @@ import {
   type CaseSubmittedPayload,
   type Category,
   type Route,
+  addCalendarDays,
+  shanghaiDate,
+  weekday,
+  WorkingDayCalendar,
 } from '@onestop/common';
 import { appendEvent, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
 
@@ -39,6 +43,17 @@ export function otherAgency(sys: TestSystem): Promise<string> {
 export async function businessNow(sys: TestSystem): Promise<Date> {
   const res = await fetch(new URL('/dev/clock', sys.stack.urls['residence-permit']));
   return new Date(((await res.json()) as { now: string }).now);
+}
+
+/** Moves the shared clock to 10:00 (Shanghai) of the next Monday–Friday working day, when the counters are open. */
+export async function moveToNextWorkingMorning(sys: TestSystem): Promise<string> {
+  const calendar = WorkingDayCalendar.fromOfficialData();
+  const now = await businessNow(sys);
+  let day = shanghaiDate(now);
+  do day = addCalendarDays(day, 1);
+  while (!calendar.isWorkingDay(day) || weekday(day) === 0 || weekday(day) === 6);
+  await sys.advanceClock(new Date(`${day}T10:00:00+08:00`).getTime() - now.getTime());
+  return day;
 }
 
 /** The business time `minutes` from now, as an ISO instant. */

@@ -6,16 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addCalendarDays,
-  DEMO_EMPLOYERS,
-  EVENT_TYPES,
-  shanghaiDate,
-  weekday,
-  WorkingDayCalendar,
-} from '@onestop/common';
+import { addCalendarDays, DEMO_EMPLOYERS, EVENT_TYPES } from '@onestop/common';
 import { ok, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { ALL_VERIFIED, businessNow, OPS, ourAgency } from './residence-permit-fixtures.js';
+import { ALL_VERIFIED, businessNow, moveToNextWorkingMorning, OPS, ourAgency } from './residence-permit-fixtures.js';
 import { filing } from './work-permit-fixtures.js';
 
 let sys: TestSystem;
@@ -27,20 +20,9 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-/** Moves the shared clock to 10:00 (Shanghai) of the next Monday–Friday working day, when the counters are open. */
-async function moveToNextWorkingMorning(): Promise<string> {
-  const calendar = WorkingDayCalendar.fromOfficialData();
-  const now = await businessNow(sys);
-  let day = shanghaiDate(now);
-  do day = addCalendarDays(day, 1);
-  while (!calendar.isWorkingDay(day) || weekday(day) === 0 || weekday(day) === 6);
-  await sys.advanceClock(new Date(`${day}T10:00:00+08:00`).getTime() - now.getTime());
-  return day;
-}
-
 describe('residence-permit in the real flow', () => {
   it('filed → checked in → materials → interview scheduled → accepted (passport held) → interview → both issued → claimed (passport back)', async () => {
-    const day = await moveToNextWorkingMorning();
+    const day = await moveToNextWorkingMorning(sys);
     const [agency, wpOfficer, ee, clerk] = await Promise.all([
       ourAgency(sys),
       sys.token('WP_OFFICER'),
