@@ -140,6 +140,48 @@ describe('a refusal is final', () => {
   });
 });
 
+describe('verifications the officer ordered', () => {
+  it('an outstanding telephone interview or on-site investigation holds the issue back until its outcome is recorded', async () => {
+    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const ordered: string[] = [];
+    for (const [kind, minutes] of [
+      ['TELEPHONE_INTERVIEW', 30],
+      ['ON_SITE_INVESTIGATION', 60],
+    ] as const) {
+      const input = { kind, scheduledAt: await inMinutes(sys, minutes), idempotencyKey: randomUUID() };
+      const permit = ok(
+        await sys.gql<{ scheduleVerification: { verifications: { id: string }[] } }>(
+          OPS.schedule,
+          { caseId: c.caseId, input },
+          ee,
+        ),
+      );
+      ordered.push(permit.scheduleVerification.verifications.at(-1)!.id);
+    }
+    const issue = {
+      caseId: c.caseId,
+      input: { permitNumber: `RP-V-${c.caseId.slice(0, 8)}`, validFrom: '2026-12-01', validUntil: '2027-11-30' },
+    };
+    const before = await c.snapshot();
+    const held = await sys.gql(OPS.issue, issue, ee);
+    expect(code(held)).toBe('INVALID_TRANSITION');
+    expect(held.errors![0]!.extensions).toMatchObject({ reason: 'VERIFICATION_OUTSTANDING', verificationIds: ordered });
+    expect(held.errors![0]!.message).toMatch(
+      /2 verifications are still outstanding \(TELEPHONE_INTERVIEW scheduled for .* \(Asia\/Shanghai\); ON_SITE_INVESTIGATION/,
+    );
+    expect(await c.snapshot()).toBe(before);
+    expect(await decisionEvents(c)).toEqual([]);
+
+    await sys.advanceClock(61 * 60_000);
+    ok(await sys.gql(OPS.recordVerification, { id: ordered[0], input: { outcome: 'CONFIRMED' } }, ee));
+    const stillOne = await sys.gql(OPS.issue, issue, ee);
+    expect(stillOne.errors![0]!.extensions).toMatchObject({ verificationIds: [ordered[1]] });
+    ok(await sys.gql(OPS.recordVerification, { id: ordered[1], input: { outcome: 'NO_SHOW' } }, ee));
+    ok(await sys.gql(OPS.issue, issue, ee));
+    expect(await decisionEvents(c)).toEqual([EVENT_TYPES.residencePermitIssued]);
+  });
+});
+
 describe('two officers deciding at once', () => {
   it('exactly one decision; every other attempt gets INVALID_TRANSITION or FINAL_DECISION', async () => {
     for (let round = 0; round < 4; round++) {

@@ -1,9 +1,10 @@
-import { Not } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import {
   assertNoProblems,
   ConflictError,
   EVENT_TYPES,
   InvalidTransitionError,
+  shanghaiDate,
   type Actor,
   type PermitIssuedPayload,
   type PermitRefusedPayload,
@@ -11,6 +12,7 @@ import {
 import { interviewOutcomeOf } from '../interview/interview-outcome.js';
 import type { PermitCommands } from '../residence-permit/permit-command.js';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
+import { VerificationEntity } from '../verification/verification.entity.js';
 import type { IssueResidencePermitInput } from './dto/decision.input.js';
 import { issueProblems, refusalProblems } from './decision-rules.js';
 
@@ -40,6 +42,11 @@ export class DecisionService {
             { reason: 'INTERVIEW_REQUIRED' },
           );
         }
+        // A verification the officer ordered is part of the review: decide on its outcome, not before it.
+        const outstanding = await tx
+          .getRepository(VerificationEntity)
+          .find({ where: { permitId: permit.id, outcome: IsNull() }, order: { scheduledAt: 'ASC' } });
+        if (outstanding.length) throw outstandingVerifications(permit.caseReference, outstanding);
         const taken = await tx
           .getRepository(ResidencePermitEntity)
           .exists({ where: { permitNumber: value.permitNumber, id: Not(permit.id) } });
@@ -90,4 +97,20 @@ function recordDecider(permit: ResidencePermitEntity, actor: Actor, now: Date): 
   permit.decidedByName = actor.name;
   permit.decidedAt = now;
   permit.updatedAt = now;
+}
+
+/** Refuses to issue while verifications the officer ordered have no outcome yet. */
+function outstandingVerifications(reference: string, open: readonly VerificationEntity[]): InvalidTransitionError {
+  const list = open.map((v) => `${v.kind} scheduled for ${shanghaiTime(v.scheduledAt)}`).join('; ');
+  const what = open.length === 1 ? 'a verification is' : `${open.length} verifications are`;
+  return new InvalidTransitionError(
+    `Cannot issue the residence permit of case ${reference}: ${what} still outstanding (${list}). Record each outcome first (NO_SHOW if it did not take place); a refusal does not have to wait.`,
+    { reason: 'VERIFICATION_OUTSTANDING', verificationIds: open.map((v) => v.id) },
+  );
+}
+
+/** "2026-12-01 10:30 (Asia/Shanghai)". */
+function shanghaiTime(at: Date): string {
+  const hm = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
+  return `${shanghaiDate(at)} ${hm} (Asia/Shanghai)`;
 }
