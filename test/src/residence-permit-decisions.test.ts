@@ -1,7 +1,7 @@
 /**
- * The Exit-Entry decision under pressure: a refusal is final against every mutation (seed §6.5),
- * two officers deciding at once produce exactly one decision, and every change commits with
- * its event or not at all.
+ * The Exit-Entry decision under pressure: a refusal is final against every mutation (seed §6.5;
+ * only the identical refusal, retried, answers), two officers deciding at once produce exactly
+ * one decision, and every change commits with its event or not at all.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,19 @@ describe('a refusal is final', () => {
       expect(await c.snapshot(), what).toBe(before);
     }
     expect(await decisionEvents(c)).toEqual([EVENT_TYPES.residencePermitRefused]);
+
+    // The refusal itself asked for again (a retry after a lost response) is not a change: it
+    // answers with the refused permit, as the first attempt did, and writes nothing.
+    const before = await c.snapshot();
+    const retried = ok(
+      await sys.gql<{ refuseResidencePermit: { status: string; decision: { reasons: string[] } } }>(
+        OPS.refuse,
+        { caseId: c.caseId, reasons: ['Purpose of stay not established', 'Employer letter inconsistent'] },
+        ee,
+      ),
+    );
+    expect(retried.refuseResidencePermit).toEqual(refused.refuseResidencePermit);
+    expect(await c.snapshot()).toBe(before);
 
     // The passport still goes back at the claim: custody is not a change to the decision.
     await c.recordClaim();

@@ -693,8 +693,17 @@ describe('the decision (EE_OFFICER)', () => {
         decidedAt: expect.any(String),
       },
     });
-    // Decided: neither a second issue nor a refusal.
-    await refusedWithoutWrites(c, 'INVALID_TRANSITION', () => sys.gql(OPS.issue, { caseId: c.caseId, input }, ee));
+    // Decided: the identical issue again (a retry) answers with the permit and writes nothing; a
+    // different issue or a refusal is refused.
+    const before = await c.snapshot();
+    const retry = ok(
+      await sys.gql<{ issueResidencePermit: Permit }>(OPS.issue, { caseId: c.caseId, input }, ee),
+    ).issueResidencePermit;
+    expect(retry.decision).toEqual(p.decision);
+    expect(await c.snapshot()).toBe(before);
+    await refusedWithoutWrites(c, 'INVALID_TRANSITION', () =>
+      sys.gql(OPS.issue, { caseId: c.caseId, input: { ...input, validUntil: '2030-12-01' } }, ee),
+    );
     await refusedWithoutWrites(c, 'INVALID_TRANSITION', () =>
       sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['late'] }, ee),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issueProblems, latestValidUntil, refusalProblems } from './decision-rules.js';
+import { issueDifferences, issueProblems, latestValidUntil, refusalProblems, sameReasons } from './decision-rules.js';
 
 describe('issueProblems', () => {
   it('accepts a validity of up to five years and normalises the permit number', () => {
@@ -47,5 +47,41 @@ describe('refusalProblems', () => {
     expect(refusalProblems([' Discrepancy in employment history ']).value).toEqual([
       'Discrepancy in employment history',
     ]);
+  });
+});
+
+describe('issueDifferences', () => {
+  const issued = { permitNumber: 'RP-2026-001', validFrom: '2026-03-10', validUntil: '2031-03-10' };
+
+  it('is empty for a retry of the issue, compared after normalising as the service stores it', () => {
+    const { value } = issueProblems({
+      permitNumber: ' rp-2026-001 ',
+      validFrom: '2026-03-10',
+      validUntil: '2031-03-10',
+    });
+    expect(issueDifferences(issued, value)).toEqual([]);
+  });
+
+  it('names every field that differs, with what was issued and what is requested', () => {
+    expect(
+      issueDifferences(issued, { permitNumber: 'RP-2026-002', validFrom: '2026-03-11', validUntil: '2030-03-10' }),
+    ).toEqual([
+      'permitNumber: RP-2026-001 issued, RP-2026-002 requested',
+      'validFrom: 2026-03-10 issued, 2026-03-11 requested',
+      'validUntil: 2031-03-10 issued, 2030-03-10 requested',
+    ]);
+    expect(issueDifferences({ permitNumber: null, validFrom: null, validUntil: null }, issued)).toHaveLength(3);
+  });
+});
+
+describe('sameReasons', () => {
+  it('holds for the same reasons in the same order only', () => {
+    const recorded = ['Purpose of stay not established', 'Employer letter inconsistent'];
+    const { value } = refusalProblems([' Purpose of stay not established', 'Employer letter inconsistent ']);
+    expect(sameReasons(recorded, value)).toBe(true);
+    expect(sameReasons(recorded, [...recorded].reverse())).toBe(false);
+    expect(sameReasons(recorded, recorded.slice(0, 1))).toBe(false);
+    expect(sameReasons(recorded, [...recorded, 'Another'])).toBe(false);
+    expect(sameReasons(null, recorded)).toBe(false);
   });
 });

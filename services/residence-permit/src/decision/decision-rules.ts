@@ -59,6 +59,30 @@ export function refusalProblems(reasons: readonly string[]): { value: string[]; 
   return { value, problems };
 }
 
+/** What an issued permit holds: the decision a retry must repeat exactly to get it back. */
+export interface IssuedPermit {
+  permitNumber: string | null;
+  validFrom: string | null;
+  validUntil: string | null;
+}
+
+/**
+ * What differs between the permit as issued and a (normalised) issue request, one line per field
+ * ("permitNumber: RP-1 issued, RP-2 requested"). Empty: the request is a retry of the issue.
+ */
+export function issueDifferences(issued: IssuedPermit, req: IssueInput): string[] {
+  const out: string[] = [];
+  for (const field of ['permitNumber', 'validFrom', 'validUntil'] as const) {
+    if (issued[field] !== req[field]) out.push(`${field}: ${issued[field] ?? 'none'} issued, ${req[field]} requested`);
+  }
+  return out;
+}
+
+/** True when (normalised) refusal reasons repeat the recorded ones: the same reasons, in the same order. */
+export function sameReasons(recorded: readonly string[] | null, reasons: readonly string[]): boolean {
+  return !!recorded && recorded.length === reasons.length && recorded.every((r, i) => r === reasons[i]);
+}
+
 function checkDate(s: string, field: string, problems: string[]): string | null {
   try {
     parseIsoDate(s);

@@ -14,13 +14,15 @@ import type { PermitCommands } from '../residence-permit/permit-command.js';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { VerificationEntity } from '../verification/verification.entity.js';
 import type { IssueResidencePermitInput } from './dto/decision.input.js';
-import { issueProblems, refusalProblems } from './decision-rules.js';
+import { issueDifferences, issueProblems, refusalProblems, sameReasons } from './decision-rules.js';
 
 /**
  * The Exit-Entry decision, only once the documents are accepted (UNDER_REVIEW). The permit row
  * is locked for the decision, so of two officers deciding at once exactly one decides; the
  * other finds the decision made (INVALID_TRANSITION after an issue, FINAL_DECISION after a
- * refusal).
+ * refusal). A decision requested again exactly as it was made (a client retrying after a lost
+ * response, or the same request sent several times at once) is answered with the permit, and
+ * writes nothing: the retry cannot tell its own success from a failure otherwise.
  */
 export class DecisionService {
   constructor(private readonly commands: PermitCommands) {}
@@ -31,7 +33,18 @@ export class DecisionService {
     return this.commands.run(
       actor,
       caseId,
-      { action: 'residencePermit.decide', allowedIn: ['UNDER_REVIEW'], what: 'issue the residence permit' },
+      {
+        action: 'residencePermit.decide',
+        allowedIn: ['UNDER_REVIEW'],
+        what: 'issue the residence permit',
+        // Under the lock, after the scope check: a refused permit goes on to FINAL_DECISION.
+        replay: async (permit) => {
+          if (permit.status !== 'ISSUED') return null;
+          const differences = issueDifferences(permit, value);
+          if (!differences.length) return permit;
+          throw alreadyIssued(permit, differences);
+        },
+      },
       async (permit, tx, now) => {
         const interview = interviewOutcomeOf(permit);
         if (!interview.satisfied) {
@@ -79,7 +92,14 @@ export class DecisionService {
     return this.commands.run(
       actor,
       caseId,
-      { action: 'residencePermit.decide', allowedIn: ['UNDER_REVIEW'], what: 'refuse the residence permit' },
+      {
+        action: 'residencePermit.decide',
+        allowedIn: ['UNDER_REVIEW'],
+        what: 'refuse the residence permit',
+        // The same reasons in the same order repeat the refusal; anything else is FINAL_DECISION.
+        replay: async (permit) =>
+          permit.status === 'REFUSED' && sameReasons(permit.refusalReasons, value) ? permit : null,
+      },
       async (permit, tx, now) => {
         permit.status = 'REFUSED';
         permit.refusalReasons = value;
@@ -97,6 +117,21 @@ function recordDecider(permit: ResidencePermitEntity, actor: Actor, now: Date): 
   permit.decidedByName = actor.name;
   permit.decidedAt = now;
   permit.updatedAt = now;
+}
+
+/** An issue that would change the permit already issued: the decision stands, and the error says what it is. */
+function alreadyIssued(permit: ResidencePermitEntity, differences: readonly string[]): InvalidTransitionError {
+  const on = permit.decidedAt ? ` on ${shanghaiDate(permit.decidedAt)}` : '';
+  return new InvalidTransitionError(
+    `Cannot issue the residence permit of case ${permit.caseReference}: it was already issued${on} as ${permit.permitNumber ?? ''}, valid from ${permit.validFrom ?? ''} to ${permit.validUntil ?? ''}, and this request differs (${differences.join('; ')}). An issued permit is not issued again.`,
+    {
+      status: permit.status,
+      permitNumber: permit.permitNumber,
+      validFrom: permit.validFrom,
+      validUntil: permit.validUntil,
+      differences,
+    },
+  );
 }
 
 /** Refuses to issue while verifications the officer ordered have no outcome yet. */

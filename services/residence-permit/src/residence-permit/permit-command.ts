@@ -32,11 +32,15 @@ export interface CommandSpec<T = unknown> {
   /** What the command does, for error messages ("record materials"). */
   what: string;
   /**
-   * For a command with an idempotency key: under the permit's lock and after the scope check,
-   * but before the status check, returns the original result of an earlier attempt with the
-   * same key (nothing is written, no event appended), throws CONFLICT when the key was used
-   * for a different request, or returns null for a first attempt. Before the status check on
-   * purpose: a retry that arrives after the permit was decided still gets its original answer.
+   * For a command a client may retry after a lost response: under the permit's lock and after
+   * the scope check, but before the status check, returns the original result when this request
+   * was already carried out (by an earlier attempt with the same idempotency key, or because the
+   * permit already holds exactly what it asks for: the same decision, the same outcome), so
+   * nothing is written and no event appended; throws when it contradicts what was done (CONFLICT
+   * for a reused key, INVALID_TRANSITION naming what was recorded); or returns null to go on to
+   * the status check and the change. Before the status check on purpose: a retry that arrives
+   * after the permit was decided still gets its original answer. After the scope check on
+   * purpose: an actor out of scope learns nothing from it.
    */
   replay?: (permit: ResidencePermitEntity, tx: EntityManager) => Promise<T | null>;
 }
@@ -55,9 +59,9 @@ export function isUuid(s: string): boolean {
  * Runs every change to a residence permit the same way, in one transaction:
  * lock the permit row (`FOR UPDATE`: concurrent commands on one case take turns) → scope (an
  * agency acting for another employer gets NOT_FOUND, as if the case did not exist) → the replay
- * of a keyed request answers with its original result, changing nothing → a refusal is final
- * (FINAL_DECISION, before any change) → the status allows the command (INVALID_TRANSITION) →
- * the change → its events, appended last. A failure anywhere rolls back the change and its
+ * of a request already carried out answers with its original result, changing nothing → a
+ * refusal is final (FINAL_DECISION, before any change) → the status allows the command
+ * (INVALID_TRANSITION) → the change → its events, appended last. A failure anywhere rolls back the change and its
  * events together.
  */
 export class PermitCommands {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '@onestop/common';
-import { assertSameRequest, requestDifferences, timingProblems } from './verification-request.js';
+import { assertSameRequest, outcomeDifferences, requestDifferences, timingProblems } from './verification-request.js';
 
 const CASE = '6f1c2a3b-0000-4000-8000-000000000001';
 const OTHER_CASE = '6f1c2a3b-0000-4000-8000-000000000002';
@@ -77,5 +77,35 @@ describe('timingProblems', () => {
   });
   it('leaves an unparseable date to the format check', () => {
     expect(timingProblems(new Date(Number.NaN), now)).toEqual([]);
+  });
+});
+
+describe('outcomeDifferences', () => {
+  it('is empty for the same outcome and notes (no notes and none given alike)', () => {
+    expect(outcomeDifferences({ outcome: 'CONFIRMED', notes: null }, { outcome: 'CONFIRMED', notes: null })).toEqual(
+      [],
+    );
+    expect(
+      outcomeDifferences(
+        { outcome: 'DISCREPANCY', notes: 'Start date' },
+        { outcome: 'DISCREPANCY', notes: 'Start date' },
+      ),
+    ).toEqual([]);
+  });
+
+  it('names a different outcome, and different notes without quoting them', () => {
+    expect(outcomeDifferences({ outcome: 'CONFIRMED', notes: null }, { outcome: 'NO_SHOW', notes: null })).toEqual([
+      'outcome: CONFIRMED recorded, NO_SHOW requested',
+    ]);
+    expect(
+      outcomeDifferences({ outcome: 'DISCREPANCY', notes: 'Start date' }, { outcome: 'DISCREPANCY', notes: 'Salary' }),
+    ).toEqual(['notes: differ from the notes recorded']);
+    expect(outcomeDifferences({ outcome: 'CONFIRMED', notes: null }, { outcome: 'CONFIRMED', notes: 'Seen' })).toEqual([
+      'notes: none recorded, this request has notes',
+    ]);
+    expect(outcomeDifferences({ outcome: 'CONFIRMED', notes: 'Seen' }, { outcome: 'NO_SHOW', notes: null })).toEqual([
+      'outcome: CONFIRMED recorded, NO_SHOW requested',
+      'notes: recorded, this request has none',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { ConflictError } from '@onestop/common';
-import type { VerificationEntity, VerificationKind } from './verification.entity.js';
+import type { VerificationEntity, VerificationKind, VerificationOutcome } from './verification.entity.js';
 
 const MAX_AHEAD_MS = 180 * 86_400_000;
 
@@ -49,4 +49,31 @@ export function assertSameRequest(
     `The idempotency key ${JSON.stringify(key)} was already used for verification ${earlier.id} of case ${earlier.caseId}, with a different request (${differences.join('; ')}). Use a new key for a new verification.`,
     { verificationId: earlier.id, differences },
   );
+}
+
+/** An outcome request as the service stores it: notes trimmed, absent or blank as null. */
+export interface OutcomeRequest {
+  outcome: VerificationOutcome;
+  notes: string | null;
+}
+
+/**
+ * What differs between the outcome recorded on a verification and a new request to record one.
+ * Empty: the request is a retry of the recording. The notes are working papers, so a difference
+ * is named without quoting them.
+ */
+export function outcomeDifferences(
+  recorded: Pick<VerificationEntity, 'outcome' | 'notes'>,
+  req: OutcomeRequest,
+): string[] {
+  const out: string[] = [];
+  if (recorded.outcome !== req.outcome)
+    out.push(`outcome: ${recorded.outcome ?? 'none'} recorded, ${req.outcome} requested`);
+  const before = recorded.notes ?? null;
+  if (before !== req.notes) {
+    if (before === null) out.push('notes: none recorded, this request has notes');
+    else if (req.notes === null) out.push('notes: recorded, this request has none');
+    else out.push('notes: differ from the notes recorded');
+  }
+  return out;
 }

@@ -16,7 +16,13 @@ import { isUuid, OPEN_STATUSES, type EventDraft, type PermitCommands } from '../
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { ScheduleVerificationInput, VerificationOutcomeInput } from './dto/verification.input.js';
 import { VERIFICATION_KINDS, VERIFICATION_OUTCOMES, VerificationEntity } from './verification.entity.js';
-import { assertSameRequest, timingProblems, type VerificationRequest } from './verification-request.js';
+import {
+  assertSameRequest,
+  outcomeDifferences,
+  timingProblems,
+  type OutcomeRequest,
+  type VerificationRequest,
+} from './verification-request.js';
 
 const MAX_LOCATION = 300;
 const MAX_NOTES = 2000;
@@ -148,7 +154,12 @@ export class VerificationService {
     return m.getRepository(VerificationEntity).findOne({ where: { scheduledBy, idempotencyKey: key } });
   }
 
-  /** An EE_OFFICER records what a verification found, once it has taken place. */
+  /**
+   * An EE_OFFICER records what a verification found, once it has taken place, once only. The same
+   * outcome and notes again (a client retrying after a lost response, or copies racing) answer
+   * with the permit and write nothing, also once the permit was decided; a different outcome or
+   * notes is INVALID_TRANSITION naming what was recorded (FINAL_DECISION once refused).
+   */
   async record(actor: Actor, verificationId: string, input: VerificationOutcomeInput): Promise<ResidencePermitEntity> {
     const problems: string[] = [];
     if (!(VERIFICATION_OUTCOMES as readonly string[]).includes(input.outcome))
@@ -158,6 +169,7 @@ export class VerificationService {
     if (input.outcome === 'DISCREPANCY' && !notes)
       problems.push('notes must say what did not match when the outcome is DISCREPANCY');
     assertNoProblems('The verification outcome cannot be recorded', problems);
+    const request: OutcomeRequest = { outcome: input.outcome, notes };
     const found = isUuid(verificationId)
       ? await this.runtime.ds.getRepository(VerificationEntity).findOne({ where: { id: verificationId } })
       : null;
@@ -166,17 +178,24 @@ export class VerificationService {
     return this.commands.run(
       actor,
       found.caseId,
-      { action: 'residencePermit.verify', allowedIn: OPEN_STATUSES, what: 'record a verification' },
+      {
+        action: 'residencePermit.verify',
+        allowedIn: OPEN_STATUSES,
+        what: 'record a verification',
+        // Under the permit's lock, after the scope check. A different request on a refused
+        // permit goes on to FINAL_DECISION, like every other change after a refusal.
+        replay: async (permit, tx) => {
+          const v = await lockVerification(tx, permit, verificationId);
+          if (!v.outcome) return null;
+          const differences = outcomeDifferences(v, request);
+          if (!differences.length) return permit;
+          if (permit.status === 'REFUSED') return null;
+          throw alreadyRecorded(v, differences);
+        },
+      },
       async (permit, tx, now) => {
         const repo = tx.getRepository(VerificationEntity);
-        const v = await repo.findOne({ where: { id: verificationId }, lock: { mode: 'pessimistic_write' } });
-        if (!v || v.permitId !== permit.id) throw new NotFoundError('Verification', verificationId);
-        if (v.outcome) {
-          throw new InvalidTransitionError(
-            `Verification ${v.id} was already recorded as ${v.outcome} on ${v.recordedAt?.toISOString()}.`,
-            { outcome: v.outcome },
-          );
-        }
+        const v = await lockVerification(tx, permit, verificationId);
         if (now < v.scheduledAt) {
           throw new InvalidTransitionError(
             `Verification ${v.id} is scheduled for ${v.scheduledAt.toISOString()}; record its outcome once it has taken place.`,
@@ -226,4 +245,25 @@ export class VerificationService {
     await tx.save(permit);
     return event;
   }
+}
+
+/** The verification, locked for the recording; NOT_FOUND unless it belongs to the (locked, scoped) permit. */
+async function lockVerification(
+  tx: EntityManager,
+  permit: ResidencePermitEntity,
+  verificationId: string,
+): Promise<VerificationEntity> {
+  const v = await tx
+    .getRepository(VerificationEntity)
+    .findOne({ where: { id: verificationId }, lock: { mode: 'pessimistic_write' } });
+  if (!v || v.permitId !== permit.id) throw new NotFoundError('Verification', verificationId);
+  return v;
+}
+
+/** A verification is recorded once: a different outcome or notes is refused, naming what was recorded. */
+function alreadyRecorded(v: VerificationEntity, differences: readonly string[]): InvalidTransitionError {
+  return new InvalidTransitionError(
+    `Verification ${v.id} was already recorded as ${v.outcome ?? ''} on ${v.recordedAt?.toISOString() ?? ''}, and this request differs (${differences.join('; ')}). A recorded outcome is not changed; schedule another verification if one is needed.`,
+    { outcome: v.outcome, recordedAt: v.recordedAt?.toISOString() ?? null, differences },
+  );
 }
