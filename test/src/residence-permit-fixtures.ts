@@ -249,6 +249,51 @@ export const PERMIT_FIELDS = `
   decision { outcome permitNumber validFrom validUntil reasons decidedBy }
 `;
 
+/** A residence permit as `PERMIT_FIELDS` selects it. */
+export interface PermitView {
+  id: string;
+  status: string;
+  materials: {
+    complete: boolean;
+    missing: string[];
+    items: {
+      item: string;
+      state: string;
+      recordedBy: string | null;
+      counterId: string | null;
+      recordedAt: string | null;
+    }[];
+  };
+  interview: {
+    required: boolean;
+    reason: string;
+    exemptions: string[];
+    declaredGrounds: string[];
+    status: string;
+    satisfied: boolean;
+    scheduled: boolean;
+    demandedBy: { officerId: string; reason: string } | null;
+    proxy: { kind: string; name: string; idCopyReference: string } | null;
+  };
+  verifications: {
+    id: string;
+    kind: string;
+    status: string;
+    outcome: string | null;
+    notes: string | null;
+    recordedBy: string | null;
+  }[];
+  passportCustody: { held: boolean; receiptNumber: string } | null;
+  decision: {
+    outcome: string;
+    permitNumber: string | null;
+    validFrom: string | null;
+    validUntil: string | null;
+    reasons: string[];
+    decidedBy: string;
+  } | null;
+}
+
 export const GET_PERMIT = `query ($caseId: ID!) { residencePermit(caseId: $caseId) { ${PERMIT_FIELDS} } }`;
 
 /** The first error's code, or undefined. */

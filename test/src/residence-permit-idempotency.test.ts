@@ -22,6 +22,7 @@ import {
   type TestCase,
   inMinutes,
   residencePermitActors,
+  type PermitView,
 } from './residence-permit-fixtures.js';
 
 interface Answer {
@@ -254,24 +255,7 @@ describe('scheduleVerification with an idempotency key', () => {
   });
 });
 
-interface Decided {
-  status: string;
-  verifications: {
-    id: string;
-    status: string;
-    outcome: string | null;
-    notes: string | null;
-    recordedBy: string | null;
-  }[];
-  decision: {
-    outcome: string;
-    permitNumber: string | null;
-    validFrom: string | null;
-    validUntil: string | null;
-    reasons: string[];
-    decidedBy: string;
-  } | null;
-}
+type Decided = Pick<PermitView, 'status' | 'verifications' | 'decision'>;
 
 /** A case under review with one verification of `kind` that has taken place (not recorded yet). */
 async function withVerificationHeld(kind = 'TELEPHONE_INTERVIEW'): Promise<{ c: TestCase; id: string }> {

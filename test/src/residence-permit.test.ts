@@ -18,51 +18,8 @@ import {
   ourAgency,
   type TestCase,
   inMinutes,
+  type PermitView,
 } from './residence-permit-fixtures.js';
-
-interface Permit {
-  id: string;
-  status: string;
-  materials: {
-    complete: boolean;
-    missing: string[];
-    items: {
-      item: string;
-      state: string;
-      recordedBy: string | null;
-      counterId: string | null;
-      recordedAt: string | null;
-    }[];
-  };
-  interview: {
-    required: boolean;
-    reason: string;
-    exemptions: string[];
-    declaredGrounds: string[];
-    status: string;
-    satisfied: boolean;
-    scheduled: boolean;
-    demandedBy: { officerId: string; reason: string } | null;
-    proxy: { kind: string; name: string; idCopyReference: string } | null;
-  };
-  verifications: {
-    id: string;
-    kind: string;
-    status: string;
-    outcome: string | null;
-    notes: string | null;
-    recordedBy: string | null;
-  }[];
-  passportCustody: { held: boolean; receiptNumber: string } | null;
-  decision: {
-    outcome: string;
-    permitNumber: string | null;
-    validFrom: string | null;
-    validUntil: string | null;
-    reasons: string[];
-    decidedBy: string;
-  } | null;
-}
 
 let sys: TestSystem;
 let ee: string;
@@ -85,8 +42,8 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-async function permitOf(c: TestCase, token = ee): Promise<Permit> {
-  const res = await sys.gql<{ residencePermit: Permit }>(GET_PERMIT, { caseId: c.caseId }, token);
+async function permitOf(c: TestCase, token = ee): Promise<PermitView> {
+  const res = await sys.gql<{ residencePermit: PermitView }>(GET_PERMIT, { caseId: c.caseId }, token);
   expect(res.errors).toBeUndefined();
   return res.data!.residencePermit;
 }
@@ -166,7 +123,7 @@ describe('materials checklist (CLERK)', () => {
   it('records items with who, when and which counter; appends materials-changed {complete, missing}', async () => {
     const c = await fileCase(sys);
     let p = ok(
-      await sys.gql<{ recordResidenceMaterials: Permit }>(
+      await sys.gql<{ recordResidenceMaterials: PermitView }>(
         OPS.recordMaterials,
         { caseId: c.caseId, items: [{ item: 'PASSPORT', state: 'PRESENT' }] },
         clerk,
@@ -182,7 +139,7 @@ describe('materials checklist (CLERK)', () => {
     });
     expect(p.materials.items[0]!.recordedAt).toBeTruthy();
     p = ok(
-      await sys.gql<{ recordResidenceMaterials: Permit }>(
+      await sys.gql<{ recordResidenceMaterials: PermitView }>(
         OPS.recordMaterials,
         { caseId: c.caseId, items: ALL_VERIFIED },
         clerk,
@@ -292,7 +249,7 @@ describe('the interview rule', () => {
     it(`the agency declares ${ground}: exempt; one declaration event and one requirement change`, async () => {
       const c = await fileCase(sys);
       const p = ok(
-        await sys.gql<{ declareInterviewExemption: Permit }>(
+        await sys.gql<{ declareInterviewExemption: PermitView }>(
           OPS.declare,
           { caseId: c.caseId, input: { grounds: [ground] } },
           agency,
@@ -333,7 +290,7 @@ describe('proxy for an exempt applicant', () => {
   it('an exempt applicant may be represented: the proxy is recorded with its ID copy; masked for a MANAGER', async () => {
     const c = await fileCase(sys, { dateOfBirth: '1950-01-01' });
     const p = ok(
-      await sys.gql<{ declareInterviewExemption: Permit }>(
+      await sys.gql<{ declareInterviewExemption: PermitView }>(
         OPS.declare,
         { caseId: c.caseId, input: { grounds: [], proxy } },
         agency,
@@ -354,7 +311,7 @@ describe('proxy for an exempt applicant', () => {
   it('a declared ground and the proxy together', async () => {
     const c = await fileCase(sys);
     const p = ok(
-      await sys.gql<{ declareInterviewExemption: Permit }>(
+      await sys.gql<{ declareInterviewExemption: PermitView }>(
         OPS.declare,
         { caseId: c.caseId, input: { grounds: ['MOBILITY_ISSUES'], proxy } },
         agency,
@@ -394,7 +351,7 @@ describe('an officer may demand an interview of an exempt applicant', () => {
   it('demand → required; issue refused until a face-to-face interview is completed', async () => {
     const c = await fileCase(sys, { route: 'RENEWAL' });
     let p = ok(
-      await sys.gql<{ demandInterview: Permit }>(
+      await sys.gql<{ demandInterview: PermitView }>(
         OPS.demand,
         { caseId: c.caseId, reason: 'Employment history needs clarification' },
         ee,
@@ -429,7 +386,7 @@ describe('an officer may demand an interview of an exempt applicant', () => {
     expect(refused.errors![0]!.extensions!.reason).toBe('INTERVIEW_REQUIRED');
 
     p = ok(
-      await sys.gql<{ scheduleVerification: Permit }>(
+      await sys.gql<{ scheduleVerification: PermitView }>(
         OPS.schedule,
         {
           caseId: c.caseId,
@@ -449,7 +406,7 @@ describe('an officer may demand an interview of an exempt applicant', () => {
 
     await sys.advanceClock(31 * 60_000);
     p = ok(
-      await sys.gql<{ recordVerificationOutcome: Permit }>(
+      await sys.gql<{ recordVerificationOutcome: PermitView }>(
         OPS.recordVerification,
         { id: p.verifications[0]!.id, input: { outcome: 'CONFIRMED', notes: 'As filed' } },
         ee,
@@ -469,7 +426,7 @@ describe('an officer may demand an interview of an exempt applicant', () => {
       [true, false, true],
     ]);
 
-    p = ok(await sys.gql<{ issueResidencePermit: Permit }>(OPS.issue, issue, ee)).issueResidencePermit;
+    p = ok(await sys.gql<{ issueResidencePermit: PermitView }>(OPS.issue, issue, ee)).issueResidencePermit;
     expect(p.status).toBe('ISSUED');
   });
 
@@ -492,7 +449,7 @@ describe('verification (EE_OFFICER)', () => {
     const c = await fileCase(sys);
     await c.acceptDocuments();
     let p = ok(
-      await sys.gql<{ scheduleVerification: Permit }>(
+      await sys.gql<{ scheduleVerification: PermitView }>(
         OPS.schedule,
         {
           caseId: c.caseId,
@@ -502,7 +459,7 @@ describe('verification (EE_OFFICER)', () => {
       ),
     ).scheduleVerification;
     p = ok(
-      await sys.gql<{ scheduleVerification: Permit }>(
+      await sys.gql<{ scheduleVerification: PermitView }>(
         OPS.schedule,
         {
           caseId: c.caseId,
@@ -544,7 +501,7 @@ describe('verification (EE_OFFICER)', () => {
       ),
     );
     p = ok(
-      await sys.gql<{ recordVerificationOutcome: Permit }>(
+      await sys.gql<{ recordVerificationOutcome: PermitView }>(
         OPS.recordVerification,
         { id: site!.id, input: { outcome: 'CONFIRMED' } },
         ee,
@@ -572,7 +529,7 @@ describe('verification (EE_OFFICER)', () => {
   it('a face-to-face NO_SHOW does not satisfy the requirement, and another interview can be scheduled', async () => {
     const c = await fileCase(sys);
     let p = ok(
-      await sys.gql<{ scheduleVerification: Permit }>(
+      await sys.gql<{ scheduleVerification: PermitView }>(
         OPS.schedule,
         {
           caseId: c.caseId,
@@ -598,7 +555,7 @@ describe('verification (EE_OFFICER)', () => {
     expect(second.errors![0]!.message).toMatch(/already scheduled/);
     await sys.advanceClock(6 * 60_000);
     p = ok(
-      await sys.gql<{ recordVerificationOutcome: Permit }>(
+      await sys.gql<{ recordVerificationOutcome: PermitView }>(
         OPS.recordVerification,
         { id: p.verifications[0]!.id, input: { outcome: 'NO_SHOW' } },
         ee,
@@ -606,7 +563,7 @@ describe('verification (EE_OFFICER)', () => {
     ).recordVerificationOutcome;
     expect(p.interview).toMatchObject({ required: true, status: 'PENDING', satisfied: false, scheduled: false });
     p = ok(
-      await sys.gql<{ scheduleVerification: Permit }>(
+      await sys.gql<{ scheduleVerification: PermitView }>(
         OPS.schedule,
         {
           caseId: c.caseId,
@@ -669,7 +626,7 @@ describe('the decision (EE_OFFICER)', () => {
     const c = await reviewed();
     const input = { permitNumber: `rp-${c.caseId.slice(0, 8)}`, validFrom: '2026-12-01', validUntil: '2031-12-01' };
     const p = ok(
-      await sys.gql<{ issueResidencePermit: Permit }>(OPS.issue, { caseId: c.caseId, input }, ee),
+      await sys.gql<{ issueResidencePermit: PermitView }>(OPS.issue, { caseId: c.caseId, input }, ee),
     ).issueResidencePermit;
     expect(p.status).toBe('ISSUED');
     expect(p.decision).toMatchObject({
@@ -697,7 +654,7 @@ describe('the decision (EE_OFFICER)', () => {
     // different issue or a refusal is refused.
     const before = await c.snapshot();
     const retry = ok(
-      await sys.gql<{ issueResidencePermit: Permit }>(OPS.issue, { caseId: c.caseId, input }, ee),
+      await sys.gql<{ issueResidencePermit: PermitView }>(OPS.issue, { caseId: c.caseId, input }, ee),
     ).issueResidencePermit;
     expect(retry.decision).toEqual(p.decision);
     expect(await c.snapshot()).toBe(before);
