@@ -126,15 +126,12 @@ export async function waitForReadiness(
 }
 
 /**
- * residence-permit reacts to case.submitted by announcing its checklist and the interview
- * requirement. Waits (a few seconds at most) for that reaction to reach counter-scheduling's
- * projection, so a test's own reports are not overtaken by it.
+ * residence-permit answers a submission with residence-permit.created and its own
+ * interview-requirement-changed, in one transaction. Waits for that answer (a loaded machine can
+ * take seconds) and for counter-scheduling to have read it, so that what a test reports
+ * afterwards is not overwritten by residence-permit's late first word.
  */
 export async function settleResidencePermit(sys: TestSystem, caseId: string): Promise<void> {
-  // residence-permit answers a submission with residence-permit.created and its own
-  // interview-requirement-changed in one transaction. Wait for that answer (a loaded machine can
-  // take seconds), then for counter-scheduling to have read it, so that events a test appends
-  // afterwards are not overwritten by residence-permit's late first word.
   const created = await waitFor(
     async () => {
       const r = await sys.sql.query<{ id: string }>(
@@ -148,7 +145,7 @@ export async function settleResidencePermit(sys: TestSystem, caseId: string): Pr
     20_000,
     'residence-permit to react to the submission',
   );
-  await waitForReadiness(sys, caseId, (r) => BigInt(String(r.last_event_id)) >= BigInt(created));
+  await readinessReached(sys, caseId, created);
 }
 
 /** Both checklists as their owners report them (missing items block acceptance). */
@@ -158,25 +155,31 @@ export async function reportMaterials(
   wpMissing: string[],
   rpMissing: string[],
 ): Promise<void> {
-  const last = await appendEvent(sys.sql, {
+  await appendEvent(sys.sql, {
     type: 'work-permit.materials-changed',
     source: 'work-permit',
     aggregateId: caseId,
     employerId: EMPLOYER,
     payload: { caseId, complete: wpMissing.length === 0, missing: wpMissing },
   });
-  await appendEvent(sys.sql, {
+  const last = await appendEvent(sys.sql, {
     type: 'residence-permit.materials-changed',
     source: 'residence-permit',
     aggregateId: caseId,
     employerId: EMPLOYER,
     payload: { caseId, complete: rpMissing.length === 0, missing: rpMissing },
   });
-  void last;
-  await waitForReadiness(sys, caseId, (r) => {
-    const rp = r.rp_materials as { missing: string[] } | null;
-    return rp !== null && rp.missing.length === rpMissing.length;
-  });
+  await readinessReached(sys, caseId, last);
+}
+
+/**
+ * Waits until counter-scheduling's readiness projection has applied the event `eventId` (or a
+ * later one) of the case. Waiting for the projection to *look* right is not enough: an earlier
+ * event with the same values (residence-permit's own interview requirement, say) would satisfy
+ * it before the test's event is read.
+ */
+async function readinessReached(sys: TestSystem, caseId: string, eventId: string): Promise<void> {
+  await waitForReadiness(sys, caseId, (r) => BigInt(String(r.last_event_id)) >= BigInt(eventId));
 }
 
 /** The interview requirement as residence-permit reports it. */
@@ -185,7 +188,7 @@ export async function reportInterview(
   caseId: string,
   state: { required: boolean; satisfied: boolean; scheduled: boolean },
 ): Promise<void> {
-  await appendEvent(sys.sql, {
+  const id = await appendEvent(sys.sql, {
     type: 'residence-permit.interview-requirement-changed',
     source: 'residence-permit',
     aggregateId: caseId,
@@ -196,10 +199,7 @@ export async function reportInterview(
       reason: state.required ? 'face-to-face interview required' : 'exempt: aged 60 or over',
     },
   });
-  await waitForReadiness(sys, caseId, (r) => {
-    const iv = r.interview as { satisfied: boolean; scheduled: boolean } | null;
-    return iv !== null && iv.satisfied === state.satisfied && iv.scheduled === state.scheduled;
-  });
+  await readinessReached(sys, caseId, id);
 }
 
 /** Both permits decided: work-permit's case.ready-for-claim. */
