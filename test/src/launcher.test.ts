@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,8 @@ describe('launcher: pnpm start stops everything', () => {
     const ports = await run.ready;
     for (const port of ports) expect(await listening(port)).toBe(true);
     expect((await fetch(`http://127.0.0.1:${ports[1]}/ready`)).status).toBe(200);
+    const processes = await childrenOf(run.child.pid!);
+    expect(processes).toHaveLength(6);
 
     process.kill(-run.child.pid!, 'SIGINT'); // the whole group, like a terminal
     expect(await run.exit).toBe(0);
@@ -41,20 +43,23 @@ describe('launcher: pnpm start stops everything', () => {
     expect(out.slice(stopping)).not.toMatch(/terminating connection|Connection terminated|ECONNREFUSED|"level":50/);
     for (const port of ports) expect(await listening(port)).toBe(false);
     expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
+    expect(processes.filter(alive)).toEqual([]);
   });
 
   it('a killed launcher leaves no process and no server behind, and the data survives for the next start', async () => {
     const run = launch(dataDir);
     const ports = await run.ready;
+    const processes = await childrenOf(run.child.pid!);
+    expect(processes).toHaveLength(6); // the database, three subgraphs, the gateway, the dashboard
     process.kill(run.child.pid!, 'SIGKILL');
     await run.exit;
     await waitFor(
       async () => {
         for (const port of ports) if (await listening(port)) return false;
-        return !existsSync(path.join(dataDir, 'postmaster.pid'));
+        return !existsSync(path.join(dataDir, 'postmaster.pid')) && processes.every((pid) => !alive(pid));
       },
       30_000,
-      'every process to stop after its launcher died',
+      'every process to exit after its launcher died',
     );
     // The cluster directory is intact: a new launcher starts on it at once.
     const again = launch(dataDir);
@@ -119,6 +124,28 @@ function launch(dataDir: string): {
   });
   ready.catch(() => undefined);
   return { child, ready, exit, output: () => out };
+}
+
+/** The processes whose parent is `pid` (Linux /proc). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid …: comm may contain spaces, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === pid) out.push(Number(entry));
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether something accepts TCP connections on the port. */
