@@ -8,9 +8,9 @@ export const CASE_EVENTS_CONSUMER = 'residence-permit.case-events';
 /**
  * Reacts to the other subgraphs' facts about a case: the filing creates the permit,
  * acceptance holds the passport and starts the review, the claim releases the passport, a
- * withdrawal ends the application. One event per transaction (batchSize 1): the handlers
- * lock a permit row and append events, and a batch holding the append lock while waiting for
- * a row lock could deadlock with a command doing the opposite.
+ * withdrawal ends the application. The handlers lock a permit row and append events; the
+ * consumer commits after each handler that appended, so a batch never holds the log's append
+ * lock while waiting for a row (docs/event-log.md, trade-offs).
  */
 export function caseEventsConsumer(runtime: SubgraphRuntime): Consumer {
   const permits = new ResidencePermitService(runtime);
@@ -25,7 +25,6 @@ export function caseEventsConsumer(runtime: SubgraphRuntime): Consumer {
         EVENT_TYPES.documentsAccepted,
         EVENT_TYPES.claimRecorded,
       ],
-      batchSize: 1,
     },
     async (event, tx) => {
       switch (event.type) {
