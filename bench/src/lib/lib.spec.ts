@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cpuDelta, cpuSnapshot, machineInfo } from './machine.js';
 import { Prng } from './prng.js';
-import { check, publish, renderFigures } from './results.js';
+import { check, publish, rawRowsOf, renderFigures, renderSummary } from './results.js';
 import { percentile, ratio, summarize } from './stats.js';
 
 describe('Prng', () => {
@@ -96,6 +96,60 @@ describe('results', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('results summary', () => {
+  it('keeps the newest measured figure of each target on top, and every raw row below', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bench-summary-'));
+    const file = path.join(dir, 'RESULTS.md');
+    try {
+      await publish(
+        {
+          scenario: 's',
+          command: 'pnpm bench s',
+          figures: {},
+          targets: [check('p99 ≤ 250 ms (gateway)', 300, 250, ' ms')],
+          notes: [],
+        },
+        file,
+      );
+      await publish(
+        {
+          scenario: 's',
+          command: 'pnpm bench s',
+          figures: {},
+          targets: [check('p99 ≤ 250 ms (gateway)', 120, 250, ' ms')],
+          notes: [],
+        },
+        file,
+      );
+      await publish(
+        {
+          scenario: 's',
+          command: 'pnpm bench s',
+          figures: {},
+          targets: [check('p99 ≤ 250 ms (gateway)', null, 250)],
+          notes: [],
+        },
+        file,
+      );
+      const text = await readFile(file, 'utf8');
+      expect(rawRowsOf(text)).toHaveLength(3);
+      const summary = text.slice(text.indexOf('## Latest figure per target'), text.indexOf('## Every run'));
+      const rows = summary.split('\n').filter((l) => l.startsWith('| p99'));
+      expect(rows).toEqual([expect.stringContaining('| p99 ≤ 250 ms (gateway) | 120 ms | met |')]);
+      expect(text.indexOf('## Latest figure per target')).toBeLessThan(text.indexOf('## Every run'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('marks a missed target and reads targets whose text has parentheses', () => {
+    const row = '| 2026-11-27 07:56 | x | `pnpm bench` | m | f | MET: a (gateway) (1 ms); MISSED: b (2×) | — |';
+    const summary = renderSummary([row]);
+    expect(summary).toContain('| a (gateway) | 1 ms | met |');
+    expect(summary).toContain('| b | 2× | **missed** |');
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo, machineLine, type MachineInfo } from './machine.js';
@@ -36,17 +36,95 @@ export interface ResultRow extends ScenarioReport {
   machine: MachineInfo;
 }
 
-const HEADER = `# Benchmark results
+const INTRO = `# Benchmark results
 
 Written by \`pnpm bench\` (see [README.md](README.md) for what each scenario measures and how to
-run one alone). Each run appends one row per scenario; older rows stay for comparison. Figures
-are from a 2-core machine shared by the load generator and the whole stack (gateway, three
-subgraphs, PostgreSQL), so absolute numbers are modest and noisy; the ratios and the
-target column are what to watch. Latencies in ms.
+run one alone). Figures are from a 2-core machine shared by the load generator and the whole
+stack (gateway, three subgraphs, PostgreSQL), so absolute numbers are modest and noisy; the
+ratios and the targets are what to watch. Latencies in ms.
 
-| date (UTC) | scenario | command | machine | figures | targets | notes |
+`;
+
+const SUMMARY_HEADING = '## Latest figure per target';
+const RAW_HEADING = '## Every run';
+
+const RAW_TABLE_HEAD = `| date (UTC) | scenario | command | machine | figures | targets | notes |
 | --- | --- | --- | --- | --- | --- | --- |
 `;
+
+/** One target as it stood in one raw row. */
+export interface TargetStanding {
+  target: string;
+  status: 'MET' | 'MISSED' | 'N/A';
+  actual: string;
+  date: string;
+  scenario: string;
+  command: string;
+}
+
+function splitRow(line: string): string[] {
+  // Cells are separated by " | "; a literal pipe inside a cell is escaped as "\|".
+  return line
+    .replace(/^\|\s?/, '')
+    .replace(/\s?\|\s*$/, '')
+    .split(/ (?<!\\)\| /);
+}
+
+/** The targets of every raw row, oldest first (rows are appended in time order). */
+export function standingsOf(rawRows: string[]): TargetStanding[] {
+  const out: TargetStanding[] = [];
+  for (const line of rawRows) {
+    const cells = splitRow(line);
+    if (cells.length < 7) continue;
+    const [date, scenario, command, , , targets] = cells;
+    for (const part of targets.split(/; (?=(?:MET|MISSED|N\/A): )/)) {
+      const m = /^(MET|MISSED|N\/A): (.*) \(([^()]*)\)$/.exec(part.trim());
+      if (!m) continue;
+      out.push({ status: m[1] as TargetStanding['status'], target: m[2], actual: m[3], date, scenario, command });
+    }
+  }
+  return out;
+}
+
+/** The summary table: the latest measured standing of each target (n/a only if never measured). */
+export function renderSummary(rawRows: string[]): string {
+  const latest = new Map<string, TargetStanding>();
+  for (const s of standingsOf(rawRows)) {
+    const prev = latest.get(s.target);
+    if (s.status === 'N/A' && prev && prev.status !== 'N/A') continue;
+    latest.set(s.target, s);
+  }
+  const lines = [
+    '| target | latest figure | status | date (UTC) | command |',
+    '| --- | --- | --- | --- | --- |',
+    ...[...latest.values()].map(
+      (s) =>
+        `| ${s.target} | ${s.actual} | ${s.status === 'MET' ? 'met' : s.status === 'MISSED' ? '**missed**' : 'n/a'} | ${s.date} | ${s.command} |`,
+    ),
+  ];
+  return `${SUMMARY_HEADING}
+
+Rebuilt from the rows below each time a benchmark runs: the newest measured figure of each
+target. Rows without targets (the event log alone, the dashboard render rate) are only below.
+
+${lines.join('\n')}
+
+`;
+}
+
+/** The raw rows of a RESULTS.md (every table row that starts with a date). */
+export function rawRowsOf(text: string): string[] {
+  return text.split('\n').filter((l) => /^\| \d{4}-\d{2}-\d{2} /.test(l));
+}
+
+/** The whole file for a list of raw rows: intro, summary, then every run. */
+export function renderResults(rawRows: string[]): string {
+  return `${INTRO}${renderSummary(rawRows)}${RAW_HEADING}
+
+Each run appends one row per scenario; older rows stay for comparison.
+
+${RAW_TABLE_HEAD}${rawRows.map((r) => `${r}\n`).join('')}`;
+}
 
 /** Compact `key=value` rendering of nested figures for one table cell. */
 export function renderFigures(figures: Record<string, unknown>, prefix = ''): string {
@@ -97,8 +175,9 @@ export async function publish(
   };
   process.stdout.write(`${JSON.stringify(row)}\n`);
   await mkdir(path.dirname(file), { recursive: true });
-  if (!existsSync(file)) await writeFile(file, HEADER);
-  await appendFile(file, renderRow(row));
+  const rows = existsSync(file) ? rawRowsOf(await readFile(file, 'utf8')) : [];
+  rows.push(renderRow(row).trimEnd());
+  await writeFile(file, renderResults(rows));
   return row;
 }
 
