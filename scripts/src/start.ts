@@ -10,6 +10,12 @@ import { repoRoot } from './paths.js';
 import { DEFAULT_PORTS, startStack, type Stack } from './stack.js';
 
 async function main(): Promise<void> {
+  if (process.versions.node.split('.')[0] !== '24') {
+    process.stderr.write(
+      `error: OneStop runs on Node 24 (this is ${process.version}): start it with \`npm start\`, which installs it.\n`,
+    );
+    process.exit(1);
+  }
   const r = new EnvReader();
   const verbose = r.bool('ONESTOP_VERBOSE', false);
   // Ctrl-C is ours from the first moment: during start-up it stops what has started as soon as
