@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ describe('launcher: pnpm start stops everything', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = path.join(await mkdtemp(path.join(tmpdir(), 'onestop-launcher-')), 'pg');
+    await chmod(path.dirname(dataDir), 0o755); // as root, PostgreSQL (user postgres) must enter it
   });
   afterAll(async () => {
     await rm(path.dirname(dataDir), { recursive: true, force: true });

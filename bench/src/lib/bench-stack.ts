@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -53,6 +53,7 @@ export async function startBenchSystem(env: Record<string, string> = {}): Promis
     };
   } else {
     tempDir = await mkdtemp(path.join(tmpdir(), 'onestop-bench-'));
+    await chmod(tempDir, 0o755); // as root, PostgreSQL (user postgres) must enter it
   }
   let stack: Stack;
   try {
