@@ -127,6 +127,7 @@ describe('two instances of every subgraph and gateway on one database', () => {
       if (i > 0) latencies.push(push.at - sent);
     }
     expect(errors).toEqual([]);
+    expect(new Set(pushes.map((p) => p.value.counterLoadChanged.eventId)).size).toBe(pushes.length);
     const sorted = [...latencies].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)]!;
     process.stdout.write(
@@ -252,6 +253,32 @@ describe('two instances of every subgraph and gateway on one database', () => {
         )
       ).rows;
 
+    // A manager watching alerts on each gateway: each must see every alert once, although
+    // gateway 1's counter-scheduling stops for a while (its upstream resumes from the last eventId).
+    const watchers = [gw1, gw2].map((url) => {
+      const client = createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${t.manager}` },
+      });
+      clients.push(client);
+      const alerts: { eventId: string; case: { id: string } }[] = [];
+      const errors: unknown[] = [];
+      client.subscribe<{ slaBreached: { eventId: string; case: { id: string } } }>(
+        { query: `subscription { slaBreached { eventId threshold case { id } } }` },
+        {
+          next: (r) => (r.errors ? errors.push(r.errors) : alerts.push(r.data!.slaBreached)),
+          error: (e) => errors.push(e),
+          complete: () => undefined,
+        },
+      );
+      return { alerts, errors };
+    });
+    const ours = new Set<string>(ids);
+    const seen = (w: (typeof watchers)[number]): string[] =>
+      w.alerts.filter((a) => ours.has(a.case.id)).map((a) => a.eventId);
+
     // Past every 50% mark (the 30-minute counter wait: 15 min after the last ticket, 98 s after the first): both instances sweep.
     await sys.advanceClock(17 * MINUTE);
     await waitFor(async () => (await thresholds())[0]?.n === CLOCKS, 30_000, 'every 50% warning');
@@ -283,5 +310,58 @@ describe('two instances of every subgraph and gateway on one database', () => {
       [ids],
     );
     expect(order.rows.filter((r) => r.thresholds.join() !== '50,75,100')).toEqual([]);
+    for (const [i, w] of watchers.entries()) {
+      await waitFor(() => seen(w).length >= 3 * CLOCKS, 60_000, `every alert on gateway ${i + 1}`);
+      expect(w.errors, `gateway ${i + 1}`).toEqual([]);
+      expect(new Set(seen(w)).size, `gateway ${i + 1}: no alert twice`).toBe(seen(w).length);
+      expect(seen(w).length).toBe(3 * CLOCKS);
+    }
+  }, 240_000);
+
+  it("the counters' time-driven sweeps on both instances (no-shows, the day closed) fire exactly once", async () => {
+    const counters = ['dongcheng', 'xicheng', 'chaoyang-cbd', 'huairou', 'daxing-airport'];
+    const booked: string[] = [];
+    for (const [i, counterId] of counters.entries()) {
+      for (const hhmm of ['11:00', '11:30']) {
+        for (let k = 0; k < 2; k++) {
+          const caseId = await seedCase(sys);
+          const slotStart = shanghai(monday, hhmm).toISOString();
+          ok(await gqlAt(k % 2 ? gw2 : gw1, BOOK, { caseId, counterId, slotStart, key: `sweep-${caseId}` }, t.agency));
+          booked.push(caseId);
+        }
+      }
+      expect(booked).toHaveLength((i + 1) * 4);
+    }
+    const clerk = await sys.token('CLERK', { counterId: 'mentougou' });
+    for (let i = 0; i < 10; i++) {
+      ok(await gqlAt(i % 2 ? gw2 : gw1, CHECK_IN, { caseId: await seedCase(sys, { category: 'A' }) }, clerk));
+    }
+    const waiting = await sys.sql.query<{ id: string }>(
+      `SELECT id::text FROM cs.ticket WHERE counter_id = 'mentougou' AND status = 'WAITING'`,
+    );
+    expect(waiting.rows.length).toBeGreaterThanOrEqual(10);
+    const tickets = waiting.rows.map((r) => r.id);
+
+    // Past every slot and past closing time: both instances sweep at once.
+    await moveClockTo(sys, shanghai(monday, '19:00'));
+    const perAggregate = async (type: string, ids: string[], key = 'aggregate_id::text'): Promise<number[]> =>
+      (
+        await sys.sql.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM platform.event_log WHERE type = $1 AND ${key} = ANY ($2) GROUP BY ${key}`,
+          [type, ids],
+        )
+      ).rows.map((r) => r.n);
+    await waitFor(
+      async () =>
+        (await perAggregate('appointment.no-show', booked)).length === booked.length &&
+        (await perAggregate('queue.ticket-unserved', tickets, "payload->>'ticketId'")).length === tickets.length,
+      30_000,
+      'every no-show and every unserved ticket',
+    );
+    await new Promise((r) => setTimeout(r, 2500)); // more passes of both sweepers: nothing more may appear
+    expect(await perAggregate('appointment.no-show', booked)).toEqual(Array(booked.length).fill(1));
+    expect(await perAggregate('queue.ticket-unserved', tickets, "payload->>'ticketId'")).toEqual(
+      Array(tickets.length).fill(1),
+    );
   }, 180_000);
 });
