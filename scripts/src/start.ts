@@ -82,10 +82,12 @@ async function main(): Promise<void> {
   }
   if (stopping) return shutdown(stack);
   const running = stack;
-  const pad = (label: string): string => label.padEnd(20);
+  const pad = (label: string): string => label.padEnd(24);
+  // The gateway first, then the subgraphs and the dashboard, each instance on its own line.
+  const shown = [...PROCESSES].sort((a, b) => Number(b.name === 'gateway') - Number(a.name === 'gateway'));
   const lines = [
     `  ${pad('database')}${running.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
-    ...PROCESSES.flatMap((p) =>
+    ...shown.flatMap((p) =>
       running.instances[p.name].map(
         (inst, i) =>
           `  ${pad(`${p.name === 'gateway' ? 'gateway (GraphQL)' : p.name}${running.instances[p.name].length > 1 ? ` #${i + 1}` : ''}`)}${inst.url}`,
