@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { StartupError } from '@onestop/common';
+import { freePort, StartupError } from '@onestop/common';
 import { repoRoot } from './paths.js';
 
 /**
@@ -463,18 +463,6 @@ async function resolvePorts(
     }
   }
   return out;
-}
-
-/** A port the OS says is free right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function portIsFree(port: number): Promise<boolean> {

@@ -21,7 +21,7 @@ import {
   shanghai,
   tokens,
 } from './counter-scheduling-fixtures.js';
-import { CaseEvents, consumed, businessNow } from './sla-fixtures.js';
+import { alertCounts, alertsOutOfOrder, businessNow, CaseEvents, consumed } from './sla-fixtures.js';
 import { agencyToken, filing, today } from './work-permit-fixtures.js';
 
 /** graphql-ws only needs a WebSocket constructor; loaded untyped (the test package has no @types/ws). */
@@ -60,6 +60,17 @@ describe('two instances of every subgraph and gateway on one database', () => {
   let gw1: string;
   let gw2: string;
   const clients: Client[] = [];
+  /** A graphql-ws client on a gateway, closed after the file. */
+  const wsClient = (gatewayUrl: string, token: string): Client => {
+    const client = createClient({
+      url: gatewayUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
+    clients.push(client);
+    return client;
+  };
 
   beforeAll(async () => {
     // Small sweep batches, so both counter-scheduling instances take turns on the same due clocks.
@@ -86,13 +97,7 @@ describe('two instances of every subgraph and gateway on one database', () => {
 
   it('a check-in through gateway 1 reaches a counterLoadChanged subscriber on gateway 2 within 1 s', async () => {
     const clerk = await sys.token('CLERK', { counterId: 'mentougou' });
-    const client = createClient({
-      url: gw2.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${t.manager}` },
-    });
-    clients.push(client);
+    const client = wsClient(gw2, t.manager);
     const pushes: { at: number; value: LoadPush }[] = [];
     const errors: unknown[] = [];
     client.subscribe<LoadPush>(
@@ -242,27 +247,12 @@ describe('two instances of every subgraph and gateway on one database', () => {
       .id;
     await consumed(sys, last);
     const ids = cases.map((c) => c.caseId);
-    const thresholds = async (): Promise<{ threshold: number; n: number; clocks: number }[]> =>
-      (
-        await sys.sql.query<{ threshold: number; n: number; clocks: number }>(
-          `SELECT (payload->>'threshold')::int AS threshold, count(*)::int AS n, count(DISTINCT payload->>'clockId')::int AS clocks
-           FROM platform.event_log
-           WHERE type IN ('sla.warning', 'sla.breached') AND aggregate_id = ANY ($1)
-           GROUP BY 1 ORDER BY 1`,
-          [ids],
-        )
-      ).rows;
+    const thresholds = (): ReturnType<typeof alertCounts> => alertCounts(sys, ids);
 
     // A manager watching alerts on each gateway: each must see every alert once, although
     // gateway 1's counter-scheduling stops for a while (its upstream resumes from the last eventId).
     const watchers = [gw1, gw2].map((url) => {
-      const client = createClient({
-        url: url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        connectionParams: { authorization: `Bearer ${t.manager}` },
-      });
-      clients.push(client);
+      const client = wsClient(url, t.manager);
       const alerts: { eventId: string; case: { id: string } }[] = [];
       const errors: unknown[] = [];
       client.subscribe<{ slaBreached: { eventId: string; case: { id: string } } }>(
@@ -304,12 +294,7 @@ describe('two instances of every subgraph and gateway on one database', () => {
       { threshold: 75, n: CLOCKS, clocks: CLOCKS },
       { threshold: 100, n: CLOCKS, clocks: CLOCKS },
     ]);
-    const order = await sys.sql.query<{ thresholds: number[] }>(
-      `SELECT array_agg((payload->>'threshold')::int ORDER BY id) AS thresholds FROM platform.event_log
-       WHERE type IN ('sla.warning', 'sla.breached') AND aggregate_id = ANY ($1) GROUP BY aggregate_id`,
-      [ids],
-    );
-    expect(order.rows.filter((r) => r.thresholds.join() !== '50,75,100')).toEqual([]);
+    expect(await alertsOutOfOrder(sys, ids)).toEqual([]);
     for (const [i, w] of watchers.entries()) {
       await waitFor(() => seen(w).length >= 3 * CLOCKS, 60_000, `every alert on gateway ${i + 1}`);
       expect(w.errors, `gateway ${i + 1}`).toEqual([]);

@@ -3,21 +3,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../server/free-port.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 const asRoot = process.getuid?.() === 0;
-
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const modeOf = async (dir: string): Promise<number> => (await stat(dir)).mode & 0o7777;
 
