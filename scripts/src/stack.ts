@@ -50,6 +50,7 @@ export const PROCESSES = [
     defaultPort: 5173,
     tier: 2,
     replicated: false,
+    urlPath: '/',
   },
 ] as const satisfies readonly ProcessSpec[];
 
@@ -65,6 +66,10 @@ export interface ProcessSpec {
   tier: number;
   /** Runs ONESTOP_REPLICAS instances. */
   replicated: boolean;
+  /** Polled until it answers 200 before the next tier starts; `/ready` unless set. */
+  readyPath?: string;
+  /** The path of the URL the launcher prints and `Stack.urls` gives; `/graphql` unless set. */
+  urlPath?: string;
 }
 
 /** The processes of the system. */
@@ -350,7 +355,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       clearTimeout(existing.restartTimer);
     }
     const slot = launch(id, labelOf(name, instance), path.join(repoRoot, spec(name).entry), envOf(instance));
-    slot.readyUrl = `http://127.0.0.1:${port}/ready`;
+    slot.readyUrl = `http://127.0.0.1:${port}${spec(name).readyPath ?? '/ready'}`;
     const failed = startFailure(slot);
     failed.catch(() => undefined);
     await Promise.race([waitForOk(slot.readyUrl, 120_000, slot.label), failed]);
@@ -401,7 +406,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     throw err;
   }
   const urlOf = (name: ServiceName, port: number): string =>
-    name === 'dashboard' ? `http://127.0.0.1:${port}/` : `http://127.0.0.1:${port}/graphql`;
+    `http://127.0.0.1:${port}${spec(name).urlPath ?? '/graphql'}`;
   const instances = Object.fromEntries(
     PROCESSES.map((p) => [p.name, ports[p.name].map((port) => ({ port, url: urlOf(p.name, port) }))]),
   ) as Record<ServiceName, Instance[]>;

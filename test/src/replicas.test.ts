@@ -249,21 +249,26 @@ describe('two instances of every subgraph and gateway on one database', () => {
     const ids = cases.map((c) => c.caseId);
     const thresholds = (): ReturnType<typeof alertCounts> => alertCounts(sys, ids);
 
-    // A manager watching alerts on each gateway: each must see every alert once, although
+    // A manager watching alerts on each gateway from `since` = before these clocks' first alert
+    // (as a screen that must miss nothing subscribes): each must see every alert once, although
     // gateway 1's counter-scheduling stops for a while (its upstream resumes from the last eventId).
     const watchers = [gw1, gw2].map((url) => {
       const client = wsClient(url, t.manager);
       const alerts: { eventId: string; case: { id: string } }[] = [];
       const errors: unknown[] = [];
+      const state = { completed: false };
       client.subscribe<{ slaBreached: { eventId: string; case: { id: string } } }>(
-        { query: `subscription { slaBreached { eventId threshold case { id } } }` },
+        {
+          query: `subscription ($since: ID) { slaBreached(since: $since) { eventId threshold case { id } } }`,
+          variables: { since: last },
+        },
         {
           next: (r) => (r.errors ? errors.push(r.errors) : alerts.push(r.data!.slaBreached)),
           error: (e) => errors.push(e),
-          complete: () => undefined,
+          complete: () => (state.completed = true),
         },
       );
-      return { alerts, errors };
+      return { alerts, errors, state };
     });
     const ours = new Set<string>(ids);
     const seen = (w: (typeof watchers)[number]): string[] =>
@@ -296,7 +301,15 @@ describe('two instances of every subgraph and gateway on one database', () => {
     ]);
     expect(await alertsOutOfOrder(sys, ids)).toEqual([]);
     for (const [i, w] of watchers.entries()) {
-      await waitFor(() => seen(w).length >= 3 * CLOCKS, 60_000, `every alert on gateway ${i + 1}`);
+      await waitFor(() => seen(w).length >= 3 * CLOCKS, 60_000, `every alert on gateway ${i + 1}`).catch((err) => {
+        const diag = `${seen(w).length} of ${3 * CLOCKS} seen, completed: ${w.state.completed}, errors: ${JSON.stringify(w.errors)}`;
+        throw new Error(
+          `${(err as Error).message} (${diag})\n${sys.logs
+            .filter((l) => l.startsWith('[gateway'))
+            .slice(-20)
+            .join('\n')}`,
+        );
+      });
       expect(w.errors, `gateway ${i + 1}`).toEqual([]);
       expect(new Set(seen(w)).size, `gateway ${i + 1}: no alert twice`).toBe(seen(w).length);
       expect(seen(w).length).toBe(3 * CLOCKS);
