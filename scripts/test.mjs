@@ -9,10 +9,16 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const results = [];
+if (Number(process.versions.node.split('.')[0]) !== 24) {
+  process.stderr.write(`OneStop runs on Node 24 (this is ${process.version}): run \`npm test\`, which installs it.\n`);
+  process.exit(1);
+}
+// The .bin shims run `node` from PATH: make it this Node 24 for every step.
+const env = { ...process.env, PATH: [path.dirname(process.execPath), process.env.PATH].join(path.delimiter) };
 
 function step(name, cmd, args) {
   process.stdout.write(`\n▶ ${name}: ${[path.basename(cmd), ...args].join(' ')}\n`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   const ok = r.status === 0;
   results.push({ name, ok });
   process.stdout.write(`${ok ? '✓' : '✗'} ${name}\n`);

@@ -3,7 +3,7 @@
  * Not part of `pnpm bench`'s stack scenarios: it needs only PostgreSQL and the event store.
  * Run: `npx tsc -b tsconfig.build.json && node bench/dist/event-log.js` — prints one JSON document.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -19,6 +19,7 @@ import { freePort } from '@onestop/scripts';
 
 const logger = createLogger('event-log-bench', 'silent');
 const dir = await mkdtemp(path.join(tmpdir(), 'onestop-evbench-'));
+await chmod(dir, 0o755); // as root, PostgreSQL (user postgres) must enter it
 const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'bench' });
 const ds = await openDatabase({
   url: pg.url,

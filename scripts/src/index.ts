@@ -1,8 +1,14 @@
 /** @onestop/scripts: the launcher, shared with the cross-service testkit and the benchmarks. */
+export { freePort } from '@onestop/common';
 export {
   startStack,
-  freePort,
   DEFAULT_PORTS,
+  DEFAULT_RESTART_POLICY,
+  PORT_VARS,
+  PROCESSES,
+  type Instance,
+  type ProcessSpec,
+  type RestartPolicy,
   type Stack,
   type StackOptions,
   type StackPorts,

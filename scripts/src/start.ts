@@ -7,9 +7,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { EnvReader, StartupError } from '@onestop/common';
 import { repoRoot } from './paths.js';
-import { DEFAULT_PORTS, startStack, type Stack } from './stack.js';
+import { DEFAULT_PORTS, PORT_VARS, PROCESSES, startStack, type Stack, type StackPorts } from './stack.js';
 
 async function main(): Promise<void> {
+  if (process.versions.node.split('.')[0] !== '24') {
+    process.stderr.write(
+      `error: OneStop runs on Node 24 (this is ${process.version}): start it with \`npm start\`, which installs it.\n`,
+    );
+    process.exit(1);
+  }
   const r = new EnvReader();
   const verbose = r.bool('ONESTOP_VERBOSE', false);
   // Ctrl-C is ours from the first moment: during start-up it stops what has started as soon as
@@ -19,9 +25,9 @@ async function main(): Promise<void> {
   let stack: Stack | undefined;
   let demo: ChildProcess | undefined = undefined; // the demo day, once the system is up
   let stopping = false;
-  const shutdown = (running: Stack): void => {
+  const shutdown = (running: Stack, hurry = false): void => {
     if (demo && demo.exitCode === null) demo.kill('SIGTERM');
-    running.stop().then(
+    running.stop({ hurry }).then(
       () => {
         process.stdout.write('stopped.\n');
         process.exit(0);
@@ -32,14 +38,20 @@ async function main(): Promise<void> {
       },
     );
   };
+  let stops = 0;
   const stop = (): void => {
-    if (stopping) {
-      if (!stack) process.exit(130);
-      return;
+    stops++;
+    if (stops === 1) {
+      stopping = true;
+      process.stdout.write('stopping OneStop…\n');
+      if (stack) shutdown(stack); // otherwise main() does once startStack returns
+    } else if (!stack) {
+      process.exit(130); // during start-up: every process stops itself once the launcher is gone
+    } else if (stops === 2) {
+      // A second Ctrl-C: kill the services now, still stop PostgreSQL cleanly (it takes a second).
+      process.stdout.write('stopping OneStop now (services killed; the database stops cleanly)…\n');
+      shutdown(stack, true);
     }
-    stopping = true;
-    process.stdout.write('stopping OneStop…\n');
-    if (stack) shutdown(stack); // otherwise main() does once startStack returns
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -48,16 +60,18 @@ async function main(): Promise<void> {
       databaseUrl: r.optional('DATABASE_URL'),
       dataDir: r.optional('ONESTOP_DATA_DIR'),
       mode: r.oneOf('NODE_ENV', ['development', 'production'] as const, 'development'),
-      ports: {
-        database: r.port('ONESTOP_DB_PORT', DEFAULT_PORTS.database),
-        gateway: r.port('GATEWAY_PORT', DEFAULT_PORTS.gateway),
-        'work-permit': r.port('WORK_PERMIT_PORT', DEFAULT_PORTS['work-permit']),
-        'residence-permit': r.port('RESIDENCE_PERMIT_PORT', DEFAULT_PORTS['residence-permit']),
-        'counter-scheduling': r.port('COUNTER_SCHEDULING_PORT', DEFAULT_PORTS['counter-scheduling']),
-        dashboard: r.port('DASHBOARD_PORT', DEFAULT_PORTS.dashboard),
+      ports: Object.fromEntries(
+        Object.entries(PORT_VARS).map(([name, v]) => [name, r.port(v, DEFAULT_PORTS[name as keyof StackPorts])]),
+      ) as StackPorts,
+      replicas: r.int('ONESTOP_REPLICAS', 1, 1, 9),
+      // Outside containers the launcher is the supervisor: a process that dies comes back.
+      restart: {
+        maxRestarts: r.int('ONESTOP_MAX_RESTARTS', 5, 0, 1000),
       },
       onLog: (line) => {
-        if (verbose || /"level":(4|5)\d|error:/.test(line)) process.stdout.write(`${line}\n`);
+        if (verbose || line.startsWith('[launcher]') || /"level":(4|5)\d|error:/.test(line)) {
+          process.stdout.write(`${line}\n`);
+        }
       },
     });
   } catch (err) {
@@ -67,14 +81,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (stopping) return shutdown(stack);
+  const running = stack;
+  const pad = (label: string): string => label.padEnd(24);
+  // The gateway first, then the subgraphs and the dashboard, each instance on its own line.
+  const shown = [...PROCESSES].sort((a, b) => Number(b.name === 'gateway') - Number(a.name === 'gateway'));
   const lines = [
-    `  database            ${stack.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
-    `  gateway (GraphQL)   ${stack.gatewayUrl}`,
-    `  work-permit         ${stack.urls['work-permit']}`,
-    `  residence-permit    ${stack.urls['residence-permit']}`,
-    `  counter-scheduling  ${stack.urls['counter-scheduling']}`,
-    `  health / readiness  http://127.0.0.1:${stack.ports.gateway}/health  http://127.0.0.1:${stack.ports.gateway}/ready`,
-    `  dashboard           ${stack.dashboardUrl}`,
+    `  ${pad('database')}${running.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
+    ...shown.flatMap((p) =>
+      running.instances[p.name].map(
+        (inst, i) =>
+          `  ${pad(`${p.name === 'gateway' ? 'gateway (GraphQL)' : p.name}${running.instances[p.name].length > 1 ? ` #${i + 1}` : ''}`)}${inst.url}`,
+      ),
+    ),
+    `  ${pad('health / readiness')}http://127.0.0.1:${running.ports.gateway}/health  http://127.0.0.1:${running.ports.gateway}/ready`,
   ];
   process.stdout.write(
     `${lines.join('\n')}\nOneStop is ready: ${stack.gatewayUrl}, dashboard ${stack.dashboardUrl} (Ctrl-C stops everything)\n`,

@@ -330,10 +330,12 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
   const names: SubgraphName[] = ['work-permit', 'residence-permit', 'counter-scheduling'];
   const subgraphs = {} as Record<SubgraphName, FixtureSubgraph>;
   for (const name of names) {
-    const schema = buildSubgraphSchema({
-      typeDefs: parse(SDL[name]),
-      resolvers: resolvers(name, feed, seen, controls) as never,
-    });
+    const schema = buildSubgraphSchema([
+      {
+        typeDefs: parse(SDL[name]),
+        resolvers: resolvers(name, feed, seen, controls) as never,
+      },
+    ]);
     let server: RunningServer | undefined;
     let port = 0;
     const sub: FixtureSubgraph = {

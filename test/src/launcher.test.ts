@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_JWT_SECRET, signDevToken } from '@onestop/common';
 import { repoRoot } from '@onestop/scripts';
 import { waitFor } from './testkit/index.js';
 
@@ -17,12 +18,13 @@ describe('launcher: pnpm start stops everything', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = path.join(await mkdtemp(path.join(tmpdir(), 'onestop-launcher-')), 'pg');
+    await chmod(path.dirname(dataDir), 0o755); // as root, PostgreSQL (user postgres) must enter it
   });
   afterAll(async () => {
     await rm(path.dirname(dataDir), { recursive: true, force: true });
   });
 
-  // Each starts the whole system on a real PostgreSQL (twice in the second): more than the default 30 s on a busy machine.
+  // Each starts the whole system on a real PostgreSQL (twice in the second): minutes on a busy machine, not the default 30 s.
   it('Ctrl-C stops the entry points, then the subgraphs, then the database, and frees every port', async () => {
     const run = launch(dataDir);
     const ports = await run.ready;
@@ -45,7 +47,7 @@ describe('launcher: pnpm start stops everything', () => {
     for (const port of ports) expect(await listening(port)).toBe(false);
     expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
     expect(processes.filter(alive)).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('a killed launcher leaves no process and no server behind, and the data survives for the next start', async () => {
     const run = launch(dataDir);
@@ -67,11 +69,76 @@ describe('launcher: pnpm start stops everything', () => {
     await again.ready;
     process.kill(-again.child.pid!, 'SIGINT');
     expect(await again.exit, again.output()).toBe(0);
-  }, 120_000);
+  }, 180_000);
+
+  it('kill -9 of a subgraph: the launcher says so, restarts it, and it serves again', async () => {
+    const run = launch(dataDir);
+    const [, gatewayPort, wpPort] = await run.ready;
+    const victim = await childRunning(run.child.pid!, 'services/work-permit/dist/main.js');
+    process.kill(victim, 'SIGKILL');
+    await waitFor(() => run.output().includes('work-permit is back'), 60_000, 'the restarted work-permit');
+    const out = run.output();
+    expect(out).toMatch(
+      /\[launcher\] work-permit was killed by SIGKILL unexpectedly; restart 1 of at most 5 in 0\.5 s/,
+    );
+    expect(out).toMatch(/\[launcher\] work-permit is back \(restart 1, pid \d+\)/);
+    const replacement = await childRunning(run.child.pid!, 'services/work-permit/dist/main.js');
+    expect(replacement).not.toBe(victim);
+    expect((await fetch(`http://127.0.0.1:${wpPort}/ready`)).status).toBe(200);
+    // It serves through the gateway again: a query that only work-permit answers.
+    const token = await signDevToken(
+      { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' },
+      { sub: 'launcher-test', role: 'MANAGER' },
+    );
+    const res = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ cases(first: 1) { totalCount } }' }),
+    });
+    const body = (await res.json()) as { data?: { cases: { totalCount: number } }; errors?: unknown };
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    expect(body.data?.cases.totalCount).toBeGreaterThanOrEqual(0);
+    process.kill(-run.child.pid!, 'SIGINT');
+    expect(await run.exit, run.output()).toBe(0);
+  }, 180_000);
+
+  it('Ctrl-C after a child was killed by a signal (and not restarted) still stops everything, the database too', async () => {
+    const run = launch(dataDir, { ONESTOP_MAX_RESTARTS: '0' });
+    const ports = await run.ready;
+    const processes = await childrenOf(run.child.pid!);
+    const victim = await childRunning(run.child.pid!, 'services/residence-permit/dist/main.js');
+    process.kill(victim, 'SIGKILL');
+    await waitFor(() => !alive(victim), 15_000, 'the killed residence-permit to be gone');
+    process.kill(-run.child.pid!, 'SIGINT');
+    // The old launcher waited forever for the dead child's exit (exitCode is null after a signal).
+    const exit = await Promise.race([
+      run.exit,
+      new Promise((r) => setTimeout(() => r('still running after 60 s'), 60_000)),
+    ]);
+    if (exit !== 0) process.kill(-run.child.pid!, 'SIGKILL');
+    expect(exit, run.output()).toBe(0);
+    expect(run.output()).toContain('[launcher] residence-permit was killed by SIGKILL; giving up after 0 restarts');
+    expect(run.output()).toContain('database system is shut down');
+    for (const port of ports) expect(await listening(port)).toBe(false);
+    expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
+    expect(processes.filter(alive)).toEqual([]);
+  }, 180_000);
 });
 
+/** The pid of the launcher's child that runs `entry`. */
+async function childRunning(launcherPid: number, entry: string): Promise<number> {
+  for (const pid of await childrenOf(launcherPid)) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(entry)) return pid;
+  }
+  throw new Error(`no child of ${launcherPid} runs ${entry}`);
+}
+
 /** Starts `scripts/dist/start.js` in its own process group; `ready` gives [database, gateway, subgraphs…, dashboard] ports. */
-function launch(dataDir: string): {
+function launch(
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): {
   child: ChildProcess;
   ready: Promise<number[]>;
   exit: Promise<number | string | null>;
@@ -90,6 +157,7 @@ function launch(dataDir: string): {
     COUNTER_SCHEDULING_PORT: '0',
     DASHBOARD_PORT: '0',
     LOG_LEVEL: 'info',
+    ...extraEnv,
   };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'dist', 'start.js')], {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMPLOYERS } from '@onestop/common';
 import { repoRoot, freePort } from '@onestop/scripts';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { businessNow, CaseEvents, consumed } from './sla-fixtures.js';
+import { alertCounts, alertsOutOfOrder, businessNow, CaseEvents, consumed } from './sla-fixtures.js';
 
 const MINUTE = 60_000;
 const CLOCKS = 200;
@@ -88,25 +88,13 @@ describe('SLA sweep with two instances racing', () => {
     // A few more passes of both sweepers: nothing more may appear.
     await new Promise((r) => setTimeout(r, 800));
 
-    const counts = await sys.sql.query<{ threshold: number; n: number; clocks: number }>(
-      `SELECT (payload->>'threshold')::int AS threshold, count(*)::int AS n, count(DISTINCT payload->>'clockId')::int AS clocks
-       FROM platform.event_log
-       WHERE type IN ('sla.warning', 'sla.breached') AND aggregate_id = ANY ($1)
-       GROUP BY 1 ORDER BY 1`,
-      [ids],
-    );
-    expect(counts.rows).toEqual([
+    expect(await alertCounts(sys, ids)).toEqual([
       { threshold: 50, n: CLOCKS, clocks: CLOCKS },
       { threshold: 75, n: CLOCKS, clocks: CLOCKS },
       { threshold: 100, n: CLOCKS, clocks: CLOCKS },
     ]);
     // And in order, per clock.
-    const order = await sys.sql.query<{ thresholds: number[] }>(
-      `SELECT array_agg((payload->>'threshold')::int ORDER BY id) AS thresholds FROM platform.event_log
-       WHERE type IN ('sla.warning', 'sla.breached') AND aggregate_id = ANY ($1) GROUP BY aggregate_id`,
-      [ids],
-    );
-    expect(order.rows.filter((r) => r.thresholds.join() !== '50,75,100')).toEqual([]);
+    expect(await alertsOutOfOrder(sys, ids)).toEqual([]);
     expect(second.exitCode, output.join('')).toBeNull();
   });
 });

@@ -260,3 +260,28 @@ export function subscribeAlerts(
   });
   return { alerts, errors, done, close: () => void client.dispose() };
 }
+
+/** How many sla.warning / sla.breached events the cases have, per threshold, and for how many distinct clocks. */
+export async function alertCounts(
+  sys: TestSystem,
+  caseIds: string[],
+): Promise<{ threshold: number; n: number; clocks: number }[]> {
+  const r = await sys.sql.query<{ threshold: number; n: number; clocks: number }>(
+    `SELECT (payload->>'threshold')::int AS threshold, count(*)::int AS n, count(DISTINCT payload->>'clockId')::int AS clocks
+     FROM platform.event_log
+     WHERE type IN ('sla.warning', 'sla.breached') AND aggregate_id = ANY ($1)
+     GROUP BY 1 ORDER BY 1`,
+    [caseIds],
+  );
+  return r.rows;
+}
+
+/** The cases whose alerts were not emitted in the order 50, 75, 100 (each once). */
+export async function alertsOutOfOrder(sys: TestSystem, caseIds: string[]): Promise<{ thresholds: number[] }[]> {
+  const r = await sys.sql.query<{ thresholds: number[] }>(
+    `SELECT array_agg((payload->>'threshold')::int ORDER BY id) AS thresholds FROM platform.event_log
+     WHERE type IN ('sla.warning', 'sla.breached') AND aggregate_id = ANY ($1) GROUP BY aggregate_id`,
+    [caseIds],
+  );
+  return r.rows.filter((row) => row.thresholds.join() !== '50,75,100');
+}

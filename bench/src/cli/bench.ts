@@ -27,34 +27,42 @@ async function main(): Promise<number> {
   const chosen = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS;
   const log = (m: string): void => void process.stderr.write(`[bench] ${m}\n`);
   const started = Date.now();
-  log(`starting the system (NODE_ENV=test) …`);
-  const sys = await startBenchSystem();
-  log(`system ready: ${sys.stack.gatewayUrl}`);
   const failures: string[] = [];
-  try {
-    for (const s of chosen) {
-      const t0 = Date.now();
-      log(`▶ ${s.name}: ${s.description}`);
-      try {
-        const { publish } = await import('../lib/results.js');
-        await publish(
-          await s.run({
-            sys,
-            scale,
-            command: ['pnpm bench', ...(names.length ? [s.name] : []), ...(scale === 'smoke' ? ['--smoke'] : [])].join(
-              ' ',
-            ),
-            log,
-          }),
-        );
-        log(`✓ ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-      } catch (err) {
-        failures.push(s.name);
-        log(`✗ ${s.name}: ${(err as Error).message}`);
+  // One system per instance count, in the order the scenarios first need it.
+  const groups = [...new Set(chosen.map((s) => s.replicas ?? 1))];
+  for (const replicas of groups) {
+    log(
+      `starting the system (NODE_ENV=test${replicas > 1 ? `, ${replicas} instances of every subgraph and gateway` : ''}) …`,
+    );
+    const sys = await startBenchSystem({}, { replicas });
+    log(`system ready: ${sys.gateways.map((g) => g.url).join(', ')}`);
+    try {
+      for (const s of chosen.filter((c) => (c.replicas ?? 1) === replicas)) {
+        const t0 = Date.now();
+        log(`▶ ${s.name}: ${s.description}`);
+        try {
+          const { publish } = await import('../lib/results.js');
+          await publish(
+            await s.run({
+              sys,
+              scale,
+              command: [
+                'pnpm bench',
+                ...(names.length ? [s.name] : []),
+                ...(scale === 'smoke' ? ['--smoke'] : []),
+              ].join(' '),
+              log,
+            }),
+          );
+          log(`✓ ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        } catch (err) {
+          failures.push(s.name);
+          log(`✗ ${s.name}: ${(err as Error).message}`);
+        }
       }
+    } finally {
+      await sys.stop();
     }
-  } finally {
-    await sys.stop();
   }
   log(
     `done in ${((Date.now() - started) / 1000).toFixed(0)} s${failures.length ? `; failed: ${failures.join(', ')}` : ''}`,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -13,6 +13,8 @@ export interface BenchSystem {
   /** Pool on the system's database (bulk data setup and direct SQL timing). */
   sql: pg.Pool;
   gateway: GraphQLClient;
+  /** One client per gateway instance (one unless started with replicas), gateway 1 first. */
+  gateways: GraphQLClient[];
   ids: Identities;
   /** Secret the gateway signs requests to a subgraph with (test mode). */
   secret(name: SubgraphName): string;
@@ -26,7 +28,10 @@ export interface BenchSystem {
  * a throwaway database. The database is a new one on the test run's server (smoke tests), on
  * DATABASE_URL's server when set, or an embedded PostgreSQL in a temporary directory.
  */
-export async function startBenchSystem(env: Record<string, string> = {}): Promise<BenchSystem> {
+export async function startBenchSystem(
+  env: Record<string, string> = {},
+  opts: { replicas?: number } = {},
+): Promise<BenchSystem> {
   const logs: string[] = [];
   const onLog = (l: string): void => {
     logs.push(l);
@@ -53,6 +58,7 @@ export async function startBenchSystem(env: Record<string, string> = {}): Promis
     };
   } else {
     tempDir = await mkdtemp(path.join(tmpdir(), 'onestop-bench-'));
+    await chmod(tempDir, 0o755); // as root, PostgreSQL (user postgres) must enter it
   }
   let stack: Stack;
   try {
@@ -60,6 +66,7 @@ export async function startBenchSystem(env: Record<string, string> = {}): Promis
       databaseUrl,
       dataDir: tempDir ? path.join(tempDir, 'pg') : undefined,
       mode: 'test',
+      replicas: opts.replicas,
       ports: {
         database: 0,
         gateway: 0,
@@ -82,6 +89,7 @@ export async function startBenchSystem(env: Record<string, string> = {}): Promis
     stack,
     sql,
     gateway: new GraphQLClient(stack.gatewayUrl),
+    gateways: stack.instances.gateway.map((g) => new GraphQLClient(g.url)),
     ids: new Identities(),
     secret: (name) => subgraphSecret(name, 'test', { ...process.env, ...env }),
     logs,

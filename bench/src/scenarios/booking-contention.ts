@@ -17,8 +17,11 @@ const PRESETS = {
 export async function runBookingContention(
   ctx: ScenarioContext,
   opts: { bookings: number; places: number } = PRESETS[ctx.scale],
+  scenario = 'booking-contention',
 ): Promise<ScenarioReport> {
   const { sys } = ctx;
+  // Spread over every gateway instance (one unless the system runs replicas), round-robin.
+  const gateways = sys.gateways;
   const b = await benchApi(sys);
   const counter = b.counters.find((c) => c.id === 'fengtai') ?? b.counters[0]!;
   // Test-data setup: the counter's capacity per slot becomes exactly the number of places.
@@ -68,7 +71,7 @@ export async function runBookingContention(
   const started = performance.now();
   const results = await Promise.all(
     docs.map((d, i) =>
-      sys.gateway.request(d.text, d.variables, tokens[i]).then(
+      gateways[i % gateways.length]!.request(d.text, d.variables, tokens[i]).then(
         () => 'BOOKED',
         (err: unknown) => (err instanceof GraphQLRequestError ? (err.codes[0] ?? 'ERROR') : 'ERROR'),
       ),
@@ -84,9 +87,10 @@ export async function runBookingContention(
     )
   ).rows[0]!.n;
   return {
-    scenario: 'booking-contention',
+    scenario,
     command: ctx.command,
     figures: {
+      instances: gateways.length,
       counter: counter.id,
       slotStart,
       places: opts.places,
@@ -104,7 +108,9 @@ export async function runBookingContention(
       },
     ],
     notes: [
-      'all bookings sent at once through the gateway, each with its own agency token and idempotency key; capacity per slot set by SQL (test data)',
+      gateways.length > 1
+        ? `all bookings sent at once, round-robin over ${gateways.length} gateways (gateway n on subgraph instance n, one database), each with its own agency token and idempotency key; capacity per slot set by SQL (test data)`
+        : 'all bookings sent at once through the gateway, each with its own agency token and idempotency key; capacity per slot set by SQL (test data)',
     ],
   };
 }
@@ -113,4 +119,12 @@ export const bookingContention: Scenario = {
   name: 'booking-contention',
   description: '200 concurrent bookings for a slot with 10 places: booked exactly 10',
   run: (ctx) => runBookingContention(ctx),
+};
+
+/** The same race with two instances of everything on one database, the bookings spread over both gateways. */
+export const bookingContentionReplicas: Scenario = {
+  name: 'booking-contention-2x',
+  description: 'the same over two instances of every subgraph and gateway (ONESTOP_REPLICAS=2)',
+  replicas: 2,
+  run: (ctx) => runBookingContention(ctx, PRESETS[ctx.scale], 'booking-contention-2x'),
 };

@@ -1,4 +1,4 @@
-import { bookingContention } from './booking-contention.js';
+import { bookingContention, bookingContentionReplicas } from './booking-contention.js';
 import { dataScale } from './data-scale.js';
 import { federatedCase } from './federated-case.js';
 import { gatewayOverhead } from './gateway-overhead.js';
@@ -12,6 +12,7 @@ export const SCENARIOS: Scenario[] = [
   federatedCase,
   subscriptionFanout,
   bookingContention,
+  bookingContentionReplicas,
   slaSweep,
   dataScale,
 ];

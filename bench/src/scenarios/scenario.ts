@@ -17,5 +17,7 @@ export interface ScenarioContext {
 export interface Scenario {
   name: string;
   description: string;
+  /** Instances of every subgraph and gateway the scenario needs (1 unless set); `pnpm bench` starts a system per value. */
+  replicas?: number;
   run(ctx: ScenarioContext): Promise<ScenarioReport>;
 }

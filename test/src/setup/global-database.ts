@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, TEST_ADMIN_URL_ENV } from '@onestop/common';
@@ -15,6 +15,9 @@ export default async function setup(): Promise<() => Promise<void>> {
     return async () => undefined;
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'onestop-test-pg-'));
+  // mkdtemp makes it 0700; as root PostgreSQL runs as 'postgres', which must enter it (and
+  // the embedded server changes only directories it creates itself).
+  await chmod(dir, 0o755);
   const port = await freePort();
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port, database: 'postgres' });
   process.env[TEST_ADMIN_URL_ENV] = db.url;

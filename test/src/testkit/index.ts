@@ -29,6 +29,8 @@ export interface TestSystem {
   /** A pool on the system's database, for assertions on what was (not) written. */
   sql: pg.Pool;
   gatewayUrl: string;
+  /** Every gateway instance's URL (one unless started with `replicas`), gateway 1 first. */
+  gatewayUrls: string[];
   token(role: Role, claims?: Partial<OneStopClaims>): Promise<string>;
   gql<T = Record<string, unknown>>(
     query: string,
@@ -44,8 +46,17 @@ export interface TestSystem {
 
 const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
 
+/** How the system is started besides its environment. */
+export interface TestSystemOptions {
+  /** Instances of every subgraph and gateway (gateway n uses subgraph instance n). */
+  replicas?: number;
+}
+
 /** Starts the system for one test file. */
-export async function startTestSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  env: Record<string, string> = {},
+  opts: TestSystemOptions = {},
+): Promise<TestSystem> {
   const database = await createTestDatabase('sys');
   const logs: string[] = [];
   let stack: Stack;
@@ -53,6 +64,7 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     stack = await startStack({
       databaseUrl: database.url,
       mode: 'test',
+      replicas: opts.replicas,
       ports: { gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0, dashboard: 0 },
       env: { LOG_LEVEL: 'warn', ...env },
       onLog: (l) => {
@@ -74,24 +86,14 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
       ...(role === 'AGENCY' ? { agencyId: 'agency-test', employerIds: [] } : {}),
       ...claims,
     });
-  const gql = async <T>(
-    query: string,
-    variables: Record<string, unknown> = {},
-    tok?: string | null,
-  ): Promise<GqlResponse<T>> => {
-    const res = await fetch(stack.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as Omit<GqlResponse<T>, 'status'>;
-    return { status: res.status, ...body };
-  };
+  const gql = <T>(query: string, variables: Record<string, unknown> = {}, tok?: string | null) =>
+    gqlAt<T>(stack.gatewayUrl, query, variables, tok);
   return {
     stack,
     database,
     sql,
     gatewayUrl: stack.gatewayUrl,
+    gatewayUrls: stack.instances.gateway.map((i) => i.url),
     token,
     gql,
     logs,
@@ -109,6 +111,22 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
       await database.drop();
     },
   };
+}
+
+/** Runs an operation through one gateway (`sys.gql` is gateway 1). */
+export async function gqlAt<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string | null,
+): Promise<GqlResponse<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as Omit<GqlResponse<T>, 'status'>;
+  return { status: res.status, ...body };
 }
 
 /** Polls `probe` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */

@@ -41,11 +41,13 @@ export async function buildFederatedSchema(
   for (const [type, fields] of Object.entries(referenceResolvers as Record<string, Record<string, unknown>>)) {
     resolvers[type] = { ...(resolvers[type] ?? {}), ...fields };
   }
-  return buildSubgraphSchema({
-    typeDefs: gql`
-      ${FEDERATION_LINK}
-      ${printSchemaWithDirectives(schema)}
-    `,
-    resolvers: resolvers as never,
-  });
+  return buildSubgraphSchema([
+    {
+      typeDefs: gql`
+        ${FEDERATION_LINK}
+        ${printSchemaWithDirectives(schema)}
+      `,
+      resolvers: resolvers as never,
+    },
+  ]);
 }
