@@ -102,7 +102,8 @@ const SDL: Record<SubgraphName, string> = {
     type Case @key(fields: "id") { id: ID! reference: String! employerId: ID! applicant: Applicant }
     type Applicant { fullName: String! }`,
   'residence-permit': `${LINK}
-    type Query { receipt(number: String!): String }
+    type Query { receipt(number: String!, format: ReceiptFormat): String }
+    enum ReceiptFormat { SHORT FULL }
     type Case @key(fields: "id") { id: ID! residencePermit: ResidencePermit }
     type ResidencePermit { status: String! }`,
 };
