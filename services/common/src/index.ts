@@ -47,6 +47,13 @@ export { isUniqueViolation } from './db/pg-errors.js';
 export { platformMigrations } from './platform/platform-migrations.js';
 export { createTestDatabase, TEST_ADMIN_URL_ENV, type TestDatabase } from './testing/test-database.js';
 export { buildFederatedSchema } from './federation/build-federated-schema.js';
+export {
+  guardTextInput,
+  textInputProblems,
+  textProblem,
+  MAX_ID_LENGTH,
+  MAX_STRING_LENGTH,
+} from './federation/text-input.js';
 export { PageInfo, MAX_PAGE_SIZE, pageSize, encodeCursor, decodeCursor, assertNoProblems } from './federation/relay.js';
 export {
   startSubgraphServer,
