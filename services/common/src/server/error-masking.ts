@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { isDatabaseUnavailable } from '../db/pg-errors.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -29,9 +30,10 @@ const DOWNSTREAM =
   /^(Couldn't reach|fetch failed|request to .* failed|The operation was aborted|This operation was aborted)/i;
 
 /**
- * Keeps errors with a client-facing code and GraphQL's validation errors; replaces everything
- * else (SQL errors, stack traces, internals) with a generic INTERNAL_SERVER_ERROR, logging the
- * original so an operator can find it by request id.
+ * Keeps errors with a client-facing code and GraphQL's validation errors; turns an unreachable
+ * subgraph or database into SERVICE_UNAVAILABLE (retryable); replaces everything else (SQL
+ * errors, stack traces, internals) with a generic INTERNAL_SERVER_ERROR, logging the original
+ * so an operator can find it by request id.
  */
 export function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
   const {
@@ -50,6 +52,19 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, logg
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: 'SERVICE_UNAVAILABLE', ...(serviceName ? { service: serviceName } : {}) },
+    };
+  }
+  if (isDatabaseUnavailable(original)) {
+    // An outage, not a bug: one line without a stack (readiness reports it too), and a code clients retry on.
+    logger.warn(
+      { err: original instanceof Error ? original.message : String(original), path: formatted.path },
+      'database unavailable',
+    );
+    return {
+      message: 'The database is unavailable right now; try again in a moment.',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
     };
   }
   logger.error(
