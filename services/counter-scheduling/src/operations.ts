@@ -9,6 +9,7 @@ import { ClaimService } from './claim/claim.service.js';
 import type { CounterHoursExceptionEntity } from './counter/counter-hours-exception.entity.js';
 import type { ServiceCounterEntity } from './counter/counter.entity.js';
 import { CounterService } from './counter/counter.service.js';
+import { loadCounterSchedulingConfig } from './config.js';
 import { CounterLoadCache } from './load/counter-load.cache.js';
 import { CounterLoadService } from './load/counter-load.service.js';
 import { LoadHistoryService } from './load/load-history.service.js';
@@ -40,7 +41,7 @@ const byRuntime = new WeakMap<SubgraphRuntime, CounterOperations>();
 export function counterOperations(rt: SubgraphRuntime): CounterOperations {
   let ops = byRuntime.get(rt);
   if (!ops) {
-    const counters = new CounterService(rt);
+    const counters = new CounterService(rt, loadCounterSchedulingConfig().bookingHorizonDays);
     const cases = new CaseReadinessService(rt);
     const appointments = new AppointmentService(rt, cases, counters);
     const load = new CounterLoadService(rt);

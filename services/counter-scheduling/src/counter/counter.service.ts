@@ -28,6 +28,7 @@ import {
   type HoursException,
   type Slot,
 } from './opening-hours.js';
+import { DEFAULT_BOOKING_HORIZON_DAYS } from '../config.js';
 
 /** A bookable slot with its free places. */
 export interface SlotAvailability extends Slot {
@@ -42,7 +43,31 @@ export const MAX_RANGE_DAYS = 62;
 
 /** Counters, their opening hours and exceptions, their days and free slots. */
 export class CounterService {
-  constructor(private readonly rt: SubgraphRuntime) {}
+  constructor(
+    private readonly rt: SubgraphRuntime,
+    /** BOOKING_HORIZON_DAYS: slots after today plus this many days are neither offered nor bookable. */
+    readonly bookingHorizonDays: number = DEFAULT_BOOKING_HORIZON_DAYS,
+  ) {}
+
+  /** The last date (Asia/Shanghai) with bookable slots. */
+  lastBookableDate(): string {
+    return addCalendarDays(shanghaiDate(this.rt.clock.now()), this.bookingHorizonDays);
+  }
+
+  /**
+   * Why a slot starting at `start` can never be booked now (it lies before today or beyond the
+   * booking horizon), or null. Checked before anything else about the instant, so a slot in
+   * year 0 or 275760 gets this answer rather than reaching date arithmetic.
+   */
+  unbookableProblem(field: string, start: Date): string | null {
+    const now = this.rt.clock.now();
+    if (start.getTime() < shanghaiDayStart(shanghaiDate(now)).getTime())
+      return `${field}: the slot ${start.toISOString()} has already started`;
+    const last = this.lastBookableDate();
+    if (start.getTime() >= shanghaiDayStart(addCalendarDays(last, 1)).getTime())
+      return `${field}: ${start.toISOString()} is beyond the booking horizon: slots can be booked up to ${last} (${this.bookingHorizonDays} days ahead)`;
+    return null;
+  }
 
   async list(): Promise<ServiceCounterEntity[]> {
     return this.rt.ds.getRepository(ServiceCounterEntity).find({ order: { district: 'ASC', name: 'ASC' } });
@@ -116,9 +141,17 @@ export class CounterService {
     return daySchedule(counter.openingHours, exceptions.get(date), this.rt.calendar.calendar, date);
   }
 
-  /** Slots from `from` to `to` (dates, inclusive) that have not started and have a free place. */
+  /** Slots from `from` to `to` (dates, inclusive, up to the booking horizon) that have not started and have a free place. */
   async availableSlots(counterId: string, from: string, to: string): Promise<SlotAvailability[]> {
-    const days = await this.schedule(counterId, from, to);
+    // Up to the booking horizon: a range reaching past it is cut there; one starting past it is refused.
+    const last = this.lastBookableDate();
+    const problems = [...dateProblems('from', from), ...dateProblems('to', to)];
+    if (!problems.length && from > last)
+      problems.push(
+        `from ${from} is beyond the booking horizon: slots can be booked up to ${last} (${this.bookingHorizonDays} days ahead)`,
+      );
+    if (problems.length) throw new BadUserInputError('The date range is not valid', problems);
+    const days = await this.schedule(counterId, from, to > last ? last : to);
     const counter = await this.get(counterId);
     const now = this.rt.clock.now().getTime();
     const slots = days.flatMap((d) => slotsOfDay(d, counter.slotMinutes)).filter((s) => s.start.getTime() > now);
