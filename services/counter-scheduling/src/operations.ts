@@ -11,6 +11,7 @@ import type { ServiceCounterEntity } from './counter/counter.entity.js';
 import { CounterService } from './counter/counter.service.js';
 import { loadCounterSchedulingConfig } from './config.js';
 import { CounterLoadCache } from './load/counter-load.cache.js';
+import { CounterLoadChanges } from './load/counter-load.changes.js';
 import { CounterLoadService } from './load/counter-load.service.js';
 import { LoadHistoryService } from './load/load-history.service.js';
 import type { TicketEntity } from './queue/ticket.entity.js';
@@ -33,6 +34,8 @@ export interface CounterOperations {
   throughput: ThroughputService;
   /** Shared by every subscription of this process: one computation per counter per event batch. */
   loadCache: CounterLoadCache;
+  /** Shared by every subscription of this process: which load changes lie between two log positions. */
+  loadChanges: CounterLoadChanges;
 }
 
 const byRuntime = new WeakMap<SubgraphRuntime, CounterOperations>();
@@ -57,6 +60,7 @@ export function counterOperations(rt: SubgraphRuntime): CounterOperations {
       loadHistory: new LoadHistoryService(rt),
       throughput: new ThroughputService(rt, counters),
       loadCache: new CounterLoadCache((counterId) => load.counter(counterId)),
+      loadChanges: new CounterLoadChanges(rt.events),
     };
     byRuntime.set(rt, ops);
   }

@@ -1,6 +1,9 @@
-import { buildSchema, graphql } from 'graphql';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { guardTextInput, MAX_ID_LENGTH, MAX_STRING_LENGTH, textProblem } from './text-input.js';
+
+// The CommonJS graphql-js, as subgraph schemas are built with (see text-input.ts).
+const { buildSchema, graphql } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 describe('textProblem', () => {
   it('accepts ordinary text in any script, with tabs and line breaks', () => {

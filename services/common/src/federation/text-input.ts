@@ -1,18 +1,14 @@
-import {
-  defaultFieldResolver,
-  getNamedType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  type GraphQLArgument,
-  type GraphQLFieldResolver,
-  type GraphQLInputType,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-} from 'graphql';
+import { createRequire } from 'node:module';
+import type { GraphQLArgument, GraphQLFieldResolver, GraphQLInputType, GraphQLNamedType, GraphQLSchema } from 'graphql';
 import { BadUserInputError } from '../errors.js';
+
+/**
+ * graphql-js as the CommonJS instance @apollo/subgraph builds schemas with: its type checks
+ * use `instanceof`, and test runners that bundle resolve `import 'graphql'` to the ESM build,
+ * a second copy (see the gateway's graphql.ts).
+ */
+const { defaultFieldResolver, getNamedType, isInputObjectType, isListType, isNonNullType, isObjectType, isScalarType } =
+  createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 /**
  * The longest `ID` the API accepts (characters). Every id, reference, key and cursor OneStop

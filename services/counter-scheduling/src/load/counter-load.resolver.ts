@@ -50,7 +50,13 @@ export class CounterLoadResolver {
       assertCan(ctx.actor, 'load.read');
       if (counterId && !(await ctx.opsLoaders.counterById.load(counterId)))
         throw new NotFoundError('ServiceCounter', counterId);
-      return new CounterLoadFeed(ctx.ops.runtime, ctx.ops.loadCache, counterId ?? null, since ?? undefined);
+      return new CounterLoadFeed(
+        ctx.ops.runtime,
+        ctx.ops.loadCache,
+        ctx.ops.loadChanges,
+        counterId ?? null,
+        since ?? undefined,
+      );
     },
   })
   counterLoadChanged(
