@@ -39,10 +39,10 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-/** Rows that any of the operations below could write. */
+/** Rows that any of the operations below could write (not the events other subgraphs append in reaction to a seeded case). */
 async function footprint(): Promise<number[]> {
   const r = await sys.sql.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM platform.event_log
+    `SELECT count(*)::int AS n FROM platform.event_log WHERE type LIKE 'appointment.%' OR type = 'case.submitted'
      UNION ALL SELECT count(*)::int FROM wp."case"
      UNION ALL SELECT count(*)::int FROM wp.case_timeline
      UNION ALL SELECT count(*)::int FROM cs.appointment`,
@@ -63,6 +63,8 @@ describe('text that cannot be text', () => {
     const slot = shanghai(monday, '09:00').toISOString();
     const NUL = 'OS-2026\u0000-000001';
     const applicant = filing(EMPLOYER, day).applicant as Record<string, unknown>;
+    const logsBefore = sys.logs.length;
+    const before = await footprint();
     const attempts: [string, GqlResponse, RegExp][] = [
       ['receipt, no token', await sys.gql(RECEIPT, { n: 'RA\u0000123' }), /^number must not contain .*U\+0000/],
       ['caseByReference', await sys.gql(BY_REFERENCE, { r: NUL }, manager), /^reference must not contain .*U\+0000/],
@@ -115,8 +117,6 @@ describe('text that cannot be text', () => {
         new RegExp(`^id must be at most ${MAX_ID_LENGTH} characters`),
       ],
     ];
-    const logsBefore = sys.logs.length;
-    const before = await footprint();
     for (const [what, res, problem] of attempts) {
       const { code, problems } = refusal(res);
       expect(code, what).toBe('BAD_USER_INPUT');
@@ -181,6 +181,25 @@ describe('dates out of range', () => {
       expect(refusal(res).problems.join(), slotStart).toMatch(/slotStart/);
     }
     expect(await footprint()).toEqual(before);
+  });
+
+  it('answers a schedule at the end of year 9999 and refuses an opening exception there', async () => {
+    const schedule = await sys.gql<{ counterSchedule: { date: string }[] }>(
+      'query { counterSchedule(counterId: "dongcheng", from: "9999-12-25", to: "9999-12-31") { date } }',
+      {},
+      manager,
+    );
+    expect(schedule.errors).toBeUndefined();
+    expect(schedule.data!.counterSchedule.map((d) => d.date).at(-1)).toBe('9999-12-31');
+    const exception = await sys.gql(
+      'mutation { setCounterHoursException(counterId: "dongcheng", input: { date: "9999-12-31", closed: true, reason: "x" }) { id } }',
+      {},
+      manager,
+    );
+    expect(refusal(exception).code).toBe('BAD_USER_INPUT');
+    expect(refusal(exception).problems.join()).toMatch(/^date: 9999-12-31 is more than \d+ days ahead/);
+    const rows = await sys.sql.query(`SELECT 1 FROM cs.counter_hours_exception WHERE date = '9999-12-31'`);
+    expect(rows.rowCount).toBe(0);
   });
 
   it('refuses a contract ending after the longest permit could, naming the field', async () => {

@@ -41,6 +41,9 @@ export interface SlotAvailability extends Slot {
 /** The longest range `availableSlots` / `schedule` answer at once. */
 export const MAX_RANGE_DAYS = 62;
 
+/** How far ahead a counter's opening exception may be set: two years (a notice is published a year ahead). */
+export const MAX_EXCEPTION_DAYS_AHEAD = 731;
+
 /** Counters, their opening hours and exceptions, their days and free slots. */
 export class CounterService {
   constructor(
@@ -220,6 +223,9 @@ export class CounterService {
     input: CounterHoursExceptionInput,
   ): Promise<ServiceCounterEntity> {
     const problems = [...dateProblems('date', input.date), ...exceptionProblems(input)];
+    const latest = addCalendarDays(shanghaiDate(this.rt.clock.now()), MAX_EXCEPTION_DAYS_AHEAD);
+    if (!problems.length && input.date > latest)
+      problems.push(`date: ${input.date} is more than ${MAX_EXCEPTION_DAYS_AHEAD} days ahead (latest ${latest})`);
     checkText(problems, 'reason', input.reason, 200);
     if (problems.length) throw new BadUserInputError('The opening exception is not valid', problems);
     return this.rt.ds.transaction(async (tx) => {
@@ -342,9 +348,9 @@ export function dateRange(from: string, to: string): string[] {
       problems.push(`the range may span at most ${MAX_RANGE_DAYS} days, got ${days + 1}`);
   }
   if (problems.length) throw new BadUserInputError('The date range is not valid', problems);
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addCalendarDays(d, 1)) out.push(d);
-  return out;
+  // Counted, not "until past `to`": the day after 9999-12-31 is not a date.
+  const days = (shanghaiDayStart(to).getTime() - shanghaiDayStart(from).getTime()) / 86_400_000;
+  return Array.from({ length: days + 1 }, (_, i) => addCalendarDays(from, i));
 }
 
 /** GraphQL shape of a day schedule. */
