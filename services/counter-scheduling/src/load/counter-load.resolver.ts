@@ -43,7 +43,7 @@ export class CounterLoadResolver {
 
   @Subscription(() => CounterLoad, {
     description:
-      "Pushes a counter's new load whenever it changes, from any instance: one counter, or every counter when counterId is omitted. `since` replays from an event id (e.g. a CounterLoad.eventId you received) so a reconnecting client misses nothing.",
+      "Pushes a counter's new load whenever it changes, from any instance: one counter, or every counter when counterId is omitted. A push is a snapshot labelled with the latest event it reflects. `since` (e.g. the last CounterLoad.eventId you received) pushes each counter changed after it once, with its current load: a reconnecting client misses nothing and gets nothing twice.",
     subscribe: async ({ args, context }) => {
       const ctx = context as CounterSchedulingContext;
       const { counterId, since } = args as LoadArgs;
