@@ -11,12 +11,13 @@ import type { CounterLoadValue } from './counter-load.service.js';
  * A load is a snapshot, not a delta: computed now, it reflects every change up to the log
  * head it read (`version`), not only the event that asked for it. So the feed pushes a counter
  * only for a change its last push does not already reflect, and labels each push with the
- * latest event id it can vouch for: every change of this feed up to the label is reflected in
- * this push or an earlier one. That is the version itself, unless a change of another counter
- * (all-counters feed) lies below it and has not been pushed yet; then the label stops just
- * before that change. Labels strictly increase, so a client resuming with `since` = the last
- * label it received misses no change and gets no load it already had. A replay after a long
- * disconnect is one push per changed counter (its current load), not one per missed event.
+ * latest change it can vouch for: every change of this feed up to the label is reflected in
+ * this push or an earlier one. That is the counter's latest change up to `version`, unless a
+ * change of another counter (all-counters feed) that has not been pushed yet lies before it;
+ * then the label stops at the last change before that one. Labels strictly increase, so a
+ * client resuming with `since` = the last label it received misses no change and gets no load
+ * it already had. A replay after a long disconnect is one push per changed counter (its
+ * current load), not one per missed event.
  *
  * An explicit iterator rather than an async generator: `return()` must end the feed at once
  * when the client unsubscribes, not after the next event arrives.
@@ -65,14 +66,20 @@ export class CounterLoadFeed implements AsyncIterableIterator<CounterLoadValue> 
     }
   }
 
-  /** The latest id up to which every change of this feed is reflected, once this push is sent. */
+  /**
+   * The latest change of this feed such that it and every change before it are reflected once
+   * this push is sent: `id`, or a later change the snapshot also reflects (of this counter, or
+   * of another counter already pushed), up to the first change still to push.
+   */
   private async label(id: bigint, version: bigint): Promise<bigint> {
-    if (version <= id) return id;
+    let label = id;
+    if (version <= id) return label;
     for (const change of await this.changes.between(id, version)) {
       if (!change.counterId || (this.counterId && change.counterId !== this.counterId)) continue;
-      if (change.id > (this.reflected.get(change.counterId) ?? 0n)) return change.id - 1n;
+      if (change.id > (this.reflected.get(change.counterId) ?? 0n)) break;
+      label = change.id;
     }
-    return version;
+    return label;
   }
 
   async return(): Promise<IteratorResult<CounterLoadValue, undefined>> {
