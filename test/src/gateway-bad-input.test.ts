@@ -6,34 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subgraphSecret } from '@onestop/common';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
-import { closeCode, collect, startFixtureSystem, type FixtureSystem, type GqlError } from './gateway-fixtures.js';
-
-async function post(url: string, body: unknown): Promise<{ status: number; errors?: GqlError[]; data?: unknown }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, ...((await res.json()) as object) };
-}
-
-async function overWs(
-  wsUrl: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<{ data?: unknown; errors?: GqlError[] }> {
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
-  try {
-    const sub = collect(client, { query, variables });
-    await sub.done.catch(() => undefined);
-    await sub.waitFor(1);
-    return sub.results[0]!;
-  } finally {
-    await client.dispose();
-  }
-}
+import { closeCode, overWs, post, startFixtureSystem, type FixtureSystem } from './gateway-fixtures.js';
 
 describe('gateway under bad input', () => {
   let sys: FixtureSystem;
@@ -86,7 +59,7 @@ describe('gateway under bad input', () => {
         await post(url, { query: literal }),
         await post(url, { query: variable, variables: { f: 'SHRT' } }),
         await overWs(wsUrl, literal),
-        await overWs(wsUrl, variable, { f: 'SHRT' }),
+        await overWs(wsUrl, variable, undefined, { f: 'SHRT' }),
       ];
       for (const result of results) {
         expect(result.errors?.[0]?.message).toMatch(/SHRT/);

@@ -517,3 +517,42 @@ export function closeCode(url: string, messages: (Record<string, unknown> | 'ack
     ws.on('error', () => undefined);
   });
 }
+
+/** POSTs a GraphQL body to a gateway URL. */
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; errors?: GqlError[]; data?: unknown; headers: Headers }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, ...(JSON.parse(text) as object) };
+}
+
+/** Runs one operation over graphql-ws and returns what came back (data or errors). */
+export async function overWs(
+  wsUrl: string,
+  query: string,
+  token?: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data?: unknown; errors?: GqlError[] }> {
+  const client = createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  try {
+    const sub = collect(client, { query, variables });
+    await sub.done.catch(() => undefined);
+    await sub.waitFor(1);
+    return sub.results[0]!;
+  } finally {
+    await client.dispose();
+  }
+}
