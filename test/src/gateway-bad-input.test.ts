@@ -5,8 +5,14 @@
  * documents — on HTTP and WebSocket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subgraphSecret } from '@onestop/common';
-import { closeCode, overWs, post, startFixtureSystem, type FixtureSystem } from './gateway-fixtures.js';
+import {
+  closeCode,
+  overWs,
+  post,
+  PRODUCTION_GATEWAY_ENV,
+  startFixtureSystem,
+  type FixtureSystem,
+} from './gateway-fixtures.js';
 
 describe('gateway under bad input', () => {
   let sys: FixtureSystem;
@@ -48,13 +54,7 @@ describe('gateway under bad input', () => {
     });
 
     it('in production, no enum suggestion leaks, in a document or in variables, on HTTP or WebSocket', async () => {
-      const { url, wsUrl } = await sys.startGateway({
-        NODE_ENV: 'production',
-        JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
-        SUBGRAPH_SECRET_WORK_PERMIT: subgraphSecret('work-permit', 'test', {}),
-        SUBGRAPH_SECRET_RESIDENCE_PERMIT: subgraphSecret('residence-permit', 'test', {}),
-        SUBGRAPH_SECRET_COUNTER_SCHEDULING: subgraphSecret('counter-scheduling', 'test', {}),
-      });
+      const { url, wsUrl } = await sys.startGateway(PRODUCTION_GATEWAY_ENV);
       const results = [
         await post(url, { query: literal }),
         await post(url, { query: variable, variables: { f: 'SHRT' } }),

@@ -285,6 +285,15 @@ export interface FixtureSubgraph {
   start(): Promise<void>;
 }
 
+/** Gateway settings for production mode against the fixture subgraphs (their secrets, a real JWT secret). */
+export const PRODUCTION_GATEWAY_ENV: Record<string, string> = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
+  SUBGRAPH_SECRET_WORK_PERMIT: subgraphSecret('work-permit', 'test', {}),
+  SUBGRAPH_SECRET_RESIDENCE_PERMIT: subgraphSecret('residence-permit', 'test', {}),
+  SUBGRAPH_SECRET_COUNTER_SCHEDULING: subgraphSecret('counter-scheduling', 'test', {}),
+};
+
 /** A fixture system: three subgraphs and a gateway on the composed test supergraph. */
 export interface FixtureSystem {
   gateway: RunningGateway;

@@ -15,7 +15,14 @@ import {
   subgraphSecret,
   TIMESTAMP_HEADER,
 } from '@onestop/common';
-import { closeCode, overWs, post, startFixtureSystem, type FixtureSystem } from './gateway-fixtures.js';
+import {
+  closeCode,
+  overWs,
+  post,
+  PRODUCTION_GATEWAY_ENV,
+  startFixtureSystem,
+  type FixtureSystem,
+} from './gateway-fixtures.js';
 
 const NORMAL = '{ case(id: "case-1") { reference applicant { fullName } residencePermit { status } } }';
 
@@ -255,13 +262,7 @@ describe('gateway security', () => {
     });
 
     it('in production: no introspection and no suggestions, on HTTP and WebSocket', async () => {
-      const { url, wsUrl } = await sys.startGateway({
-        NODE_ENV: 'production',
-        JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
-        SUBGRAPH_SECRET_WORK_PERMIT: subgraphSecret('work-permit', 'test', {}),
-        SUBGRAPH_SECRET_RESIDENCE_PERMIT: subgraphSecret('residence-permit', 'test', {}),
-        SUBGRAPH_SECRET_COUNTER_SCHEDULING: subgraphSecret('counter-scheduling', 'test', {}),
-      });
+      const { url, wsUrl } = await sys.startGateway(PRODUCTION_GATEWAY_ENV);
       for (const result of [await post(url, { query: introspect }), await overWs(wsUrl, introspect)]) {
         expect(result.data ?? undefined).toBeUndefined();
         expect(result.errors?.[0]?.message).toMatch(/introspection/i);
