@@ -10,6 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET, signDevToken, startEmbeddedPostgres, type EmbeddedDatabase } from '@onestop/common';
 import { freePort, startStack, type Stack } from '@onestop/scripts';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { collect } from './gateway-fixtures.js';
 import { waitFor } from './testkit/index.js';
 
 const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
@@ -73,6 +76,21 @@ describe('a lost database connection', () => {
       expect(res.errors![0]!.extensions?.code, `${subgraph}: ${res.errors![0]!.message}`).toBe('SERVICE_UNAVAILABLE');
       expect(res.errors![0]!.message, subgraph).toMatch(/try again/i);
       expect(JSON.stringify(res.errors), subgraph).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|terminat|postgres/i);
+    }
+    // A subscription opened while the database is gone is refused the same way.
+    const client = createClient({
+      url: stack!.gatewayUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      connectionParams: { authorization: `Bearer ${manager}` },
+    });
+    try {
+      const sub = collect(client, { query: 'subscription { counterLoadChanged(counterId: "dongcheng") { eventId } }' });
+      await sub.waitFor(1, 30_000);
+      expect(sub.results[0]!.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await client.dispose();
     }
     // An outage is not a bug: no "unexpected error" with a stack for it.
     expect(logs.slice(logsBefore).join('\n')).not.toMatch(/unexpected error/);
