@@ -8,7 +8,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, DEMO_AGENCIES, MAX_ID_LENGTH } from '@onestop/common';
+import { addCalendarDays, DEMO_AGENCIES, MAX_ID_LENGTH, shanghaiDate } from '@onestop/common';
 import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
 import { collect } from './gateway-fixtures.js';
 import { csDirect, nextWorkingMonday, seedCase, shanghai } from './counter-scheduling-fixtures.js';
@@ -180,6 +180,28 @@ describe('dates out of range', () => {
       expect(refusal(res).code, slotStart).toBe('BAD_USER_INPUT');
       expect(refusal(res).problems.join(), slotStart).toMatch(/slotStart/);
     }
+    // The horizon is 60 days (BOOKING_HORIZON_DAYS): a range across it stops there, the day after is refused.
+    const last = addCalendarDays(day, 60);
+    const across = await sys.gql<{ availableSlots: { start: string }[] }>(
+      SLOTS,
+      { c: 'chaoyang-cbd', from: addCalendarDays(day, 50), to: addCalendarDays(day, 70) },
+      agency,
+    );
+    expect(across.errors).toBeUndefined();
+    const dates = across.data!.availableSlots.map((x) => shanghaiDate(new Date(x.start)));
+    expect(dates.length).toBeGreaterThan(0);
+    expect(dates.every((d) => d <= last)).toBe(true);
+    const after = await sys.gql(
+      BOOK,
+      {
+        caseId,
+        counterId: 'chaoyang-cbd',
+        slotStart: shanghai(addCalendarDays(day, 61), '10:00').toISOString(),
+        key: 'after',
+      },
+      agency,
+    );
+    expect(refusal(after).problems.join()).toMatch(new RegExp(`booking horizon: slots can be booked up to ${last}`));
     expect(await footprint()).toEqual(before);
   });
 
