@@ -21,7 +21,7 @@ import {
   type Logger,
 } from '@onestop/common';
 import { graphql } from './graphql.js';
-import { createProtection } from './armor.js';
+import { createProtection, hideSuggestions } from './armor.js';
 import type { GatewayConfig, SubgraphEndpoint } from './config.js';
 import { HttpRequestContext, type GatewayContext } from './context.js';
 import { createDataSources } from './data-source.js';
@@ -92,7 +92,10 @@ export async function startGateway(
     hideSchemaDetailsFromClientErrors: production,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    formatError: (formatted, error) => maskError(formatted, error, logger),
+    // Production names no part of the schema: Apollo and Armor hide suggestions in validation
+    // errors only, not in variable coercion's ("Did you mean the enum value …?").
+    formatError: (formatted, error) =>
+      maskError(production ? { ...formatted, message: hideSuggestions(formatted.message) } : formatted, error, logger),
     // The process's signals belong to runMain, which closes the WebSocket and HTTP servers first
     // and then this; Apollo's own handlers would race it and stall the stop for seconds.
     stopOnTerminationSignals: false,

@@ -102,7 +102,8 @@ const SDL: Record<SubgraphName, string> = {
     type Case @key(fields: "id") { id: ID! reference: String! employerId: ID! applicant: Applicant }
     type Applicant { fullName: String! }`,
   'residence-permit': `${LINK}
-    type Query { receipt(number: String!): String }
+    type Query { receipt(number: String!, format: ReceiptFormat): String }
+    enum ReceiptFormat { SHORT FULL }
     type Case @key(fields: "id") { id: ID! residencePermit: ResidencePermit }
     type ResidencePermit { status: String! }`,
 };
@@ -283,6 +284,15 @@ export interface FixtureSubgraph {
   stop(): Promise<void>;
   start(): Promise<void>;
 }
+
+/** Gateway settings for production mode against the fixture subgraphs (their secrets, a real JWT secret). */
+export const PRODUCTION_GATEWAY_ENV: Record<string, string> = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
+  SUBGRAPH_SECRET_WORK_PERMIT: subgraphSecret('work-permit', 'test', {}),
+  SUBGRAPH_SECRET_RESIDENCE_PERMIT: subgraphSecret('residence-permit', 'test', {}),
+  SUBGRAPH_SECRET_COUNTER_SCHEDULING: subgraphSecret('counter-scheduling', 'test', {}),
+};
 
 /** A fixture system: three subgraphs and a gateway on the composed test supergraph. */
 export interface FixtureSystem {
@@ -517,4 +527,43 @@ export function closeCode(url: string, messages: (Record<string, unknown> | 'ack
     });
     ws.on('error', () => undefined);
   });
+}
+
+/** POSTs a GraphQL body to a gateway URL. */
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; errors?: GqlError[]; data?: unknown; headers: Headers }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, ...(JSON.parse(text) as object) };
+}
+
+/** Runs one operation over graphql-ws and returns what came back (data or errors). */
+export async function overWs(
+  wsUrl: string,
+  query: string,
+  token?: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data?: unknown; errors?: GqlError[] }> {
+  const client = createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  try {
+    const sub = collect(client, { query, variables });
+    await sub.done.catch(() => undefined);
+    await sub.waitFor(1);
+    return sub.results[0]!;
+  } finally {
+    await client.dispose();
+  }
 }

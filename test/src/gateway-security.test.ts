@@ -15,45 +15,16 @@ import {
   subgraphSecret,
   TIMESTAMP_HEADER,
 } from '@onestop/common';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
-import { closeCode, collect, startFixtureSystem, type FixtureSystem, type GqlError } from './gateway-fixtures.js';
+import {
+  closeCode,
+  overWs,
+  post,
+  PRODUCTION_GATEWAY_ENV,
+  startFixtureSystem,
+  type FixtureSystem,
+} from './gateway-fixtures.js';
 
 const NORMAL = '{ case(id: "case-1") { reference applicant { fullName } residencePermit { status } } }';
-
-/** POSTs to a gateway URL. */
-async function post(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; errors?: GqlError[]; data?: unknown; headers: Headers }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, ...(JSON.parse(text) as object) };
-}
-
-/** Runs one operation over graphql-ws and returns what came back (data or errors). */
-async function overWs(wsUrl: string, query: string, token?: string): Promise<{ data?: unknown; errors?: GqlError[] }> {
-  const client = createClient({
-    url: wsUrl,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    lazy: true,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  try {
-    const sub = collect(client, { query });
-    await sub.done.catch(() => undefined);
-    await sub.waitFor(1);
-    return sub.results[0]!;
-  } finally {
-    await client.dispose();
-  }
-}
 
 describe('gateway security', () => {
   let sys: FixtureSystem;
@@ -291,13 +262,7 @@ describe('gateway security', () => {
     });
 
     it('in production: no introspection and no suggestions, on HTTP and WebSocket', async () => {
-      const { url, wsUrl } = await sys.startGateway({
-        NODE_ENV: 'production',
-        JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
-        SUBGRAPH_SECRET_WORK_PERMIT: subgraphSecret('work-permit', 'test', {}),
-        SUBGRAPH_SECRET_RESIDENCE_PERMIT: subgraphSecret('residence-permit', 'test', {}),
-        SUBGRAPH_SECRET_COUNTER_SCHEDULING: subgraphSecret('counter-scheduling', 'test', {}),
-      });
+      const { url, wsUrl } = await sys.startGateway(PRODUCTION_GATEWAY_ENV);
       for (const result of [await post(url, { query: introspect }), await overWs(wsUrl, introspect)]) {
         expect(result.data ?? undefined).toBeUndefined();
         expect(result.errors?.[0]?.message).toMatch(/introspection/i);

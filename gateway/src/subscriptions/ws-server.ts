@@ -8,7 +8,7 @@ import { graphql } from '../graphql.js';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { MessageType } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Protection } from '../armor.js';
+import { hideSuggestions, type Protection } from '../armor.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
 import { requestIdFrom } from '../request-id.js';
@@ -68,6 +68,7 @@ export interface WebSocketDeps {
  */
 export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { close(): Promise<void> } {
   const { cfg, logger } = deps;
+  const production = cfg.common.mode === 'production';
   // noServer: the WebSocket server must not see the HTTP server's errors (EADDRINUSE is reported by `listen`).
   const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.maxBodyBytes });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -86,8 +87,13 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
         const extra = ctx.extra as ConnectionExtra;
         const params = ctx.connectionParams ?? {};
         const raw = params.authorization ?? params.Authorization;
-        const authorization = typeof raw === 'string' ? raw : '';
         const requestId = requestIdFrom(extra.request.headers['x-request-id'] ?? params.requestId);
+        // Absent is anonymous; anything else that is not a string is a credential we cannot read.
+        if (raw !== undefined && raw !== null && typeof raw !== 'string') {
+          logger.info({ requestId }, 'websocket refused: authorization is not a string');
+          return false;
+        }
+        const authorization = raw ?? '';
         let actor: Actor | null;
         try {
           actor = await deps.verifier.fromHeader(authorization);
@@ -151,7 +157,11 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
         );
         if (coerced.errors)
           return coerced.errors.map(
-            (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+            (e) =>
+              new GraphQLError(production ? hideSuggestions(e.message) : e.message, {
+                nodes: e.nodes,
+                extensions: { code: 'BAD_USER_INPUT' },
+              }),
           );
         const requestId = `${connection.requestId}:${id}`.slice(0, 128);
         const gateway: GatewayContext = {

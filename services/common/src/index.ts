@@ -43,10 +43,17 @@ export {
 export { openDatabase, quoteIdent, type DatabaseOptions } from './db/database.js';
 export { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './db/embedded-postgres.js';
 export { PgListener } from './db/pg-listener.js';
-export { isUniqueViolation } from './db/pg-errors.js';
+export { isUniqueViolation, isDatabaseUnavailable } from './db/pg-errors.js';
 export { platformMigrations } from './platform/platform-migrations.js';
 export { createTestDatabase, TEST_ADMIN_URL_ENV, type TestDatabase } from './testing/test-database.js';
 export { buildFederatedSchema } from './federation/build-federated-schema.js';
+export {
+  guardTextInput,
+  textInputProblems,
+  textProblem,
+  MAX_ID_LENGTH,
+  MAX_STRING_LENGTH,
+} from './federation/text-input.js';
 export { PageInfo, MAX_PAGE_SIZE, pageSize, encodeCursor, decodeCursor, assertNoProblems } from './federation/relay.js';
 export {
   startSubgraphServer,

@@ -9,7 +9,9 @@ import { ClaimService } from './claim/claim.service.js';
 import type { CounterHoursExceptionEntity } from './counter/counter-hours-exception.entity.js';
 import type { ServiceCounterEntity } from './counter/counter.entity.js';
 import { CounterService } from './counter/counter.service.js';
+import { loadCounterSchedulingConfig } from './config.js';
 import { CounterLoadCache } from './load/counter-load.cache.js';
+import { CounterLoadChanges } from './load/counter-load.changes.js';
 import { CounterLoadService } from './load/counter-load.service.js';
 import { LoadHistoryService } from './load/load-history.service.js';
 import type { TicketEntity } from './queue/ticket.entity.js';
@@ -32,6 +34,8 @@ export interface CounterOperations {
   throughput: ThroughputService;
   /** Shared by every subscription of this process: one computation per counter per event batch. */
   loadCache: CounterLoadCache;
+  /** Shared by every subscription of this process: which load changes lie between two log positions. */
+  loadChanges: CounterLoadChanges;
 }
 
 const byRuntime = new WeakMap<SubgraphRuntime, CounterOperations>();
@@ -40,7 +44,7 @@ const byRuntime = new WeakMap<SubgraphRuntime, CounterOperations>();
 export function counterOperations(rt: SubgraphRuntime): CounterOperations {
   let ops = byRuntime.get(rt);
   if (!ops) {
-    const counters = new CounterService(rt);
+    const counters = new CounterService(rt, loadCounterSchedulingConfig().bookingHorizonDays);
     const cases = new CaseReadinessService(rt);
     const appointments = new AppointmentService(rt, cases, counters);
     const load = new CounterLoadService(rt);
@@ -56,6 +60,7 @@ export function counterOperations(rt: SubgraphRuntime): CounterOperations {
       loadHistory: new LoadHistoryService(rt),
       throughput: new ThroughputService(rt, counters),
       loadCache: new CounterLoadCache((counterId) => load.counter(counterId)),
+      loadChanges: new CounterLoadChanges(rt.events),
     };
     byRuntime.set(rt, ops);
   }

@@ -3,6 +3,7 @@ import { printSchemaWithDirectives, type IResolvers } from '@graphql-tools/utils
 import type { GraphQLSchema } from 'graphql';
 import { gql } from 'graphql-tag';
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type PubSub } from 'type-graphql';
+import { guardTextInput } from './text-input.js';
 
 /** The Federation 2 directives OneStop subgraphs use. */
 const FEDERATION_LINK = `
@@ -29,8 +30,9 @@ const NO_TOPIC_PUBSUB: PubSub = {
 /**
  * Builds a Federation 2 subgraph schema from type-graphql resolvers: type-graphql makes the
  * schema, Apollo's buildSubgraphSchema adds `_entities`/`_service`, and `referenceResolvers`
- * supply each entity's `__resolveReference` (which must call assertCan like any resolver).
- * The one helper every subgraph uses.
+ * supply each entity's `__resolveReference` (which must call assertCan like any resolver), and
+ * the shared input layer checks every String/ID argument before any resolver sees it
+ * (`guardTextInput`). The one helper every subgraph uses.
  */
 export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck'>,
@@ -41,13 +43,15 @@ export async function buildFederatedSchema(
   for (const [type, fields] of Object.entries(referenceResolvers as Record<string, Record<string, unknown>>)) {
     resolvers[type] = { ...(resolvers[type] ?? {}), ...fields };
   }
-  return buildSubgraphSchema([
-    {
-      typeDefs: gql`
-        ${FEDERATION_LINK}
-        ${printSchemaWithDirectives(schema)}
-      `,
-      resolvers: resolvers as never,
-    },
-  ]);
+  return guardTextInput(
+    buildSubgraphSchema([
+      {
+        typeDefs: gql`
+          ${FEDERATION_LINK}
+          ${printSchemaWithDirectives(schema)}
+        `,
+        resolvers: resolvers as never,
+      },
+    ]),
+  );
 }

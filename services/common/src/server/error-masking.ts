@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { isDatabaseUnavailable } from '../db/pg-errors.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -29,9 +30,10 @@ const DOWNSTREAM =
   /^(Couldn't reach|fetch failed|request to .* failed|The operation was aborted|This operation was aborted)/i;
 
 /**
- * Keeps errors with a client-facing code and GraphQL's validation errors; replaces everything
- * else (SQL errors, stack traces, internals) with a generic INTERNAL_SERVER_ERROR, logging the
- * original so an operator can find it by request id.
+ * Keeps errors with a client-facing code and GraphQL's validation errors; turns an unreachable
+ * subgraph or database into SERVICE_UNAVAILABLE (retryable); replaces everything else (SQL
+ * errors, stack traces, internals) with a generic INTERNAL_SERVER_ERROR, logging the original
+ * so an operator can find it by request id.
  */
 export function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
   const {
@@ -44,13 +46,26 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, logg
   const code = String(extensions.code ?? '');
   if (SAFE_CODES.has(code)) return { ...formatted, extensions };
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  /** The masked error: our message and extensions, the original's place in the response. */
+  const replaced = (message: string, ext: Record<string, unknown>): GraphQLFormattedError => ({
+    message,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: ext,
+  });
   if (DOWNSTREAM.test(formatted.message) || (original instanceof Error && DOWNSTREAM.test(original.message))) {
-    return {
-      message: `Part of the data is unavailable right now${serviceName ? ` (${String(serviceName)})` : ''}; the rest was returned.`,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'SERVICE_UNAVAILABLE', ...(serviceName ? { service: serviceName } : {}) },
-    };
+    return replaced(
+      `Part of the data is unavailable right now${serviceName ? ` (${String(serviceName)})` : ''}; the rest was returned.`,
+      { code: 'SERVICE_UNAVAILABLE', ...(serviceName ? { service: serviceName } : {}) },
+    );
+  }
+  if (isDatabaseUnavailable(original)) {
+    // An outage, not a bug: one line without a stack (readiness reports it too), and a code clients retry on.
+    logger.warn(
+      { err: original instanceof Error ? original.message : String(original), path: formatted.path },
+      'database unavailable',
+    );
+    return replaced('The database is unavailable right now; try again in a moment.', { code: 'SERVICE_UNAVAILABLE' });
   }
   logger.error(
     {
@@ -59,10 +74,7 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, logg
     },
     'unexpected error',
   );
-  return {
-    message: 'Something went wrong on our side; the x-request-id response header identifies it.',
-    locations: formatted.locations,
-    path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-  };
+  return replaced('Something went wrong on our side; the x-request-id response header identifies it.', {
+    code: 'INTERNAL_SERVER_ERROR',
+  });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Actor } from '../auth/actor.js';
@@ -166,6 +166,10 @@ export async function startSubgraphServer<C extends RequestContext>(
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/graphql') return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
+  const masked = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((e) =>
+      maskError(typeof e.toJSON === 'function' ? e.toJSON() : { message: String(e.message) }, e, logger),
+    );
   const wsDisposable = useServer<Record<string, unknown>>(
     {
       schema: opts.schema,
@@ -195,6 +199,10 @@ export async function startSubgraphServer<C extends RequestContext>(
         const requestId = extra.requestId ?? randomUUID();
         return opts.context({ actor: extra.actor ?? null, requestId, logger: logger.child({ requestId }) });
       },
+      // Subscription results are masked like HTTP responses (a lost database is SERVICE_UNAVAILABLE, internals hidden).
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: masked(result.errors) as never } : result,
+      onError: (_ctx, _id, _payload, errors) => masked(errors) as never,
     },
     wss,
   );

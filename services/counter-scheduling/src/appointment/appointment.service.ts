@@ -334,6 +334,8 @@ export class AppointmentService {
 
   /** The slot of `counter` that starts at `start`, or BAD_USER_INPUT saying why there is none. */
   private async validSlot(tx: EntityManager, counter: ServiceCounterEntity, start: Date, field: string): Promise<Slot> {
+    const unbookable = this.counters.unbookableProblem(field, start);
+    if (unbookable) throw new BadUserInputError('The slot is not valid', [unbookable]);
     const schedule = await this.counters.scheduleAt(counter, start, tx);
     if (!schedule.intervals.length) {
       throw new BadUserInputError('The slot is not valid', [

@@ -38,7 +38,7 @@ export class CounterResolver {
 
   @Query(() => [AppointmentSlotType], {
     description:
-      'Slots with a free place from `from` to `to` (YYYY-MM-DD, inclusive, at most 62 days) that have not started: opening hours, exceptions, the official calendar, capacity and bookings.',
+      'Slots with a free place from `from` to `to` (YYYY-MM-DD, inclusive, at most 62 days) that have not started, up to the booking horizon (BAD_USER_INPUT when `from` is past it): opening hours, exceptions, the official calendar, capacity and bookings.',
   })
   async availableSlots(
     @Arg('counterId', () => ID) counterId: string,

@@ -28,6 +28,7 @@ import {
   type HoursException,
   type Slot,
 } from './opening-hours.js';
+import { DEFAULT_BOOKING_HORIZON_DAYS } from '../config.js';
 
 /** A bookable slot with its free places. */
 export interface SlotAvailability extends Slot {
@@ -40,9 +41,36 @@ export interface SlotAvailability extends Slot {
 /** The longest range `availableSlots` / `schedule` answer at once. */
 export const MAX_RANGE_DAYS = 62;
 
+/** How far ahead a counter's opening exception may be set: two years (a notice is published a year ahead). */
+export const MAX_EXCEPTION_DAYS_AHEAD = 731;
+
 /** Counters, their opening hours and exceptions, their days and free slots. */
 export class CounterService {
-  constructor(private readonly rt: SubgraphRuntime) {}
+  constructor(
+    private readonly rt: SubgraphRuntime,
+    /** BOOKING_HORIZON_DAYS: slots after today plus this many days are neither offered nor bookable. */
+    readonly bookingHorizonDays: number = DEFAULT_BOOKING_HORIZON_DAYS,
+  ) {}
+
+  /** The last date (Asia/Shanghai) with bookable slots. */
+  lastBookableDate(): string {
+    return addCalendarDays(shanghaiDate(this.rt.clock.now()), this.bookingHorizonDays);
+  }
+
+  /**
+   * Why a slot starting at `start` can never be booked now (it lies before today or beyond the
+   * booking horizon), or null. Checked before anything else about the instant, so a slot in
+   * year 0 or 275760 gets this answer rather than reaching date arithmetic.
+   */
+  unbookableProblem(field: string, start: Date): string | null {
+    const now = this.rt.clock.now();
+    if (start.getTime() < shanghaiDayStart(shanghaiDate(now)).getTime())
+      return `${field}: the slot ${start.toISOString()} has already started`;
+    const last = this.lastBookableDate();
+    if (start.getTime() >= shanghaiDayStart(addCalendarDays(last, 1)).getTime())
+      return `${field}: ${start.toISOString()} is beyond the booking horizon: slots can be booked up to ${last} (${this.bookingHorizonDays} days ahead)`;
+    return null;
+  }
 
   async list(): Promise<ServiceCounterEntity[]> {
     return this.rt.ds.getRepository(ServiceCounterEntity).find({ order: { district: 'ASC', name: 'ASC' } });
@@ -116,9 +144,17 @@ export class CounterService {
     return daySchedule(counter.openingHours, exceptions.get(date), this.rt.calendar.calendar, date);
   }
 
-  /** Slots from `from` to `to` (dates, inclusive) that have not started and have a free place. */
+  /** Slots from `from` to `to` (dates, inclusive, up to the booking horizon) that have not started and have a free place. */
   async availableSlots(counterId: string, from: string, to: string): Promise<SlotAvailability[]> {
-    const days = await this.schedule(counterId, from, to);
+    // Up to the booking horizon: a range reaching past it is cut there; one starting past it is refused.
+    const last = this.lastBookableDate();
+    const problems = [...dateProblems('from', from), ...dateProblems('to', to)];
+    if (!problems.length && from > last)
+      problems.push(
+        `from ${from} is beyond the booking horizon: slots can be booked up to ${last} (${this.bookingHorizonDays} days ahead)`,
+      );
+    if (problems.length) throw new BadUserInputError('The date range is not valid', problems);
+    const days = await this.schedule(counterId, from, to > last ? last : to);
     const counter = await this.get(counterId);
     const now = this.rt.clock.now().getTime();
     const slots = days.flatMap((d) => slotsOfDay(d, counter.slotMinutes)).filter((s) => s.start.getTime() > now);
@@ -187,6 +223,9 @@ export class CounterService {
     input: CounterHoursExceptionInput,
   ): Promise<ServiceCounterEntity> {
     const problems = [...dateProblems('date', input.date), ...exceptionProblems(input)];
+    const latest = addCalendarDays(shanghaiDate(this.rt.clock.now()), MAX_EXCEPTION_DAYS_AHEAD);
+    if (!problems.length && input.date > latest)
+      problems.push(`date: ${input.date} is more than ${MAX_EXCEPTION_DAYS_AHEAD} days ahead (latest ${latest})`);
     checkText(problems, 'reason', input.reason, 200);
     if (problems.length) throw new BadUserInputError('The opening exception is not valid', problems);
     return this.rt.ds.transaction(async (tx) => {
@@ -309,9 +348,9 @@ export function dateRange(from: string, to: string): string[] {
       problems.push(`the range may span at most ${MAX_RANGE_DAYS} days, got ${days + 1}`);
   }
   if (problems.length) throw new BadUserInputError('The date range is not valid', problems);
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addCalendarDays(d, 1)) out.push(d);
-  return out;
+  // Counted, not "until past `to`": the day after 9999-12-31 is not a date.
+  const days = (shanghaiDayStart(to).getTime() - shanghaiDayStart(from).getTime()) / 86_400_000;
+  return Array.from({ length: days + 1 }, (_, i) => addCalendarDays(from, i));
 }
 
 /** GraphQL shape of a day schedule. */

@@ -43,14 +43,20 @@ export class CounterLoadResolver {
 
   @Subscription(() => CounterLoad, {
     description:
-      "Pushes a counter's new load whenever it changes, from any instance: one counter, or every counter when counterId is omitted. `since` replays from an event id (e.g. a CounterLoad.eventId you received) so a reconnecting client misses nothing.",
+      "Pushes a counter's new load whenever it changes, from any instance: one counter, or every counter when counterId is omitted. A push is a snapshot labelled with the latest event it reflects. `since` (e.g. the last CounterLoad.eventId you received) pushes each counter changed after it once, with its current load: a reconnecting client misses nothing and gets nothing twice.",
     subscribe: async ({ args, context }) => {
       const ctx = context as CounterSchedulingContext;
       const { counterId, since } = args as LoadArgs;
       assertCan(ctx.actor, 'load.read');
       if (counterId && !(await ctx.opsLoaders.counterById.load(counterId)))
         throw new NotFoundError('ServiceCounter', counterId);
-      return new CounterLoadFeed(ctx.ops.runtime, ctx.ops.loadCache, counterId ?? null, since ?? undefined);
+      return new CounterLoadFeed(
+        ctx.ops.runtime,
+        ctx.ops.loadCache,
+        ctx.ops.loadChanges,
+        counterId ?? null,
+        since ?? undefined,
+      );
     },
   })
   counterLoadChanged(

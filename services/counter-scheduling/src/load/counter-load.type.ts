@@ -43,7 +43,7 @@ export class CounterLoad {
 
   @Field(() => ID, {
     description:
-      'Event-log position this load reflects (or, on a subscription push, the event that caused it): resume with since = eventId.',
+      'Event-log position this load reflects: every change up to it is included (on a subscription push, every change of that subscription up to it was pushed). Resume with since = eventId.',
   })
   eventId!: string;
 }

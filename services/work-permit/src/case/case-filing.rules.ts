@@ -8,7 +8,8 @@ import {
   type Route,
 } from '@onestop/common';
 import { parseApplicant, type ApplicantInputData } from '../applicant/applicant.rules.js';
-import { checkDate, daysBetween } from '../shared/dates.js';
+import { checkDate, daysBetween, lastDayOfYears } from '../shared/dates.js';
+import { MAX_VALIDITY_YEARS } from '../decision/work-permit-validity.rules.js';
 
 /** The renewal window (DOMAIN.md (cfg)): a renewal is filed 30 to 90 days before the current permits expire. */
 export interface RenewalWindow {
@@ -64,6 +65,13 @@ export function categoryForPoints(points: number): Category {
   if (points >= 60) return 'B';
   return 'C';
 }
+
+/**
+ * How far ahead a contract end or passport expiry may lie. No passport runs 20 years, and a
+ * permit never outlasts 5; a later date is a placeholder ("9999-12-31" for an open-ended
+ * contract) or a typo, and would only hide the date that limits the permit.
+ */
+export const MAX_FUTURE_DATE_YEARS = 20;
 
 const DOCUMENT_NUMBER = /^[A-Z0-9][A-Z0-9/-]{3,39}$/;
 export const MAX_ATTACHMENTS = 50;
@@ -135,12 +143,21 @@ export function parseFiling(
   const applicant = parseApplicant(input.applicant ?? ({} as ApplicantInputData), today, problems);
   const attachments = parseAttachments(input.attachments, problems);
 
+  const latest = lastDayOfYears(today, MAX_FUTURE_DATE_YEARS);
   const contractEndsOn = checkDate(input.contractEndsOn, 'contractEndsOn', problems);
   if (contractEndsOn && contractEndsOn <= today)
     problems.push(`contractEndsOn ${contractEndsOn} has passed: the employment contract must still run`);
+  else if (contractEndsOn && contractEndsOn > latest)
+    problems.push(
+      `contractEndsOn ${contractEndsOn} is more than ${MAX_FUTURE_DATE_YEARS} years away (latest ${latest}): give the contract's real end date; for an open-ended contract, any date up to ${latest} (a work permit runs at most ${MAX_VALIDITY_YEARS.A} years)`,
+    );
   const passportExpiresOn = checkDate(input.passportExpiresOn, 'passportExpiresOn', problems);
   if (passportExpiresOn && passportExpiresOn <= today)
     problems.push(`passportExpiresOn ${passportExpiresOn} has passed: the passport must be valid`);
+  else if (passportExpiresOn && passportExpiresOn > latest)
+    problems.push(
+      `passportExpiresOn ${passportExpiresOn} is more than ${MAX_FUTURE_DATE_YEARS} years away (latest ${latest}): give the expiry date printed in the passport`,
+    );
 
   return {
     filing: {
