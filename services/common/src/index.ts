@@ -172,3 +172,19 @@ export {
 } from './auth/verified-token-cache.js';
 export { caseGateKey, lockCaseGate, lastCaseEvent } from './events/index.js';
 export { type TicketWithdrawnPayload } from './domain/index.js';
+export {
+  ProcessMetrics,
+  LATENCY_BUCKETS,
+  errorCodeLabel,
+  graphqlMetricsPlugin,
+  operationLabel,
+  registerDatabaseMetrics,
+  startMetricsEndpoint,
+  loadObservabilityConfig,
+  startTracing,
+  inServerSpan,
+  type KnownOperation,
+  type MetricsEndpoint,
+  type ObservabilityConfig,
+  type Tracing,
+} from './observability/index.js';
