@@ -73,6 +73,7 @@ export {
   type StartedSubgraph,
 } from './server/subgraph-runtime.js';
 export { runMain } from './server/run-main.js';
+export { migrateSubgraph, runMigrations } from './server/migrate-subgraph.js';
 export {
   PostgresEventStore,
   SubscriptionOverflowError,

@@ -73,6 +73,7 @@ export async function startSubgraph<C extends RequestContext>(
   const port = r.port(portVar, def.defaultPort);
   const logger = createLogger(def.name, config.logLevel);
   const secret = subgraphSecret(def.name, config.mode, env);
+  const migrationsMode = r.oneOf('ONESTOP_MIGRATIONS', ['apply', 'verify'] as const, 'apply');
   const tracing = startTracing(def.name, config.observability);
   const metrics = new ProcessMetrics(def.name);
   const platform = await openDatabase({
@@ -82,6 +83,7 @@ export async function startSubgraph<C extends RequestContext>(
     migrations: platformMigrations,
     logger,
     applicationName: `onestop-${def.name}-migrate`,
+    migrationsMode,
     poolSize: 4,
     connectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 30_000, 0, 600_000),
   });
@@ -93,6 +95,7 @@ export async function startSubgraph<C extends RequestContext>(
     migrations: def.migrations,
     logger,
     applicationName: `onestop-${def.name}`,
+    migrationsMode,
     poolSize: r.int('DB_POOL_SIZE', 10, 1, 200),
     connectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 30_000, 0, 600_000),
   });
