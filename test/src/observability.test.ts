@@ -146,6 +146,7 @@ describe('observability: /metrics on every process and one trace across the serv
       },
     );
 
+    const families = new Set<string>();
     const gatewayMetrics = new URL('/metrics', sys.gatewayUrl).toString();
     const gw = await waitFor(
       async () => {
@@ -174,6 +175,7 @@ describe('observability: /metrics on every process and one trace across the serv
     expect([...gwOperations].join(' ')).not.toContain('Zzq81');
     expect(gwOperations).toContain('query serviceCounters');
     expect(gw.families).toContain('process_cpu_seconds_total');
+    for (const f of gw.families) families.add(f);
 
     const consumers: Record<string, string> = {
       'work-permit': 'work-permit.case-lifecycle',
@@ -200,11 +202,24 @@ describe('observability: /metrics on every process and one trace across the serv
       expect(sample(e, 'onestop_graphql_operation_duration_seconds_count').length, name).toBeGreaterThan(0);
       expect(e.families, name).toContain('onestop_graphql_errors_total');
       expect(sample(e, 'onestop_graphql_operations_total')[0]!.labels.service).toBe(name);
+      for (const f of e.families) families.add(f);
     }
     const cs = await scrape(`http://127.0.0.1:${sys.stack.ports['counter-scheduling']}/metrics`);
     expect(sample(cs, 'onestop_sla_sweep_duration_seconds_count')[0]!.value).toBeGreaterThan(0);
     expect(sample(cs, 'onestop_sla_clocks_due')).toHaveLength(1);
     expect(cs.families).toContain('onestop_sla_clocks_fired_total');
+    for (const f of cs.families) families.add(f);
+    // The shipped Grafana dashboard plots only families the processes really serve.
+    const dashboard = JSON.parse(
+      await readFile(new URL('../../deploy/grafana/onestop.json', import.meta.url), 'utf8'),
+    ) as { panels: { targets?: { expr: string }[] }[] };
+    const plotted = dashboard.panels
+      .flatMap((p) => p.targets ?? [])
+      .flatMap((t) => [...t.expr.matchAll(/\b((?:onestop|process|nodejs)_[a-z0-9_]+)/g)]);
+    expect(plotted.length).toBeGreaterThan(15);
+    for (const [, metric] of plotted) {
+      expect(families, metric).toContain(metric!.replace(/_(bucket|count|sum)$/, ''));
+    }
     // The subgraphs label the gateway's planned fetches by root field, `_entities` included.
     const wp = await scrape(`http://127.0.0.1:${sys.stack.ports['work-permit']}/metrics`);
     expect(
