@@ -7,37 +7,32 @@
  */
 import { cpus } from 'node:os';
 import { parse, type OperationDefinitionNode } from 'graphql';
-import { graphqlMetricsPlugin, LATENCY_BUCKETS, ProcessMetrics } from '@onestop/common';
+import { graphqlMetricsPlugin, ProcessMetrics } from '@onestop/common';
+import { createGatewayMetrics, operationHash, Safelist } from '@onestop/gateway';
 
 const N = Number(process.argv[2] ?? 200_000);
-const metrics = new ProcessMetrics('gateway', { processMetrics: false });
-const calls = metrics.counter({
-  name: 'bench_subgraph_requests_total',
-  help: 'h',
-  labelNames: ['subgraph', 'outcome'],
-});
-const callDuration = metrics.histogram({
-  name: 'bench_subgraph_request_duration_seconds',
-  help: 'h',
-  labelNames: ['subgraph'],
-  buckets: LATENCY_BUCKETS,
-});
-const plugin = graphqlMetricsPlugin(metrics, (_doc, name) => name === 'CityLoad');
 const documents = ['query CityLoad { cityLoad { date } }', 'query BenchCounters { serviceCounters { id } }'].map(
   (q) => {
     const document = parse(q);
     return { document, operation: document.definitions[0] as OperationDefinitionNode };
   },
 );
+// The gateway's own families; one of the two operations is safelisted (labelled by name), as in production.
+const safelist = new Safelist(new Set([operationHash(documents[0]!.document, 'CityLoad')!]));
+const gateway = createGatewayMetrics(
+  () => safelist,
+  () => ({ upstreams: 0, subscribers: 0 }),
+  new ProcessMetrics('gateway', { processMetrics: false }),
+);
+const metrics = gateway.registry;
+const plugin = graphqlMetricsPlugin(metrics, gateway.knownOperation);
 const response = { body: { kind: 'single', singleResult: { data: {} } } };
 
 async function oneRequest(i: number): Promise<void> {
   const { document, operation } = documents[i % documents.length]!;
   const hooks = (await plugin.requestDidStart!({} as never))!;
   await hooks.didResolveOperation!({ document, operation, operationName: operation.name!.value } as never);
-  const started = performance.now();
-  calls.inc({ subgraph: 'counter-scheduling', outcome: 'ok' });
-  callDuration.observe({ subgraph: 'counter-scheduling' }, (performance.now() - started) / 1000);
+  gateway.subgraphCall('counter-scheduling', 'ok', performance.now());
   await hooks.willSendResponse!({ response, errors: undefined } as never);
 }
 

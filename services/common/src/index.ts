@@ -184,6 +184,7 @@ export {
   loadObservabilityConfig,
   startTracing,
   inServerSpan,
+  withSpan,
   type KnownOperation,
   type MetricsEndpoint,
   type ObservabilityConfig,

@@ -61,15 +61,23 @@ export function inServerSpan<T>(
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const parent = propagation.extract(context.active(), headers);
-  return subgraphTracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
-    try {
-      return await fn(span);
-    } catch (err) {
-      span.recordException(err as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  return subgraphTracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, (span) =>
+    withSpan(span, fn),
+  );
+}
+
+/**
+ * Runs `fn` with a started span and ends the span when `fn` settles, recording an error
+ * (status ERROR) when it throws: the body of every `startActiveSpan` callback.
+ */
+export async function withSpan<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {
+  try {
+    return await fn(span);
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+    throw err;
+  } finally {
+    span.end();
+  }
 }
