@@ -15,6 +15,7 @@ import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { repoRoot } from '@onestop/scripts';
 import dockerfilelint from 'dockerfilelint';
@@ -204,6 +205,7 @@ const MODELS: Record<string, new (o: never) => { validate(): void }> = {
   Job,
   ConfigMap,
   Secret,
+  NetworkPolicy,
 };
 
 describe('Dockerfile', () => {
@@ -452,6 +454,25 @@ describe('Kubernetes manifests (Kustomize base and overlays)', () => {
       expect(job.spec.template.spec.restartPolicy).toBe('Never');
       const [mc] = podSpec(job).containers;
       expect(mc!.image).toMatch(/(^|\/)onestop\/migrate:[\w.-]+$/);
+      // Metrics only from the monitoring namespace; subgraphs only from the gateway.
+      const policy = find('NetworkPolicy', 'onestop-ingress') as unknown as {
+        spec: {
+          ingress: { from?: Record<string, { matchLabels: Record<string, string> }>[]; ports: { port: number }[] }[];
+        };
+      };
+      const allowed = (port: number) => policy.spec.ingress.filter((r) => r.ports.some((p) => p.port === port));
+      expect(allowed(9464)).toEqual([
+        expect.objectContaining({
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        }),
+      ]);
+      for (const sg of SUBGRAPHS)
+        expect(allowed(DEPLOYABLES[sg].port)).toEqual([
+          expect.objectContaining({
+            from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }],
+          }),
+        ]);
+      expect(allowed(DEPLOYABLES.gateway.port)[0]!.from).toBeUndefined();
       // One release: the job and the deployments run the same tag.
       const tags = new Set(containers(objects).map((c) => c.image.split(':')[1]));
       expect(tags.size).toBe(1);
