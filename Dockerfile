@@ -33,7 +33,8 @@ RUN pnpm build && node scripts/dist/safelist.js --out schema/safelist.json
 RUN pnpm install --prod --frozen-lockfile --offline --config.confirmModulesPurge=false \
     && rm -rf test bench dashboard/node_modules services/*/src gateway/src scripts/src
 
-# --- Runtime: what every deployable shares. Non-root (the image's `node` user, uid 1000).
+# --- Runtime: what every deployable shares. Runs as the image's `node` user (uid 1000); the code
+# stays owned by root, so the process cannot change it.
 # Start-up grace is the orchestrator's (compose: healthcheck.start_period; Kubernetes: probes).
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -43,7 +44,7 @@ ENV NODE_ENV=production \
     ONESTOP_MIGRATIONS=verify \
     LOG_LEVEL=info
 WORKDIR /app
-COPY --from=build --chown=node:node /app /app
+COPY --from=build /app /app
 USER node
 EXPOSE 9464
 

@@ -239,7 +239,7 @@ describe('Dockerfile', () => {
       const cmd = JSON.parse(inherited(stages, stage!, 'CMD').at(-1)!) as string[];
       const entry = name === 'migrate' ? 'scripts/dist/migrate.js' : DEPLOYABLES[name as Deployable].entry;
       expect(cmd, name).toEqual(['node', '--enable-source-maps', entry]);
-      // The entry point is the one the launcher starts (scripts/src/stack.ts) and is built by tsc.
+      // The entry point is the one the launcher starts (scripts/src/stack.ts: `entry`), built by tsc.
       expect(existsSync(path.join(repoRoot, entry)), entry).toBe(true);
       const health = inherited(stages, stage!, 'HEALTHCHECK').at(-1)!;
       if (name === 'migrate') {
@@ -257,8 +257,6 @@ describe('Dockerfile', () => {
     );
     expect(runtimeEnv).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', ONESTOP_MIGRATIONS: 'verify' });
     for (const v of Object.keys(runtimeEnv)) expect(documentedVariables(), v).toContain(v);
-    const launcher = read('scripts/src/stack.ts');
-    for (const n of ['gateway', 'dist', 'main.js', 'serve-dashboard.js']) expect(launcher).toContain(`'${n}'`);
   });
 
   it('its health check script exits 0 on a 2xx and 1 otherwise', async () => {
