@@ -189,6 +189,7 @@ export async function startGateway(
     const started = performance.now();
     res.on('finish', () => {
       if (req.url?.startsWith('/graphql')) {
+        metrics.httpResponse(res.statusCode);
         logger.info(
           {
             requestId,

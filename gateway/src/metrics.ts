@@ -2,11 +2,16 @@ import { LATENCY_BUCKETS, ProcessMetrics, type KnownOperation } from '@onestop/c
 import type { SubgraphCallObserver } from './data-source.js';
 import { memoizedOperationHash, type Safelist } from './safelist.js';
 
+/** Statuses the gateway answers on purpose; any other is counted by its class (`5xx`). */
+const KNOWN_STATUS = new Set([200, 400, 401, 403, 404, 405, 413, 415, 429, 500, 502, 503, 504]);
+
 /** The gateway's Prometheus families, beside the per-operation ones every process has. */
 export interface GatewayMetrics {
   registry: ProcessMetrics;
   /** Records one subgraph call (for the data sources). */
   subgraphCall: SubgraphCallObserver;
+  /** Records the HTTP status of one answered `/graphql` request, those refused before GraphQL (401, 413, …) included. */
+  httpResponse(status: number): void;
   /** A safelisted operation keeps its name as its label; others are labelled by their root field. */
   knownOperation: KnownOperation;
 }
@@ -31,6 +36,11 @@ export function createGatewayMetrics(
     labelNames: ['subgraph'],
     buckets: LATENCY_BUCKETS,
   });
+  const responses = registry.counter({
+    name: 'onestop_gateway_http_responses_total',
+    help: 'HTTP responses of the gateway’s /graphql endpoint, by status (refusals before GraphQL included).',
+    labelNames: ['code'],
+  });
   registry.gauge({
     name: 'onestop_gateway_subscriptions',
     help: 'Live client subscriptions on this gateway.',
@@ -51,6 +61,8 @@ export function createGatewayMetrics(
       calls.inc({ subgraph, outcome });
       duration.observe({ subgraph }, (performance.now() - started) / 1000);
     },
+    httpResponse: (status) =>
+      responses.inc({ code: KNOWN_STATUS.has(status) ? String(status) : `${Math.trunc(status / 100)}xx` }),
     knownOperation: (document, operationName) => safelist().has(memoizedOperationHash(document, operationName)),
   };
 }

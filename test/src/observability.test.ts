@@ -130,6 +130,7 @@ describe('observability: /metrics on every process and one trace across the serv
     const refused = await sys.gql(`query { serviceCounters { id } cases(first: 5) { totalCount } }`, {}, null);
     expect(refused.errors?.length).toBeGreaterThan(0);
     await sys.gql(`query Zzq81RandomClientName { serviceCounters { id } }`, {}, manager);
+    expect((await sys.gql(`{ serviceCounters { id } }`, {}, 'not-a-token')).status).toBe(401);
     // A live subscription, so the gateway holds one upstream.
     client = createClient({
       url: sys.gatewayUrl.replace(/^http/, 'ws'),
@@ -163,6 +164,9 @@ describe('observability: /metrics on every process and one trace across the serv
     ).toHaveLength(1);
     expect(sample(gw, 'onestop_graphql_operation_duration_seconds_count', { operation: 'CityLoad' })[0]?.value).toBe(1);
     expect(sample(gw, 'onestop_graphql_errors_total').length).toBeGreaterThan(0);
+    // Refused before GraphQL (a bad token): seen only in the HTTP responses.
+    expect(sample(gw, 'onestop_gateway_http_responses_total', { code: '401' })[0]?.value).toBeGreaterThanOrEqual(1);
+    expect(sample(gw, 'onestop_gateway_http_responses_total', { code: '200' })[0]?.value).toBeGreaterThan(2);
     for (const subgraph of ['work-permit', 'residence-permit', 'counter-scheduling']) {
       expect(sample(gw, 'onestop_subgraph_requests_total', { subgraph }).length, subgraph).toBeGreaterThan(0);
       expect(
