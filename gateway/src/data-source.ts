@@ -18,6 +18,9 @@ const PASS_THROUGH = new Set([
   'GRAPHQL_VALIDATION_FAILED',
 ]);
 
+/** Told the outcome of each subgraph call and when it started (`performance.now()`): the gateway's metrics. */
+export type SubgraphCallObserver = (subgraph: string, outcome: 'ok' | 'error' | 'unavailable', started: number) => void;
+
 /**
  * A subgraph as the gateway calls it: signed requests with the caller's Authorization and
  * request id, a timeout, and — the point of this class — a subgraph that cannot answer (down,
@@ -30,6 +33,7 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     private readonly endpoint: SubgraphEndpoint,
     timeoutMs: number,
+    private readonly observe: SubgraphCallObserver = () => undefined,
   ) {
     super({ url: endpoint.url });
     this.fetcher = signingFetcher(endpoint.secret, timeoutMs, endpoint.name);
@@ -44,9 +48,13 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * A subgraph that cannot answer becomes errors at the fields it owed (below).
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const started = performance.now();
     try {
-      return await this.send(options);
+      const answer = await this.send(options);
+      this.observe(this.endpoint.name, answer.errors?.length ? 'error' : 'ok', started);
+      return answer;
     } catch (err) {
+      this.observe(this.endpoint.name, 'unavailable', started);
       if (options.kind !== 'incoming operation') throw err;
       const ctx = options.context as Partial<GatewayContext>;
       const failure = describeFailure(err, this.endpoint.name);
@@ -160,6 +168,7 @@ function responseNames(selections: readonly SelectionNode[]): string[] {
 export function createDataSources(
   endpoints: readonly SubgraphEndpoint[],
   timeoutMs: number,
+  observe?: SubgraphCallObserver,
 ): Map<string, OneStopDataSource> {
-  return new Map(endpoints.map((e) => [e.name, new OneStopDataSource(e, timeoutMs)]));
+  return new Map(endpoints.map((e) => [e.name, new OneStopDataSource(e, timeoutMs, observe)]));
 }

@@ -5,6 +5,7 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server
 import {
   BodyTooLargeError,
   createLogger,
+  graphqlMetricsPlugin,
   listen,
   maskError,
   OneStopError,
@@ -14,6 +15,7 @@ import {
   sendJson,
   signRequest,
   SIGNATURE_HEADER,
+  startMetricsEndpoint,
   StartupError,
   TIMESTAMP_HEADER,
   TokenVerifier,
@@ -25,6 +27,7 @@ import { createProtection, hideSuggestions } from './armor.js';
 import type { GatewayConfig, SubgraphEndpoint } from './config.js';
 import { HttpRequestContext, type GatewayContext } from './context.js';
 import { createDataSources } from './data-source.js';
+import { createGatewayMetrics } from './metrics.js';
 import { requestIdFrom } from './request-id.js';
 import { safelistFromManifest, safelistFromOperations, safelistPlugin, type Safelist } from './safelist.js';
 import { EventExecutor } from './subscriptions/event-executor.js';
@@ -67,7 +70,12 @@ export async function startGateway(
     throw new StartupError(`The supergraph is missing at ${cfg.supergraphPath}: run \`pnpm schema\`.`);
   });
   const production = cfg.common.mode === 'production';
-  const dataSources = createDataSources(cfg.subgraphs, cfg.subgraphTimeoutMs);
+  // Its closures read the safelist and the hubs, made below, only when called.
+  const metrics = createGatewayMetrics(
+    () => safelist,
+    () => hubs.stats(),
+  );
+  const dataSources = createDataSources(cfg.subgraphs, cfg.subgraphTimeoutMs, metrics.subgraphCall);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
@@ -86,6 +94,7 @@ export async function startGateway(
       // Every plugin costs each request its hooks; with the safelist off this one would only say "not applicable".
       ...(cfg.safelist === 'off' ? [] : [safelistPlugin(cfg.safelist, safelist)]),
       refuseSubscriptionsOverHttp(),
+      graphqlMetricsPlugin<GatewayContext>(metrics.registry, metrics.knownOperation),
     ],
     introspection: !production,
     includeStacktraceInErrorResponses: false,
@@ -105,6 +114,7 @@ export async function startGateway(
   const planner = new SubscriptionPlanner(supergraphSdl);
   const hubs = new SubscriptionHubs(logger);
   const executor = new EventExecutor(planner, dataSources, logger);
+  const metricsEndpoint = await startMetricsEndpoint(metrics.registry, cfg.common.observability.metrics, logger);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -115,6 +125,7 @@ export async function startGateway(
       const ok = Object.values(subgraphs).every((s) => s === 'ready');
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'degraded', subgraphs });
     }
+    if (metricsEndpoint.handle(req, res, url.pathname)) return;
     if (url.pathname === '/dev/clock' && !production) return devClock(req, res, cfg, verifier);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
     if (req.method !== 'POST' && req.method !== 'GET') {
@@ -181,6 +192,7 @@ export async function startGateway(
     const started = performance.now();
     res.on('finish', () => {
       if (req.url?.startsWith('/graphql')) {
+        metrics.httpResponse(res.statusCode);
         logger.info(
           {
             requestId,
@@ -240,6 +252,7 @@ export async function startGateway(
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await apollo.stop();
+      await metricsEndpoint.close();
     },
   };
 }

@@ -19,4 +19,5 @@ export {
 } from './safelist.js';
 export { requestIdFrom } from './request-id.js';
 export { SPANS } from './telemetry.js';
+export { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 export { checkOperations, type OperationProblem } from './operation-check.js';

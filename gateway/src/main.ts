@@ -1,5 +1,16 @@
-import { runMain } from '@onestop/common';
+import { runMain, startTracing } from '@onestop/common';
 import { loadGatewayConfig } from './config.js';
 import { startGateway } from './gateway-server.js';
 
-runMain(() => startGateway(loadGatewayConfig()).then((g) => ({ stop: () => g.close() })));
+runMain(async () => {
+  const cfg = loadGatewayConfig();
+  // Registered before the gateway exists, so its first span is exported (no endpoint: nothing registered).
+  const tracing = startTracing('gateway', cfg.common.observability);
+  const g = await startGateway(cfg);
+  return {
+    stop: async () => {
+      await g.close();
+      await tracing.shutdown();
+    },
+  };
+});

@@ -1,4 +1,5 @@
 import { StartupError } from './errors.js';
+import { loadObservabilityConfig, type ObservabilityConfig } from './observability/observability-config.js';
 
 /** The three run modes. Clock control and dev tokens exist only outside `production`. */
 export type RunMode = 'production' | 'development' | 'test';
@@ -86,6 +87,8 @@ export interface CommonConfig {
   databaseUrl: string;
   logLevel: string;
   auth: AuthConfig;
+  /** Metrics endpoint and trace export (METRICS_PORT, OTEL_EXPORTER_OTLP_ENDPOINT, …). */
+  observability: ObservabilityConfig;
 }
 
 /** How bearer tokens are verified at the gateway and in every subgraph. */
@@ -137,6 +140,7 @@ export function loadCommonConfig(env: Env = process.env): CommonConfig {
       issuer: r.string('JWT_ISSUER', 'onestop'),
       audience: r.string('JWT_AUDIENCE', 'onestop-api'),
     },
+    observability: loadObservabilityConfig(r, mode),
   };
 }
 

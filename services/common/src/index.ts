@@ -81,6 +81,7 @@ export {
 } from './server/subgraph-runtime.js';
 export { runMain } from './server/run-main.js';
 export { freePort } from './server/free-port.js';
+export { migrateSubgraph, runMigrations } from './server/migrate-subgraph.js';
 export {
   PostgresEventStore,
   SubscriptionOverflowError,
@@ -180,3 +181,20 @@ export {
 } from './auth/verified-token-cache.js';
 export { caseGateKey, lockCaseGate, lastCaseEvent } from './events/index.js';
 export { type TicketWithdrawnPayload } from './domain/index.js';
+export {
+  ProcessMetrics,
+  LATENCY_BUCKETS,
+  errorCodeLabel,
+  graphqlMetricsPlugin,
+  operationLabel,
+  registerDatabaseMetrics,
+  startMetricsEndpoint,
+  loadObservabilityConfig,
+  startTracing,
+  inServerSpan,
+  withSpan,
+  type KnownOperation,
+  type MetricsEndpoint,
+  type ObservabilityConfig,
+  type Tracing,
+} from './observability/index.js';

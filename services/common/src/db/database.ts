@@ -18,6 +18,11 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** How long to keep retrying the first connection. */
   connectTimeoutMs?: number;
+  /**
+   * `apply` (default): apply pending migrations at start-up. `verify`: apply none and refuse to
+   * start while any is pending (containers: the migration job applies them before new pods start).
+   */
+  migrationsMode?: 'apply' | 'verify';
   /** Statement counter, for tests that prove batching (one SQL statement per entity type). */
   onQuery?: (sql: string) => void;
 }
@@ -57,7 +62,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DataSource> {
     logger: opts.onQuery ? new CountingLogger(opts.onQuery) : undefined,
   });
   await connectWithRetry(ds, opts);
-  await migrate(ds, opts.schema, logger);
+  await migrate(ds, opts.schema, logger, opts.migrationsMode ?? 'apply');
   return ds;
 }
 
@@ -94,25 +99,32 @@ async function connectWithRetry(ds: DataSource, opts: DatabaseOptions): Promise<
 /** Arbitrary but fixed: one lock id for every OneStop migration run. */
 const MIGRATION_LOCK = 7_340_001;
 
-async function migrate(ds: DataSource, schema: string, logger: Logger): Promise<void> {
+async function migrate(ds: DataSource, schema: string, logger: Logger, mode: 'apply' | 'verify'): Promise<void> {
   const runner = ds.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    // Under the lock: concurrent CREATE SCHEMA IF NOT EXISTS can still collide in the catalog.
-    await runner.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     const known = new Set(ds.migrations.map((m) => m.name));
     const table = `${quoteIdent(schema)}.migrations`;
     const hasTable = await runner.query(`SELECT to_regclass($1) AS t`, [`${schema}.migrations`]);
+    const applied = new Set<string>();
     if (hasTable[0]?.t) {
-      const applied: { name: string }[] = await runner.query(`SELECT name FROM ${table}`);
-      const unknown = applied.map((r) => r.name).filter((n) => !known.has(n));
+      for (const r of (await runner.query(`SELECT name FROM ${table}`)) as { name: string }[]) applied.add(r.name);
+      const unknown = [...applied].filter((n) => !known.has(n));
       if (unknown.length) {
         throw new StartupError(
           `The database schema "${schema}" has migrations this build does not know (${unknown.join(', ')}): deploy the build that made them, or restore the matching database.`,
         );
       }
     }
+    // Checked before anything is created: a verifying process writes nothing.
+    if (mode === 'verify' && [...known].some((n) => n !== undefined && !applied.has(n))) {
+      throw new StartupError(
+        `The database schema "${schema}" has migrations pending and ONESTOP_MIGRATIONS=verify: run the migration job (node scripts/dist/migrate.js) first.`,
+      );
+    }
+    // Under the lock: concurrent CREATE SCHEMA IF NOT EXISTS can still collide in the catalog.
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     const done = await ds.runMigrations({ transaction: 'each' });
     if (done.length) logger.info({ schema, migrations: done.map((m) => m.name) }, 'migrations applied');
     const pending = await ds.driver.createSchemaBuilder().log();

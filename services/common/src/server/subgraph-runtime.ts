@@ -11,6 +11,10 @@ import { CalendarStore } from '../calendar/calendar-store.js';
 import { EVENT_TYPES } from '../domain/domain-events.js';
 import type { EventStore } from '../events/event-store.js';
 import { PostgresEventStore } from '../events/postgres-event-store.js';
+import { registerDatabaseMetrics } from '../observability/database-metrics.js';
+import { startMetricsEndpoint } from '../observability/metrics-endpoint.js';
+import { ProcessMetrics } from '../observability/metrics.js';
+import { startTracing } from '../observability/tracing.js';
 import { startSubgraphServer, type RequestContext, type RunningServer } from './subgraph-server.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -28,6 +32,8 @@ export interface SubgraphRuntime {
   events: EventStore;
   /** The official working-day calendar, reloaded whenever `calendar.changed` is appended. */
   calendar: CalendarStore;
+  /** This process's Prometheus registry (served on `/metrics`); background work adds its own families. */
+  metrics: ProcessMetrics;
 }
 
 /** Everything that makes one subgraph; `startSubgraph` does the rest the same way for all three. */
@@ -67,6 +73,9 @@ export async function startSubgraph<C extends RequestContext>(
   const port = r.port(portVar, def.defaultPort);
   const logger = createLogger(def.name, config.logLevel);
   const secret = subgraphSecret(def.name, config.mode, env);
+  const migrationsMode = r.oneOf('ONESTOP_MIGRATIONS', ['apply', 'verify'] as const, 'apply');
+  const tracing = startTracing(def.name, config.observability);
+  const metrics = new ProcessMetrics(def.name);
   const platform = await openDatabase({
     url: config.databaseUrl,
     schema: 'platform',
@@ -74,6 +83,7 @@ export async function startSubgraph<C extends RequestContext>(
     migrations: platformMigrations,
     logger,
     applicationName: `onestop-${def.name}-migrate`,
+    migrationsMode,
     poolSize: 4,
     connectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 30_000, 0, 600_000),
   });
@@ -85,6 +95,7 @@ export async function startSubgraph<C extends RequestContext>(
     migrations: def.migrations,
     logger,
     applicationName: `onestop-${def.name}`,
+    migrationsMode,
     poolSize: r.int('DB_POOL_SIZE', 10, 1, 200),
     connectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 30_000, 0, 600_000),
   });
@@ -101,13 +112,15 @@ export async function startSubgraph<C extends RequestContext>(
       logger.error({ err: (err as Error).message }, 'calendar feed ended');
     }
   })();
-  const runtime: SubgraphRuntime = { name: def.name, config, logger, ds, listener, clock, events, calendar };
+  registerDatabaseMetrics(metrics, ds, def.name);
+  const runtime: SubgraphRuntime = { name: def.name, config, logger, ds, listener, clock, events, calendar, metrics };
   const stopBackground = def.start ? await def.start(runtime) : async () => undefined;
   const schema = await def.buildSchema();
   const clockNow = (): { offsetMs: number; now: string } => ({
     offsetMs: clock.now().getTime() - Date.now(),
     now: clock.now().toISOString(),
   });
+  const metricsEndpoint = await startMetricsEndpoint(metrics, config.observability.metrics, logger);
   const server = await startSubgraphServer({
     name: def.name,
     schema,
@@ -119,6 +132,7 @@ export async function startSubgraph<C extends RequestContext>(
     verifier: new TokenVerifier(config.auth),
     logger,
     context: (base) => def.createContext(runtime, base),
+    metrics: { registry: metrics, endpoint: metricsEndpoint },
     ready: async () => {
       await ds.query('SELECT 1');
       return true;
@@ -144,11 +158,13 @@ export async function startSubgraph<C extends RequestContext>(
     server,
     async stop() {
       await server.close();
+      await metricsEndpoint.close();
       await stopBackground();
       calendarFeed.close();
       await events.close();
       await listener.close();
       await ds.destroy();
+      await tracing.shutdown();
     },
   };
 }

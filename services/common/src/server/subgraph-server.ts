@@ -17,6 +17,10 @@ import type { RunMode } from '../config.js';
 import { OneStopError, StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { maskError } from './error-masking.js';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics-plugin.js';
+import type { MetricsEndpoint } from '../observability/metrics-endpoint.js';
+import type { ProcessMetrics } from '../observability/metrics.js';
+import { inServerSpan } from '../observability/tracing.js';
 import {
   BodyTooLargeError,
   headerMapOf,
@@ -57,6 +61,8 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   ready(): Promise<boolean>;
   dev?: DevRoutes;
   maxBodyBytes?: number;
+  /** Per-operation metrics, and where `/metrics` is served (decision 0014). */
+  metrics?: { registry: ProcessMetrics; endpoint: MetricsEndpoint };
 }
 
 /** A running subgraph. */
@@ -81,6 +87,7 @@ export async function startSubgraphServer<C extends RequestContext>(
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: opts.mode === 'production',
     formatError: (formatted, error) => maskError(formatted, error, logger),
+    plugins: opts.metrics ? [graphqlMetricsPlugin<C>(opts.metrics.registry)] : [],
     // Requests are HMAC-signed by the gateway; CSRF prevention is the gateway's job.
     csrfPrevention: false,
     // Signals belong to runMain, which closes the servers, the event consumers and the pool in order.
@@ -101,6 +108,7 @@ export async function startSubgraphServer<C extends RequestContext>(
         database: ok ? 'up' : 'down',
       });
     }
+    if (opts.metrics?.endpoint.handle(req, res, url.pathname)) return;
     if (url.pathname === '/dev/clock' && opts.dev) return devClock(req, res, url, opts);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
     if (req.method !== 'POST')
@@ -151,8 +159,14 @@ export async function startSubgraphServer<C extends RequestContext>(
     await writeGraphQLResponse(res, result);
   };
 
+  const spanAttributes = { 'onestop.subgraph': opts.name };
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    // One server span per GraphQL request, continuing the gateway's trace (its `traceparent`).
+    const traced =
+      req.url === '/graphql'
+        ? inServerSpan(SUBGRAPH_SPAN, req.headers, spanAttributes, () => handle(req, res))
+        : handle(req, res);
+    traced.catch((err: unknown) => {
       logger.error({ err: (err as Error).message }, 'request failed');
       if (!res.headersSent) sendGraphQLError(res, 500, 'Internal error.', 'INTERNAL_SERVER_ERROR');
       else res.end();
@@ -228,6 +242,9 @@ export async function startSubgraphServer<C extends RequestContext>(
     },
   };
 }
+
+/** The span of one request a subgraph serves (stable for dashboards). */
+export const SUBGRAPH_SPAN = 'onestop.subgraph.request';
 
 /** Builds the connection params the gateway sends when it opens a WebSocket to a subgraph. */
 export function signedConnectionParams(secret: string, authorization: string, nowMs: number): Record<string, string> {

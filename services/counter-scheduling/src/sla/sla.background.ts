@@ -2,6 +2,7 @@ import type { SubgraphRuntime } from '@onestop/common';
 import { SLA_CLOCK_EVENT_TYPES, SlaClockService } from './sla-clock.service.js';
 import { SlaSweeper } from './sla-sweeper.js';
 import { loadSlaConfig } from './sla.config.js';
+import { registerSlaMetrics } from './sla.metrics.js';
 
 /** The durable consumer that starts, stops and recomputes clocks; shared by every instance. */
 export const SLA_CLOCKS_CONSUMER = 'counter-scheduling.sla-clocks';
@@ -34,6 +35,7 @@ export async function startSlaBackground(runtime: SubgraphRuntime): Promise<() =
     logger: runtime.logger.child({ component: 'sla-sweeper' }),
     intervalMs: config.sweepIntervalMs,
     batchSize: config.sweepBatchSize,
+    onSweep: registerSlaMetrics(runtime),
   });
   sweeper.start();
   return async () => {

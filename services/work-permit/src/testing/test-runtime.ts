@@ -12,6 +12,7 @@ import {
   platformMigrations,
   PostgresEventStore,
   type OneStopClaims,
+  ProcessMetrics,
   type SubgraphRuntime,
   type TestDatabase,
 } from '@onestop/common';
@@ -70,7 +71,18 @@ export async function startTestRuntime(opts: { onQuery?: (sql: string) => void }
   const calendar = new CalendarStore(ds);
   await calendar.reload();
   const config = loadCommonConfig({ NODE_ENV: 'test', DATABASE_URL: db.url });
-  const runtime: SubgraphRuntime = { name: 'work-permit', config, logger, ds, listener, clock, events, calendar };
+  const metrics = new ProcessMetrics('work-permit', { processMetrics: false });
+  const runtime: SubgraphRuntime = {
+    name: 'work-permit',
+    config,
+    logger,
+    ds,
+    listener,
+    clock,
+    events,
+    calendar,
+    metrics,
+  };
   await seedDemoEmployers(ds, clock);
   const schema = await workPermitSubgraph.buildSchema();
   return {

@@ -1,0 +1,120 @@
+/**
+ * The container deployment's entry points, run as the images run them: the one-shot migration
+ * job (`node scripts/dist/migrate.js`), a subgraph with ONESTOP_MIGRATIONS=verify that refuses
+ * to start before the job and starts after it, and /metrics in production: on METRICS_PORT only,
+ * never on the service port (decision 0014).
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@onestop/common';
+import { readdir } from 'node:fs/promises';
+import { freePort, repoRoot } from '@onestop/scripts';
+import pg from 'pg';
+import { runProcess } from './testkit/run-process.js';
+import { waitFor } from './testkit/index.js';
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
+  SUBGRAPH_SECRET_WORK_PERMIT: 'a-production-subgraph-secret-0123456789',
+};
+
+describe('deployment entry points: the migration job, verify mode, metrics port', () => {
+  let db: TestDatabase;
+  let sql: pg.Client;
+  beforeAll(async () => {
+    db = await createTestDatabase('deploy');
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await db?.drop();
+  });
+
+  it('a subgraph with ONESTOP_MIGRATIONS=verify refuses to start on a database the job has not migrated, and writes nothing', async () => {
+    const r = await runProcess(
+      'services/work-permit/dist/main.js',
+      { DATABASE_URL: db.url, WORK_PERMIT_PORT: '0', ONESTOP_MIGRATIONS: 'verify' },
+      60_000,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/migrations pending and ONESTOP_MIGRATIONS=verify: run the migration job/);
+    const schemas = await sql.query(
+      `SELECT 1 FROM information_schema.schemata WHERE schema_name IN ('platform', 'wp', 'rp', 'cs')`,
+    );
+    expect(schemas.rowCount).toBe(0);
+  });
+
+  it('the migration job applies every schema’s migrations, and a second run finds nothing to do', async () => {
+    for (let run = 0; run < 2; run++) {
+      const r = await runProcess('scripts/dist/migrate.js', { DATABASE_URL: db.url }, 120_000);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('migrations up to date: work-permit, residence-permit, counter-scheduling');
+    }
+    for (const [schema, service] of [
+      ['wp', 'work-permit'],
+      ['rp', 'residence-permit'],
+      ['cs', 'counter-scheduling'],
+    ] as const) {
+      // One migration per file, named after the file's timestamp.
+      const files = (await readdir(`${repoRoot}/services/${service}/src/migrations`)).filter((f) =>
+        /^\d+-.*\.ts$/.test(f),
+      );
+      const applied = await sql.query<{ name: string }>(`SELECT name FROM ${schema}.migrations ORDER BY id`);
+      expect(applied.rows.map((m) => /\d+$/.exec(m.name)?.[0]).sort()).toEqual(
+        files.map((f) => f.split('-')[0]).sort(),
+      );
+    }
+    expect((await sql.query('SELECT count(*)::int AS n FROM platform.migrations')).rows[0].n).toBeGreaterThan(0);
+    // Six processes, each loading its subgraph: a loaded machine needs more than the default.
+  }, 300_000);
+
+  it(
+    'after the job, the subgraph starts in verify mode; in production /metrics is on METRICS_PORT, not the service port',
+    { timeout: 120_000 },
+    async () => {
+      const port = await freePort();
+      const metricsPort = await freePort();
+      const child = spawn(process.execPath, [`${repoRoot}/services/work-permit/dist/main.js`], {
+        env: {
+          ...process.env,
+          ...PRODUCTION,
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: db.url,
+          WORK_PERMIT_PORT: String(port),
+          METRICS_PORT: String(metricsPort),
+          ONESTOP_MIGRATIONS: 'verify',
+        },
+        stdio: 'ignore',
+      });
+      try {
+        await waitFor(
+          () =>
+            fetch(`http://127.0.0.1:${port}/ready`).then(
+              (r) => r.ok,
+              () => false,
+            ),
+          60_000,
+          'work-permit ready in verify mode',
+        );
+        expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+        const lag = /onestop_event_consumer_lag\{consumer="work-permit\.case-lifecycle",service="work-permit"\} \d+/;
+        const text = await waitFor(
+          async () => {
+            const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+            expect(metrics.status).toBe(200);
+            const t = await metrics.text();
+            return lag.test(t) ? t : undefined;
+          },
+          30_000,
+          'the consumer lag on the metrics port',
+        );
+        expect(text).toContain('# TYPE onestop_db_pool_connections gauge');
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    },
+  );
+});
