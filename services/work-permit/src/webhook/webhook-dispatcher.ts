@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger, PgListener } from '@onestop/common';
+import type { WebhookConfig } from '../config.js';
+import type { WebhookSender } from './webhook-sender.js';
+import { WEBHOOK_CHANNEL, type ClaimedDelivery, type WebhookStore } from './webhook.store.js';
+
+/**
+ * Sends due deliveries: leases a batch (`FOR UPDATE SKIP LOCKED`, so instances never take the
+ * same row), sends each with at most `concurrency` in flight, records each attempt in its own
+ * short transaction. No transaction is open while a request is on the wire. Woken by NOTIFY
+ * when deliveries are created or made due, by its own completions, and by a timer for the
+ * next retry (at most `pollIntervalMs` apart).
+ */
+export class WebhookDispatcher {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private wake: (() => void) | undefined;
+  private woken = false;
+  private unlisten: (() => void) | undefined;
+
+  constructor(
+    private readonly store: WebhookStore,
+    private readonly sender: WebhookSender,
+    private readonly listener: PgListener,
+    private readonly config: WebhookConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.unlisten = await this.listener.listen(WEBHOOK_CHANNEL, () => this.poke());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unlisten?.();
+    this.poke();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+    this.sender.close();
+  }
+
+  private poke(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    // Lease: the attempt's own limit plus room to record it; after that another instance may retry it.
+    const leaseMs = this.config.timeoutMs + 30_000;
+    let failures = 0;
+    while (this.running) {
+      this.woken = false;
+      const free = this.config.concurrency - this.inFlight.size;
+      let claimed: ClaimedDelivery[] = [];
+      let waitMs = this.config.pollIntervalMs;
+      try {
+        if (free > 0) claimed = await this.store.claimDue(free, leaseMs, randomUUID());
+        if (claimed.length < free) {
+          const next = await this.store.nextDueInMs();
+          if (next !== null) waitMs = Math.max(5, Math.min(waitMs, next));
+        }
+        failures = 0;
+      } catch (err) {
+        failures++;
+        waitMs = Math.min(200 * 2 ** failures, 30_000);
+        this.logger.error({ err: (err as Error).message, retryInMs: waitMs }, 'webhook dispatcher could not claim');
+      }
+      for (const c of claimed) {
+        const p = this.deliver(c).finally(() => {
+          this.inFlight.delete(p);
+          this.poke();
+        });
+        this.inFlight.add(p);
+      }
+      if (!this.running) break;
+      if (claimed.length && claimed.length === free) continue;
+      if (this.woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private async deliver(c: ClaimedDelivery): Promise<void> {
+    const result = await this.sender.send({ id: c.id, url: c.url, secrets: c.secrets, body: c.body });
+    try {
+      const outcome = await this.store.recordAttempt(c, result, this.config.retryScheduleMs);
+      if (!result.ok) {
+        this.logger.warn(
+          { delivery: c.id, endpoint: c.endpointId, status: result.status, err: result.error, outcome },
+          'webhook attempt failed',
+        );
+      }
+    } catch (err) {
+      // The lease runs out and the delivery is sent again: at-least-once.
+      this.logger.error({ delivery: c.id, err: (err as Error).message }, 'webhook attempt could not be recorded');
+    }
+  }
+}
