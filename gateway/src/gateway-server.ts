@@ -24,6 +24,7 @@ import { graphql } from './graphql.js';
 import { createProtection } from './armor.js';
 import type { GatewayConfig, SubgraphEndpoint } from './config.js';
 import { HttpRequestContext, type GatewayContext } from './context.js';
+import { AgencyRateLimiter, agencyRateLimitPlugin } from './rate-limit.js';
 import { createDataSources } from './data-source.js';
 import { requestIdFrom } from './request-id.js';
 import { safelistFromManifest, safelistFromOperations, safelistPlugin, type Safelist } from './safelist.js';
@@ -78,6 +79,7 @@ export async function startGateway(
   });
   const protection = createProtection(cfg.limits, production);
   const safelist = await loadSafelist(cfg, logger);
+  const limiter = new AgencyRateLimiter(cfg.agencyLimits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: protection.validationRules,
@@ -86,6 +88,7 @@ export async function startGateway(
       // Every plugin costs each request its hooks; with the safelist off this one would only say "not applicable".
       ...(cfg.safelist === 'off' ? [] : [safelistPlugin(cfg.safelist, safelist)]),
       refuseSubscriptionsOverHttp(),
+      ...(limiter.enabled ? [agencyRateLimitPlugin(limiter)] : []),
     ],
     introspection: !production,
     includeStacktraceInErrorResponses: false,
