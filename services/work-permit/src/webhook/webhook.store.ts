@@ -218,13 +218,15 @@ export class WebhookStore {
          ORDER BY d.next_attempt_at, d.event_id
          LIMIT $1
          FOR UPDATE OF d SKIP LOCKED
-       )
+       ), leased AS (
        UPDATE wp.webhook_delivery d
        SET lease_until = now() + make_interval(secs => $2::double precision / 1000), lease_token = $3
        FROM due, wp.webhook_endpoint e
        WHERE d.id = due.id AND e.id = d.endpoint_id
        RETURNING d.id, d.endpoint_id AS "endpointId", d.payload::text AS body, e.url, d.lease_token AS "leaseToken",
-         array_remove(ARRAY[e.secret, CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END], NULL) AS secrets`,
+         array_remove(ARRAY[e.secret, CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END], NULL) AS secrets
+       )
+       SELECT * FROM leased`,
       [limit, leaseMs, leaseToken],
     );
   }
@@ -293,12 +295,15 @@ export class WebhookStore {
         return 'recorded';
       }
       await tx.query(`UPDATE wp.webhook_delivery SET ${common}, status = 'FAILED' WHERE id = $1`, params);
+      // (A WITH … SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].)
       const disabled: { id: string }[] = await tx.query(
-        `UPDATE wp.webhook_endpoint e SET enabled = false, disabled_at = now(), updated_at = now(),
-           disabled_reason = $2
-         FROM wp.webhook_delivery d
-         WHERE e.id = $1 AND d.id = $3 AND e.enabled AND (e.last_success_at IS NULL OR e.last_success_at < d.created_at)
-         RETURNING e.id`,
+        `WITH disabled AS (
+           UPDATE wp.webhook_endpoint e SET enabled = false, disabled_at = now(), updated_at = now(), disabled_reason = $2
+           FROM wp.webhook_delivery d
+           WHERE e.id = $1 AND d.id = $3 AND e.enabled AND (e.last_success_at IS NULL OR e.last_success_at < d.created_at)
+           RETURNING e.id
+         )
+         SELECT id FROM disabled`,
         [
           claim.endpointId,
           `every attempt failed for ${describeWindow(scheduleMs)} (delivery ${claim.id}, last: ${result.error ?? result.status})`,
