@@ -1,11 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { HeaderMap } from '@apollo/server';
+import { RateLimitedError } from '@onestop/common';
 import type { DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { BoundedCache } from './bounded-cache.js';
 import type { GatewayContext } from './context.js';
 import { graphql } from './graphql.js';
 
-const { GraphQLError, Kind } = graphql;
+const { Kind } = graphql;
 
 /** Per-agency budgets (decision 0011). Zero turns a budget off. */
 export interface AgencyLimits {
@@ -91,19 +91,13 @@ export class AgencyRateLimiter {
   }
 }
 
-/** The RATE_LIMITED error: HTTP 429 with `Retry-After`, on HTTP; an error message on WebSocket. */
-export function rateLimitedError(v: RateVerdict): InstanceType<typeof GraphQLError> {
+/** The RATE_LIMITED error: HTTP 429 with `Retry-After`. */
+export function rateLimitedError(v: RateVerdict): RateLimitedError {
   const what = v.budget === 'cost' ? 'query cost budget' : 'request budget';
-  return new GraphQLError(
+  return new RateLimitedError(
     `Your agency is over its ${what}; retry after ${v.retryAfterSeconds} s (see docs/partners.md, Limits).`,
-    {
-      extensions: {
-        code: 'RATE_LIMITED',
-        retryAfterSeconds: v.retryAfterSeconds,
-        budget: v.budget,
-        http: { status: 429, headers: new HeaderMap([['retry-after', String(v.retryAfterSeconds)]]) },
-      },
-    },
+    v.retryAfterSeconds,
+    v.budget ?? 'requests',
   );
 }
 
