@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, PgListener } from '@onestop/common';
 import type { WebhookConfig } from '../config.js';
-import type { WebhookSender } from './webhook-sender.js';
+import type { AttemptResult, WebhookSender } from './webhook-sender.js';
 import { WEBHOOK_CHANNEL, type ClaimedDelivery, type WebhookStore } from './webhook.store.js';
+
+/** Attempts recorded per transaction at most. */
+const RECORD_BATCH = 200;
+
+interface Finished {
+  claim: ClaimedDelivery;
+  result: AttemptResult;
+  done: () => void;
+}
 
 /**
  * Sends due deliveries: leases a batch (`FOR UPDATE SKIP LOCKED`, so instances never take the
- * same row), sends each with at most `concurrency` in flight, records each attempt in its own
- * short transaction. No transaction is open while a request is on the wire. Woken by NOTIFY
+ * same row), sends each with at most `concurrency` in flight, records the attempts in
+ * short transactions (attempts that finish while one is being recorded share the next one, so
+ * under load a commit covers many). No transaction is open while a request is on the wire. Woken by NOTIFY
  * when deliveries are created or made due, by its own completions, and by a timer for the
  * next retry (at most `pollIntervalMs` apart).
  */
@@ -18,6 +28,8 @@ export class WebhookDispatcher {
   private wake: (() => void) | undefined;
   private woken = false;
   private unlisten: (() => void) | undefined;
+  private finished: Finished[] = [];
+  private recording = false;
 
   constructor(
     private readonly store: WebhookStore,
@@ -93,17 +105,43 @@ export class WebhookDispatcher {
 
   private async deliver(c: ClaimedDelivery): Promise<void> {
     const result = await this.sender.send({ id: c.id, url: c.url, secrets: c.secrets, body: c.body });
+    // In flight until recorded, so `concurrency` also bounds what waits to be recorded.
+    await new Promise<void>((done) => {
+      this.finished.push({ claim: c, result, done });
+      void this.record();
+    });
+  }
+
+  /** Records finished attempts, a batch per transaction, one transaction at a time. */
+  private async record(): Promise<void> {
+    if (this.recording) return;
+    this.recording = true;
     try {
-      const outcome = await this.store.recordAttempt(c, result, this.config.retryScheduleMs);
-      if (!result.ok) {
-        this.logger.warn(
-          { delivery: c.id, endpoint: c.endpointId, status: result.status, err: result.error, outcome },
-          'webhook attempt failed',
-        );
+      while (this.finished.length) {
+        const batch = this.finished.splice(0, RECORD_BATCH);
+        try {
+          const outcomes = await this.store.recordAttempts(batch, this.config.retryScheduleMs);
+          for (const f of batch) {
+            if (!f.result.ok || outcomes.get(f.claim.id) !== 'recorded')
+              this.logger.warn(
+                {
+                  delivery: f.claim.id,
+                  endpoint: f.claim.endpointId,
+                  status: f.result.status,
+                  err: f.result.error,
+                  outcome: outcomes.get(f.claim.id),
+                },
+                f.result.ok ? 'webhook attempt not recorded' : 'webhook attempt failed',
+              );
+          }
+        } catch (err) {
+          // The leases run out and these deliveries are sent again: at-least-once.
+          this.logger.error({ deliveries: batch.length, err: (err as Error).message }, 'webhook attempts not recorded');
+        }
+        for (const f of batch) f.done();
       }
-    } catch (err) {
-      // The lease runs out and the delivery is sent again: at-least-once.
-      this.logger.error({ delivery: c.id, err: (err as Error).message }, 'webhook attempt could not be recorded');
+    } finally {
+      this.recording = false;
     }
   }
 }

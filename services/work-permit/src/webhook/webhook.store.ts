@@ -55,6 +55,14 @@ export interface NotificationRow {
   createdAt: Date;
 }
 
+/** What one attempt came to (as the sender reports it). */
+export interface AttemptResultRow {
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
 /** A delivery a dispatcher has leased, with what it needs to send it. */
 export interface ClaimedDelivery {
   id: string;
@@ -242,86 +250,106 @@ export class WebhookStore {
   }
 
   /**
-   * Records one attempt of a leased delivery. Success: SUCCEEDED. Failure: the next wait of the
-   * schedule, or, past its end, FAILED, and the endpoint disabled (with a notification to its
-   * agency) unless something reached it since this delivery was created.
-   * @returns 'disabled' when this attempt disabled the endpoint
+   * Records attempts of leased deliveries, many in one transaction (one commit for a batch:
+   * under load the dispatcher hands over whatever finished meanwhile). Success: SUCCEEDED.
+   * Failure: the next wait of the schedule, or, past its end, FAILED, and the endpoint disabled
+   * (with a notification to its agency) unless something reached it since that delivery was
+   * created. A delivery whose lease is no longer this one's (it ran out and another dispatcher
+   * took it, or the endpoint was deleted) is skipped.
+   * Locks: the deliveries (by id), then their endpoints (by id): the store's one lock order.
+   * @returns per delivery id: recorded, disabled (this attempt disabled its endpoint) or lease-lost
    */
-  async recordAttempt(
-    claim: ClaimedDelivery,
-    result: { ok: boolean; status: number | null; error: string | null; durationMs: number },
+  async recordAttempts(
+    batch: readonly { claim: ClaimedDelivery; result: AttemptResultRow }[],
     scheduleMs: readonly number[],
-  ): Promise<'recorded' | 'disabled' | 'lease-lost'> {
-    return this.ds.transaction(async (tx) => {
-      const rows: {
-        attempts: number;
-        roundAttempts: number;
-        leaseToken: string | null;
-        agencyId: string;
-        url: string;
-      }[] = await tx.query(
-        `SELECT d.attempts, d.round_attempts AS "roundAttempts", d.lease_token AS "leaseToken", d.agency_id AS "agencyId",
-                  (SELECT url FROM wp.webhook_endpoint WHERE id = d.endpoint_id) AS url
-           FROM wp.webhook_delivery d WHERE d.id = $1 FOR UPDATE OF d`,
-        [claim.id],
+  ): Promise<Map<string, 'recorded' | 'disabled' | 'lease-lost'>> {
+    const out = new Map<string, 'recorded' | 'disabled' | 'lease-lost'>(batch.map((b) => [b.claim.id, 'lease-lost']));
+    if (!batch.length) return out;
+    await this.ds.transaction(async (tx) => {
+      const rows: { id: string; attempts: number; roundAttempts: number; leaseToken: string | null }[] = await tx.query(
+        `SELECT id, attempts, round_attempts AS "roundAttempts", lease_token AS "leaseToken"
+         FROM wp.webhook_delivery WHERE id = ANY ($1) ORDER BY id FOR UPDATE`,
+        [batch.map((b) => b.claim.id)],
       );
-      const d = rows[0];
-      // Deleted meanwhile, or the lease ran out and another dispatcher holds it now.
-      if (!d || d.leaseToken !== claim.leaseToken) return 'lease-lost';
-      const attempt = d.attempts + 1;
-      const round = d.roundAttempts + 1;
+      const current = new Map(rows.map((r) => [r.id, r]));
+      const mine = batch.filter((b) => current.get(b.claim.id)?.leaseToken === b.claim.leaseToken);
+      if (!mine.length) return;
+      const attempt = (b: (typeof mine)[number]): number => current.get(b.claim.id)!.attempts + 1;
+      const round = (b: (typeof mine)[number]): number => current.get(b.claim.id)!.roundAttempts + 1;
+      const error = (b: (typeof mine)[number]): string | null => b.result.error?.slice(0, 500) ?? null;
       await tx.query(
         `INSERT INTO wp.webhook_attempt (delivery_id, attempt, attempted_at, response_code, error, duration_ms)
-         VALUES ($1, $2, now(), $3, $4, $5)`,
-        [claim.id, attempt, result.status, result.error?.slice(0, 500) ?? null, result.durationMs],
-      );
-      const common = `attempts = $2, round_attempts = $3, last_attempt_at = now(), last_response_code = $4, last_error = $5,
-        lease_until = NULL, lease_token = NULL`;
-      const params = [claim.id, attempt, round, result.status, result.error?.slice(0, 500) ?? null];
-      if (result.ok) {
-        await tx.query(
-          `UPDATE wp.webhook_delivery SET ${common}, status = 'SUCCEEDED', delivered_at = now() WHERE id = $1`,
-          params,
-        );
-        await tx.query('UPDATE wp.webhook_endpoint SET last_success_at = now() WHERE id = $1', [claim.endpointId]);
-        return 'recorded';
-      }
-      if (round <= scheduleMs.length) {
-        await tx.query(
-          `UPDATE wp.webhook_delivery SET ${common},
-             next_attempt_at = now() + make_interval(secs => $6::double precision / 1000) WHERE id = $1`,
-          [...params, scheduleMs[round - 1]],
-        );
-        return 'recorded';
-      }
-      await tx.query(`UPDATE wp.webhook_delivery SET ${common}, status = 'FAILED' WHERE id = $1`, params);
-      // (A WITH … SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].)
-      const disabled: { id: string }[] = await tx.query(
-        `WITH disabled AS (
-           UPDATE wp.webhook_endpoint e SET enabled = false, disabled_at = now(), updated_at = now(), disabled_reason = $2
-           FROM wp.webhook_delivery d
-           WHERE e.id = $1 AND d.id = $3 AND e.enabled AND (e.last_success_at IS NULL OR e.last_success_at < d.created_at)
-           RETURNING e.id
-         )
-         SELECT id FROM disabled`,
+         SELECT x.id, x.attempt, now(), x.code, x.error, x.ms
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::int[]) AS x (id, attempt, code, error, ms)`,
         [
-          claim.endpointId,
-          `every attempt failed for ${describeWindow(scheduleMs)} (delivery ${claim.id}, last: ${result.error ?? result.status})`,
-          claim.id,
+          mine.map((b) => b.claim.id),
+          mine.map(attempt),
+          mine.map((b) => b.result.status),
+          mine.map(error),
+          mine.map((b) => b.result.durationMs),
         ],
       );
-      if (!disabled.length) return 'recorded';
+      const ok = mine.filter((b) => b.result.ok);
+      const exhausted = mine.filter((b) => !b.result.ok && round(b) > scheduleMs.length);
+      // One statement per outcome: the new status, and for a retry the wait before the next attempt.
       await tx.query(
-        `INSERT INTO wp.agency_notification (id, agency_id, kind, endpoint_id, message)
-         VALUES (gen_random_uuid(), $1, 'WEBHOOK_ENDPOINT_DISABLED', $2, $3)`,
+        `UPDATE wp.webhook_delivery d
+         SET attempts = x.attempt, round_attempts = x.round, last_attempt_at = now(), last_response_code = x.code,
+             last_error = x.error, lease_until = NULL, lease_token = NULL, status = x.status,
+             delivered_at = CASE WHEN x.status = 'SUCCEEDED' THEN now() ELSE d.delivered_at END,
+             next_attempt_at = CASE WHEN x.status = 'PENDING'
+               THEN now() + make_interval(secs => x.wait_ms::double precision / 1000) ELSE d.next_attempt_at END
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::int[])
+           AS x (id, attempt, round, code, error, status, wait_ms)
+         WHERE d.id = x.id`,
         [
-          d.agencyId,
-          claim.endpointId,
-          `Webhook endpoint ${d.url} was disabled: delivery ${claim.id} failed on every attempt for ${describeWindow(scheduleMs)} (last: ${result.error ?? result.status}). Mend the receiver, enable the endpoint (updateWebhookEndpoint enabled: true); held deliveries are then sent, and failed ones can be redelivered.`,
+          mine.map((b) => b.claim.id),
+          mine.map(attempt),
+          mine.map(round),
+          mine.map((b) => b.result.status),
+          mine.map(error),
+          mine.map((b) => (b.result.ok ? 'SUCCEEDED' : round(b) <= scheduleMs.length ? 'PENDING' : 'FAILED')),
+          mine.map((b) => (!b.result.ok && round(b) <= scheduleMs.length ? scheduleMs[round(b) - 1]! : 0)),
         ],
       );
-      return 'disabled';
+      for (const b of mine) out.set(b.claim.id, 'recorded');
+      const endpointIds = [...new Set([...ok, ...exhausted].map((b) => b.claim.endpointId))].sort();
+      if (!endpointIds.length) return;
+      await tx.query('SELECT id FROM wp.webhook_endpoint WHERE id = ANY ($1) ORDER BY id FOR NO KEY UPDATE', [
+        endpointIds,
+      ]);
+      if (ok.length) {
+        await tx.query('UPDATE wp.webhook_endpoint SET last_success_at = now() WHERE id = ANY ($1)', [
+          [...new Set(ok.map((b) => b.claim.endpointId))],
+        ]);
+      }
+      for (const b of exhausted) {
+        const why = `every attempt failed for ${describeWindow(scheduleMs)} (delivery ${b.claim.id}, last: ${b.result.error ?? b.result.status})`;
+        // (A WITH … SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].)
+        const disabled: { agencyId: string; url: string }[] = await tx.query(
+          `WITH disabled AS (
+             UPDATE wp.webhook_endpoint e SET enabled = false, disabled_at = now(), updated_at = now(), disabled_reason = $2
+             FROM wp.webhook_delivery d
+             WHERE e.id = $1 AND d.id = $3 AND e.enabled AND (e.last_success_at IS NULL OR e.last_success_at < d.created_at)
+             RETURNING e.agency_id, e.url
+           )
+           SELECT agency_id AS "agencyId", url FROM disabled`,
+          [b.claim.endpointId, why, b.claim.id],
+        );
+        if (!disabled[0]) continue;
+        out.set(b.claim.id, 'disabled');
+        await tx.query(
+          `INSERT INTO wp.agency_notification (id, agency_id, kind, endpoint_id, message)
+           VALUES (gen_random_uuid(), $1, 'WEBHOOK_ENDPOINT_DISABLED', $2, $3)`,
+          [
+            disabled[0].agencyId,
+            b.claim.endpointId,
+            `Webhook endpoint ${disabled[0].url} was disabled: delivery ${b.claim.id} failed on every attempt for ${describeWindow(scheduleMs)} (last: ${b.result.error ?? b.result.status}). Mend the receiver, then enable the endpoint (updateWebhookEndpoint with enabled: true): held deliveries are sent then, and failed ones can be redelivered.`,
+          ],
+        );
+      }
     });
+    return out;
   }
 
   async deliveries(
