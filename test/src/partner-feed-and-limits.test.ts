@@ -3,10 +3,9 @@
  * through the gateway, scoped to the agency's employers and resumable with `since`; per-agency
  * budgets at the gateway (429 RATE_LIMITED with Retry-After, other agencies and staff unaffected).
  */
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect } from './gateway-fixtures.js';
+import { collect, wsClient } from './gateway-fixtures.js';
 import { AGENCY_A, AGENCY_B, agencyToken, fileCase, filing, today } from './work-permit-fixtures.js';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 
@@ -41,13 +40,7 @@ let day: string;
 const clients: Client[] = [];
 
 const ws = (token: string): Client => {
-  const c = createClient({
-    url: sys.gatewayUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    lazy: true,
-    connectionParams: { authorization: `Bearer ${token}` },
-  });
+  const c = wsClient(sys.gatewayUrl, token);
   clients.push(c);
   return c;
 };
