@@ -72,7 +72,8 @@ export class WebhookDispatcher {
       let waitMs = this.config.pollIntervalMs;
       try {
         if (free > 0) claimed = await this.store.claimDue(free, leaseMs, randomUUID());
-        if (claimed.length < free) {
+        // Idle: sleep until the next retry falls due (or a NOTIFY). Busy: completions wake the loop.
+        if (!claimed.length && !this.inFlight.size) {
           const next = await this.store.nextDueInMs();
           if (next !== null) waitMs = Math.max(5, Math.min(waitMs, next));
         }
