@@ -7,6 +7,7 @@ import {
   decodeCursor,
   encodeCursor,
   ForbiddenError,
+  isUniqueViolation,
   NotFoundError,
   pageSize,
   type Actor,
@@ -101,7 +102,7 @@ export class WebhookService {
         this.store.updateEndpoint(tx, id, { ...next, enabled: patch.enabled ?? current.enabled }),
       );
     } catch (err) {
-      if ((err as { code?: string }).code === '23505')
+      if (isUniqueViolation(err, 'UQ_webhook_endpoint_agency_url'))
         throw new ConflictError(`Your agency already has another webhook endpoint for ${next.url}.`);
       throw err;
     }
