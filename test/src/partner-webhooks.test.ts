@@ -101,6 +101,26 @@ describe('registering endpoints', () => {
   });
 });
 
+describe('managing endpoints', () => {
+  it('a retried registration is CONFLICT naming the first; another agency cannot touch it; delete removes it', async () => {
+    const first = await register(agencyA, { url: rx.url('/dup') });
+    const again = await sys.gql(REGISTER, { i: { url: rx.url('/dup') } }, agencyA);
+    expect(errorCode(again)).toBe('CONFLICT');
+    expect(again.errors![0]!.extensions).toMatchObject({ endpointId: first.id });
+    const UPDATE = `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "x" }) { id } }`;
+    const DELETE = `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`;
+    expect(errorCode(await sys.gql(UPDATE, { id: first.id }, agencyB))).toBe('NOT_FOUND');
+    expect(errorCode(await sys.gql(DELETE, { id: first.id }, agencyB))).toBe('NOT_FOUND');
+    expect(
+      errorCode(await sys.gql(`mutation($id: ID!) { rotateWebhookSecret(id: $id) { id } }`, { id: first.id }, agencyB)),
+    ).toBe('NOT_FOUND');
+    expect(
+      ok(await sys.gql<{ deleteWebhookEndpoint: boolean }>(DELETE, { id: first.id }, agencyA)).deleteWebhookEndpoint,
+    ).toBe(true);
+    expect(errorCode(await sys.gql(UPDATE, { id: first.id }, agencyA))).toBe('NOT_FOUND');
+  });
+});
+
 describe('delivery', () => {
   let hookA: Endpoint;
   let hookB: Endpoint;

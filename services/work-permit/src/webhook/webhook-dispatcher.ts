@@ -92,10 +92,12 @@ export class WebhookDispatcher {
       }
       if (!this.running) break;
       if (claimed.length && claimed.length === free) continue;
-      if (this.woken) continue;
+      // After a failed claim only stop() or the back-off ends the wait: a NOTIFY must not make it a hot loop.
+      if (this.woken && !failures) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);
         this.wake = () => {
+          if (failures && this.running) return;
           clearTimeout(timer);
           resolve();
         };
