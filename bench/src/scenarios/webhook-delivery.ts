@@ -8,7 +8,7 @@ import { round, summarize } from '../lib/stats.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 
 const PRESETS = {
-  full: { endpoints: 1000, perAgency: 20, burstEvents: 20, pacedEvents: 10, pacedIntervalMs: 5000 },
+  full: { endpoints: 1000, perAgency: 20, burstEvents: 20, pacedEvents: 10, pacedIntervalMs: 10_000 },
   smoke: { endpoints: 6, perAgency: 3, burstEvents: 2, pacedEvents: 2, pacedIntervalMs: 200 },
 };
 type Options = (typeof PRESETS)['full'];
