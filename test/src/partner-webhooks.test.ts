@@ -147,6 +147,7 @@ describe('delivery', () => {
       15_000,
       'the case.returned webhook',
     );
+    // The acceptance bound (typically well under a second here; the wait above allows 15 s).
     expect(hook.at - sentAt).toBeLessThan(5000);
     const body = verify(hookA.secret, hook);
     expect(body.data).toMatchObject({ caseId: c.id, caseReference: c.reference, items });
