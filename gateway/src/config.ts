@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AgencyLimits } from './rate-limit.js';
 import {
   EnvReader,
   loadCommonConfig,
@@ -49,6 +50,8 @@ export interface GatewayConfig {
   safelistOperationsDir: string;
   /** A manifest written by `node scripts/dist/safelist.js` (JSON); when set it is used instead of the operations folder. */
   safelistManifestPath: string | undefined;
+  /** Per-agency request and cost budgets (decision 0011); over them: 429 RATE_LIMITED with Retry-After. */
+  agencyLimits: AgencyLimits;
   websocket: {
     /** A client that sends no ConnectionInit within this time is closed with 4408. */
     connectionInitTimeoutMs: number;
@@ -101,6 +104,11 @@ export function loadGatewayConfig(
     safelist: r.oneOf('GATEWAY_SAFELIST', ['off', 'enforce', 'enforce-except-agencies'] as const, 'off'),
     safelistOperationsDir: path.resolve(repoRoot, r.string('GATEWAY_SAFELIST_OPERATIONS', 'dashboard/src/graphql')),
     safelistManifestPath: manifest ? path.resolve(repoRoot, manifest) : undefined,
+    agencyLimits: {
+      requestsPerMinute: r.int('GATEWAY_AGENCY_REQUESTS_PER_MINUTE', 600, 0, 10_000_000),
+      costPerMinute: r.int('GATEWAY_AGENCY_COST_PER_MINUTE', 200_000, 0, 1_000_000_000),
+      instances: r.int('GATEWAY_INSTANCES', 1, 1, 1000),
+    },
     websocket: {
       connectionInitTimeoutMs: r.int('GATEWAY_WS_INIT_TIMEOUT_MS', 3000, 100, 60_000),
       maxOperationsPerConnection: r.int('GATEWAY_WS_MAX_OPERATIONS', 50, 1, 10_000),

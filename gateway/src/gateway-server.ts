@@ -26,6 +26,7 @@ import { graphql } from './graphql.js';
 import { createProtection, hideSuggestions } from './armor.js';
 import type { GatewayConfig, SubgraphEndpoint } from './config.js';
 import { HttpRequestContext, type GatewayContext } from './context.js';
+import { AgencyRateLimiter, agencyRateLimitPlugin } from './rate-limit.js';
 import { createDataSources } from './data-source.js';
 import { createGatewayMetrics } from './metrics.js';
 import { requestIdFrom } from './request-id.js';
@@ -86,6 +87,7 @@ export async function startGateway(
   });
   const protection = createProtection(cfg.limits, production);
   const safelist = await loadSafelist(cfg, logger);
+  const limiter = new AgencyRateLimiter(cfg.agencyLimits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: protection.validationRules,
@@ -95,6 +97,7 @@ export async function startGateway(
       ...(cfg.safelist === 'off' ? [] : [safelistPlugin(cfg.safelist, safelist)]),
       refuseSubscriptionsOverHttp(),
       graphqlMetricsPlugin<GatewayContext>(metrics.registry, metrics.knownOperation),
+      ...(limiter.enabled ? [agencyRateLimitPlugin(limiter)] : []),
     ],
     introspection: !production,
     includeStacktraceInErrorResponses: false,

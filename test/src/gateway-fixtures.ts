@@ -461,6 +461,17 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
   };
 }
 
+/** A graphql-ws client of a gateway (its HTTP URL) as `token`, connecting on first use, never retrying. */
+export function wsClient(gatewayUrl: string, token: string): Client {
+  return createClient({
+    url: gatewayUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: { authorization: `Bearer ${token}` },
+  });
+}
+
 /** Collects a subscription's results until `count` arrived (or fails after `timeoutMs`). */
 export function collect<T = Record<string, unknown>>(
   client: Client,

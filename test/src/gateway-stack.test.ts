@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditServer } from 'graphql-http';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { EVENT_TYPES } from '@onestop/common';
 import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { collect } from './gateway-fixtures.js';
+import { collect, wsClient } from './gateway-fixtures.js';
 import { AGENCY_A, AGENCY_B, agencyToken, fileCase, filing, today } from './work-permit-fixtures.js';
 
 const ALERTS = /* GraphQL */ `
@@ -52,13 +51,7 @@ describe('gateway on the real stack', () => {
   const cases: Record<'a' | 'b', { id: string; reference: string; employerId: string; fullName: string }> = {} as never;
 
   const ws = (token: string): Client => {
-    const c = createClient({
-      url: sys.gatewayUrl.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: true,
-      connectionParams: { authorization: `Bearer ${token}` },
-    });
+    const c = wsClient(sys.gatewayUrl, token);
     clients.push(c);
     return c;
   };

@@ -5,6 +5,7 @@ import { gatewayOverhead } from './gateway-overhead.js';
 import type { Scenario } from './scenario.js';
 import { slaSweep } from './sla-sweep.js';
 import { subscriptionFanout } from './subscription-fanout.js';
+import { webhookDelivery } from './webhook-delivery.js';
 
 /** Every scenario, in the order `pnpm bench` runs them (the bulk data setups last). */
 export const SCENARIOS: Scenario[] = [
@@ -13,6 +14,7 @@ export const SCENARIOS: Scenario[] = [
   subscriptionFanout,
   bookingContention,
   bookingContentionReplicas,
+  webhookDelivery,
   slaSweep,
   dataScale,
 ];

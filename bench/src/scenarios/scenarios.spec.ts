@@ -10,6 +10,7 @@ import { runGatewayOverhead } from './gateway-overhead.js';
 import type { ScenarioContext } from './scenario.js';
 import { runSlaSweep } from './sla-sweep.js';
 import { runSubscriptionFanout } from './subscription-fanout.js';
+import { runWebhookDelivery } from './webhook-delivery.js';
 
 /**
  * Smoke test of every benchmark scenario and of the simulator at tiny scale against the real
@@ -143,4 +144,15 @@ describe('benchmark scenarios and the simulator at tiny scale', () => {
       expect(s.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     },
   );
+
+  it('webhook-delivery: every delivery received once, figures reported', { timeout: 120_000 }, async () => {
+    const r = await runWebhookDelivery(ctx);
+    wellFormed(r, 'webhook-delivery');
+    const f = r.figures as {
+      burst: { expected: number; received: number };
+      paced: { expected: number; received: number };
+    };
+    expect(f.burst.received).toBe(f.burst.expected);
+    expect(f.paced.received).toBe(f.paced.expected);
+  });
 });

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'INVALID_TRANSITION'
   | 'FINAL_DECISION'
   | 'SERVICE_UNAVAILABLE'
+  | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Base class: every error that crosses the API carries a stable code and a message a person can act on. */
@@ -98,4 +99,18 @@ export class StartupError extends Error {
  */
 export class InvariantError extends Error {
   override readonly name = 'InvariantError';
+}
+
+/**
+ * A partner agency is over its request or cost budget at the gateway: HTTP 429 with
+ * `Retry-After` (Apollo Server reads `extensions.http` and does not send it to the client).
+ */
+export class RateLimitedError extends OneStopError {
+  constructor(message: string, retryAfterSeconds: number, budget: 'requests' | 'cost') {
+    super(message, 'RATE_LIMITED', {
+      retryAfterSeconds,
+      budget,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    });
+  }
 }

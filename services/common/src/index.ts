@@ -3,6 +3,7 @@
  */
 export {
   OneStopError,
+  RateLimitedError,
   BadUserInputError,
   UnauthenticatedError,
   ForbiddenError,

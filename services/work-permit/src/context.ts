@@ -6,6 +6,7 @@ import type { EmployerHandlerEntity } from './employer/employer-handler.entity.j
 import type { EmployerEntity } from './employer/employer.entity.js';
 import type { CaseMaterialEntity } from './materials/case-material.entity.js';
 import { servicesFor, type WorkPermitServices } from './services.js';
+import type { AttemptRow } from './webhook/webhook.store.js';
 
 /** Per-request DataLoaders: each batches one kind of read into one SQL statement per tick. */
 export interface WorkPermitLoaders {
@@ -19,6 +20,8 @@ export interface WorkPermitLoaders {
   employerIdsByAgencyId: DataLoader<string, string[]>;
   timelineByCaseId: DataLoader<string, CaseTimelineEntity[]>;
   materialsByCaseId: DataLoader<string, CaseMaterialEntity[]>;
+  /** Attempts of webhook deliveries (the owner's agency was checked by whoever loaded the delivery). */
+  webhookAttempts: DataLoader<string, AttemptRow[]>;
   /** Records a staff read of a personal field (key: caseId + "\n" + field); resolves once the access log row is written. */
   personalRead: DataLoader<string, true>;
 }
@@ -66,6 +69,10 @@ export function createContext(runtime: SubgraphRuntime, base: RequestContext): W
       }),
       materialsByCaseId: new DataLoader(async (ids) => {
         const found = await services.cases.materials(ids);
+        return ids.map((id) => found.get(id) ?? []);
+      }),
+      webhookAttempts: new DataLoader(async (ids) => {
+        const found = await services.webhooks.attempts(ids);
         return ids.map((id) => found.get(id) ?? []);
       }),
       personalRead: new DataLoader(async (keys) => {

@@ -1,4 +1,4 @@
-import type { SubgraphRuntime } from '@onestop/common';
+import type { EventStore, SubgraphRuntime } from '@onestop/common';
 import { AccessLogService } from './access-log/access-log.service.js';
 import { AgencyService } from './agency/agency.service.js';
 import { CaseFilingService } from './case/case-filing.service.js';
@@ -9,6 +9,10 @@ import { EmployerService } from './employer/employer.service.js';
 import { CaseLifecycleProjector } from './lifecycle/case-lifecycle.consumer.js';
 import { MaterialsService } from './materials/materials.service.js';
 import { PreExaminationService } from './pre-examination/pre-examination.service.js';
+import { WebhookDispatcher } from './webhook/webhook-dispatcher.js';
+import { WebhookSender } from './webhook/webhook-sender.js';
+import { WebhookService } from './webhook/webhook.service.js';
+import { WebhookStore } from './webhook/webhook.store.js';
 
 /** The services of one work-permit process: stateless, shared by every request. */
 export interface WorkPermitServices {
@@ -21,6 +25,12 @@ export interface WorkPermitServices {
   decisions: WorkPermitDecisionService;
   accessLog: AccessLogService;
   lifecycle: CaseLifecycleProjector;
+  /** The event log (the `caseEvents` feed reads it). */
+  events: EventStore;
+  webhookStore: WebhookStore;
+  webhooks: WebhookService;
+  /** Background sender of webhook deliveries (started by the subgraph when WEBHOOK_DISPATCH is on). */
+  webhookDispatcher: WebhookDispatcher;
 }
 
 const built = new WeakMap<SubgraphRuntime, WorkPermitServices>();
@@ -32,6 +42,11 @@ export function servicesFor(runtime: SubgraphRuntime): WorkPermitServices {
     const config = loadWorkPermitConfig();
     const { ds, clock, events, calendar, logger } = runtime;
     const accessLog = new AccessLogService(ds, clock);
+    const webhookStore = new WebhookStore(ds);
+    const sender = new WebhookSender(
+      { requireHttps: config.webhooks.requireHttps, allowedHosts: config.webhooks.allowedHosts },
+      config.webhooks.timeoutMs,
+    );
     s = {
       employers: new EmployerService(ds, clock),
       agencies: new AgencyService(ds, clock),
@@ -42,6 +57,16 @@ export function servicesFor(runtime: SubgraphRuntime): WorkPermitServices {
       decisions: new WorkPermitDecisionService(ds, clock, events),
       accessLog,
       lifecycle: new CaseLifecycleProjector(events, calendar, logger.child({ component: 'case-lifecycle' })),
+      events,
+      webhookStore,
+      webhooks: new WebhookService(ds, webhookStore, config.webhooks),
+      webhookDispatcher: new WebhookDispatcher(
+        webhookStore,
+        sender,
+        runtime.listener,
+        config.webhooks,
+        logger.child({ component: 'webhooks' }),
+      ),
     };
     built.set(runtime, s);
   }

@@ -23,6 +23,11 @@ import { WpInit1764201600001 } from './migrations/1764201600001-init.js';
 import { WpPassportSearch1764201605000 } from './migrations/1764201605000-passport-search.js';
 import { PreExaminationResolver } from './pre-examination/pre-examination.resolver.js';
 import { servicesFor } from './services.js';
+import { loadWorkPermitConfig } from './config.js';
+import { WpWebhooks1764201611000 } from './migrations/1764201611000-webhooks.js';
+import { AGENCY_EVENT_TYPES } from './webhook/agency-events.js';
+import { CaseEventResolver } from './webhook/case-event.resolver.js';
+import { WebhookDeliveryResolver, WebhookEndpointResolver } from './webhook/webhook.resolver.js';
 
 /** The work-permit subgraph: owns Case and the Beijing Overseas Talents Center's half of it. */
 export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
@@ -40,7 +45,7 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     CaseMaterialEntity,
     AccessLogEntity,
   ],
-  migrations: [WpInit1764201600001, WpPassportSearch1764201605000],
+  migrations: [WpInit1764201600001, WpPassportSearch1764201605000, WpWebhooks1764201611000],
   buildSchema: () =>
     buildFederatedSchema(
       {
@@ -54,6 +59,9 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
           EmployerResolver,
           AgencyResolver,
           AccessLogResolver,
+          WebhookEndpointResolver,
+          WebhookDeliveryResolver,
+          CaseEventResolver,
         ],
       },
       {
@@ -79,9 +87,22 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
       { types: [EVENT_TYPES.calendarChanged], batchSize: 1 },
       (e, tx) => services.lifecycle.onCalendarChanged(e, tx),
     );
+    // Webhooks (decision 0011): the fan-out turns each agency event into one delivery row per
+    // endpoint in the consumer's transaction (it appends nothing, so batches stay large); the
+    // dispatcher sends them. Every instance may run both: the consumer's row lock and the
+    // dispatcher's SKIP LOCKED leases keep two instances from handling one event or delivery.
+    const fanOut = runtime.events.consume(
+      'work-permit.webhook-fan-out',
+      { types: AGENCY_EVENT_TYPES, batchSize: 100 },
+      (e, tx) => services.webhookStore.fanOut(tx, e).then(() => undefined),
+    );
     await lifecycle.start();
     await deadlines.start();
+    await fanOut.start();
+    if (loadWorkPermitConfig().webhooks.dispatch) await services.webhookDispatcher.start();
     return async () => {
+      await services.webhookDispatcher.stop();
+      await fanOut.stop();
       await lifecycle.stop();
       await deadlines.stop();
     };

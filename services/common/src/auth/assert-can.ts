@@ -27,7 +27,8 @@ export type Action =
   | 'calendar.manage'
   | 'employer.read'
   | 'employer.manage'
-  | 'accessLog.read';
+  | 'accessLog.read'
+  | 'webhook.manage';
 
 /** What an action applies to: the employer of a case, the counter of a queue. */
 export interface Resource {
@@ -66,6 +67,8 @@ const POLICY: Record<Action, readonly Role[]> = {
   'employer.read': ALL,
   'employer.manage': ['MANAGER'],
   'accessLog.read': ['MANAGER'],
+  // A partner agency's own integration: its webhook endpoints, deliveries and notifications.
+  'webhook.manage': ['AGENCY'],
 };
 
 /** Actions a clerk may take only at the counter they staff. */
