@@ -29,9 +29,9 @@ function fail(line) {
   process.exit(1);
 }
 
-/** Runs a command to completion with inherited output; exits on failure. */
-function must(cmd, args, env = process.env) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+/** Runs a command to completion with inherited output (stdout to stderr with `quiet`); exits on failure. */
+function must(cmd, args, env = process.env, quiet = false) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ['ignore', 2, 2] : 'inherit', env });
   if (r.error) fail(`${cmd} ${args.join(' ')}: ${r.error.message}`);
   if (r.status !== 0) fail(`${path.basename(cmd)} ${args.join(' ')} failed (exit ${r.status ?? r.signal}).`);
 }
@@ -44,7 +44,8 @@ function versionOf(cmd, env = process.env) {
 
 function npmInstall(prefix, spec) {
   say(`installing ${spec} from the npm registry into ${path.relative(root, prefix)}/ (once)…`);
-  must('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec]);
+  // Its output goes to stderr: `bootstrap.mjs env` prints only the PATH entries on stdout.
+  must('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec], process.env, true);
 }
 
 /** Node 24: this one, or the one in .tools/node24, installed there on first use. */
