@@ -185,6 +185,7 @@ export {
   startTracing,
   inServerSpan,
   withSpan,
+  failSpan,
   type KnownOperation,
   type MetricsEndpoint,
   type ObservabilityConfig,
