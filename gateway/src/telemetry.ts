@@ -1,5 +1,5 @@
-import { withSpan } from '@onestop/common';
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { failSpan, withSpan } from '@onestop/common';
+import { context, propagation, SpanKind, trace, type Attributes, type Span } from '@opentelemetry/api';
 
 /**
  * The gateway's tracer. `@opentelemetry/api` alone makes every span a no-op; a deployment that
@@ -36,9 +36,7 @@ export function inSpanSync<T>(name: string, attributes: Attributes, fn: (span: S
     try {
       return fn(span);
     } catch (err) {
-      span.recordException(err as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
-      throw err;
+      throw failSpan(span, err);
     } finally {
       span.end();
     }

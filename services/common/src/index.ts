@@ -194,6 +194,7 @@ export {
   startTracing,
   inServerSpan,
   withSpan,
+  failSpan,
   type KnownOperation,
   type MetricsEndpoint,
   type ObservabilityConfig,

@@ -3,4 +3,4 @@ export { graphqlMetricsPlugin, operationLabel, type KnownOperation } from './gra
 export { registerDatabaseMetrics } from './database-metrics.js';
 export { startMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 export { loadObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
-export { startTracing, inServerSpan, withSpan, type Tracing } from './tracing.js';
+export { startTracing, inServerSpan, withSpan, failSpan, type Tracing } from './tracing.js';

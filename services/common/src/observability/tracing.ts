@@ -68,16 +68,21 @@ export function inServerSpan<T>(
 
 /**
  * Runs `fn` with a started span and ends the span when `fn` settles, recording an error
- * (status ERROR) when it throws: the body of every `startActiveSpan` callback.
+ * (status ERROR) when it throws: the body of every asynchronous `startActiveSpan` callback.
  */
 export async function withSpan<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {
   try {
     return await fn(span);
   } catch (err) {
-    span.recordException(err as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
-    throw err;
+    throw failSpan(span, err);
   } finally {
     span.end();
   }
+}
+
+/** Records `err` on the span (exception, status ERROR) and returns it, for `throw failSpan(span, err)`. */
+export function failSpan(span: Span, err: unknown): unknown {
+  span.recordException(err as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+  return err;
 }
