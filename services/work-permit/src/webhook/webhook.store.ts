@@ -84,9 +84,9 @@ const DELIVERY_COLUMNS = `id, endpoint_id AS "endpointId", event_id::text AS "ev
   delivered_at AS "deliveredAt", created_at AS "createdAt"`;
 
 /**
- * The SQL of partner webhooks. Lock order, everywhere: a delivery row, then its endpoint row
- * (recording an attempt; deleting an endpoint locks its deliveries first, then the endpoint).
- * Nothing locks an endpoint and then one of its deliveries, so these never deadlock.
+ * The SQL of partner webhooks. Lock order, everywhere: delivery rows (by id), then endpoint
+ * rows (by id) — recording attempts; deleting an endpoint locks its deliveries first, then the
+ * endpoint. Nothing locks an endpoint and then one of its deliveries, so these never deadlock.
  * Delivery timing (`next_attempt_at`, leases, attempts) is the database's wall clock, `now()`.
  */
 export class WebhookStore {
