@@ -240,6 +240,7 @@ export async function startGateway(
     hubs,
     openUpstream: overrides.openUpstream ?? openGraphqlWsUpstream,
     apollo,
+    rateLimiter: limiter,
   });
   const port = await listen(server, cfg.port, cfg.host, 'the gateway', 'GATEWAY_PORT').catch((err: Error) => {
     throw err.name === 'StartupError' ? new StartupError(err.message) : err;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { graphql } from './graphql.js';
-import { AgencyRateLimiter, operationCost } from './rate-limit.js';
+import { actorFromClaims } from '@onestop/common';
+import { AgencyRateLimiter, chargeSubscription, operationCost } from './rate-limit.js';
 
 const { parse, Kind } = graphql;
 
@@ -44,5 +45,28 @@ describe('operationCost', () => {
     const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
     // node: 2 + 1.5·2 = 5; edges: 2 + 1.5·5 = 9.5; cases: (2 + 1.5·9.5)·10 = 162.5; + 1
     expect(operationCost(doc, op as never)).toBe(163.5);
+  });
+});
+
+describe('chargeSubscription', () => {
+  const agency = actorFromClaims({ sub: 'a', role: 'AGENCY', agencyId: 'agency-1', employerIds: [] });
+  const manager = actorFromClaims({ sub: 'm', role: 'MANAGER' });
+  const op = (source: string) => {
+    const doc = parse(source);
+    return [doc, doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as never] as const;
+  };
+
+  it('charges an agency opening a subscription, and refuses it over budget with RATE_LIMITED', () => {
+    const { l } = limiter(2, 0);
+    const [doc, sub] = op('subscription { caseEvents { eventId } }');
+    expect(chargeSubscription(l, agency, doc, sub)).toBeNull();
+    expect(chargeSubscription(l, agency, doc, sub)).toBeNull();
+    const refused = chargeSubscription(l, agency, doc, sub);
+    expect(refused?.extensions).toMatchObject({ code: 'RATE_LIMITED', budget: 'requests', retryAfterSeconds: 30 });
+    expect(refused?.extensions).not.toHaveProperty('http');
+    // Staff are not charged; queries over the socket are charged by Apollo's plugin, not here.
+    expect(chargeSubscription(l, manager, doc, sub)).toBeNull();
+    const [qdoc, query] = op('{ webhookEventTypes }');
+    expect(chargeSubscription(l, agency, qdoc, query)).toBeNull();
   });
 });

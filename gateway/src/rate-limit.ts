@@ -117,6 +117,27 @@ export function agencyRateLimitPlugin(limiter: AgencyRateLimiter): ApolloServerP
   };
 }
 
+/**
+ * Charges a subscription an agency opens over the WebSocket (queries and mutations there go
+ * through Apollo and its plugin). Returns the error to answer, or null. Events pushed later are
+ * not charged: the agency asked for them once.
+ */
+export function chargeSubscription(
+  limiter: AgencyRateLimiter | undefined,
+  actor: GatewayContext['actor'],
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): RateLimitedError | null {
+  if (!limiter?.enabled || operation.operation !== 'subscription' || actor?.role !== 'AGENCY' || !actor.agencyId)
+    return null;
+  const verdict = limiter.take(actor.agencyId, operationCost(document, operation));
+  if (verdict.ok) return null;
+  const err = rateLimitedError(verdict);
+  // No HTTP response to shape on a socket: the client gets code, budget and retryAfterSeconds.
+  delete (err.extensions as Record<string, unknown>).http;
+  return err;
+}
+
 const costs = new WeakMap<OperationDefinitionNode, number>();
 
 /**

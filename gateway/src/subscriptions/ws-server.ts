@@ -12,6 +12,7 @@ import { hideSuggestions, type Protection } from '../armor.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
 import { requestIdFrom } from '../request-id.js';
+import { chargeSubscription, type AgencyRateLimiter } from '../rate-limit.js';
 import { memoizedOperationHash, notInSafelistError, safelistApplies, type Safelist } from '../safelist.js';
 import { inSpan, SPANS } from '../telemetry.js';
 import type { EventExecutor } from './event-executor.js';
@@ -59,6 +60,8 @@ export interface WebSocketDeps {
   hubs: SubscriptionHubs;
   openUpstream: OpenUpstream;
   apollo: ApolloServer<GatewayContext>;
+  /** Per-agency budgets (decision 0011): opening a subscription is charged like a request. */
+  rateLimiter?: AgencyRateLimiter;
 }
 
 /**
@@ -150,6 +153,8 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps): { cl
             }),
           ];
         }
+        const limited = chargeSubscription(deps.rateLimiter, connection.actor, document, operation);
+        if (limited) return [limited];
         const coerced = getVariableValues(
           deps.planner.schema,
           operation.variableDefinitions ?? [],

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DomainEvent } from '@onestop/common';
+import { isUuid } from '../shared/ids.js';
 import { caseIdOf, toAgencyEventBody } from './agency-events.js';
 
 /** Channel NOTIFYed when deliveries are created or made due again: wakes every dispatcher. */
@@ -83,9 +84,9 @@ const DELIVERY_COLUMNS = `id, endpoint_id AS "endpointId", event_id::text AS "ev
   delivered_at AS "deliveredAt", created_at AS "createdAt"`;
 
 /**
- * The SQL of partner webhooks. Lock order, everywhere: a delivery row, then its endpoint row
- * (recording an attempt; deleting an endpoint locks its deliveries first, then the endpoint).
- * Nothing locks an endpoint and then one of its deliveries, so these never deadlock.
+ * The SQL of partner webhooks. Lock order, everywhere: delivery rows (by id), then endpoint
+ * rows (by id) — recording attempts; deleting an endpoint locks its deliveries first, then the
+ * endpoint. Nothing locks an endpoint and then one of its deliveries, so these never deadlock.
  * Delivery timing (`next_attempt_at`, leases, attempts) is the database's wall clock, `now()`.
  */
 export class WebhookStore {
@@ -187,11 +188,11 @@ export class WebhookStore {
     );
     if (!endpoints.length) return 0;
     const caseId = caseIdOf(event);
-    const refs: { reference: string }[] = await tx.query('SELECT reference FROM wp."case" WHERE id::text = $1', [
-      caseId,
-    ]);
+    const uuid = isUuid(caseId) ? caseId : null;
+    const refs: { reference: string }[] = uuid
+      ? await tx.query('SELECT reference FROM wp."case" WHERE id = $1', [uuid])
+      : [];
     const body = JSON.stringify(toAgencyEventBody(event, refs[0]?.reference ?? null));
-    const uuid = /^[0-9a-f-]{36}$/i.test(caseId) ? caseId : null;
     const inserted: unknown[] = await tx.query(
       `INSERT INTO wp.webhook_delivery (id, endpoint_id, agency_id, event_id, event_type, case_id, payload, event_recorded_at)
        SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), x.endpoint_id, x.agency_id, $3, $4, $5, $6::jsonb, $7
