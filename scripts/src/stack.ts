@@ -15,6 +15,8 @@ export interface StackPorts {
   'residence-permit': number;
   'counter-scheduling': number;
   dashboard: number;
+  /** work-permit's attachment file endpoint (signed upload and download URLs; its own origin). */
+  files: number;
 }
 
 /** Documented defaults (README: configuration). */
@@ -25,6 +27,7 @@ export const DEFAULT_PORTS: StackPorts = {
   'residence-permit': 4002,
   'counter-scheduling': 4003,
   dashboard: 5173,
+  files: 4004,
 };
 
 export interface StackOptions {
@@ -48,6 +51,8 @@ export interface Stack {
   gatewayUrl: string;
   /** The dashboard (built SPA + same-origin API proxy), e.g. http://127.0.0.1:5173/. */
   dashboardUrl: string;
+  /** work-permit's attachment file endpoint, e.g. http://127.0.0.1:4004/files/ (docs/attachments.md). */
+  filesUrl: string;
   /** Stops one process (to test faults); `startService` brings it back on the same port. */
   stopService(name: ServiceName): Promise<void>;
   startService(name: ServiceName): Promise<void>;
@@ -61,6 +66,7 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
   'residence-permit': 'RESIDENCE_PERMIT_PORT',
   'counter-scheduling': 'COUNTER_SCHEDULING_PORT',
   dashboard: 'DASHBOARD_PORT',
+  files: 'WORK_PERMIT_FILES_PORT',
 };
 
 /**
@@ -188,12 +194,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     (['gateway', ...SUBGRAPHS] as ServiceName[]).map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`]),
   ) as Record<ServiceName, string>;
   urls.dashboard = `http://127.0.0.1:${ports.dashboard}/`;
+  const filesUrl = `http://127.0.0.1:${ports.files}/files/`;
   return {
     databaseUrl,
     ports,
     urls,
     gatewayUrl: urls.gateway,
     dashboardUrl: urls.dashboard,
+    filesUrl,
     stopService,
     startService,
     stop,

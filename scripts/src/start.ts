@@ -55,6 +55,8 @@ async function main(): Promise<void> {
         'residence-permit': r.port('RESIDENCE_PERMIT_PORT', DEFAULT_PORTS['residence-permit']),
         'counter-scheduling': r.port('COUNTER_SCHEDULING_PORT', DEFAULT_PORTS['counter-scheduling']),
         dashboard: r.port('DASHBOARD_PORT', DEFAULT_PORTS.dashboard),
+        // With WORK_PERMIT_PORT=0 (any free port) the file endpoint takes any free port too.
+        files: r.port('WORK_PERMIT_FILES_PORT', r.optional('WORK_PERMIT_PORT') === '0' ? 0 : DEFAULT_PORTS.files),
       },
       onLog: (line) => {
         if (verbose || /"level":(4|5)\d|error:/.test(line)) process.stdout.write(`${line}\n`);
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
     `  counter-scheduling  ${stack.urls['counter-scheduling']}`,
     `  health / readiness  http://127.0.0.1:${stack.ports.gateway}/health  http://127.0.0.1:${stack.ports.gateway}/ready`,
     `  dashboard           ${stack.dashboardUrl}`,
+    `  attachment files    ${stack.filesUrl} (signed upload/download URLs; docs/attachments.md)`,
   ];
   process.stdout.write(
     `${lines.join('\n')}\nOneStop is ready: ${stack.gatewayUrl}, dashboard ${stack.dashboardUrl} (Ctrl-C stops everything)\n`,

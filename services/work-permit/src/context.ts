@@ -4,6 +4,7 @@ import type { CaseTimelineEntity } from './case/case-timeline.entity.js';
 import type { CaseEntity } from './case/case.entity.js';
 import type { EmployerHandlerEntity } from './employer/employer-handler.entity.js';
 import type { EmployerEntity } from './employer/employer.entity.js';
+import type { CaseAttachmentView } from './attachments/attachment.service.js';
 import type { CaseMaterialEntity } from './materials/case-material.entity.js';
 import { servicesFor, type WorkPermitServices } from './services.js';
 
@@ -19,6 +20,8 @@ export interface WorkPermitLoaders {
   employerIdsByAgencyId: DataLoader<string, string[]>;
   timelineByCaseId: DataLoader<string, CaseTimelineEntity[]>;
   materialsByCaseId: DataLoader<string, CaseMaterialEntity[]>;
+  /** Every filed attachment of a case (reached through the scoped case), with its versions. */
+  attachmentsByCase: DataLoader<CaseEntity, CaseAttachmentView[], string>;
   /** Records a staff read of a personal field (key: caseId + "\n" + field); resolves once the access log row is written. */
   personalRead: DataLoader<string, true>;
 }
@@ -68,6 +71,13 @@ export function createContext(runtime: SubgraphRuntime, base: RequestContext): W
         const found = await services.cases.materials(ids);
         return ids.map((id) => found.get(id) ?? []);
       }),
+      attachmentsByCase: new DataLoader(
+        async (cases) => {
+          const found = await services.attachments.byCaseIds(cases);
+          return cases.map((c) => found.get(c.id) ?? []);
+        },
+        { cacheKeyFn: (c) => c.id },
+      ),
       personalRead: new DataLoader(async (keys) => {
         const byCase = new Map<string, string[]>();
         for (const k of keys) {

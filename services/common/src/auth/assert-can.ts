@@ -27,7 +27,9 @@ export type Action =
   | 'calendar.manage'
   | 'employer.read'
   | 'employer.manage'
-  | 'accessLog.read';
+  | 'accessLog.read'
+  | 'attachment.upload'
+  | 'attachment.read';
 
 /** What an action applies to: the employer of a case, the counter of a queue. */
 export interface Resource {
@@ -66,6 +68,10 @@ const POLICY: Record<Action, readonly Role[]> = {
   'employer.read': ALL,
   'employer.manage': ['MANAGER'],
   'accessLog.read': ['MANAGER'],
+  // The online materials (issue 18): the case's agency uploads; the roles whose work needs the
+  // documents see them (agencies only their own employers'), every view written to the access log.
+  'attachment.upload': ['AGENCY'],
+  'attachment.read': ALL,
 };
 
 /** Actions a clerk may take only at the counter they staff. */
