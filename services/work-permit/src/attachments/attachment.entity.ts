@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { CaseEntity } from '../case/case.entity.js';
 import type { AllowedContentType, AttachmentKind, AttachmentVerdict, UploadRefusal } from './attachment.rules.js';
 
 /** One filed attachment of a case (its name is one of the case's `attachments`). */
@@ -10,6 +11,10 @@ export class AttachmentEntity {
 
   @Column({ name: 'case_id', type: 'uuid' })
   caseId!: string;
+
+  @ManyToOne(() => CaseEntity)
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'FK_attachment_case' })
+  case?: CaseEntity;
 
   @Column({ type: 'text' })
   name!: string;
@@ -23,12 +28,18 @@ export class AttachmentEntity {
 
 /** One immutable version of an attachment: the bytes in the object store, and the officer's verdict on them. */
 @Entity({ name: 'attachment_version' })
+@Unique('UQ_attachment_version', ['attachmentId', 'version'])
+@Index('IDX_attachment_version_case', ['caseId', 'attachmentId', 'version'])
 export class AttachmentVersionEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
   @Column({ name: 'attachment_id', type: 'uuid' })
   attachmentId!: string;
+
+  @ManyToOne(() => AttachmentEntity)
+  @JoinColumn({ name: 'attachment_id', foreignKeyConstraintName: 'FK_attachment_version_attachment' })
+  attachment?: AttachmentEntity;
 
   @Column({ name: 'case_id', type: 'uuid' })
   caseId!: string;
@@ -60,7 +71,7 @@ export class AttachmentVersionEntity {
   @Column({ name: 'uploaded_at', type: 'timestamptz' })
   uploadedAt!: Date;
 
-  @Column({ type: 'text' })
+  @Column({ type: 'text', default: 'PENDING' })
   verdict!: AttachmentVerdict;
 
   @Column({ name: 'verdict_reason', type: 'text', nullable: true })
@@ -84,12 +95,18 @@ export type UploadState = 'REQUESTED' | 'RECEIVING' | 'RECEIVED' | 'REFUSED' | '
 
 /** One single-use upload: what the agency declared, and what became of the bytes it sent. */
 @Entity({ name: 'attachment_upload' })
+@Index('IDX_attachment_upload_case', ['caseId', 'requestedAt'])
+@Index('IDX_attachment_upload_unconfirmed', ['expiresAt'], { where: `state = 'RECEIVED'` })
 export class AttachmentUploadEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
   @Column({ name: 'case_id', type: 'uuid' })
   caseId!: string;
+
+  @ManyToOne(() => CaseEntity)
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'FK_attachment_upload_case' })
+  case?: CaseEntity;
 
   @Column({ name: 'attachment_name', type: 'text' })
   attachmentName!: string;

@@ -18,7 +18,7 @@ export class WpAttachments1796587892788 implements MigrationInterface {
         kind       text NOT NULL,
         created_at timestamptz NOT NULL
       )`);
-    await q.query(`CREATE UNIQUE INDEX "IDX_attachment_case_name" ON wp.attachment (case_id, lower(name))`);
+    // One row per (case, name ignoring case): the id is derived from exactly that (attachment-ids.ts).
 
     await q.query(`
       CREATE TABLE wp.attachment_version (

@@ -8,7 +8,7 @@ export const EICAR_MARKER = 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE';
  * prefixed chunks, zero-length end), reports `Eicar-Signature FOUND` for bytes holding the
  * EICAR marker, and records what it received, so a test can check the client's framing.
  */
-export async function startFakeClamd(): Promise<{ port: number; streams: Buffer[]; close(): Promise<void> }> {
+export async function startFakeClamd(port = 0): Promise<{ port: number; streams: Buffer[]; close(): Promise<void> }> {
   const streams: Buffer[] = [];
   const server: Server = createServer((socket) => {
     let buf = Buffer.alloc(0);
@@ -43,7 +43,7 @@ export async function startFakeClamd(): Promise<{ port: number; streams: Buffer[
     });
     socket.on('error', () => undefined);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   return {
     port: (server.address() as { port: number }).port,
     streams,
