@@ -9,6 +9,7 @@ import { counterName } from '../../format/counter';
 import { formatDateTime, formatDuration } from '../../format/time';
 import { CaseDetailDocument, type CaseDetailQuery } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
+import { CaseAttachmentsPanel } from '../attachments/PreExamAttachments';
 import { OfficerActions } from './CaseActions';
 
 export type CaseDetail = NonNullable<CaseDetailQuery['case']>;
@@ -194,6 +195,7 @@ export default function CasePage({ id }: { id: string }) {
           )}
         </Section>
       </div>
+      <CaseAttachmentsPanel caseId={c.id} onDone={() => void q.refetch()} />
       {officer && <OfficerActions c={c} onDone={() => void q.refetch()} />}
       <Section title={t('case.timeline')}>
         <ol className="timeline" data-testid="timeline">
