@@ -122,6 +122,7 @@ function Decide({ caseId, attachments, onDone }: { caseId: string; attachments: 
   const refetch = { refetchQueries: [CaseDetailDocument, CaseAttachmentsDocument] };
   const [pass, passState] = useMutation(PassPreExaminationDocument, refetch);
   const [ret, retState] = useMutation(ReturnCaseDocument, refetch);
+  // "field: problem" per line; a line without a problem is sent as it is, and the API says what is missing.
   const otherItems = other
     .split('\n')
     .map((l) => l.trim())

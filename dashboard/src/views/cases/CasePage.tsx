@@ -39,6 +39,7 @@ export default function CasePage({ id }: { id: string }) {
     );
   }
   const rp = c.residencePermit;
+  const preExam = c.status === 'SUBMITTED' || c.status === 'RETURNED';
   return (
     <div data-testid="case-page" data-case-id={c.id}>
       <p>
@@ -46,6 +47,8 @@ export default function CasePage({ id }: { id: string }) {
       </p>
       <h1>{t('case.title', { ref: c.reference })}</h1>
       <Errors error={q.error} />
+      {/* During pre-examination the documents are the work: first on the page. */}
+      {preExam && <CaseAttachmentsPanel caseId={c.id} onDone={() => void q.refetch()} />}
       <div className="grid-2">
         <Section title={t('case.summary')}>
           <dl className="facts">
@@ -195,7 +198,7 @@ export default function CasePage({ id }: { id: string }) {
           )}
         </Section>
       </div>
-      <CaseAttachmentsPanel caseId={c.id} onDone={() => void q.refetch()} />
+      {!preExam && <CaseAttachmentsPanel caseId={c.id} onDone={() => void q.refetch()} />}
       {officer && <OfficerActions c={c} onDone={() => void q.refetch()} />}
       <Section title={t('case.timeline')}>
         <ol className="timeline" data-testid="timeline">

@@ -93,11 +93,11 @@ function send(res: ServerResponse, r: FileResponse, frameAncestors: string, head
     'content-type': v.contentType,
     'content-length': r.bytes.length,
     'content-disposition': contentDisposition(r.disposition, v.fileName),
-    // Nothing may load or run: the file is shown by the browser's own image or PDF viewer.
-    // `sandbox` without allow-scripts puts the document in an opaque origin, and `frame-ancestors`
-    // lets only the dashboard frame it. Chromium's PDF viewer refuses sandboxed documents, so a
-    // PDF gets everything but the sandbox (its viewer runs in the browser's own origin; script in
-    // a PDF is not run by it).
+    // Nothing may load or run: the file is shown by the browser's own image or PDF viewer, and
+    // `frame-ancestors` lets only the dashboard frame it. An image also gets `sandbox` (an opaque
+    // origin, no script). A PDF does not: Firefox's built-in viewer does not run in a sandboxed
+    // document and Chromium's loses its toolbar; a PDF is never parsed as HTML (exact type and
+    // nosniff), script in it is not run by the browsers' viewers, and its origin is not the dashboard's.
     'content-security-policy':
       v.contentType === 'application/pdf'
         ? `default-src 'none'; object-src 'self'; plugin-types application/pdf; frame-ancestors ${frameAncestors}`
