@@ -76,7 +76,7 @@ describe('dashboard: pre-examination with the documents (Chromium)', () => {
       expect(new URL(frameSrc).origin).not.toBe(new URL(sys.stack.dashboardUrl).origin);
       await expect.poll(() => page.frames().some((f) => f.url() === frameSrc)).toBe(true);
       expect(await degree.getByTestId('attachment-verdict').textContent()).toBe('Not reviewed');
-      await page.waitForTimeout(500); // let the PDF viewer paint before the picture is taken
+      await page.waitForTimeout(3000); // the PDF viewer paints a moment after its frame loads: for the picture only
       await screenshot(page, 'attachments-pre-exam-en', { fullPage: false });
       expect(await seriousViolations(page)).toEqual([]);
 
@@ -116,6 +116,7 @@ describe('dashboard: pre-examination with the documents (Chromium)', () => {
       await expect.poll(() => passport.getByTestId('attachment-image').evaluate(decodedWidth)).toBe(240);
       await passport.getByText('All 2 versions').click();
       await passport.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(3000); // the PDF viewer's paint, for the picture only
       await screenshot(page, 'attachments-new-version-en', { fullPage: false });
       await passport.getByTestId('mark-fine').click();
       await expect.poll(() => passport.getByTestId('attachment-verdict').first().textContent()).toBe('✓ Fine');
@@ -146,9 +147,11 @@ describe('dashboard: pre-examination with the documents (Chromium)', () => {
       const passport = panel.locator('[data-testid=attachment][data-attachment-name="Passport page"]');
       await expect.poll(() => passport.getByTestId('attachment-verdict').first().textContent()).toBe('✓ 合格');
       expect(await passport.getByTestId('attachment-version').first().textContent()).toBe('第 2 版');
-      await page.waitForTimeout(500);
+      await panel.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(3000); // the PDF viewer's paint, for the picture only
       await screenshot(page, 'attachments-passed-zh', { fullPage: false });
       await page.setViewportSize({ width: 390, height: 844 });
+      await passport.scrollIntoViewIfNeeded();
       await page.waitForTimeout(300);
       await screenshot(page, 'attachments-passed-zh-390', { fullPage: false });
       // Nothing wider than the phone's screen.
