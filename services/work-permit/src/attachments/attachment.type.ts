@@ -7,11 +7,9 @@ import {
   type AttachmentVerdict,
   type UploadRefusal,
 } from './attachment.rules.js';
+import { enumOf } from '../shared/enums.js';
 import type { UploadState } from './attachment.entity.js';
 
-function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
-  return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
-}
 
 export const AttachmentKindEnum = enumOf<AttachmentKind>(ATTACHMENT_KINDS);
 export const AttachmentVerdictEnum = enumOf<AttachmentVerdict>(ATTACHMENT_VERDICTS);
