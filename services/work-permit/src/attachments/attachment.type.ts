@@ -10,7 +10,6 @@ import {
 import { enumOf } from '../shared/enums.js';
 import type { UploadState } from './attachment.entity.js';
 
-
 export const AttachmentKindEnum = enumOf<AttachmentKind>(ATTACHMENT_KINDS);
 export const AttachmentVerdictEnum = enumOf<AttachmentVerdict>(ATTACHMENT_VERDICTS);
 export const ReviewVerdictEnum = enumOf(['FINE', 'NEEDS_CORRECTION'] as const);
