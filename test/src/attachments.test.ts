@@ -358,6 +358,46 @@ describe('refused uploads: a clear code and nothing stored', () => {
     expect([again.status, again.body.error?.code]).toEqual([409, 'UPLOAD_ALREADY_USED']);
   });
 
+  it('two requests on one upload URL at once: exactly one is accepted, one object is stored', async () => {
+    const objects = await storedObjects();
+    const t = await requestUpload(sys, agency, caseId, 'Passport page', JPEG, {
+      contentType: 'image/jpeg',
+      fileName: 'p.jpg',
+    });
+    const results = await Promise.all([put(t.url, JPEG), put(t.url, JPEG), put(t.url, JPEG)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect((await storedObjects()).length).toBe(objects.length + 1);
+  });
+
+  it('a retried or concurrent confirm makes one version; two uploads confirmed at once make versions 1 and 2', async () => {
+    const c = await newCase();
+    const t = await requestUpload(sys, agency, c, 'Degree certificate', PDF);
+    expect((await put(t.url, PDF)).status).toBe(201);
+    const confirms = await Promise.all(
+      [1, 2, 3].map(() =>
+        sys.gql<{ confirmAttachmentUpload: AttachmentView }>(CONFIRM_UPLOAD, { id: t.uploadId }, agency),
+      ),
+    );
+    for (const r of confirms) expect(r.errors).toBeUndefined();
+    expect(new Set(confirms.map((r) => r.data!.confirmAttachmentUpload.current!.id)).size).toBe(1);
+    expect(await versionRows(c)).toBe(1);
+    const a = await requestUpload(sys, agency, c, 'Passport page', JPEG, {
+      contentType: 'image/jpeg',
+      fileName: 'a.jpg',
+    });
+    const b = await requestUpload(sys, agency, c, 'Passport page', PNG, {
+      contentType: 'image/png',
+      fileName: 'b.png',
+    });
+    expect((await put(a.url, JPEG)).status).toBe(201);
+    expect((await put(b.url, PNG)).status).toBe(201);
+    const both = await Promise.all([a, b].map((x) => sys.gql(CONFIRM_UPLOAD, { id: x.uploadId }, agency)));
+    for (const r of both) expect(r.errors).toBeUndefined();
+    const passport = (await attachmentsOf(sys, agency, c))[1]!;
+    expect(passport.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(passport.versions.map((v) => v.fileName).sort()).toEqual(['a.jpg', 'b.png']);
+  });
+
   it('only the case’s agency may upload; another agency gets NOT_FOUND and nothing is written', async () => {
     const r = await sys.gql(
       REQUEST_UPLOAD,

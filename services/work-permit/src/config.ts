@@ -38,7 +38,7 @@ export interface AttachmentsConfig {
   urlSecret: string;
   uploadUrlTtlSeconds: number;
   downloadUrlTtlSeconds: number;
-  /** Who may frame a served file (CSP frame-ancestors): the dashboard's origins. */
+  /** Who may frame a served file (CSP frame-ancestors): the dashboard's origins (production default: only itself). */
   frameAncestors: string;
   /** ClamAV daemon (host:port) that scans every upload; unset: no scan. */
   clamav: { host: string; port: number; timeoutMs: number } | undefined;
@@ -92,10 +92,6 @@ export function loadAttachmentsConfig(
   if (ownSecret !== undefined && ownSecret.length < 32)
     throw new StartupError('ATTACHMENTS_URL_SECRET must be at least 32 characters.');
   const frameAncestors = r.optional('ATTACHMENTS_FRAME_ANCESTORS');
-  if (mode === 'production' && !frameAncestors)
-    throw new StartupError(
-      "ATTACHMENTS_FRAME_ANCESTORS is required in production: the dashboard's origin(s), e.g. https://onestop.example.gov.cn (files are shown in its viewer).",
-    );
   if (frameAncestors && /[;,\n]/.test(frameAncestors))
     throw new StartupError('ATTACHMENTS_FRAME_ANCESTORS is a space-separated list of origins (no ; or ,).');
   return {
@@ -112,7 +108,10 @@ export function loadAttachmentsConfig(
         .digest('hex'),
     uploadUrlTtlSeconds: r.int('ATTACHMENTS_UPLOAD_URL_TTL_SECONDS', 900, 10, 86_400),
     downloadUrlTtlSeconds: r.int('ATTACHMENTS_DOWNLOAD_URL_TTL_SECONDS', 300, 10, 86_400),
-    frameAncestors: frameAncestors ?? "'self' http://127.0.0.1:* http://localhost:*",
+    // Production frames nothing but the file's own origin until the dashboard's origin is named,
+    // so a missing setting fails safe (files still open in a tab); development allows the loopback dashboards.
+    frameAncestors:
+      frameAncestors ?? (mode === 'production' ? "'self'" : "'self' http://127.0.0.1:* http://localhost:*"),
     clamav: clam,
     retentionDays: r.int('ATTACHMENTS_RETENTION_DAYS', 180, 0, 36_500),
     retentionSweepMs: r.int('ATTACHMENTS_RETENTION_SWEEP_MS', 60_000, 100, 86_400_000),
