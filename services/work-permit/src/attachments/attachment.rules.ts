@@ -36,6 +36,7 @@ export const UPLOAD_REFUSALS = [
   'TYPE_NOT_ALLOWED',
   'INFECTED',
   'SCAN_UNAVAILABLE',
+  'STORAGE_UNAVAILABLE',
 ] as const;
 export type UploadRefusal = (typeof UPLOAD_REFUSALS)[number];
 

@@ -241,7 +241,19 @@ export class AttachmentService {
       );
     }
     const key = objectKey(u.caseId, u.id);
-    await this.store.put(key, body, { contentType: judged.contentType, sha256 });
+    try {
+      await this.store.put(key, body, { contentType: judged.contentType, sha256 });
+    } catch (err) {
+      this.logger.error(
+        { uploadId: u.id, err: (err as Error).message, store: this.store.kind },
+        'attachment store unavailable',
+      );
+      return refuse(
+        503,
+        'STORAGE_UNAVAILABLE',
+        'The file could not be stored right now: request a new upload URL and try again.',
+      );
+    }
     await repo.update({ id: u.id }, { state: 'RECEIVED', receivedAt: this.clock.now(), storageKey: key });
     return {
       status: 201,
