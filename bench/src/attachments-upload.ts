@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_AGENCIES, DEV_JWT_SECRET, signDevToken } from '@onestop/common';
-import { startStack } from '@onestop/scripts';
+import { startBenchSystem } from './lib/bench-stack.js';
 import { machineInfo } from './lib/machine.js';
 
 const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
@@ -36,24 +36,11 @@ const pct = (xs: number[], p: number): number => {
 };
 
 const dir = await mkdtemp(path.join(tmpdir(), 'onestop-bench-attachments-'));
-const stack = await startStack({
-  dataDir: path.join(dir, 'pg'),
-  ports: {
-    database: 0,
-    gateway: 0,
-    'work-permit': 0,
-    'residence-permit': 0,
-    'counter-scheduling': 0,
-    dashboard: 0,
-    files: 0,
-  },
-  mode: 'test',
-  env: {
-    LOG_LEVEL: 'warn',
-    ATTACHMENTS_DIR: path.join(dir, 'files'),
-    ATTACHMENTS_MAX_BYTES: String(Math.max(...sizes)),
-  },
+const system = await startBenchSystem({
+  ATTACHMENTS_DIR: dir,
+  ATTACHMENTS_MAX_BYTES: String(Math.max(...sizes)),
 });
+const stack = system.stack;
 try {
   const agencyDef = DEMO_AGENCIES[0];
   const agency = await signDevToken(AUTH, {
@@ -156,6 +143,6 @@ try {
   }
   process.stdout.write(`${JSON.stringify({ scenario: 'attachments-upload', machine: machineInfo(), figures })}\n`);
 } finally {
-  await stack.stop();
+  await system.stop();
   await rm(dir, { recursive: true, force: true });
 }

@@ -76,7 +76,10 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
  */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = opts.onLog ?? (() => undefined);
-  const ports = await resolvePorts({ ...DEFAULT_PORTS, ...opts.ports }, !opts.databaseUrl);
+  const wanted = { ...DEFAULT_PORTS, ...opts.ports };
+  // work-permit on any free port (tests, benchmarks): its file endpoint too, unless told otherwise.
+  if (opts.ports?.files === undefined && wanted['work-permit'] === 0) wanted.files = 0;
+  const ports = await resolvePorts(wanted, !opts.databaseUrl);
   const children = new Map<ServiceName | 'database', ChildProcess>();
   let databaseUrl = opts.databaseUrl;
   if (!databaseUrl) {

@@ -2,7 +2,6 @@ import { StartupError } from '@onestop/common';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -16,7 +15,6 @@ export interface S3rverProcess {
 /** Starts s3rver on a free loopback port with one bucket; resolves once it answers HTTP. */
 export async function startS3rver(bucket = 'onestop-attachments'): Promise<S3rverProcess> {
   const dir = await mkdtemp(path.join(tmpdir(), 'onestop-s3rver-'));
-  const port = await freePort();
   const bin = path.join(
     path.dirname(createRequire(import.meta.url).resolve('s3rver/package.json')),
     'bin',
@@ -24,23 +22,31 @@ export async function startS3rver(bucket = 'onestop-attachments'): Promise<S3rve
   );
   const child: ChildProcess = spawn(
     process.execPath,
-    [bin, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--silent', '--configure-bucket', bucket],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Port 0: the OS picks a free one, and s3rver prints it ("S3rver listening on 127.0.0.1:PORT").
+    [bin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '--configure-bucket', bucket],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StartupError(`s3rver did not start within 60 s: ${output}`)), 60_000);
+    const onData = (c: Buffer): void => {
+      output += c.toString('utf8');
+      const m = /listening on [^:\s]+:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new StartupError(`s3rver exited (${code}): ${output}`));
+    });
+  });
+  // Its request log goes nowhere from here on.
+  child.stdout!.resume();
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new StartupError(`s3rver exited (${child.exitCode}): ${stderr}`);
-    const ok = await fetch(endpoint, { signal: AbortSignal.timeout(1000) }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) throw new StartupError(`s3rver did not answer on ${endpoint}: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
     endpoint,
     bucket,
@@ -54,15 +60,4 @@ export async function startS3rver(bucket = 'onestop-attachments'): Promise<S3rve
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
