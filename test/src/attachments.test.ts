@@ -91,6 +91,26 @@ async function storedObjects(): Promise<string[]> {
   return out.sort();
 }
 
+/** A raw upload request (bad input included): a valid PDF declaration, with `overrides` on top. */
+function ask(token: string, caseId: string, overrides: Record<string, unknown> = {}) {
+  return sys.gql(
+    REQUEST_UPLOAD,
+    {
+      i: {
+        caseId,
+        attachmentName: 'Degree certificate',
+        kind: 'OTHER',
+        fileName: 'scan.pdf',
+        contentType: 'application/pdf',
+        size: PDF.length,
+        sha256: sha256(PDF),
+        ...overrides,
+      },
+    },
+    token,
+  );
+}
+
 async function versionRows(caseId: string): Promise<number> {
   const r = await sys.sql.query<{ n: string }>(`SELECT count(*) AS n FROM wp.attachment_version WHERE case_id = $1`, [
     caseId,
@@ -290,21 +310,7 @@ describe('refused uploads: a clear code and nothing stored', () => {
 
   it('an oversize file: refused at the request, and at the endpoint when more bytes come than allowed', async () => {
     const big = Buffer.concat([PDF, Buffer.alloc(MAX_BYTES, 0x20)]);
-    const r = await sys.gql(
-      REQUEST_UPLOAD,
-      {
-        i: {
-          caseId,
-          attachmentName: 'Degree certificate',
-          kind: 'OTHER',
-          fileName: 'big.pdf',
-          contentType: 'application/pdf',
-          size: big.length,
-          sha256: sha256(big),
-        },
-      },
-      agency,
-    );
+    const r = await ask(agency, caseId, { fileName: 'big.pdf', size: big.length, sha256: sha256(big) });
     expect(errorCode(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0]!.message).toMatch(/over the limit of 200000 bytes/);
     // Declared small, sent big.
@@ -321,21 +327,13 @@ describe('refused uploads: a clear code and nothing stored', () => {
   });
 
   it('SVG and HTML are refused at the request, with every problem listed', async () => {
-    const r = await sys.gql(
-      REQUEST_UPLOAD,
-      {
-        i: {
-          caseId,
-          attachmentName: 'Diploma',
-          kind: 'OTHER',
-          fileName: 'a.svg',
-          contentType: 'image/svg+xml',
-          size: 10,
-          sha256: 'nope',
-        },
-      },
-      agency,
-    );
+    const r = await ask(agency, caseId, {
+      attachmentName: 'Diploma',
+      fileName: 'a.svg',
+      contentType: 'image/svg+xml',
+      size: 10,
+      sha256: 'nope',
+    });
     expect(errorCode(r)).toBe('BAD_USER_INPUT');
     expect((r.errors![0]!.extensions as { problems: string[] }).problems).toEqual([
       expect.stringMatching(/not one of the case's attachments/),
@@ -399,41 +397,9 @@ describe('refused uploads: a clear code and nothing stored', () => {
   });
 
   it('only the case’s agency may upload; another agency gets NOT_FOUND and nothing is written', async () => {
-    const r = await sys.gql(
-      REQUEST_UPLOAD,
-      {
-        i: {
-          caseId,
-          attachmentName: 'Degree certificate',
-          kind: 'OTHER',
-          fileName: 'x.pdf',
-          contentType: 'application/pdf',
-          size: PDF.length,
-          sha256: sha256(PDF),
-        },
-      },
-      agencyB,
-    );
+    const r = await ask(agencyB, caseId);
     expect(errorCode(r)).toBe('NOT_FOUND');
-    expect(
-      errorCode(
-        await sys.gql(
-          REQUEST_UPLOAD,
-          {
-            i: {
-              caseId,
-              attachmentName: 'x',
-              kind: 'OTHER',
-              fileName: 'x',
-              contentType: 'application/pdf',
-              size: 1,
-              sha256: 'x',
-            },
-          },
-          officer,
-        ),
-      ),
-    ).toBe('FORBIDDEN');
+    expect(errorCode(await ask(officer, caseId))).toBe('FORBIDDEN');
   });
 
   it('a scanner that does not answer refuses the file: SCAN_UNAVAILABLE', async () => {
@@ -557,21 +523,13 @@ describe('pre-examination with the documents: a correction round', () => {
       ['Passport page', 2, 'FINE'],
     ]);
     // The filed versions are frozen once pre-examination has passed.
-    const late = await sys.gql(
-      REQUEST_UPLOAD,
-      {
-        i: {
-          caseId,
-          attachmentName: 'Passport page',
-          kind: 'PASSPORT_PAGE',
-          fileName: 'x.png',
-          contentType: 'image/png',
-          size: PNG.length,
-          sha256: sha256(PNG),
-        },
-      },
-      agency,
-    );
+    const late = await ask(agency, caseId, {
+      attachmentName: 'Passport page',
+      fileName: 'x.png',
+      contentType: 'image/png',
+      size: PNG.length,
+      sha256: sha256(PNG),
+    });
     expect(errorCode(late)).toBe('INVALID_TRANSITION');
   });
 
