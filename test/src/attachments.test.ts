@@ -595,4 +595,36 @@ describe('retention', () => {
     const gone = await fetch(oldUrl);
     expect(gone.status).toBe(410);
   });
+
+  it('deletes the files of a case with a refused permit, counted from when both permits were decided', async () => {
+    const caseId = await newCase();
+    await upload(sys, agency, caseId, 'Passport page', JPEG, {
+      kind: 'PASSPORT_PAGE',
+      fileName: 'p.jpg',
+      contentType: 'image/jpeg',
+    });
+    // Test data: the case as the decision flow leaves it (work permit refused, both decided) 40 days ago.
+    await sys.sql.query(
+      `UPDATE wp."case" SET status = 'READY_FOR_CLAIM', wp_status = 'REFUSED', rp_status = 'ISSUED',
+         ready_at = (SELECT max(uploaded_at) FROM wp.attachment_version WHERE case_id = $1) - interval '40 days'
+       WHERE id = $1`,
+      [caseId],
+    );
+    await waitFor(
+      async () =>
+        (
+          await sys.sql.query(`SELECT 1 FROM wp.attachment_version WHERE case_id = $1 AND deleted_at IS NOT NULL`, [
+            caseId,
+          ])
+        ).rowCount === 1,
+      30_000,
+      'the retention sweep',
+    );
+    expect((await storedObjects()).some((o) => o.includes(caseId))).toBe(false);
+    const note = await sys.sql.query<{ note: string }>(
+      `SELECT note FROM wp.case_timeline WHERE case_id = $1 AND action = 'ATTACHMENTS_DELETED'`,
+      [caseId],
+    );
+    expect(note.rows[0]!.note).toMatch(/^Retention \(30 days after refusal\): deleted Passport page v1$/);
+  });
 });
