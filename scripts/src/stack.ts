@@ -18,6 +18,8 @@ export const PROCESSES = [
     defaultPort: 4001,
     tier: 0,
     replicated: true,
+    // The attachment file endpoint: signed upload/download URLs on an origin of their own (decision 0012).
+    sidePorts: [{ name: 'files', portVar: 'WORK_PERMIT_FILES_PORT', defaultPort: 4004, urlPath: '/files/' }],
   },
   {
     name: 'residence-permit',
@@ -70,26 +72,56 @@ export interface ProcessSpec {
   readyPath?: string;
   /** The path of the URL the launcher prints and `Stack.urls` gives; `/graphql` unless set. */
   urlPath?: string;
+  /** Further ports the process listens on (one per instance, like its own). */
+  sidePorts?: readonly SidePortSpec[];
+}
+
+/** A second port of a process (e.g. work-permit's file endpoint). */
+export interface SidePortSpec {
+  name: string;
+  portVar: string;
+  defaultPort: number;
+  /** The path of its URL in `Stack.urls`. */
+  urlPath: string;
 }
 
 /** The processes of the system. */
 export type ServiceName = (typeof PROCESSES)[number]['name'];
 
+/** The side ports of the processes (see ProcessSpec.sidePorts). */
+export type SidePortName = Extract<
+  (typeof PROCESSES)[number],
+  { sidePorts: readonly unknown[] }
+>['sidePorts'][number]['name'];
+
+/** Every port the launcher hands out, with the process that listens on it. */
+type PortName = ServiceName | SidePortName;
+const PORT_SPECS: readonly {
+  name: PortName;
+  owner: ServiceName;
+  portVar: string;
+  defaultPort: number;
+  urlPath: string;
+}[] = PROCESSES.flatMap((p: ProcessSpec & { name: ServiceName }) => [
+  { name: p.name, owner: p.name, portVar: p.portVar, defaultPort: p.defaultPort, urlPath: p.urlPath ?? '/graphql' },
+  ...(p.sidePorts ?? []).map((s) => ({ ...s, name: s.name as SidePortName, owner: p.name })),
+]);
+
 /** Ports of every process (of its first instance); 0 picks a free one. */
-export type StackPorts = Record<ServiceName | 'database', number>;
+export type StackPorts = Record<PortName | 'database', number>;
 
 const DATABASE_PORT_VAR = 'ONESTOP_DB_PORT';
 
 /** Documented defaults (README: configuration). */
 export const DEFAULT_PORTS: StackPorts = {
   database: 54329,
-  ...(Object.fromEntries(PROCESSES.map((p) => [p.name, p.defaultPort])) as Record<ServiceName, number>),
+  ...(Object.fromEntries(PORT_SPECS.map((p) => [p.name, p.defaultPort])) as Record<PortName, number>),
 };
 
 /** The variable of each port. */
-export const PORT_VARS: Record<ServiceName | 'database', string> = {
+export const PORT_VARS: Record<PortName | 'database', string> = {
   database: DATABASE_PORT_VAR,
-  ...(Object.fromEntries(PROCESSES.map((p) => [p.name, p.portVar])) as Record<ServiceName, string>),
+  ...(Object.fromEntries(PORT_SPECS.map((p) => [p.name, p.portVar])) as Record<PortName, string>),
 };
 
 /** How the launcher restarts a process that dies on its own (not one it stops). */
@@ -143,13 +175,13 @@ export interface Stack {
   databaseUrl: string;
   /** Ports and URLs of the first instance of each process. */
   ports: StackPorts;
-  urls: Record<ServiceName, string>;
+  urls: Record<PortName, string>;
   gatewayUrl: string;
   /** The dashboard (built SPA + same-origin API proxy), e.g. http://127.0.0.1:5173/. */
   dashboardUrl: string;
   replicas: number;
-  /** Every instance of each process, instance 1 first. */
-  instances: Record<ServiceName, Instance[]>;
+  /** Every instance of each process (and side port), instance 1 first. */
+  instances: Record<PortName, Instance[]>;
   /** The pid of a running instance (1-based), undefined while it is down. */
   pid(name: ServiceName, instance?: number): number | undefined;
   /** Stops one instance (to test faults; never restarted); `startService` brings it back on the same port. */
@@ -194,8 +226,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const policy: RestartPolicy | undefined = opts.restart
     ? { ...DEFAULT_RESTART_POLICY, ...(opts.restart === true ? {} : opts.restart) }
     : undefined;
-  const count = (name: ServiceName): number => (spec(name).replicated ? replicas : 1);
-  const ports = await resolvePorts({ ...DEFAULT_PORTS, ...opts.ports }, !opts.databaseUrl, count);
+  const count = (name: PortName): number => (spec(ownerOf(name)).replicated ? replicas : 1);
+  const wanted: StackPorts = { ...DEFAULT_PORTS, ...opts.ports };
+  // A process on any free port (tests, benchmarks) gets free side ports too, unless told otherwise.
+  for (const p of PORT_SPECS) {
+    if (p.name !== p.owner && opts.ports?.[p.name] === undefined && wanted[p.owner] === 0) wanted[p.name] = 0;
+  }
+  const ports = await resolvePorts(wanted, !opts.databaseUrl, count);
   const slots = new Map<string, Slot>();
   let shuttingDown = false;
 
@@ -230,7 +267,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const envOf = (instance: number): Record<string, string> => ({
     ...baseEnv,
     ...Object.fromEntries(
-      PROCESSES.map((p) => [p.portVar, String(ports[p.name][Math.min(instance, count(p.name)) - 1])]),
+      PORT_SPECS.map((p) => [p.portVar, String(ports[p.name][Math.min(instance, count(p.name)) - 1])]),
     ),
   });
   const key = (name: ServiceName, instance: number): string => `${name}#${instance}`;
@@ -405,13 +442,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await stop();
     throw err;
   }
-  const urlOf = (name: ServiceName, port: number): string =>
-    `http://127.0.0.1:${port}${spec(name).urlPath ?? '/graphql'}`;
   const instances = Object.fromEntries(
-    PROCESSES.map((p) => [p.name, ports[p.name].map((port) => ({ port, url: urlOf(p.name, port) }))]),
-  ) as Record<ServiceName, Instance[]>;
-  const urls = Object.fromEntries(PROCESSES.map((p) => [p.name, instances[p.name][0]!.url])) as Record<
-    ServiceName,
+    PORT_SPECS.map((p) => [
+      p.name,
+      ports[p.name].map((port) => ({ port, url: `http://127.0.0.1:${port}${p.urlPath}` })),
+    ]),
+  ) as Record<PortName, Instance[]>;
+  const urls = Object.fromEntries(PORT_SPECS.map((p) => [p.name, instances[p.name][0]!.url])) as Record<
+    PortName,
     string
   >;
   return {
@@ -436,6 +474,11 @@ function spec(name: ServiceName): ProcessSpec {
   return PROCESSES.find((p) => p.name === name)!;
 }
 
+/** The process that listens on a port. */
+function ownerOf(name: PortName): ServiceName {
+  return PORT_SPECS.find((p) => p.name === name)!.owner;
+}
+
 /**
  * Picks free ports for zeros and fails early, with the variable to change, when a fixed one is
  * taken. Each process gets one port per instance: instance n of a fixed port p is p + 10·(n − 1).
@@ -443,9 +486,9 @@ function spec(name: ServiceName): ProcessSpec {
 async function resolvePorts(
   wanted: StackPorts,
   needDatabase: boolean,
-  count: (name: ServiceName) => number,
-): Promise<Record<ServiceName | 'database', number[]>> {
-  const out = {} as Record<ServiceName | 'database', number[]>;
+  count: (name: PortName) => number,
+): Promise<Record<PortName | 'database', number[]>> {
+  const out = {} as Record<PortName | 'database', number[]>;
   for (const key of Object.keys(wanted) as (keyof StackPorts)[]) {
     if (key === 'database' && !needDatabase) {
       out.database = [wanted.database];

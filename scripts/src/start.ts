@@ -83,14 +83,20 @@ async function main(): Promise<void> {
   if (stopping) return shutdown(stack);
   const running = stack;
   const pad = (label: string): string => label.padEnd(24);
+  const LABELS: Partial<Record<string, string>> = {
+    gateway: 'gateway (GraphQL)',
+    files: 'attachment files', // signed upload/download URLs (docs/attachments.md)
+  };
   // The gateway first, then the subgraphs and the dashboard, each instance on its own line.
   const shown = [...PROCESSES].sort((a, b) => Number(b.name === 'gateway') - Number(a.name === 'gateway'));
   const lines = [
     `  ${pad('database')}${running.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
     ...shown.flatMap((p) =>
-      running.instances[p.name].map(
-        (inst, i) =>
-          `  ${pad(`${p.name === 'gateway' ? 'gateway (GraphQL)' : p.name}${running.instances[p.name].length > 1 ? ` #${i + 1}` : ''}`)}${inst.url}`,
+      [p.name, ...('sidePorts' in p ? p.sidePorts.map((s) => s.name) : [])].flatMap((name) =>
+        running.instances[name].map(
+          (inst, i) =>
+            `  ${pad(`${LABELS[name] ?? name}${running.instances[name].length > 1 ? ` #${i + 1}` : ''}`)}${inst.url}`,
+        ),
       ),
     ),
     `  ${pad('health / readiness')}http://127.0.0.1:${running.ports.gateway}/health  http://127.0.0.1:${running.ports.gateway}/ready`,

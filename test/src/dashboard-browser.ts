@@ -64,10 +64,13 @@ export async function openAs(
   return { ...opened, token };
 }
 
-/** Saves a full-page screenshot as test/artifacts/screenshots/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot as test/artifacts/screenshots/<name>.png: the full page, or only what the
+ * viewport shows (`fullPage: false`: what the user sees first; embedded PDF viewers paint only there).
+ */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
   return file;
 }

@@ -59,13 +59,11 @@ describe('dashboard: cases, case page, officer actions, calendar (Chromium)', ()
       await screenshot(page, 'cases-queue');
       await row.getByRole('link', { name: ownCase.reference }).click();
       await page.getByRole('heading', { level: 1, name: `Case ${ownCase.reference}` }).waitFor();
-      const actions = page.getByTestId('case-actions');
-      await actions.getByRole('heading', { name: 'Pass pre-examination' }).waitFor();
+      // Pre-examination is done beside the documents (the attachments panel).
+      const panel = page.getByTestId('attachments-panel');
+      await panel.getByRole('heading', { name: 'Pass pre-examination' }).waitFor();
       await screenshot(page, 'case-page-officer');
-      await actions
-        .locator('form', { has: page.getByRole('heading', { name: 'Pass pre-examination' }) })
-        .getByRole('button', { name: 'Submit' })
-        .click();
+      await panel.getByTestId('pass-case').click();
       await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('Pre-exam passed');
       expect((await getCase(sys, await agencyToken(sys, 0), ownCase.id)).status).toBe('PRE_EXAM_PASSED');
     } finally {
@@ -108,12 +106,13 @@ describe('dashboard: cases, case page, officer actions, calendar (Chromium)', ()
   it('shows the API’s message when an officer’s action is refused, and changes nothing', async () => {
     const { context, page } = await openAs(sys, browser, 'WP_OFFICER', `/cases/${otherCase.id}`);
     try {
-      const form = page
-        .getByTestId('case-actions')
-        .locator('form', { has: page.getByRole('heading', { name: 'Return for correction' }) });
-      await form.getByRole('button', { name: 'Submit' }).click(); // no items listed
-      await form.getByTestId('action-error').waitFor();
-      expect(((await form.getByTestId('action-error').textContent()) ?? '').length).toBeGreaterThan(10);
+      const panel = page.getByTestId('attachments-panel');
+      await panel
+        .getByLabel('Other items to correct (one per line, "field: problem")')
+        .fill('applicant.passportNumber');
+      await panel.getByTestId('return-case').click(); // an item without a problem
+      await panel.getByTestId('return-error').waitFor();
+      expect(await panel.getByTestId('return-error').textContent()).toMatch(/problem must say what is wrong/);
       expect((await getCase(sys, await agencyToken(sys, 1), otherCase.id)).status).toBe('SUBMITTED');
     } finally {
       await context.close();

@@ -14,6 +14,22 @@ export type AdjustedWorkdayInput = {
 /** BOOKED is the only active status; RESCHEDULED means replaced by a new appointment. */
 export type AppointmentStatus = 'BOOKED' | 'CANCELLED' | 'CHECKED_IN' | 'NO_SHOW' | 'RESCHEDULED';
 
+/** What a filed document is. */
+export type AttachmentKind =
+  | 'CRIMINAL_RECORD'
+  | 'CV'
+  | 'DEGREE_CERTIFICATE'
+  | 'EMPLOYMENT_CONTRACT'
+  | 'HEALTH_CERTIFICATE'
+  | 'OTHER'
+  | 'PASSPORT_PAGE'
+  | 'PHOTO';
+
+export type AttachmentReviewVerdict = 'FINE' | 'NEEDS_CORRECTION';
+
+/** The pre-examination officer's verdict on one version: PENDING until reviewed. */
+export type AttachmentVerdict = 'FINE' | 'NEEDS_CORRECTION' | 'PENDING';
+
 export type CalendarDayKind =
   /** A Saturday or Sunday worked in exchange for a holiday (调休). */
   | 'ADJUSTED_WORKDAY'
@@ -151,10 +167,20 @@ export type ReturnCaseInput = {
 };
 
 export type ReturnItemInput = {
-  /** What to correct, e.g. applicant.passportNumber or an attachment name. */
-  field: string;
+  /** The attachment to correct (Case.attachmentFiles.id); its latest version is marked NEEDS_CORRECTION. */
+  attachmentId?: string | null | undefined;
+  /** What to correct, e.g. applicant.passportNumber. May be left out when attachmentId names the attachment (its name is used). */
+  field?: string | null | undefined;
   /** What is wrong and how to correct it. */
   problem: string;
+};
+
+export type ReviewAttachmentInput = {
+  /** Required for NEEDS_CORRECTION: what to correct. */
+  reason?: string | null | undefined;
+  verdict: AttachmentReviewVerdict;
+  /** The version reviewed (normally the latest). */
+  versionId: string;
 };
 
 export type ScheduleVerificationInput = {
@@ -250,6 +276,77 @@ export type CalendarMonthQuery = {
     }>;
   };
   calendarYears: Array<{ __typename: 'CalendarYear'; year: number; official: boolean; provisional: boolean }>;
+};
+
+export type CaseAttachmentsQueryVariables = Exact<{
+  id: string;
+}>;
+
+export type CaseAttachmentsQuery = {
+  case: {
+    __typename: 'Case';
+    id: string;
+    status: CaseStatus;
+    attachmentFiles: Array<{
+      __typename: 'CaseAttachment';
+      id: string;
+      name: string;
+      kind: AttachmentKind | null;
+      needsCorrection: boolean;
+      versions: Array<{
+        __typename: 'AttachmentVersion';
+        id: string;
+        version: number;
+        fileName: string;
+        contentType: string;
+        size: number;
+        sha256: string;
+        uploadedAt: string;
+        uploadedByName: string;
+        verdict: AttachmentVerdict;
+        verdictReason: string | null;
+        reviewedByName: string | null;
+        reviewedAt: string | null;
+        deletedAt: string | null;
+        viewUrl: string | null;
+        downloadUrl: string | null;
+      }>;
+    }>;
+    workPermitMaterials: {
+      __typename: 'WorkPermitMaterials';
+      items: Array<{
+        __typename: 'WorkPermitMaterialItem';
+        item: string;
+        attachment: { __typename: 'CaseAttachment'; id: string } | null;
+      }>;
+    };
+  } | null;
+};
+
+export type AttachmentViewerFieldsFragment = {
+  __typename: 'CaseAttachment';
+  id: string;
+  name: string;
+  kind: AttachmentKind | null;
+  needsCorrection: boolean;
+  versions: Array<{
+    __typename: 'AttachmentVersion';
+    id: string;
+    version: number;
+    fileName: string;
+    contentType: string;
+    size: number;
+    sha256: string;
+    uploadedAt: string;
+    uploadedByName: string;
+    verdict: AttachmentVerdict;
+    verdictReason: string | null;
+    reviewedByName: string | null;
+    reviewedAt: string | null;
+    deletedAt: string | null;
+    viewUrl: string | null;
+    downloadUrl: string | null;
+  }>;
 };
 
 export type CaseByReferenceQueryVariables = Exact<{
@@ -629,6 +726,14 @@ export type ReturnCaseMutationVariables = Exact<{
 
 export type ReturnCaseMutation = { returnCase: { __typename: 'Case'; id: string; status: CaseStatus } };
 
+export type ReviewAttachmentMutationVariables = Exact<{
+  input: ReviewAttachmentInput;
+}>;
+
+export type ReviewAttachmentMutation = {
+  reviewAttachment: { __typename: 'CaseAttachment'; id: string; needsCorrection: boolean };
+};
+
 export type ScheduleVerificationMutationVariables = Exact<{
   caseId: string;
   input: ScheduleVerificationInput;
@@ -714,6 +819,51 @@ export type SlaOpenCountsQuery = {
   passportCustody: { __typename: 'SlaBreachConnection'; totalCount: number };
 };
 
+export const AttachmentViewerFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttachmentViewerFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CaseAttachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'needsCorrection' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'versions' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'version' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'fileName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'sha256' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'uploadedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'uploadedByName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'verdict' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'verdictReason' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reviewedByName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reviewedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'viewUrl' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'downloadUrl' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AttachmentViewerFieldsFragment, unknown>;
 export const CounterLoadFieldsFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -824,6 +974,130 @@ export const CalendarMonthDocument = {
     },
   ],
 } as unknown as DocumentNode<CalendarMonthQuery, CalendarMonthQueryVariables>;
+export const CaseAttachmentsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CaseAttachments' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'case' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'attachmentFiles' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttachmentViewerFields' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'workPermitMaterials' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'items' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'item' } },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'attachment' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttachmentViewerFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CaseAttachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'needsCorrection' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'versions' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'version' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'fileName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'sha256' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'uploadedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'uploadedByName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'verdict' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'verdictReason' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reviewedByName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reviewedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'viewUrl' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'downloadUrl' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CaseAttachmentsQuery, CaseAttachmentsQueryVariables>;
 export const CaseByReferenceDocument = {
   kind: 'Document',
   definitions: [
@@ -2100,6 +2374,50 @@ export const ReturnCaseDocument = {
     },
   ],
 } as unknown as DocumentNode<ReturnCaseMutation, ReturnCaseMutationVariables>;
+export const ReviewAttachmentDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ReviewAttachment' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ReviewAttachmentInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'reviewAttachment' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'needsCorrection' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ReviewAttachmentMutation, ReviewAttachmentMutationVariables>;
 export const ScheduleVerificationDocument = {
   kind: 'Document',
   definitions: [

@@ -4,6 +4,7 @@ import type { CaseTimelineEntity } from './case/case-timeline.entity.js';
 import type { CaseEntity } from './case/case.entity.js';
 import type { EmployerHandlerEntity } from './employer/employer-handler.entity.js';
 import type { EmployerEntity } from './employer/employer.entity.js';
+import type { CaseAttachmentView } from './attachments/attachment.service.js';
 import type { CaseMaterialEntity } from './materials/case-material.entity.js';
 import { servicesFor, type WorkPermitServices } from './services.js';
 import type { AttemptRow } from './webhook/webhook.store.js';
@@ -19,6 +20,8 @@ export interface WorkPermitLoaders {
   handlersByEmployerId: DataLoader<string, EmployerHandlerEntity[]>;
   employerIdsByAgencyId: DataLoader<string, string[]>;
   timelineByCaseId: DataLoader<string, CaseTimelineEntity[]>;
+  /** Every filed attachment of a case (reached through the scoped case), with its versions. */
+  attachmentsByCase: DataLoader<CaseEntity, CaseAttachmentView[], string>;
   materialsByCaseId: DataLoader<string, CaseMaterialEntity[]>;
   /** Attempts of webhook deliveries (the owner's agency was checked by whoever loaded the delivery). */
   webhookAttempts: DataLoader<string, AttemptRow[]>;
@@ -75,6 +78,13 @@ export function createContext(runtime: SubgraphRuntime, base: RequestContext): W
         const found = await services.webhooks.attempts(ids);
         return ids.map((id) => found.get(id) ?? []);
       }),
+      attachmentsByCase: new DataLoader(
+        async (cases) => {
+          const found = await services.attachments.byCaseIds(cases);
+          return cases.map((c) => found.get(c.id) ?? []);
+        },
+        { cacheKeyFn: (c) => c.id },
+      ),
       personalRead: new DataLoader(async (keys) => {
         const byCase = new Map<string, string[]>();
         for (const k of keys) {

@@ -1,9 +1,19 @@
-import { buildFederatedSchema, EVENT_TYPES, type SubgraphDefinition } from '@onestop/common';
+import { buildFederatedSchema, EVENT_TYPES, type Logger, type SubgraphDefinition } from '@onestop/common';
+import type { AttachmentService } from './attachments/attachment.service.js';
 import { AccessLogEntity } from './access-log/access-log.entity.js';
 import { AccessLogResolver } from './access-log/access-log.resolver.js';
 import { AgencyEmployerEntity } from './agency/agency-employer.entity.js';
 import { AgencyEntity } from './agency/agency.entity.js';
 import { AgencyResolver } from './agency/agency.resolver.js';
+import { AttachmentUploadEntity, AttachmentEntity, AttachmentVersionEntity } from './attachments/attachment.entity.js';
+import {
+  AttachmentVersionResolver,
+  CaseAttachmentResolver,
+  CaseAttachmentsFieldResolver,
+  MaterialItemAttachmentResolver,
+} from './attachments/attachment.resolver.js';
+import { startFileServer } from './attachments/file-server.js';
+import { S3ObjectStore } from './attachments/storage/s3-object-store.js';
 import { ApplicantResolver } from './applicant/applicant.resolver.js';
 import { CaseReferenceCounterEntity } from './case/case-reference-counter.entity.js';
 import { CaseTimelineEntity } from './case/case-timeline.entity.js';
@@ -21,8 +31,9 @@ import { CaseMaterialEntity } from './materials/case-material.entity.js';
 import { MaterialsResolver } from './materials/materials.resolver.js';
 import { WpInit1764201600001 } from './migrations/1764201600001-init.js';
 import { WpPassportSearch1764201605000 } from './migrations/1764201605000-passport-search.js';
+import { WpAttachments1796587892788 } from './migrations/1796587892788-attachments.js';
 import { PreExaminationResolver } from './pre-examination/pre-examination.resolver.js';
-import { servicesFor } from './services.js';
+import { servicesFor, setFileEndpoint } from './services.js';
 import { loadWorkPermitConfig } from './config.js';
 import { WpWebhooks1764201611000 } from './migrations/1764201611000-webhooks.js';
 import { AGENCY_EVENT_TYPES } from './webhook/agency-events.js';
@@ -44,8 +55,11 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     CaseTimelineEntity,
     CaseMaterialEntity,
     AccessLogEntity,
+    AttachmentEntity,
+    AttachmentVersionEntity,
+    AttachmentUploadEntity,
   ],
-  migrations: [WpInit1764201600001, WpPassportSearch1764201605000, WpWebhooks1764201611000],
+  migrations: [WpInit1764201600001, WpPassportSearch1764201605000, WpWebhooks1764201611000, WpAttachments1796587892788],
   buildSchema: () =>
     buildFederatedSchema(
       {
@@ -54,6 +68,10 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
           CaseConnectionResolver,
           ApplicantResolver,
           PreExaminationResolver,
+          CaseAttachmentResolver,
+          CaseAttachmentsFieldResolver,
+          AttachmentVersionResolver,
+          MaterialItemAttachmentResolver,
           MaterialsResolver,
           WorkPermitDecisionResolver,
           EmployerResolver,
@@ -100,11 +118,52 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     await deadlines.start();
     await fanOut.start();
     if (loadWorkPermitConfig().webhooks.dispatch) await services.webhookDispatcher.start();
+    // The attachment store must answer before the file endpoint opens (a dev S3 bucket is created).
+    const { store, config } = services;
+    if (store instanceof S3ObjectStore) await store.check(runtime.config.mode !== 'production');
+    else await store.check();
+    const files = await startFileServer({
+      port: config.attachments.filesPort,
+      host: config.attachments.filesHost,
+      frameAncestors: config.attachments.frameAncestors,
+      service: () => services.attachments,
+      logger: runtime.logger.child({ component: 'files' }),
+    });
+    setFileEndpoint(runtime, files.url);
+    runtime.logger.info({ url: files.url, storage: store.kind }, 'attachment file endpoint ready');
+    const retention = startRetentionSweep(services.attachments, config.attachments.retentionSweepMs, runtime.logger);
     return async () => {
+      retention.stop();
+      await files.close();
       await services.webhookDispatcher.stop();
       await fanOut.stop();
       await lifecycle.stop();
       await deadlines.stop();
+      if (store instanceof S3ObjectStore) store.close();
     };
   },
 };
+
+/**
+ * The retention job: one sweep, then the next after a pause (never two at once in a process;
+ * SKIP LOCKED keeps two instances apart). A failed sweep is logged and retried next time.
+ */
+function startRetentionSweep(attachments: AttachmentService, pauseMs: number, logger: Logger): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const run = async (): Promise<void> => {
+    try {
+      while (!stopped && (await attachments.sweepRetention()) > 0);
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'attachment retention sweep failed');
+    }
+    if (!stopped) timer = setTimeout(() => void run(), pauseMs);
+  };
+  timer = setTimeout(() => void run(), pauseMs);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -3,6 +3,9 @@ import { expect } from 'vitest';
  * The cross-service testkit: start the whole system on a throwaway database on free ports,
  * sign in as a role, run an operation through the gateway, move the clock.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import {
   createTestDatabase,
@@ -58,6 +61,7 @@ export async function startTestSystem(
   opts: TestSystemOptions = {},
 ): Promise<TestSystem> {
   const database = await createTestDatabase('sys');
+  const attachmentsDir = await mkdtemp(path.join(tmpdir(), 'onestop-attachments-'));
   const logs: string[] = [];
   let stack: Stack;
   try {
@@ -65,8 +69,8 @@ export async function startTestSystem(
       databaseUrl: database.url,
       mode: 'test',
       replicas: opts.replicas,
-      ports: { gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0, dashboard: 0 },
-      env: { LOG_LEVEL: 'warn', ...env },
+      ports: { gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0, dashboard: 0, files: 0 },
+      env: { LOG_LEVEL: 'warn', ATTACHMENTS_DIR: attachmentsDir, ...env },
       onLog: (l) => {
         logs.push(l);
         if (logs.length > 2000) logs.shift();
@@ -109,6 +113,7 @@ export async function startTestSystem(
       await sql.end();
       await stack.stop();
       await database.drop();
+      await rm(attachmentsDir, { recursive: true, force: true });
     },
   };
 }

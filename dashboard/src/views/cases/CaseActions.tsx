@@ -8,11 +8,9 @@ import { Errors } from '../../components/Errors';
 import {
   IssueResidencePermitDocument,
   IssueWorkPermitDocument,
-  PassPreExaminationDocument,
   RecordVerificationOutcomeDocument,
   RefuseResidencePermitDocument,
   RefuseWorkPermitDocument,
-  ReturnCaseDocument,
   ScheduleVerificationDocument,
   type VerificationKind,
   type VerificationOutcome,
@@ -40,33 +38,7 @@ export function OfficerActions({ c, onDone }: { c: CaseDetail; onDone(): void })
     <section className="panel" aria-labelledby="actions-h" data-testid="case-actions">
       <h2 id="actions-h">{t('case.actions')}</h2>
       <div className="grid-2">
-        {canAct(role, 'preExamine') && c.status === 'SUBMITTED' && (
-          <>
-            <Action
-              title={t('action.passPreExam')}
-              doc={PassPreExaminationDocument}
-              onDone={onDone}
-              variables={() => ({ input: { caseId: c.id } })}
-            />
-            <Action
-              title={t('action.returnPreExam')}
-              doc={ReturnCaseDocument}
-              onDone={onDone}
-              fields={[{ name: 'items', label: t('action.returnItems'), multiline: true }]}
-              variables={(v) => ({
-                input: {
-                  caseId: c.id,
-                  items: lines(v.items ?? '').map((l) => {
-                    const i = l.indexOf(':');
-                    return i > 0
-                      ? { field: l.slice(0, i).trim(), problem: l.slice(i + 1).trim() }
-                      : { field: l, problem: '' };
-                  }),
-                },
-              })}
-            />
-          </>
-        )}
+        {/* Pass and return live with the documents: views/attachments/PreExamAttachments.tsx. */}
         {canAct(role, 'decideWorkPermit') && c.status === 'ACCEPTED' && c.workPermit.status === 'PENDING' && (
           <>
             <Action

@@ -9,6 +9,7 @@ import { counterName } from '../../format/counter';
 import { formatDateTime, formatDuration } from '../../format/time';
 import { CaseDetailDocument, type CaseDetailQuery } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
+import { CaseAttachmentsPanel } from '../attachments/PreExamAttachments';
 import { OfficerActions } from './CaseActions';
 
 export type CaseDetail = NonNullable<CaseDetailQuery['case']>;
@@ -38,6 +39,7 @@ export default function CasePage({ id }: { id: string }) {
     );
   }
   const rp = c.residencePermit;
+  const preExam = c.status === 'SUBMITTED' || c.status === 'RETURNED';
   return (
     <div data-testid="case-page" data-case-id={c.id}>
       <p>
@@ -45,6 +47,8 @@ export default function CasePage({ id }: { id: string }) {
       </p>
       <h1>{t('case.title', { ref: c.reference })}</h1>
       <Errors error={q.error} />
+      {/* During pre-examination the documents are the work: first on the page. */}
+      {preExam && <CaseAttachmentsPanel caseId={c.id} onDone={() => void q.refetch()} />}
       <div className="grid-2">
         <Section title={t('case.summary')}>
           <dl className="facts">
@@ -194,6 +198,7 @@ export default function CasePage({ id }: { id: string }) {
           )}
         </Section>
       </div>
+      {!preExam && <CaseAttachmentsPanel caseId={c.id} onDone={() => void q.refetch()} />}
       {officer && <OfficerActions c={c} onDone={() => void q.refetch()} />}
       <Section title={t('case.timeline')}>
         <ol className="timeline" data-testid="timeline">

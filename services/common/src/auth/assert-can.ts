@@ -28,7 +28,9 @@ export type Action =
   | 'employer.read'
   | 'employer.manage'
   | 'accessLog.read'
-  | 'webhook.manage';
+  | 'webhook.manage'
+  | 'attachment.upload'
+  | 'attachment.read';
 
 /** What an action applies to: the employer of a case, the counter of a queue. */
 export interface Resource {
@@ -69,6 +71,10 @@ const POLICY: Record<Action, readonly Role[]> = {
   'accessLog.read': ['MANAGER'],
   // A partner agency's own integration: its webhook endpoints, deliveries and notifications.
   'webhook.manage': ['AGENCY'],
+  // The online materials (issue 18): the case's agency uploads; the roles whose work needs the
+  // documents see them (agencies only their own employers'), every view written to the access log.
+  'attachment.upload': ['AGENCY'],
+  'attachment.read': ALL,
 };
 
 /** Actions a clerk may take only at the counter they staff. */

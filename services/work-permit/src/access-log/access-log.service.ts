@@ -53,6 +53,21 @@ export class AccessLogService {
   }
 
   /**
+   * One view of a case's attachment through a signed URL: the actor is the one the URL was
+   * issued to (the file endpoint has no token of its own), the field names the file and version.
+   */
+  async recordAs(actor: { id: string; role: string; name: string }, caseId: string, fields: string[]): Promise<void> {
+    await this.ds.getRepository(AccessLogEntity).insert({
+      actorId: actor.id,
+      actorRole: actor.role,
+      actorName: actor.name,
+      caseId,
+      at: this.clock.now(),
+      fields,
+    });
+  }
+
+  /**
    * A search by passport number: one row per case it found (field `search.passportNumber`),
    * or one row without a case when it found none: the search itself says whether that person
    * has a case here, so it is logged either way. The number searched for is not stored.

@@ -8,6 +8,8 @@ import type { PresenterKind } from '../materials/materials.rules.js';
 export interface ReturnItem {
   field: string;
   problem: string;
+  /** When the item is an attachment to correct (issue 18): its id (Case.attachmentFiles.id). */
+  attachmentId?: string | null;
 }
 
 /**

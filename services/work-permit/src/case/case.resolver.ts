@@ -139,7 +139,8 @@ export class CaseResolver {
   })
   returnNotification(@Root() c: CaseEntity): ReturnNotification | null {
     if (!c.returnItems || !c.returnedAt) return null;
-    return { items: c.returnItems, returnedAt: c.returnedAt, returnCount: c.returnCount };
+    const items = c.returnItems.map((i) => ({ ...i, attachmentId: i.attachmentId ?? null }));
+    return { items, returnedAt: c.returnedAt, returnCount: c.returnCount };
   }
 
   @FieldResolver(() => WorkPermitDecision)

@@ -46,6 +46,8 @@ export class Case {
 
   @Field(() => [String], {
     description: 'Attachments filed online; the counter checks the original and a copy of each.',
+    deprecationReason:
+      'Use attachmentFiles { name } (with the files, their versions and pre-examination verdicts). Deprecated 2026-12-06; removed no earlier than 2027-06-30.',
   })
   attachments!: string[];
 
@@ -119,6 +121,12 @@ export class ReturnItemType {
 
   @Field(() => String, { description: 'What is wrong with it.' })
   problem!: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The attachment to correct (Case.attachmentFiles.id): upload a new version of it, then resubmit.',
+  })
+  attachmentId!: string | null;
 }
 
 @ObjectType('ReturnNotification', {

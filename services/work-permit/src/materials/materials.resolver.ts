@@ -46,8 +46,12 @@ export class MaterialsResolver {
       presenterName: c.presenterName,
       items: required.map((r) => {
         const m = recorded.get(r.item);
+        const attachmentIndex = /^attachment-(\d+)-/.exec(r.item)?.[1];
         return {
           ...r,
+          // Hidden from the schema: what MaterialItemAttachmentResolver needs to show the filed attachment.
+          caseEntity: c,
+          attachmentName: attachmentIndex ? (c.attachments[Number(attachmentIndex) - 1] ?? null) : null,
           present: m?.present ?? false,
           verifiedBy: m?.verifiedBy ?? null,
           verifiedByName: m?.verifiedByName ?? null,

@@ -13,21 +13,40 @@ import {
 import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
 import { assertMove } from '../case/case-status.rules.js';
 import type { CaseEntity, ReturnItem } from '../case/case.entity.js';
+import type { AttachmentService } from '../attachments/attachment.service.js';
+import { isUuid } from '../shared/ids.js';
 
 export const MAX_RETURN_ITEMS = 100;
 
-/** Validates a one-time return notification: at least one item, each naming a field and what to correct. */
-export function parseReturnItems(items: readonly ReturnItem[] | null | undefined): {
+/** A return item as sent: an attachment item may leave `field` out (the attachment's name is used). */
+export type ReturnItemInput = { field?: string | null; problem: string; attachmentId?: string | null };
+
+/**
+ * Validates a one-time return notification: at least one item, each naming a field (or an
+ * attachment) and what to correct.
+ */
+export function parseReturnItems(items: readonly ReturnItemInput[] | null | undefined): {
   items: ReturnItem[];
   problems: string[];
 } {
   const problems: string[] = [];
-  const list = (items ?? []).map((i) => ({ field: (i.field ?? '').trim(), problem: (i.problem ?? '').trim() }));
+  const list: ReturnItem[] = (items ?? []).map((i) => ({
+    field: (i.field ?? '').trim(),
+    problem: (i.problem ?? '').trim(),
+    ...(i.attachmentId ? { attachmentId: i.attachmentId.trim() } : {}),
+  }));
   if (!list.length) problems.push('items must list every item to correct (at least one): the notification is one-time');
   if (list.length > MAX_RETURN_ITEMS) problems.push(`items lists ${list.length}; at most ${MAX_RETURN_ITEMS}`);
   const seen = new Set<string>();
   list.forEach((i, n) => {
-    if (!i.field || i.field.length > 200)
+    if (i.attachmentId !== undefined) {
+      if (!isUuid(i.attachmentId ?? '')) problems.push(`items[${n}].attachmentId is not an attachment id`);
+      else if (list.findIndex((o) => o.attachmentId === i.attachmentId) !== n)
+        problems.push(`items[${n}] names attachment ${i.attachmentId} again: one item per attachment`);
+    }
+    if (i.attachmentId !== undefined && !i.field) {
+      // The attachment's name is filled in from the case.
+    } else if (!i.field || i.field.length > 200)
       problems.push(`items[${n}].field must name what to correct (1 to 200 characters)`);
     if (!i.problem || i.problem.length > 2000)
       problems.push(`items[${n}].problem must say what is wrong (1 to 2000 characters)`);
@@ -44,6 +63,7 @@ export class PreExaminationService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly events: EventStore,
+    private readonly attachments: AttachmentService,
   ) {}
 
   /** Passes the pre-examination: the case may book an appointment (B/C) or walk in (A). */
@@ -53,6 +73,7 @@ export class PreExaminationService {
       const c = await lockCase(tx, caseId, actor);
       if (!c) throw new NotFoundError('Case', caseId);
       assertMove(c.status, 'passPreExamination', 'passing the pre-examination', c.reference);
+      await this.attachments.settleOnPass(tx, actor, c);
       const now = this.clock.now();
       const changes = new CaseChanges(now, authorOf(actor));
       changes.set(c, { preExamPassedAt: now });
@@ -68,7 +89,11 @@ export class PreExaminationService {
    * Returns the case with a one-time notification listing every item to correct; the
    * pre-examination clock stops until the agency resubmits.
    */
-  async returnForCorrection(actor: Actor | null, caseId: string, rawItems: readonly ReturnItem[]): Promise<CaseEntity> {
+  async returnForCorrection(
+    actor: Actor | null,
+    caseId: string,
+    rawItems: readonly ReturnItemInput[],
+  ): Promise<CaseEntity> {
     assertCan(actor, 'case.preExamine');
     const { items, problems } = parseReturnItems(rawItems);
     if (problems.length) throw new BadUserInputError('The case cannot be returned', problems);
@@ -76,6 +101,13 @@ export class PreExaminationService {
       const c = await lockCase(tx, caseId, actor);
       if (!c) throw new NotFoundError('Case', caseId);
       assertMove(c.status, 'returnForCorrection', 'returning for correction', c.reference);
+      const corrections = items.flatMap((i) =>
+        i.attachmentId ? [{ attachmentId: i.attachmentId, problem: i.problem }] : [],
+      );
+      if (corrections.length) {
+        const names = await this.attachments.markForCorrection(tx, actor, c, corrections);
+        for (const i of items) if (i.attachmentId && !i.field) i.field = names.get(i.attachmentId)!;
+      }
       const now = this.clock.now();
       const changes = new CaseChanges(now, authorOf(actor));
       changes.set(c, { returnItems: items, returnedAt: now, returnCount: c.returnCount + 1 });

@@ -14,7 +14,8 @@ import {
 import { HOUSEHOLD_REGISTRATIONS, SEXES, type HouseholdRegistration, type Sex } from '../applicant/applicant.rules.js';
 import { PRESENTER_KINDS, type PresenterKind } from '../materials/materials.rules.js';
 
-function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
+/** A GraphQL enum object from a list of values (the names are the values). */
+export function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
   return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 }
 

@@ -11,8 +11,18 @@ export class PassPreExaminationInput {
 
 @InputType('ReturnItemInput')
 export class ReturnItemInput {
-  @Field(() => String, { description: 'What to correct, e.g. applicant.passportNumber or an attachment name.' })
-  field!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What to correct, e.g. applicant.passportNumber. May be left out when attachmentId names the attachment (its name is used).',
+  })
+  field?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The attachment to correct (Case.attachmentFiles.id); its latest version is marked NEEDS_CORRECTION.',
+  })
+  attachmentId?: string | null;
 
   @Field(() => String, { description: 'What is wrong and how to correct it.' })
   problem!: string;
