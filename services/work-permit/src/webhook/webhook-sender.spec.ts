@@ -27,7 +27,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const production = loadWorkPermitConfig({ NODE_ENV: 'production' }).webhooks;
+const production = loadWorkPermitConfig({
+  NODE_ENV: 'production',
+  SUBGRAPH_SECRET_WORK_PERMIT: 'a-production-secret-for-this-spec-only-0123456789',
+}).webhooks;
 const development = loadWorkPermitConfig({}).webhooks;
 const message = (url: string, secret = newWebhookSecret()) => ({
   id: 'msg_1',
