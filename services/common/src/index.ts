@@ -171,4 +171,4 @@ export {
   type VerifiedTokenCacheOptions,
 } from './auth/verified-token-cache.js';
 export { caseGateKey, lockCaseGate, lastCaseEvent } from './events/index.js';
-export { type TicketWithdrawnPayload } from './domain/index.js';
+export { type CounterWindowPayload, type TicketWithdrawnPayload } from './domain/index.js';
