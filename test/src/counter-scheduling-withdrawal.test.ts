@@ -26,6 +26,7 @@ import {
   reportInterview,
   reportMaterials,
   seedCase,
+  serveCase,
   settleResidencePermit,
   shanghai,
   systemNow,
@@ -350,6 +351,7 @@ describe('counter-scheduling: a withdrawn case leaves the queue', () => {
     const ticket = ok(await checkIn(caseId)).checkIn;
     await reportMaterials(sys, caseId, [], []);
     await reportInterview(sys, caseId, { required: false, satisfied: true, scheduled: false });
+    expect(await serveCase(sys, t.clerk, caseId, 4)).toBe(ticket.id);
     ok(await sys.gql(ACCEPT, { caseId }, t.clerk));
 
     // As recorded before both commands took the case's gate (decision 0006).

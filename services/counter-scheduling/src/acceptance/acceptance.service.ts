@@ -156,13 +156,17 @@ export class AcceptanceService {
       [caseId, counterId, today],
     );
     const t = rows[0];
-    if (!t) return [`the applicant has not checked in at counter ${counterId} today`];
-    return visitProblem(t.ticket_number, t.status, t.window_number);
+    return visitProblem(counterId, t?.ticket_number ?? null, t?.status ?? null, t?.window_number ?? null);
   }
 }
 
 /** Why a visit's ticket does not allow acceptance (empty when it is being served). */
-export function visitProblem(ticketNumber: string, status: string, window: number | null): string[] {
+export function visitProblem(
+  counterId: string,
+  ticketNumber: string | null,
+  status: string | null,
+  window: number | null,
+): string[] {
   switch (status) {
     case 'SERVING':
       return [];
@@ -173,7 +177,9 @@ export function visitProblem(ticketNumber: string, status: string, window: numbe
     case 'DONE':
       return [`the visit of ticket ${ticketNumber} is complete: check the applicant in again`];
     default:
-      return [`ticket ${ticketNumber} is ${status}: the applicant is not at a window; check them in again`];
+      // No ticket, or one that ended without the applicant at the window (missed call, closed at
+      // the end of the day, withdrawn): not a visit.
+      return [`the applicant has not checked in at counter ${counterId} today`];
   }
 }
 

@@ -17,7 +17,7 @@ export class CsClerkWorkstation1764201612000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE cs.counter_window (
       id uuid PRIMARY KEY,
-      counter_id text NOT NULL REFERENCES cs.service_counter(id),
+      counter_id text NOT NULL,
       window_number integer NOT NULL CHECK (window_number >= 1),
       service_date date NOT NULL,
       clerk_id text NOT NULL,

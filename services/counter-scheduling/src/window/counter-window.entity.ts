@@ -1,7 +1,11 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A clerk at a window of a counter for a day: open from opening the window until it is closed. */
 @Entity({ name: 'counter_window' })
+// Partial unique indexes (migration 1764201612000): one open session per window and day, and per clerk and day.
+@Index('UQ_counter_window_open', { synchronize: false })
+@Index('UQ_counter_window_clerk_open', { synchronize: false })
+@Index('IDX_counter_window_day', ['serviceDate', 'counterId'])
 export class CounterWindowEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
