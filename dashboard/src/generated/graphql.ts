@@ -899,6 +899,8 @@ export type CounterQueueQuery = {
   counterLoad: {
     __typename: 'CounterLoad';
     counterId: string;
+    date: string;
+    computedAt: string;
     open: boolean;
     windowsOpen: number;
     waiting: number;
@@ -3026,6 +3028,8 @@ export const CounterQueueDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'date' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'computedAt' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'open' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'windowsOpen' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'waiting' } },
