@@ -20,7 +20,7 @@ export interface ClerkAction<TData, TVars> {
 
 /**
  * A clerk mutation that is safe to retry and never runs twice (issue 12, item 8):
- * - while a request is in flight, further runs are ignored (a double press does nothing);
+ * - while a request is in flight, the same action again is ignored (a double press does nothing);
  * - each intended action gets an idempotency key, kept while the same action (same variables)
  *   is retried after a lost connection, so the API answers the retry with what the first
  *   attempt did; an answer from the API (success or refusal) ends the action and its key;
@@ -33,7 +33,8 @@ export function useClerkAction<TData, TVars extends Record<string, unknown>>(
 ): ClerkAction<TData, TVars> {
   const client = useApolloClient();
   const keyed = opts.keyed ?? true;
-  const inFlight = useRef(false);
+  // The actions in flight, by their variables: the same action pressed twice runs once.
+  const inFlight = useRef(new Set<string>());
   const pending = useRef<{ signature: string; key: string; variables: TVars } | null>(null);
   const mounted = useRef(true);
   const [busy, setBusy] = useState(false);
@@ -48,16 +49,16 @@ export function useClerkAction<TData, TVars extends Record<string, unknown>>(
 
   const run = useCallback(
     async (variables: TVars): Promise<TData | null> => {
-      if (inFlight.current) return null;
+      const signature = JSON.stringify(variables);
+      if (inFlight.current.has(signature)) return null;
       if (!navigator.onLine) {
         setError(new Error('offline'));
         setLost(true);
         return null;
       }
-      const signature = JSON.stringify(variables);
       const key = pending.current?.signature === signature ? pending.current.key : newIdempotencyKey();
       pending.current = { signature, key, variables };
-      inFlight.current = true;
+      inFlight.current.add(signature);
       setBusy(true);
       setError(null);
       setLost(false);
@@ -79,8 +80,8 @@ export function useClerkAction<TData, TVars extends Record<string, unknown>>(
         }
         return null;
       } finally {
-        inFlight.current = false;
-        if (mounted.current) setBusy(false);
+        inFlight.current.delete(signature);
+        if (mounted.current) setBusy(inFlight.current.size > 0);
       }
     },
     [client, doc, keyed],

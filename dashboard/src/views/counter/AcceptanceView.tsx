@@ -165,6 +165,8 @@ function WorkPermitChecklist({ c, onChange }: { c: CounterCase; onChange(): void
   const id = useId();
   const record = useClerkAction(RecordWorkPermitMaterialDocument, { keyed: false });
   const items = c.workPermitMaterials.items;
+  // What the clerk just ticked shows at once; the API's answer (and the refetch) confirms it.
+  const [ticked, setTicked] = useState<Record<string, boolean>>({});
   return (
     <section className="panel" aria-labelledby={`${id}-h`} data-testid="wp-checklist">
       <h2 id={`${id}-h`}>{t('accept.wp')}</h2>
@@ -174,10 +176,12 @@ function WorkPermitChecklist({ c, onChange }: { c: CounterCase; onChange(): void
             <label>
               <input
                 type="checkbox"
-                checked={i.present}
+                checked={ticked[i.item] ?? i.present}
                 onChange={async (e) => {
-                  if (await record.run({ input: { caseId: c.id, item: i.item, present: e.target.checked } }))
-                    onChange();
+                  const present = e.target.checked;
+                  setTicked((m) => ({ ...m, [i.item]: present }));
+                  if (await record.run({ input: { caseId: c.id, item: i.item, present } })) onChange();
+                  else setTicked((m) => ({ ...m, [i.item]: !present }));
                 }}
                 data-testid={`wp-${i.item}`}
               />
@@ -197,27 +201,30 @@ function ResidenceChecklist({ c, onChange }: { c: CounterCase; onChange(): void 
   const id = useId();
   const record = useClerkAction(RecordResidenceMaterialsDocument, { keyed: false });
   const items = c.residencePermit?.materials.items ?? [];
+  // What the clerk just chose shows at once; the API's answer (and the refetch) confirms it.
+  const [chosen, setChosen] = useState<Record<string, { state: ResidenceMaterialState; form?: FormChecks }>>({});
+  const stateOf = (i: (typeof items)[number]): ResidenceMaterialState => chosen[i.item]?.state ?? i.state;
+  const formOf = (i: (typeof items)[number]): FormChecks =>
+    chosen[i.item]?.form ?? {
+      blackInk: i.applicationForm?.blackInk ?? false,
+      colourPhoto2Inch: i.applicationForm?.colourPhoto2Inch ?? false,
+      whiteBackground: i.applicationForm?.whiteBackground ?? false,
+      noHeadwear: i.applicationForm?.noHeadwear ?? false,
+    };
   const save = async (
     item: (typeof items)[number],
     state: ResidenceMaterialState,
     form?: FormChecks,
   ): Promise<void> => {
-    const applicationForm =
-      item.item === 'APPLICATION_FORM'
-        ? (form ?? {
-            blackInk: item.applicationForm?.blackInk ?? false,
-            colourPhoto2Inch: item.applicationForm?.colourPhoto2Inch ?? false,
-            whiteBackground: item.applicationForm?.whiteBackground ?? false,
-            noHeadwear: item.applicationForm?.noHeadwear ?? false,
-          })
-        : undefined;
-    if (
-      await record.run({
-        caseId: c.id,
-        items: [{ item: item.item, state, ...(applicationForm ? { applicationForm } : {}) }],
-      })
-    )
-      onChange();
+    const applicationForm = item.item === 'APPLICATION_FORM' ? (form ?? formOf(item)) : undefined;
+    const before = chosen[item.item];
+    setChosen((m) => ({ ...m, [item.item]: { state, form: applicationForm } }));
+    const done = await record.run({
+      caseId: c.id,
+      items: [{ item: item.item, state, ...(applicationForm ? { applicationForm } : {}) }],
+    });
+    if (done) onChange();
+    else setChosen((m) => ({ ...m, [item.item]: before ?? { state: item.state } }));
   };
   return (
     <section className="panel" aria-labelledby={`${id}-h`} data-testid="rp-checklist">
@@ -232,7 +239,7 @@ function ResidenceChecklist({ c, onChange }: { c: CounterCase; onChange(): void 
                   <input
                     type="radio"
                     name={`${id}-${i.item}`}
-                    checked={i.state === s}
+                    checked={stateOf(i) === s}
                     onChange={() => void save(i, s)}
                     data-testid={`rp-${i.item}-${s}`}
                   />
@@ -246,16 +253,8 @@ function ResidenceChecklist({ c, onChange }: { c: CounterCase; onChange(): void 
                   <label key={k}>
                     <input
                       type="checkbox"
-                      checked={i.applicationForm?.[k] ?? false}
-                      onChange={(e) =>
-                        void save(i, i.state, {
-                          blackInk: i.applicationForm?.blackInk ?? false,
-                          colourPhoto2Inch: i.applicationForm?.colourPhoto2Inch ?? false,
-                          whiteBackground: i.applicationForm?.whiteBackground ?? false,
-                          noHeadwear: i.applicationForm?.noHeadwear ?? false,
-                          [k]: e.target.checked,
-                        })
-                      }
+                      checked={formOf(i)[k]}
+                      onChange={(e) => void save(i, stateOf(i), { ...formOf(i), [k]: e.target.checked })}
                       data-testid={`rp-form-${k}`}
                     />
                     {t(`accept.form.${k}`)}

@@ -54,7 +54,7 @@ export default function WindowChoice({ next }: { next?: string }) {
     }
   };
   return (
-    <section className="panel workstation-choice" aria-labelledby="ws-h">
+    <section className="panel workstation-choice counter-page" aria-labelledby="ws-h">
       <h1 id="ws-h" tabIndex={-1} ref={heading}>
         {t('ws.title')}
       </h1>
