@@ -194,11 +194,12 @@ describe('the counter workstation: a clerk’s day (Chromium, real stack)', () =
           if ((await box.getAttribute('data-testid')) === 'wp-applicant-passport') continue;
           await box.check();
         }
-        for (const item of ['PASSPORT', 'APPLICATION_FORM', 'ACCOMMODATION_REGISTRATION', 'EMPLOYER_OPINION_LETTER']) {
-          await page.getByTestId(`rp-${item}-VERIFIED`).check();
-        }
+        // The application form's four checks first: it is "checked" only with all four.
         for (const k of ['blackInk', 'colourPhoto2Inch', 'whiteBackground', 'noHeadwear']) {
           await page.getByTestId(`rp-form-${k}`).check();
+        }
+        for (const item of ['PASSPORT', 'APPLICATION_FORM', 'ACCOMMODATION_REGISTRATION', 'EMPLOYER_OPINION_LETTER']) {
+          await page.getByTestId(`rp-${item}-VERIFIED`).check();
         }
         await expect.poll(async () => await page.getByTestId('rp-checklist').locator('input:checked').count()).toBe(8);
         await page.getByTestId('accept-submit').click();

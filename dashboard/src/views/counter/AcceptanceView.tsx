@@ -127,22 +127,24 @@ function Rules({ c }: { c: CounterCase }) {
   const iv = c.residencePermit?.interview;
   const household = c.applicant.householdRegistration;
   return (
-    <div data-testid="rules">
+    <div data-testid="rules" className="rules">
       <h3>{t('accept.interview')}</h3>
       {iv ? (
         <>
           <p data-testid="interview-rule">
-            {iv.required
-              ? t('accept.interviewRequired', { reason: iv.reason })
-              : t('accept.interviewNotRequired', { reason: iv.reason })}{' '}
-            ({t(`accept.interviewStatus.${iv.status}`)})
+            <strong>{iv.required ? t('accept.interviewYes') : t('accept.interviewNo')}</strong> ·{' '}
+            {t(`accept.interviewStatus.${iv.status}`)}
           </p>
           {iv.exemptions.length > 0 && (
             <p>
-              {t('accept.exemptions')}: {iv.exemptions.join(', ')}
+              {t('accept.exemptions')}: {iv.exemptions.map((e) => t(`exemption.${e}`)).join(', ')}
             </p>
           )}
-          <p>{iv.proxy ? t('accept.proxy', { name: iv.proxy.name, kind: iv.proxy.kind }) : t('accept.noProxy')}</p>
+          <p>
+            {iv.proxy
+              ? t('accept.proxy', { name: iv.proxy.name, kind: t(`proxy.${iv.proxy.kind}`) })
+              : t('accept.noProxy')}
+          </p>
         </>
       ) : (
         <p>{t('case.pending')}</p>

@@ -85,7 +85,7 @@ function Hall({
               <span lang="en">Window {latest.window}</span>
             </p>
           </section>
-        ) : (
+        ) : d === null ? null : (
           <p className="hall-none">
             <span lang="zh-CN">{zh['hall.none']}</span> <span lang="en">{en['hall.none']}</span>
           </p>

@@ -75,17 +75,7 @@ export class CounterWindowService {
         lock: { mode: 'pessimistic_write' },
       });
       if (elsewhere) events.push(await this.closeSession(tx, elsewhere, actor, now));
-      const session: CounterWindowEntity = {
-        id: randomUUID(),
-        counterId,
-        window,
-        serviceDate: today,
-        clerkId: actor.id,
-        clerkName: actor.name,
-        openedAt: now,
-        closedAt: null,
-        closedBy: null,
-      };
+      const session = newSession(actor, counterId, window, now);
       await tx.getRepository(CounterWindowEntity).insert(session);
       events.push(windowEvent(EVENT_TYPES.windowOpened, session, actor, now));
       const touched = elsewhere ? [elsewhere.counterId, counterId] : [counterId];
@@ -131,17 +121,7 @@ export class CounterWindowService {
       [actor.id, today],
     );
     if (mine.length) return [];
-    const session: CounterWindowEntity = {
-      id: randomUUID(),
-      counterId,
-      window,
-      serviceDate: today,
-      clerkId: actor.id,
-      clerkName: actor.name,
-      openedAt: now,
-      closedAt: null,
-      closedBy: null,
-    };
+    const session = newSession(actor, counterId, window, now);
     const inserted: unknown[] = await tx.query(
       `INSERT INTO cs.counter_window (id, counter_id, window_number, service_date, clerk_id, clerk_name, opened_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1`,
@@ -207,6 +187,21 @@ async function openSession(
       },
     )
     .getOne();
+}
+
+/** A clerk's new session at a window, opened now for today. */
+function newSession(actor: Actor, counterId: string, window: number, now: Date): CounterWindowEntity {
+  return {
+    id: randomUUID(),
+    counterId,
+    window,
+    serviceDate: shanghaiDate(now),
+    clerkId: actor.id,
+    clerkName: actor.name,
+    openedAt: now,
+    closedAt: null,
+    closedBy: null,
+  };
 }
 
 function toValue(counterId: string, window: number, s: CounterWindowEntity | null): CounterWindowValue {
