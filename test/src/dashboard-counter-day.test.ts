@@ -219,7 +219,7 @@ describe('the counter workstation: a clerk’s day (Chromium, real stack)', () =
         expect(await page.getByTestId('receipt-counter').textContent()).toMatch(
           /Chaoyang CBD International Talent Hub, /,
         );
-        expect(await page.getByTestId('receipt-due').textContent()).toMatch(/\d{2}\/\d{2}\/\d{4}, 00:00/);
+        expect(await page.getByTestId('receipt-due').textContent()).toMatch(/^\w{3},? \d{1,2} \w{3} \d{4}/);
         const qr = page.getByTestId('receipt-qr');
         await qr.waitFor();
         const decoded = decodeQrDataUrl((await qr.getAttribute('src'))!);

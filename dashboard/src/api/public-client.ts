@@ -36,10 +36,18 @@ export function createPublicApi(): { apollo: ApolloClient; connection: Connectio
     new HttpLink({ uri: '/graphql' }),
   );
   const apollo = new ApolloClient({ link, cache: new InMemoryCache() });
+  // The browser says the network is gone: say so at once, and drop the socket so that it
+  // reconnects (and the screen catches up from its last event) as soon as the network is back.
+  const onOffline = (): void => {
+    connection.offline();
+    ws.terminate();
+  };
+  window.addEventListener('offline', onOffline);
   return {
     apollo,
     connection,
     dispose() {
+      window.removeEventListener('offline', onOffline);
       void ws.dispose();
       apollo.stop();
     },

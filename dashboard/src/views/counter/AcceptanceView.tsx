@@ -8,7 +8,7 @@ import { useSignedIn } from '../../app/session-context';
 import { useClerkAction } from '../../clerk/useClerkAction';
 import { Errors } from '../../components/Errors';
 import { counterName } from '../../format/counter';
-import { formatDateTime } from '../../format/time';
+import { beijingDate, formatDateTime, formatDay } from '../../format/time';
 import {
   AcceptDocumentsDocument,
   CounterCaseDocument,
@@ -338,7 +338,8 @@ function Receipt({
           <dd>{formatDateTime(receipt.acceptedAt, lang)}</dd>
           <dt>{t('receipt.due')}</dt>
           <dd data-testid="receipt-due">
-            {formatDateTime(receipt.issuanceDueAt, lang)}{' '}
+            {/* Due at the end of a working day (00:00 of the next): the applicant reads that working day. */}
+            {formatDay(beijingDate(new Date(receipt.issuanceDueAt).getTime() - 1), lang)}{' '}
             {receipt.issuanceDueProvisional ? t('receipt.provisional') : ''}
           </dd>
           <dt>{t('receipt.counter')}</dt>
