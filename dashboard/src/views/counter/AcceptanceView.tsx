@@ -132,8 +132,8 @@ function Rules({ c }: { c: CounterCase }) {
       {iv ? (
         <>
           <p data-testid="interview-rule">
-            <strong>{iv.required ? t('accept.interviewYes') : t('accept.interviewNo')}</strong> ·{' '}
-            {t(`accept.interviewStatus.${iv.status}`)}
+            <strong>{iv.required ? t('accept.interviewYes') : t('accept.interviewNo')}</strong>
+            {iv.status !== 'NOT_REQUIRED' ? ` · ${t(`accept.interviewStatus.${iv.status}`)}` : ''}
           </p>
           {iv.exemptions.length > 0 && (
             <p>
