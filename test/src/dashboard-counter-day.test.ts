@@ -176,8 +176,21 @@ describe('the counter workstation: a clerk’s day (Chromium, real stack)', () =
         // 3. The queue: call next with the keyboard (the walk-in: the appointment's slot has not started), start.
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
         await expect.poll(() => page.getByTestId('queue-row').count()).toBe(2);
+        // The network drops: the clerk is told at once, nothing is sent; "Try again" sends it once, when back.
+        await context.setOffline(true);
         await page.keyboard.press('n');
+        await page.getByTestId('connection-lost').waitFor();
+        expect(await page.getByTestId('connection-lost').textContent()).toMatch(/No connection/);
+        expect(await page.getByTestId('serving-ticket').count()).toBe(0);
+        await context.setOffline(false);
+        await page.getByTestId('connection-lost').getByRole('button', { name: 'Try again' }).click();
         await expect.poll(() => page.getByTestId('serving-ticket').textContent()).toBe(walkInTicket);
+        const called = await sys.sql.query(
+          `SELECT count(*)::int AS n FROM platform.event_log WHERE type = 'queue.ticket-called' AND counter_id = $1`,
+          [COUNTER],
+        );
+        expect(called.rows[0]).toEqual({ n: 1 });
+        // Focus went on to the next natural action: the keyboard works from here.
         await expect.poll(() => page.evaluate('document.activeElement?.dataset?.testid')).toBe('action-s');
         await page.keyboard.press('s');
         await expect.poll(() => page.getByTestId('serving-status').textContent()).toBe('Being served');

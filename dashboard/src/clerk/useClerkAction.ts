@@ -51,13 +51,14 @@ export function useClerkAction<TData, TVars extends Record<string, unknown>>(
     async (variables: TVars): Promise<TData | null> => {
       const signature = JSON.stringify(variables);
       if (inFlight.current.has(signature)) return null;
+      const key = pending.current?.signature === signature ? pending.current.key : newIdempotencyKey();
+      pending.current = { signature, key, variables };
       if (!navigator.onLine) {
+        // Nothing is sent; "Try again" sends this action (with this key) once the network is back.
         setError(new Error('offline'));
         setLost(true);
         return null;
       }
-      const key = pending.current?.signature === signature ? pending.current.key : newIdempotencyKey();
-      pending.current = { signature, key, variables };
       inFlight.current.add(signature);
       setBusy(true);
       setError(null);

@@ -8,16 +8,25 @@ import { useI18n } from '../../i18n/i18n';
 export function ActionStatus({
   action,
   testId,
+  onRetried,
 }: {
   action: { lost: boolean; error: unknown; retry(): Promise<unknown> };
   testId?: string;
+  /** After a successful retry: what the page does after the action (refresh, move focus on). */
+  onRetried?(result: unknown): void;
 }) {
   const { t } = useI18n();
   if (action.lost) {
     return (
       <div role="alert" className="error" data-testid="connection-lost">
         <p>{navigator.onLine ? t('act.retrySafe') : t('act.offline')}</p>
-        <button type="button" onClick={() => void action.retry()}>
+        <button
+          type="button"
+          onClick={async () => {
+            const result = await action.retry();
+            if (result) onRetried?.(result);
+          }}
+        >
           {t('act.retry')}
         </button>
       </div>

@@ -186,8 +186,24 @@ export default function QueueView() {
             {button('a', t('queue.accept'), atWindow?.status === 'SERVING')}
             {button('c', t('queue.complete'))}
           </div>
-          {[call, recall, missed, start, complete].map((a, i) => (
-            <ActionStatus key={i} action={a} testId="queue-error" />
+          {(
+            [
+              [call, 's'],
+              [recall, 's'],
+              [missed, 'n'],
+              [start, 'a'],
+              [complete, 'n'],
+            ] as const
+          ).map(([a, next], i) => (
+            <ActionStatus
+              key={i}
+              action={a}
+              testId="queue-error"
+              onRetried={() => {
+                focus(next);
+                void refetch();
+              }}
+            />
           ))}
         </section>
         <section className="panel" aria-labelledby="queue-h">
