@@ -215,6 +215,11 @@ describe('the counter workstation: a clerk’s day (Chromium, real stack)', () =
           await page.getByTestId(`rp-${item}-VERIFIED`).check();
         }
         await expect.poll(async () => await page.getByTestId('rp-checklist').locator('input:checked').count()).toBe(8);
+        await waitForReadiness(
+          sys,
+          walkIn.id,
+          (r) => (r.rp_materials as { complete?: boolean } | null)?.complete === true,
+        );
         await page.getByTestId('accept-submit').click();
         await page.getByTestId('accept-refused').waitFor();
         expect(await page.getByTestId('accept-refused').textContent()).toContain(
@@ -225,6 +230,12 @@ describe('the counter workstation: a clerk’s day (Chromium, real stack)', () =
         // Complete: the receipt of acceptance, printed, with a QR code of the public look-up.
         await page.getByTestId('wp-applicant-passport').check();
         await expect.poll(() => page.getByTestId('wp-applicant-passport').isChecked()).toBe(true);
+        // The counter learns of the checklist from work-permit's event (a moment later): wait for it, as the clerk would retry.
+        await waitForReadiness(
+          sys,
+          walkIn.id,
+          (r) => (r.wp_materials as { complete?: boolean } | null)?.complete === true,
+        );
         await page.getByTestId('accept-submit').click();
         await page.getByTestId('receipt').waitFor();
         const receipt = (await page.getByTestId('receipt-number').textContent())!;

@@ -112,7 +112,8 @@ export default function ClaimDesk({ initialReceipt }: { initialReceipt?: string 
       {c && (
         <section className="panel" aria-labelledby={`${id}-case`} data-testid="claim-case">
           <h2 id={`${id}-case`}>{c.reference}</h2>
-          <CaseSummary c={c} />
+          {/* Just handed over: work-permit records the case as claimed a moment later. */}
+          <CaseSummary c={claimedAt ? { ...c, status: 'CLAIMED' } : c} />
           <h3>{t('claim.permits')}</h3>
           <dl className="facts" data-testid="claim-permits">
             <dt>{t('claim.wp')}</dt>
