@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMPLOYERS, EVENT_TYPES } from '@onestop/common';
 import { appendEvent, ok, startTestSystem, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
-import { waitForReadiness } from './counter-scheduling-fixtures.js';
+import { serveNextAt, waitForReadiness } from './counter-scheduling-fixtures.js';
 import { ALL_VERIFIED, moveToNextWorkingMorning, OPS, otherAgency, ourAgency } from './residence-permit-fixtures.js';
 import { filing } from './work-permit-fixtures.js';
 
@@ -67,7 +67,17 @@ beforeAll(async () => {
     sys.token('EE_OFFICER'),
   ]);
   day = await moveToNextWorkingMorning(sys);
+  // Every ready case is served at a window of its own at once (decision 0008: acceptance during a visit being served).
+  const manager = await sys.token('MANAGER');
+  ok(
+    await sys.gql(
+      `mutation ($id: ID!, $input: ServiceCounterInput!) { updateServiceCounter(id: $id, input: $input) { id } }`,
+      { id: COUNTER, input: { windows: 40 } },
+      manager,
+    ),
+  );
 });
+let lastWindow = 0;
 afterAll(async () => {
   await sys?.stop();
 });
@@ -104,6 +114,8 @@ async function readyCase(): Promise<string> {
   ok(await sys.gql(PASS, { i: { caseId: id } }, wpOfficer));
   await waitForReadiness(sys, id, (r) => r.pre_exam_passed === true && r.interview !== null);
   ok(await sys.gql(CHECK_IN, { caseId: id }, clerk));
+  // Some ready case's applicant is called to a new window and served: each call follows its own check-in, so none is empty.
+  expect(await serveNextAt(sys, clerk, ++lastWindow)).not.toBeNull();
   const checkedIn = await waitFor(
     async () => {
       const c = await caseOf(id);

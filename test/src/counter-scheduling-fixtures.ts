@@ -271,3 +271,41 @@ export async function csDirect<T>(
   });
   return { status: res.status, ...((await res.json()) as Omit<GqlResponse<T>, 'status'>) };
 }
+
+const CALL_NEXT_AT = `mutation ($window: Int!) { callNext(window: $window) { id caseId } }`;
+const START_AT = `mutation ($id: ID!) { startService(ticketId: $id) { id status } }`;
+
+/** Calls the next applicant to `window` of the clerk's counter and starts the service; the ticket called. */
+export async function serveNextAt(
+  sys: TestSystem,
+  clerk: string,
+  window: number,
+): Promise<{ id: string; caseId: string } | null> {
+  const res = await sys.gql<{ callNext: { id: string; caseId: string } | null }>(CALL_NEXT_AT, { window }, clerk);
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  const called = res.data!.callNext;
+  if (called) {
+    const started = await sys.gql(START_AT, { id: called.id }, clerk);
+    expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
+  }
+  return called;
+}
+
+/**
+ * Brings a checked-in case's applicant to `window` and starts the service, as documents are
+ * accepted during a visit being served (decision 0008). Applicants called before it and not
+ * served are missed (the next call to the window marks them so). Returns the ticket id.
+ */
+export async function serveCase(sys: TestSystem, clerk: string, caseId: string, window = 1): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const res = await sys.gql<{ callNext: { id: string; caseId: string } | null }>(CALL_NEXT_AT, { window }, clerk);
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    const called = res.data!.callNext;
+    if (!called) break;
+    if (called.caseId !== caseId) continue;
+    const started = await sys.gql(START_AT, { id: called.id }, clerk);
+    expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
+    return called.id;
+  }
+  throw new Error(`case ${caseId} was not in the queue of the clerk's counter`);
+}

@@ -14,6 +14,7 @@ import {
   reportReadyForClaim,
   settleResidencePermit,
   seedCase,
+  serveCase,
   shanghai,
   tokens,
   OTHER_EMPLOYER,
@@ -225,6 +226,16 @@ describe('counter-scheduling: queue, acceptance, claim and no-shows', () => {
       expect(initial.some((p) => p.startsWith('interview:'))).toBe(true);
 
       ok(await checkIn(caseId));
+      // Decision 0008: while the ticket waits, the visit is the problem, with a stable reason.
+      const waiting = await sys.gql(ACCEPT, { caseId }, t.clerk);
+      expect(waiting.errors![0]!.extensions).toMatchObject({
+        code: 'INVALID_TRANSITION',
+        reason: 'VISIT_NOT_BEING_SERVED',
+      });
+      expect((waiting.errors![0]!.extensions!.problems as string[])[0]).toMatch(
+        /^ticket W-\d{3} is still waiting: call it to a window and start the service first$/,
+      );
+      await serveCase(sys, t.clerk, caseId, 6);
       await reportMaterials(
         sys,
         caseId,

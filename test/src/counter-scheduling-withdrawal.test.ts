@@ -26,6 +26,7 @@ import {
   reportInterview,
   reportMaterials,
   seedCase,
+  serveCase,
   settleResidencePermit,
   shanghai,
   systemNow,
@@ -350,11 +351,13 @@ describe('counter-scheduling: a withdrawn case leaves the queue', () => {
     const ticket = ok(await checkIn(caseId)).checkIn;
     await reportMaterials(sys, caseId, [], []);
     await reportInterview(sys, caseId, { required: false, satisfied: true, scheduled: false });
+    expect(await serveCase(sys, t.clerk, caseId, 4)).toBe(ticket.id);
     ok(await sys.gql(ACCEPT, { caseId }, t.clerk));
 
     // As recorded before both commands took the case's gate (decision 0006).
     await handled(await withdraw(caseId));
-    expect((await ticketRow(ticket.id)).status).toBe('WAITING');
+    // Accepted during service (decision 0008): the ticket stays at the window, not withdrawn.
+    expect((await ticketRow(ticket.id)).status).toBe('SERVING');
     expect(await countEvents(sys, EVENT_TYPES.ticketWithdrawn, caseId)).toBe(0);
     const r = await sys.sql.query('SELECT withdrawn FROM cs.case_readiness WHERE case_id = $1', [caseId]);
     expect(r.rows[0].withdrawn).toBe(false);

@@ -2,10 +2,13 @@
  * Browser helpers for the dashboard tests: Debian's Chromium driven by playwright-core (no
  * browser download), signing in by role, and screenshots into test/artifacts/screenshots.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import type { OneStopClaims, Role } from '@onestop/common';
 import type { TestSystem } from './testkit/index.js';
 
@@ -73,4 +76,36 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
   return file;
+}
+
+// jsqr is a CommonJS function export: required, so its call works under NodeNext typing.
+const jsQR = createRequire(import.meta.url)('jsqr') as (typeof import('jsqr'))['default'];
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** An axe-core violation, as the tests report it. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core (injected into the page) on the page as it is now: the serious and critical violations. */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.addScriptTag({ content: axeSource });
+  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
+    violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+  };
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/** Decodes the QR code of a PNG data URL (as `qrcode` renders it in the page). */
+export function decodeQrDataUrl(dataUrl: string): string | null {
+  const png = PNG.sync.read(Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
+  return (
+    jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)?.data ??
+    null
+  );
 }

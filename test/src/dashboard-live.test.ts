@@ -8,6 +8,7 @@ import {
   settleResidencePermit,
   shanghai,
 } from './counter-scheduling-fixtures.js';
+import { serveCase } from './counter-scheduling-fixtures.js';
 import { launchBrowser, openAs, screenshot } from './dashboard-browser.js';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fixtures.js';
@@ -84,6 +85,7 @@ describe('dashboard: live city view and SLA feed (Chromium)', () => {
     await reportMaterials(sys, c.id, [], []);
     await reportInterview(sys, c.id, { required: false, satisfied: true, scheduled: false });
     await checkIn(c.id);
+    await serveCase(sys, clerk, c.id);
     const accepted = await sys.gql(
       'mutation ($caseId: ID!) { acceptDocuments(caseId: $caseId) { receiptNumber } }',
       { caseId: c.id },

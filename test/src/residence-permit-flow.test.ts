@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, DEMO_EMPLOYERS, EVENT_TYPES } from '@onestop/common';
 import { ok, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { ALL_VERIFIED, businessNow, moveToNextWorkingMorning, OPS, ourAgency } from './residence-permit-fixtures.js';
+import { serveCase } from './counter-scheduling-fixtures.js';
 import { filing } from './work-permit-fixtures.js';
 
 let sys: TestSystem;
@@ -68,6 +69,7 @@ describe('residence-permit in the real flow', () => {
       ),
     );
     ok(await sys.gql(`mutation ($caseId: ID!) { checkIn(caseId: $caseId) { id } }`, { caseId }, clerk));
+    await serveCase(sys, clerk, caseId);
     for (const { item } of (await caseOf()).workPermitMaterials.items) {
       ok(
         await sys.gql(

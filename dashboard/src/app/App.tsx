@@ -6,6 +6,12 @@ import { Link } from './Link';
 import { canOpen, homePage, type Page } from './permissions';
 import { navigate, useRoute, type Route } from './router';
 import { useSession } from './session-context';
+import { useRememberedWindow } from '../clerk/workstation';
+
+/** Counter pages that need the clerk's window. */
+function needsWindow(route: Route): boolean {
+  return route.name === 'counter' || route.name === 'accept';
+}
 
 // Every page is its own chunk: the first load carries the shell, sign-in and Apollo only.
 const CityView = lazy(() => import('../views/city/CityView'));
@@ -13,6 +19,13 @@ const SlaFeed = lazy(() => import('../views/sla/SlaFeed'));
 const CasesView = lazy(() => import('../views/cases/CasesView'));
 const CasePage = lazy(() => import('../views/cases/CasePage'));
 const CalendarView = lazy(() => import('../views/calendar/CalendarView'));
+const QueueView = lazy(() => import('../views/counter/QueueView'));
+const WindowChoice = lazy(() => import('../views/counter/WindowChoice'));
+const CheckInDesk = lazy(() => import('../views/counter/CheckInDesk'));
+const AcceptanceView = lazy(() => import('../views/counter/AcceptanceView'));
+const ClaimDesk = lazy(() => import('../views/counter/ClaimDesk'));
+const HallDisplay = lazy(() => import('../views/hall/HallDisplay'));
+const ReceiptCheck = lazy(() => import('../views/hall/ReceiptCheck'));
 
 const PAGE_OF: Partial<Record<Route['name'], Page>> = {
   city: 'city',
@@ -20,6 +33,11 @@ const PAGE_OF: Partial<Record<Route['name'], Page>> = {
   cases: 'cases',
   case: 'cases',
   calendar: 'calendar',
+  counter: 'counter',
+  counterWindow: 'counter',
+  checkIn: 'counter',
+  accept: 'counter',
+  claim: 'counter',
 };
 
 export function App() {
@@ -27,7 +45,11 @@ export function App() {
   const { session } = useSession();
   const { t } = useI18n();
 
+  const isPublic = route.name === 'hall' || route.name === 'receipt';
+  const counterId = session?.claims.role === 'CLERK' ? session.claims.counterId : null;
+  const [chosenWindow] = useRememberedWindow(counterId);
   useEffect(() => {
+    if (isPublic) return;
     if (!session && route.name !== 'signin') {
       const back = location.pathname + location.search;
       navigate(`/signin${back !== '/' ? `?next=${encodeURIComponent(back)}` : ''}`, { replace: true });
@@ -36,9 +58,20 @@ export function App() {
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : `/${homePage(session.claims.role)}`, {
         replace: true,
       });
+    } else if (session && needsWindow(route) && counterId && chosenWindow === null) {
+      // The window is chosen after sign-in, whatever the sign-in was (decision: a separate step).
+      navigate(`/counter/window?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
     }
-  }, [session, route.name]);
+  }, [session, route, isPublic, counterId, chosenWindow]);
 
+  if (isPublic) {
+    return (
+      <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>
+        {route.name === 'hall' ? <HallDisplay counterId={route.counterId} /> : null}
+        {route.name === 'receipt' ? <ReceiptCheck number={route.number} /> : null}
+      </Suspense>
+    );
+  }
   if (!session) return route.name === 'signin' ? <SignIn /> : null;
   if (route.name === 'home' || route.name === 'signin') return null;
 
@@ -73,6 +106,16 @@ function renderRoute(route: Route): ReactNode {
       return <CasePage id={route.id} />;
     case 'calendar':
       return <CalendarView month={route.month} />;
+    case 'counter':
+      return <QueueView />;
+    case 'counterWindow':
+      return <WindowChoice next={route.next} />;
+    case 'checkIn':
+      return <CheckInDesk />;
+    case 'accept':
+      return <AcceptanceView caseId={route.caseId} />;
+    case 'claim':
+      return <ClaimDesk initialReceipt={route.receipt} />;
     default:
       return <NotFound />;
   }

@@ -5,8 +5,24 @@ import { LANGS, type Lang } from '../i18n/dictionary';
 import { Link } from './Link';
 import { canOpen, type Page } from './permissions';
 import { useSignedIn } from './session-context';
+import { WorkstationBadge } from '../views/counter/WorkstationBadge';
 
-const NAV: { page: Page; path: string; label: 'nav.city' | 'nav.sla' | 'nav.cases' | 'nav.calendar' }[] = [
+/** The nav item of the page shown (the counter has three: matched by path). */
+function currentPath(current: Page | null, path: string): boolean {
+  if (current !== 'counter') return current !== null && path === `/${current}`;
+  const here = location.pathname;
+  if (path === '/counter')
+    return here === '/counter' || here.startsWith('/counter/accept') || here === '/counter/window';
+  return here.startsWith(path);
+}
+
+type NavLabel =
+  'nav.city' | 'nav.sla' | 'nav.cases' | 'nav.calendar' | 'nav.counterQueue' | 'nav.checkIn' | 'nav.claim';
+const NAV: { page: Page; path: string; label: NavLabel }[] = [
+  // A clerk's work first: the counter's queue, the check-in desk, the claim desk.
+  { page: 'counter', path: '/counter', label: 'nav.counterQueue' },
+  { page: 'counter', path: '/counter/check-in', label: 'nav.checkIn' },
+  { page: 'counter', path: '/counter/claim', label: 'nav.claim' },
   { page: 'city', path: '/city', label: 'nav.city' },
   { page: 'sla', path: '/sla', label: 'nav.sla' },
   { page: 'cases', path: '/cases', label: 'nav.cases' },
@@ -29,6 +45,7 @@ export function Layout({ current, children }: { current: Page | null; children: 
           <span className="brand-sub">{t('app.subtitle')}</span>
         </div>
         <div className="banner-tools">
+          {role === 'CLERK' && <WorkstationBadge />}
           <ConnectionIndicator />
           <LanguageSwitch />
           <span className="who" data-testid="signed-in-as">
@@ -42,8 +59,8 @@ export function Layout({ current, children }: { current: Page | null; children: 
       <nav className="nav" aria-label={t('nav.main')}>
         <ul>
           {NAV.filter((n) => canOpen(role, n.page)).map((n) => (
-            <li key={n.page}>
-              <Link to={n.path} aria-current={current === n.page ? 'page' : undefined}>
+            <li key={n.path}>
+              <Link to={n.path} aria-current={currentPath(current, n.path) ? 'page' : undefined}>
                 {t(n.label)}
               </Link>
             </li>

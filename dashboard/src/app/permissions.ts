@@ -5,13 +5,14 @@ import type { Role } from '../auth/session';
  * what to offer: which pages appear and which actions show a form. The API still checks
  * every request; when the two disagree the API's error is what the user sees.
  */
-export type Page = 'city' | 'sla' | 'cases' | 'calendar';
+export type Page = 'city' | 'sla' | 'cases' | 'calendar' | 'counter';
 
 const PAGES: Record<Page, readonly Role[]> = {
   city: ['MANAGER', 'CLERK', 'WP_OFFICER', 'EE_OFFICER'],
   sla: ['MANAGER', 'CLERK', 'WP_OFFICER', 'EE_OFFICER', 'AGENCY'],
   cases: ['AGENCY', 'WP_OFFICER', 'EE_OFFICER', 'CLERK', 'MANAGER'],
   calendar: ['MANAGER'],
+  counter: ['CLERK'],
 };
 
 export function canOpen(role: Role, page: Page): boolean {
@@ -20,6 +21,7 @@ export function canOpen(role: Role, page: Page): boolean {
 
 /** The page a role lands on after signing in. */
 export function homePage(role: Role): Page {
+  if (role === 'CLERK') return 'counter';
   return role === 'MANAGER' ? 'city' : 'cases';
 }
 

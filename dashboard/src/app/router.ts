@@ -9,6 +9,13 @@ export type Route =
   | { name: 'cases'; ref?: string }
   | { name: 'case'; id: string }
   | { name: 'calendar'; month?: string }
+  | { name: 'counter' }
+  | { name: 'counterWindow'; next?: string }
+  | { name: 'checkIn' }
+  | { name: 'accept'; caseId: string }
+  | { name: 'claim'; receipt?: string }
+  | { name: 'hall'; counterId: string }
+  | { name: 'receipt'; number: string }
   | { name: 'notFound' };
 
 export function parseRoute(pathname: string, search = ''): Route {
@@ -24,6 +31,16 @@ export function parseRoute(pathname: string, search = ''): Route {
     if (head === 'calendar') return { name: 'calendar', month: params.get('month') ?? undefined };
   }
   if (parts.length === 2 && head === 'cases' && id) return { name: 'case', id };
+  // The counter workstation (CLERK) and the public pages (no sign-in).
+  if (head === 'counter') {
+    if (parts.length === 1) return { name: 'counter' };
+    if (parts.length === 2 && id === 'window') return { name: 'counterWindow', next: params.get('next') ?? undefined };
+    if (parts.length === 2 && id === 'check-in') return { name: 'checkIn' };
+    if (parts.length === 2 && id === 'claim') return { name: 'claim', receipt: params.get('receipt') ?? undefined };
+    if (parts.length === 3 && id === 'accept' && parts[2]) return { name: 'accept', caseId: parts[2] };
+  }
+  if (parts.length === 2 && head === 'hall' && id) return { name: 'hall', counterId: id };
+  if (parts.length === 2 && head === 'receipt' && id) return { name: 'receipt', number: id };
   return { name: 'notFound' };
 }
 

@@ -79,6 +79,9 @@ export type CaseStatus =
   | 'SUBMITTED'
   | 'WITHDRAWN';
 
+/** WALK_IN: a walk-in ticket (Category A); APPOINTMENT: an appointment ticket; REFUSED: turned away. */
+export type CheckInOutcome = 'APPOINTMENT' | 'REFUSED' | 'WALK_IN';
+
 /** A year's State Council holiday notice (published each November for the next year). */
 export type HolidayNoticeInput = {
   /** Empty when the notice moves no weekend days. */
@@ -96,6 +99,9 @@ export type HolidaySpanInput = {
   to: string;
 };
 
+/** Mainland household registration (户口). NOT_CANCELLED cannot be filed: it must be cancelled first (seed §6.2). */
+export type HouseholdRegistration = 'CANCELLED' | 'NEVER_REGISTERED' | 'NOT_CANCELLED';
+
 /** Why no face-to-face interview is required (seed §6). */
 export type InterviewExemption =
   /** Aged 60 or over on the filing date (automatic, from the date of birth). */
@@ -108,6 +114,12 @@ export type InterviewExemption =
   | 'RENEWAL'
   /** Specialised talent urgently needed (declared by the agency). */
   | 'URGENTLY_NEEDED_SPECIALIST';
+
+/** The exemptions an agency declares; age and renewal are read from the filing. */
+export type InterviewExemptionGround = 'HIGH_LEVEL_TALENT' | 'MOBILITY_ISSUES' | 'URGENTLY_NEEDED_SPECIALIST';
+
+/** Who may represent an exempt applicant: the inviting unit (employer) or a specialised service agency. */
+export type InterviewProxyKind = 'INVITING_UNIT' | 'SPECIALISED_AGENCY';
 
 /** NOT_REQUIRED; PENDING (required, not scheduled); SCHEDULED; COMPLETED (a face-to-face interview took place). */
 export type InterviewStatus = 'COMPLETED' | 'NOT_REQUIRED' | 'PENDING' | 'SCHEDULED';
@@ -139,10 +151,52 @@ export type PassPreExaminationInput = {
 /** A permit decision. */
 export type PermitDecisionStatus = 'ISSUED' | 'PENDING' | 'REFUSED';
 
+export type RecordWorkPermitMaterialInput = {
+  caseId: string;
+  /** An item key of the case’s checklist (workPermitMaterials.items.item). */
+  item: string;
+  present: boolean;
+};
+
 export type RefuseWorkPermitInput = {
   caseId: string;
   reasons: Array<string>;
 };
+
+/** To verify the application form, every check must be true. */
+export type ResidenceApplicationFormChecksInput = {
+  /** Filled in black ink. */
+  blackInk: boolean;
+  /** A recent 2-inch colour photo. */
+  colourPhoto2Inch: boolean;
+  /** No headwear. */
+  noHeadwear: boolean;
+  /** White background. */
+  whiteBackground: boolean;
+};
+
+/** The residence-permit materials checked at the counter (seed §5). */
+export type ResidenceMaterial =
+  /** Accommodation registration with the local police station or hotel. */
+  | 'ACCOMMODATION_REGISTRATION'
+  /** Application Form for Foreigner Visa Documents: black ink, recent 2-inch colour photo, white background, no headwear. */
+  | 'APPLICATION_FORM'
+  /** The employer's opinion letter agreeing to the application. */
+  | 'EMPLOYER_OPINION_LETTER'
+  /** Valid passport or travel document (original). */
+  | 'PASSPORT';
+
+export type ResidenceMaterialInput = {
+  /** APPLICATION_FORM only; required to verify it. */
+  applicationForm?: ResidenceApplicationFormChecksInput | null | undefined;
+  item: ResidenceMaterial;
+  /** What the clerk noticed (at most 500 characters). */
+  note?: string | null | undefined;
+  state: ResidenceMaterialState;
+};
+
+/** MISSING: not brought. PRESENT: brought but not (yet) in order. VERIFIED: checked by a clerk and in order. */
+export type ResidenceMaterialState = 'MISSING' | 'PRESENT' | 'VERIFIED';
 
 /** ISSUED, or REFUSED (final). */
 export type ResidencePermitDecisionOutcome = 'ISSUED' | 'REFUSED';
@@ -239,6 +293,9 @@ export type SlaKind =
 /** A high-end, B professional, C other. */
 export type TalentCategory = 'A' | 'B' | 'C';
 
+/** WAITING → CALLED → SERVING → DONE; MISSED when the applicant never came to the window that called them (or was still called, not served, as the counter closed for the day); UNSERVED when still waiting as the counter closed for the day; WITHDRAWN when still waiting as the agency withdrew the case (a ticket already called to a window or being served stays there). A service still running at closing is DONE at the closing time. */
+export type TicketStatus = 'CALLED' | 'DONE' | 'MISSED' | 'SERVING' | 'UNSERVED' | 'WAITING' | 'WITHDRAWN';
+
 /** How Exit-Entry verifies: a face-to-face interview (satisfies the interview requirement), a telephone interview, an on-site investigation. */
 export type VerificationKind = 'FACE_TO_FACE_INTERVIEW' | 'ON_SITE_INVESTIGATION' | 'TELEPHONE_INTERVIEW';
 
@@ -253,6 +310,39 @@ export type VerificationOutcomeInput = {
 
 /** SCHEDULED until its outcome is RECORDED. */
 export type VerificationStatus = 'RECORDED' | 'SCHEDULED';
+
+export type AcceptDocumentsMutationVariables = Exact<{
+  caseId: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type AcceptDocumentsMutation = {
+  acceptDocuments: {
+    __typename: 'DocumentsAcceptance';
+    caseId: string;
+    receiptNumber: string;
+    counterId: string;
+    acceptedAt: string;
+    issuanceDueAt: string;
+    issuanceDueProvisional: boolean;
+  };
+};
+
+export type AppointmentByLetterQueryVariables = Exact<{
+  letterNumber: string;
+}>;
+
+export type AppointmentByLetterQuery = {
+  appointmentByLetter: {
+    __typename: 'Appointment';
+    id: string;
+    caseId: string;
+    letterNumber: string;
+    counterId: string;
+    slotStart: string;
+    status: AppointmentStatus;
+  } | null;
+};
 
 export type CalendarMonthQueryVariables = Exact<{
   year: number;
@@ -276,6 +366,23 @@ export type CalendarMonthQuery = {
     }>;
   };
   calendarYears: Array<{ __typename: 'CalendarYear'; year: number; official: boolean; provisional: boolean }>;
+};
+
+export type CallNextMutationVariables = Exact<{
+  window: number;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type CallNextMutation = {
+  callNext: {
+    __typename: 'Ticket';
+    id: string;
+    ticketNumber: string;
+    caseId: string;
+    status: TicketStatus;
+    window: number | null;
+    calledAt: string | null;
+  } | null;
 };
 
 export type CaseAttachmentsQueryVariables = Exact<{
@@ -554,6 +661,42 @@ export type CasesByPassportQuery = {
   };
 };
 
+export type CheckInPreviewQueryVariables = Exact<{
+  caseId: string;
+}>;
+
+export type CheckInPreviewQuery = {
+  checkInPreview: {
+    __typename: 'CheckInPreview';
+    caseId: string;
+    outcome: CheckInOutcome;
+    reason: string | null;
+    message: string | null;
+    category: string | null;
+    appointmentLetterNumber: string | null;
+    appointmentSlotStart: string | null;
+  };
+};
+
+export type CheckInMutationVariables = Exact<{
+  caseId: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type CheckInMutation = {
+  checkIn: {
+    __typename: 'Ticket';
+    id: string;
+    ticketNumber: string;
+    caseId: string;
+    counterId: string;
+    category: string;
+    status: TicketStatus;
+    issuedAt: string;
+    appointmentId: string | null;
+  };
+};
+
 export type CityLoadHistoryQueryVariables = Exact<{
   date: string;
   bucketMinutes?: number | null | undefined;
@@ -644,6 +787,151 @@ export type CityThroughputQuery = {
   }>;
 };
 
+export type CloseWindowMutationVariables = Exact<{
+  counterId: string;
+  window: number;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type CloseWindowMutation = {
+  closeWindow: { __typename: 'CounterWindow'; counterId: string; window: number; open: boolean };
+};
+
+export type CompleteServiceMutationVariables = Exact<{
+  ticketId: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type CompleteServiceMutation = {
+  completeService: {
+    __typename: 'Ticket';
+    id: string;
+    ticketNumber: string;
+    status: TicketStatus;
+    window: number | null;
+  };
+};
+
+export type CounterCaseQueryVariables = Exact<{
+  id: string;
+}>;
+
+export type CounterCaseQuery = {
+  case: {
+    __typename: 'Case';
+    id: string;
+    reference: string;
+    status: CaseStatus;
+    category: TalentCategory;
+    route: CaseRoute;
+    employer: { __typename: 'Employer'; id: string; name: string };
+    applicant: {
+      __typename: 'Applicant';
+      fullName: string;
+      nationality: string;
+      passportNumber: string;
+      dateOfBirth: string;
+      householdRegistration: HouseholdRegistration;
+    };
+    appointment: {
+      __typename: 'Appointment';
+      id: string;
+      letterNumber: string;
+      slotStart: string;
+      status: AppointmentStatus;
+      counterId: string;
+    } | null;
+    visits: Array<{
+      __typename: 'Ticket';
+      id: string;
+      ticketNumber: string;
+      counterId: string;
+      status: TicketStatus;
+      window: number | null;
+      serviceDate: string;
+    }> | null;
+    workPermit: {
+      __typename: 'WorkPermitDecision';
+      status: PermitDecisionStatus;
+      permitNumber: string | null;
+      validUntil: string | null;
+      refusalReasons: Array<string> | null;
+    };
+    workPermitMaterials: {
+      __typename: 'WorkPermitMaterials';
+      complete: boolean;
+      missing: Array<string>;
+      presenter: MaterialsPresenter;
+      presenterName: string | null;
+      items: Array<{
+        __typename: 'WorkPermitMaterialItem';
+        item: string;
+        label: string;
+        present: boolean;
+        verifiedByName: string | null;
+      }>;
+    };
+    documentsAcceptance: {
+      __typename: 'DocumentsAcceptance';
+      receiptNumber: string;
+      counterId: string;
+      acceptedAt: string;
+      issuanceDueAt: string;
+      issuanceDueProvisional: boolean;
+    } | null;
+    claim: { __typename: 'PermitClaim'; counterId: string; claimedAt: string } | null;
+    residencePermit: {
+      __typename: 'ResidencePermit';
+      id: string;
+      status: ResidencePermitStatus;
+      materials: {
+        __typename: 'ResidenceMaterials';
+        complete: boolean;
+        missing: Array<string>;
+        items: Array<{
+          __typename: 'ResidenceMaterialItem';
+          item: ResidenceMaterial;
+          label: string;
+          state: ResidenceMaterialState;
+          note: string | null;
+          applicationForm: {
+            __typename: 'ResidenceApplicationFormChecks';
+            blackInk: boolean;
+            colourPhoto2Inch: boolean;
+            whiteBackground: boolean;
+            noHeadwear: boolean;
+          } | null;
+        }>;
+      };
+      interview: {
+        __typename: 'InterviewRequirement';
+        required: boolean;
+        reason: string;
+        status: InterviewStatus;
+        exemptions: Array<InterviewExemption>;
+        declaredGrounds: Array<InterviewExemptionGround>;
+        satisfied: boolean;
+        scheduled: boolean;
+        proxy: { __typename: 'InterviewProxy'; kind: InterviewProxyKind; name: string } | null;
+      };
+      passportCustody: {
+        __typename: 'PassportCustody';
+        held: boolean;
+        receiptNumber: string;
+        heldSince: string;
+        releasedAt: string | null;
+      } | null;
+      decision: {
+        __typename: 'ResidencePermitDecision';
+        outcome: ResidencePermitDecisionOutcome;
+        permitNumber: string | null;
+        validUntil: string | null;
+        reasons: Array<string>;
+      } | null;
+    } | null;
+  } | null;
+};
+
 export type CounterLoadChangedSubscriptionVariables = Exact<{
   since?: string | null | undefined;
 }>;
@@ -664,6 +952,143 @@ export type CounterLoadChangedSubscription = {
     appointmentsLeftToday: number;
     computedAt: string;
     eventId: string;
+  };
+};
+
+export type CounterQueueChangedSubscriptionVariables = Exact<{
+  counterId: string;
+  since?: string | null | undefined;
+}>;
+
+export type CounterQueueChangedSubscription = {
+  counterLoadChanged: {
+    __typename: 'CounterLoad';
+    counterId: string;
+    open: boolean;
+    windowsOpen: number;
+    waiting: number;
+    beingServed: number;
+    servedToday: number;
+    eventId: string;
+  };
+};
+
+export type CounterQueueQueryVariables = Exact<{
+  counterId: string;
+}>;
+
+export type CounterQueueQuery = {
+  counterQueue: Array<{
+    __typename: 'Ticket';
+    id: string;
+    ticketNumber: string;
+    caseId: string;
+    category: string;
+    status: TicketStatus;
+    window: number | null;
+    serviceDate: string;
+    appointmentId: string | null;
+    issuedAt: string;
+    calledAt: string | null;
+    startedAt: string | null;
+    recalledAt: string | null;
+  }>;
+  counterLoad: {
+    __typename: 'CounterLoad';
+    counterId: string;
+    date: string;
+    computedAt: string;
+    open: boolean;
+    windowsOpen: number;
+    waiting: number;
+    beingServed: number;
+    servedToday: number;
+    eventId: string;
+  };
+};
+
+export type CounterWorkstationQueryVariables = Exact<{
+  counterId: string;
+}>;
+
+export type CounterWorkstationQuery = {
+  serviceCounter: {
+    __typename: 'ServiceCounter';
+    id: string;
+    name: string;
+    nameZh: string;
+    address: string;
+    windows: number;
+  } | null;
+  counterWindows: Array<{
+    __typename: 'CounterWindow';
+    counterId: string;
+    window: number;
+    open: boolean;
+    clerkId: string | null;
+    clerkName: string | null;
+    openedAt: string | null;
+  }>;
+};
+
+export type DocumentsAcceptanceByReceiptQueryVariables = Exact<{
+  receiptNumber: string;
+}>;
+
+export type DocumentsAcceptanceByReceiptQuery = {
+  documentsAcceptanceByReceipt: {
+    __typename: 'DocumentsAcceptance';
+    caseId: string;
+    receiptNumber: string;
+    counterId: string;
+    acceptedAt: string;
+  } | null;
+};
+
+export type HallDisplayChangedSubscriptionVariables = Exact<{
+  counterId: string;
+  since?: string | null | undefined;
+}>;
+
+export type HallDisplayChangedSubscription = {
+  hallDisplayChanged: {
+    __typename: 'HallDisplay';
+    counterId: string;
+    name: string;
+    nameZh: string | null;
+    waiting: number;
+    eventId: string;
+    calls: Array<{
+      __typename: 'HallCall';
+      ticketNumber: string;
+      window: number;
+      status: TicketStatus;
+      announcedAt: string;
+      recalls: number;
+    }>;
+  };
+};
+
+export type HallDisplayQueryVariables = Exact<{
+  counterId: string;
+}>;
+
+export type HallDisplayQuery = {
+  hallDisplay: {
+    __typename: 'HallDisplay';
+    counterId: string;
+    name: string;
+    nameZh: string | null;
+    waiting: number;
+    eventId: string;
+    calls: Array<{
+      __typename: 'HallCall';
+      ticketNumber: string;
+      window: number;
+      status: TicketStatus;
+      announcedAt: string;
+      recalls: number;
+    }>;
   };
 };
 
@@ -690,11 +1115,95 @@ export type LoadHolidayNoticeMutation = {
   loadHolidayNotice: { __typename: 'CalendarYear'; year: number; official: boolean; provisional: boolean };
 };
 
+export type MarkMissedMutationVariables = Exact<{
+  ticketId: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type MarkMissedMutation = {
+  markMissed: { __typename: 'Ticket'; id: string; ticketNumber: string; status: TicketStatus; window: number | null };
+};
+
+export type OpenWindowMutationVariables = Exact<{
+  counterId: string;
+  window: number;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type OpenWindowMutation = {
+  openWindow: {
+    __typename: 'CounterWindow';
+    counterId: string;
+    window: number;
+    open: boolean;
+    clerkId: string | null;
+    clerkName: string | null;
+    openedAt: string | null;
+  };
+};
+
 export type PassPreExaminationMutationVariables = Exact<{
   input: PassPreExaminationInput;
 }>;
 
 export type PassPreExaminationMutation = { passPreExamination: { __typename: 'Case'; id: string; status: CaseStatus } };
+
+export type RecallTicketMutationVariables = Exact<{
+  ticketId: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type RecallTicketMutation = {
+  recallTicket: { __typename: 'Ticket'; id: string; ticketNumber: string; status: TicketStatus; window: number | null };
+};
+
+export type ReceiptOfAcceptanceQueryVariables = Exact<{
+  number: string;
+}>;
+
+export type ReceiptOfAcceptanceQuery = {
+  receiptOfAcceptance: { __typename: 'ReceiptOfAcceptanceCheck'; valid: boolean; issuedOn: string | null };
+};
+
+export type RecordClaimMutationVariables = Exact<{
+  caseId: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type RecordClaimMutation = {
+  recordClaim: { __typename: 'PermitClaim'; caseId: string; counterId: string; claimedAt: string };
+};
+
+export type RecordResidenceMaterialsMutationVariables = Exact<{
+  caseId: string;
+  items: Array<ResidenceMaterialInput> | ResidenceMaterialInput;
+}>;
+
+export type RecordResidenceMaterialsMutation = {
+  recordResidenceMaterials: {
+    __typename: 'ResidencePermit';
+    id: string;
+    materials: {
+      __typename: 'ResidenceMaterials';
+      complete: boolean;
+      missing: Array<string>;
+      items: Array<{
+        __typename: 'ResidenceMaterialItem';
+        item: ResidenceMaterial;
+        label: string;
+        state: ResidenceMaterialState;
+        note: string | null;
+        applicationForm: {
+          __typename: 'ResidenceApplicationFormChecks';
+          blackInk: boolean;
+          colourPhoto2Inch: boolean;
+          whiteBackground: boolean;
+          noHeadwear: boolean;
+        } | null;
+      }>;
+    };
+  };
+};
 
 export type RecordVerificationOutcomeMutationVariables = Exact<{
   verificationId: string;
@@ -703,6 +1212,29 @@ export type RecordVerificationOutcomeMutationVariables = Exact<{
 
 export type RecordVerificationOutcomeMutation = {
   recordVerificationOutcome: { __typename: 'ResidencePermit'; id: string; status: ResidencePermitStatus };
+};
+
+export type RecordWorkPermitMaterialMutationVariables = Exact<{
+  input: RecordWorkPermitMaterialInput;
+}>;
+
+export type RecordWorkPermitMaterialMutation = {
+  recordWorkPermitMaterial: {
+    __typename: 'Case';
+    id: string;
+    workPermitMaterials: {
+      __typename: 'WorkPermitMaterials';
+      complete: boolean;
+      missing: Array<string>;
+      items: Array<{
+        __typename: 'WorkPermitMaterialItem';
+        item: string;
+        label: string;
+        present: boolean;
+        verifiedByName: string | null;
+      }>;
+    };
+  };
 };
 
 export type RefuseResidencePermitMutationVariables = Exact<{
@@ -819,6 +1351,15 @@ export type SlaOpenCountsQuery = {
   passportCustody: { __typename: 'SlaBreachConnection'; totalCount: number };
 };
 
+export type StartServiceMutationVariables = Exact<{
+  ticketId: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type StartServiceMutation = {
+  startService: { __typename: 'Ticket'; id: string; ticketNumber: string; status: TicketStatus; window: number | null };
+};
+
 export const AttachmentViewerFieldsFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -893,6 +1434,106 @@ export const CounterLoadFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<CounterLoadFieldsFragment, unknown>;
+export const AcceptDocumentsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'AcceptDocuments' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'acceptDocuments' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'caseId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'caseId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'receiptNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'issuanceDueAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'issuanceDueProvisional' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AcceptDocumentsMutation, AcceptDocumentsMutationVariables>;
+export const AppointmentByLetterDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'AppointmentByLetter' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'letterNumber' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'appointmentByLetter' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'letterNumber' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'letterNumber' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'caseId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'letterNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slotStart' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AppointmentByLetterQuery, AppointmentByLetterQueryVariables>;
 export const CalendarMonthDocument = {
   kind: 'Document',
   definitions: [
@@ -974,6 +1615,61 @@ export const CalendarMonthDocument = {
     },
   ],
 } as unknown as DocumentNode<CalendarMonthQuery, CalendarMonthQueryVariables>;
+export const CallNextDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CallNext' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'callNext' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'window' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'caseId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'calledAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CallNextMutation, CallNextMutationVariables>;
 export const CaseAttachmentsDocument = {
   kind: 'Document',
   definitions: [
@@ -1690,6 +2386,109 @@ export const CasesByPassportDocument = {
     },
   ],
 } as unknown as DocumentNode<CasesByPassportQuery, CasesByPassportQueryVariables>;
+export const CheckInPreviewDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CheckInPreview' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'checkInPreview' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'caseId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'caseId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'outcome' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'category' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'appointmentLetterNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'appointmentSlotStart' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CheckInPreviewQuery, CheckInPreviewQueryVariables>;
+export const CheckInDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CheckIn' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'checkIn' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'caseId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'caseId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'category' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'issuedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'appointmentId' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CheckInMutation, CheckInMutationVariables>;
 export const CityLoadHistoryDocument = {
   kind: 'Document',
   definitions: [
@@ -1939,6 +2738,401 @@ export const CityThroughputDocument = {
     },
   ],
 } as unknown as DocumentNode<CityThroughputQuery, CityThroughputQueryVariables>;
+export const CloseWindowDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CloseWindow' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'closeWindow' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'window' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'open' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CloseWindowMutation, CloseWindowMutationVariables>;
+export const CompleteServiceDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CompleteService' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'ticketId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'completeService' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'ticketId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'ticketId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CompleteServiceMutation, CompleteServiceMutationVariables>;
+export const CounterCaseDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CounterCase' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'case' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'category' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'route' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'employer' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'applicant' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'nationality' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'passportNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'dateOfBirth' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'householdRegistration' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'appointment' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'letterNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'slotStart' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'visits' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'serviceDate' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'workPermit' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'permitNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'validUntil' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'refusalReasons' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'workPermitMaterials' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'complete' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'missing' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'presenter' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'presenterName' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'items' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'item' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'label' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'present' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'verifiedByName' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'documentsAcceptance' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'receiptNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'issuanceDueAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'issuanceDueProvisional' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'claim' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'claimedAt' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'residencePermit' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'materials' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'complete' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'missing' } },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'items' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'item' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'label' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'state' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'note' } },
+                                  {
+                                    kind: 'Field',
+                                    name: { kind: 'Name', value: 'applicationForm' },
+                                    selectionSet: {
+                                      kind: 'SelectionSet',
+                                      selections: [
+                                        { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                        { kind: 'Field', name: { kind: 'Name', value: 'blackInk' } },
+                                        { kind: 'Field', name: { kind: 'Name', value: 'colourPhoto2Inch' } },
+                                        { kind: 'Field', name: { kind: 'Name', value: 'whiteBackground' } },
+                                        { kind: 'Field', name: { kind: 'Name', value: 'noHeadwear' } },
+                                      ],
+                                    },
+                                  },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'interview' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'required' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'exemptions' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'declaredGrounds' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'satisfied' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'scheduled' } },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'proxy' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'passportCustody' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'held' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'receiptNumber' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'heldSince' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'releasedAt' } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'decision' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'outcome' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'permitNumber' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'validUntil' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'reasons' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CounterCaseQuery, CounterCaseQueryVariables>;
 export const CounterLoadChangedDocument = {
   kind: 'Document',
   definitions: [
@@ -1991,6 +3185,377 @@ export const CounterLoadChangedDocument = {
     },
   ],
 } as unknown as DocumentNode<CounterLoadChangedSubscription, CounterLoadChangedSubscriptionVariables>;
+export const CounterQueueChangedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'CounterQueueChanged' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'counterLoadChanged' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'since' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'open' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'windowsOpen' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'waiting' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'beingServed' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'servedToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CounterQueueChangedSubscription, CounterQueueChangedSubscriptionVariables>;
+export const CounterQueueDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CounterQueue' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'counterQueue' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'caseId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'category' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'serviceDate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'appointmentId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'issuedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'calledAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'recalledAt' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'counterLoad' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'date' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'computedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'open' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'windowsOpen' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'waiting' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'beingServed' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'servedToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CounterQueueQuery, CounterQueueQueryVariables>;
+export const CounterWorkstationDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CounterWorkstation' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'serviceCounter' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'nameZh' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'address' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'windows' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'counterWindows' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'open' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'clerkId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'clerkName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'openedAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CounterWorkstationQuery, CounterWorkstationQueryVariables>;
+export const DocumentsAcceptanceByReceiptDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'DocumentsAcceptanceByReceipt' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'receiptNumber' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'documentsAcceptanceByReceipt' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'receiptNumber' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'receiptNumber' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'caseId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'receiptNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<DocumentsAcceptanceByReceiptQuery, DocumentsAcceptanceByReceiptQueryVariables>;
+export const HallDisplayChangedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'HallDisplayChanged' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'hallDisplayChanged' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'since' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'nameZh' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'waiting' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'calls' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'announcedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'recalls' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<HallDisplayChangedSubscription, HallDisplayChangedSubscriptionVariables>;
+export const HallDisplayDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'HallDisplay' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'hallDisplay' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'nameZh' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'waiting' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'calls' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'announcedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'recalls' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<HallDisplayQuery, HallDisplayQueryVariables>;
 export const IssueResidencePermitDocument = {
   kind: 'Document',
   definitions: [
@@ -2134,6 +3699,124 @@ export const LoadHolidayNoticeDocument = {
     },
   ],
 } as unknown as DocumentNode<LoadHolidayNoticeMutation, LoadHolidayNoticeMutationVariables>;
+export const MarkMissedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'MarkMissed' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'ticketId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'markMissed' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'ticketId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'ticketId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MarkMissedMutation, MarkMissedMutationVariables>;
+export const OpenWindowDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'OpenWindow' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'openWindow' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'window' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'open' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'clerkId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'clerkName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'openedAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<OpenWindowMutation, OpenWindowMutationVariables>;
 export const PassPreExaminationDocument = {
   kind: 'Document',
   definitions: [
@@ -2178,6 +3861,251 @@ export const PassPreExaminationDocument = {
     },
   ],
 } as unknown as DocumentNode<PassPreExaminationMutation, PassPreExaminationMutationVariables>;
+export const RecallTicketDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RecallTicket' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'ticketId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'recallTicket' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'ticketId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'ticketId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RecallTicketMutation, RecallTicketMutationVariables>;
+export const ReceiptOfAcceptanceDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'ReceiptOfAcceptance' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'number' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'receiptOfAcceptance' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'number' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'number' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'valid' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'issuedOn' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ReceiptOfAcceptanceQuery, ReceiptOfAcceptanceQueryVariables>;
+export const RecordClaimDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RecordClaim' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'recordClaim' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'caseId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'caseId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'claimedAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RecordClaimMutation, RecordClaimMutationVariables>;
+export const RecordResidenceMaterialsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RecordResidenceMaterials' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'items' } },
+          type: {
+            kind: 'NonNullType',
+            type: {
+              kind: 'ListType',
+              type: {
+                kind: 'NonNullType',
+                type: { kind: 'NamedType', name: { kind: 'Name', value: 'ResidenceMaterialInput' } },
+              },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'recordResidenceMaterials' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'caseId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'caseId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'items' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'items' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'materials' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'complete' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'missing' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'items' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'item' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'label' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'state' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'note' } },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'applicationForm' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'blackInk' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'colourPhoto2Inch' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'whiteBackground' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'noHeadwear' } },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RecordResidenceMaterialsMutation, RecordResidenceMaterialsMutationVariables>;
 export const RecordVerificationOutcomeDocument = {
   kind: 'Document',
   definitions: [
@@ -2232,6 +4160,75 @@ export const RecordVerificationOutcomeDocument = {
     },
   ],
 } as unknown as DocumentNode<RecordVerificationOutcomeMutation, RecordVerificationOutcomeMutationVariables>;
+export const RecordWorkPermitMaterialDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RecordWorkPermitMaterial' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'RecordWorkPermitMaterialInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'recordWorkPermitMaterial' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'workPermitMaterials' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'complete' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'missing' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'items' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'item' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'label' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'present' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'verifiedByName' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RecordWorkPermitMaterialMutation, RecordWorkPermitMaterialMutationVariables>;
 export const RefuseResidencePermitDocument = {
   kind: 'Document',
   definitions: [
@@ -2839,3 +4836,56 @@ export const SlaOpenCountsDocument = {
     },
   ],
 } as unknown as DocumentNode<SlaOpenCountsQuery, SlaOpenCountsQueryVariables>;
+export const StartServiceDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'StartService' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'ticketId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'startService' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'ticketId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'ticketId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<StartServiceMutation, StartServiceMutationVariables>;

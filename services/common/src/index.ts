@@ -181,7 +181,6 @@ export {
   type VerifiedTokenCacheOptions,
 } from './auth/verified-token-cache.js';
 export { caseGateKey, lockCaseGate, lastCaseEvent } from './events/index.js';
-export { type TicketWithdrawnPayload } from './domain/index.js';
 export {
   ProcessMetrics,
   LATENCY_BUCKETS,
@@ -200,3 +199,4 @@ export {
   type ObservabilityConfig,
   type Tracing,
 } from './observability/index.js';
+export { type CounterWindowPayload, type TicketWithdrawnPayload } from './domain/index.js';

@@ -10,6 +10,7 @@ import type { CounterHoursExceptionEntity } from './counter/counter-hours-except
 import type { ServiceCounterEntity } from './counter/counter.entity.js';
 import { CounterService } from './counter/counter.service.js';
 import { loadCounterSchedulingConfig } from './config.js';
+import { HallDisplayService } from './hall/hall-display.service.js';
 import { CounterLoadCache } from './load/counter-load.cache.js';
 import { CounterLoadChanges } from './load/counter-load.changes.js';
 import { CounterLoadService } from './load/counter-load.service.js';
@@ -19,6 +20,7 @@ import { QueueService } from './queue/queue.service.js';
 import type { CaseReadinessEntity } from './readiness/case-readiness.entity.js';
 import { CaseReadinessService } from './readiness/case-readiness.service.js';
 import { ThroughputService } from './throughput/throughput.service.js';
+import { CounterWindowService } from './window/counter-window.service.js';
 
 /** The counter-operations services of one process (stateless, except the shared load cache). */
 export interface CounterOperations {
@@ -27,6 +29,8 @@ export interface CounterOperations {
   cases: CaseReadinessService;
   appointments: AppointmentService;
   queue: QueueService;
+  windows: CounterWindowService;
+  hall: HallDisplayService;
   acceptance: AcceptanceService;
   claims: ClaimService;
   load: CounterLoadService;
@@ -48,12 +52,15 @@ export function counterOperations(rt: SubgraphRuntime): CounterOperations {
     const cases = new CaseReadinessService(rt);
     const appointments = new AppointmentService(rt, cases, counters);
     const load = new CounterLoadService(rt);
+    const windows = new CounterWindowService(rt, counters);
     ops = {
       runtime: rt,
       counters,
       cases,
       appointments,
-      queue: new QueueService(rt, cases, counters, appointments),
+      queue: new QueueService(rt, cases, counters, appointments, windows),
+      windows,
+      hall: new HallDisplayService(rt),
       acceptance: new AcceptanceService(rt, cases),
       claims: new ClaimService(rt, cases),
       load,

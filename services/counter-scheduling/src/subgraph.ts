@@ -37,6 +37,10 @@ import { ThroughputResolver } from './throughput/throughput.resolver.js';
 import { CsTicketClosing1764201606000 } from './migrations/1764201606000-ticket-closing.js';
 import { CsCounterChineseNames1764201607000 } from './migrations/1764201607000-counter-chinese-names.js';
 import { CsTicketWithdrawn1764201608000 } from './migrations/1764201608000-ticket-withdrawn.js';
+import { CsClerkWorkstation1764201612000 } from './migrations/1764201612000-clerk-workstation.js';
+import { CounterWindowEntity } from './window/counter-window.entity.js';
+import { CounterWindowResolver } from './window/counter-window.resolver.js';
+import { HallDisplayResolver } from './hall/hall-display.resolver.js';
 
 /** The counter-scheduling subgraph: counters, appointments, queues, acceptance, claims and SLA clocks. */
 export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingContext> = {
@@ -56,6 +60,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     SlaThresholdsEntity,
     SlaCaseEntity,
     PermitIssueEntity,
+    CounterWindowEntity,
   ],
   migrations: [
     CsInit1764201600003,
@@ -65,6 +70,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     CsTicketClosing1764201606000,
     CsCounterChineseNames1764201607000,
     CsTicketWithdrawn1764201608000,
+    CsClerkWorkstation1764201612000,
   ],
   buildSchema: () =>
     buildFederatedSchema(
@@ -82,6 +88,8 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
           SlaThresholdsResolver,
           CalendarResolver,
           ThroughputResolver,
+          CounterWindowResolver,
+          HallDisplayResolver,
         ],
         orphanedTypes: [CaseRef],
       },

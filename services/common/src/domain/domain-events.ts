@@ -59,6 +59,12 @@ export const EVENT_TYPES = {
    * called to a window or being served stays there.
    */
   ticketWithdrawn: 'queue.ticket-withdrawn',
+  /** A called ticket announced again at its window (payload: TicketPayload); the hall display shows it again. */
+  ticketRecalled: 'queue.ticket-recalled',
+  /** A clerk took a window of a counter for the day (payload: CounterWindowPayload). */
+  windowOpened: 'counter.window-opened',
+  /** A window was closed: the clerk left it, moved to another, or another clerk closed it (payload: CounterWindowPayload). */
+  windowClosed: 'counter.window-closed',
   // platform (appended by whoever edits the calendar: counter-scheduling's manager mutations)
   calendarChanged: 'calendar.changed',
 } as const;
@@ -196,6 +202,17 @@ export interface TicketPayload {
 export interface TicketWithdrawnPayload extends TicketPayload {
   /** The `case.withdrawn` event that took the ticket out of the queue. */
   withdrawalEventId: string;
+}
+
+/** counter.window-opened and counter.window-closed: who is at which window of a counter, that day. */
+export interface CounterWindowPayload {
+  counterId: string;
+  window: number;
+  /** YYYY-MM-DD, Asia/Shanghai. */
+  serviceDate: string;
+  clerkId: string;
+  clerkName: string;
+  at: string;
 }
 
 /** The SLA clocks (DOMAIN.md: time rules). */

@@ -54,4 +54,4 @@ export {
   type Deadline,
 } from './sla-rules.js';
 export { DEMO_EMPLOYERS, DEMO_AGENCIES } from './demo-identities.js';
-export { type TicketWithdrawnPayload } from './domain-events.js';
+export { type CounterWindowPayload, type TicketWithdrawnPayload } from './domain-events.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import { formatLetterNumber, formatReceiptNumber, formatTicketNumber } from '../shared/numbering.js';
-import { readinessProblems, withdrawalProblems } from './acceptance.service.js';
+import { readinessProblems, visitProblem, withdrawalProblems } from './acceptance.service.js';
 
 const ready = (over: Partial<CaseReadinessEntity> = {}): CaseReadinessEntity => ({
   caseId: 'c1',
@@ -82,5 +82,29 @@ describe('numbers', () => {
     expect(formatReceiptNumber(2027, 1)).toBe('RA-2027-000001');
     expect(formatTicketNumber(true, 7)).toBe('P-007');
     expect(formatTicketNumber(false, 123)).toBe('W-123');
+  });
+});
+
+describe('visitProblem (decision 0008: acceptance during a visit being served)', () => {
+  it('accepts only while the ticket is being served', () => {
+    expect(visitProblem('chaoyang-cbd', 'W-007', 'SERVING', 2)).toEqual([]);
+  });
+  it('says what to do for a ticket waiting, called or done', () => {
+    expect(visitProblem('chaoyang-cbd', 'W-007', 'WAITING', null)).toEqual([
+      'ticket W-007 is still waiting: call it to a window and start the service first',
+    ]);
+    expect(visitProblem('chaoyang-cbd', 'W-007', 'CALLED', 2)).toEqual([
+      'ticket W-007 is called to window 2: start the service first',
+    ]);
+    expect(visitProblem('chaoyang-cbd', 'W-007', 'DONE', 2)).toEqual([
+      'the visit of ticket W-007 is complete: check the applicant in again',
+    ]);
+  });
+  it('treats no ticket, and a ticket that ended without the applicant at the window, as no visit', () => {
+    for (const status of [null, 'MISSED', 'UNSERVED', 'WITHDRAWN']) {
+      expect(visitProblem('xicheng', status ? 'P-001' : null, status, null)).toEqual([
+        'the applicant has not checked in at counter xicheng today',
+      ]);
+    }
   });
 });

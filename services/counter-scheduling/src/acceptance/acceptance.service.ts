@@ -17,6 +17,7 @@ import { describeSlot } from '../appointment/appointment.service.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { newEvent } from '../shared/events.js';
+import { claimRequest, recordResult } from '../shared/clerk-requests.js';
 import { checkText } from '../shared/input.js';
 import { formatReceiptNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
 import { AcceptanceEntity } from './acceptance.entity.js';
@@ -68,11 +69,13 @@ export class AcceptanceService {
    * the other's event in the log (docs/decisions/0006): an acceptance after a withdrawal
    * committed is refused, however recent, and one of the two always loses.
    */
-  async accept(actor: Actor, counterId: string, caseId: string): Promise<AcceptanceEntity> {
+  async accept(actor: Actor, counterId: string, caseId: string, key?: string | null): Promise<AcceptanceEntity> {
     const input: string[] = [];
     checkText(input, 'caseId', caseId, 100);
     if (input.length) throw new BadUserInputError('The acceptance is not valid', input);
     return this.rt.ds.transaction(async (tx) => {
+      const prior = await claimRequest(tx, actor, key, 'acceptDocuments', { counterId, caseId }, this.rt.clock.now());
+      if (prior) return (await this.byCase(actor, [caseId])).get(caseId)!;
       // Lock order: the gate, then the case → number sequence → event log (append, last).
       await lockCaseGate(tx, caseId);
       const kase = await this.cases.lock(tx, caseId);
@@ -87,15 +90,13 @@ export class AcceptanceService {
       }
       const withdrawal = await lastCaseEvent<Partial<CaseWithdrawnPayload>>(tx, caseId, [EVENT_TYPES.caseWithdrawn]);
       const now = this.rt.clock.now();
-      const problems = [
-        ...withdrawalProblems(withdrawal, kase.withdrawn),
-        ...(await this.visitProblems(tx, caseId, counterId, shanghaiDate(now))),
-        ...readinessProblems(kase),
-      ];
+      const visit = await this.visitProblems(tx, caseId, counterId, shanghaiDate(now));
+      const problems = [...withdrawalProblems(withdrawal, kase.withdrawn), ...visit, ...readinessProblems(kase)];
       if (problems.length) {
         throw new InvalidTransitionError(
           `The documents of case ${caseId} cannot be accepted${withdrawal || kase.withdrawn ? '' : ' yet'}: ${problems.join('; ')}.`,
-          { problems },
+          // Decision 0008: acceptance belongs to a visit being served at a window of this counter.
+          visit.length ? { problems, reason: 'VISIT_NOT_BEING_SERVED' } : { problems },
         );
       }
       const year = shanghaiYear(now);
@@ -126,21 +127,59 @@ export class AcceptanceService {
           { employerId: kase.employerId, counterId, actor, at: now },
         ),
       ]);
+      await recordResult(tx, actor, key, caseId);
       return acceptance;
     });
   }
 
+  /** The receipt of acceptance by its number (RA-2026-000123), or null: the claim desk's look-up. */
+  async byReceiptNumber(actor: Actor, receiptNumber: string): Promise<AcceptanceEntity | null> {
+    const rows: { case_id: string }[] = await this.rt.ds.query(
+      `SELECT case_id FROM cs.acceptance WHERE receipt_number = $1`,
+      [receiptNumber],
+    );
+    return rows[0] ? ((await this.byCase(actor, [rows[0].case_id])).get(rows[0].case_id) ?? null) : null;
+  }
+
+  /**
+   * Decision 0008: documents are accepted during a visit being served at a window of this
+   * counter today (its ticket SERVING), so the visit cannot end UNSERVED after its documents
+   * were accepted, raise a false counter-wait breach, or count as waiting in the live load.
+   * The ticket row is locked (FOR SHARE) so the window cannot complete it meanwhile.
+   */
   private async visitProblems(tx: EntityManager, caseId: string, counterId: string, today: string): Promise<string[]> {
-    // A ticket that ended without the applicant at the window (missed call, closed at the end of
-    // the day, withdrawn) is not a visit.
-    const rows: unknown[] = await tx.query(
-      `SELECT 1 FROM cs.ticket
+    const rows: { ticket_number: string; status: string; window_number: number | null }[] = await tx.query(
+      `SELECT ticket_number, status, window_number FROM cs.ticket
         WHERE case_id = $1 AND counter_id = $2 AND service_date = $3
-          AND status NOT IN ('MISSED', 'UNSERVED', 'WITHDRAWN')
-        LIMIT 1`,
+        ORDER BY (status = 'SERVING') DESC, seq DESC
+        LIMIT 1 FOR SHARE`,
       [caseId, counterId, today],
     );
-    return rows.length ? [] : [`the applicant has not checked in at counter ${counterId} today`];
+    const t = rows[0];
+    return visitProblem(counterId, t?.ticket_number ?? null, t?.status ?? null, t?.window_number ?? null);
+  }
+}
+
+/** Why a visit's ticket does not allow acceptance (empty when it is being served). */
+export function visitProblem(
+  counterId: string,
+  ticketNumber: string | null,
+  status: string | null,
+  window: number | null,
+): string[] {
+  switch (status) {
+    case 'SERVING':
+      return [];
+    case 'WAITING':
+      return [`ticket ${ticketNumber} is still waiting: call it to a window and start the service first`];
+    case 'CALLED':
+      return [`ticket ${ticketNumber} is called to window ${window ?? '?'}: start the service first`];
+    case 'DONE':
+      return [`the visit of ticket ${ticketNumber} is complete: check the applicant in again`];
+    default:
+      // No ticket, or one that ended without the applicant at the window (missed call, closed at
+      // the end of the day, withdrawn): not a visit.
+      return [`the applicant has not checked in at counter ${counterId} today`];
   }
 }
 

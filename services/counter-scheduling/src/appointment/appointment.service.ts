@@ -287,6 +287,11 @@ export class AppointmentService {
     return rows.find((a) => shanghaiDate(a.slotStart) === date) ?? null;
   }
 
+  /** An appointment by its letter number (unique), or null. */
+  async byLetterNumber(letterNumber: string): Promise<AppointmentEntity | null> {
+    return this.rt.ds.getRepository(AppointmentEntity).findOne({ where: { letterNumber } });
+  }
+
   /** The case's active (BOOKED) appointment. */
   async activeOf(tx: EntityManager, caseId: string): Promise<AppointmentEntity | null> {
     return tx.getRepository(AppointmentEntity).findOne({ where: { caseId, status: 'BOOKED' } });

@@ -11,9 +11,10 @@ export class ClaimResolver {
   })
   async recordClaim(
     @Arg('caseId', () => ID) caseId: string,
+    @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
     @Ctx() ctx: CounterSchedulingContext,
   ): Promise<PermitClaim> {
     assertCan(ctx.actor, 'claim.record');
-    return ctx.ops.claims.record(ctx.actor, caseId);
+    return ctx.ops.claims.record(ctx.actor, caseId, idempotencyKey);
   }
 }

@@ -10,6 +10,7 @@ import {
 import { AcceptanceEntity } from '../acceptance/acceptance.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { newEvent } from '../shared/events.js';
+import { claimRequest, recordResult } from '../shared/clerk-requests.js';
 import { checkText } from '../shared/input.js';
 import { ClaimEntity } from './claim.entity.js';
 
@@ -35,11 +36,13 @@ export class ClaimService {
    * Records the claim at the counter that holds the passport (the accepting counter). Only
    * once both permits are decided (READY_FOR_CLAIM), and only once.
    */
-  async record(actor: Actor, caseId: string): Promise<ClaimEntity> {
+  async record(actor: Actor, caseId: string, key?: string | null): Promise<ClaimEntity> {
     const input: string[] = [];
     checkText(input, 'caseId', caseId, 100);
     if (input.length) throw new BadUserInputError('The claim is not valid', input);
     return this.rt.ds.transaction(async (tx) => {
+      const prior = await claimRequest(tx, actor, key, 'recordClaim', { caseId }, this.rt.clock.now());
+      if (prior) return (await tx.getRepository(ClaimEntity).findOne({ where: { caseId } }))!;
       const kase = await this.cases.lock(tx, caseId);
       const acceptance = await tx.getRepository(AcceptanceEntity).findOne({ where: { caseId } });
       if (!acceptance)
@@ -53,7 +56,9 @@ export class ClaimService {
         );
       }
       if (!kase.readyForClaim) {
-        throw new InvalidTransitionError(`Case ${caseId} is not ready for claim: both permits must be decided first.`);
+        throw new InvalidTransitionError(`Case ${caseId} is not ready for claim: both permits must be decided first.`, {
+          reason: 'NOT_READY_FOR_CLAIM',
+        });
       }
       const now = this.rt.clock.now();
       const claim: ClaimEntity = {
@@ -72,6 +77,7 @@ export class ClaimService {
           { employerId: kase.employerId, counterId: claim.counterId, actor, at: now },
         ),
       ]);
+      await recordResult(tx, actor, key, caseId);
       return claim;
     });
   }

@@ -32,6 +32,7 @@ export interface CityLoadValue extends Omit<CounterLoadValue, 'counterId' | 'ope
 interface LoadRow {
   id: string;
   windows: number;
+  open_windows: number;
   opening_hours: OpeningHours[];
   ex_closed: boolean | null;
   ex_opens: string | null;
@@ -114,8 +115,13 @@ export class CounterLoadService {
            count(*) FILTER (WHERE status = 'BOOKED' AND slot_end > $3)::int AS left_today
          FROM cs.appointment
          WHERE slot_start >= $2 AND slot_start < $2::timestamptz + interval '1 day' AND ($4::text IS NULL OR counter_id = $4)
+         GROUP BY counter_id),
+       w AS (
+         SELECT counter_id, count(*)::int AS open_windows
+         FROM cs.counter_window
+         WHERE service_date = $1 AND closed_at IS NULL AND ($4::text IS NULL OR counter_id = $4)
          GROUP BY counter_id)
-       SELECT c.id, c.windows, c.opening_hours,
+       SELECT c.id, c.windows, c.opening_hours, coalesce(w.open_windows, 0) AS open_windows,
          e.closed AS ex_closed, e.opens AS ex_opens, e.closes AS ex_closes, e.reason AS ex_reason,
          coalesce(t.waiting, 0) AS waiting, coalesce(t.being_served, 0) AS being_served, coalesce(t.served, 0) AS served,
          t.avg_wait, t.p90_wait, coalesce(a.no_shows, 0) AS no_shows, coalesce(a.left_today, 0) AS left_today,
@@ -124,6 +130,7 @@ export class CounterLoadService {
        CROSS JOIN head
        LEFT JOIN t ON t.counter_id = c.id
        LEFT JOIN a ON a.counter_id = c.id
+       LEFT JOIN w ON w.counter_id = c.id
        LEFT JOIN t AS city ON city.counter_id IS NULL
        LEFT JOIN cs.counter_hours_exception e ON e.counter_id = c.id AND e.date = $1
        WHERE ($4::text IS NULL OR c.id = $4)
@@ -138,7 +145,8 @@ export class CounterLoadService {
           ? undefined
           : { date, closed: r.ex_closed, opens: r.ex_opens, closes: r.ex_closes, reason: r.ex_reason ?? '' };
       const open = isOpenAt(daySchedule(r.opening_hours, exception, calendar, date), now);
-      const windowsOpen = open ? r.windows : 0;
+      // The windows a clerk has opened today (openWindow, or a call to it), while the counter is open.
+      const windowsOpen = open ? Math.min(r.open_windows, r.windows) : 0;
       return {
         counterId: r.id,
         date,

@@ -11,7 +11,10 @@ export class CounterLoad {
   @Field(() => Boolean, { description: 'Open now (opening hours, exceptions, holidays).' })
   open!: boolean;
 
-  @Field(() => Int, { description: 'The windows of an open counter; 0 when closed.' })
+  @Field(() => Int, {
+    description:
+      'The windows a clerk has opened today (openWindow, or the first callNext to it) while the counter is open; 0 when closed.',
+  })
   windowsOpen!: number;
 
   @Field(() => Int)

@@ -5,6 +5,7 @@ import {
   ConflictError,
   EVENT_TYPES,
   InvalidTransitionError,
+  InvariantError,
   NotFoundError,
   assertCan,
   lastCaseEvent,
@@ -34,7 +35,29 @@ import type { CaseReadinessService } from '../readiness/case-readiness.service.j
 import { loadChanged, newEvent } from '../shared/events.js';
 import { checkText, isUuid } from '../shared/input.js';
 import { formatTicketNumber, nextNumber } from '../shared/numbering.js';
+import { claimRequest, recordResult } from '../shared/clerk-requests.js';
+import { lockWindow, type CounterWindowService } from '../window/counter-window.service.js';
 import { TicketEntity, type TicketStatus } from './ticket.entity.js';
+
+/** What checking a case in would do now: a walk-in or appointment ticket, or the refusal with its reason. */
+export interface CheckInPreviewValue {
+  caseId: string;
+  outcome: 'WALK_IN' | 'APPOINTMENT' | 'REFUSED';
+  /** Stable reason of a refusal (`NO_APPOINTMENT_TODAY`, `CASE_WITHDRAWN`, `PRE_EXAM_NOT_PASSED`, `COUNTER_CLOSED`, `ALREADY_CHECKED_IN`, `CLAIMED`, `NOT_FOUND`). */
+  reason: string | null;
+  /** The API's sentence for a refusal. */
+  message: string | null;
+  category: string | null;
+  appointmentLetterNumber: string | null;
+  appointmentSlotStart: Date | null;
+}
+
+/** Thrown inside a dry-run check-in to end its transaction with nothing written. */
+class DryRun extends Error {
+  constructor(readonly preview: CheckInPreviewValue) {
+    super('dry run');
+  }
+}
 
 /** The queue at a counter: check-in (tickets), calling to a window, service. */
 export class QueueService {
@@ -43,6 +66,7 @@ export class QueueService {
     private readonly cases: CaseReadinessService,
     private readonly counters: CounterService,
     private readonly appointments: AppointmentService,
+    private readonly windows: CounterWindowService,
   ) {}
 
   /** Tickets (visits) of each case, oldest first, scoped to the actor's employers. */
@@ -92,11 +116,21 @@ export class QueueService {
    * (decision 0006). So a ticket is never issued after a withdrawal: one issued before it is in
    * the log ahead of `case.withdrawn`, and the readiness consumer takes it out of the queue.
    */
-  async checkIn(actor: Actor, counterId: string, caseId: string): Promise<TicketEntity> {
+  async checkIn(
+    actor: Actor,
+    counterId: string,
+    caseId: string,
+    key?: string | null,
+    dryRun = false,
+  ): Promise<TicketEntity> {
     const problems: string[] = [];
     checkText(problems, 'caseId', caseId, 100);
     if (problems.length) throw new BadUserInputError('The check-in is not valid', problems);
     return this.rt.ds.transaction(async (tx) => {
+      const prior = dryRun
+        ? null
+        : await claimRequest(tx, actor, key, 'checkIn', { counterId, caseId }, this.rt.clock.now());
+      if (prior) return this.reread(tx, prior.resultId);
       // Lock order: the gate, then the case → appointment → ticket → number sequence → event log.
       await lockCaseGate(tx, caseId);
       const kase = await this.cases.lock(tx, caseId);
@@ -115,7 +149,9 @@ export class QueueService {
         );
       }
       const claimed: unknown[] = await tx.query('SELECT 1 FROM cs.claim WHERE case_id = $1', [caseId]);
-      if (claimed.length) throw new InvalidTransitionError(`Case ${caseId} is closed: its permits were claimed.`);
+      if (claimed.length) {
+        throw new InvalidTransitionError(`Case ${caseId} is closed: its permits were claimed.`, { reason: 'CLAIMED' });
+      }
       const counter = await this.counters.get(counterId, tx);
       const schedule = await this.counters.scheduleAt(counter, now, tx);
       if (!isOpenAt(schedule, now)) {
@@ -135,11 +171,23 @@ export class QueueService {
       if (open) {
         throw new ConflictError(
           `Case ${caseId} is already checked in: ticket ${open.ticketNumber} at ${open.counterId} is ${open.status}.`,
-          { ticketId: open.id },
+          { ticketId: open.id, reason: 'ALREADY_CHECKED_IN' },
         );
       }
       const appointment = await this.appointments.lockBookedOn(tx, caseId, counterId, today);
       if (!appointment && kase.category !== 'A') await this.turnAway(tx, caseId, counterId, kase.category);
+      if (dryRun) {
+        // Nothing was written: every check above only read (and locked) rows.
+        throw new DryRun({
+          caseId,
+          outcome: appointment ? 'APPOINTMENT' : 'WALK_IN',
+          reason: null,
+          message: null,
+          category: kase.category,
+          appointmentLetterNumber: appointment?.letterNumber ?? null,
+          appointmentSlotStart: appointment?.slotStart ?? null,
+        });
+      }
       if (appointment) {
         await tx.query(`UPDATE cs.appointment SET status = 'CHECKED_IN', checked_in_at = $2 WHERE id = $1`, [
           appointment.id,
@@ -165,6 +213,8 @@ export class QueueService {
         startedAt: null,
         completedAt: null,
         issuedBy: actor.id,
+        recalledAt: null,
+        recalls: 0,
       };
       await tx.getRepository(TicketEntity).insert(ticket);
       await this.rt.events.append(tx, [
@@ -176,8 +226,42 @@ export class QueueService {
         }),
         ...loadChanged([counterId], EVENT_TYPES.ticketIssued, now, actor),
       ]);
+      await recordResult(tx, actor, key, ticket.id);
       return ticket;
     });
+  }
+
+  /**
+   * What `checkIn` would do now, said before it happens: the same checks in a transaction that
+   * ends before anything is written. Category A walks in; B and C need today's appointment here.
+   */
+  async previewCheckIn(actor: Actor, counterId: string, caseId: string): Promise<CheckInPreviewValue> {
+    try {
+      await this.checkIn(actor, counterId, caseId, null, true);
+    } catch (err) {
+      if (err instanceof DryRun) return err.preview;
+      const e = err as { extensions?: { code?: string; reason?: string }; message?: string };
+      const code = e.extensions?.code;
+      if (code === 'INVALID_TRANSITION' || code === 'CONFLICT' || code === 'NOT_FOUND') {
+        const category = (await this.cases.findByIds([caseId])).get(caseId)?.category ?? null;
+        return {
+          caseId,
+          outcome: 'REFUSED',
+          reason: e.extensions?.reason ?? code,
+          message: e.message ?? null,
+          category,
+          appointmentLetterNumber: null,
+          appointmentSlotStart: null,
+        };
+      }
+      throw err;
+    }
+    throw new InvariantError('a dry-run check-in always ends in DryRun or a refusal');
+  }
+
+  /** The ticket a replayed request answered (null when it answered null). */
+  private async reread(tx: EntityManager, ticketId: string | null): Promise<TicketEntity> {
+    return (await tx.getRepository(TicketEntity).findOne({ where: { id: ticketId ?? '' } }))!;
   }
 
   /**
@@ -188,7 +272,7 @@ export class QueueService {
    * occupy the window: one an earlier day left at it (the closing sweep closes those) never
    * blocks it, and stays in `counterQueue` for the clerk to complete.
    */
-  async callNext(actor: Actor, counterId: string, window: number): Promise<TicketEntity | null> {
+  async callNext(actor: Actor, counterId: string, window: number, key?: string | null): Promise<TicketEntity | null> {
     const counter = await this.counters.get(counterId);
     if (!Number.isInteger(window) || window < 1 || window > counter.windows) {
       throw new BadUserInputError('The window is not valid', [
@@ -196,8 +280,10 @@ export class QueueService {
       ]);
     }
     return this.rt.ds.transaction(async (tx) => {
+      const prior = await claimRequest(tx, actor, key, 'callNext', { counterId, window }, this.rt.clock.now());
+      if (prior) return prior.resultId ? this.reread(tx, prior.resultId) : null;
       // One caller per window at a time; different windows proceed in parallel.
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cs.window'), hashtext($1))`, [`${counterId}#${window}`]);
+      await lockWindow(tx, counterId, window);
       const now = this.rt.clock.now();
       const today = shanghaiDate(now);
       const atWindow = await tx
@@ -216,11 +302,14 @@ export class QueueService {
           { ticketId: serving.id },
         );
       }
-      const events = await finishTickets(
-        tx,
-        atWindow.map((ticket) => ({ ticket, to: 'MISSED' as const, at: now })),
-        actor,
-        now,
+      const events = await this.windows.openOnCall(tx, actor, counterId, window, now);
+      events.push(
+        ...(await finishTickets(
+          tx,
+          atWindow.map((ticket) => ({ ticket, to: 'MISSED' as const, at: now })),
+          actor,
+          now,
+        )),
       );
       const rows: { id: string }[] = await tx.query(
         `SELECT id FROM cs.ticket
@@ -252,6 +341,7 @@ export class QueueService {
           ...loadChanged([counterId], events[events.length - 1]!.type, now, actor),
         ]);
       }
+      await recordResult(tx, actor, key, called?.id ?? null);
       return called;
     });
   }
@@ -353,13 +443,23 @@ export class QueueService {
   }
 
   /** The applicant called to a window is being served. */
-  async startService(actor: Actor, ticketId: string): Promise<TicketEntity> {
-    return this.move(actor, ticketId, 'CALLED', 'SERVING', 'started_at', EVENT_TYPES.serviceStarted);
+  async startService(actor: Actor, ticketId: string, key?: string | null): Promise<TicketEntity> {
+    return this.move(actor, ticketId, 'CALLED', 'SERVING', 'started_at', EVENT_TYPES.serviceStarted, key);
   }
 
   /** Service at the window is finished. */
-  async completeService(actor: Actor, ticketId: string): Promise<TicketEntity> {
-    return this.move(actor, ticketId, 'SERVING', 'DONE', 'completed_at', EVENT_TYPES.serviceCompleted);
+  async completeService(actor: Actor, ticketId: string, key?: string | null): Promise<TicketEntity> {
+    return this.move(actor, ticketId, 'SERVING', 'DONE', 'completed_at', EVENT_TYPES.serviceCompleted, key);
+  }
+
+  /** The called applicant did not come to the window (no-show): CALLED → MISSED, the window is free. */
+  async markMissed(actor: Actor, ticketId: string, key?: string | null): Promise<TicketEntity> {
+    return this.move(actor, ticketId, 'CALLED', 'MISSED', 'completed_at', EVENT_TYPES.ticketMissed, key);
+  }
+
+  /** Announces a called ticket again (the hall display shows it on top); it stays CALLED. */
+  async recall(actor: Actor, ticketId: string, key?: string | null): Promise<TicketEntity> {
+    return this.move(actor, ticketId, 'CALLED', 'CALLED', 'recalled_at', EVENT_TYPES.ticketRecalled, key);
   }
 
   private async move(
@@ -367,11 +467,14 @@ export class QueueService {
     ticketId: string,
     from: TicketStatus,
     to: TicketStatus,
-    column: string,
+    column: 'started_at' | 'completed_at' | 'recalled_at',
     eventType: string,
+    key?: string | null,
   ): Promise<TicketEntity> {
     if (!isUuid(ticketId)) throw new NotFoundError('Ticket', ticketId);
     return this.rt.ds.transaction(async (tx) => {
+      const prior = await claimRequest(tx, actor, key, eventType, { ticketId }, this.rt.clock.now());
+      if (prior) return this.reread(tx, prior.resultId);
       const ticket = await tx
         .getRepository(TicketEntity)
         .createQueryBuilder('t')
@@ -386,7 +489,8 @@ export class QueueService {
         );
       }
       const now = this.rt.clock.now();
-      await tx.query(`UPDATE cs.ticket SET status = $2, ${column} = $3 WHERE id = $1`, [ticketId, to, now]);
+      const recalls = column === 'recalled_at' ? ', recalls = recalls + 1' : '';
+      await tx.query(`UPDATE cs.ticket SET status = $2, ${column} = $3${recalls} WHERE id = $1`, [ticketId, to, now]);
       const moved = (await tx.getRepository(TicketEntity).findOne({ where: { id: ticketId } }))!;
       await this.rt.events.append(tx, [
         newEvent<TicketPayload>(eventType, moved.caseId, ticketPayload(moved, now), {
@@ -397,6 +501,7 @@ export class QueueService {
         }),
         ...loadChanged([moved.counterId], eventType, now, actor),
       ]);
+      await recordResult(tx, actor, key, moved.id);
       return moved;
     });
   }

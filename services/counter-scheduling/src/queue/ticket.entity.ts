@@ -70,4 +70,11 @@ export class TicketEntity {
 
   @Column({ name: 'issued_by', type: 'text' })
   issuedBy!: string;
+
+  /** The last time a clerk announced the called ticket again (recall). */
+  @Column({ name: 'recalled_at', type: 'timestamptz', nullable: true })
+  recalledAt!: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  recalls!: number;
 }

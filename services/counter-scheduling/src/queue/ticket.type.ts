@@ -25,6 +25,12 @@ export class Ticket {
   @Field(() => String, { description: 'YYYY-MM-DD, Asia/Shanghai.' })
   serviceDate!: string;
 
+  @Field(() => String, { description: 'Talent category A, B or C (A walks in).' })
+  category!: string;
+
+  @Field(() => Date, { nullable: true, description: 'The last time the clerk called the ticket again (recall).' })
+  recalledAt!: Date | null;
+
   @Field(() => ID, { nullable: true, description: 'The appointment checked in with; null for a walk-in.' })
   appointmentId!: string | null;
 
@@ -62,6 +68,8 @@ export function toTicket(t: TicketEntity): Ticket {
     counterId: t.counterId,
     serviceDate: t.serviceDate,
     appointmentId: t.appointmentId,
+    category: t.category,
+    recalledAt: t.recalledAt ?? null,
     status: t.status,
     window: t.window,
     issuedAt: t.issuedAt,
