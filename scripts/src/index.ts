@@ -9,9 +9,4 @@ export {
   type ServiceName,
 } from './stack.js';
 export { repoRoot } from './paths.js';
-export {
-  startDashboardServer,
-  parseDevTokenRequest,
-  type DashboardServerOptions,
-  type RunningDashboardServer,
-} from './dashboard-server.js';
+export { startDashboardServer, type DashboardServerOptions, type RunningDashboardServer } from './dashboard-server.js';

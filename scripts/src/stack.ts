@@ -5,11 +5,13 @@ import { StartupError, SUBGRAPHS, type SubgraphName } from '@onestop/common';
 import { repoRoot } from './paths.js';
 
 /** The processes of the system, in start order. */
-export type ServiceName = SubgraphName | 'gateway' | 'dashboard';
+export type ServiceName = SubgraphName | 'identity' | 'gateway' | 'dashboard';
 
 /** Ports of every process; 0 picks a free one. */
 export interface StackPorts {
   database: number;
+  /** The embedded identity provider (not started when OIDC_ISSUER names another). */
+  identity: number;
   gateway: number;
   'work-permit': number;
   'residence-permit': number;
@@ -20,6 +22,7 @@ export interface StackPorts {
 /** Documented defaults (README: configuration). */
 export const DEFAULT_PORTS: StackPorts = {
   database: 54329,
+  identity: 4004,
   gateway: 4000,
   'work-permit': 4001,
   'residence-permit': 4002,
@@ -46,6 +49,8 @@ export interface Stack {
   ports: StackPorts;
   urls: Record<ServiceName, string>;
   gatewayUrl: string;
+  /** The OpenID Connect issuer every process trusts: the embedded provider's URL, or OIDC_ISSUER. */
+  issuer: string;
   /** The dashboard (built SPA + same-origin API proxy), e.g. http://127.0.0.1:5173/. */
   dashboardUrl: string;
   /** Stops one process (to test faults); `startService` brings it back on the same port. */
@@ -56,6 +61,7 @@ export interface Stack {
 
 const PORT_VARS: Record<keyof StackPorts, string> = {
   database: 'ONESTOP_DB_PORT',
+  identity: 'IDENTITY_PORT',
   gateway: 'GATEWAY_PORT',
   'work-permit': 'WORK_PERMIT_PORT',
   'residence-permit': 'RESIDENCE_PERMIT_PORT',
@@ -70,7 +76,9 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
  */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = opts.onLog ?? (() => undefined);
-  const ports = await resolvePorts({ ...DEFAULT_PORTS, ...opts.ports }, !opts.databaseUrl);
+  // An external identity provider (OIDC_ISSUER) replaces the embedded one, which is then not started.
+  const externalIssuer = opts.env?.OIDC_ISSUER ?? process.env.OIDC_ISSUER;
+  const ports = await resolvePorts({ ...DEFAULT_PORTS, ...opts.ports }, !opts.databaseUrl, !externalIssuer);
   const children = new Map<ServiceName | 'database', ChildProcess>();
   let databaseUrl = opts.databaseUrl;
   if (!databaseUrl) {
@@ -92,8 +100,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     NODE_ENV: opts.mode ?? 'development',
     DATABASE_URL: databaseUrl,
     ...Object.fromEntries(Object.entries(PORT_VARS).map(([k, v]) => [v, String(ports[k as keyof StackPorts])])),
+    OIDC_ISSUER: externalIssuer ?? `http://127.0.0.1:${ports.identity}`,
     ...opts.env,
   };
+  const issuer = env.OIDC_ISSUER!;
   const entry = (name: ServiceName): string =>
     name === 'gateway'
       ? path.join(repoRoot, 'gateway', 'dist', 'main.js')
@@ -177,6 +187,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
 
   try {
+    if (!externalIssuer) await startService('identity');
     await Promise.all(SUBGRAPHS.map(startService));
     await startService('gateway');
     await startService('dashboard');
@@ -188,11 +199,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     (['gateway', ...SUBGRAPHS] as ServiceName[]).map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`]),
   ) as Record<ServiceName, string>;
   urls.dashboard = `http://127.0.0.1:${ports.dashboard}/`;
+  urls.identity = issuer;
   return {
     databaseUrl,
     ports,
     urls,
     gatewayUrl: urls.gateway,
+    issuer,
     dashboardUrl: urls.dashboard,
     stopService,
     startService,
@@ -201,10 +214,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 }
 
 /** Picks free ports for zeros and fails early, with the variable to change, when a fixed one is taken. */
-async function resolvePorts(wanted: StackPorts, needDatabase: boolean): Promise<StackPorts> {
+async function resolvePorts(wanted: StackPorts, needDatabase: boolean, needIdentity: boolean): Promise<StackPorts> {
   const out = { ...wanted };
   for (const key of Object.keys(out) as (keyof StackPorts)[]) {
     if (key === 'database' && !needDatabase) continue;
+    if (key === 'identity' && !needIdentity) continue;
     if (out[key] === 0) out[key] = await freePort();
     else if (!(await portIsFree(out[key]))) {
       throw new StartupError(`Port ${out[key]} is in use: stop what uses it or set ${PORT_VARS[key]} to a free port.`);

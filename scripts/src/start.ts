@@ -1,6 +1,6 @@
 /**
  * `pnpm start`: the whole system on one machine. Starts the embedded PostgreSQL (or uses
- * DATABASE_URL), the subgraphs, the gateway and the dashboard server, prints every URL and a ready line, and stops
+ * DATABASE_URL), the identity provider (unless OIDC_ISSUER names another), the subgraphs, the gateway and the dashboard server, prints every URL and a ready line, and stops
  * everything cleanly on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       mode: r.oneOf('NODE_ENV', ['development', 'production'] as const, 'development'),
       ports: {
         database: r.port('ONESTOP_DB_PORT', DEFAULT_PORTS.database),
+        identity: r.port('IDENTITY_PORT', DEFAULT_PORTS.identity),
         gateway: r.port('GATEWAY_PORT', DEFAULT_PORTS.gateway),
         'work-permit': r.port('WORK_PERMIT_PORT', DEFAULT_PORTS['work-permit']),
         'residence-permit': r.port('RESIDENCE_PERMIT_PORT', DEFAULT_PORTS['residence-permit']),
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   if (stopping) return shutdown(stack);
   const lines = [
     `  database            ${stack.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
+    `  identity (OIDC)     ${stack.issuer}`,
     `  gateway (GraphQL)   ${stack.gatewayUrl}`,
     `  work-permit         ${stack.urls['work-permit']}`,
     `  residence-permit    ${stack.urls['residence-permit']}`,
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
             SIM_CASES: '240',
             ...process.env,
             SIM_GATEWAY_URL: stack.gatewayUrl,
+            OIDC_ISSUER: stack.issuer,
           },
           stdio: ['ignore', 'inherit', 'inherit'],
         })

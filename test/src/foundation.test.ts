@@ -101,7 +101,7 @@ describe('foundation: production mode has no clock control', () => {
         LOG_LEVEL: 'silent',
         DATABASE_URL: db.url,
         WORK_PERMIT_PORT: String(port),
-        JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
+        OIDC_ISSUER: 'https://idp.example.gov.cn/realms/onestop',
         SUBGRAPH_SECRET_WORK_PERMIT: 'a-production-subgraph-secret-0123456789',
       },
       stdio: 'ignore',

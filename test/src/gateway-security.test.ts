@@ -71,14 +71,7 @@ describe('gateway security', () => {
       const seenBefore = sys.seen.requestIds['work-permit'].length;
       const [header, payload] = manager.split('.');
       const forged = `${header}.${payload}.${'A'.repeat(43)}`;
-      const expired = await (async () => {
-        const { signDevToken, DEV_JWT_SECRET } = await import('@onestop/common');
-        return signDevToken(
-          { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' },
-          { sub: 'm', role: 'MANAGER' },
-          '-1h',
-        );
-      })();
+      const expired = await sys.idp.sign({ sub: 'm', role: 'MANAGER' }, { ttl: '-1h' });
       for (const authorization of [`Bearer ${forged}`, `Bearer ${expired}`, 'Basic dXNlcjpwYXNz']) {
         const res = await post(sys.gatewayUrl, { query: NORMAL }, { authorization });
         expect(res.status).toBe(401);
@@ -293,7 +286,6 @@ describe('gateway security', () => {
     it('in production: no introspection and no suggestions, on HTTP and WebSocket', async () => {
       const { url, wsUrl } = await sys.startGateway({
         NODE_ENV: 'production',
-        JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
         SUBGRAPH_SECRET_WORK_PERMIT: subgraphSecret('work-permit', 'test', {}),
         SUBGRAPH_SECRET_RESIDENCE_PERMIT: subgraphSecret('residence-permit', 'test', {}),
         SUBGRAPH_SECRET_COUNTER_SCHEDULING: subgraphSecret('counter-scheduling', 'test', {}),

@@ -70,7 +70,7 @@ describe('launcher: pnpm start stops everything', () => {
   }, 120_000);
 });
 
-/** Starts `scripts/dist/start.js` in its own process group; `ready` gives [database, gateway, subgraphs…, dashboard] ports. */
+/** Starts `scripts/dist/start.js` in its own process group; `ready` gives [database, gateway, identity, subgraphs…, dashboard] ports. */
 function launch(dataDir: string): {
   child: ChildProcess;
   ready: Promise<number[]>;
@@ -84,6 +84,7 @@ function launch(dataDir: string): {
     ONESTOP_VERBOSE: 'true',
     ONESTOP_DATA_DIR: dataDir,
     ONESTOP_DB_PORT: '0',
+    IDENTITY_PORT: '0',
     GATEWAY_PORT: '0',
     WORK_PERMIT_PORT: '0',
     RESIDENCE_PERMIT_PORT: '0',
@@ -114,9 +115,15 @@ function launch(dataDir: string): {
       child.stdout!.off('data', onData);
       child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
       resolve(
-        ['database', 'gateway \\(GraphQL\\)', 'work-permit', 'residence-permit', 'counter-scheduling', 'dashboard'].map(
-          port,
-        ),
+        [
+          'database',
+          'gateway \\(GraphQL\\)',
+          'identity \\(OIDC\\)',
+          'work-permit',
+          'residence-permit',
+          'counter-scheduling',
+          'dashboard',
+        ].map(port),
       );
     };
     child.stdout!.on('data', onData);

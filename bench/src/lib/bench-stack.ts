@@ -62,6 +62,7 @@ export async function startBenchSystem(env: Record<string, string> = {}): Promis
       mode: 'test',
       ports: {
         database: 0,
+        identity: 0,
         gateway: 0,
         'work-permit': 0,
         'residence-permit': 0,
@@ -82,7 +83,7 @@ export async function startBenchSystem(env: Record<string, string> = {}): Promis
     stack,
     sql,
     gateway: new GraphQLClient(stack.gatewayUrl),
-    ids: new Identities(),
+    ids: new Identities(stack.issuer),
     secret: (name) => subgraphSecret(name, 'test', { ...process.env, ...env }),
     logs,
     async stop() {

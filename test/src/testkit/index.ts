@@ -6,9 +6,8 @@ import { expect } from 'vitest';
 import pg from 'pg';
 import {
   createTestDatabase,
-  DEV_JWT_SECRET,
   EVENT_APPEND_LOCK,
-  signDevToken,
+  requestDevToken,
   type OneStopClaims,
   type Role,
   type TestDatabase,
@@ -29,6 +28,13 @@ export interface TestSystem {
   /** A pool on the system's database, for assertions on what was (not) written. */
   sql: pg.Pool;
   gatewayUrl: string;
+  /** The identity provider the system trusts (the stack's embedded one). */
+  issuer: string;
+  /**
+   * A token for a role from the stack's real identity provider (its development grant: any
+   * claims, no password; refused in production). The same role and claims get the same token
+   * while it is fresh, so the ~600 tests ask the provider once per identity.
+   */
   token(role: Role, claims?: Partial<OneStopClaims>): Promise<string>;
   gql<T = Record<string, unknown>>(
     query: string,
@@ -42,8 +48,6 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
-
 /** Starts the system for one test file. */
 export async function startTestSystem(env: Record<string, string> = {}): Promise<TestSystem> {
   const database = await createTestDatabase('sys');
@@ -53,7 +57,14 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     stack = await startStack({
       databaseUrl: database.url,
       mode: 'test',
-      ports: { gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0, dashboard: 0 },
+      ports: {
+        identity: 0,
+        gateway: 0,
+        'work-permit': 0,
+        'residence-permit': 0,
+        'counter-scheduling': 0,
+        dashboard: 0,
+      },
       env: { LOG_LEVEL: 'warn', ...env },
       onLog: (l) => {
         logs.push(l);
@@ -66,14 +77,24 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
   }
   const sql = new pg.Pool({ connectionString: database.url, max: 4 });
   sql.on('error', () => undefined);
-  const token = (role: Role, claims: Partial<OneStopClaims> = {}): Promise<string> =>
-    signDevToken(AUTH, {
+  const tokens = new Map<string, Promise<string>>();
+  const token = (role: Role, claims: Partial<OneStopClaims> = {}): Promise<string> => {
+    const all: OneStopClaims = {
       sub: `${role.toLowerCase()}-test`,
       role,
       ...(role === 'CLERK' ? { counterId: 'chaoyang-cbd' } : {}),
       ...(role === 'AGENCY' ? { agencyId: 'agency-test', employerIds: [] } : {}),
       ...claims,
-    });
+    };
+    const key = JSON.stringify(all);
+    let t = tokens.get(key);
+    if (!t) {
+      t = requestDevToken(stack.issuer, { ...all, ttlSeconds: 6 * 3600 });
+      t.catch(() => tokens.delete(key));
+      tokens.set(key, t);
+    }
+    return t;
+  };
   const gql = async <T>(
     query: string,
     variables: Record<string, unknown> = {},
@@ -92,6 +113,7 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     database,
     sql,
     gatewayUrl: stack.gatewayUrl,
+    issuer: stack.issuer,
     token,
     gql,
     logs,
