@@ -20,6 +20,8 @@ export interface IdentityConfig {
     refreshTokenSeconds: number;
     sessionSeconds: number;
   };
+  /** The signing key is rotated when it is older than this (the previous one stays published). */
+  keyRotationDays: number;
   /** Password of every seeded demo account (development and test only). */
   demoPassword: string;
 }
@@ -61,6 +63,7 @@ export function loadIdentityConfig(env: Readonly<Record<string, string | undefin
       refreshTokenSeconds: r.int('IDENTITY_REFRESH_TOKEN_TTL', 8 * 3600, 300, 30 * 86_400),
       sessionSeconds: r.int('IDENTITY_SESSION_TTL', 10 * 3600, 300, 30 * 86_400),
     },
+    keyRotationDays: r.int('IDENTITY_KEY_ROTATION_DAYS', 30, 1, 3650),
     demoPassword,
   };
 }

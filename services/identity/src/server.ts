@@ -14,7 +14,7 @@ import type { DataSource } from 'typeorm';
 import { AccountStore } from './accounts/accounts.js';
 import { ApiClientStore } from './clients/api-clients.js';
 import type { IdentityConfig } from './config.js';
-import { cookieKeys, ensureSigningKey, KEYS_CHANNEL, loadSigningKeys } from './keys/signing-keys.js';
+import { cookieKeys, ensureSigningKey, KEYS_CHANNEL, loadSigningKeys, rotateIfOlderThan } from './keys/signing-keys.js';
 import { errorPage, languageOf, loginPage } from './login/pages.js';
 import { identityMigrations } from './migrations/index.js';
 import { buildProvider } from './provider.js';
@@ -72,8 +72,17 @@ export async function startIdentity(
   await listener.listen(KEYS_CHANNEL, () => {
     reloadKeys().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'reloading keys failed'));
   });
-  await sweepExpired(ds);
-  const sweeper = setInterval(() => void sweepExpired(ds).catch(() => undefined), 3600_000);
+  // Hourly: expired provider rows go, and a signing key past its age is rotated (every instance reloads on the NOTIFY).
+  const housekeeping = async (): Promise<void> => {
+    await sweepExpired(ds);
+    if (await rotateIfOlderThan(ds, cfg.keyRotationDays)) logger.info('signing key rotated (age)');
+  };
+  await housekeeping();
+  const sweeper = setInterval(
+    () =>
+      void housekeeping().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'housekeeping failed')),
+    3600_000,
+  );
   sweeper.unref();
 
   const interaction = async (req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined) => {

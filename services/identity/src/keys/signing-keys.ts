@@ -41,22 +41,53 @@ export async function loadSigningKeys(ds: DataSource): Promise<JWK[]> {
   return rows.map((r) => r.private_jwk);
 }
 
+/** Anything that runs SQL on one connection (a pg client, or a TypeORM query runner). */
+interface Sql {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
 /**
  * Rotates the signing key: a new key signs from now on, the one it replaces stays published as
  * the previous key (two keys in the JWKS), the one before that is retired. Every instance of the
  * provider reloads its keys on the notification; verifiers pick the new key up from the JWKS
- * when they first meet its `kid`. Returns the new key's id.
+ * when they first meet its `kid`. `db` is one connection (the rotation is one transaction).
+ * Returns the new key's id.
  */
-export async function rotateSigningKeys(ds: DataSource): Promise<string> {
+export async function rotateSigningKeys(db: Sql): Promise<string> {
   const jwk = await newKey();
-  await ds.transaction(async (m) => {
-    await m.query(`LOCK TABLE identity.signing_key IN SHARE ROW EXCLUSIVE MODE`);
-    await m.query(`UPDATE identity.signing_key SET state = 'RETIRED' WHERE state = 'PREVIOUS'`);
-    await m.query(`UPDATE identity.signing_key SET state = 'PREVIOUS', rotated_at = now() WHERE state = 'ACTIVE'`);
-    await insertActive(m, jwk);
-    await m.query(`SELECT pg_notify($1, $2)`, [KEYS_CHANNEL, jwk.kid]);
-  });
+  await db.query('BEGIN');
+  try {
+    await db.query(`LOCK TABLE identity.signing_key IN SHARE ROW EXCLUSIVE MODE`);
+    await db.query(`UPDATE identity.signing_key SET state = 'RETIRED' WHERE state = 'PREVIOUS'`);
+    await db.query(`UPDATE identity.signing_key SET state = 'PREVIOUS', rotated_at = now() WHERE state = 'ACTIVE'`);
+    await db.query(`INSERT INTO identity.signing_key (kid, private_jwk, state) VALUES ($1, $2, 'ACTIVE')`, [
+      jwk.kid,
+      JSON.stringify(jwk),
+    ]);
+    await db.query(`SELECT pg_notify($1, $2)`, [KEYS_CHANNEL, jwk.kid]);
+    await db.query('COMMIT');
+  } catch (err) {
+    await db.query('ROLLBACK');
+    throw err;
+  }
   return jwk.kid!;
+}
+
+/** Rotates when the active key is older than `maxAgeDays` (scheduled by the provider); true when it did. */
+export async function rotateIfOlderThan(ds: DataSource, maxAgeDays: number): Promise<boolean> {
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    const rows = (await runner.query(
+      `SELECT 1 FROM identity.signing_key WHERE state = 'ACTIVE' AND created_at < now() - make_interval(days => $1)`,
+      [maxAgeDays],
+    )) as unknown[];
+    if (rows.length === 0) return false;
+    await rotateSigningKeys(runner);
+    return true;
+  } finally {
+    await runner.release();
+  }
 }
 
 /** Keys for the provider's cookies (kept in the database so sessions survive restarts and replicas agree). */

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_AGENCIES } from '@onestop/common';
+import { DEMO_API_CLIENTS, rotateSigningKeys } from '@onestop/identity';
+import { decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
+import { AGENCY_A, AGENCY_B, agencyToken, fileCase, filing, today } from './work-permit-fixtures.js';
+
+/**
+ * Real sign-in end to end (issue 14): the stack's embedded OpenID Connect provider issues the
+ * tokens, the gateway verifies them against its JWKS. Partner agencies use client credentials;
+ * every token the gateway accepts is signed by a published key, for OneStop's audience, by the
+ * configured issuer, and expires.
+ */
+let sys: TestSystem;
+let discovery: { token_endpoint: string; jwks_uri: string; issuer: string };
+
+const CASES = `query { cases(first: 50) { edges { node { id reference employer { id } } } } }`;
+const COUNTERS = `{ serviceCounters { id } }`;
+
+/** Client credentials as an agency's system would ask for them. */
+async function clientCredentials(
+  clientId: string,
+  secret: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(discovery.token_endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'onestop' }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The provider's active signing key (private), to sign tokens that differ from a good one in one claim only. */
+async function activeKey(): Promise<{ key: CryptoKey; kid: string }> {
+  const rows = await sys.sql.query<{ private_jwk: JWK }>(
+    `SELECT private_jwk FROM identity.signing_key WHERE state = 'ACTIVE'`,
+  );
+  const jwk = rows.rows[0]!.private_jwk;
+  return { key: (await importJWK(jwk, 'RS256')) as CryptoKey, kid: jwk.kid! };
+}
+
+beforeAll(async () => {
+  sys = await startTestSystem();
+  discovery = (await (await fetch(`${sys.issuer}/.well-known/openid-configuration`)).json()) as typeof discovery;
+});
+
+afterAll(async () => {
+  await sys?.stop();
+});
+
+describe('the embedded provider', () => {
+  it('publishes discovery and an asymmetric JWKS, and advertises code + PKCE, refresh and client credentials', async () => {
+    const doc = (await (await fetch(`${sys.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(doc.issuer).toBe(sys.issuer);
+    expect(doc.grant_types_supported).toEqual(
+      expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']),
+    );
+    expect(doc.code_challenge_methods_supported).toEqual(['S256']);
+    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: JWK[] };
+    expect(jwks.keys.length).toBeGreaterThanOrEqual(1);
+    for (const k of jwks.keys) {
+      expect(k.kty).toBe('RSA');
+      expect(k.d).toBeUndefined(); // public parts only
+    }
+  });
+});
+
+describe('partner agencies: client credentials', () => {
+  it('an agency’s client-credentials token works at the gateway and sees only its own employers’ cases', async () => {
+    const day = await today(sys);
+    const ownCase = await fileCase(sys, await agencyToken(sys, 0), filing(AGENCY_A.employerIds[0], day));
+    const otherCase = await fileCase(sys, await agencyToken(sys, 1), filing(AGENCY_B.employerIds[0], day));
+    const client = DEMO_API_CLIENTS[0]!;
+    const { status, body } = await clientCredentials(client.clientId, client.secret);
+    expect(status).toBe(200);
+    expect(body.token_type).toBe('Bearer');
+    expect(Number(body.expires_in)).toBeLessThanOrEqual(300); // short: a revoked client's tokens die soon
+    const token = String(body.access_token);
+    const res = await sys.gql<{ cases: { edges: { node: { id: string; employer: { id: string } } }[] } }>(
+      CASES,
+      {},
+      token,
+    );
+    expect(res.errors).toBeUndefined();
+    const ids = res.data!.cases.edges.map((e) => e.node.id);
+    expect(ids).toContain(ownCase.id);
+    expect(ids).not.toContain(otherCase.id);
+    for (const e of res.data!.cases.edges) expect(DEMO_AGENCIES[0].employerIds).toContain(e.node.employer.id);
+    const foreign = await sys.gql(`query($id: ID!) { case(id: $id) { id } }`, { id: otherCase.id }, token);
+    expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses a wrong secret and an unknown client', async () => {
+    expect((await clientCredentials(DEMO_API_CLIENTS[0]!.clientId, 'not-the-secret')).body.error).toBe(
+      'invalid_client',
+    );
+    expect((await clientCredentials('no-such-client', 'x')).body.error).toBe('invalid_client');
+  });
+
+  it('a revoked client’s next token request fails', async () => {
+    const client = DEMO_API_CLIENTS[1]!;
+    expect((await clientCredentials(client.clientId, client.secret)).status).toBe(200);
+    await sys.sql.query(`UPDATE identity.api_client SET revoked_at = now(), revoked_by = 'test' WHERE client_id = $1`, [
+      client.clientId,
+    ]);
+    const after = await clientCredentials(client.clientId, client.secret);
+    expect(after.status).toBe(401);
+    expect(after.body.error).toBe('invalid_client');
+  });
+});
+
+describe('the gateway verifies every token', () => {
+  const claims = { role: 'MANAGER', name: 'Test manager' };
+
+  it('accepts the provider’s token, and refuses one from another issuer, for another audience, without exp, or signed by an unknown key', async () => {
+    const { key, kid } = await activeKey();
+    const sign = (opts: { iss?: string; aud?: string; exp?: boolean; kid?: string; signWith?: CryptoKey }) => {
+      const jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? kid, typ: 'at+jwt' })
+        .setSubject('manager-x')
+        .setIssuer(opts.iss ?? sys.issuer)
+        .setAudience(opts.aud ?? 'onestop-api')
+        .setIssuedAt();
+      if (opts.exp !== false) jwt.setExpirationTime('10m');
+      return jwt.sign(opts.signWith ?? key);
+    };
+    // The control: the same construction, with every claim right, is accepted.
+    expect((await sys.gql(COUNTERS, {}, await sign({}))).errors).toBeUndefined();
+    const stranger = await generateKeyPair('RS256');
+    const refused = {
+      'another issuer': await sign({ iss: 'https://idp.example.com' }),
+      'another audience': await sign({ aud: 'another-api' }),
+      'no exp': await sign({ exp: false }),
+      'an unknown key': await sign({ kid: 'unknown-key', signWith: stranger.privateKey }),
+      'an unknown key with a known kid': await sign({ signWith: stranger.privateKey }),
+    };
+    for (const [what, token] of Object.entries(refused)) {
+      const res = await sys.gql(COUNTERS, {}, token);
+      expect(res.status, what).toBe(401);
+      expect(res.errors?.[0]?.extensions?.code, what).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('takes a key rotation without a restart: new tokens carry the new key, tokens signed before still work', async () => {
+    const before = await sys.token('EE_OFFICER', { sub: 'before-rotation' });
+    const oldKid = decodeProtectedHeader(before).kid;
+    const client = await sys.sql.connect();
+    let newKid: string;
+    try {
+      newKid = await rotateSigningKeys(client);
+    } finally {
+      client.release();
+    }
+    expect(newKid).not.toBe(oldKid);
+    const jwks = (await waitFor(
+      async () => {
+        const set = (await (await fetch(discovery.jwks_uri)).json()) as { keys: JWK[] };
+        return set.keys.some((k) => k.kid === newKid) && set;
+      },
+      15_000,
+      'the provider to publish the new key',
+    )) as { keys: JWK[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual([newKid, oldKid]); // two keys published: the new and the previous
+    const after = await waitFor(
+      async () => {
+        const t = await sys.token('EE_OFFICER', { sub: `after-rotation-${Date.now()}` });
+        return decodeProtectedHeader(t).kid === newKid && t;
+      },
+      15_000,
+      'a token signed with the new key',
+    );
+    const res = await waitFor(
+      async () => {
+        const r = await sys.gql(COUNTERS, {}, after as string);
+        return r.errors ? false : r;
+      },
+      15_000,
+      'the gateway to accept the new key',
+    );
+    expect(res.status).toBe(200);
+    expect((await sys.gql(COUNTERS, {}, before)).errors).toBeUndefined();
+  });
+});
