@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
-import { SignIn } from '../auth/SignIn';
+import { SignIn, SignInCallback } from '../auth/SignIn';
 import { useI18n } from '../i18n/i18n';
 import { Layout } from './Layout';
 import { Link } from './Link';
@@ -24,10 +24,11 @@ const PAGE_OF: Partial<Record<Route['name'], Page>> = {
 
 export function App() {
   const route = useRoute();
-  const { session } = useSession();
+  const { session, ready } = useSession();
   const { t } = useI18n();
 
   useEffect(() => {
+    if (!ready || route.name === 'callback') return;
     if (!session && route.name !== 'signin') {
       const back = location.pathname + location.search;
       navigate(`/signin${back !== '/' ? `?next=${encodeURIComponent(back)}` : ''}`, { replace: true });
@@ -37,8 +38,9 @@ export function App() {
         replace: true,
       });
     }
-  }, [session, route.name]);
+  }, [ready, session, route.name]);
 
+  if (route.name === 'callback') return <SignInCallback />;
   if (!session) return route.name === 'signin' ? <SignIn /> : null;
   if (route.name === 'home' || route.name === 'signin') return null;
 

@@ -3,6 +3,7 @@ import { useSyncExternalStore } from 'react';
 /** A route of the app, parsed from location.pathname. */
 export type Route =
   | { name: 'signin' }
+  | { name: 'callback' }
   | { name: 'home' }
   | { name: 'city' }
   | { name: 'sla' }
@@ -24,6 +25,7 @@ export function parseRoute(pathname: string, search = ''): Route {
     if (head === 'calendar') return { name: 'calendar', month: params.get('month') ?? undefined };
   }
   if (parts.length === 2 && head === 'cases' && id) return { name: 'case', id };
+  if (parts.length === 2 && head === 'auth' && id === 'callback') return { name: 'callback' };
   return { name: 'notFound' };
 }
 

@@ -33,11 +33,11 @@ const toAccount = (r: AccountRow): Account => ({
  * (docs/identity.md). Seeded when missing, outside production only.
  */
 export const DEMO_ACCOUNTS: readonly Omit<Account, 'id'>[] = [
-  { username: 'manager', role: 'MANAGER', name: 'Zhao Min (Talents Center manager)', counterId: null },
-  { username: 'wp.officer', role: 'WP_OFFICER', name: 'Li Wei (Talents Center reviewer)', counterId: null },
-  { username: 'ee.officer', role: 'EE_OFFICER', name: 'Chen Jing (Exit-Entry officer)', counterId: null },
-  { username: 'clerk', role: 'CLERK', name: 'Wang Fang (clerk, Chaoyang CBD)', counterId: 'chaoyang-cbd' },
-  { username: 'clerk.zgc', role: 'CLERK', name: 'Liu Yang (clerk, Zhongguancun)', counterId: 'haidian-zgc' },
+  { username: 'manager', role: 'MANAGER', name: 'Zhao Min', counterId: null },
+  { username: 'wp.officer', role: 'WP_OFFICER', name: 'Li Wei', counterId: null },
+  { username: 'ee.officer', role: 'EE_OFFICER', name: 'Chen Jing', counterId: null },
+  { username: 'clerk', role: 'CLERK', name: 'Wang Fang', counterId: 'chaoyang-cbd' },
+  { username: 'clerk.zgc', role: 'CLERK', name: 'Liu Yang', counterId: 'haidian-zgc' },
 ];
 
 /** Staff accounts: look-up and password check. */

@@ -21,8 +21,8 @@ const TEXT = {
     demoTitle: 'Demo accounts (development only)',
     demoHelp: (pw: string) => `Every demo account has the password “${pw}”.`,
     roles: {
-      MANAGER: 'Talents Center manager',
-      WP_OFFICER: 'Talents Center reviewer',
+      MANAGER: 'Manager (Talents Center)',
+      WP_OFFICER: 'Work-permit officer (Talents Center)',
       EE_OFFICER: 'Exit-Entry officer',
       CLERK: 'Counter clerk',
       AGENCY: 'Partner agency',
@@ -51,8 +51,8 @@ const TEXT = {
     demoTitle: '演示账号（仅限开发环境）',
     demoHelp: (pw: string) => `所有演示账号的密码均为“${pw}”。`,
     roles: {
-      MANAGER: '人才中心管理人员',
-      WP_OFFICER: '人才中心审核人员',
+      MANAGER: '管理人员（人才中心）',
+      WP_OFFICER: '工作许可审核员（人才中心）',
       EE_OFFICER: '出入境管理民警',
       CLERK: '窗口工作人员',
       AGENCY: '合作代理机构',
