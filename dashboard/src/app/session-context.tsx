@@ -17,6 +17,12 @@ interface SessionState {
 
 const SessionContext = createContext<SessionState | null>(null);
 
+/**
+ * The access token of the moment, read by the API client on every request and connection. Not
+ * state: a renewal must not re-render the app (one signed-in person per tab, so one holder).
+ */
+const liveToken = { value: '' };
+
 function sessionOf(user: User): Session | null {
   const claims = decodeClaims(user.access_token);
   return claims ? { token: user.access_token, claims } : null;
@@ -31,9 +37,11 @@ function sessionOf(user: User): Session | null {
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [injected] = useState<Session | null>(loadSession);
-  const [session, setSession] = useState<Session | null>(injected);
+  const [session, setSession] = useState<Session | null>(() => {
+    liveToken.value = injected?.token ?? '';
+    return injected;
+  });
   const [ready, setReady] = useState(injected !== null);
-  const token = useRef(injected?.token ?? '');
   const apiRef = useRef<Api | null>(null);
 
   const current = useRef<Session | null>(injected);
@@ -42,7 +50,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const next = user && !user.expired ? sessionOf(user) : null;
     const prev = current.current;
     if (prev && next && prev.token === next.token) return;
-    token.current = next?.token ?? '';
+    liveToken.value = next?.token ?? '';
     current.current = next;
     // A renewal (same person, new token) keeps the client and re-authenticates the live connection.
     if (prev && next && prev.claims.sub === next.claims.sub && prev.claims.role === next.claims.role) {
@@ -75,7 +83,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   // One client per signed-in person (not per token): a renewal keeps the views and their live feeds.
   const who = session ? `${session.claims.sub}:${session.claims.role}` : null;
-  const api = useMemo(() => (who ? createApi(() => token.current) : null), [who]);
+  const api = useMemo(() => (who ? createApi(() => liveToken.value) : null), [who]);
   useEffect(() => {
     apiRef.current = api;
     return () => api?.dispose();
@@ -91,7 +99,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(() => {
     if (injected) {
       clearSession();
-      token.current = '';
+      liveToken.value = '';
       current.current = null;
       setSession(null);
       return;
