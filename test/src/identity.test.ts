@@ -115,6 +115,100 @@ describe('partner agencies: client credentials', () => {
   });
 });
 
+describe('a MANAGER administers agencies’ API clients through the GraphQL API', () => {
+  const REGISTER = `mutation($agencyId: ID!, $name: String) { registerAgencyApiClient(agencyId: $agencyId, name: $name) {
+    clientSecret tokenEndpoint client { clientId agencyId name employerIds secretVersion revokedAt } } }`;
+  const ROTATE = `mutation($id: ID!) { rotateAgencyApiClientSecret(clientId: $id) { clientSecret client { clientId secretVersion } } }`;
+  const REVOKE = `mutation($id: ID!) { revokeAgencyApiClient(clientId: $id) { clientId revokedAt } }`;
+  const LIST = `query($agencyId: ID!) { agencyApiClients(agencyId: $agencyId) { clientId revokedAt } }`;
+  type Registered = {
+    registerAgencyApiClient: {
+      clientSecret: string;
+      tokenEndpoint: string;
+      client: { clientId: string; agencyId: string; employerIds: string[]; secretVersion: number };
+    };
+  };
+
+  it('refuses anyone but a MANAGER, and an unknown agency, writing nothing', async () => {
+    const before = await sys.sql.query(`SELECT count(*)::int AS n FROM identity.api_client`);
+    const anonymous = await sys.gql(REGISTER, { agencyId: AGENCY_B.id });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    for (const role of ['WP_OFFICER', 'CLERK', 'AGENCY'] as const) {
+      const res = await sys.gql(REGISTER, { agencyId: AGENCY_B.id }, await sys.token(role));
+      expect(res.errors?.[0]?.extensions?.code, role).toBe('FORBIDDEN');
+    }
+    const unknown = await sys.gql(
+      REGISTER,
+      { agencyId: '00000000-0000-4000-8000-000000000000' },
+      await sys.token('MANAGER'),
+    );
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await sys.sql.query(`SELECT count(*)::int AS n FROM identity.api_client`)).rows[0].n).toBe(
+      before.rows[0].n,
+    );
+  });
+
+  it('registers, rotates and revokes a client; the agency exchanges it for tokens until then; every change is audited', async () => {
+    const manager = await sys.token('MANAGER', { sub: 'manager-zhao', name: 'Zhao Min' });
+    const reg = await sys.gql<Registered>(REGISTER, { agencyId: AGENCY_B.id, name: 'Yizhuang integration' }, manager);
+    expect(reg.errors).toBeUndefined();
+    const { clientSecret, client, tokenEndpoint } = reg.data!.registerAgencyApiClient;
+    expect(tokenEndpoint).toBe(discovery.token_endpoint);
+    expect(client).toMatchObject({ agencyId: AGENCY_B.id, secretVersion: 1 });
+    expect([...client.employerIds].sort()).toEqual([...AGENCY_B.employerIds].sort());
+    const stored = await sys.sql.query(`SELECT secret_hash FROM identity.api_client WHERE client_id = $1`, [
+      client.clientId,
+    ]);
+    expect(stored.rows[0].secret_hash).toMatch(/^scrypt\$/);
+    expect(stored.rows[0].secret_hash).not.toContain(clientSecret);
+
+    const first = await clientCredentials(client.clientId, clientSecret);
+    expect(first.status).toBe(200);
+    const me = await sys.gql<{ cases: { edges: { node: { employer: { id: string } } }[] } }>(
+      CASES,
+      {},
+      String(first.body.access_token),
+    );
+    expect(me.errors).toBeUndefined();
+    for (const e of me.data!.cases.edges) expect(AGENCY_B.employerIds).toContain(e.node.employer.id);
+
+    const rotated = await sys.gql<{
+      rotateAgencyApiClientSecret: { clientSecret: string; client: { secretVersion: number } };
+    }>(ROTATE, { id: client.clientId }, manager);
+    expect(rotated.errors, sys.logs.filter((l) => l.includes('identity')).join('\n')).toBeUndefined();
+    expect(rotated.data!.rotateAgencyApiClientSecret.client.secretVersion).toBe(2);
+    expect((await clientCredentials(client.clientId, clientSecret)).body.error).toBe('invalid_client');
+    const newSecret = rotated.data!.rotateAgencyApiClientSecret.clientSecret;
+    expect((await clientCredentials(client.clientId, newSecret)).status).toBe(200);
+
+    const revoked = await sys.gql<{ revokeAgencyApiClient: { revokedAt: string | null } }>(
+      REVOKE,
+      { id: client.clientId },
+      manager,
+    );
+    expect(revoked.data!.revokeAgencyApiClient.revokedAt).toBeTruthy();
+    expect((await clientCredentials(client.clientId, newSecret)).body.error).toBe('invalid_client');
+    const again = await sys.gql(ROTATE, { id: client.clientId }, manager);
+    expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    const listed = await sys.gql<{ agencyApiClients: { clientId: string; revokedAt: string | null }[] }>(
+      LIST,
+      { agencyId: AGENCY_B.id },
+      manager,
+    );
+    expect(listed.data!.agencyApiClients.find((c) => c.clientId === client.clientId)?.revokedAt).toBeTruthy();
+    const audit = await sys.sql.query(
+      `SELECT action, actor_id, actor_name FROM identity.api_client_audit WHERE client_id = $1 ORDER BY id`,
+      [client.clientId],
+    );
+    expect(audit.rows).toEqual([
+      { action: 'REGISTERED', actor_id: 'manager-zhao', actor_name: 'Zhao Min' },
+      { action: 'SECRET_ROTATED', actor_id: 'manager-zhao', actor_name: 'Zhao Min' },
+      { action: 'REVOKED', actor_id: 'manager-zhao', actor_name: 'Zhao Min' },
+    ]);
+  });
+});
+
 describe('the gateway verifies every token', () => {
   const claims = { role: 'MANAGER', name: 'Test manager' };
 

@@ -172,3 +172,14 @@ export function subgraphSecret(name: SubgraphName, mode: RunMode, env: Env = pro
   if (mode === 'production') throw new StartupError(`${key} is required in production.`);
   return `${DEV_SUBGRAPH_SECRET}-${name}`;
 }
+
+/**
+ * The HMAC secret with which work-permit signs its calls to the embedded identity provider's
+ * API-client administration (`IDENTITY_ADMIN_SECRET`; required in production).
+ */
+export function identityAdminSecret(mode: RunMode, env: Env = process.env): string {
+  const v = env.IDENTITY_ADMIN_SECRET;
+  if (v) return v;
+  if (mode === 'production') throw new StartupError('IDENTITY_ADMIN_SECRET is required in production.');
+  return `${DEV_SUBGRAPH_SECRET}-identity-admin`;
+}

@@ -19,6 +19,7 @@ export {
   EnvReader,
   loadCommonConfig,
   subgraphSecret,
+  identityAdminSecret,
   redactUrl,
   SUBGRAPHS,
   loadAuthConfig,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   createLogger,
+  identityAdminSecret,
   listen,
   openDatabase,
   PgListener,
@@ -12,6 +13,7 @@ import {
 import type Provider from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { AccountStore } from './accounts/accounts.js';
+import { ADMIN_PATH, handleApiClientAdmin } from './clients/api-client-admin.js';
 import { ApiClientStore } from './clients/api-clients.js';
 import type { IdentityConfig } from './config.js';
 import { cookieKeys, ensureSigningKey, KEYS_CHANNEL, loadSigningKeys, rotateIfOlderThan } from './keys/signing-keys.js';
@@ -51,6 +53,7 @@ export async function startIdentity(
     applicationName: 'onestop-identity',
     poolSize: 5,
   });
+  const adminSecret = identityAdminSecret(cfg.common.mode);
   const accounts = new AccountStore(ds);
   const clients = new ApiClientStore(ds);
   if (!production) {
@@ -142,6 +145,9 @@ export async function startIdentity(
         () => false,
       );
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: 'identity' });
+    }
+    if (url.pathname === ADMIN_PATH || url.pathname.startsWith(`${ADMIN_PATH}/`)) {
+      return handleApiClientAdmin(req, res, url.pathname, clients, adminSecret);
     }
     const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login))?$/.exec(url.pathname);
     if (m) return interaction(req, res, m[1]!, m[2]);

@@ -1,6 +1,7 @@
 import type { SubgraphRuntime } from '@onestop/common';
 import { AccessLogService } from './access-log/access-log.service.js';
 import { AgencyService } from './agency/agency.service.js';
+import { AgencyClientService } from './agency-client/agency-client.service.js';
 import { CaseFilingService } from './case/case-filing.service.js';
 import { CaseQueryService } from './case/case-query.service.js';
 import { loadWorkPermitConfig } from './config.js';
@@ -14,6 +15,7 @@ import { PreExaminationService } from './pre-examination/pre-examination.service
 export interface WorkPermitServices {
   employers: EmployerService;
   agencies: AgencyService;
+  agencyClients: AgencyClientService;
   cases: CaseQueryService;
   filing: CaseFilingService;
   preExamination: PreExaminationService;
@@ -35,6 +37,7 @@ export function servicesFor(runtime: SubgraphRuntime): WorkPermitServices {
     s = {
       employers: new EmployerService(ds, clock),
       agencies: new AgencyService(ds, clock),
+      agencyClients: new AgencyClientService(ds, clock, config.identityAdmin),
       cases: new CaseQueryService(ds, clock, accessLog),
       filing: new CaseFilingService(ds, clock, events, calendar, config.renewalWindow),
       preExamination: new PreExaminationService(ds, clock, events),

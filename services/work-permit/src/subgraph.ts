@@ -4,6 +4,7 @@ import { AccessLogResolver } from './access-log/access-log.resolver.js';
 import { AgencyEmployerEntity } from './agency/agency-employer.entity.js';
 import { AgencyEntity } from './agency/agency.entity.js';
 import { AgencyResolver } from './agency/agency.resolver.js';
+import { AgencyClientResolver } from './agency-client/agency-client.resolver.js';
 import { ApplicantResolver } from './applicant/applicant.resolver.js';
 import { CaseReferenceCounterEntity } from './case/case-reference-counter.entity.js';
 import { CaseTimelineEntity } from './case/case-timeline.entity.js';
@@ -53,6 +54,7 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
           WorkPermitDecisionResolver,
           EmployerResolver,
           AgencyResolver,
+          AgencyClientResolver,
           AccessLogResolver,
         ],
       },

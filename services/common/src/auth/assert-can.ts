@@ -27,7 +27,8 @@ export type Action =
   | 'calendar.manage'
   | 'employer.read'
   | 'employer.manage'
-  | 'accessLog.read';
+  | 'accessLog.read'
+  | 'apiClient.manage';
 
 /** What an action applies to: the employer of a case, the counter of a queue. */
 export interface Resource {
@@ -66,6 +67,7 @@ const POLICY: Record<Action, readonly Role[]> = {
   'employer.read': ALL,
   'employer.manage': ['MANAGER'],
   'accessLog.read': ['MANAGER'],
+  'apiClient.manage': ['MANAGER'],
 };
 
 /** Actions a clerk may take only at the counter they staff. */

@@ -1,5 +1,6 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+import { returned } from '../clients/api-clients.js';
 
 /**
  * oidc-provider's storage on PostgreSQL (its Adapter interface): one row per stored model
@@ -73,8 +74,8 @@ export class PgAdapter implements Adapter {
 
 /** Deletes expired rows (the provider never reads them). */
 export async function sweepExpired(ds: DataSource): Promise<number> {
-  const rows: unknown[] = await ds.query(
-    `DELETE FROM identity.oidc_payload WHERE expires_at < now() - interval '1 minute' RETURNING 1`,
+  const rows = returned<unknown>(
+    await ds.query(`DELETE FROM identity.oidc_payload WHERE expires_at < now() - interval '1 minute' RETURNING 1`),
   );
   return rows.length;
 }
