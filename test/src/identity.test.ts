@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENCIES } from '@onestop/common';
 import { DEMO_API_CLIENTS, rotateSigningKeys } from '@onestop/identity';
 import { decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { AGENCY_A, AGENCY_B, agencyToken, fileCase, filing, today } from './work-permit-fixtures.js';
 
 /**
@@ -279,5 +281,88 @@ describe('the gateway verifies every token', () => {
     );
     expect(res.status).toBe(200);
     expect((await sys.gql(COUNTERS, {}, before)).errors).toBeUndefined();
+  });
+});
+
+describe('a live subscription across a token renewal', () => {
+  it('re-authenticates with the renewed token and resumes with `since`: no event lost, none repeated', async () => {
+    const SUB = 'subscription ($since: ID) { slaBreached(since: $since) { eventId kind threshold } }';
+    let current = await sys.token('MANAGER', { sub: 'renewing-manager' });
+    const presented: string[] = [];
+    const received: string[] = [];
+    let connections = 0;
+    let unsubscribe = (): void => undefined;
+    const client: Client = createClient({
+      url: sys.gatewayUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      // As the dashboard does: the token of the moment at every (re)connection, and retry at once.
+      connectionParams: () => {
+        presented.push(current);
+        return { authorization: `Bearer ${current}` };
+      },
+      retryAttempts: 20,
+      shouldRetry: () => true,
+      retryWait: () => new Promise((r) => setTimeout(r, 100)),
+      on: {
+        connected: () => {
+          connections++;
+          // After a reconnection, subscribe again from the last event received (the dashboard's live views).
+          if (connections > 1) subscribe(received.at(-1) ?? null);
+        },
+      },
+    });
+    const subscribe = (since: string | null): void => {
+      unsubscribe();
+      unsubscribe = client.subscribe<{ slaBreached: { eventId: string } }>(
+        { query: SUB, variables: { since } },
+        {
+          next: (r) => {
+            if (r.data) received.push(r.data.slaBreached.eventId);
+          },
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+    };
+    const breach = (n: number): Promise<string> =>
+      appendEvent(sys.sql, {
+        type: 'sla.breached',
+        source: 'counter-scheduling',
+        aggregateId: `renewal-clock-${n}`,
+        payload: {
+          clockId: `renewal-clock-${n}`,
+          caseId: `renewal-case-${n}`,
+          kind: 'ISSUANCE',
+          threshold: 100,
+          counterId: null,
+          category: 'B',
+          dueAt: new Date().toISOString(),
+          at: new Date().toISOString(),
+        },
+      });
+    try {
+      const start = await breach(0);
+      subscribe(start);
+      await waitFor(() => connections === 1, 15_000, 'the first connection');
+      const first = await breach(1);
+      await waitFor(() => received.includes(first), 15_000, 'the first live event');
+
+      // The token is renewed: the connection is re-established with the new one (graphql-ws
+      // authenticates once per connection), while events keep being appended.
+      const renewed = await sys.token('MANAGER', { sub: 'renewing-manager', name: 'renewed' });
+      expect(renewed).not.toBe(current);
+      current = renewed;
+      client.terminate();
+      const during = [await breach(2), await breach(3)];
+      await waitFor(() => connections === 2, 15_000, 'the reconnection');
+      const after = await breach(4);
+      await waitFor(() => received.includes(after), 15_000, 'the events after the renewal');
+
+      expect(presented.at(-1)).toBe(renewed);
+      expect(received).toEqual([first, ...during, after]);
+    } finally {
+      unsubscribe();
+      await client.dispose();
+    }
   });
 });
