@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { LanguageSwitch } from '../app/Layout';
+import { Brand, LanguageSwitch } from '../app/Layout';
 import { navigate } from '../app/router';
 import { useSession } from '../app/session-context';
 import { useI18n } from '../i18n/i18n';
@@ -12,13 +12,9 @@ function nextPage(): string {
 }
 
 function Banner() {
-  const { t } = useI18n();
   return (
     <header className="banner" role="banner">
-      <div className="brand">
-        <span className="brand-name">{t('app.title')}</span>
-        <span className="brand-sub">{t('app.subtitle')}</span>
-      </div>
+      <Brand />
       <div className="banner-tools">
         <LanguageSwitch />
       </div>
@@ -55,7 +51,7 @@ export function SignIn({ problem }: { problem?: string }) {
         <section className="panel" aria-labelledby="signin-provider">
           <h2 id="signin-provider">{t('signin.providerTitle')}</h2>
           <p className="help">{t('signin.providerHelp')}</p>
-          <button type="button" onClick={start} disabled={busy} data-testid="signin-start">
+          <button type="button" className="button" onClick={start} disabled={busy} data-testid="signin-start">
             {busy ? t('signin.redirecting') : t('signin.submit')}
           </button>
         </section>
