@@ -29,7 +29,7 @@ describe('launcher: pnpm start stops everything', () => {
     for (const port of ports) expect(await listening(port)).toBe(true);
     expect((await fetch(`http://127.0.0.1:${ports[1]}/ready`)).status).toBe(200);
     const processes = await childrenOf(run.child.pid!);
-    expect(processes).toHaveLength(6);
+    expect(processes).toHaveLength(7); // the database, the identity provider, three subgraphs, the gateway, the dashboard
 
     process.kill(-run.child.pid!, 'SIGINT'); // the whole group, like a terminal
     expect(await run.exit).toBe(0);
@@ -51,7 +51,7 @@ describe('launcher: pnpm start stops everything', () => {
     const run = launch(dataDir);
     const ports = await run.ready;
     const processes = await childrenOf(run.child.pid!);
-    expect(processes).toHaveLength(6); // the database, three subgraphs, the gateway, the dashboard
+    expect(processes).toHaveLength(7); // the database, the identity provider, three subgraphs, the gateway, the dashboard
     process.kill(run.child.pid!, 'SIGKILL');
     await run.exit;
     await waitFor(
