@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENCIES } from '@onestop/common';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { createTestDatabase, DEMO_AGENCIES, DEV_TOKEN_GRANT, requestDevToken } from '@onestop/common';
+import { freePort, repoRoot } from '@onestop/scripts';
 import { DEMO_API_CLIENTS, rotateSigningKeys } from '@onestop/identity';
 import { decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createClient, type Client } from 'graphql-ws';
@@ -363,6 +367,49 @@ describe('a live subscription across a token renewal', () => {
     } finally {
       unsubscribe();
       await client.dispose();
+    }
+  });
+});
+
+describe('the embedded provider in production', () => {
+  it('has no development grant, no development client, no demo accounts and no demo agency clients', async () => {
+    const db = await createTestDatabase('idprod');
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, [path.join(repoRoot, 'services/identity/dist/main.js')], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: db.url,
+        IDENTITY_PORT: String(port),
+        OIDC_ISSUER: issuer,
+        IDENTITY_ADMIN_SECRET: 'a-production-admin-secret-0123456789',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      await waitFor(async () => (await fetch(`${issuer}/ready`)).ok, 60_000, 'the production identity provider');
+      const config = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
+        grant_types_supported: string[];
+      };
+      expect(config.grant_types_supported).not.toContain(DEV_TOKEN_GRANT);
+      await expect(requestDevToken(issuer, { sub: 'x', role: 'MANAGER' })).rejects.toThrow(/refused/);
+      const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+      try {
+        const counts = await pool.query<{ accounts: number; clients: number }>(
+          `SELECT (SELECT count(*)::int FROM identity.account) AS accounts,
+                  (SELECT count(*)::int FROM identity.api_client) AS clients`,
+        );
+        expect(counts.rows[0]).toEqual({ accounts: 0, clients: 0 });
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await db.drop();
     }
   });
 });
