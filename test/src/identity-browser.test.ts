@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Role } from '@onestop/common';
 import { launchBrowser, openPage, screenshot } from './dashboard-browser.js';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
+import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
+import { agencyToken, fileCase, filing, today, AGENCY_A } from './work-permit-fixtures.js';
 
 /**
  * Staff sign in through the embedded OpenID Connect provider's login page (authorization code
@@ -22,7 +23,8 @@ const STAFF: { role: Role; username: string; home: string; label: string }[] = [
 ];
 
 beforeAll(async () => {
-  [sys, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
+  // Staff tokens live 70 s here, so the dashboard renews them (a minute before expiry) within seconds.
+  [sys, browser] = await Promise.all([startTestSystem({ IDENTITY_ACCESS_TOKEN_TTL: '70' }), launchBrowser()]);
 });
 
 afterAll(async () => {
@@ -114,6 +116,72 @@ describe('staff sign-in through the identity provider', () => {
       await page.getByTestId('signin-start').click();
       await page.waitForURL((u) => u.href.startsWith(sys.issuer) && u.pathname.startsWith('/interaction/'));
       await expect.poll(() => page.locator('#username').isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('renews the token silently and keeps the live feed: events around the renewal all show, each once', async () => {
+    const day = await today(sys);
+    const agency = await agencyToken(sys, 0);
+    const cases: { id: string }[] = [];
+    for (let i = 0; i < 3; i++) cases.push(await fileCase(sys, agency, filing(AGENCY_A.employerIds[0], day)));
+    const breach = (caseId: string): Promise<string> =>
+      appendEvent(sys.sql, {
+        type: 'sla.breached',
+        source: 'counter-scheduling',
+        aggregateId: `renewal-${caseId}`,
+        employerId: AGENCY_A.employerIds[0],
+        payload: {
+          clockId: `renewal-${caseId}`,
+          caseId,
+          kind: 'PRE_EXAMINATION',
+          threshold: 100,
+          counterId: null,
+          category: 'B',
+          dueAt: new Date().toISOString(),
+          at: new Date().toISOString(),
+        },
+      });
+    const { context, page } = await openPage(browser);
+    let sockets = 0;
+    page.on('websocket', () => sockets++);
+    const accessToken = (): Promise<string | null> =>
+      page.evaluate(`(() => {
+        for (let i = 0; i < sessionStorage.length; i++) {
+          const key = sessionStorage.key(i);
+          if (key && key.startsWith('oidc.user:')) return JSON.parse(sessionStorage.getItem(key)).access_token;
+        }
+        return null;
+      })()`);
+    const shown = (caseId: string) => page.locator(`[data-testid=sla-alert][data-case-id="${caseId}"]`);
+    try {
+      await toLoginPage(page);
+      await signIn(page, 'manager');
+      await page.waitForURL((u) => u.pathname === '/city', { timeout: 20_000 });
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SLA feed' }).click();
+      await page.waitForURL((u) => u.pathname === '/sla');
+      await waitFor(() => sockets >= 1, 15_000, 'the live connection');
+      // The feed is live once an alert shows (until then an event may precede the subscription).
+      await waitFor(
+        async () => {
+          if ((await shown(cases[0]!.id).count()) > 0) return true;
+          await breach(cases[0]!.id);
+          await new Promise((r) => setTimeout(r, 1000));
+          return false;
+        },
+        30_000,
+        'the live feed',
+      );
+      const before = await accessToken();
+
+      // The renewal: a new access token, and the WebSocket re-authenticated with it.
+      await waitFor(async () => (await accessToken()) !== before, 60_000, 'a silent renewal');
+      await breach(cases[1]!.id); // while the connection is being re-established
+      await waitFor(() => sockets >= 2, 15_000, 'the re-authenticated connection');
+      await breach(cases[2]!.id);
+      for (const c of cases.slice(1)) await expect.poll(() => shown(c.id).count(), { timeout: 15_000 }).toBe(1);
+      expect(page.url()).toContain('/sla'); // still signed in, same page, no reload
     } finally {
       await context.close();
     }
