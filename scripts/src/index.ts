@@ -3,6 +3,7 @@ export {
   startStack,
   freePort,
   DEFAULT_PORTS,
+  FREE_PORTS,
   type Stack,
   type StackOptions,
   type StackPorts,

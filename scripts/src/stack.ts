@@ -30,6 +30,17 @@ export const DEFAULT_PORTS: StackPorts = {
   dashboard: 5173,
 };
 
+/** Every port free (chosen by the OS): tests and benchmarks run beside anything else. */
+export const FREE_PORTS: StackPorts = Object.freeze({
+  database: 0,
+  identity: 0,
+  gateway: 0,
+  'work-permit': 0,
+  'residence-permit': 0,
+  'counter-scheduling': 0,
+  dashboard: 0,
+});
+
 export interface StackOptions {
   /** Use this server instead of starting the embedded one. */
   databaseUrl?: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { subgraphSecret, TEST_ADMIN_URL_ENV, type SubgraphName } from '@onestop/common';
-import { startStack, type Stack } from '@onestop/scripts';
+import { FREE_PORTS, startStack, type Stack } from '@onestop/scripts';
 import { GraphQLClient, Identities } from './graphql-client.js';
 
 /** A running system for the benchmarks: the stack, a pool on its database, tokens and a gateway client. */
@@ -60,15 +60,7 @@ export async function startBenchSystem(env: Record<string, string> = {}): Promis
       databaseUrl,
       dataDir: tempDir ? path.join(tempDir, 'pg') : undefined,
       mode: 'test',
-      ports: {
-        database: 0,
-        identity: 0,
-        gateway: 0,
-        'work-permit': 0,
-        'residence-permit': 0,
-        'counter-scheduling': 0,
-        dashboard: 0,
-      },
+      ports: FREE_PORTS,
       env: { LOG_LEVEL: 'warn', ...env },
       onLog,
     });

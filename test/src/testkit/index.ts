@@ -12,7 +12,7 @@ import {
   type Role,
   type TestDatabase,
 } from '@onestop/common';
-import { startStack, type Stack } from '@onestop/scripts';
+import { FREE_PORTS, startStack, type Stack } from '@onestop/scripts';
 
 /** A GraphQL response as the gateway returns it. */
 export interface GqlResponse<T = Record<string, unknown>> {
@@ -57,14 +57,7 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     stack = await startStack({
       databaseUrl: database.url,
       mode: 'test',
-      ports: {
-        identity: 0,
-        gateway: 0,
-        'work-permit': 0,
-        'residence-permit': 0,
-        'counter-scheduling': 0,
-        dashboard: 0,
-      },
+      ports: FREE_PORTS,
       env: { LOG_LEVEL: 'warn', ...env },
       onLog: (l) => {
         logs.push(l);
