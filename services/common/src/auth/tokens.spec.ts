@@ -129,6 +129,15 @@ describe('TokenVerifier against a provider’s discovery and JWKS', () => {
   });
 });
 
+describe('TokenVerifier when the provider cannot be reached', () => {
+  it('answers SERVICE_UNAVAILABLE (not UNAUTHENTICATED: signing in again would not help)', async () => {
+    const idp = await createTestIssuer();
+    const verifier = new TokenVerifier({ ...idp.auth, issuer: 'http://127.0.0.1:9' });
+    const token = await idp.sign({ sub: 'm', role: 'MANAGER' }, { iss: 'http://127.0.0.1:9' });
+    await expect(verifier.verify(token)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  });
+});
+
 describe('ForwardedIdentity (a subgraph behind the gateway)', () => {
   it('maps the forwarded token’s claims and refuses one that has expired or has no exp', async () => {
     const idp = await createTestIssuer();

@@ -69,6 +69,12 @@ export class TokenVerifier implements ActorResolver {
       }));
     } catch (err) {
       const code = (err as { code?: string }).code;
+      // The provider's keys could not be fetched: not the caller's fault, and signing in again would not help.
+      if (code === 'ERR_JWKS_TIMEOUT' || (err instanceof TypeError && /fetch/i.test(err.message))) {
+        throw new ServiceUnavailableError(
+          `The identity provider's keys cannot be fetched to verify the token (${(err as Error).message}); try again shortly.`,
+        );
+      }
       throw new UnauthenticatedError(
         code === 'ERR_JWT_EXPIRED' ? 'The token has expired: sign in again.' : 'The token is not valid: sign in again.',
       );
@@ -89,7 +95,7 @@ export class TokenVerifier implements ActorResolver {
       },
       (err: unknown) => {
         this.discovering = undefined;
-        throw new UnauthenticatedError(
+        throw new ServiceUnavailableError(
           `The identity provider ${this.cfg.issuer} cannot be reached to verify the token (${(err as Error).message}); try again shortly.`,
         );
       },
