@@ -66,6 +66,11 @@ export class AccountStore {
 
   /** Seeds the demo accounts that are missing. */
   async seedDemo(password: string): Promise<void> {
+    const rows: { n: number }[] = await this.ds.query(
+      `SELECT count(*)::int AS n FROM identity.account WHERE username = ANY($1)`,
+      [DEMO_ACCOUNTS.map((a) => a.username)],
+    );
+    if (rows[0]!.n === DEMO_ACCOUNTS.length) return;
     const hash = await hashSecret(password);
     for (const a of DEMO_ACCOUNTS) {
       await this.ds.query(
