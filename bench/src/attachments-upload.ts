@@ -12,11 +12,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_AGENCIES, DEV_JWT_SECRET, signDevToken } from '@onestop/common';
+import { DEMO_AGENCIES, requestDevToken } from '@onestop/common';
 import { startBenchSystem } from './lib/bench-stack.js';
 import { machineInfo } from './lib/machine.js';
-
-const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, sizes: { type: 'string', default: '100000,1000000,10000000' } },
@@ -43,14 +41,18 @@ const system = await startBenchSystem({
 const stack = system.stack;
 try {
   const agencyDef = DEMO_AGENCIES[0];
-  const agency = await signDevToken(AUTH, {
+  const agency = await requestDevToken(stack.issuer, {
     sub: 'bench-agency',
     role: 'AGENCY',
     name: 'bench agency',
     agencyId: agencyDef.id,
     employerIds: [...agencyDef.employerIds],
   });
-  const officer = await signDevToken(AUTH, { sub: 'bench-officer', role: 'WP_OFFICER', name: 'bench officer' });
+  const officer = await requestDevToken(stack.issuer, {
+    sub: 'bench-officer',
+    role: 'WP_OFFICER',
+    name: 'bench officer',
+  });
   const gql = async <T>(query: string, variables: Record<string, unknown>, token: string): Promise<T> => {
     const r = await fetch(stack.gatewayUrl, {
       method: 'POST',

@@ -19,11 +19,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createLogger, DEV_JWT_SECRET, signDevToken } from '@onestop/common';
+import { createLogger, createTestIssuer } from '@onestop/common';
 import { repoRoot, startDashboardServer } from '@onestop/scripts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
 const COUNTERS = Array.from({ length: 15 }, (_, i) => ({
   __typename: 'ServiceCounter',
   id: `counter-${String(i + 1).padStart(2, '0')}`,
@@ -199,7 +198,7 @@ async function main(): Promise<void> {
     distDir,
     gatewayOrigin,
     mode: 'test',
-    auth: AUTH,
+    identity: { authority: 'http://127.0.0.1:9', clientId: 'onestop-dashboard' },
     logger: createLogger('dashboard-bench', 'silent'),
   });
   const { chromium } = await loadPlaywright();
@@ -218,7 +217,8 @@ async function main(): Promise<void> {
   });
   const steps: StepResult[] = [];
   try {
-    const token = await signDevToken(AUTH, { sub: 'bench-manager', role: 'MANAGER', name: 'bench' });
+    // The stand-in gateway verifies nothing: any well-formed token shapes the dashboard for a manager.
+    const token = await (await createTestIssuer()).sign({ sub: 'bench-manager', role: 'MANAGER', name: 'bench' });
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     await context.addInitScript({
       content: `localStorage.setItem('onestop.lang', 'en'); sessionStorage.setItem('onestop.token', ${JSON.stringify(token)}); ${OBSERVER}`,

@@ -11,21 +11,7 @@ import {
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import {
-  BodyTooLargeError,
-  DEMO_AGENCIES,
-  DEMO_EMPLOYERS,
-  listen,
-  readBody,
-  ROLES,
-  sendJson,
-  signDevToken,
-  type AuthConfig,
-  type Logger,
-  type OneStopClaims,
-  type Role,
-  type RunMode,
-} from '@onestop/common';
+import { listen, sendJson, type Logger, type RunMode } from '@onestop/common';
 
 /** What the dashboard server needs to run. */
 export interface DashboardServerOptions {
@@ -36,8 +22,8 @@ export interface DashboardServerOptions {
   /** The gateway's origin, e.g. http://127.0.0.1:4000 (its /graphql and /dev/clock are proxied). */
   gatewayOrigin: string;
   mode: RunMode;
-  /** Signs development tokens for POST /dev/token; never used in production. */
-  auth: AuthConfig;
+  /** Where the dashboard signs staff in (served to the app as GET /auth/config). */
+  identity: { authority: string; clientId: string };
   logger: Logger;
 }
 
@@ -87,8 +73,8 @@ const COMPRESSIBLE = /^(text\/|application\/(json|javascript)|image\/svg)/;
  * The dashboard's production server: serves the built single-page app (static files with
  * correct content types, long-lived caching for hashed assets, SPA fallback to index.html),
  * and reverse-proxies `/graphql` (HTTP and the WebSocket upgrade for subscriptions) and
- * `/dev/clock` to the gateway. Outside production it also mints development tokens, so the
- * sign-in page can offer a role picker.
+ * `/dev/clock` to the gateway, and tells the app where staff sign in (`/auth/config`: the
+ * OpenID Connect provider and the dashboard's client id).
  */
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<RunningDashboardServer> {
   const root = path.resolve(opts.distDir);
@@ -190,50 +176,6 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     req.pipe(upstream);
   };
 
-  const devToken = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'POST') return sendJson(res, 405, { error: 'Use POST.' }, { allow: 'POST' });
-    let input: Record<string, unknown>;
-    try {
-      input = JSON.parse(await readBody(req, 10_000)) as Record<string, unknown>;
-    } catch (err) {
-      return sendJson(res, err instanceof BodyTooLargeError ? 413 : 400, { error: 'The body must be a JSON object.' });
-    }
-    const parsed = parseDevTokenRequest(input);
-    if ('problems' in parsed) return sendJson(res, 400, { error: parsed.problems.join(' ') });
-    const token = await signDevToken(opts.auth, parsed.claims, '12h');
-    return sendJson(res, 200, { token, claims: parsed.claims });
-  };
-
-  const devIdentities = async (res: ServerResponse): Promise<void> => {
-    // Counters come from the API (the authority), asked with a short-lived manager token.
-    const token = await signDevToken(
-      opts.auth,
-      { sub: 'dashboard-dev-identities', role: 'MANAGER', name: 'dashboard' },
-      '1m',
-    );
-    let counters: { id: string; name: string; nameZh: string; district: string; districtZh: string }[] = [];
-    try {
-      const r = await fetch(new URL('/graphql', gateway), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({
-          query: 'query DevIdentityCounters { serviceCounters { id name nameZh district districtZh } }',
-        }),
-        signal: AbortSignal.timeout(5000),
-      });
-      const body = (await r.json()) as { data?: { serviceCounters?: typeof counters } };
-      counters = body.data?.serviceCounters ?? [];
-    } catch {
-      counters = [];
-    }
-    return sendJson(res, 200, {
-      roles: ROLES,
-      agencies: DEMO_AGENCIES.map((a) => ({ id: a.id, name: a.name, employerIds: [...a.employerIds] })),
-      employers: DEMO_EMPLOYERS.map((e) => ({ id: e.id, name: e.name })),
-      counters,
-    });
-  };
-
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/health')
@@ -244,9 +186,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       if (url.pathname === '/dev/clock' && production) return sendJson(res, 404, { error: 'not found' });
       return proxy(req, res);
     }
-    if (url.pathname === '/dev/token' || url.pathname === '/dev/identities') {
-      if (production) return sendJson(res, 404, { error: 'not found' });
-      return url.pathname === '/dev/token' ? devToken(req, res) : devIdentities(res);
+    if (url.pathname === '/auth/config') {
+      return sendJson(res, 200, { ...opts.identity, scope: 'openid profile offline_access onestop' });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendJson(res, 405, { error: 'Use GET.' }, { allow: 'GET, HEAD' });
@@ -333,47 +274,3 @@ function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, gatewa
   });
   upstream.end();
 }
-
-/** Validates a POST /dev/token body: a role and the scoping claims that role needs. */
-export function parseDevTokenRequest(
-  input: Record<string, unknown>,
-): { claims: OneStopClaims } | { problems: string[] } {
-  const problems: string[] = [];
-  const role = typeof input.role === 'string' ? input.role.toUpperCase() : '';
-  if (!(ROLES as readonly string[]).includes(role)) problems.push(`role must be one of ${ROLES.join(', ')}.`);
-  const str = (k: string): string | undefined =>
-    typeof input[k] === 'string' && (input[k] as string).trim() ? (input[k] as string).trim() : undefined;
-  const claims: OneStopClaims = {
-    sub: str('sub') ?? `${role.toLowerCase() || 'user'}-dashboard`,
-    role: role as Role,
-    name: str('name') ?? DEFAULT_NAMES[role as Role],
-  };
-  if (role === 'AGENCY') {
-    const agencyId = str('agencyId');
-    const agency = DEMO_AGENCIES.find((a) => a.id === agencyId);
-    const employerIds = Array.isArray(input.employerIds)
-      ? input.employerIds.filter((e): e is string => typeof e === 'string')
-      : agency
-        ? [...agency.employerIds]
-        : [];
-    if (!agencyId) problems.push('agencyId is required for an AGENCY token.');
-    if (!employerIds.length) problems.push('employerIds is required for an agency that is not a demo agency.');
-    claims.agencyId = agencyId;
-    claims.employerIds = employerIds;
-    if (agency && !str('name')) claims.name = agency.name;
-  }
-  if (role === 'CLERK') {
-    const counterId = str('counterId');
-    if (!counterId) problems.push('counterId is required for a CLERK token.');
-    claims.counterId = counterId;
-  }
-  return problems.length ? { problems } : { claims };
-}
-
-const DEFAULT_NAMES: Record<Role, string> = {
-  AGENCY: 'Agency handler',
-  WP_OFFICER: 'Talents Center reviewer',
-  EE_OFFICER: 'Exit-Entry officer',
-  CLERK: 'Counter clerk',
-  MANAGER: 'Talents Center manager',
-};

@@ -9,15 +9,11 @@ export {
   type Instance,
   type ProcessSpec,
   type RestartPolicy,
+  FREE_PORTS,
   type Stack,
   type StackOptions,
   type StackPorts,
   type ServiceName,
 } from './stack.js';
 export { repoRoot } from './paths.js';
-export {
-  startDashboardServer,
-  parseDevTokenRequest,
-  type DashboardServerOptions,
-  type RunningDashboardServer,
-} from './dashboard-server.js';
+export { startDashboardServer, type DashboardServerOptions, type RunningDashboardServer } from './dashboard-server.js';

@@ -2,7 +2,7 @@
  * The dashboard's server process (started by `pnpm start` and the testkit as service
  * `dashboard`): serves dashboard/dist and proxies /graphql (HTTP + WebSocket) to the gateway.
  * Variables: DASHBOARD_PORT (5173), HOST, GATEWAY_URL (default http://127.0.0.1:$GATEWAY_PORT),
- * DASHBOARD_DIST (default dashboard/dist), NODE_ENV, JWT_* (dev tokens outside production).
+ * DASHBOARD_DIST (default dashboard/dist), NODE_ENV, OIDC_ISSUER and OIDC_DASHBOARD_CLIENT_ID (where staff sign in).
  */
 import path from 'node:path';
 import { createLogger, EnvReader, loadCommonConfig, runMain } from '@onestop/common';
@@ -20,7 +20,7 @@ runMain(async () => {
     distDir: path.resolve(repoRoot, r.string('DASHBOARD_DIST', 'dashboard/dist')),
     gatewayOrigin: gatewayUrl.origin,
     mode: common.mode,
-    auth: common.auth,
+    identity: { authority: common.auth.issuer, clientId: r.string('OIDC_DASHBOARD_CLIENT_ID', 'onestop-dashboard') },
     logger: createLogger('dashboard', common.logLevel),
   });
   return { stop: () => running.close() };

@@ -12,11 +12,22 @@ import { repoRoot } from './paths.js';
  */
 export const PROCESSES = [
   {
+    // The embedded OpenID Connect provider (decision 0009); another provider named by OIDC_ISSUER replaces it.
+    name: 'identity',
+    entry: 'services/identity/dist/main.js',
+    portVar: 'IDENTITY_PORT',
+    defaultPort: 4004,
+    tier: 0,
+    replicated: false,
+    unlessEnv: 'OIDC_ISSUER',
+    urlPath: '',
+  },
+  {
     name: 'work-permit',
     entry: 'services/work-permit/dist/main.js',
     portVar: 'WORK_PERMIT_PORT',
     defaultPort: 4001,
-    tier: 0,
+    tier: 1,
     replicated: true,
     // The attachment file endpoint: signed upload/download URLs on an origin of their own (decision 0012).
     sidePorts: [{ name: 'files', portVar: 'WORK_PERMIT_FILES_PORT', defaultPort: 4004, urlPath: '/files/' }],
@@ -26,7 +37,7 @@ export const PROCESSES = [
     entry: 'services/residence-permit/dist/main.js',
     portVar: 'RESIDENCE_PERMIT_PORT',
     defaultPort: 4002,
-    tier: 0,
+    tier: 1,
     replicated: true,
   },
   {
@@ -34,7 +45,7 @@ export const PROCESSES = [
     entry: 'services/counter-scheduling/dist/main.js',
     portVar: 'COUNTER_SCHEDULING_PORT',
     defaultPort: 4003,
-    tier: 0,
+    tier: 1,
     replicated: true,
   },
   {
@@ -42,7 +53,7 @@ export const PROCESSES = [
     entry: 'gateway/dist/main.js',
     portVar: 'GATEWAY_PORT',
     defaultPort: 4000,
-    tier: 1,
+    tier: 2,
     replicated: true,
   },
   {
@@ -50,7 +61,7 @@ export const PROCESSES = [
     entry: 'scripts/dist/serve-dashboard.js',
     portVar: 'DASHBOARD_PORT',
     defaultPort: 5173,
-    tier: 2,
+    tier: 3,
     replicated: false,
     urlPath: '/',
   },
@@ -72,6 +83,8 @@ export interface ProcessSpec {
   readyPath?: string;
   /** The path of the URL the launcher prints and `Stack.urls` gives; `/graphql` unless set. */
   urlPath?: string;
+  /** Not started when this variable is set in the environment (another server takes its place). */
+  unlessEnv?: string;
   /** Further ports the process listens on (one per instance, like its own). */
   sidePorts?: readonly SidePortSpec[];
 }
@@ -123,6 +136,11 @@ export const PORT_VARS: Record<PortName | 'database', string> = {
   database: DATABASE_PORT_VAR,
   ...(Object.fromEntries(PORT_SPECS.map((p) => [p.name, p.portVar])) as Record<PortName, string>),
 };
+
+/** Every port free (chosen by the OS): tests and benchmarks run beside anything else. */
+export const FREE_PORTS: StackPorts = Object.freeze(
+  Object.fromEntries(Object.keys(PORT_VARS).map((k) => [k, 0])) as StackPorts,
+);
 
 /** How the launcher restarts a process that dies on its own (not one it stops). */
 export interface RestartPolicy {
@@ -177,6 +195,8 @@ export interface Stack {
   ports: StackPorts;
   urls: Record<PortName, string>;
   gatewayUrl: string;
+  /** The OpenID Connect issuer every process trusts: the embedded provider's URL, or OIDC_ISSUER. */
+  issuer: string;
   /** The dashboard (built SPA + same-origin API proxy), e.g. http://127.0.0.1:5173/. */
   dashboardUrl: string;
   replicas: number;
@@ -226,7 +246,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const policy: RestartPolicy | undefined = opts.restart
     ? { ...DEFAULT_RESTART_POLICY, ...(opts.restart === true ? {} : opts.restart) }
     : undefined;
-  const count = (name: PortName): number => (spec(ownerOf(name)).replicated ? replicas : 1);
+  const envIn = (name: string): string | undefined => opts.env?.[name] ?? process.env[name];
+  /** Instances of a process (0 when another server replaces it: `unlessEnv`). */
+  const count = (name: PortName): number => {
+    const p = spec(ownerOf(name));
+    if (p.unlessEnv && envIn(p.unlessEnv)) return 0;
+    return p.replicated ? replicas : 1;
+  };
   const wanted: StackPorts = { ...DEFAULT_PORTS, ...opts.ports };
   // A process on any free port (tests, benchmarks) gets free side ports too, unless told otherwise.
   for (const p of PORT_SPECS) {
@@ -257,17 +283,22 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       throw err;
     }
   }
+  const issuer = envIn('OIDC_ISSUER') ?? `http://127.0.0.1:${ports.identity[0]}`;
   const baseEnv: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: opts.mode ?? 'development',
     DATABASE_URL: databaseUrl,
+    OIDC_ISSUER: issuer,
     ...opts.env,
   };
   /** Instance n sees the ports of instance n of every process: its own set of subgraphs. */
   const envOf = (instance: number): Record<string, string> => ({
     ...baseEnv,
     ...Object.fromEntries(
-      PORT_SPECS.map((p) => [p.portVar, String(ports[p.name][Math.min(instance, count(p.name)) - 1])]),
+      PORT_SPECS.filter((p) => count(p.name) > 0).map((p) => [
+        p.portVar,
+        String(ports[p.name][Math.min(instance, count(p.name)) - 1]),
+      ]),
     ),
   });
   const key = (name: ServiceName, instance: number): string => `${name}#${instance}`;
@@ -448,15 +479,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ports[p.name].map((port) => ({ port, url: `http://127.0.0.1:${port}${p.urlPath}` })),
     ]),
   ) as Record<PortName, Instance[]>;
-  const urls = Object.fromEntries(PORT_SPECS.map((p) => [p.name, instances[p.name][0]!.url])) as Record<
+  // A process another server replaces (unlessEnv) has no instance; the issuer is always known.
+  const urls = Object.fromEntries(PORT_SPECS.map((p) => [p.name, instances[p.name][0]?.url ?? ''])) as Record<
     PortName,
     string
   >;
+  urls.identity = issuer;
   return {
     databaseUrl,
-    ports: Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, v[0]!])) as StackPorts,
+    ports: Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, v[0] ?? 0])) as StackPorts,
     urls,
     gatewayUrl: urls.gateway,
+    issuer,
     dashboardUrl: urls.dashboard,
     replicas,
     instances,

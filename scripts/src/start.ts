@@ -1,6 +1,6 @@
 /**
  * `pnpm start`: the whole system on one machine. Starts the embedded PostgreSQL (or uses
- * DATABASE_URL), the subgraphs, the gateway and the dashboard server, prints every URL and a ready line, and stops
+ * DATABASE_URL), the identity provider (unless OIDC_ISSUER names another), the subgraphs, the gateway and the dashboard server, prints every URL and a ready line, and stops
  * everything cleanly on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   const pad = (label: string): string => label.padEnd(24);
   const LABELS: Partial<Record<string, string>> = {
     gateway: 'gateway (GraphQL)',
+    identity: 'identity (OIDC)',
     files: 'attachment files', // signed upload/download URLs (docs/attachments.md)
   };
   // The gateway first, then the subgraphs and the dashboard, each instance on its own line.
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
             SIM_CASES: '240',
             ...process.env,
             SIM_GATEWAY_URL: stack.gatewayUrl,
+            OIDC_ISSUER: stack.issuer,
           },
           stdio: ['ignore', 'inherit', 'inherit'],
         })

@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger, DEMO_AGENCIES, DEV_JWT_SECRET, TokenVerifier } from '@onestop/common';
+import { createLogger } from '@onestop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { parseDevTokenRequest, startDashboardServer, type RunningDashboardServer } from '@onestop/scripts';
+import { startDashboardServer, type RunningDashboardServer } from '@onestop/scripts';
 
-const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
+const IDENTITY = { authority: 'http://127.0.0.1:4004', clientId: 'onestop-dashboard' };
 
 describe('dashboard server', () => {
   let dist: string;
@@ -47,7 +47,7 @@ describe('dashboard server', () => {
       distDir: dist,
       gatewayOrigin,
       mode: 'test',
-      auth: AUTH,
+      identity: IDENTITY,
       logger,
     });
     prod = await startDashboardServer({
@@ -56,7 +56,7 @@ describe('dashboard server', () => {
       distDir: dist,
       gatewayOrigin,
       mode: 'production',
-      auth: AUTH,
+      identity: IDENTITY,
       logger,
     });
   });
@@ -120,29 +120,15 @@ describe('dashboard server', () => {
     ws.close();
   });
 
-  it('mints development tokens the API accepts, refusing bad input with every problem', async () => {
-    const res = await get(dev, '/dev/token', {
-      method: 'POST',
-      body: JSON.stringify({ role: 'AGENCY', agencyId: DEMO_AGENCIES[1].id }),
+  it('tells the app where staff sign in (the OpenID Connect provider and the dashboard client), and mints no tokens', async () => {
+    expect(await (await get(dev, '/auth/config')).json()).toEqual({
+      ...IDENTITY,
+      scope: 'openid profile offline_access onestop',
     });
-    const { token } = (await res.json()) as { token: string };
-    const actor = await new TokenVerifier(AUTH).verify(token);
-    expect(actor).toMatchObject({
-      role: 'AGENCY',
-      agencyId: DEMO_AGENCIES[1].id,
-      employerIds: [...DEMO_AGENCIES[1].employerIds],
-    });
-    const bad = await get(dev, '/dev/token', { method: 'POST', body: JSON.stringify({ role: 'CLERK' }) });
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toContain('counterId');
-    expect(parseDevTokenRequest({ role: 'KING' })).toEqual({
-      problems: [expect.stringContaining('role must be one of')],
-    });
+    expect((await get(dev, '/dev/token', { method: 'POST', body: '{"role":"MANAGER"}' })).status).toBe(405);
   });
 
   it('has no development routes in production', async () => {
-    expect((await get(prod, '/dev/token', { method: 'POST', body: '{"role":"MANAGER"}' })).status).toBe(404);
-    expect((await get(prod, '/dev/identities')).status).toBe(404);
     expect((await get(prod, '/dev/clock')).status).toBe(404);
     expect((await get(prod, '/health')).status).toBe(200);
   });

@@ -52,15 +52,18 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
     expect(((await ok.json()) as { data: { serviceCounters: unknown[] } }).data.serviceCounters).toHaveLength(15);
   });
 
-  it('signs in with the development role picker and lands a manager on the city view with all 15 counters', async () => {
+  it('signs in at the identity provider and lands a manager on the city view with all 15 counters', async () => {
     const { context, page } = await openPage(browser);
     try {
       await page.goto(sys.stack.dashboardUrl);
-      await page.getByRole('heading', { name: 'Development sign-in' }).waitFor();
-      await page.getByLabel('Role').selectOption('MANAGER');
+      await page.getByRole('heading', { name: 'Sign in with your OneStop account' }).waitFor();
       await screenshot(page, 'sign-in');
-      await page.getByTestId('dev-signin').click();
-      await page.waitForURL(/\/city$/);
+      await page.getByTestId('signin-start').click();
+      await page.waitForURL((u) => u.href.startsWith(sys.issuer));
+      await page.locator('#username').fill('manager');
+      await page.locator('#password').fill('onestop-demo');
+      await page.locator('button[type=submit]').click();
+      await page.waitForURL(/\/city$/, { timeout: 20_000 });
       await expect.poll(() => page.getByTestId('counter-card').count()).toBe(15);
       expect(
         await page
@@ -74,15 +77,13 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
     }
   });
 
-  it('shows the API’s own message for a token the API rejects', async () => {
+  it('says clearly when the identity provider cannot be reached, and stays on the sign-in page', async () => {
     const { context, page } = await openPage(browser);
     try {
+      await page.route('**/auth/config', (route) => route.fulfill({ status: 503, body: '{}' }));
       await page.goto(new URL('/signin', sys.stack.dashboardUrl).toString());
-      // A well-formed token signed with the wrong secret: the gateway answers 401 with its message.
-      const forged = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6Ik1BTkFHRVIifQ.c2lnbmF0dXJl';
-      await page.getByTestId('token-input').fill(forged);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await expect.poll(() => page.getByTestId('signin-error').textContent()).toContain('sign in again');
+      await page.getByTestId('signin-start').click();
+      await expect.poll(() => page.getByTestId('signin-error').textContent()).toContain('cannot be reached');
       expect(page.url()).toContain('/signin');
     } finally {
       await context.close();
@@ -116,15 +117,15 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
     }
   });
 
-  it('names the counters in Chinese on the Chinese sign-in page', async () => {
+  it('sends a Chinese reader to the provider’s login page in Chinese', async () => {
     const { context, page } = await openPage(browser, { lang: 'zh' });
     try {
       await page.goto(sys.stack.dashboardUrl);
-      await page.getByRole('heading', { name: '开发环境登录' }).waitFor();
-      await page.getByTestId('dev-role').selectOption('CLERK');
-      const options = page.getByTestId('dev-counter').locator('option');
-      await expect.poll(() => options.count()).toBe(15);
-      expect(await options.allTextContents()).toContain('朝阳区 · 朝阳望京服务站');
+      await page.getByRole('heading', { name: '使用 OneStop 账号登录' }).waitFor();
+      await screenshot(page, 'sign-in-zh');
+      await page.getByTestId('signin-start').click();
+      await page.waitForURL((u) => u.href.startsWith(sys.issuer));
+      await expect.poll(() => page.locator('h1').textContent()).toBe('登录 OneStop');
     } finally {
       await context.close();
     }

@@ -8,14 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_JWT_SECRET, signDevToken, startEmbeddedPostgres, type EmbeddedDatabase } from '@onestop/common';
-import { freePort, startStack, type Stack } from '@onestop/scripts';
+import { requestDevToken, startEmbeddedPostgres, type EmbeddedDatabase } from '@onestop/common';
+import { FREE_PORTS, freePort, startStack, type Stack } from '@onestop/scripts';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { collect } from './gateway-fixtures.js';
 import { waitFor } from './testkit/index.js';
 
-const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
 /** One field from each subgraph, each read from its database. */
 const QUERIES = {
   'counter-scheduling': '{ serviceCounters { id } }',
@@ -52,11 +51,11 @@ describe('a lost database connection', () => {
     stack = await startStack({
       databaseUrl: db.url,
       mode: 'test',
-      ports: { gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0, dashboard: 0 },
+      ports: FREE_PORTS,
       env: { LOG_LEVEL: 'warn' },
       onLog: (l) => void logs.push(l),
     });
-    manager = await signDevToken(AUTH, { sub: 'manager-test', role: 'MANAGER' });
+    manager = await requestDevToken(stack.issuer, { sub: 'manager-test', role: 'MANAGER' });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -15,7 +15,8 @@ import { waitFor } from './testkit/index.js';
 
 const PRODUCTION = {
   NODE_ENV: 'production',
-  JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
+  OIDC_ISSUER: 'https://id.onestop.example',
+  IDENTITY_ADMIN_SECRET: 'a-production-identity-admin-secret-0123456789',
   SUBGRAPH_SECRET_WORK_PERMIT: 'a-production-subgraph-secret-0123456789',
 };
 

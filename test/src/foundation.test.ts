@@ -102,7 +102,7 @@ describe('foundation: production mode has no clock control', () => {
         DATABASE_URL: db.url,
         WORK_PERMIT_PORT: String(port),
         WORK_PERMIT_FILES_PORT: '0',
-        JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
+        OIDC_ISSUER: 'https://idp.example.gov.cn/realms/onestop',
         SUBGRAPH_SECRET_WORK_PERMIT: 'a-production-subgraph-secret-0123456789',
       },
       stdio: 'ignore',

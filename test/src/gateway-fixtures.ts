@@ -12,17 +12,18 @@ import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   createLogger,
-  DEV_JWT_SECRET,
-  signDevToken,
+  DEFAULT_CLAIM_MAPPING,
+  ForwardedIdentity,
+  serveTestIssuer,
   startSubgraphServer,
   subgraphSecret,
-  TokenVerifier,
   UnauthenticatedError,
   type Actor,
   type OneStopClaims,
   type RequestContext,
   type Role,
   type RunningServer,
+  type ServedTestIssuer,
   type SubgraphName,
 } from '@onestop/common';
 import { loadGatewayConfig, startGateway, type GatewayConfig, type RunningGateway } from '@onestop/gateway';
@@ -30,7 +31,6 @@ import { parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
-const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
 
 /** A case as the fixtures know it. */
@@ -285,10 +285,9 @@ export interface FixtureSubgraph {
   start(): Promise<void>;
 }
 
-/** Gateway settings for production mode against the fixture subgraphs (their secrets, a real JWT secret). */
+/** Gateway settings for production mode against the fixture subgraphs (their secrets; the issuer comes from the fixture). */
 export const PRODUCTION_GATEWAY_ENV: Record<string, string> = {
   NODE_ENV: 'production',
-  JWT_SECRET: 'a-production-secret-that-is-not-the-dev-one-0123456789',
   SUBGRAPH_SECRET_WORK_PERMIT: subgraphSecret('work-permit', 'test', {}),
   SUBGRAPH_SECRET_RESIDENCE_PERMIT: subgraphSecret('residence-permit', 'test', {}),
   SUBGRAPH_SECRET_COUNTER_SCHEDULING: subgraphSecret('counter-scheduling', 'test', {}),
@@ -306,6 +305,8 @@ export interface FixtureSystem {
   seen: FixtureObservations;
   controls: FixtureControls;
   token(role: Role, claims?: Partial<OneStopClaims>): Promise<string>;
+  /** The issuer the gateway trusts (sign odd tokens with it: expired, without exp, …). */
+  idp: ServedTestIssuer;
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -335,7 +336,9 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
     actors: { 'work-permit': [], 'residence-permit': [], 'counter-scheduling': [] },
   };
   const controls: FixtureControls = { delayMs: { 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0 } };
-  const verifier = new TokenVerifier(AUTH);
+  // The gateway verifies against this issuer's JWKS; the fixture subgraphs trust the gateway's signed forwarding.
+  const idp = await serveTestIssuer();
+  const verifier = new ForwardedIdentity({ claims: DEFAULT_CLAIM_MAPPING });
   const logger = createLogger('fixture', 'silent');
   const names: SubgraphName[] = ['work-permit', 'residence-permit', 'counter-scheduling'];
   const subgraphs = {} as Record<SubgraphName, FixtureSubgraph>;
@@ -400,6 +403,7 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
       RESIDENCE_PERMIT_URL: subgraphs['residence-permit'].url,
       COUNTER_SCHEDULING_URL: subgraphs['counter-scheduling'].url,
       GATEWAY_SAFELIST_OPERATIONS: path.join(dir, 'no-operations'),
+      OIDC_ISSUER: idp.auth.issuer,
       ...env,
       ...more,
     });
@@ -409,7 +413,7 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
   };
   const first = await launch({});
   const token = (role: Role, claims: Partial<OneStopClaims> = {}): Promise<string> =>
-    signDevToken(AUTH, {
+    idp.sign({
       sub: `${role.toLowerCase()}-fixture`,
       role,
       ...(role === 'CLERK' ? { counterId: 'chaoyang-cbd' } : {}),
@@ -428,6 +432,7 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
     seen,
     controls,
     token,
+    idp,
     async gql(query, variables = {}, tok, headers = {}) {
       const res = await fetch(first.url, {
         method: 'POST',
@@ -457,6 +462,7 @@ export async function startFixtureSystem(env: Record<string, string> = {}): Prom
       for (const g of gateways) await g.close();
       for (const s of Object.values(subgraphs)) if (s.running) await s.stop();
       await rm(dir, { recursive: true, force: true });
+      await idp.close();
     },
   };
 }

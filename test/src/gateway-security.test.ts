@@ -42,14 +42,7 @@ describe('gateway security', () => {
       const seenBefore = sys.seen.requestIds['work-permit'].length;
       const [header, payload] = manager.split('.');
       const forged = `${header}.${payload}.${'A'.repeat(43)}`;
-      const expired = await (async () => {
-        const { signDevToken, DEV_JWT_SECRET } = await import('@onestop/common');
-        return signDevToken(
-          { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' },
-          { sub: 'm', role: 'MANAGER' },
-          '-1h',
-        );
-      })();
+      const expired = await sys.idp.sign({ sub: 'm', role: 'MANAGER' }, { ttl: '-1h' });
       for (const authorization of [`Bearer ${forged}`, `Bearer ${expired}`, 'Basic dXNlcjpwYXNz']) {
         const res = await post(sys.gatewayUrl, { query: NORMAL }, { authorization });
         expect(res.status).toBe(401);

@@ -171,12 +171,7 @@ describe('gateway: federated subscriptions', () => {
   });
 
   it('closes the socket with 4403 when the subscriber’s token expires', async () => {
-    const { signDevToken, DEV_JWT_SECRET } = await import('@onestop/common');
-    const shortLived = await signDevToken(
-      { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' },
-      { sub: 'm', role: 'MANAGER' },
-      '2s',
-    );
+    const shortLived = await sys.idp.sign({ sub: 'm', role: 'MANAGER' }, { ttl: '2s' });
     const code = await closeCode(sys.wsUrl, [
       { type: 'connection_init', payload: { authorization: `Bearer ${shortLived}` } },
       'ack',

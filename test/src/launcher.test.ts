@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_JWT_SECRET, signDevToken } from '@onestop/common';
+import { requestDevToken } from '@onestop/common';
 import { repoRoot } from '@onestop/scripts';
 import { waitFor } from './testkit/index.js';
 
@@ -31,7 +31,7 @@ describe('launcher: pnpm start stops everything', () => {
     for (const port of ports) expect(await listening(port)).toBe(true);
     expect((await fetch(`http://127.0.0.1:${ports[1]}/ready`)).status).toBe(200);
     const processes = await childrenOf(run.child.pid!);
-    expect(processes).toHaveLength(6);
+    expect(processes).toHaveLength(7); // the database, the identity provider, three subgraphs, the gateway, the dashboard
 
     process.kill(-run.child.pid!, 'SIGINT'); // the whole group, like a terminal
     expect(await run.exit).toBe(0);
@@ -53,7 +53,7 @@ describe('launcher: pnpm start stops everything', () => {
     const run = launch(dataDir);
     const ports = await run.ready;
     const processes = await childrenOf(run.child.pid!);
-    expect(processes).toHaveLength(6); // the database, three subgraphs, the gateway, the dashboard
+    expect(processes).toHaveLength(7); // the database, the identity provider, three subgraphs, the gateway, the dashboard
     process.kill(run.child.pid!, 'SIGKILL');
     await run.exit;
     await waitFor(
@@ -73,7 +73,7 @@ describe('launcher: pnpm start stops everything', () => {
 
   it('kill -9 of a subgraph: the launcher says so, restarts it, and it serves again', async () => {
     const run = launch(dataDir);
-    const [, gatewayPort, wpPort] = await run.ready;
+    const [, gatewayPort, identityPort, wpPort] = await run.ready;
     const victim = await childRunning(run.child.pid!, 'services/work-permit/dist/main.js');
     process.kill(victim, 'SIGKILL');
     await waitFor(() => run.output().includes('work-permit is back'), 60_000, 'the restarted work-permit');
@@ -86,10 +86,7 @@ describe('launcher: pnpm start stops everything', () => {
     expect(replacement).not.toBe(victim);
     expect((await fetch(`http://127.0.0.1:${wpPort}/ready`)).status).toBe(200);
     // It serves through the gateway again: a query that only work-permit answers.
-    const token = await signDevToken(
-      { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' },
-      { sub: 'launcher-test', role: 'MANAGER' },
-    );
+    const token = await requestDevToken(`http://127.0.0.1:${identityPort}`, { sub: 'launcher-test', role: 'MANAGER' });
     const res = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -134,7 +131,7 @@ async function childRunning(launcherPid: number, entry: string): Promise<number>
   throw new Error(`no child of ${launcherPid} runs ${entry}`);
 }
 
-/** Starts `scripts/dist/start.js` in its own process group; `ready` gives [database, gateway, subgraphs…, dashboard] ports. */
+/** Starts `scripts/dist/start.js` in its own process group; `ready` gives [database, gateway, identity, subgraphs…, dashboard] ports. */
 function launch(
   dataDir: string,
   extraEnv: Record<string, string> = {},
@@ -151,6 +148,8 @@ function launch(
     ONESTOP_VERBOSE: 'true',
     ONESTOP_DATA_DIR: dataDir,
     ONESTOP_DB_PORT: '0',
+    IDENTITY_PORT: '0',
+    WORK_PERMIT_FILES_PORT: '0',
     GATEWAY_PORT: '0',
     WORK_PERMIT_PORT: '0',
     RESIDENCE_PERMIT_PORT: '0',
@@ -182,9 +181,15 @@ function launch(
       child.stdout!.off('data', onData);
       child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
       resolve(
-        ['database', 'gateway \\(GraphQL\\)', 'work-permit', 'residence-permit', 'counter-scheduling', 'dashboard'].map(
-          port,
-        ),
+        [
+          'database',
+          'gateway \\(GraphQL\\)',
+          'identity \\(OIDC\\)',
+          'work-permit',
+          'residence-permit',
+          'counter-scheduling',
+          'dashboard',
+        ].map(port),
       );
     };
     child.stdout!.on('data', onData);

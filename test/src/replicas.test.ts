@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
-import { DEMO_EMPLOYERS, DEV_JWT_SECRET, signDevToken } from '@onestop/common';
+import { DEMO_EMPLOYERS } from '@onestop/common';
 import { gqlAt, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
   count,
@@ -36,11 +36,8 @@ const BOOK = `mutation ($caseId: ID!, $counterId: ID!, $slotStart: DateTimeISO!,
 }`;
 
 /** Moves the shared development clock through one gateway (it waits until its own subgraphs see it). */
-async function advanceVia(gatewayUrl: string, ms: number): Promise<void> {
-  const token = await signDevToken(
-    { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' },
-    { sub: 'replicas-test', role: 'MANAGER' },
-  );
+async function advanceVia(sys: TestSystem, gatewayUrl: string, ms: number): Promise<void> {
+  const token = await sys.token('MANAGER');
   const res = await fetch(new URL('/dev/clock', gatewayUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -281,7 +278,7 @@ describe('two instances of every subgraph and gateway on one database', () => {
     await sys.advanceClock(8 * MINUTE);
     await sys.stack.stopService('counter-scheduling', 1);
     // Past every breach: counter-scheduling#2 alone (moved through gateway 2: gateway 1's counter-scheduling is down).
-    await advanceVia(gw2, 10 * MINUTE);
+    await advanceVia(sys, gw2, 10 * MINUTE);
     await waitFor(
       async () =>
         (await sys.sql.query(`SELECT count(*)::int AS n FROM cs.sla_breach WHERE case_id = ANY ($1)`, [ids])).rows[0]!

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { subgraphSecret, TEST_ADMIN_URL_ENV, type SubgraphName } from '@onestop/common';
-import { startStack, type Stack } from '@onestop/scripts';
+import { FREE_PORTS, startStack, type Stack } from '@onestop/scripts';
 import { GraphQLClient, Identities } from './graphql-client.js';
 
 /** A running system for the benchmarks: the stack, a pool on its database, tokens and a gateway client. */
@@ -67,14 +67,7 @@ export async function startBenchSystem(
       dataDir: tempDir ? path.join(tempDir, 'pg') : undefined,
       mode: 'test',
       replicas: opts.replicas,
-      ports: {
-        database: 0,
-        gateway: 0,
-        'work-permit': 0,
-        'residence-permit': 0,
-        'counter-scheduling': 0,
-        dashboard: 0,
-      },
+      ports: FREE_PORTS,
       env: { LOG_LEVEL: 'warn', ...env },
       onLog,
     });
@@ -90,7 +83,7 @@ export async function startBenchSystem(
     sql,
     gateway: new GraphQLClient(stack.gatewayUrl),
     gateways: stack.instances.gateway.map((g) => new GraphQLClient(g.url)),
-    ids: new Identities(),
+    ids: new Identities(stack.issuer),
     secret: (name) => subgraphSecret(name, 'test', { ...process.env, ...env }),
     logs,
     async stop() {

@@ -1,11 +1,4 @@
-import {
-  DEV_JWT_SECRET,
-  type DEMO_AGENCIES,
-  signDevToken,
-  type AuthConfig,
-  type OneStopClaims,
-  type Role,
-} from '@onestop/common';
+import { requestDevToken, type DEMO_AGENCIES, type OneStopClaims, type Role } from '@onestop/common';
 
 /** One GraphQL error as the gateway returns it. */
 export interface GqlError {
@@ -30,32 +23,29 @@ export class GraphQLRequestError extends Error {
   }
 }
 
-/** The dev-token settings every process uses unless JWT_* say otherwise (loadCommonConfig defaults). */
-export function devAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
-  return {
-    jwtSecret: env.JWT_SECRET || DEV_JWT_SECRET,
-    jwksUrl: undefined,
-    issuer: env.JWT_ISSUER || 'onestop',
-    audience: env.JWT_AUDIENCE || 'onestop-api',
-  };
+/** The embedded identity provider the system runs with (OIDC_ISSUER, or its default address). */
+export function devIssuer(env: NodeJS.ProcessEnv = process.env): string {
+  return env.OIDC_ISSUER || `http://127.0.0.1:${env.IDENTITY_PORT || '4004'}`;
 }
 
-/** Mints dev tokens for the simulator's and the benchmarks' actors (cached per identity). */
+/** Asks the embedded provider for the simulator's and the benchmarks' actors' tokens (cached per identity). */
 export class Identities {
   private readonly cache = new Map<string, Promise<string>>();
 
-  constructor(private readonly auth: AuthConfig = devAuthConfig()) {}
+  constructor(private readonly issuer: string = devIssuer()) {}
 
   token(role: Role, claims: Partial<OneStopClaims> = {}): Promise<string> {
     const key = `${role}:${JSON.stringify(claims)}`;
     let t = this.cache.get(key);
     if (!t) {
-      t = signDevToken(this.auth, {
+      t = requestDevToken(this.issuer, {
         sub: `sim-${role.toLowerCase()}${claims.counterId ? `-${claims.counterId}` : ''}${claims.agencyId ? `-${claims.agencyId.slice(-4)}` : ''}`,
         role,
         name: `Simulated ${role.toLowerCase()}`,
         ...claims,
+        ttlSeconds: 12 * 3600,
       });
+      t.catch(() => this.cache.delete(key));
       this.cache.set(key, t);
     }
     return t;

@@ -124,6 +124,7 @@ describe('benchmark scenarios and the simulator at tiny scale', () => {
       const sim = new CitySimulator({
         ...DEFAULT_SIMULATOR_CONFIG,
         gatewayUrl: sys.stack.gatewayUrl,
+        issuer: sys.stack.issuer,
         cases: 12,
         seed: 5,
         speed: 1e6,

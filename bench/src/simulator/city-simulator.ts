@@ -54,7 +54,7 @@ const SERVICE_DONE = 'service done';
  */
 export class CitySimulator {
   private readonly client: GraphQLClient;
-  private readonly ids = new Identities();
+  private readonly ids: Identities;
   private readonly queue: Scheduled[] = [];
   private seq = 0;
   private readonly cases = new Map<string, SimCase>();
@@ -72,6 +72,7 @@ export class CitySimulator {
     private readonly log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
   ) {
     this.client = new GraphQLClient(cfg.gatewayUrl);
+    this.ids = new Identities(cfg.issuer);
   }
 
   async run(): Promise<SimulationSummary> {

@@ -4,6 +4,8 @@ import { StartupError } from '@onestop/common';
 export interface SimulatorConfig {
   /** The gateway's GraphQL URL. */
   gatewayUrl: string;
+  /** The identity provider the simulated people get their tokens from (default: OIDC_ISSUER, or the embedded one). */
+  issuer?: string;
   /** PRNG seed: the same seed and settings plan the same day. */
   seed: number;
   /** Cases filed during the day (a share of them "overnight", before the counters open). */

@@ -10,6 +10,12 @@ export interface Api {
   apollo: ApolloClient;
   ws: Client;
   connection: ConnectionStatus;
+  /**
+   * The token was renewed: HTTP requests use the new one at once; the WebSocket reconnects with
+   * it (graphql-ws authenticates a connection once, at ConnectionInit), and every live view
+   * resubscribes from the last event it showed, so nothing is lost or shown twice.
+   */
+  tokenRenewed(): void;
   dispose(): void;
 }
 
@@ -18,14 +24,15 @@ export interface Api {
  * graphql-ws, both to /graphql on this origin (the dashboard server proxies it to the
  * gateway, so there is no CORS). The WebSocket reconnects forever with back-off; every
  * reconnection bumps `connection.generation` so live views resubscribe from the last event
- * they saw and refetch their snapshot.
+ * they saw and refetch their snapshot. `token` is read for every request and connection, so a
+ * renewed token is used without a new client (the views keep their state).
  */
-export function createApi(token: string): Api {
+export function createApi(token: () => string): Api {
   const connection = new ConnectionStatus();
   const origin = location.origin;
   const ws = createClient({
     url: `${origin.replace(/^http/, 'ws')}/graphql`,
-    connectionParams: () => ({ authorization: `Bearer ${token}` }),
+    connectionParams: () => ({ authorization: `Bearer ${token()}` }),
     lazy: false,
     keepAlive: 10_000,
     retryAttempts: Number.POSITIVE_INFINITY,
@@ -45,7 +52,7 @@ export function createApi(token: string): Api {
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
 
-  const auth = new SetContextLink(({ headers }) => ({ headers: { ...headers, authorization: `Bearer ${token}` } }));
+  const auth = new SetContextLink(({ headers }) => ({ headers: { ...headers, authorization: `Bearer ${token()}` } }));
   const http = new HttpLink({ uri: '/graphql' });
   const link = ApolloLink.split(
     ({ query }) => {
@@ -69,6 +76,10 @@ export function createApi(token: string): Api {
     apollo,
     ws,
     connection,
+    tokenRenewed() {
+      // Closes the socket (4499); the client reconnects at once with the new token (shouldRetry).
+      ws.terminate();
+    },
     dispose() {
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
-import { SignIn } from '../auth/SignIn';
+import { SignIn, SignInCallback } from '../auth/SignIn';
 import { useI18n } from '../i18n/i18n';
 import { Layout } from './Layout';
 import { Link } from './Link';
@@ -42,14 +42,14 @@ const PAGE_OF: Partial<Record<Route['name'], Page>> = {
 
 export function App() {
   const route = useRoute();
-  const { session } = useSession();
+  const { session, ready } = useSession();
   const { t } = useI18n();
 
   const isPublic = route.name === 'hall' || route.name === 'receipt';
   const counterId = session?.claims.role === 'CLERK' ? session.claims.counterId : null;
   const [chosenWindow] = useRememberedWindow(counterId);
   useEffect(() => {
-    if (isPublic) return;
+    if (isPublic || !ready || route.name === 'callback') return;
     if (!session && route.name !== 'signin') {
       const back = location.pathname + location.search;
       navigate(`/signin${back !== '/' ? `?next=${encodeURIComponent(back)}` : ''}`, { replace: true });
@@ -62,7 +62,7 @@ export function App() {
       // The window is chosen after sign-in, whatever the sign-in was (decision: a separate step).
       navigate(`/counter/window?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
     }
-  }, [session, route, isPublic, counterId, chosenWindow]);
+  }, [ready, session, route, isPublic, counterId, chosenWindow]);
 
   if (isPublic) {
     return (
@@ -72,6 +72,7 @@ export function App() {
       </Suspense>
     );
   }
+  if (route.name === 'callback') return <SignInCallback />;
   if (!session) return route.name === 'signin' ? <SignIn /> : null;
   if (route.name === 'home' || route.name === 'signin') return null;
 

@@ -40,10 +40,7 @@ export function Layout({ current, children }: { current: Page | null; children: 
         {t('app.skipToContent')}
       </a>
       <header className="banner" role="banner">
-        <div className="brand">
-          <span className="brand-name">{t('app.title')}</span>
-          <span className="brand-sub">{t('app.subtitle')}</span>
-        </div>
+        <Brand />
         <div className="banner-tools">
           {role === 'CLERK' && <WorkstationBadge />}
           <ConnectionIndicator />
@@ -71,6 +68,17 @@ export function Layout({ current, children }: { current: Page | null; children: 
         {children}
       </main>
     </>
+  );
+}
+
+/** The product's name in the banner, on every page (signed in or not). */
+export function Brand() {
+  const { t } = useI18n();
+  return (
+    <div className="brand">
+      <span className="brand-name">{t('app.title')}</span>
+      <span className="brand-sub">{t('app.subtitle')}</span>
+    </div>
   );
 }
 

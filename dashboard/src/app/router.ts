@@ -3,6 +3,7 @@ import { useSyncExternalStore } from 'react';
 /** A route of the app, parsed from location.pathname. */
 export type Route =
   | { name: 'signin' }
+  | { name: 'callback' }
   | { name: 'home' }
   | { name: 'city' }
   | { name: 'sla' }
@@ -23,6 +24,7 @@ export function parseRoute(pathname: string, search = ''): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { name: 'home' };
   const [head, id] = parts;
+  if (parts.length === 2 && head === 'auth' && id === 'callback') return { name: 'callback' };
   if (parts.length === 1) {
     if (head === 'signin') return { name: 'signin' };
     if (head === 'city') return { name: 'city' };

@@ -1,5 +1,6 @@
 /**
- * The signed-in session: a bearer token kept for this browser tab. The claims are decoded
+ * The signed-in session: the access token from the identity provider (oidc.ts keeps the user),
+ * or a token placed under `onestop.token` for this tab by tests and tools. The claims are decoded
  * only to shape the UI (which nav items to offer); the API verifies the token on every
  * request and is the authority on what the user may see and do.
  */
@@ -54,6 +55,7 @@ export function decodeClaims(token: string): SessionClaims | null {
   }
 }
 
+/** A token placed for this tab by tests or tools (`onestop.token`); null when there is none. */
 export function loadSession(): Session | null {
   const token = sessionStorage.getItem(STORAGE_KEY);
   if (!token) return null;
@@ -63,13 +65,6 @@ export function loadSession(): Session | null {
     return null;
   }
   return { token, claims };
-}
-
-export function saveSession(token: string): Session | null {
-  const claims = decodeClaims(token);
-  if (!claims) return null;
-  sessionStorage.setItem(STORAGE_KEY, token.trim());
-  return { token: token.trim(), claims };
 }
 
 export function clearSession(): void {

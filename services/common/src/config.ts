@@ -1,3 +1,5 @@
+import type { Role } from './auth/actor.js';
+import { DEFAULT_CLAIM_MAPPING, parseRoleValues, type ClaimMapping } from './auth/claim-mapping.js';
 import { StartupError } from './errors.js';
 import { loadObservabilityConfig, type ObservabilityConfig } from './observability/observability-config.js';
 
@@ -91,18 +93,22 @@ export interface CommonConfig {
   observability: ObservabilityConfig;
 }
 
-/** How bearer tokens are verified at the gateway and in every subgraph. */
+/** How bearer tokens are verified (at the gateway; subgraphs trust the gateway's signed forwarding). */
 export interface AuthConfig {
-  /** HS256 shared secret (development default); ignored when jwksUrl is set. */
-  jwtSecret: string;
-  /** RS256 via a JWKS endpoint, for production identity providers. */
-  jwksUrl: string | undefined;
+  /** The OpenID Connect issuer whose access tokens OneStop accepts (`iss`). */
   issuer: string;
+  /** Its JWKS; unset: the `jwks_uri` of the issuer's discovery document. */
+  jwksUrl: string | undefined;
+  /** The audience OneStop's API is (`aud`). */
   audience: string;
+  /** Where the role and scope are in the token (docs/identity.md: claim mapping). */
+  claims: ClaimMapping;
 }
 
-/** Development-only default secrets. Production refuses to start with them. */
-export const DEV_JWT_SECRET = 'onestop-dev-secret-change-me-in-production-0123456789';
+/** The embedded identity provider's address when `pnpm start` runs it (IDENTITY_PORT, default 4004). */
+export const EMBEDDED_ISSUER_DEFAULT = 'http://127.0.0.1:4004';
+/** The audience of OneStop's API in access tokens. */
+export const API_AUDIENCE_DEFAULT = 'onestop-api';
 const DEV_SUBGRAPH_SECRET = 'onestop-dev-subgraph-secret';
 
 /** Subgraph names, as used in URLs, secrets and the supergraph. */
@@ -124,23 +130,41 @@ export function loadCommonConfig(env: Env = process.env): CommonConfig {
       `DATABASE_URL must be a postgres:// URL, got ${redactUrl(databaseUrl)}. Example: postgres://user:pass@localhost:5432/onestop`,
     );
   }
-  const jwtSecret = r.string('JWT_SECRET', DEV_JWT_SECRET);
-  const jwksUrl = r.optional('JWT_JWKS_URL');
-  if (mode === 'production' && !jwksUrl && jwtSecret === DEV_JWT_SECRET) {
-    throw new StartupError('NODE_ENV=production needs JWT_JWKS_URL or a JWT_SECRET of your own.');
-  }
-  if (jwtSecret.length < 32) throw new StartupError('JWT_SECRET must be at least 32 characters.');
   return {
     mode,
     databaseUrl,
     logLevel: r.string('LOG_LEVEL', mode === 'test' ? 'warn' : 'info'),
-    auth: {
-      jwtSecret,
-      jwksUrl,
-      issuer: r.string('JWT_ISSUER', 'onestop'),
-      audience: r.string('JWT_AUDIENCE', 'onestop-api'),
-    },
+    auth: loadAuthConfig(r),
     observability: loadObservabilityConfig(r, mode),
+  };
+}
+
+/** The identity provider settings (`OIDC_*`), shared by every process so the gateway and subgraphs map claims alike. */
+export function loadAuthConfig(r: EnvReader): AuthConfig {
+  let roleValues: Record<string, Role>;
+  try {
+    roleValues = parseRoleValues(r.optional('OIDC_ROLE_VALUES'));
+  } catch (err) {
+    throw new StartupError(`OIDC_ROLE_VALUES: ${(err as Error).message}.`);
+  }
+  const jwksUrl = r.optional('OIDC_JWKS_URL');
+  if (r.optional('NODE_ENV') === 'production' && !r.optional('OIDC_ISSUER')) {
+    throw new StartupError(
+      'NODE_ENV=production needs OIDC_ISSUER: the identity provider whose tokens OneStop accepts.',
+    );
+  }
+  return {
+    issuer: r.url('OIDC_ISSUER', EMBEDDED_ISSUER_DEFAULT).replace(/\/$/, ''),
+    jwksUrl: jwksUrl ? r.url('OIDC_JWKS_URL') : undefined,
+    audience: r.string('OIDC_AUDIENCE', API_AUDIENCE_DEFAULT),
+    claims: {
+      role: r.string('OIDC_CLAIM_ROLE', DEFAULT_CLAIM_MAPPING.role),
+      roleValues,
+      name: r.string('OIDC_CLAIM_NAME', DEFAULT_CLAIM_MAPPING.name),
+      counterId: r.string('OIDC_CLAIM_COUNTER', DEFAULT_CLAIM_MAPPING.counterId),
+      agencyId: r.string('OIDC_CLAIM_AGENCY', DEFAULT_CLAIM_MAPPING.agencyId),
+      employerIds: r.string('OIDC_CLAIM_EMPLOYERS', DEFAULT_CLAIM_MAPPING.employerIds),
+    },
   };
 }
 
@@ -151,4 +175,15 @@ export function subgraphSecret(name: SubgraphName, mode: RunMode, env: Env = pro
   if (v) return v;
   if (mode === 'production') throw new StartupError(`${key} is required in production.`);
   return `${DEV_SUBGRAPH_SECRET}-${name}`;
+}
+
+/**
+ * The HMAC secret with which work-permit signs its calls to the embedded identity provider's
+ * API-client administration (`IDENTITY_ADMIN_SECRET`; required in production).
+ */
+export function identityAdminSecret(mode: RunMode, env: Env = process.env): string {
+  const v = env.IDENTITY_ADMIN_SECRET;
+  if (v) return v;
+  if (mode === 'production') throw new StartupError('IDENTITY_ADMIN_SECRET is required in production.');
+  return `${DEV_SUBGRAPH_SECRET}-identity-admin`;
 }

@@ -20,9 +20,12 @@ export {
   EnvReader,
   loadCommonConfig,
   subgraphSecret,
+  identityAdminSecret,
   redactUrl,
   SUBGRAPHS,
-  DEV_JWT_SECRET,
+  loadAuthConfig,
+  EMBEDDED_ISSUER_DEFAULT,
+  API_AUDIENCE_DEFAULT,
   type CommonConfig,
   type AuthConfig,
   type RunMode,
@@ -31,7 +34,27 @@ export {
 export { createLogger, type Logger } from './logger.js';
 export { systemClock, ControlledClock, createClock, advanceSharedClock, CLOCK_CHANNEL, type Clock } from './clock.js';
 export { ROLES, actorFromClaims, type Actor, type Role, type OneStopClaims } from './auth/actor.js';
-export { TokenVerifier, signDevToken } from './auth/tokens.js';
+export {
+  TokenVerifier,
+  ForwardedIdentity,
+  TOKEN_ALGORITHMS,
+  type ActorResolver,
+  type TokenVerifierOptions,
+} from './auth/tokens.js';
+export {
+  requestDevToken,
+  DEV_TOKEN_GRANT,
+  DEV_CLIENT_ID,
+  DEV_CLIENT_SECRET,
+  type DevTokenRequest,
+} from './auth/dev-token-client.js';
+export {
+  actorFromMappedClaims,
+  claimAt,
+  parseRoleValues,
+  DEFAULT_CLAIM_MAPPING,
+  type ClaimMapping,
+} from './auth/claim-mapping.js';
 export { assertCan, can, employerScope, type Action, type Resource } from './auth/assert-can.js';
 export {
   signRequest,
@@ -47,6 +70,7 @@ export { PgListener } from './db/pg-listener.js';
 export { isUniqueViolation, isDatabaseUnavailable } from './db/pg-errors.js';
 export { platformMigrations } from './platform/platform-migrations.js';
 export { createTestDatabase, TEST_ADMIN_URL_ENV, type TestDatabase } from './testing/test-database.js';
+export { createTestIssuer, serveTestIssuer, type TestIssuer, type ServedTestIssuer } from './testing/test-issuer.js';
 export { buildFederatedSchema } from './federation/build-federated-schema.js';
 export {
   guardTextInput,

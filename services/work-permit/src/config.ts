@@ -1,6 +1,14 @@
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
-import { EnvReader, StartupError, subgraphSecret, type RunMode } from '@onestop/common';
+import {
+  EnvReader,
+  identityAdminSecret,
+  loadCommonConfig,
+  StartupError,
+  subgraphSecret,
+  type RunMode,
+} from '@onestop/common';
+import type { IdentityAdmin } from './agency-client/agency-client.service.js';
 import { DEFAULT_RENEWAL_WINDOW, type RenewalWindow } from './case/case-filing.rules.js';
 
 /** work-permit's own settings (the shared ones come from loadCommonConfig). */
@@ -9,6 +17,8 @@ export interface WorkPermitConfig {
   renewalWindow: RenewalWindow;
   webhooks: WebhookConfig;
   attachments: AttachmentsConfig;
+  /** The embedded identity provider's API-client administration (agency clients). */
+  identityAdmin: IdentityAdmin;
 }
 
 /** Partner webhooks (issue 15, decision 0011). */
@@ -208,8 +218,15 @@ export function loadWorkPermitConfig(
       )
       .filter((h) => h && h !== 'none'),
   );
+  const { mode, auth } = loadCommonConfig({ DATABASE_URL: 'postgres://unused/unused', ...env });
+  const adminUrl = r.url('IDENTITY_ADMIN_URL', `http://127.0.0.1:${r.port('IDENTITY_PORT', 4004)}`);
   return {
     renewalWindow: { minDaysBeforeExpiry, maxDaysBeforeExpiry },
+    identityAdmin: {
+      url: adminUrl,
+      secret: identityAdminSecret(mode, env),
+      tokenEndpoint: r.url('OIDC_TOKEN_ENDPOINT', `${auth.issuer}/token`),
+    },
     webhooks: {
       retryScheduleMs,
       timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
@@ -220,9 +237,6 @@ export function loadWorkPermitConfig(
       secretGraceMs: r.int('WEBHOOK_SECRET_GRACE_MS', DAY_MS, 0, 30 * DAY_MS),
       dispatch: r.bool('WEBHOOK_DISPATCH', true),
     },
-    attachments: loadAttachmentsConfig(
-      env,
-      r.oneOf<RunMode>('NODE_ENV', ['production', 'development', 'test'], 'development'),
-    ),
+    attachments: loadAttachmentsConfig(env, mode),
   };
 }

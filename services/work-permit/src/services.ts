@@ -6,6 +6,7 @@ import { S3ObjectStore } from './attachments/storage/s3-object-store.js';
 import { ClamdScanner, NO_SCAN } from './attachments/virus-scan.js';
 import { AccessLogService } from './access-log/access-log.service.js';
 import { AgencyService } from './agency/agency.service.js';
+import { AgencyClientService } from './agency-client/agency-client.service.js';
 import { CaseFilingService } from './case/case-filing.service.js';
 import { CaseQueryService } from './case/case-query.service.js';
 import { loadWorkPermitConfig, type AttachmentsConfig, type WorkPermitConfig } from './config.js';
@@ -23,6 +24,7 @@ import { WebhookStore } from './webhook/webhook.store.js';
 export interface WorkPermitServices {
   employers: EmployerService;
   agencies: AgencyService;
+  agencyClients: AgencyClientService;
   cases: CaseQueryService;
   filing: CaseFilingService;
   preExamination: PreExaminationService;
@@ -96,6 +98,7 @@ export function servicesFor(runtime: SubgraphRuntime): WorkPermitServices {
     s = {
       employers: new EmployerService(ds, clock),
       agencies: new AgencyService(ds, clock),
+      agencyClients: new AgencyClientService(ds, clock, config.identityAdmin),
       cases,
       filing: new CaseFilingService(ds, clock, events, calendar, config.renewalWindow),
       preExamination: new PreExaminationService(ds, clock, events, attachments),

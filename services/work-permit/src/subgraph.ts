@@ -4,6 +4,7 @@ import { AccessLogEntity } from './access-log/access-log.entity.js';
 import { AccessLogResolver } from './access-log/access-log.resolver.js';
 import { AgencyEmployerEntity } from './agency/agency-employer.entity.js';
 import { AgencyEntity } from './agency/agency.entity.js';
+import { AgencyClientResolver } from './agency-client/agency-client.resolver.js';
 import { AgencyResolver } from './agency/agency.resolver.js';
 import { AttachmentUploadEntity, AttachmentEntity, AttachmentVersionEntity } from './attachments/attachment.entity.js';
 import {
@@ -76,6 +77,7 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
           WorkPermitDecisionResolver,
           EmployerResolver,
           AgencyResolver,
+          AgencyClientResolver,
           AccessLogResolver,
           WebhookEndpointResolver,
           WebhookDeliveryResolver,

@@ -9,14 +9,13 @@ import path from 'node:path';
 import pg from 'pg';
 import {
   createTestDatabase,
-  DEV_JWT_SECRET,
   EVENT_APPEND_LOCK,
-  signDevToken,
+  requestDevToken,
   type OneStopClaims,
   type Role,
   type TestDatabase,
 } from '@onestop/common';
-import { startStack, type Stack } from '@onestop/scripts';
+import { FREE_PORTS, startStack, type Stack } from '@onestop/scripts';
 
 /** A GraphQL response as the gateway returns it. */
 export interface GqlResponse<T = Record<string, unknown>> {
@@ -32,6 +31,13 @@ export interface TestSystem {
   /** A pool on the system's database, for assertions on what was (not) written. */
   sql: pg.Pool;
   gatewayUrl: string;
+  /** The identity provider the system trusts (the stack's embedded one). */
+  issuer: string;
+  /**
+   * A token for a role from the stack's real identity provider (its development grant: any
+   * claims, no password; refused in production). The same role and claims get the same token
+   * while it is fresh, so the ~600 tests ask the provider once per identity.
+   */
   /** Every gateway instance's URL (one unless started with `replicas`), gateway 1 first. */
   gatewayUrls: string[];
   token(role: Role, claims?: Partial<OneStopClaims>): Promise<string>;
@@ -46,8 +52,6 @@ export interface TestSystem {
   logs: string[];
   stop(): Promise<void>;
 }
-
-const AUTH = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
 
 /** How the system is started besides its environment. */
 export interface TestSystemOptions {
@@ -69,7 +73,7 @@ export async function startTestSystem(
       databaseUrl: database.url,
       mode: 'test',
       replicas: opts.replicas,
-      ports: { gateway: 0, 'work-permit': 0, 'residence-permit': 0, 'counter-scheduling': 0, dashboard: 0, files: 0 },
+      ports: FREE_PORTS,
       env: { LOG_LEVEL: 'warn', ATTACHMENTS_DIR: attachmentsDir, ...env },
       onLog: (l) => {
         logs.push(l);
@@ -82,14 +86,24 @@ export async function startTestSystem(
   }
   const sql = new pg.Pool({ connectionString: database.url, max: 4 });
   sql.on('error', () => undefined);
-  const token = (role: Role, claims: Partial<OneStopClaims> = {}): Promise<string> =>
-    signDevToken(AUTH, {
+  const tokens = new Map<string, Promise<string>>();
+  const token = (role: Role, claims: Partial<OneStopClaims> = {}): Promise<string> => {
+    const all: OneStopClaims = {
       sub: `${role.toLowerCase()}-test`,
       role,
       ...(role === 'CLERK' ? { counterId: 'chaoyang-cbd' } : {}),
       ...(role === 'AGENCY' ? { agencyId: 'agency-test', employerIds: [] } : {}),
       ...claims,
-    });
+    };
+    const key = JSON.stringify(all);
+    let t = tokens.get(key);
+    if (!t) {
+      t = requestDevToken(stack.issuer, { ...all, ttlSeconds: 6 * 3600 });
+      t.catch(() => tokens.delete(key));
+      tokens.set(key, t);
+    }
+    return t;
+  };
   const gql = <T>(query: string, variables: Record<string, unknown> = {}, tok?: string | null) =>
     gqlAt<T>(stack.gatewayUrl, query, variables, tok);
   return {
@@ -97,6 +111,7 @@ export async function startTestSystem(
     database,
     sql,
     gatewayUrl: stack.gatewayUrl,
+    issuer: stack.issuer,
     gatewayUrls: stack.instances.gateway.map((i) => i.url),
     token,
     gql,

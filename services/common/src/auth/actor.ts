@@ -1,4 +1,4 @@
-import { UnauthenticatedError } from '../errors.js';
+import { actorFromMappedClaims } from './claim-mapping.js';
 
 /** The five roles of the one-stop service (DOMAIN.md: who uses it). */
 export const ROLES = ['AGENCY', 'WP_OFFICER', 'EE_OFFICER', 'CLERK', 'MANAGER'] as const;
@@ -29,27 +29,7 @@ export interface OneStopClaims {
   counterId?: string;
 }
 
-/** Turns verified claims into an Actor, rejecting tokens whose claims don't fit the role. */
+/** Turns claims in OneStop's own names (the embedded provider's) into an Actor; see `actorFromMappedClaims`. */
 export function actorFromClaims(claims: Record<string, unknown>): Actor {
-  const role = claims.role;
-  const sub = claims.sub;
-  if (typeof sub !== 'string' || !sub) throw new UnauthenticatedError('The token has no subject (sub).');
-  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
-    throw new UnauthenticatedError(`The token's role must be one of ${ROLES.join(', ')}.`);
-  }
-  const employerIds = Array.isArray(claims.employerIds)
-    ? claims.employerIds.filter((e): e is string => typeof e === 'string')
-    : [];
-  const agencyId = typeof claims.agencyId === 'string' ? claims.agencyId : null;
-  const counterId = typeof claims.counterId === 'string' ? claims.counterId : null;
-  if (role === 'AGENCY' && !agencyId) throw new UnauthenticatedError('An AGENCY token must carry agencyId.');
-  if (role === 'CLERK' && !counterId) throw new UnauthenticatedError('A CLERK token must carry counterId.');
-  return {
-    id: sub,
-    role: role as Role,
-    name: typeof claims.name === 'string' ? claims.name : sub,
-    agencyId: role === 'AGENCY' ? agencyId : null,
-    employerIds: role === 'AGENCY' ? employerIds : [],
-    counterId: role === 'CLERK' ? counterId : null,
-  };
+  return actorFromMappedClaims(claims);
 }

@@ -30,7 +30,8 @@ export type Action =
   | 'accessLog.read'
   | 'webhook.manage'
   | 'attachment.upload'
-  | 'attachment.read';
+  | 'attachment.read'
+  | 'apiClient.manage';
 
 /** What an action applies to: the employer of a case, the counter of a queue. */
 export interface Resource {
@@ -66,6 +67,7 @@ const POLICY: Record<Action, readonly Role[]> = {
   'sla.configure': ['MANAGER'],
   'counter.manage': ['MANAGER'],
   'calendar.manage': ['MANAGER'],
+  'apiClient.manage': ['MANAGER'],
   'employer.read': ALL,
   'employer.manage': ['MANAGER'],
   'accessLog.read': ['MANAGER'],

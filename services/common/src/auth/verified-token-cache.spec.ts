@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEV_JWT_SECRET } from '../config.js';
+import { createTestIssuer } from '../testing/test-issuer.js';
 import type { Actor } from './actor.js';
-import { signDevToken, TokenVerifier } from './tokens.js';
+import { TokenVerifier } from './tokens.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
-const cfg = { jwtSecret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: 'onestop', audience: 'onestop-api' };
+const idp = await createTestIssuer();
+const cfg = idp.auth;
+const keys = idp.keys;
 const actor = (id: string): Actor => ({
   id,
   role: 'MANAGER',
@@ -74,8 +76,8 @@ describe('TokenVerifier with its cache', () => {
   });
 
   it('answers a repeated token from the cache with the same frozen actor', async () => {
-    const verifier = new TokenVerifier(cfg);
-    const token = await signDevToken(cfg, { sub: 'a', role: 'AGENCY', agencyId: 'ag', employerIds: ['e1'] });
+    const verifier = new TokenVerifier(cfg, { keys });
+    const token = await idp.sign({ sub: 'a', role: 'AGENCY', agencyId: 'ag', employerIds: ['e1'] });
     const first = await verifier.verify(token);
     expect(await verifier.fromHeader(`Bearer ${token}`)).toBe(first);
     expect(Object.isFrozen(first)).toBe(true);
@@ -85,8 +87,8 @@ describe('TokenVerifier with its cache', () => {
   it('refuses a cached token once it has expired (no longer served from the cache)', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-03-05T08:00:00Z'));
-    const verifier = new TokenVerifier(cfg, { maxAgeMs: 600_000 });
-    const token = await signDevToken(cfg, { sub: 'm', role: 'MANAGER' }, '2m');
+    const verifier = new TokenVerifier(cfg, { keys, cache: { maxAgeMs: 600_000 } });
+    const token = await idp.sign({ sub: 'm', role: 'MANAGER' }, { ttl: '2m' });
     const first = await verifier.verify(token);
     vi.setSystemTime(new Date('2026-03-05T08:01:59Z'));
     expect(await verifier.verify(token)).toBe(first);
@@ -103,8 +105,8 @@ describe('TokenVerifier with its cache', () => {
   it('verifies again after the cache’s maximum age', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-03-05T08:00:00Z'));
-    const verifier = new TokenVerifier(cfg, { maxAgeMs: 60_000 });
-    const token = await signDevToken(cfg, { sub: 'm', role: 'MANAGER' }, '1h');
+    const verifier = new TokenVerifier(cfg, { keys, cache: { maxAgeMs: 60_000 } });
+    const token = await idp.sign({ sub: 'm', role: 'MANAGER' }, { ttl: '1h' });
     const first = await verifier.verify(token);
     vi.setSystemTime(new Date('2026-03-05T08:00:59Z'));
     expect(await verifier.verify(token)).toBe(first);
@@ -113,8 +115,8 @@ describe('TokenVerifier with its cache', () => {
   });
 
   it('keeps at most maxEntries tokens', async () => {
-    const verifier = new TokenVerifier(cfg, { maxEntries: 2 });
-    const tokens = await Promise.all(['a', 'b', 'c'].map((sub) => signDevToken(cfg, { sub, role: 'MANAGER' })));
+    const verifier = new TokenVerifier(cfg, { keys, cache: { maxEntries: 2 } });
+    const tokens = await Promise.all(['a', 'b', 'c'].map((sub) => idp.sign({ sub, role: 'MANAGER' })));
     const actors = [];
     for (const t of tokens) actors.push(await verifier.verify(t));
     expect(await verifier.verify(tokens[2]!)).toBe(actors[2]);
@@ -122,11 +124,11 @@ describe('TokenVerifier with its cache', () => {
     expect(await verifier.verify(tokens[0]!)).not.toBe(actors[0]); // dropped, verified again
   });
 
-  it('never caches a token that does not verify, nor one signed with another secret but the same claims', async () => {
-    const verifier = new TokenVerifier(cfg);
-    const good = await signDevToken(cfg, { sub: 'm', role: 'MANAGER' });
+  it('never caches a token that does not verify, nor one signed with another key but the same claims', async () => {
+    const verifier = new TokenVerifier(cfg, { keys });
+    const good = await idp.sign({ sub: 'm', role: 'MANAGER' });
     await verifier.verify(good);
-    const forged = await signDevToken({ ...cfg, jwtSecret: 'y'.repeat(40) }, { sub: 'm', role: 'MANAGER' });
+    const forged = await (await createTestIssuer()).sign({ sub: 'm', role: 'MANAGER' });
     await expect(verifier.verify(forged)).rejects.toThrow(/not valid/);
     await expect(verifier.verify(forged)).rejects.toThrow(/not valid/);
     const [header, payload, signature] = good.split('.');

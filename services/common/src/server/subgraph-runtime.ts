@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
-import { TokenVerifier } from '../auth/tokens.js';
+import { ForwardedIdentity } from '../auth/tokens.js';
 import { advanceSharedClock, createClock, type Clock } from '../clock.js';
 import { EnvReader, loadCommonConfig, subgraphSecret, type CommonConfig, type SubgraphName } from '../config.js';
 import { openDatabase } from '../db/database.js';
@@ -129,7 +129,7 @@ export async function startSubgraph<C extends RequestContext>(
     portEnvVar: portVar,
     secret,
     mode: config.mode,
-    verifier: new TokenVerifier(config.auth),
+    verifier: new ForwardedIdentity(config.auth),
     logger,
     context: (base) => def.createContext(runtime, base),
     metrics: { registry: metrics, endpoint: metricsEndpoint },

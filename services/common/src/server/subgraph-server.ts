@@ -12,7 +12,7 @@ import {
   verifyRequestSignature,
   signRequest,
 } from '../auth/request-signing.js';
-import type { TokenVerifier } from '../auth/tokens.js';
+import type { ActorResolver } from '../auth/tokens.js';
 import type { RunMode } from '../config.js';
 import { OneStopError, StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -53,7 +53,8 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   /** HMAC secret shared with the gateway. */
   secret: string;
   mode: RunMode;
-  verifier: TokenVerifier;
+  /** The identity the gateway forwards (it verified the token; the request's HMAC signature proves it came from the gateway). */
+  verifier: ActorResolver;
   logger: Logger;
   /** Adds the subgraph's per-request pieces (DataLoaders, services) to the base context. */
   context(base: RequestContext): C;

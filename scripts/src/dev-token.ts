@@ -1,9 +1,11 @@
 /**
- * `pnpm token --role MANAGER` prints a development token. Options: --role, --sub, --name,
- * --agency, --employers a,b, --counter, --ttl. Refused in production.
+ * `pnpm dev-token --role MANAGER` prints a development access token from the embedded identity
+ * provider (its development grant; `pnpm start` must be running). Options: --role, --sub,
+ * --name, --agency, --employers a,b, --counter, --ttl (seconds). The provider refuses it in
+ * production. (Not `pnpm token`: pnpm 12 has a built-in command of that name.)
  */
 import { parseArgs } from 'node:util';
-import { DEMO_AGENCIES, loadCommonConfig, ROLES, signDevToken, type Role } from '@onestop/common';
+import { DEMO_AGENCIES, EnvReader, ROLES, requestDevToken, type Role } from '@onestop/common';
 
 const { values } = parseArgs({
   options: {
@@ -13,21 +15,18 @@ const { values } = parseArgs({
     agency: { type: 'string' },
     employers: { type: 'string' },
     counter: { type: 'string' },
-    ttl: { type: 'string', default: '12h' },
+    ttl: { type: 'string', default: '43200' },
   },
 });
 const role = values.role?.toUpperCase() as Role | undefined;
 if (!role || !ROLES.includes(role)) {
   process.stderr.write(
-    `usage: pnpm token --role ${ROLES.join('|')} [--agency ID --employers ID,ID] [--counter ID] [--sub ID] [--name NAME] [--ttl 12h]\n`,
+    `usage: pnpm dev-token --role ${ROLES.join('|')} [--agency ID --employers ID,ID] [--counter ID] [--sub ID] [--name NAME] [--ttl SECONDS]\n`,
   );
   process.exit(2);
 }
-const cfg = loadCommonConfig({ DATABASE_URL: 'postgres://unused/unused', ...process.env });
-if (cfg.mode === 'production') {
-  process.stderr.write('error: dev tokens are not issued in production; use your identity provider.\n');
-  process.exit(1);
-}
+const r = new EnvReader();
+const issuer = r.url('OIDC_ISSUER', `http://127.0.0.1:${r.port('IDENTITY_PORT', 4004)}`);
 const defaults: Record<Role, { sub: string; name: string }> = {
   AGENCY: { sub: 'agency-user-1', name: 'Agency handler' },
   WP_OFFICER: { sub: 'wp-officer-1', name: 'Talents Center reviewer' },
@@ -35,7 +34,7 @@ const defaults: Record<Role, { sub: string; name: string }> = {
   CLERK: { sub: 'clerk-1', name: 'Counter clerk' },
   MANAGER: { sub: 'manager-1', name: 'Talents Center manager' },
 };
-// Defaults name the seeded demo agency and counter, so `pnpm token --role AGENCY` just works.
+// Defaults name the seeded demo agency and counter, so `pnpm dev-token --role AGENCY` just works.
 const agency = DEMO_AGENCIES.find((a) => a.id === values.agency) ?? (values.agency ? undefined : DEMO_AGENCIES[0]);
 if (role === 'AGENCY') {
   values.agency ??= agency!.id;
@@ -48,9 +47,8 @@ if (role === 'AGENCY') {
   }
 }
 if (role === 'CLERK') values.counter ??= 'chaoyang-cbd';
-const token = await signDevToken(
-  cfg.auth,
-  {
+try {
+  const token = await requestDevToken(issuer, {
     sub: values.sub ?? defaults[role].sub,
     role,
     name: values.name ?? defaults[role].name,
@@ -62,7 +60,12 @@ const token = await signDevToken(
           .filter(Boolean)
       : undefined,
     counterId: values.counter,
-  },
-  values.ttl,
-);
-process.stdout.write(`${token}\n`);
+    ttlSeconds: Number(values.ttl),
+  });
+  process.stdout.write(`${token}\n`);
+} catch (err) {
+  process.stderr.write(
+    `error: ${(err as Error).message} (is \`pnpm start\` running? the embedded provider is at ${issuer})\n`,
+  );
+  process.exit(1);
+}
