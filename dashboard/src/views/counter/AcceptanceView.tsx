@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import QRCode from 'qrcode';
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { errorCode } from '../../api/errors';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { Link } from '../../app/Link';
@@ -22,6 +22,7 @@ import { useI18n } from '../../i18n/i18n';
 import type { Lang } from '../../i18n/dictionary';
 import { ActionStatus } from './ActionStatus';
 import { CaseSummary, type CounterCase } from './CaseSummary';
+import { FiledAttachment } from '../attachments/AttachmentViewer';
 
 const FORM_CHECKS = ['blackInk', 'colourPhoto2Inch', 'whiteBackground', 'noHeadwear'] as const;
 type FormChecks = Record<(typeof FORM_CHECKS)[number], boolean>;
@@ -32,8 +33,8 @@ type FormChecks = Record<(typeof FORM_CHECKS)[number], boolean>;
  * registration. "Accept" asks the API, which refuses with every missing item, or issues the
  * receipt of acceptance (printed, with a QR code of the public receipt look-up).
  *
- * Each checklist item has a slot (`FiledAttachmentSlot`) for the attachment filed online,
- * to compare the original with: the attachments work places its viewer there.
+ * Beside each checklist item the attachment filed online (the version that passed
+ * pre-examination) is shown, to compare the original with (issue 18).
  */
 export default function AcceptanceView({ caseId }: { caseId: string }) {
   const { t } = useI18n();
@@ -157,11 +158,6 @@ function Rules({ c }: { c: CounterCase }) {
   );
 }
 
-/** The slot beside a checklist item where the attachment filed online is shown (attachments work, issue 18). */
-export function FiledAttachmentSlot({ caseId, item }: { caseId: string; item: string; children?: ReactNode }) {
-  return <div className="filed-attachment-slot" data-case-id={caseId} data-item={item} hidden />;
-}
-
 function WorkPermitChecklist({ c, onChange }: { c: CounterCase; onChange(): void }) {
   const { t, lang } = useI18n();
   const id = useId();
@@ -189,7 +185,7 @@ function WorkPermitChecklist({ c, onChange }: { c: CounterCase; onChange(): void
               />
               {wpLabel(i.item, i.label, lang)}
             </label>
-            <FiledAttachmentSlot caseId={c.id} item={i.item} />
+            <FiledAttachment caseId={c.id} item={i.item} />
           </li>
         ))}
       </ul>
@@ -264,7 +260,7 @@ function ResidenceChecklist({ c, onChange }: { c: CounterCase; onChange(): void 
                 ))}
               </div>
             )}
-            <FiledAttachmentSlot caseId={c.id} item={i.item} />
+            <FiledAttachment caseId={c.id} item={i.item} />
           </li>
         ))}
       </ul>
