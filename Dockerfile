@@ -8,6 +8,7 @@
 #   docker build --target residence-permit   -t onestop/residence-permit .
 #   docker build --target counter-scheduling -t onestop/counter-scheduling .
 #   docker build --target dashboard          -t onestop/dashboard .
+#   docker build --target identity           -t onestop/identity .
 #   docker build --target migrate            -t onestop/migrate .
 
 # --- Build: install the workspace, compile every package and the dashboard, then drop dev dependencies.
@@ -21,6 +22,7 @@ COPY services/common/package.json services/common/
 COPY services/work-permit/package.json services/work-permit/
 COPY services/residence-permit/package.json services/residence-permit/
 COPY services/counter-scheduling/package.json services/counter-scheduling/
+COPY services/identity/package.json services/identity/
 COPY gateway/package.json gateway/
 COPY dashboard/package.json dashboard/
 COPY scripts/package.json scripts/
@@ -45,6 +47,9 @@ ENV NODE_ENV=production \
     LOG_LEVEL=info
 WORKDIR /app
 COPY --from=build /app /app
+# work-permit's filesystem attachment store (ATTACHMENTS_DIR) when a volume is mounted here; a new
+# Docker volume takes this directory's owner, so `node` can write to it on a read-only root.
+RUN mkdir -p /var/lib/onestop/attachments && chown node:node /var/lib/onestop/attachments
 USER node
 EXPOSE 9464
 
@@ -58,9 +63,12 @@ HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
 CMD ["node", "--enable-source-maps", "gateway/dist/main.js"]
 
 # --- Subgraphs: reachable only with the gateway's signature.
+# work-permit also serves the attachment files (signed URLs) on a second, public port (decision 0012).
 FROM runtime AS work-permit
-ENV WORK_PERMIT_PORT=4001
-EXPOSE 4001
+ENV WORK_PERMIT_PORT=4001 \
+    WORK_PERMIT_FILES_PORT=4005 \
+    ATTACHMENTS_DIR=/var/lib/onestop/attachments
+EXPOSE 4001 4005
 HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
   CMD ["node", "deploy/healthcheck.mjs", "WORK_PERMIT_PORT", "4001"]
 CMD ["node", "--enable-source-maps", "services/work-permit/dist/main.js"]
@@ -86,6 +94,16 @@ EXPOSE 5173
 HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
   CMD ["node", "deploy/healthcheck.mjs", "DASHBOARD_PORT", "5173"]
 CMD ["node", "--enable-source-maps", "scripts/dist/serve-dashboard.js"]
+
+# --- The embedded OpenID Connect provider (docs/identity.md): for a single host and demos; production
+# normally sets OIDC_ISSUER to the government's own provider and runs no identity container. It
+# migrates its own schema (`identity`) at start-up, under the same advisory lock as the job.
+FROM runtime AS identity
+ENV IDENTITY_PORT=4004
+EXPOSE 4004
+HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
+  CMD ["node", "deploy/healthcheck.mjs", "IDENTITY_PORT", "4004"]
+CMD ["node", "--enable-source-maps", "services/identity/dist/main.js"]
 
 # --- The one-shot migration job: applies every pending migration, then exits (run before new pods).
 FROM runtime AS migrate

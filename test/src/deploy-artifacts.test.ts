@@ -4,7 +4,9 @@
  * health checks; compose.yaml is parsed and held to the same images, entry points and variables;
  * the Kubernetes overlays are rendered by the small Kustomize subset below and every object is
  * validated against the Kubernetes schemas (kubernetes-models), then read for probes, replicas,
- * PodDisruptionBudgets, Services, the migration job and secrets that come from the environment.
+ * PodDisruptionBudgets, Services, the migration job and secrets that come from the environment;
+ * identity (OIDC_*, the optional embedded provider) and attachments (work-permit's public file port,
+ * shared storage) as decision 0014 places them. No JWT_* variable survives anywhere in these files.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -33,17 +35,33 @@ const DEPLOYABLES = {
     port: 4003,
   },
   dashboard: { entry: 'scripts/dist/serve-dashboard.js', portVar: 'DASHBOARD_PORT', port: 5173 },
+  // The embedded OpenID Connect provider: in compose and the Kubernetes component, not in production's overlay.
+  identity: { entry: 'services/identity/dist/main.js', portVar: 'IDENTITY_PORT', port: 4004 },
 } as const;
 type Deployable = keyof typeof DEPLOYABLES;
-const SERVICES = Object.keys(DEPLOYABLES) as Deployable[];
+const DEPLOYABLE_NAMES = Object.keys(DEPLOYABLES) as Deployable[];
+/** What every environment runs (identity is optional: decision 0014). */
+const SERVICES = DEPLOYABLE_NAMES.filter((n) => n !== 'identity');
 const SUBGRAPHS = ['work-permit', 'residence-permit', 'counter-scheduling'] as const;
+/** work-permit's attachment file endpoint: a second, public port (decision 0012). */
+const FILES_PORT = 4005;
 const SECRETS = [
   'DATABASE_URL',
-  'JWT_SECRET',
   'SUBGRAPH_SECRET_WORK_PERMIT',
   'SUBGRAPH_SECRET_RESIDENCE_PERMIT',
   'SUBGRAPH_SECRET_COUNTER_SCHEDULING',
+  'IDENTITY_ADMIN_SECRET',
+  'ATTACHMENTS_URL_SECRET',
 ];
+/** Secrets a deployment may leave out (S3 credentials can come from the SDK's chain instead). */
+const OPTIONAL_SECRETS = ['ATTACHMENTS_S3_ACCESS_KEY_ID', 'ATTACHMENTS_S3_SECRET_ACCESS_KEY'];
+/** Which processes may hold a secret beyond DATABASE_URL and the subgraph signing secrets. */
+const SECRET_HOLDERS: Record<string, string[]> = {
+  IDENTITY_ADMIN_SECRET: ['work-permit', 'identity'],
+  ATTACHMENTS_URL_SECRET: ['work-permit'],
+  ATTACHMENTS_S3_ACCESS_KEY_ID: ['work-permit'],
+  ATTACHMENTS_S3_SECRET_ACCESS_KEY: ['work-permit'],
+};
 
 /** Every variable .env.example names (set or commented out). */
 function documentedVariables(): Set<string> {
@@ -105,6 +123,7 @@ const KUSTOMIZATION_FIELDS = new Set([
   'apiVersion',
   'kind',
   'resources',
+  'components',
   'namespace',
   'replicas',
   'images',
@@ -117,17 +136,20 @@ const KUSTOMIZATION_FIELDS = new Set([
  * Renders a kustomization the way `kubectl kustomize` does, for the fields this repository uses
  * (and refuses any other, so a new field cannot pass unchecked): resources (files and
  * directories), namespace, replicas, images, configMapGenerator (merge), secretGenerator from an
- * env file (its committed `.example`, as the deploy step writes the real one from the environment).
+ * env file (its committed `.example`, as the deploy step writes the real one from the environment),
+ * and components (kind Component: their resources and generators join the accumulated objects after
+ * the resources and before the kustomization's own generators, as in kustomize).
  */
-function kustomize(dir: string): K8sObject[] {
+function kustomize(dir: string, accumulated: K8sObject[] = [], asComponent = false): K8sObject[] {
   const k = parseYaml(readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')) as Record<string, unknown>;
   for (const key of Object.keys(k)) if (!KUSTOMIZATION_FIELDS.has(key)) throw new Error(`${dir}: unsupported ${key}`);
+  expect(k.kind, dir).toBe(asComponent ? 'Component' : 'Kustomization');
   // Without name hashes the Secret and ConfigMap keep their names, so no reference needs rewriting.
   const generatorOptions = (k.generatorOptions as Record<string, unknown> | undefined) ?? {
     disableNameSuffixHash: true,
   };
   expect(generatorOptions).toEqual({ disableNameSuffixHash: true });
-  const objects: K8sObject[] = [];
+  const objects = accumulated;
   for (const r of (k.resources as string[]) ?? []) {
     const p = path.join(dir, r);
     if (statSync(p).isDirectory()) objects.push(...kustomize(p));
@@ -137,6 +159,7 @@ function kustomize(dir: string): K8sObject[] {
         objects.push(doc.toJS() as K8sObject);
       }
   }
+  for (const c of (k.components as string[]) ?? []) kustomize(path.join(dir, c), objects, true);
   for (const g of (k.configMapGenerator as { name: string; behavior?: string; literals: string[] }[]) ?? []) {
     const data = Object.fromEntries(g.literals.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     const existing = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === g.name) as
@@ -231,7 +254,7 @@ describe('Dockerfile', () => {
     const bases = stages.filter((s) => !stages.some((o) => o.name === s.from)).map((s) => s.from);
     expect(bases.length).toBeGreaterThan(0);
     for (const b of bases) expect(b).toMatch(/^node:24-[a-z0-9.-]+$/);
-    for (const name of [...SERVICES, 'migrate']) {
+    for (const name of [...DEPLOYABLE_NAMES, 'migrate']) {
       const stage = stages.find((s) => s.name === name);
       expect(stage, `target ${name}`).toBeDefined();
       const users = inherited(stages, stage!, 'USER');
@@ -249,7 +272,10 @@ describe('Dockerfile', () => {
       const { portVar, port } = DEPLOYABLES[name as Deployable];
       expect(health).toContain(`CMD ["node", "deploy/healthcheck.mjs", "${portVar}", "${port}"]`);
       expect(envOf(stages, stage!)[portVar], name).toBe(String(port));
-      expect(inherited(stages, stage!, 'EXPOSE'), name).toContain(String(port));
+      expect(
+        inherited(stages, stage!, 'EXPOSE').flatMap((e) => e.split(/\s+/)),
+        name,
+      ).toContain(String(port));
     }
     const runtimeEnv = envOf(
       stages,
@@ -257,6 +283,11 @@ describe('Dockerfile', () => {
     );
     expect(runtimeEnv).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', ONESTOP_MIGRATIONS: 'verify' });
     for (const v of Object.keys(runtimeEnv)) expect(documentedVariables(), v).toContain(v);
+    // work-permit's file endpoint is a port of the image, set explicitly (not left to the code's default).
+    const wp = stages.find((s) => s.name === 'work-permit')!;
+    expect(envOf(stages, wp).WORK_PERMIT_FILES_PORT).toBe(String(FILES_PORT));
+    expect(inherited(stages, wp, 'EXPOSE').flatMap((e) => e.split(/\s+/))).toContain(String(FILES_PORT));
+    for (const v of Object.keys(envOf(stages, wp))) expect(documentedVariables(), v).toContain(v);
   });
 
   it('its health check script exits 0 on a 2xx and 1 otherwise', async () => {
@@ -301,7 +332,7 @@ describe('compose.yaml', () => {
 
   it('runs every deployable from the Dockerfile’s targets, after the migration job, with PostgreSQL included', () => {
     expect(compose.services.postgres?.image).toMatch(/^postgres:18/);
-    for (const name of [...SERVICES, 'migrate']) {
+    for (const name of [...DEPLOYABLE_NAMES, 'migrate']) {
       const s = compose.services[name];
       expect(s, name).toBeDefined();
       expect(s!.build?.target, name).toBe(name);
@@ -315,22 +346,60 @@ describe('compose.yaml', () => {
       expect(compose.services[sg]!.depends_on?.migrate?.condition, sg).toBe('service_completed_successfully');
       expect(compose.services.gateway!.depends_on?.[sg]?.condition).toBe('service_healthy');
     }
-    // Only the gateway and the dashboard are published; metrics stay inside the network.
+    // Published: what clients reach (the gateway, the dashboard, the provider's sign-in, work-permit's file
+    // endpoint but not its GraphQL port); metrics stay inside the network.
     const published = Object.entries(compose.services).filter(([, s]) => s.ports?.length);
-    expect(published.map(([n]) => n).sort()).toEqual(['dashboard', 'gateway']);
-    for (const [, s] of published) for (const p of s.ports!) expect(p).not.toContain('9464');
+    expect(published.map(([n]) => n).sort()).toEqual(['dashboard', 'gateway', 'identity', 'work-permit']);
+    for (const [name, s] of published) {
+      const port = name === 'work-permit' ? FILES_PORT : DEPLOYABLES[name as Deployable].port;
+      expect(s.ports, name).toEqual([
+        expect.stringMatching(new RegExp(`^\\$\\{[A-Z_]+:-127\\.0\\.0\\.1:${port}\\}:${port}$`)),
+      ]);
+    }
+    // The identity provider migrates its own schema; it needs only the database.
+    expect(compose.services.identity!.depends_on?.postgres?.condition).toBe('service_healthy');
+  });
+
+  it('carries identity: the embedded provider is the default issuer, keys fetched inside the network', () => {
+    const env = (name: string) => compose.services[name]!.environment!;
+    for (const name of [...DEPLOYABLE_NAMES, 'migrate']) {
+      expect(env(name).OIDC_ISSUER, name).toBe('${OIDC_ISSUER:-http://127.0.0.1:4004}');
+      expect(env(name).OIDC_JWKS_URL, name).toBe('${OIDC_JWKS_URL-http://identity:4004/jwks}');
+    }
+    // The provider names itself with the issuer the others trust, and runs in production mode unless asked.
+    expect(env('identity').IDENTITY_ISSUER).toBe(env('gateway').OIDC_ISSUER);
+    expect(env('identity').NODE_ENV).toBe('${IDENTITY_NODE_ENV:-production}');
+    expect(env('work-permit').IDENTITY_ADMIN_URL).toBe(`http://identity:${DEPLOYABLES.identity.port}`);
+  });
+
+  it('carries attachments: the public file URL, the frame ancestors and a store that survives the container', () => {
+    const wp = compose.services['work-permit'] as unknown as { environment: Record<string, string>; volumes: string[] };
+    expect(wp.environment.ATTACHMENTS_PUBLIC_URL).toBe(`\${ATTACHMENTS_PUBLIC_URL:-http://127.0.0.1:${FILES_PORT}}`);
+    expect(wp.environment.ATTACHMENTS_FRAME_ANCESTORS).toContain('127.0.0.1:5173');
+    expect(wp.environment.ATTACHMENTS_STORAGE).toBe('${ATTACHMENTS_STORAGE:-filesystem}');
+    // The filesystem store is a named volume at the image's ATTACHMENTS_DIR (the root file system is read-only).
+    const stages = dockerfileStages(read('Dockerfile'));
+    const dir = envOf(
+      stages,
+      stages.find((s) => s.name === 'work-permit')!,
+    ).ATTACHMENTS_DIR;
+    expect(dir).toBeDefined();
+    expect(wp.volumes).toContain(`attachments:${dir}`);
+    expect(read('Dockerfile')).toContain(`chown node:node ${dir}`);
   });
 
   it('takes every secret from the environment, gives each subgraph only its own signing secret, and sets only documented variables', () => {
     const documented = documentedVariables();
-    for (const name of [...SERVICES, 'migrate']) {
+    for (const name of [...DEPLOYABLE_NAMES, 'migrate']) {
       const env = compose.services[name]!.environment!;
       for (const [key, value] of Object.entries(env)) {
         expect(documented, `${name}: ${key} in .env.example`).toContain(key);
         if (SECRETS.includes(key) || key === 'POSTGRES_PASSWORD')
           expect(String(value), `${name}: ${key}`).toMatch(/\$\{[A-Z_]+:\?[^}]+\}/);
+        if (OPTIONAL_SECRETS.includes(key)) expect(String(value), `${name}: ${key}`).toBe(`\${${key}:-}`);
+        if (SECRET_HOLDERS[key]) expect(SECRET_HOLDERS[key], `${name} holds ${key}`).toContain(name);
       }
-      expect(env.NODE_ENV).toBe('production');
+      expect(env.NODE_ENV).toBe(name === 'identity' ? '${IDENTITY_NODE_ENV:-production}' : 'production');
       const signing = Object.keys(env).filter((k) => k.startsWith('SUBGRAPH_SECRET_'));
       if (name === 'gateway') expect(signing.sort()).toEqual(SECRETS.filter((s) => s.startsWith('SUBGRAPH_')).sort());
       else if ((SUBGRAPHS as readonly string[]).includes(name))
@@ -358,6 +427,20 @@ describe('compose.yaml', () => {
 
 describe('Kubernetes manifests (Kustomize base and overlays)', () => {
   const overlays = readdirSync(path.join(repoRoot, 'deploy/k8s/overlays'));
+
+  it('names no JWT_* variable anywhere in the deployment files (identity is OIDC_*: decision 0009)', () => {
+    const walk = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)],
+      );
+    const files = [
+      'Dockerfile',
+      'compose.yaml',
+      'docs/deploy.md',
+      ...walk(path.join(repoRoot, 'deploy')).map((f) => path.relative(repoRoot, f)),
+    ];
+    for (const f of files) expect(read(f), f).not.toMatch(/\bJWT_[A-Z]/);
+  });
 
   it('has no Secret with data in the repository', () => {
     const walk = (d: string): string[] =>
@@ -390,12 +473,21 @@ describe('Kubernetes manifests (Kustomize base and overlays)', () => {
       const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
       const config = find('ConfigMap', 'onestop-config') as unknown as { data: Record<string, string> };
       const secret = find('Secret', 'onestop-secrets') as unknown as { stringData: Record<string, string> };
-      expect(Object.keys(secret.stringData).sort()).toEqual([...SECRETS].sort());
-      for (const v of Object.values(secret.stringData)) expect(v).toMatch(/^\$\{[A-Z_]+\}$/);
+      expect(Object.keys(secret.stringData).sort()).toEqual([...SECRETS, ...OPTIONAL_SECRETS].sort());
+      for (const v of Object.values(secret.stringData)) expect(v).toMatch(/^\$\{[A-Z0-9_]+\}$/);
       const documented = documentedVariables();
       for (const key of Object.keys(config.data)) expect(documented, `ConfigMap ${key}`).toContain(key);
-      expect(config.data).toMatchObject({ NODE_ENV: 'production', ONESTOP_MIGRATIONS: 'verify', METRICS_PORT: '9464' });
-      for (const name of SERVICES) {
+      // Only the demo runs in development mode (seeded accounts, the development grant: never real data).
+      expect(config.data).toMatchObject({
+        NODE_ENV: overlay === 'demo' ? 'development' : 'production',
+        ONESTOP_MIGRATIONS: 'verify',
+        METRICS_PORT: '9464',
+      });
+      // The embedded provider is a component: the demo has it, production trusts the government's provider.
+      const withIdentity = find('Deployment', 'identity') !== undefined;
+      if (overlay === 'production') expect(withIdentity).toBe(false);
+      if (overlay === 'demo') expect(withIdentity).toBe(true);
+      for (const name of withIdentity ? DEPLOYABLE_NAMES : SERVICES) {
         const d = find('Deployment', name) as K8sObject & {
           spec: { replicas: number; selector: { matchLabels: Record<string, string> } };
         };
@@ -418,7 +510,17 @@ describe('Kubernetes manifests (Kustomize base and overlays)', () => {
         for (const r of refs) {
           expect(r.name).toBe('onestop-secrets');
           expect(Object.keys(secret.stringData)).toContain(r.key);
+          if (SECRET_HOLDERS[r.key]) expect(SECRET_HOLDERS[r.key], `${name} holds ${r.key}`).toContain(name);
+          expect(Boolean(r.optional), `${name}: ${r.key} optional`).toBe(OPTIONAL_SECRETS.includes(r.key));
         }
+        const required: Partial<Record<Deployable, string[]>> = {
+          'work-permit': ['DATABASE_URL', 'IDENTITY_ADMIN_SECRET', 'ATTACHMENTS_URL_SECRET'],
+          identity: ['DATABASE_URL', 'IDENTITY_ADMIN_SECRET'],
+        };
+        expect(
+          refs.map((r) => r.key),
+          name,
+        ).toEqual(expect.arrayContaining(required[name] ?? []));
         for (const e of c!.env ?? []) expect(e.value, `${name}: ${e.name} is not inline`).toBeUndefined();
         const signing = refs.map((r) => r.key).filter((k) => k.startsWith('SUBGRAPH_SECRET_'));
         if (name === 'gateway') expect(signing).toHaveLength(3);
@@ -436,6 +538,13 @@ describe('Kubernetes manifests (Kustomize base and overlays)', () => {
         };
         expect(svc.spec.selector).toEqual(d.spec.selector.matchLabels);
         expect(svc.spec.ports.find((p) => p.name === 'http')?.port).toBe(DEPLOYABLES[name].port);
+        // work-permit's file endpoint: a named container port and Service port, for the Ingress's files host.
+        const files = c!.ports!.find((p) => p.name === 'files');
+        const filesSvc = svc.spec.ports.find((p) => p.name === 'files');
+        if (name === 'work-permit') {
+          expect(files?.containerPort).toBe(FILES_PORT);
+          expect(filesSvc?.port).toBe(FILES_PORT);
+        } else expect(files ?? filesSvc, name).toBeUndefined();
         const pdb = find('PodDisruptionBudget', name) as unknown as {
           spec: { minAvailable?: number; selector: { matchLabels: Record<string, string> } };
         };
@@ -446,6 +555,36 @@ describe('Kubernetes manifests (Kustomize base and overlays)', () => {
         const key = `${sg.toUpperCase().replace(/-/g, '_')}_URL`;
         expect(config.data[key]).toBe(`http://${sg}:${DEPLOYABLES[sg].port}/graphql`);
       }
+      // Identity: every environment names the issuer it trusts (production refuses to start without one).
+      expect(config.data.OIDC_ISSUER).toMatch(/^https:\/\/[a-z0-9.-]+(\/|$)/);
+      expect(Object.keys(config.data).filter((k) => k.startsWith('JWT_'))).toEqual([]);
+      if (withIdentity) {
+        expect(config.data.IDENTITY_ISSUER, 'the provider names itself with the trusted issuer').toBe(
+          config.data.OIDC_ISSUER,
+        );
+        expect(config.data.OIDC_JWKS_URL).toBe(`http://identity:${DEPLOYABLES.identity.port}/jwks`);
+        expect(config.data.IDENTITY_ADMIN_URL).toBe(`http://identity:${DEPLOYABLES.identity.port}`);
+        expect(config.data.IDENTITY_DASHBOARD_ORIGINS).toMatch(/^https:\/\//);
+      } else {
+        for (const k of ['IDENTITY_ISSUER', 'IDENTITY_ADMIN_URL', 'OIDC_JWKS_URL'])
+          expect(config.data[k], k).toBeUndefined();
+      }
+      // Attachments: a public https URL for the files host, the dashboard as the only framer, and one
+      // store that every work-permit replica sees (S3; a filesystem store would need a ReadWriteMany volume).
+      expect(config.data.WORK_PERMIT_FILES_PORT).toBe(String(FILES_PORT));
+      expect(config.data.ATTACHMENTS_PUBLIC_URL).toMatch(/^https:\/\/[a-z0-9.-]+$/);
+      expect(config.data.ATTACHMENTS_FRAME_ANCESTORS).toMatch(/^https:\/\/[a-z0-9.-]+$/);
+      expect(new URL(config.data.ATTACHMENTS_PUBLIC_URL!).host).not.toBe(
+        new URL(config.data.ATTACHMENTS_FRAME_ANCESTORS!).host,
+      );
+      const wpReplicas = (find('Deployment', 'work-permit')!.spec as { replicas: number }).replicas;
+      expect(wpReplicas).toBeGreaterThan(1);
+      expect(config.data.ATTACHMENTS_STORAGE).toBe('s3');
+      expect(config.data.ATTACHMENTS_S3_BUCKET).toBeTruthy();
+      // Agencies' budgets are split across the gateway's pods (decision 0011).
+      expect(config.data.GATEWAY_INSTANCES).toBe(
+        String((find('Deployment', 'gateway')!.spec as { replicas: number }).replicas),
+      );
       const job = find('Job', 'onestop-migrate') as K8sObject & {
         spec: { template: { spec: { restartPolicy: string } } };
       };
@@ -471,6 +610,17 @@ describe('Kubernetes manifests (Kustomize base and overlays)', () => {
           }),
         ]);
       expect(allowed(DEPLOYABLES.gateway.port)[0]!.from).toBeUndefined();
+      expect(allowed(FILES_PORT)[0]!.from, 'the file endpoint is public').toBeUndefined();
+      if (withIdentity) {
+        const idPolicy = find('NetworkPolicy', 'onestop-identity') as unknown as {
+          spec: {
+            podSelector: { matchLabels: Record<string, string> };
+            ingress: { from?: unknown; ports: { port: number }[] }[];
+          };
+        };
+        expect(idPolicy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'identity' });
+        expect(idPolicy.spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: DEPLOYABLES.identity.port }] }]);
+      }
       // One release: the job and the deployments run the same tag.
       const tags = new Set(containers(objects).map((c) => c.image.split(':')[1]));
       expect(tags.size).toBe(1);
