@@ -30,7 +30,7 @@ export const PROCESSES = [
     tier: 1,
     replicated: true,
     // The attachment file endpoint: signed upload/download URLs on an origin of their own (decision 0012).
-    sidePorts: [{ name: 'files', portVar: 'WORK_PERMIT_FILES_PORT', defaultPort: 4004, urlPath: '/files/' }],
+    sidePorts: [{ name: 'files', portVar: 'WORK_PERMIT_FILES_PORT', defaultPort: 4005, urlPath: '/files/' }],
   },
   {
     name: 'residence-permit',

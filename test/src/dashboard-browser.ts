@@ -52,6 +52,21 @@ export async function openPage(
   return { context, page };
 }
 
+/** From the dashboard's sign-in page to the identity provider's login form. */
+export async function toLoginPage(page: Page, sys: TestSystem): Promise<void> {
+  await page.goto(sys.stack.dashboardUrl);
+  await page.waitForURL(/\/signin/);
+  await page.getByTestId('signin-start').click();
+  await page.waitForURL((u) => u.href.startsWith(sys.issuer) && u.pathname.startsWith('/interaction/'));
+}
+
+/** Fills in the provider's login form as a seeded account (docs/identity.md: password `onestop-demo`). */
+export async function signInAtProvider(page: Page, username: string, password = 'onestop-demo'): Promise<void> {
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('button[type=submit]').click();
+}
+
 /** Opens `route` signed in as `role` (a dev token signed by the testkit). */
 export async function openAs(
   sys: TestSystem,

@@ -10,7 +10,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '@onestop/common';
 import { waitForReadiness } from './counter-scheduling-fixtures.js';
-import { decodeQrDataUrl, launchBrowser, screenshot, seriousAxeViolations } from './dashboard-browser.js';
+import {
+  decodeQrDataUrl,
+  launchBrowser,
+  screenshot,
+  seriousAxeViolations,
+  signInAtProvider,
+  toLoginPage,
+} from './dashboard-browser.js';
 import { moveToNextWorkingMorning, OPS, OUR_EMPLOYER, ourAgency } from './residence-permit-fixtures.js';
 import { ok, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { filing } from './work-permit-fixtures.js';
@@ -109,11 +116,9 @@ describe('the counter workstation: a clerk’s day (Chromium, real stack)', () =
         await setLang(page, 'en');
       };
       try {
-        // 1. Sign in (development sign-in: role and counter), then choose the window.
-        await page.goto(sys.stack.dashboardUrl);
-        await page.getByTestId('dev-role').selectOption('CLERK');
-        await page.getByTestId('dev-counter').selectOption(COUNTER);
-        await page.getByTestId('dev-signin').click();
+        // 1. Sign in at the identity provider (the seeded clerk of chaoyang-cbd), then choose the window.
+        await toLoginPage(page, sys);
+        await signInAtProvider(page, 'clerk');
         await page.waitForURL(/\/counter\/window/);
         await page.getByTestId('open-window-2').waitFor();
         await look('window');

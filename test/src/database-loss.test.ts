@@ -4,7 +4,7 @@
  * subgraph that is down — not INTERNAL_SERVER_ERROR with a stack — and serves again once the
  * database is back, without a restart.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,7 @@ describe('a lost database connection', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'onestop-db-loss-'));
+    await chmod(dir, 0o755); // ours to open up: as root, PostgreSQL runs as `postgres` and must enter it
     port = await freePort();
     db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port });
     stack = await startStack({

@@ -104,6 +104,7 @@ describe('foundation: production mode has no clock control', () => {
         WORK_PERMIT_FILES_PORT: '0',
         OIDC_ISSUER: 'https://idp.example.gov.cn/realms/onestop',
         SUBGRAPH_SECRET_WORK_PERMIT: 'a-production-subgraph-secret-0123456789',
+        IDENTITY_ADMIN_SECRET: 'a-production-identity-admin-secret-0123456789',
       },
       stdio: 'ignore',
     });

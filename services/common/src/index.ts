@@ -76,6 +76,7 @@ export {
   guardTextInput,
   textInputProblems,
   textProblem,
+  type TextInputOptions,
   MAX_ID_LENGTH,
   MAX_STRING_LENGTH,
 } from './federation/text-input.js';

@@ -41,6 +41,9 @@ export const residencePermitSubgraph: SubgraphDefinition<ResidencePermitContext>
           __resolveReference: (ref: { id: string }, ctx: ResidencePermitContext) => resolveCaseReference(ref, ctx),
         },
       },
+      // The public receipt look-up answers { valid: false } for any malformed number, text that is
+      // not text included (it checks it itself: CustodyService.checkReceipt).
+      { lenient: ['Query.receiptOfAcceptance'] },
     ),
   createContext,
   async start(runtime) {

@@ -153,7 +153,7 @@ export function loadAttachmentsConfig(
     maxBytes: r.int('ATTACHMENTS_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     storage,
     // A work-permit on any free port (tests) takes any free port for its file endpoint too.
-    filesPort: r.port('WORK_PERMIT_FILES_PORT', mode === 'test' || env.WORK_PERMIT_PORT === '0' ? 0 : 4004),
+    filesPort: r.port('WORK_PERMIT_FILES_PORT', mode === 'test' || env.WORK_PERMIT_PORT === '0' ? 0 : 4005),
     filesHost: r.string('HOST', '127.0.0.1'),
     publicUrl,
     urlSecret:

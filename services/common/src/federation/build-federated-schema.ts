@@ -3,7 +3,7 @@ import { printSchemaWithDirectives, type IResolvers } from '@graphql-tools/utils
 import type { GraphQLSchema } from 'graphql';
 import { gql } from 'graphql-tag';
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type PubSub } from 'type-graphql';
-import { guardTextInput } from './text-input.js';
+import { guardTextInput, type TextInputOptions } from './text-input.js';
 
 /** The Federation 2 directives OneStop subgraphs use. */
 const FEDERATION_LINK = `
@@ -37,6 +37,7 @@ const NO_TOPIC_PUBSUB: PubSub = {
 export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck'>,
   referenceResolvers: IResolvers = {},
+  textInput: TextInputOptions = {},
 ): Promise<GraphQLSchema> {
   const schema = await buildSchema({ pubSub: NO_TOPIC_PUBSUB, ...options, skipCheck: true, validate: false });
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
@@ -53,5 +54,6 @@ export async function buildFederatedSchema(
         resolvers: resolvers as never,
       },
     ]),
+    textInput,
   );
 }

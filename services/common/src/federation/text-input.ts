@@ -103,6 +103,16 @@ export function textInputProblems(args: readonly GraphQLArgument[], values: Reco
   return problems;
 }
 
+/** How a subgraph applies the shared input layer. */
+export interface TextInputOptions {
+  /**
+   * Fields (`Type.field`) whose own contract answers any malformed text without an error and
+   * without storing it: the public receipt look-up promises `{ valid: false }` for any number
+   * that is not a valid one. Such a resolver must check the text itself (`textProblem`).
+   */
+  lenient?: readonly string[];
+}
+
 /**
  * The shared input layer: every field of `schema` that takes a String or ID argument (directly,
  * in a list or in an input object) checks it before its resolver (and, for a subscription,
@@ -112,12 +122,14 @@ export function textInputProblems(args: readonly GraphQLArgument[], values: Reco
  * Resolvers can then take any text they get as storable; their own rules (formats, smaller
  * limits) stay theirs. Modifies and returns `schema`.
  */
-export function guardTextInput(schema: GraphQLSchema): GraphQLSchema {
+export function guardTextInput(schema: GraphQLSchema, opts: TextInputOptions = {}): GraphQLSchema {
   const memo = new Map<GraphQLNamedType, boolean>();
+  const lenient = new Set(opts.lenient ?? []);
   const subscriptionType = schema.getSubscriptionType();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
+      if (lenient.has(`${type.name}.${field.name}`)) continue;
       if (!field.args.some((a) => holdsText(a.type, memo))) continue;
       const check = (args: Record<string, unknown>): void => {
         const problems = textInputProblems(field.args, args);

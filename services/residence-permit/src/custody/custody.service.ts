@@ -6,6 +6,7 @@ import {
   type DomainEvent,
   type PassportReleasedPayload,
   type SubgraphRuntime,
+  textProblem,
 } from '@onestop/common';
 import { isUuid } from '../residence-permit/permit-command.js';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
@@ -23,7 +24,13 @@ export class CustodyService {
    */
   async checkReceipt(number: string): Promise<ReceiptCheck> {
     const normalised = typeof number === 'string' ? number.trim().toUpperCase() : '';
-    const key = normalised.length <= MAX_RECEIPT_NUMBER_LENGTH ? normalised : '';
+    // Too long to exist, or not storable text (a NUL, a lone surrogate): looked up as the empty
+    // string, so every look-up runs the same query and answers { valid: false } (DOMAIN.md: the
+    // receipt is proof of residence a hotel or police officer checks; it never errors).
+    const key =
+      normalised.length <= MAX_RECEIPT_NUMBER_LENGTH && !textProblem(normalised, MAX_RECEIPT_NUMBER_LENGTH)
+        ? normalised
+        : '';
     const rows: { held_since: Date | null; released_at: Date | null }[] = await this.runtime.ds.query(
       'SELECT passport_held_since AS held_since, passport_released_at AS released_at FROM rp.residence_permit WHERE receipt_number = $1',
       [key],

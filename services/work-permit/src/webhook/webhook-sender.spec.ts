@@ -30,6 +30,8 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 const production = loadWorkPermitConfig({
   NODE_ENV: 'production',
   SUBGRAPH_SECRET_WORK_PERMIT: 'a-production-secret-for-this-spec-only-0123456789',
+  OIDC_ISSUER: 'https://id.onestop.example',
+  IDENTITY_ADMIN_SECRET: 'a-production-identity-admin-secret-for-this-spec',
 }).webhooks;
 const development = loadWorkPermitConfig({}).webhooks;
 const message = (url: string, secret = newWebhookSecret()) => ({
