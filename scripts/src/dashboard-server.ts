@@ -11,7 +11,15 @@ import {
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { listen, sendJson, type Logger, type RunMode } from '@onestop/common';
+import {
+  httpRequestMetrics,
+  listen,
+  sendJson,
+  type Logger,
+  type MetricsEndpoint,
+  type ProcessMetrics,
+  type RunMode,
+} from '@onestop/common';
 
 /** What the dashboard server needs to run. */
 export interface DashboardServerOptions {
@@ -25,6 +33,8 @@ export interface DashboardServerOptions {
   /** Where the dashboard signs staff in (served to the app as GET /auth/config). */
   identity: { authority: string; clientId: string };
   logger: Logger;
+  /** Requests by route class on `/metrics` (decision 0014); none when unset (tests of the server alone). */
+  metrics?: { registry: ProcessMetrics; endpoint: MetricsEndpoint };
 }
 
 /** A running dashboard server. */
@@ -85,6 +95,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   if (!indexHtml)
     opts.logger.warn({ distDir: root }, 'the dashboard is not built: run `pnpm build` (serving the API proxy only)');
   const gzipCache = new Map<string, Buffer>();
+  const observe = opts.metrics ? httpRequestMetrics(opts.metrics.registry) : undefined;
 
   const sendStatic = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
     let decoded: string;
@@ -182,6 +193,17 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       return sendJson(res, 200, { status: 'ok', service: 'dashboard', built: indexHtml !== null });
     if (url.pathname === '/ready')
       return sendJson(res, 200, { status: 'ready', service: 'dashboard', built: indexHtml !== null });
+    if (opts.metrics?.endpoint.handle(req, res, url.pathname)) return;
+    observe?.(
+      url.pathname === '/graphql'
+        ? 'graphql-proxy'
+        : url.pathname === '/auth/config'
+          ? 'auth-config'
+          : PROXIED.has(url.pathname)
+            ? 'dev-proxy'
+            : 'static',
+      res,
+    );
     if (PROXIED.has(url.pathname)) {
       if (url.pathname === '/dev/clock' && production) return sendJson(res, 404, { error: 'not found' });
       return proxy(req, res);
@@ -212,6 +234,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       agent.destroy();
+      await opts.metrics?.endpoint.close();
     },
   };
 }

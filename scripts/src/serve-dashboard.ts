@@ -5,7 +5,14 @@
  * DASHBOARD_DIST (default dashboard/dist), NODE_ENV, OIDC_ISSUER and OIDC_DASHBOARD_CLIENT_ID (where staff sign in).
  */
 import path from 'node:path';
-import { createLogger, EnvReader, loadCommonConfig, runMain } from '@onestop/common';
+import {
+  createLogger,
+  EnvReader,
+  loadCommonConfig,
+  ProcessMetrics,
+  runMain,
+  startMetricsEndpoint,
+} from '@onestop/common';
 import { startDashboardServer } from './dashboard-server.js';
 import { repoRoot } from './paths.js';
 
@@ -14,6 +21,9 @@ runMain(async () => {
   const common = loadCommonConfig({ DATABASE_URL: 'postgres://unused/unused', ...process.env });
   const gatewayPort = r.port('GATEWAY_PORT', 4000);
   const gatewayUrl = new URL(r.url('GATEWAY_URL', `http://127.0.0.1:${gatewayPort}/graphql`));
+  const logger = createLogger('dashboard', common.logLevel);
+  const registry = new ProcessMetrics('dashboard');
+  const endpoint = await startMetricsEndpoint(registry, common.observability.metrics, logger);
   const running = await startDashboardServer({
     port: r.port('DASHBOARD_PORT', 5173),
     host: r.string('HOST', '127.0.0.1'),
@@ -21,7 +31,8 @@ runMain(async () => {
     gatewayOrigin: gatewayUrl.origin,
     mode: common.mode,
     identity: { authority: common.auth.issuer, clientId: r.string('OIDC_DASHBOARD_CLIENT_ID', 'onestop-dashboard') },
-    logger: createLogger('dashboard', common.logLevel),
+    logger,
+    metrics: { registry, endpoint },
   });
   return { stop: () => running.close() };
 });

@@ -208,6 +208,21 @@ describe('observability: /metrics on every process and one trace across the serv
       expect(sample(e, 'onestop_graphql_operations_total')[0]!.labels.service).toBe(name);
       for (const f of e.families) families.add(f);
     }
+    // The identity provider and the dashboard server: requests by route class (bounded), the provider's pool.
+    const idp = await scrape(new URL('/metrics', `${sys.issuer}/`).toString());
+    expect(sample(idp, 'onestop_http_requests_total', { route: 'token', code: '200' })[0]?.value).toBeGreaterThan(0);
+    expect(sample(idp, 'onestop_http_request_duration_seconds_count', { route: 'token' })[0]?.value).toBeGreaterThan(0);
+    expect(sample(idp, 'onestop_db_pool_connections', { state: 'max' })[0]?.value).toBeGreaterThan(0);
+    expect(sample(idp, 'onestop_http_requests_total')[0]!.labels.service).toBe('identity');
+    for (const f of idp.families) families.add(f);
+    expect((await fetch(sys.stack.dashboardUrl)).status).toBe(200);
+    await fetch(new URL('/no/such/page', sys.stack.dashboardUrl));
+    const dash = await scrape(new URL('/metrics', sys.stack.dashboardUrl).toString());
+    expect(sample(dash, 'onestop_http_requests_total', { route: 'static', code: '200' })[0]?.value).toBeGreaterThan(0);
+    const routes = new Set(sample(dash, 'onestop_http_requests_total').map((x) => x.labels.route));
+    expect([...routes].every((r) => ['static', 'graphql-proxy', 'auth-config', 'dev-proxy'].includes(r!))).toBe(true);
+    expect(dash.families).toContain('process_cpu_seconds_total');
+    for (const f of dash.families) families.add(f);
     const cs = await scrape(`http://127.0.0.1:${sys.stack.ports['counter-scheduling']}/metrics`);
     expect(sample(cs, 'onestop_sla_sweep_duration_seconds_count')[0]!.value).toBeGreaterThan(0);
     expect(sample(cs, 'onestop_sla_clocks_due')).toHaveLength(1);

@@ -213,6 +213,8 @@ export {
   graphqlMetricsPlugin,
   operationLabel,
   registerDatabaseMetrics,
+  registerPoolMetrics,
+  httpRequestMetrics,
   startMetricsEndpoint,
   loadObservabilityConfig,
   startTracing,

@@ -1,12 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   createLogger,
+  httpRequestMetrics,
   identityAdminSecret,
   listen,
   openDatabase,
   PgListener,
+  ProcessMetrics,
   readBody,
+  registerPoolMetrics,
   sendJson,
+  startMetricsEndpoint,
   systemClock,
   type Logger,
 } from '@onestop/common';
@@ -54,6 +58,11 @@ export async function startIdentity(
     poolSize: 5,
   });
   const adminSecret = identityAdminSecret(cfg.common.mode);
+  // /metrics like every OneStop process (decision 0014): requests by route class, the pool.
+  const metrics = new ProcessMetrics('identity');
+  registerPoolMetrics(metrics, ds);
+  const observe = httpRequestMetrics(metrics);
+  const metricsEndpoint = await startMetricsEndpoint(metrics, cfg.common.observability.metrics, logger);
   const accounts = new AccountStore(ds);
   const clients = new ApiClientStore(ds);
   if (!production) {
@@ -139,6 +148,8 @@ export async function startIdentity(
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: 'identity' });
+    if (metricsEndpoint.handle(req, res, url.pathname)) return;
+    observe(routeOf(url.pathname), res);
     if (url.pathname === '/ready') {
       const ok = await ds.query('SELECT 1').then(
         () => true,
@@ -173,9 +184,28 @@ export async function startIdentity(
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await listener.close();
+      await metricsEndpoint.close();
       await ds.destroy();
     },
   };
+}
+
+/** The route class of a request, for the metrics' bounded `route` label. */
+function routeOf(pathname: string): string {
+  if (pathname === '/ready') return 'ready';
+  if (pathname === ADMIN_PATH || pathname.startsWith(`${ADMIN_PATH}/`)) return 'admin';
+  if (pathname.startsWith('/interaction/')) return 'login';
+  if (pathname === '/.well-known/openid-configuration') return 'discovery';
+  const known: Record<string, string> = {
+    '/token': 'token',
+    '/jwks': 'jwks',
+    '/auth': 'authorize',
+    '/me': 'userinfo',
+    '/session/end': 'sign-out',
+    '/token/revocation': 'revocation',
+    '/token/introspection': 'introspection',
+  };
+  return known[pathname] ?? (pathname.startsWith('/session/end') ? 'sign-out' : 'other');
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {

@@ -9,12 +9,8 @@ interface PgPoolStats {
   options?: { max?: number };
 }
 
-/**
- * Database pool use and event-log consumer lag, read when Prometheus scrapes (nothing on the
- * request path): the pool's connections by state, and for each of this subgraph's named
- * consumers (`<subgraph>.<name>`) how many log positions it is behind the head.
- */
-export function registerDatabaseMetrics(metrics: ProcessMetrics, ds: DataSource, consumerPrefix: string): void {
+/** The database pool's connections by state, read when Prometheus scrapes (every process with a pool). */
+export function registerPoolMetrics(metrics: ProcessMetrics, ds: DataSource): void {
   const pool = (): PgPoolStats | undefined => (ds.driver as unknown as { master?: PgPoolStats }).master;
   metrics.gauge({
     name: 'onestop_db_pool_connections',
@@ -29,6 +25,15 @@ export function registerDatabaseMetrics(metrics: ProcessMetrics, ds: DataSource,
       this.set({ state: 'max' }, p.options?.max ?? 0);
     },
   });
+}
+
+/**
+ * Database pool use and event-log consumer lag, read when Prometheus scrapes (nothing on the
+ * request path): the pool's connections by state, and for each of this subgraph's named
+ * consumers (`<subgraph>.<name>`) how many log positions it is behind the head.
+ */
+export function registerDatabaseMetrics(metrics: ProcessMetrics, ds: DataSource, consumerPrefix: string): void {
+  registerPoolMetrics(metrics, ds);
   const lag = metrics.gauge({
     name: 'onestop_event_consumer_lag',
     help: 'Event-log positions a durable consumer is behind the head of platform.event_log.',
