@@ -60,6 +60,8 @@ export interface TargetStanding {
   date: string;
   scenario: string;
   command: string;
+  /** The machine's load average when it ran (figures measured on a busy machine are noisy). */
+  load: string;
 }
 
 function splitRow(line: string): string[] {
@@ -76,11 +78,12 @@ export function standingsOf(rawRows: string[]): TargetStanding[] {
   for (const line of rawRows) {
     const cells = splitRow(line);
     if (cells.length < 7) continue;
-    const [date, scenario, command, , , targets] = cells;
+    const [date, scenario, command, machine, , targets] = cells;
+    const load = /load ([\d.]+)/.exec(machine)?.[1] ?? '—';
     for (const part of targets.split(/; (?=(?:MET|MISSED|N\/A): )/)) {
       const m = /^(MET|MISSED|N\/A): (.*) \(([^()]*)\)$/.exec(part.trim());
       if (!m) continue;
-      out.push({ status: m[1] as TargetStanding['status'], target: m[2], actual: m[3], date, scenario, command });
+      out.push({ status: m[1] as TargetStanding['status'], target: m[2], actual: m[3], date, scenario, command, load });
     }
   }
   return out;
@@ -95,17 +98,19 @@ export function renderSummary(rawRows: string[]): string {
     latest.set(s.target, s);
   }
   const lines = [
-    '| target | latest figure | status | date (UTC) | command |',
-    '| --- | --- | --- | --- | --- |',
+    '| target | latest figure | status | date (UTC) | load | command |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...[...latest.values()].map(
       (s) =>
-        `| ${s.target} | ${s.actual} | ${s.status === 'MET' ? 'met' : s.status === 'MISSED' ? '**missed**' : 'n/a'} | ${s.date} | ${s.command} |`,
+        `| ${s.target} | ${s.actual} | ${s.status === 'MET' ? 'met' : s.status === 'MISSED' ? '**missed**' : 'n/a'} | ${s.date} | ${s.load} | ${s.command} |`,
     ),
   ];
   return `${SUMMARY_HEADING}
 
 Rebuilt from the rows below each time a benchmark runs: the newest measured figure of each
-target. Rows without targets (the event log alone, the dashboard render rate) are only below.
+target, with the machine's load average then (2 cores: a load well above 2 means the figures
+are noisy, ratios included). Rows without targets (the event log alone, the dashboard render
+rate) are only below.
 
 ${lines.join('\n')}
 
