@@ -120,7 +120,7 @@ export async function waitForReadiness(
       const r = await sys.sql.query('SELECT * FROM cs.case_readiness WHERE case_id = $1', [caseId]);
       return r.rows[0] && ok(r.rows[0]);
     },
-    10_000,
+    30_000, // a loaded machine (CI beside a browser) can take seconds per event
     `the readiness projection of case ${caseId}`,
   );
 }

@@ -190,6 +190,10 @@ describe('the counter workstation: a clerk’s day (Chromium, real stack)', () =
         await context.setOffline(false);
         await page.getByTestId('connection-lost').getByRole('button', { name: 'Try again' }).click();
         await expect.poll(() => page.getByTestId('serving-ticket').textContent()).toBe(walkInTicket);
+        // The header's indicator does not stay "Offline" once the network is back (the socket may never have closed).
+        await expect
+          .poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: 15_000 })
+          .toBe('connected');
         const called = await sys.sql.query(
           `SELECT count(*)::int AS n FROM platform.event_log WHERE type = 'queue.ticket-called' AND counter_id = $1`,
           [COUNTER],

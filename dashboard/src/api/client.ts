@@ -48,7 +48,7 @@ export function createApi(token: () => string): Api {
     },
   });
   const onOffline = (): void => connection.offline();
-  const onOnline = (): void => connection.lost();
+  const onOnline = (): void => connection.online();
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
 

@@ -13,22 +13,41 @@ export interface ConnectionSnapshot {
 export class ConnectionStatus {
   private snap: ConnectionSnapshot = { state: 'connecting', generation: 0 };
   private readonly listeners = new Set<() => void>();
+  /**
+   * Whether the WebSocket is open, apart from what the browser says about the network: a short
+   * network drop may never close the socket, and then no reconnection comes to say it is back.
+   */
+  private socketOpen = false;
 
   get snapshot(): ConnectionSnapshot {
     return this.snap;
   }
 
   connected(): void {
+    this.socketOpen = true;
     this.set({ state: 'connected', generation: this.snap.generation + 1 });
   }
 
+  /** The socket closed (or is connecting again). While the browser is offline it stays "offline". */
   lost(): void {
+    this.socketOpen = false;
     if (this.snap.state === 'offline') return;
-    this.set({ ...this.snap, state: this.snap.generation > 0 ? 'reconnecting' : 'connecting' });
+    this.set({ ...this.snap, state: this.waiting() });
   }
 
+  /** The browser lost the network. */
   offline(): void {
     this.set({ ...this.snap, state: 'offline' });
+  }
+
+  /** The browser has the network again: live at once if the socket never closed, else reconnecting. */
+  online(): void {
+    if (this.snap.state !== 'offline') return;
+    this.set({ ...this.snap, state: this.socketOpen ? 'connected' : this.waiting() });
+  }
+
+  private waiting(): ConnectionState {
+    return this.snap.generation > 0 ? 'reconnecting' : 'connecting';
   }
 
   subscribe = (l: () => void): (() => void) => {
