@@ -126,7 +126,7 @@ export async function startGateway(
     if (url.pathname === '/ready') {
       const subgraphs = await subgraphReadiness(cfg.subgraphs);
       const ok = Object.values(subgraphs).every((s) => s === 'ready');
-      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'degraded', subgraphs });
+      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'degraded', subgraphs, pid: process.pid });
     }
     if (metricsEndpoint.handle(req, res, url.pathname)) return;
     if (url.pathname === '/dev/clock' && !production) return devClock(req, res, cfg, verifier);

@@ -192,7 +192,12 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     if (url.pathname === '/health')
       return sendJson(res, 200, { status: 'ok', service: 'dashboard', built: indexHtml !== null });
     if (url.pathname === '/ready')
-      return sendJson(res, 200, { status: 'ready', service: 'dashboard', built: indexHtml !== null });
+      return sendJson(res, 200, {
+        status: 'ready',
+        service: 'dashboard',
+        built: indexHtml !== null,
+        pid: process.pid,
+      });
     if (opts.metrics?.endpoint.handle(req, res, url.pathname)) return;
     observe?.(
       url.pathname === '/graphql'

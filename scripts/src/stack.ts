@@ -259,6 +259,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     if (p.name !== p.owner && opts.ports?.[p.name] === undefined && wanted[p.owner] === 0) wanted[p.name] = 0;
   }
   const ports = await resolvePorts(wanted, !opts.databaseUrl, count);
+  const freelyChosen = new Set(PORT_SPECS.filter((p) => wanted[p.name] === 0).map((p) => p.name));
   const slots = new Map<string, Slot>();
   let shuttingDown = false;
 
@@ -388,7 +389,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       if (!slot.readyUrl) return;
       const failed = startFailure(slot);
       failed.catch(() => undefined);
-      void Promise.race([waitForOk(slot.readyUrl, 120_000, slot.label), failed]).then(
+      void Promise.race([waitForOk(slot.readyUrl, 120_000, slot.label, slot.child?.pid), failed]).then(
         () => say(`${slot.label} is back (restart ${slot.restarts}, pid ${slot.child?.pid}).`),
         () => undefined, // its exit is handled as the next crash
       );
@@ -426,7 +427,25 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     slot.readyUrl = `http://127.0.0.1:${port}${spec(name).readyPath ?? '/ready'}`;
     const failed = startFailure(slot);
     failed.catch(() => undefined);
-    await Promise.race([waitForOk(slot.readyUrl, 120_000, slot.label), failed]);
+    await Promise.race([waitForOk(slot.readyUrl, 120_000, slot.label, slot.child?.pid), failed]);
+  };
+
+  /**
+   * The first start of an instance. A port picked free (0) can be taken by another process before
+   * the child binds it (test files start systems side by side): the child then stops with "in use",
+   * and this picks another port and starts it again. Later tiers read the port only after this.
+   */
+  const startFresh = async (name: ServiceName, instance: number): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startService(name, instance);
+      } catch (err) {
+        const mine = PORT_SPECS.filter((p) => p.owner === name && freelyChosen.has(p.name));
+        if (attempt >= 3 || !mine.length || !/in use/.test((err as Error).message)) throw err;
+        for (const p of mine) ports[p.name][Math.min(instance, count(p.name)) - 1] = await freePort();
+        say(`${labelOf(name, instance)}: a port picked for it was taken meanwhile; starting it on another.`);
+      }
+    }
   };
 
   /** Stops one process: SIGTERM, then SIGKILL after its grace period; done once it has exited. */
@@ -465,7 +484,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     for (const tier of tiers) {
       await Promise.all(
         PROCESSES.filter((p) => p.tier === tier).flatMap((p) =>
-          Array.from({ length: count(p.name) }, (_, i) => startService(p.name, i + 1)),
+          Array.from({ length: count(p.name) }, (_, i) => startFresh(p.name, i + 1)),
         ),
       );
     }
@@ -555,12 +574,21 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-async function waitForOk(url: string, timeoutMs: number, name: string): Promise<void> {
+/**
+ * Polls until the URL answers 200 — from the expected process when `pid` is given and the answer
+ * names one (every OneStop process's /ready does): another system's process on a reused port
+ * is not taken for ours.
+ */
+async function waitForOk(url: string, timeoutMs: number, name: string, pid?: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
+      if (res.ok) {
+        if (pid === undefined) return;
+        const body = (await res.json().catch(() => null)) as { pid?: unknown } | null;
+        if (body?.pid === undefined || body.pid === pid) return;
+      }
     } catch {
       // not listening yet
     }

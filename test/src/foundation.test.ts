@@ -20,6 +20,7 @@ describe('foundation: the whole system through the gateway', () => {
     expect(await ready.json()).toEqual({
       status: 'ready',
       subgraphs: { 'work-permit': 'ready', 'residence-permit': 'ready', 'counter-scheduling': 'ready' },
+      pid: expect.any(Number),
     });
     for (const name of ['work-permit', 'residence-permit', 'counter-scheduling'] as const) {
       const health = await fetch(new URL('/health', sys.stack.urls[name]));

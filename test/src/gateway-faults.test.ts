@@ -34,6 +34,7 @@ describe('gateway under faults', () => {
       body: {
         status: 'ready',
         subgraphs: { 'work-permit': 'ready', 'residence-permit': 'ready', 'counter-scheduling': 'ready' },
+        pid: expect.any(Number),
       },
     });
     const health = await fetch(new URL('/health', sys.gatewayUrl));

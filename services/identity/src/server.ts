@@ -155,7 +155,11 @@ export async function startIdentity(
         () => true,
         () => false,
       );
-      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: 'identity' });
+      return sendJson(res, ok ? 200 : 503, {
+        status: ok ? 'ready' : 'unavailable',
+        service: 'identity',
+        pid: process.pid,
+      });
     }
     if (url.pathname === ADMIN_PATH || url.pathname.startsWith(`${ADMIN_PATH}/`)) {
       return handleApiClientAdmin(req, res, url.pathname, clients, adminSecret);

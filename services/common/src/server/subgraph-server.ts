@@ -107,6 +107,7 @@ export async function startSubgraphServer<C extends RequestContext>(
         status: ok ? 'ready' : 'unavailable',
         service: opts.name,
         database: ok ? 'up' : 'down',
+        pid: process.pid,
       });
     }
     if (opts.metrics?.endpoint.handle(req, res, url.pathname)) return;
