@@ -1,10 +1,8 @@
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
-import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { getMainDefinition } from '@apollo/client/utilities';
-import { OperationTypeNode } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { ConnectionStatus } from './connection';
+import { createLiveSocket, liveLink } from './live-socket';
 
 export interface Api {
   apollo: ApolloClient;
@@ -29,24 +27,7 @@ export interface Api {
  */
 export function createApi(token: () => string): Api {
   const connection = new ConnectionStatus();
-  const origin = location.origin;
-  const ws = createClient({
-    url: `${origin.replace(/^http/, 'ws')}/graphql`,
-    connectionParams: () => ({ authorization: `Bearer ${token()}` }),
-    lazy: false,
-    keepAlive: 10_000,
-    retryAttempts: Number.POSITIVE_INFINITY,
-    shouldRetry: () => true,
-    retryWait: async (retries) => {
-      connection.lost();
-      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** retries, 8_000) * (0.75 + Math.random() / 2)));
-    },
-    on: {
-      connecting: () => connection.lost(),
-      connected: () => connection.connected(),
-      closed: () => connection.lost(),
-    },
-  });
+  const ws = createLiveSocket(connection, () => ({ authorization: `Bearer ${token()}` }));
   const onOffline = (): void => connection.offline();
   const onOnline = (): void => connection.online();
   window.addEventListener('offline', onOffline);
@@ -54,14 +35,7 @@ export function createApi(token: () => string): Api {
 
   const auth = new SetContextLink(({ headers }) => ({ headers: { ...headers, authorization: `Bearer ${token()}` } }));
   const http = new HttpLink({ uri: '/graphql' });
-  const link = ApolloLink.split(
-    ({ query }) => {
-      const def = getMainDefinition(query);
-      return def.kind === 'OperationDefinition' && def.operation === OperationTypeNode.SUBSCRIPTION;
-    },
-    new GraphQLWsLink(ws),
-    auth.concat(http),
-  );
+  const link = liveLink(ws, auth.concat(http));
   const apollo = new ApolloClient({
     link,
     cache: new InMemoryCache({
