@@ -35,7 +35,6 @@ import { WpPassportSearch1764201605000 } from './migrations/1764201605000-passpo
 import { WpAttachments1796587892788 } from './migrations/1796587892788-attachments.js';
 import { PreExaminationResolver } from './pre-examination/pre-examination.resolver.js';
 import { servicesFor, setFileEndpoint } from './services.js';
-import { loadWorkPermitConfig } from './config.js';
 import { WpWebhooks1764201611000 } from './migrations/1764201611000-webhooks.js';
 import { AGENCY_EVENT_TYPES } from './webhook/agency-events.js';
 import { CaseEventResolver } from './webhook/case-event.resolver.js';
@@ -119,9 +118,9 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     await lifecycle.start();
     await deadlines.start();
     await fanOut.start();
-    if (loadWorkPermitConfig().webhooks.dispatch) await services.webhookDispatcher.start();
-    // The attachment store must answer before the file endpoint opens (a dev S3 bucket is created).
     const { store, config } = services;
+    if (config.webhooks.dispatch) await services.webhookDispatcher.start();
+    // The attachment store must answer before the file endpoint opens (a dev S3 bucket is created).
     if (store instanceof S3ObjectStore) await store.check(runtime.config.mode !== 'production');
     else await store.check();
     const files = await startFileServer({
