@@ -23,8 +23,8 @@ export default defineConfig({
     proxy: {
       '/graphql': { target: gateway, ws: true },
       '/dev/clock': { target: gateway },
-      '/dev/token': { target: dashboardServer },
-      '/dev/identities': { target: dashboardServer },
+      // Where staff sign in (the OpenID Connect provider and the dashboard's client id).
+      '/auth/config': { target: dashboardServer },
     },
   },
 });
