@@ -54,6 +54,8 @@ export type CaseFilter = {
   /** Exact match on the applicant's passport number (case and spaces ignored). Officers and clerks only (FORBIDDEN for agencies and managers); every search is written to the access log. */
   passportNumber?: string | null | undefined;
   route?: Array<CaseRoute> | null | undefined;
+  /** A search (by applicant name, passport or reference prefix, or employer name); every search is written to the access log with its text. */
+  search?: CaseSearchInput | null | undefined;
   status?: Array<CaseStatus> | null | undefined;
   /** Filed at or after. */
   submittedFrom?: string | null | undefined;
@@ -66,6 +68,15 @@ export type CaseOrder = 'PRE_EXAM_DUE_ASC' | 'SUBMITTED_DESC';
 
 /** Service scope (seed §3). */
 export type CaseRoute = 'IN_MAINLAND' | 'NOTIFICATION_LETTER' | 'RENEWAL';
+
+/** APPLICANT_NAME: part of the applicant's name, Latin letters or Chinese characters, accents and case ignored. PASSPORT_PREFIX: the start of the passport number (officers and clerks only). REFERENCE_PREFIX: the start of the reference (OS-2026-00…). EMPLOYER: part of the employer's name. */
+export type CaseSearchBy = 'APPLICANT_NAME' | 'EMPLOYER' | 'PASSPORT_PREFIX' | 'REFERENCE_PREFIX';
+
+export type CaseSearchInput = {
+  by: CaseSearchBy;
+  /** At most 100 characters. Names and employers: at least 3 letters or digits, or 1 Chinese character; prefixes: at least 3 characters. */
+  text: string;
+};
 
 /** Where a case is in its lifecycle (work-permit owns it; the other subgraphs move it by events). */
 export type CaseStatus =

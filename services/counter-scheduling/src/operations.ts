@@ -19,6 +19,7 @@ import type { TicketEntity } from './queue/ticket.entity.js';
 import { QueueService } from './queue/queue.service.js';
 import type { CaseReadinessEntity } from './readiness/case-readiness.entity.js';
 import { CaseReadinessService } from './readiness/case-readiness.service.js';
+import { ReportService } from './report/report.service.js';
 import { ThroughputService } from './throughput/throughput.service.js';
 import { CounterWindowService } from './window/counter-window.service.js';
 
@@ -36,6 +37,7 @@ export interface CounterOperations {
   load: CounterLoadService;
   loadHistory: LoadHistoryService;
   throughput: ThroughputService;
+  report: ReportService;
   /** Shared by every subscription of this process: one computation per counter per event batch. */
   loadCache: CounterLoadCache;
   /** Shared by every subscription of this process: which load changes lie between two log positions. */
@@ -66,6 +68,7 @@ export function counterOperations(rt: SubgraphRuntime): CounterOperations {
       load,
       loadHistory: new LoadHistoryService(rt),
       throughput: new ThroughputService(rt, counters),
+      report: new ReportService(rt, rt.clock),
       loadCache: new CounterLoadCache((counterId) => load.counter(counterId)),
       loadChanges: new CounterLoadChanges(rt.events),
     };

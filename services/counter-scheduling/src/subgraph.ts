@@ -33,6 +33,7 @@ import { SlaThresholdsResolver } from './sla/sla-thresholds.resolver.js';
 import { CaseRef } from './sla/sla.type.js';
 import { CsThroughputAndUnserved1764201604000 } from './migrations/1764201604000-throughput-and-unserved.js';
 import { PermitIssueEntity } from './throughput/permit-issue.entity.js';
+import { ReportResolver } from './report/report.resolver.js';
 import { ThroughputResolver } from './throughput/throughput.resolver.js';
 import { CsTicketClosing1764201606000 } from './migrations/1764201606000-ticket-closing.js';
 import { CsCounterChineseNames1764201607000 } from './migrations/1764201607000-counter-chinese-names.js';
@@ -88,6 +89,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
           SlaThresholdsResolver,
           CalendarResolver,
           ThroughputResolver,
+          ReportResolver,
           CounterWindowResolver,
           HallDisplayResolver,
         ],

@@ -33,6 +33,7 @@ import { MaterialsResolver } from './materials/materials.resolver.js';
 import { WpInit1764201600001 } from './migrations/1764201600001-init.js';
 import { WpPassportSearch1764201605000 } from './migrations/1764201605000-passport-search.js';
 import { WpAttachments1796587892788 } from './migrations/1796587892788-attachments.js';
+import { WpCaseSearch1796620000001 } from './migrations/1796620000001-case-search.js';
 import { PreExaminationResolver } from './pre-examination/pre-examination.resolver.js';
 import { servicesFor, setFileEndpoint } from './services.js';
 import { WpWebhooks1764201611000 } from './migrations/1764201611000-webhooks.js';
@@ -59,7 +60,7 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     AttachmentVersionEntity,
     AttachmentUploadEntity,
   ],
-  migrations: [WpInit1764201600001, WpPassportSearch1764201605000, WpWebhooks1764201611000, WpAttachments1796587892788],
+  migrations: [WpInit1764201600001, WpPassportSearch1764201605000, WpWebhooks1764201611000, WpAttachments1796587892788, WpCaseSearch1796620000001],
   buildSchema: () =>
     buildFederatedSchema(
       {

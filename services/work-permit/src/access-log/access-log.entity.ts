@@ -27,4 +27,8 @@ export class AccessLogEntity {
   /** The personal fields read, e.g. `applicant.passportNumber`; `search.passportNumber` for a search by it. */
   @Column({ type: 'text', array: true })
   fields!: string[];
+
+  /** What a search (other than the exact passport search) looked for; null for a read. */
+  @Column({ name: 'search_text', type: 'text', nullable: true })
+  searchText!: string | null;
 }

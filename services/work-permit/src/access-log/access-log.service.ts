@@ -80,6 +80,26 @@ export class AccessLogService {
       .insert(foundCaseIds.length ? foundCaseIds.map((caseId) => ({ ...base, caseId })) : [{ ...base, caseId: null }]);
   }
 
+  /**
+   * A search (issue 13, item 5): like the passport search, one row per case it returned, or one
+   * row without a case when it found none, each with the text searched for, so the log says who
+   * searched for what.
+   */
+  async recordSearch(actor: Actor, field: string, text: string, foundCaseIds: readonly string[]): Promise<void> {
+    const at = this.clock.now();
+    const base = {
+      actorId: actor.id,
+      actorRole: actor.role,
+      actorName: actor.name,
+      at,
+      fields: [field],
+      searchText: text,
+    };
+    await this.ds
+      .getRepository(AccessLogEntity)
+      .insert(foundCaseIds.length ? foundCaseIds.map((caseId) => ({ ...base, caseId })) : [{ ...base, caseId: null }]);
+  }
+
   /** The log, newest first, optionally for one case or one actor (MANAGER). */
   async list(
     actor: Actor | null,

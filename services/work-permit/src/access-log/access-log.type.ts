@@ -2,7 +2,7 @@ import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
 import { PageInfo } from '@onestop/common';
 
 @ObjectType('AccessLogEntry', {
-  description: 'One read of a case’s personal data by staff, or one search by passport number.',
+  description: 'One read of a case’s personal data by staff, or one search (by passport number, name, prefix or employer).',
 })
 export class AccessLogEntry {
   @Field(() => ID)
@@ -31,6 +31,13 @@ export class AccessLogEntry {
       'The personal fields read, e.g. applicant.passportNumber; search.passportNumber for a search by passport number (the number itself is not logged).',
   })
   fields!: string[];
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What a search looked for (fields search.applicantName, search.passportPrefix, search.referencePrefix, search.employer); null for a read and for the exact passport search.',
+  })
+  searchText!: string | null;
 }
 
 @ObjectType('AccessLogEdge')

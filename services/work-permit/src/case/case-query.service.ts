@@ -20,6 +20,7 @@ import { isUuid } from '../shared/ids.js';
 import type { CaseOrder } from '../shared/enums.js';
 import { CaseTimelineEntity } from './case-timeline.entity.js';
 import { CaseEntity } from './case.entity.js';
+import { applySearch, maySearchBy, normaliseSearch, SEARCH_LOG_FIELD, type CaseSearchData } from './case-search.js';
 
 /** Filters of `cases`. Every one is optional; together they are ANDed. */
 export interface CaseFilterData {
@@ -38,6 +39,8 @@ export interface CaseFilterData {
    * Officers and clerks only; every such search is written to the access log.
    */
   passportNumber?: string | null;
+  /** A search by name, passport or reference prefix, or employer; every one is written to the access log. */
+  search?: CaseSearchData | null;
 }
 
 export interface CaseListArgs {
@@ -129,6 +132,10 @@ export class CaseQueryService {
         nodes.map((c) => c.id),
       );
     }
+    const search = args.filter?.search;
+    if (search) {
+      await this.accessLog.recordSearch(actor, SEARCH_LOG_FIELD[search.by], search.text, nodes.map((c) => c.id));
+    }
     const { key } = ORDERS[order];
     return {
       nodes,
@@ -198,6 +205,12 @@ export class CaseQueryService {
       if (wrong.length) problems.push(...wrong);
       // IDX_case_passport_number: numbers are stored normalised, so this is an index equality.
       else qb.andWhere('c.applicantPassportNumber = :passport', { passport });
+    }
+    if (f.search) {
+      if (!maySearchBy(actor, f.search.by))
+        throw new ForbiddenError('Searching by passport number is for officers and counter clerks.');
+      const search = normaliseSearch(f.search, problems);
+      if (!problems.length) applySearch(qb, search);
     }
     if (f.overdueOnly) {
       // A literal status, so the planner can use the partial index of open cases.

@@ -185,5 +185,6 @@ function toFilter(f: CaseFilter | null | undefined): CaseFilterData | null {
     dueTo: f.dueTo,
     overdueOnly: f.overdueOnly,
     passportNumber: f.passportNumber,
+    search: f.search ? { by: f.search.by, text: f.search.text } : null,
   };
 }

@@ -9,6 +9,7 @@ import {
   SexEnum,
   TalentCategoryEnum,
 } from '../../shared/enums.js';
+import { CaseSearchByEnum, type CaseSearchBy } from '../case-search.js';
 
 @InputType('ApplicantInput')
 export class ApplicantInput {
@@ -156,6 +157,18 @@ export class WithdrawCaseInput {
   reason?: string | null;
 }
 
+@InputType('CaseSearchInput')
+export class CaseSearchInput {
+  @Field(() => CaseSearchByEnum)
+  by!: CaseSearchBy;
+
+  @Field(() => String, {
+    description:
+      'At most 100 characters. Names and employers: at least 3 letters or digits, or 1 Chinese character; prefixes: at least 3 characters.',
+  })
+  text!: string;
+}
+
 @InputType('CaseFilter')
 export class CaseFilter {
   @Field(() => [CaseStatusEnum], { nullable: true })
@@ -194,4 +207,11 @@ export class CaseFilter {
       "Exact match on the applicant's passport number (case and spaces ignored). Officers and clerks only (FORBIDDEN for agencies and managers); every search is written to the access log.",
   })
   passportNumber?: string | null;
+
+  @Field(() => CaseSearchInput, {
+    nullable: true,
+    description:
+      'A search (by applicant name, passport or reference prefix, or employer name); every search is written to the access log with its text.',
+  })
+  search?: CaseSearchInput | null;
 }
