@@ -99,7 +99,7 @@ async function planTables(client: pg.PoolClient, caseId: string, exclude: Set<st
     is_unique: boolean;
   }>(
     `SELECT c.table_schema AS schema, c.table_name AS table, c.column_name AS column, c.data_type AS type,
-            coalesce(c.column_default LIKE 'nextval(%', false) OR c.is_identity = 'YES' OR c.is_generated = 'ALWAYS' AS serial,
+            coalesce(c.column_default LIKE 'nextval(%', false) OR c.is_identity = 'YES' AS serial,
             EXISTS (
               SELECT 1 FROM pg_index i
               JOIN pg_class tc ON tc.oid = i.indrelid

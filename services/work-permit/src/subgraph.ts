@@ -60,7 +60,13 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     AttachmentVersionEntity,
     AttachmentUploadEntity,
   ],
-  migrations: [WpInit1764201600001, WpPassportSearch1764201605000, WpWebhooks1764201611000, WpAttachments1796587892788, WpCaseSearch1796620000001],
+  migrations: [
+    WpInit1764201600001,
+    WpPassportSearch1764201605000,
+    WpWebhooks1764201611000,
+    WpAttachments1796587892788,
+    WpCaseSearch1796620000001,
+  ],
   buildSchema: () =>
     buildFederatedSchema(
       {

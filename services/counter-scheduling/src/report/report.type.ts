@@ -61,6 +61,8 @@ export class MonthlyReport {
   @Field(() => [SlaCompliance], { description: 'Per counter and clock kind (pre-examination belongs to no counter).' })
   slaByCounter!: SlaCompliance[];
 
-  @Field(() => [DailyCounterThroughput], { description: 'Per day and counter; days without work at a counter are left out.' })
+  @Field(() => [DailyCounterThroughput], {
+    description: 'Per day and counter; days without work at a counter are left out.',
+  })
   throughput!: DailyCounterThroughput[];
 }

@@ -2,7 +2,8 @@ import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
 import { PageInfo } from '@onestop/common';
 
 @ObjectType('AccessLogEntry', {
-  description: 'One read of a case’s personal data by staff, or one search (by passport number, name, prefix or employer).',
+  description:
+    'One read of a case’s personal data by staff, or one search (by passport number, name, prefix or employer).',
 })
 export class AccessLogEntry {
   @Field(() => ID)

@@ -134,7 +134,12 @@ export class CaseQueryService {
     }
     const search = args.filter?.search;
     if (search) {
-      await this.accessLog.recordSearch(actor, SEARCH_LOG_FIELD[search.by], search.text, nodes.map((c) => c.id));
+      await this.accessLog.recordSearch(
+        actor,
+        SEARCH_LOG_FIELD[search.by],
+        search.text,
+        nodes.map((c) => c.id),
+      );
     }
     const { key } = ORDERS[order];
     return {

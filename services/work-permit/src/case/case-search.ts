@@ -52,12 +52,14 @@ export function normaliseSearch(s: CaseSearchData, problems: string[]): CaseSear
     }
     case 'PASSPORT_PREFIX': {
       const p = text.replace(/\s/g, '').toUpperCase();
-      if (!/^[A-Z0-9]{3,20}$/.test(p)) problems.push(`${field} must be 3 to 20 letters and digits of a passport number`);
+      if (!/^[A-Z0-9]{3,20}$/.test(p))
+        problems.push(`${field} must be 3 to 20 letters and digits of a passport number`);
       return { by: s.by, text: p };
     }
     case 'REFERENCE_PREFIX': {
       const r = text.replace(/\s/g, '').toUpperCase();
-      if (!/^[A-Z0-9-]{3,20}$/.test(r)) problems.push(`${field} must be 3 to 20 letters, digits or hyphens of a reference`);
+      if (!/^[A-Z0-9-]{3,20}$/.test(r))
+        problems.push(`${field} must be 3 to 20 letters, digits or hyphens of a reference`);
       return { by: s.by, text: r };
     }
   }
@@ -89,11 +91,13 @@ const escapedKey = (param: string): string =>
 export function applySearch(qb: SelectQueryBuilder<CaseEntity>, s: CaseSearchData): void {
   switch (s.by) {
     case 'APPLICANT_NAME':
-      qb.andWhere(`c.applicant_name_key LIKE '%' || ${escapedKey('searchText')} || '%'`, { searchText: s.text });
+      qb.andWhere(`wp.search_key(c.applicant_full_name) LIKE '%' || ${escapedKey('searchText')} || '%'`, {
+        searchText: s.text,
+      });
       return;
     case 'EMPLOYER':
       qb.andWhere(
-        `c.employer_id IN (SELECT e.id FROM wp.employer e WHERE e.name_key LIKE '%' || ${escapedKey('searchText')} || '%')`,
+        `c.employer_id IN (SELECT e.id FROM wp.employer e WHERE wp.search_key(e.name) LIKE '%' || ${escapedKey('searchText')} || '%')`,
         { searchText: s.text },
       );
       return;

@@ -24,6 +24,9 @@ export interface ReturnItem {
 @Index('IDX_case_open_due', ['preExamDueAt', 'id'], { where: `status = 'SUBMITTED'` })
 @Index('IDX_case_submitted', ['submittedAt', 'id'])
 @Index('IDX_case_employer_submitted', ['employerId', 'submittedAt', 'id'])
+// The search's prefix indexes use text_pattern_ops, which TypeORM cannot declare (migration 1796620000001).
+@Index('IDX_case_passport_prefix', { synchronize: false })
+@Index('IDX_case_reference_prefix', { synchronize: false })
 export class CaseEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -12,8 +12,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * plain ASCII whatever the locale, a `gin_trgm_ops` index over it answers `LIKE '%…%'`, and one
  * Chinese character (six key characters) already gives trigrams to look up.
  *
- * Search columns are stored (generated), so the function runs once per write, never per read,
- * and the bench can load a million rows without calling it per query.
+ * The indexes are expression indexes over `wp.search_key(...)` (not generated columns, which
+ * TypeORM's schema check cannot read); a query spells the same expression so the planner
+ * matches it, and the function runs again only to recheck the rows the index proposes.
  */
 export class WpCaseSearch1796620000001 implements MigrationInterface {
   name = 'WpCaseSearch1796620000001';
@@ -35,19 +36,13 @@ export class WpCaseSearch1796620000001 implements MigrationInterface {
                '')) WITH ORDINALITY AS s(c, n)
       $$`);
     await q.query(
-      `ALTER TABLE wp."case" ADD COLUMN applicant_name_key text GENERATED ALWAYS AS (wp.search_key(applicant_full_name)) STORED`,
+      `CREATE INDEX "IDX_case_applicant_name_trgm" ON wp."case" USING gin (wp.search_key(applicant_full_name) public.gin_trgm_ops)`,
     );
     await q.query(
-      `CREATE INDEX "IDX_case_applicant_name_trgm" ON wp."case" USING gin (applicant_name_key public.gin_trgm_ops)`,
+      `CREATE INDEX "IDX_employer_name_trgm" ON wp.employer USING gin (wp.search_key(name) public.gin_trgm_ops)`,
     );
-    await q.query(
-      `ALTER TABLE wp.employer ADD COLUMN name_key text GENERATED ALWAYS AS (wp.search_key(name)) STORED`,
-    );
-    await q.query(`CREATE INDEX "IDX_employer_name_trgm" ON wp.employer USING gin (name_key public.gin_trgm_ops)`);
     // Prefix searches: text_pattern_ops answers LIKE 'E12%' whatever the database's collation.
-    await q.query(
-      `CREATE INDEX "IDX_case_passport_prefix" ON wp."case" (applicant_passport_number text_pattern_ops)`,
-    );
+    await q.query(`CREATE INDEX "IDX_case_passport_prefix" ON wp."case" (applicant_passport_number text_pattern_ops)`);
     await q.query(`CREATE INDEX "IDX_case_reference_prefix" ON wp."case" (reference text_pattern_ops)`);
     // Who searched for what: the text searched for, on every access-log row of a search.
     await q.query(`ALTER TABLE wp.access_log ADD COLUMN search_text text`);
@@ -58,9 +53,7 @@ export class WpCaseSearch1796620000001 implements MigrationInterface {
     await q.query(`DROP INDEX wp."IDX_case_reference_prefix"`);
     await q.query(`DROP INDEX wp."IDX_case_passport_prefix"`);
     await q.query(`DROP INDEX wp."IDX_employer_name_trgm"`);
-    await q.query(`ALTER TABLE wp.employer DROP COLUMN name_key`);
     await q.query(`DROP INDEX wp."IDX_case_applicant_name_trgm"`);
-    await q.query(`ALTER TABLE wp."case" DROP COLUMN applicant_name_key`);
     await q.query(`DROP FUNCTION wp.search_key(text)`);
   }
 }
