@@ -19,6 +19,7 @@ export default defineConfig({
       'scripts/src/**/*.spec.ts',
       'bench/src/**/*.spec.ts',
       'test/src/**/*.test.ts',
+      'dashboard/src/**/*.spec.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: ['test/src/setup/global-database.ts'],

@@ -19,6 +19,8 @@ const SlaFeed = lazy(() => import('../views/sla/SlaFeed'));
 const CasesView = lazy(() => import('../views/cases/CasesView'));
 const CasePage = lazy(() => import('../views/cases/CasePage'));
 const CalendarView = lazy(() => import('../views/calendar/CalendarView'));
+const SearchView = lazy(() => import('../views/search/SearchView'));
+const ReportsView = lazy(() => import('../views/reports/ReportsView'));
 const QueueView = lazy(() => import('../views/counter/QueueView'));
 const WindowChoice = lazy(() => import('../views/counter/WindowChoice'));
 const CheckInDesk = lazy(() => import('../views/counter/CheckInDesk'));
@@ -33,6 +35,8 @@ const PAGE_OF: Partial<Record<Route['name'], Page>> = {
   cases: 'cases',
   case: 'cases',
   calendar: 'calendar',
+  search: 'search',
+  reports: 'reports',
   counter: 'counter',
   counterWindow: 'counter',
   checkIn: 'counter',
@@ -107,6 +111,10 @@ function renderRoute(route: Route): ReactNode {
       return <CasePage id={route.id} />;
     case 'calendar':
       return <CalendarView month={route.month} />;
+    case 'search':
+      return <SearchView by={route.by} q={route.q} />;
+    case 'reports':
+      return <ReportsView month={route.month} />;
     case 'counter':
       return <QueueView />;
     case 'counterWindow':

@@ -17,7 +17,15 @@ function currentPath(current: Page | null, path: string): boolean {
 }
 
 type NavLabel =
-  'nav.city' | 'nav.sla' | 'nav.cases' | 'nav.calendar' | 'nav.counterQueue' | 'nav.checkIn' | 'nav.claim';
+  | 'nav.city'
+  | 'nav.sla'
+  | 'nav.cases'
+  | 'nav.calendar'
+  | 'nav.counterQueue'
+  | 'nav.checkIn'
+  | 'nav.claim'
+  | 'nav.search'
+  | 'nav.reports';
 const NAV: { page: Page; path: string; label: NavLabel }[] = [
   // A clerk's work first: the counter's queue, the check-in desk, the claim desk.
   { page: 'counter', path: '/counter', label: 'nav.counterQueue' },
@@ -26,6 +34,8 @@ const NAV: { page: Page; path: string; label: NavLabel }[] = [
   { page: 'city', path: '/city', label: 'nav.city' },
   { page: 'sla', path: '/sla', label: 'nav.sla' },
   { page: 'cases', path: '/cases', label: 'nav.cases' },
+  { page: 'search', path: '/search', label: 'nav.search' },
+  { page: 'reports', path: '/reports', label: 'nav.reports' },
   { page: 'calendar', path: '/calendar', label: 'nav.calendar' },
 ];
 

@@ -5,7 +5,7 @@ import type { Role } from '../auth/session';
  * what to offer: which pages appear and which actions show a form. The API still checks
  * every request; when the two disagree the API's error is what the user sees.
  */
-export type Page = 'city' | 'sla' | 'cases' | 'calendar' | 'counter';
+export type Page = 'city' | 'sla' | 'cases' | 'calendar' | 'counter' | 'search' | 'reports';
 
 const PAGES: Record<Page, readonly Role[]> = {
   city: ['MANAGER', 'CLERK', 'WP_OFFICER', 'EE_OFFICER'],
@@ -13,6 +13,9 @@ const PAGES: Record<Page, readonly Role[]> = {
   cases: ['AGENCY', 'WP_OFFICER', 'EE_OFFICER', 'CLERK', 'MANAGER'],
   calendar: ['MANAGER'],
   counter: ['CLERK'],
+  // Search and reports (issue 13): officers and managers; the API scopes and logs every search.
+  search: ['MANAGER', 'WP_OFFICER', 'EE_OFFICER'],
+  reports: ['MANAGER', 'WP_OFFICER', 'EE_OFFICER'],
 };
 
 export function canOpen(role: Role, page: Page): boolean {

@@ -10,6 +10,8 @@ export type Route =
   | { name: 'cases'; ref?: string }
   | { name: 'case'; id: string }
   | { name: 'calendar'; month?: string }
+  | { name: 'search'; by?: string; q?: string }
+  | { name: 'reports'; month?: string }
   | { name: 'counter' }
   | { name: 'counterWindow'; next?: string }
   | { name: 'checkIn' }
@@ -31,6 +33,9 @@ export function parseRoute(pathname: string, search = ''): Route {
     if (head === 'sla') return { name: 'sla' };
     if (head === 'cases') return { name: 'cases', ref: params.get('ref') ?? undefined };
     if (head === 'calendar') return { name: 'calendar', month: params.get('month') ?? undefined };
+    if (head === 'search')
+      return { name: 'search', by: params.get('by') ?? undefined, q: params.get('q') ?? undefined };
+    if (head === 'reports') return { name: 'reports', month: params.get('month') ?? undefined };
   }
   if (parts.length === 2 && head === 'cases' && id) return { name: 'case', id };
   // The counter workstation (CLERK) and the public pages (no sign-in).

@@ -6,6 +6,7 @@ import { casePath, navigate } from '../../app/router';
 import { useSignedIn } from '../../app/session-context';
 import type { Role } from '../../auth/session';
 import { Errors } from '../../components/Errors';
+import { ExportCsvButton } from '../../export/ExportCsvButton';
 import { formatDateTime } from '../../format/time';
 import {
   CaseByReferenceDocument,
@@ -78,6 +79,10 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
               ))}
             </select>
           </label>
+          <ExportCsvButton
+            list="cases"
+            variables={{ filter: status ? { status } : null, orderBy: 'PRE_EXAM_DUE_ASC' }}
+          />
         </div>
         <Errors error={queue.error} />
         {queue.data && edges.length === 0 ? (

@@ -3,6 +3,7 @@ import { useCallback, useId, useMemo, useState } from 'react';
 import { Link } from '../../app/Link';
 import { casePath } from '../../app/router';
 import { Errors } from '../../components/Errors';
+import { ExportCsvButton } from '../../export/ExportCsvButton';
 import { SlaBadge } from '../../components/SlaBadge';
 import { counterName as nameOf } from '../../format/counter';
 import { formatDateTime } from '../../format/time';
@@ -151,6 +152,7 @@ export default function SlaFeed() {
             ))}
           </select>
         </label>
+        <ExportCsvButton list="slaBreaches" name="sla-breaches" variables={{ filter: { ...filter, open: true } }} />
       </form>
       <div className="grid-2">
         <section className="panel" aria-labelledby="sla-live">
