@@ -85,13 +85,13 @@ const escapedKey = (param: string): string =>
   `replace(replace(replace(wp.search_key(:${param}), '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
 
 /**
- * Adds a normalised search to a case query. Names go through the trigram index over
- * `wp.search_key` (migration 1796620000001); prefixes through text_pattern_ops btrees.
+ * Adds a normalised search to a case query. Names go through the trigram index over the stored
+ * `wp.search_key` of the name (migration 1796620000001); prefixes through text_pattern_ops btrees.
  */
 export function applySearch(qb: SelectQueryBuilder<CaseEntity>, s: CaseSearchData): void {
   switch (s.by) {
     case 'APPLICANT_NAME':
-      qb.andWhere(`wp.search_key(c.applicant_full_name) LIKE '%' || ${escapedKey('searchText')} || '%'`, {
+      qb.andWhere(`c.applicant_name_key LIKE '%' || ${escapedKey('searchText')} || '%'`, {
         searchText: s.text,
       });
       return;

@@ -27,6 +27,7 @@ export interface ReturnItem {
 // The search's prefix indexes use text_pattern_ops, which TypeORM cannot declare (migration 1796620000001).
 @Index('IDX_case_passport_prefix', { synchronize: false })
 @Index('IDX_case_reference_prefix', { synchronize: false })
+@Index('IDX_case_applicant_name_trgm', { synchronize: false })
 export class CaseEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -83,6 +84,10 @@ export class CaseEntity {
 
   @Column({ name: 'applicant_full_name', type: 'text' })
   applicantFullName!: string;
+
+  /** `wp.search_key(applicant_full_name)`, kept by a trigger, for the name search's trigram index. */
+  @Column({ name: 'applicant_name_key', type: 'text', nullable: true, select: false, insert: false, update: false })
+  applicantNameKey?: string | null;
 
   @Column({ name: 'applicant_nationality', type: 'text' })
   applicantNationality!: string;
