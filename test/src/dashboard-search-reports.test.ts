@@ -10,7 +10,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openAs, screenshot, seriousAxeViolations } from './dashboard-browser.js';
 import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
-import { AGENCY_A, AGENCY_B, agencyToken, fileCase, filing, serverNow, today } from './work-permit-fixtures.js';
+import {
+  AGENCY_A,
+  AGENCY_B,
+  agencyToken,
+  applicantNamed,
+  fileCase,
+  filing,
+  serverNow,
+  today,
+} from './work-permit-fixtures.js';
 
 const CASES = `query ($f: CaseFilter, $after: String, $o: CaseOrder) {
   cases(filter: $f, first: 100, after: $after, orderBy: $o) { edges { node { reference } } pageInfo { hasNextPage endCursor } }
@@ -76,14 +85,7 @@ describe('dashboard: search, CSV export and the monthly report (Chromium)', () =
   beforeAll(async () => {
     [sys, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
     const day = await today(sys);
-    const applicant = (fullName: string, passportNumber: string) => ({
-      fullName,
-      nationality: 'FRA',
-      passportNumber,
-      dateOfBirth: '1985-03-14',
-      sex: 'FEMALE',
-      householdRegistration: 'NEVER_REGISTERED',
-    });
+    const applicant = applicantNamed;
     const a = await agencyToken(sys, 0);
     const b = await agencyToken(sys, 1);
     zoe = await fileCase(

@@ -7,7 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './testkit/index.js';
-import { AGENCY_A, AGENCY_B, agencyToken, errorCode, fileCase, filing, today } from './work-permit-fixtures.js';
+import {
+  AGENCY_A,
+  AGENCY_B,
+  agencyToken,
+  applicantNamed,
+  errorCode,
+  fileCase,
+  filing,
+  today,
+} from './work-permit-fixtures.js';
 
 const SEARCH = `query ($f: CaseFilter, $first: Int, $after: String) {
   cases(filter: $f, first: $first, after: $after) { totalCount edges { node { id reference } } pageInfo { hasNextPage endCursor } }
@@ -46,14 +55,7 @@ describe('work-permit: case search', () => {
     officer = await sys.token('WP_OFFICER');
     manager = await sys.token('MANAGER');
     const day = await today(sys);
-    const applicant = (fullName: string, passportNumber: string) => ({
-      fullName,
-      nationality: 'FRA',
-      passportNumber,
-      dateOfBirth: '1985-03-14',
-      sex: 'FEMALE',
-      householdRegistration: 'NEVER_REGISTERED',
-    });
+    const applicant = applicantNamed;
     zoe = await fileCase(
       sys,
       await agencyToken(sys, 0),

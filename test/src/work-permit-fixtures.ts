@@ -56,6 +56,18 @@ export function filing(
   };
 }
 
+/** An adult applicant with this name and passport number (for searches by them). */
+export function applicantNamed(fullName: string, passportNumber: string): Record<string, string> {
+  return {
+    fullName,
+    nationality: 'FRA',
+    passportNumber,
+    dateOfBirth: '1985-03-14',
+    sex: 'FEMALE',
+    householdRegistration: 'NEVER_REGISTERED',
+  };
+}
+
 export async function today(sys: TestSystem): Promise<string> {
   return shanghaiDate(await serverNow(sys));
 }

@@ -91,6 +91,22 @@ export default function ReportsView({ month: asked }: { month?: string }) {
   );
 }
 
+/** A table's head: the row label's column, then right-aligned figures. */
+function Head({ first, numbers }: { first: string; numbers: string[] }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        {numbers.map((n) => (
+          <th scope="col" className="num" key={n}>
+            {n}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 function rate(c: { met: number; breached: number; compliance?: number | null } | undefined, lang: string): string {
   if (!c || c.compliance == null) return '—';
   return (c.compliance * 100).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 1 }) + '%';
@@ -104,20 +120,10 @@ function SlaByKind({ report }: { report: Report }) {
       <h2 id="r-kind">{t('report.slaByKind')}</h2>
       <div className="table-scroll">
         <table data-testid="report-sla-kind">
-          <thead>
-            <tr>
-              <th scope="col">{t('export.col.clock')}</th>
-              <th scope="col" className="num">
-                {t('report.met')}
-              </th>
-              <th scope="col" className="num">
-                {t('report.breached')}
-              </th>
-              <th scope="col" className="num">
-                {t('report.compliance')}
-              </th>
-            </tr>
-          </thead>
+          <Head
+            first={t('export.col.clock')}
+            numbers={[t('report.met'), t('report.breached'), t('report.compliance')]}
+          />
           <tbody>
             {KINDS.map((k) => {
               const c = byKind.get(k);
@@ -178,16 +184,7 @@ function SlaByCounter({ report, counterName }: { report: Report; counterName: (i
       ) : (
         <div className="table-scroll">
           <table data-testid="report-sla-counter">
-            <thead>
-              <tr>
-                <th scope="col">{t('export.col.counter')}</th>
-                {COUNTER_KINDS.map((k) => (
-                  <th scope="col" key={k} className="num">
-                    {t(`sla.kind.${k}`)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <Head first={t('export.col.counter')} numbers={COUNTER_KINDS.map((k) => t(`sla.kind.${k}`))} />
             <tbody>
               {rows.map(([id, kinds]) => (
                 <tr key={id}>
@@ -287,20 +284,7 @@ function Throughput({ report, counterName }: { report: Report; counterName: (id:
       ) : (
         <div className="table-scroll">
           <table data-testid="report-throughput">
-            <thead>
-              <tr>
-                <th scope="col">{t('report.date')}</th>
-                <th scope="col" className="num">
-                  {t('report.accepted')}
-                </th>
-                <th scope="col" className="num">
-                  {t('report.issued')}
-                </th>
-                <th scope="col" className="num">
-                  {t('report.claimed')}
-                </th>
-              </tr>
-            </thead>
+            <Head first={t('report.date')} numbers={[t('report.accepted'), t('report.issued'), t('report.claimed')]} />
             <tbody>
               {days.map(([date, d]) => (
                 <tr key={date}>
