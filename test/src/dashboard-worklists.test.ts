@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common';
 import { repoRoot } from '@onestop/scripts';
 import { launchBrowser, openAs, screenshot, seriousAxeViolations } from './dashboard-browser.js';
-import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
+import { appendEvent, startTestSystem, type TestSystem } from './testkit/index.js';
 import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fixtures.js';
 import { businessNow } from './sla-fixtures.js';
 
@@ -175,7 +175,7 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
     } finally {
       await Promise.all([officer.context.close(), a.context.close(), b.context.close()]);
     }
-  });
+  }, 240_000);
 
   it('gives the work-permit officer their own clock, days waiting, and closed cases only when asked for', async () => {
     const { context, page } = await openAs(sys, browser, 'WP_OFFICER', '/cases', WP);
@@ -217,7 +217,7 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
     } finally {
       await zh.context.close();
     }
-  });
+  }, 180_000);
 
   it('shows the case page with labels, Beijing times and people, and a decision made elsewhere live', async () => {
     const { context, page } = await openAs(sys, browser, 'WP_OFFICER', `/cases/${open.id}`, WP);
@@ -277,5 +277,5 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
     } finally {
       await zh.context.close();
     }
-  });
+  }, 180_000);
 });

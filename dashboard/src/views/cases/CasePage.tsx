@@ -268,7 +268,7 @@ export default function CasePage({ id }: { id: string }) {
                       : t(`role.${actor.role}`)
                     : t('tl.actor.system')}
                 </span>
-                {e.note && <div>{localiseNote(e.note, lang, counterNames)}</div>}
+                {e.note && <div>{localiseNote(e.note, lang, counterNames, t)}</div>}
               </li>
             );
           })}
@@ -335,9 +335,34 @@ function actionLabel(code: string, t: Translate): string {
 
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})/g;
 
-/** A timeline note with its instants in Beijing time and counter ids as the counters' names. */
-export function localiseNote(note: string, lang: Lang, counters: ReadonlyMap<string, string>): string {
+const STATUS_CODES = [
+  'SUBMITTED',
+  'RETURNED',
+  'PRE_EXAM_PASSED',
+  'APPOINTMENT_BOOKED',
+  'CHECKED_IN',
+  'ACCEPTED',
+  'READY_FOR_CLAIM',
+  'CLAIMED',
+  'WITHDRAWN',
+] as const;
+const NOTE_CODES: Record<string, string> = {
+  NOTIFICATION_LETTER: 'code.route.NOTIFICATION_LETTER',
+  IN_MAINLAND: 'code.route.IN_MAINLAND',
+  RENEWAL: 'code.route.RENEWAL',
+};
+
+/**
+ * A timeline note as the reader's language shows it: instants in Beijing time, counter ids as
+ * the counters' names, codes (routes, statuses) as their labels.
+ */
+export function localiseNote(note: string, lang: Lang, counters: ReadonlyMap<string, string>, t: Translate): string {
   let out = note.replace(ISO_INSTANT, (iso) => formatDateTime(iso, lang));
+  out = out.replace(/\b[A-Z][A-Z_]{3,}[A-Z]\b/g, (code) => {
+    if (code in NOTE_CODES) return t(NOTE_CODES[code] as 'code.route.RENEWAL');
+    if ((STATUS_CODES as readonly string[]).includes(code)) return t(`status.${code as (typeof STATUS_CODES)[number]}`);
+    return code;
+  });
   for (const [id, name] of counters) if (out.includes(id)) out = out.split(id).join(name);
   return out;
 }

@@ -171,14 +171,14 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
                   );
                   return (
                     <tr key={c.id} data-testid="case-row" data-case-id={c.id} data-status={c.status}>
-                      <td>
+                      <td data-label={t('cases.reference')}>
                         <Link to={casePath(c.id)}>{c.reference}</Link>
                       </td>
-                      <td>{c.applicant.fullName}</td>
-                      <td>{t(`status.${c.status}`)}</td>
-                      <td>{c.category}</td>
-                      <td>{c.employer.name}</td>
-                      <td data-testid="role-due" data-due-kind={due?.kind ?? ''}>
+                      <td data-label={t('cases.applicant')}>{c.applicant.fullName}</td>
+                      <td data-label={t('cases.status')}>{t(`status.${c.status}`)}</td>
+                      <td data-label={t('cases.category')}>{c.category}</td>
+                      <td data-label={t('cases.employer')}>{c.employer.name}</td>
+                      <td data-label={t('ol.dueHeader')} data-testid="role-due" data-due-kind={due?.kind ?? ''}>
                         {due ? (
                           <>
                             <span className="muted">{t(`ol.due.${due.kind}`)}</span> {formatDateTime(due.at, lang)}
@@ -196,7 +196,11 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
                           '—'
                         )}
                       </td>
-                      <td data-testid="days-waiting" title={t('ol.daysLong', { n: waitingDays })}>
+                      <td
+                        data-testid="days-waiting"
+                        title={t('ol.daysLong', { n: waitingDays })}
+                        data-label={t('ol.waiting')}
+                      >
                         {t('ol.days', { n: waitingDays })}
                       </td>
                     </tr>
@@ -336,12 +340,12 @@ function SearchByPassport() {
               <tbody>
                 {found.edges.map(({ node: c }) => (
                   <tr key={c.id} data-testid="passport-row" data-case-id={c.id}>
-                    <td>
+                    <td data-label={t('cases.reference')}>
                       <Link to={casePath(c.id)}>{c.reference}</Link>
                     </td>
-                    <td>{c.applicant.fullName}</td>
-                    <td>{t(`status.${c.status}`)}</td>
-                    <td>{c.employer.name}</td>
+                    <td data-label={t('cases.applicant')}>{c.applicant.fullName}</td>
+                    <td data-label={t('cases.status')}>{t(`status.${c.status}`)}</td>
+                    <td data-label={t('cases.employer')}>{c.employer.name}</td>
                   </tr>
                 ))}
               </tbody>

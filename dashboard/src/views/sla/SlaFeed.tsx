@@ -413,8 +413,14 @@ function FollowUp({
               {t('wl.acknowledge')}
             </button>
           )
-        )}{' '}
-        <span data-testid="wl-assignee">{item.assignee ? t('wl.assignedTo', { name: item.assignee.name }) : null}</span>
+        )}
+        {item.assignee && (
+          <span data-testid="wl-assignee">
+            {item.acknowledged && ' · '}
+            {!item.acknowledged && mayAct && ' '}
+            {t('wl.assignedTo', { name: item.assignee.name })}
+          </span>
+        )}
       </p>
       {mayAct && (
         <div className="wl-forms">
