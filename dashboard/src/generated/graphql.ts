@@ -364,37 +364,9 @@ export type AcknowledgeSlaEntryMutation = {
   acknowledgeSlaEntry: {
     __typename: 'SlaWorkItem';
     clockId: string;
-    level: SlaWorkLevel;
-    threshold: number;
-    kind: SlaKind;
-    state: SlaClockState;
-    counterId: string | null;
-    category: string | null;
-    startedAt: string;
-    dueAt: string;
-    overdueMinutes: number;
-    asOf: string;
     acknowledged: boolean;
     acknowledgedAt: string | null;
-    acknowledgedBy: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
-    assignee: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
-    history: Array<{
-      __typename: 'SlaFollowUpEntry';
-      id: string;
-      action: SlaFollowUpAction;
-      at: string;
-      threshold: number | null;
-      note: string | null;
-      by: { __typename: 'StaffMember'; id: string; name: string; role: string };
-      assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
-    }>;
-    case: {
-      __typename: 'Case';
-      id: string;
-      reference: string;
-      applicant: { __typename: 'Applicant'; fullName: string };
-      employer: { __typename: 'Employer'; id: string; name: string };
-    } | null;
+    assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
   };
 };
 
@@ -408,37 +380,9 @@ export type AddSlaNoteMutation = {
   addSlaNote: {
     __typename: 'SlaWorkItem';
     clockId: string;
-    level: SlaWorkLevel;
-    threshold: number;
-    kind: SlaKind;
-    state: SlaClockState;
-    counterId: string | null;
-    category: string | null;
-    startedAt: string;
-    dueAt: string;
-    overdueMinutes: number;
-    asOf: string;
     acknowledged: boolean;
     acknowledgedAt: string | null;
-    acknowledgedBy: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
-    assignee: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
-    history: Array<{
-      __typename: 'SlaFollowUpEntry';
-      id: string;
-      action: SlaFollowUpAction;
-      at: string;
-      threshold: number | null;
-      note: string | null;
-      by: { __typename: 'StaffMember'; id: string; name: string; role: string };
-      assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
-    }>;
-    case: {
-      __typename: 'Case';
-      id: string;
-      reference: string;
-      applicant: { __typename: 'Applicant'; fullName: string };
-      employer: { __typename: 'Employer'; id: string; name: string };
-    } | null;
+    assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
   };
 };
 
@@ -468,37 +412,9 @@ export type AssignSlaEntryMutation = {
   assignSlaEntry: {
     __typename: 'SlaWorkItem';
     clockId: string;
-    level: SlaWorkLevel;
-    threshold: number;
-    kind: SlaKind;
-    state: SlaClockState;
-    counterId: string | null;
-    category: string | null;
-    startedAt: string;
-    dueAt: string;
-    overdueMinutes: number;
-    asOf: string;
     acknowledged: boolean;
     acknowledgedAt: string | null;
-    acknowledgedBy: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
-    assignee: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
-    history: Array<{
-      __typename: 'SlaFollowUpEntry';
-      id: string;
-      action: SlaFollowUpAction;
-      at: string;
-      threshold: number | null;
-      note: string | null;
-      by: { __typename: 'StaffMember'; id: string; name: string; role: string };
-      assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
-    }>;
-    case: {
-      __typename: 'Case';
-      id: string;
-      reference: string;
-      applicant: { __typename: 'Applicant'; fullName: string };
-      employer: { __typename: 'Employer'; id: string; name: string };
-    } | null;
+    assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
   };
 };
 
@@ -1949,123 +1865,12 @@ export const AcknowledgeSlaEntryDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'SlaWorkItemFields' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'SlaWorkItemFields' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'SlaWorkItem' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'level' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'category' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'dueAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'overdueMinutes' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'asOf' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'acknowledgedBy' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'assignee' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'history' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'action' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'note' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'by' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-                    ],
-                  },
-                },
+                { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'assignee' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'case' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'applicant' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'employer' },
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [
@@ -2134,123 +1939,12 @@ export const AddSlaNoteDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'SlaWorkItemFields' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'SlaWorkItemFields' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'SlaWorkItem' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'level' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'category' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'dueAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'overdueMinutes' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'asOf' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'acknowledgedBy' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'assignee' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'history' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'action' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'note' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'by' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-                    ],
-                  },
-                },
+                { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'assignee' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'case' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'applicant' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'employer' },
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [
@@ -2364,123 +2058,12 @@ export const AssignSlaEntryDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'SlaWorkItemFields' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'SlaWorkItemFields' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'SlaWorkItem' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'level' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'category' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'dueAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'overdueMinutes' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'asOf' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'acknowledgedBy' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'assignee' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'history' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'action' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'note' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'by' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-                    ],
-                  },
-                },
+                { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'assignee' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'case' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'applicant' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'employer' },
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [
