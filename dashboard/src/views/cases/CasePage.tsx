@@ -12,6 +12,7 @@ import {
   CaseEventsDocument,
   ServiceCountersDocument,
   type CaseDetailQuery,
+  type CaseStatus,
 } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
 import type { Lang } from '../../i18n/dictionary';
@@ -20,6 +21,7 @@ import { useLiveSubscription, useRefetchOnReconnect } from '../../live/useLiveSu
 import { formatOverdue } from '../sla/SlaFeed';
 import { CaseAttachmentsPanel } from '../attachments/PreExamAttachments';
 import { OfficerActions } from './CaseActions';
+import { CASE_STATUSES } from './case-statuses';
 
 export type CaseDetail = NonNullable<CaseDetailQuery['case']>;
 type Clock = NonNullable<CaseDetail['sla']>[number];
@@ -335,17 +337,6 @@ function actionLabel(code: string, t: Translate): string {
 
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})/g;
 
-const STATUS_CODES = [
-  'SUBMITTED',
-  'RETURNED',
-  'PRE_EXAM_PASSED',
-  'APPOINTMENT_BOOKED',
-  'CHECKED_IN',
-  'ACCEPTED',
-  'READY_FOR_CLAIM',
-  'CLAIMED',
-  'WITHDRAWN',
-] as const;
 const NOTE_CODES: Record<string, string> = {
   NOTIFICATION_LETTER: 'code.route.NOTIFICATION_LETTER',
   IN_MAINLAND: 'code.route.IN_MAINLAND',
@@ -360,7 +351,7 @@ export function localiseNote(note: string, lang: Lang, counters: ReadonlyMap<str
   let out = note.replace(ISO_INSTANT, (iso) => formatDateTime(iso, lang));
   out = out.replace(/\b[A-Z][A-Z_]{3,}[A-Z]\b/g, (code) => {
     if (code in NOTE_CODES) return t(NOTE_CODES[code] as 'code.route.RENEWAL');
-    if ((STATUS_CODES as readonly string[]).includes(code)) return t(`status.${code as (typeof STATUS_CODES)[number]}`);
+    if ((CASE_STATUSES as readonly string[]).includes(code)) return t(`status.${code as CaseStatus}`);
     return code;
   });
   for (const [id, name] of counters) if (out.includes(id)) out = out.split(id).join(name);

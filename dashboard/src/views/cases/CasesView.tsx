@@ -15,18 +15,7 @@ import {
   type CaseStatus,
 } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
-
-const STATUSES: CaseStatus[] = [
-  'SUBMITTED',
-  'RETURNED',
-  'PRE_EXAM_PASSED',
-  'APPOINTMENT_BOOKED',
-  'CHECKED_IN',
-  'ACCEPTED',
-  'READY_FOR_CLAIM',
-  'CLAIMED',
-  'WITHDRAWN',
-];
+import { CASE_STATUSES as STATUSES } from './case-statuses';
 
 /** What each role works on first; the API scopes the list (an agency sees only its employers). */
 const PRESETS: Record<Role, CaseStatus[] | null> = {
@@ -149,66 +138,64 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
         {queue.data && edges.length === 0 ? (
           <p className="muted">{t('cases.empty')}</p>
         ) : (
-          <div>
-            <table data-testid="case-queue" className="stack-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('cases.reference')}</th>
-                  <th scope="col">{t('cases.applicant')}</th>
-                  <th scope="col">{t('cases.status')}</th>
-                  <th scope="col">{t('cases.category')}</th>
-                  <th scope="col">{t('cases.employer')}</th>
-                  <th scope="col">{t('ol.dueHeader')}</th>
-                  <th scope="col">{t('ol.waiting')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {edges.map(({ node: c, due }) => {
-                  const overdue = due?.at != null && Date.parse(due.at) < now;
-                  const waitingDays = Math.max(
-                    0,
-                    Math.floor((now - Date.parse(due?.startedAt ?? c.submittedAt)) / DAY_MS),
-                  );
-                  return (
-                    <tr key={c.id} data-testid="case-row" data-case-id={c.id} data-status={c.status}>
-                      <td data-label={t('cases.reference')}>
-                        <Link to={casePath(c.id)}>{c.reference}</Link>
-                      </td>
-                      <td data-label={t('cases.applicant')}>{c.applicant.fullName}</td>
-                      <td data-label={t('cases.status')}>{t(`status.${c.status}`)}</td>
-                      <td data-label={t('cases.category')}>{c.category}</td>
-                      <td data-label={t('cases.employer')}>{c.employer.name}</td>
-                      <td data-label={t('ol.dueHeader')} data-testid="role-due" data-due-kind={due?.kind ?? ''}>
-                        {due ? (
-                          <>
-                            <span className="muted">{t(`ol.due.${due.kind}`)}</span> {formatDateTime(due.at, lang)}
-                            {overdue && <span className="sla sla-BREACHED"> ✖ {t('ol.overdue')}</span>}
-                            {due.provisional && (
-                              <span className="tag" title={t('cases.provisionalHelp')}>
-                                ⚠ {t('cases.provisional')}
-                              </span>
-                            )}
-                            {due.outstandingVerifications > 0 && (
-                              <div className="muted">{t('ol.verifications', { n: due.outstandingVerifications })}</div>
-                            )}
-                          </>
-                        ) : (
-                          '—'
-                        )}
-                      </td>
-                      <td
-                        data-testid="days-waiting"
-                        title={t('ol.daysLong', { n: waitingDays })}
-                        data-label={t('ol.waiting')}
-                      >
-                        {t('ol.days', { n: waitingDays })}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <table data-testid="case-queue" className="stack-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('cases.reference')}</th>
+                <th scope="col">{t('cases.applicant')}</th>
+                <th scope="col">{t('cases.status')}</th>
+                <th scope="col">{t('cases.category')}</th>
+                <th scope="col">{t('cases.employer')}</th>
+                <th scope="col">{t('ol.dueHeader')}</th>
+                <th scope="col">{t('ol.waiting')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {edges.map(({ node: c, due }) => {
+                const overdue = due?.at != null && Date.parse(due.at) < now;
+                const waitingDays = Math.max(
+                  0,
+                  Math.floor((now - Date.parse(due?.startedAt ?? c.submittedAt)) / DAY_MS),
+                );
+                return (
+                  <tr key={c.id} data-testid="case-row" data-case-id={c.id} data-status={c.status}>
+                    <td data-label={t('cases.reference')}>
+                      <Link to={casePath(c.id)}>{c.reference}</Link>
+                    </td>
+                    <td data-label={t('cases.applicant')}>{c.applicant.fullName}</td>
+                    <td data-label={t('cases.status')}>{t(`status.${c.status}`)}</td>
+                    <td data-label={t('cases.category')}>{c.category}</td>
+                    <td data-label={t('cases.employer')}>{c.employer.name}</td>
+                    <td data-label={t('ol.dueHeader')} data-testid="role-due" data-due-kind={due?.kind ?? ''}>
+                      {due ? (
+                        <>
+                          <span className="muted">{t(`ol.due.${due.kind}`)}</span> {formatDateTime(due.at, lang)}
+                          {overdue && <span className="sla sla-BREACHED"> ✖ {t('ol.overdue')}</span>}
+                          {due.provisional && (
+                            <span className="tag" title={t('cases.provisionalHelp')}>
+                              ⚠ {t('cases.provisional')}
+                            </span>
+                          )}
+                          {due.outstandingVerifications > 0 && (
+                            <div className="muted">{t('ol.verifications', { n: due.outstandingVerifications })}</div>
+                          )}
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td
+                      data-testid="days-waiting"
+                      title={t('ol.daysLong', { n: waitingDays })}
+                      data-label={t('ol.waiting')}
+                    >
+                      {t('ol.days', { n: waitingDays })}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
         )}
         {queue.data?.cases.pageInfo.hasNextPage && (
           <button
@@ -327,30 +314,28 @@ function SearchByPassport() {
       {found && found.edges.length > 0 && (
         <>
           <p role="status">{t('cases.passportFound', { count: found.totalCount })}</p>
-          <div>
-            <table data-testid="passport-results" className="stack-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('cases.reference')}</th>
-                  <th scope="col">{t('cases.applicant')}</th>
-                  <th scope="col">{t('cases.status')}</th>
-                  <th scope="col">{t('cases.employer')}</th>
+          <table data-testid="passport-results" className="stack-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('cases.reference')}</th>
+                <th scope="col">{t('cases.applicant')}</th>
+                <th scope="col">{t('cases.status')}</th>
+                <th scope="col">{t('cases.employer')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {found.edges.map(({ node: c }) => (
+                <tr key={c.id} data-testid="passport-row" data-case-id={c.id}>
+                  <td data-label={t('cases.reference')}>
+                    <Link to={casePath(c.id)}>{c.reference}</Link>
+                  </td>
+                  <td data-label={t('cases.applicant')}>{c.applicant.fullName}</td>
+                  <td data-label={t('cases.status')}>{t(`status.${c.status}`)}</td>
+                  <td data-label={t('cases.employer')}>{c.employer.name}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {found.edges.map(({ node: c }) => (
-                  <tr key={c.id} data-testid="passport-row" data-case-id={c.id}>
-                    <td data-label={t('cases.reference')}>
-                      <Link to={casePath(c.id)}>{c.reference}</Link>
-                    </td>
-                    <td data-label={t('cases.applicant')}>{c.applicant.fullName}</td>
-                    <td data-label={t('cases.status')}>{t(`status.${c.status}`)}</td>
-                    <td data-label={t('cases.employer')}>{c.employer.name}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </table>
         </>
       )}
     </section>

@@ -18,6 +18,7 @@ import {
   type SubgraphRuntime,
 } from '@onestop/common';
 import { claimRequest } from '../shared/clerk-requests.js';
+import { sinceProblems } from './sla-query.service.js';
 import { newEvent } from '../shared/events.js';
 import { BREACH_THRESHOLD, remainingMinutes, type SlaBasis, type SlaClockState } from './sla-clock.rules.js';
 import type {
@@ -260,11 +261,8 @@ export class SlaWorkListService {
 
   /** Changes to the list as they happen (replayed from `since` first), scoped like the list. */
   changes(actor: Actor, since?: string | null): EventSubscription {
-    if (since !== undefined && since !== null && !/^(0|[1-9][0-9]{0,18})$/.test(since)) {
-      throw new BadUserInputError('Cannot subscribe to the SLA work list', [
-        `since: must be an event id (the eventId of a change received), got ${JSON.stringify(since)}`,
-      ]);
-    }
+    const problems = sinceProblems(since);
+    if (problems.length) throw new BadUserInputError('Cannot subscribe to the SLA work list', problems);
     const scope = employerScope(actor);
     return this.rt.events.subscribe({
       since: since ?? undefined,
