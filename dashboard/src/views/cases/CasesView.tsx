@@ -95,8 +95,11 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
   return (
     <div>
       <h1>{t('cases.title')}</h1>
-      <SearchByReference initialRef={initialRef} />
-      {canSearchByPassport(role) && <SearchByPassport />}
+      {/* The searches side by side, so the work list starts on the first screen. */}
+      <div className="grid-2 cases-search">
+        <SearchByReference initialRef={initialRef} />
+        {canSearchByPassport(role) && <SearchByPassport />}
+      </div>
       <section className="panel" aria-labelledby="queue-h">
         <h2 id="queue-h">
           {t('cases.queue')} ({queue.data?.cases.totalCount ?? '—'})
