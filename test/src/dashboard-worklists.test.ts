@@ -9,10 +9,10 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '@onestop/common';
+import { EVENT_TYPES, WorkingDayCalendar, issuanceDue } from '@onestop/common';
 import { repoRoot } from '@onestop/scripts';
 import { launchBrowser, openAs, screenshot, seriousAxeViolations } from './dashboard-browser.js';
-import { appendEvent, startTestSystem, type TestSystem } from './testkit/index.js';
+import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fixtures.js';
 import { businessNow } from './sla-fixtures.js';
 
@@ -281,6 +281,72 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
       await narrowAndAxe(zh.page, 'case-page-zh');
     } finally {
       await zh.context.close();
+    }
+  }, 180_000);
+
+  it('after acceptance shows each officer the decision they owe, due when the issuance clock is due', async () => {
+    // `open` passed pre-examination above; it is checked in and its documents accepted at Chaoyang CBD.
+    const at = await businessNow(sys);
+    const employerId = AGENCY_A.employerIds[0];
+    const event = (type: string, payload: Record<string, unknown>) =>
+      appendEvent(sys.sql, {
+        type,
+        source: 'counter-scheduling',
+        aggregateId: open.id,
+        payload,
+        employerId,
+        counterId: 'chaoyang-cbd',
+      });
+    await event(EVENT_TYPES.ticketIssued, {
+      ticketId: '6a1f5b0e-0000-4000-8000-000000000002',
+      ticketNumber: 'A-008',
+      caseId: open.id,
+      counterId: 'chaoyang-cbd',
+      at: at.toISOString(),
+    });
+    const due = issuanceDue(WorkingDayCalendar.fromOfficialData(), at);
+    await event(EVENT_TYPES.documentsAccepted, {
+      caseId: open.id,
+      counterId: 'chaoyang-cbd',
+      receiptNumber: 'RA-2026-990001',
+      acceptedAt: at.toISOString(),
+      issuanceDueAt: due.due.toISOString(),
+      issuanceDueProvisional: due.provisional,
+    });
+    const beijing = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(due.due);
+    for (const [role, kind, label] of [
+      ['WP_OFFICER', 'WP_DECISION', 'Work-permit decision'],
+      ['EE_OFFICER', 'RP_DECISION', 'Residence-permit decision'],
+    ] as const) {
+      const { context, page } = await openAs(sys, browser, role, '/cases', role === 'WP_OFFICER' ? WP : {});
+      try {
+        const cell = page.locator(`[data-testid=case-row][data-case-id="${open.id}"] [data-testid=role-due]`);
+        // The projections run on events: reload until the case is ACCEPTED with its clock.
+        await waitFor(
+          async () => {
+            if ((await cell.count()) && (await cell.getAttribute('data-due-kind')) === kind) return true;
+            await page.reload();
+            await page
+              .getByTestId('case-queue')
+              .waitFor({ timeout: 10_000 })
+              .catch(() => undefined);
+            return false;
+          },
+          60_000,
+          `${role}: the accepted case with its ${kind} due`,
+        );
+        expect(await cell.textContent()).toBe(`${label} ${beijing}`);
+      } finally {
+        await context.close();
+      }
     }
   }, 180_000);
 });

@@ -717,6 +717,15 @@ export type CaseQueueQuery = {
         resubmittedAt: string | null;
         acceptedAt: string | null;
         workPermit: { __typename: 'WorkPermitDecision'; status: PermitDecisionStatus };
+        sla: Array<{
+          __typename: 'SlaClock';
+          id: string;
+          kind: SlaKind;
+          startedAt: string;
+          dueAt: string;
+          stoppedAt: string | null;
+          provisional: boolean;
+        }> | null;
         documentsAcceptance: {
           __typename: 'DocumentsAcceptance';
           acceptedAt: string;
@@ -2853,6 +2862,22 @@ export const CaseQueueDocument = {
                                 selections: [
                                   { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
                                   { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                                ],
+                              },
+                            },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'sla' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'dueAt' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'stoppedAt' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'provisional' } },
                                 ],
                               },
                             },

@@ -50,11 +50,13 @@ export function dueFor(c: QueueCase, role: Role): RoleDue | null {
     startedAt: c.resubmittedAt ?? c.submittedAt,
     outstandingVerifications: 0,
   };
+  // The issuance clock itself (counter-scheduling's, started at acceptance): the due both officers answer for.
+  const clock = c.sla?.find((k) => k.kind === 'ISSUANCE' && !k.stoppedAt) ?? null;
   const issuance = (kind: RoleDue['kind']): RoleDue => ({
     kind,
-    at: c.documentsAcceptance?.issuanceDueAt ?? null,
-    provisional: c.documentsAcceptance?.issuanceDueProvisional ?? false,
-    startedAt: c.documentsAcceptance?.acceptedAt ?? c.acceptedAt ?? null,
+    at: clock?.dueAt ?? c.documentsAcceptance?.issuanceDueAt ?? null,
+    provisional: clock?.provisional ?? c.documentsAcceptance?.issuanceDueProvisional ?? false,
+    startedAt: clock?.startedAt ?? c.documentsAcceptance?.acceptedAt ?? c.acceptedAt ?? null,
     outstandingVerifications: (c.residencePermit?.verifications ?? []).filter((v) => v.status === 'SCHEDULED').length,
   });
   if (role === 'WP_OFFICER') {
