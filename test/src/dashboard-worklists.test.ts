@@ -24,6 +24,18 @@ const MANAGER_A = { sub: 'manager-a', name: 'Zhao Min' };
 const MANAGER_B = { sub: 'manager-b', name: 'Sun Li' };
 const WP = { sub: 'wp-officer-1', name: 'Li Wei' };
 
+/** 07/12/2026, 09:30: how the dashboard writes an instant in Beijing time (English). */
+const beijing = (d: Date): string =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(d);
+
 /** The docs' screenshot: what a 1366×768 screen shows first. */
 async function docShot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1366, height: 768 });
@@ -237,15 +249,7 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
       // A person and a role, not a service; the time in Beijing although the browser is in London.
       expect(await filed.getByTestId('timeline-actor').textContent()).toMatch(/· .+ · Agency$/);
       const iso = await filed.locator('time').getAttribute('datetime');
-      const shanghai = new Intl.DateTimeFormat('en-GB', {
-        timeZone: 'Asia/Shanghai',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }).format(new Date(iso!));
+      const shanghai = beijing(new Date(iso!));
       expect(await filed.locator('time').textContent()).toBe(shanghai);
       // The pre-examination countdown ticks.
       const countdown = page.getByTestId('clock-countdown').first();
@@ -313,15 +317,6 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
       issuanceDueAt: due.due.toISOString(),
       issuanceDueProvisional: due.provisional,
     });
-    const beijing = new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Asia/Shanghai',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(due.due);
     for (const [role, kind, label] of [
       ['WP_OFFICER', 'WP_DECISION', 'Work-permit decision'],
       ['EE_OFFICER', 'RP_DECISION', 'Residence-permit decision'],
@@ -343,7 +338,7 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
           60_000,
           `${role}: the accepted case with its ${kind} due`,
         );
-        expect(await cell.textContent()).toBe(`${label} ${beijing}`);
+        expect(await cell.textContent()).toBe(`${label} ${beijing(due.due)}`);
       } finally {
         await context.close();
       }
