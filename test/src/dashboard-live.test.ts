@@ -15,7 +15,7 @@ import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fi
 
 const COUNTER = 'chaoyang-cbd';
 
-describe('dashboard: live city view and SLA feed (Chromium)', () => {
+describe('dashboard: live city view and SLA work list (Chromium)', () => {
   let sys: TestSystem;
   let browser: Browser;
   let clerk: string;
@@ -113,27 +113,24 @@ describe('dashboard: live city view and SLA feed (Chromium)', () => {
     }
   });
 
-  it('puts an SLA breach in the feed as it happens, linked to its case, counted, and in the open list', async () => {
+  it('puts an SLA breach on the work list as it happens, linked to its case, counted, and filterable', async () => {
     const c = await walkInCase();
     const { context, page } = await openAs(sys, browser, 'MANAGER', '/sla');
     try {
-      await page.getByRole('heading', { level: 1, name: 'SLA feed' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'SLA work list' }).waitFor();
       await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
       await checkIn(c.id);
       // Nobody calls the ticket: the 30-minute counter wait breaches.
       await sys.advanceClock(31 * 60_000);
-      const alert = page.locator(`[data-testid=sla-alert][data-case-id="${c.id}"][data-breach=true]`);
-      await alert.waitFor({ timeout: 10_000 });
-      expect(await alert.getByRole('link').textContent()).toBe(c.reference);
-      expect(await alert.getByRole('link').getAttribute('href')).toBe(`/cases/${c.id}`);
-      await page.locator(`[data-testid=sla-open-row][data-case-id="${c.id}"]`).waitFor();
-      await expect
-        .poll(() => page.locator('[data-testid=sla-counts] [data-kind=COUNTER_WAIT] strong').textContent())
-        .not.toBe('0');
+      const entry = page.locator(`[data-testid=wl-item][data-case-id="${c.id}"][data-level=BREACH]`);
+      await entry.waitFor({ timeout: 10_000 });
+      expect(await entry.getByTestId('wl-case-link').textContent()).toBe(c.reference);
+      expect(await entry.getByTestId('wl-case-link').getAttribute('href')).toBe(`/cases/${c.id}`);
+      await expect.poll(() => page.getByTestId('wl-breaches').textContent()).not.toBe('0');
       await screenshot(page, 'sla-feed');
-      // Filtering by another clock leaves this breach out of both lists.
-      await page.getByTestId('filter-kind').selectOption('ISSUANCE');
-      await expect.poll(() => page.locator(`[data-testid=sla-open-row][data-case-id="${c.id}"]`).count()).toBe(0);
+      // Filtering by another clock leaves this breach out.
+      await page.getByTestId('wl-filter-kind').selectOption('ISSUANCE');
+      await expect.poll(() => entry.count()).toBe(0);
     } finally {
       await context.close();
     }

@@ -97,7 +97,7 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
       await expect.poll(() => page.getByTestId('counter-card').count()).toBe(15);
       await page.getByTestId('language').selectOption('zh');
       await page.getByRole('heading', { level: 1, name: '全市概览' }).waitFor();
-      expect(await page.getByRole('navigation').first().textContent()).toContain('时限预警');
+      expect(await page.getByRole('navigation').first().textContent()).toContain('时限工作清单');
       expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
       expect(await page.getByTestId('counter-card').first().getByText('等候人数').count()).toBe(1);
       // Counter and district names come from the API in Chinese too (ServiceCounter.nameZh / districtZh).
@@ -139,7 +139,7 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
     try {
       await page.getByRole('heading', { level: 1, name: /cannot open this page/ }).waitFor();
       const nav = page.getByRole('navigation', { name: 'Main' });
-      expect(await nav.getByRole('link').allTextContents()).toEqual(['SLA feed', 'Cases']);
+      expect(await nav.getByRole('link').allTextContents()).toEqual(['SLA work list', 'Cases']);
     } finally {
       await context.close();
     }

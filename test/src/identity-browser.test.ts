@@ -106,23 +106,47 @@ describe('staff sign-in through the identity provider', () => {
     const agency = await agencyToken(sys, 0);
     const cases: { id: string }[] = [];
     for (let i = 0; i < 3; i++) cases.push(await fileCase(sys, agency, filing(AGENCY_A.employerIds[0], day)));
-    const breach = (caseId: string): Promise<string> =>
-      appendEvent(sys.sql, {
+    // A breach as the sweep records it: the case's pre-examination clock breaches (row, open
+    // breach, event), so it is on the SLA work list, which reads the store on every change.
+    const breach = async (caseId: string): Promise<string> => {
+      const clock = await waitFor(
+        async () =>
+          (
+            await sys.sql.query<{ id: string; due_at: Date }>(
+              `SELECT id, due_at FROM cs.sla_clock WHERE case_id = $1 AND kind = 'PRE_EXAMINATION'`,
+              [caseId],
+            )
+          ).rows[0],
+        15_000,
+        `the pre-examination clock of ${caseId}`,
+      );
+      await sys.sql.query(
+        `UPDATE cs.sla_clock SET state = 'BREACHED', last_threshold = 100, next_threshold = NULL, next_fire_at = NULL
+         WHERE id = $1 AND state = 'RUNNING'`,
+        [clock.id],
+      );
+      await sys.sql.query(
+        `INSERT INTO cs.sla_breach (id, clock_id, case_id, employer_id, kind, category, counter_id, due_at, breached_at)
+         VALUES (gen_random_uuid(), $1, $2, $3, 'PRE_EXAMINATION', 'B', NULL, $4, $4) ON CONFLICT (clock_id) DO NOTHING`,
+        [clock.id, caseId, AGENCY_A.employerIds[0], clock.due_at],
+      );
+      return appendEvent(sys.sql, {
         type: 'sla.breached',
         source: 'counter-scheduling',
-        aggregateId: `renewal-${caseId}`,
+        aggregateId: caseId,
         employerId: AGENCY_A.employerIds[0],
         payload: {
-          clockId: `renewal-${caseId}`,
+          clockId: clock.id,
           caseId,
           kind: 'PRE_EXAMINATION',
           threshold: 100,
           counterId: null,
           category: 'B',
-          dueAt: new Date().toISOString(),
+          dueAt: clock.due_at.toISOString(),
           at: new Date().toISOString(),
         },
       });
+    };
     const { context, page } = await openPage(browser);
     let sockets = 0;
     page.on('websocket', () => sockets++);
@@ -134,12 +158,12 @@ describe('staff sign-in through the identity provider', () => {
         }
         return null;
       })()`);
-    const shown = (caseId: string) => page.locator(`[data-testid=sla-alert][data-case-id="${caseId}"]`);
+    const shown = (caseId: string) => page.locator(`[data-testid=wl-item][data-case-id="${caseId}"]`);
     try {
       await toLoginPage(page, sys);
       await signInAtProvider(page, 'manager');
       await page.waitForURL((u) => u.pathname === '/city', { timeout: 20_000 });
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SLA feed' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SLA work list' }).click();
       await page.waitForURL((u) => u.pathname === '/sla');
       await waitFor(() => sockets >= 1, 15_000, 'the live connection');
       // The feed is live once an alert shows (until then an event may precede the subscription).

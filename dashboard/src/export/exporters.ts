@@ -3,10 +3,13 @@ import type { Translate } from '../i18n/i18n';
 import {
   ExportCasesDocument,
   ExportSlaBreachesDocument,
+  ExportSlaWorkListDocument,
   type ExportCasesQuery,
   type ExportCasesQueryVariables,
   type ExportSlaBreachesQuery,
   type ExportSlaBreachesQueryVariables,
+  type ExportSlaWorkListQuery,
+  type ExportSlaWorkListQueryVariables,
 } from '../generated/graphql';
 import { csvDateTime, type CsvColumn } from './csv';
 
@@ -45,6 +48,10 @@ async function allPages<N>(read: (after: string | null) => Promise<Connection<N>
 
 type CaseRow = ExportCasesQuery['cases']['edges'][number]['node'];
 type BreachRow = ExportSlaBreachesQuery['slaBreaches']['edges'][number]['node'];
+type WorkItemRow = ExportSlaWorkListQuery['slaWorkList']['items'][number];
+
+/** The SLA work list is one answer of at most this many entries (the API's largest), not pages. */
+const WORK_LIST_MAX = 200;
 
 /** What an export needs: the rows, their columns, and the file's name. */
 export interface Export<R> {
@@ -54,7 +61,8 @@ export interface Export<R> {
 
 export type ExportList =
   | { list: 'cases'; variables: Omit<ExportCasesQueryVariables, 'first' | 'after'> }
-  | { list: 'slaBreaches'; variables: Omit<ExportSlaBreachesQueryVariables, 'first' | 'after'> };
+  | { list: 'slaBreaches'; variables: Omit<ExportSlaBreachesQueryVariables, 'first' | 'after'> }
+  | { list: 'slaWorkList'; variables: Omit<ExportSlaWorkListQueryVariables, 'first'> };
 
 /** Reads every row of the list and gives the columns to write, headed in the person's language. */
 export async function readExport(
@@ -62,7 +70,7 @@ export async function readExport(
   spec: ExportList,
   t: Translate,
   counterName: (id: string | null | undefined) => string,
-): Promise<Export<CaseRow> | Export<BreachRow>> {
+): Promise<Export<CaseRow> | Export<BreachRow> | Export<WorkItemRow>> {
   if (spec.list === 'cases') {
     const rows = await allPages<CaseRow>(async (after) => {
       const r = await client.query({
@@ -84,6 +92,29 @@ export async function readExport(
       { header: t('export.col.preExamDueAt'), cell: (c) => csvDateTime(c.preExamDueAt) },
     ];
     return { rows, columns };
+  }
+  if (spec.list === 'slaWorkList') {
+    const r = await client.query({
+      query: ExportSlaWorkListDocument,
+      variables: { ...spec.variables, first: WORK_LIST_MAX },
+      fetchPolicy: 'network-only',
+    });
+    if (!r.data) throw r.error ?? new Error('no data');
+    const list = r.data.slaWorkList;
+    if (list.totalCount > list.items.length) throw new TooManyRowsError();
+    const columns: CsvColumn<WorkItemRow>[] = [
+      { header: t('export.col.reference'), cell: (w) => w.case?.reference ?? '' },
+      { header: t('export.col.applicant'), cell: (w) => w.case?.applicant.fullName ?? '' },
+      { header: t('export.col.employer'), cell: (w) => w.case?.employer.name ?? '' },
+      { header: t('export.col.clock'), cell: (w) => t(`sla.kind.${w.kind}`) },
+      { header: t('export.col.level'), cell: (w) => t(`wl.level.${w.level}`) },
+      { header: t('export.col.counter'), cell: (w) => (w.counterId ? counterName(w.counterId) : '') },
+      { header: t('export.col.dueAt'), cell: (w) => csvDateTime(w.dueAt) },
+      { header: t('export.col.overdueMinutes'), cell: (w) => String(w.overdueMinutes) },
+      { header: t('export.col.acknowledged'), cell: (w) => (w.acknowledged ? '✓' : '') },
+      { header: t('export.col.assignee'), cell: (w) => w.assignee?.name ?? '' },
+    ];
+    return { rows: list.items, columns };
   }
   const rows = await allPages<BreachRow>(async (after) => {
     const r = await client.query({

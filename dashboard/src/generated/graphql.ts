@@ -290,6 +290,8 @@ export type SlaClockState =
   /** Stopped without a breach by a return for correction; a resubmission starts a new clock. */
   | 'STOPPED';
 
+export type SlaFollowUpAction = 'ACKNOWLEDGED' | 'ASSIGNED' | 'NOTED';
+
 /** The SLA clocks (DOMAIN.md: time rules). */
 export type SlaKind =
   /** Queue ticket issued to ticket called: 30 minutes of wall time (configurable). */
@@ -300,6 +302,31 @@ export type SlaKind =
   | 'PASSPORT_CUSTODY'
   /** Online (re)submission to the pre-examination decision: 1 working day for A, 3 for B/C. */
   | 'PRE_EXAMINATION';
+
+export type SlaWorkLevel =
+  /** An open breach: the due time passed and the clock has not stopped. */
+  | 'BREACH'
+  /** A running clock past a warning threshold (50 %, 75 % by default). */
+  | 'WARNING';
+
+export type SlaWorkListFilter = {
+  counterId?: string | null | undefined;
+  /** A counter's district, e.g. Chaoyang. */
+  district?: string | null | undefined;
+  kind?: SlaKind | null | undefined;
+  level?: SlaWorkLevel | null | undefined;
+  state?: SlaWorkState | null | undefined;
+};
+
+export type SlaWorkState =
+  /** Its current threshold is acknowledged. */
+  | 'ACKNOWLEDGED'
+  /** Assigned to the signed-in person. */
+  | 'ASSIGNED_TO_ME'
+  /** Nobody acknowledged its current threshold yet. */
+  | 'UNACKNOWLEDGED'
+  /** Assigned to nobody. */
+  | 'UNASSIGNED';
 
 /** A high-end, B professional, C other. */
 export type TalentCategory = 'A' | 'B' | 'C';
@@ -339,6 +366,37 @@ export type AcceptDocumentsMutation = {
   };
 };
 
+export type AcknowledgeSlaEntryMutationVariables = Exact<{
+  clockId: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type AcknowledgeSlaEntryMutation = {
+  acknowledgeSlaEntry: {
+    __typename: 'SlaWorkItem';
+    clockId: string;
+    acknowledged: boolean;
+    acknowledgedAt: string | null;
+    assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
+  };
+};
+
+export type AddSlaNoteMutationVariables = Exact<{
+  clockId: string;
+  text: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type AddSlaNoteMutation = {
+  addSlaNote: {
+    __typename: 'SlaWorkItem';
+    clockId: string;
+    acknowledged: boolean;
+    acknowledgedAt: string | null;
+    assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
+  };
+};
+
 export type AppointmentByLetterQueryVariables = Exact<{
   letterNumber: string;
 }>;
@@ -353,6 +411,22 @@ export type AppointmentByLetterQuery = {
     slotStart: string;
     status: AppointmentStatus;
   } | null;
+};
+
+export type AssignSlaEntryMutationVariables = Exact<{
+  clockId: string;
+  assigneeId: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+export type AssignSlaEntryMutation = {
+  assignSlaEntry: {
+    __typename: 'SlaWorkItem';
+    clockId: string;
+    acknowledged: boolean;
+    acknowledgedAt: string | null;
+    assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
+  };
 };
 
 export type CalendarMonthQueryVariables = Exact<{
@@ -616,6 +690,14 @@ export type CaseDetailQuery = {
   } | null;
 };
 
+export type CaseEventsSubscriptionVariables = Exact<{
+  since?: string | null | undefined;
+}>;
+
+export type CaseEventsSubscription = {
+  caseEvents: { __typename: 'CaseEvent'; eventId: string; type: string; caseId: string; occurredAt: string };
+};
+
 export type CaseQueueQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -643,6 +725,30 @@ export type CaseQueueQuery = {
         preExamDueAt: string;
         preExamDueProvisional: boolean;
         preExamOverdue: boolean;
+        resubmittedAt: string | null;
+        acceptedAt: string | null;
+        workPermit: { __typename: 'WorkPermitDecision'; status: PermitDecisionStatus };
+        sla: Array<{
+          __typename: 'SlaClock';
+          id: string;
+          kind: SlaKind;
+          startedAt: string;
+          dueAt: string;
+          stoppedAt: string | null;
+          provisional: boolean;
+        }> | null;
+        documentsAcceptance: {
+          __typename: 'DocumentsAcceptance';
+          acceptedAt: string;
+          issuanceDueAt: string;
+          issuanceDueProvisional: boolean;
+        } | null;
+        residencePermit: {
+          __typename: 'ResidencePermit';
+          id: string;
+          status: ResidencePermitStatus;
+          verifications: Array<{ __typename: 'Verification'; id: string; status: VerificationStatus }>;
+        } | null;
         applicant: { __typename: 'Applicant'; fullName: string };
         employer: { __typename: 'Employer'; id: string; name: string };
       };
@@ -1117,6 +1223,37 @@ export type ExportSlaBreachesQuery = {
   };
 };
 
+export type ExportSlaWorkListQueryVariables = Exact<{
+  filter?: SlaWorkListFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+export type ExportSlaWorkListQuery = {
+  slaWorkList: {
+    __typename: 'SlaWorkList';
+    totalCount: number;
+    items: Array<{
+      __typename: 'SlaWorkItem';
+      clockId: string;
+      level: SlaWorkLevel;
+      kind: SlaKind;
+      state: SlaClockState;
+      counterId: string | null;
+      dueAt: string;
+      overdueMinutes: number;
+      acknowledged: boolean;
+      assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
+      case: {
+        __typename: 'Case';
+        id: string;
+        reference: string;
+        applicant: { __typename: 'Applicant'; fullName: string };
+        employer: { __typename: 'Employer'; id: string; name: string };
+      } | null;
+    }>;
+  };
+};
+
 export type HallDisplayChangedSubscriptionVariables = Exact<{
   counterId: string;
   since?: string | null | undefined;
@@ -1448,6 +1585,12 @@ export type SlaAlertsSubscription = {
   };
 };
 
+export type SlaAssigneesQueryVariables = Exact<{ [key: string]: never }>;
+
+export type SlaAssigneesQuery = {
+  slaAssignees: Array<{ __typename: 'StaffMember'; id: string; name: string; role: string }>;
+};
+
 export type SlaBreachesQueryVariables = Exact<{
   filter?: SlaBreachFilter | null | undefined;
   first?: number | null | undefined;
@@ -1486,6 +1629,108 @@ export type SlaOpenCountsQuery = {
   issuance: { __typename: 'SlaBreachConnection'; totalCount: number };
   counterWait: { __typename: 'SlaBreachConnection'; totalCount: number };
   passportCustody: { __typename: 'SlaBreachConnection'; totalCount: number };
+};
+
+export type SlaWorkListChangedSubscriptionVariables = Exact<{
+  since?: string | null | undefined;
+}>;
+
+export type SlaWorkListChangedSubscription = {
+  slaWorkListChanged: {
+    __typename: 'SlaWorkListChange';
+    eventId: string;
+    type: string;
+    clockId: string;
+    kind: SlaKind;
+    counterId: string | null;
+    action: SlaFollowUpAction | null;
+  };
+};
+
+export type SlaWorkListQueryVariables = Exact<{
+  filter?: SlaWorkListFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+export type SlaWorkListQuery = {
+  slaWorkList: {
+    __typename: 'SlaWorkList';
+    totalCount: number;
+    breaches: number;
+    warnings: number;
+    asOf: string;
+    items: Array<{
+      __typename: 'SlaWorkItem';
+      clockId: string;
+      level: SlaWorkLevel;
+      threshold: number;
+      kind: SlaKind;
+      state: SlaClockState;
+      counterId: string | null;
+      category: string | null;
+      startedAt: string;
+      dueAt: string;
+      overdueMinutes: number;
+      asOf: string;
+      acknowledged: boolean;
+      acknowledgedAt: string | null;
+      acknowledgedBy: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
+      assignee: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
+      history: Array<{
+        __typename: 'SlaFollowUpEntry';
+        id: string;
+        action: SlaFollowUpAction;
+        at: string;
+        threshold: number | null;
+        note: string | null;
+        by: { __typename: 'StaffMember'; id: string; name: string; role: string };
+        assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
+      }>;
+      case: {
+        __typename: 'Case';
+        id: string;
+        reference: string;
+        applicant: { __typename: 'Applicant'; fullName: string };
+        employer: { __typename: 'Employer'; id: string; name: string };
+      } | null;
+    }>;
+  };
+};
+
+export type SlaWorkItemFieldsFragment = {
+  __typename: 'SlaWorkItem';
+  clockId: string;
+  level: SlaWorkLevel;
+  threshold: number;
+  kind: SlaKind;
+  state: SlaClockState;
+  counterId: string | null;
+  category: string | null;
+  startedAt: string;
+  dueAt: string;
+  overdueMinutes: number;
+  asOf: string;
+  acknowledged: boolean;
+  acknowledgedAt: string | null;
+  acknowledgedBy: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
+  assignee: { __typename: 'StaffMember'; id: string; name: string; role: string } | null;
+  history: Array<{
+    __typename: 'SlaFollowUpEntry';
+    id: string;
+    action: SlaFollowUpAction;
+    at: string;
+    threshold: number | null;
+    note: string | null;
+    by: { __typename: 'StaffMember'; id: string; name: string; role: string };
+    assignee: { __typename: 'StaffMember'; id: string; name: string } | null;
+  }>;
+  case: {
+    __typename: 'Case';
+    id: string;
+    reference: string;
+    applicant: { __typename: 'Applicant'; fullName: string };
+    employer: { __typename: 'Employer'; id: string; name: string };
+  } | null;
 };
 
 export type StartServiceMutationVariables = Exact<{
@@ -1571,6 +1816,136 @@ export const CounterLoadFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<CounterLoadFieldsFragment, unknown>;
+export const SlaWorkItemFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'SlaWorkItemFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'SlaWorkItem' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'level' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'category' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'dueAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'overdueMinutes' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'asOf' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'acknowledgedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'assignee' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'history' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'action' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'note' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'by' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'assignee' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'case' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'applicant' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'employer' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SlaWorkItemFieldsFragment, unknown>;
 export const AcceptDocumentsDocument = {
   kind: 'Document',
   definitions: [
@@ -1626,6 +2001,144 @@ export const AcceptDocumentsDocument = {
     },
   ],
 } as unknown as DocumentNode<AcceptDocumentsMutation, AcceptDocumentsMutationVariables>;
+export const AcknowledgeSlaEntryDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'AcknowledgeSlaEntry' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'clockId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'acknowledgeSlaEntry' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'clockId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'clockId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'assignee' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AcknowledgeSlaEntryMutation, AcknowledgeSlaEntryMutationVariables>;
+export const AddSlaNoteDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'AddSlaNote' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'clockId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'text' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'addSlaNote' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'clockId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'clockId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'text' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'text' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'assignee' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AddSlaNoteMutation, AddSlaNoteMutationVariables>;
 export const AppointmentByLetterDocument = {
   kind: 'Document',
   definitions: [
@@ -1671,6 +2184,80 @@ export const AppointmentByLetterDocument = {
     },
   ],
 } as unknown as DocumentNode<AppointmentByLetterQuery, AppointmentByLetterQueryVariables>;
+export const AssignSlaEntryDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'AssignSlaEntry' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'clockId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'assigneeId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'assignSlaEntry' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'clockId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'clockId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'assigneeId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'assigneeId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'idempotencyKey' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'assignee' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AssignSlaEntryMutation, AssignSlaEntryMutationVariables>;
 export const CalendarMonthDocument = {
   kind: 'Document',
   definitions: [
@@ -2291,6 +2878,49 @@ export const CaseDetailDocument = {
     },
   ],
 } as unknown as DocumentNode<CaseDetailQuery, CaseDetailQueryVariables>;
+export const CaseEventsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'CaseEvents' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'caseEvents' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'since' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'caseId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'occurredAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CaseEventsSubscription, CaseEventsSubscriptionVariables>;
 export const CaseQueueDocument = {
   kind: 'Document',
   definitions: [
@@ -2390,6 +3020,72 @@ export const CaseQueueDocument = {
                             { kind: 'Field', name: { kind: 'Name', value: 'preExamDueAt' } },
                             { kind: 'Field', name: { kind: 'Name', value: 'preExamDueProvisional' } },
                             { kind: 'Field', name: { kind: 'Name', value: 'preExamOverdue' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'resubmittedAt' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'workPermit' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                                ],
+                              },
+                            },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'sla' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'dueAt' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'stoppedAt' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'provisional' } },
+                                ],
+                              },
+                            },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'documentsAcceptance' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'issuanceDueAt' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'issuanceDueProvisional' } },
+                                ],
+                              },
+                            },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'residencePermit' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                                  {
+                                    kind: 'Field',
+                                    name: { kind: 'Name', value: 'verifications' },
+                                    selectionSet: {
+                                      kind: 'SelectionSet',
+                                      selections: [
+                                        { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                        { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                        { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                                      ],
+                                    },
+                                  },
+                                ],
+                              },
+                            },
                             {
                               kind: 'Field',
                               name: { kind: 'Name', value: 'applicant' },
@@ -3818,6 +4514,121 @@ export const ExportSlaBreachesDocument = {
     },
   ],
 } as unknown as DocumentNode<ExportSlaBreachesQuery, ExportSlaBreachesQueryVariables>;
+export const ExportSlaWorkListDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'ExportSlaWorkList' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'SlaWorkListFilter' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'slaWorkList' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'filter' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'items' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'level' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'state' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'dueAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'overdueMinutes' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'assignee' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'case' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'applicant' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
+                                ],
+                              },
+                            },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'employer' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ExportSlaWorkListQuery, ExportSlaWorkListQueryVariables>;
 export const HallDisplayChangedDocument = {
   kind: 'Document',
   definitions: [
@@ -5175,6 +5986,34 @@ export const SlaAlertsDocument = {
     },
   ],
 } as unknown as DocumentNode<SlaAlertsSubscription, SlaAlertsSubscriptionVariables>;
+export const SlaAssigneesDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'SlaAssignees' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'slaAssignees' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SlaAssigneesQuery, SlaAssigneesQueryVariables>;
 export const SlaBreachesDocument = {
   kind: 'Document',
   definitions: [
@@ -5440,6 +6279,240 @@ export const SlaOpenCountsDocument = {
     },
   ],
 } as unknown as DocumentNode<SlaOpenCountsQuery, SlaOpenCountsQueryVariables>;
+export const SlaWorkListChangedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'SlaWorkListChanged' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'slaWorkListChanged' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'since' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'action' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SlaWorkListChangedSubscription, SlaWorkListChangedSubscriptionVariables>;
+export const SlaWorkListDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'SlaWorkList' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'SlaWorkListFilter' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'slaWorkList' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'filter' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'breaches' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'warnings' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'asOf' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'items' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'SlaWorkItemFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'SlaWorkItemFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'SlaWorkItem' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clockId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'level' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'category' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'dueAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'overdueMinutes' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'asOf' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'acknowledged' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'acknowledgedAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'acknowledgedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'assignee' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'history' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'action' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'note' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'by' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'assignee' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'case' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reference' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'applicant' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'employer' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SlaWorkListQuery, SlaWorkListQueryVariables>;
 export const StartServiceDocument = {
   kind: 'Document',
   definitions: [

@@ -30,6 +30,8 @@ import { SlaClockEntity } from './sla/sla-clock.entity.js';
 import { CaseSlaResolver } from './sla/sla-clock.resolver.js';
 import { SlaThresholdsEntity } from './sla/sla-thresholds.entity.js';
 import { SlaThresholdsResolver } from './sla/sla-thresholds.resolver.js';
+import { SlaWorkListResolver } from './sla/sla-work-list.resolver.js';
+import { CsSlaFollowUp1796610000001 } from './migrations/1796610000001-sla-follow-up.js';
 import { CaseRef } from './sla/sla.type.js';
 import { CsThroughputAndUnserved1764201604000 } from './migrations/1764201604000-throughput-and-unserved.js';
 import { PermitIssueEntity } from './throughput/permit-issue.entity.js';
@@ -72,6 +74,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     CsCounterChineseNames1764201607000,
     CsTicketWithdrawn1764201608000,
     CsClerkWorkstation1764201612000,
+    CsSlaFollowUp1796610000001,
   ],
   buildSchema: () =>
     buildFederatedSchema(
@@ -87,6 +90,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
           CaseSlaResolver,
           SlaBreachResolver,
           SlaThresholdsResolver,
+          SlaWorkListResolver,
           CalendarResolver,
           ThroughputResolver,
           ReportResolver,

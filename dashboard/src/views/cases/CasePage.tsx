@@ -1,16 +1,27 @@
 import { useQuery } from '@apollo/client/react';
-import type { ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link } from '../../app/Link';
 import { canAct } from '../../app/permissions';
 import { useSignedIn } from '../../app/session-context';
 import { Errors } from '../../components/Errors';
 import { SlaBadge, type SlaState } from '../../components/SlaBadge';
 import { counterName } from '../../format/counter';
-import { formatDateTime, formatDuration } from '../../format/time';
-import { CaseDetailDocument, type CaseDetailQuery } from '../../generated/graphql';
+import { formatDateTime, formatTime } from '../../format/time';
+import {
+  CaseDetailDocument,
+  CaseEventsDocument,
+  ServiceCountersDocument,
+  type CaseDetailQuery,
+  type CaseStatus,
+} from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
+import type { Lang } from '../../i18n/dictionary';
+import { EventDeduper } from '../../live/dedupe';
+import { useLiveSubscription, useRefetchOnReconnect } from '../../live/useLiveSubscription';
+import { formatOverdue } from '../sla/SlaFeed';
 import { CaseAttachmentsPanel } from '../attachments/PreExamAttachments';
 import { OfficerActions } from './CaseActions';
+import { CASE_STATUSES } from './case-statuses';
 
 export type CaseDetail = NonNullable<CaseDetailQuery['case']>;
 type Clock = NonNullable<CaseDetail['sla']>[number];
@@ -26,6 +37,30 @@ export default function CasePage({ id }: { id: string }) {
   const { session } = useSignedIn();
   const q = useQuery(CaseDetailDocument, { variables: { id }, fetchPolicy: 'cache-and-network', errorPolicy: 'all' });
   const c = q.data?.case;
+  const counters = useQuery(ServiceCountersDocument);
+  const counterNames = useMemo(
+    () => new Map((counters.data?.serviceCounters ?? []).map((k) => [k.id, counterName(k, lang)])),
+    [counters.data, lang],
+  );
+  // Live: another session's decision (or any event of this case) reloads the page's data.
+  const [deduper] = useState(() => new EventDeduper());
+  const [lastChange, setLastChange] = useState<{ type: string; at: number } | null>(null);
+  const refetch = q.refetch;
+  useLiveSubscription(CaseEventsDocument, {
+    deduper,
+    eventIdOf: (d) => d.caseEvents.eventId,
+    onEvent: (d) => {
+      if (d.caseEvents.caseId !== id) return;
+      setLastChange({ type: d.caseEvents.type, at: Date.now() });
+      void refetch();
+    },
+  });
+  useRefetchOnReconnect(() => refetch());
+  const now = useTick();
+  // When this answer arrived (to the second): the countdowns tick on from it.
+  const [stamp, setStamp] = useState<{ data: unknown; at: number }>({ data: undefined, at: now });
+  if (stamp.data !== q.data) setStamp({ data: q.data, at: now });
+  const fetchedAt = stamp.at;
   const role = session.claims.role;
   const officer = canAct(role, 'preExamine') || canAct(role, 'recordVerification');
   if (q.loading && !q.data) return <p className="loading">{t('app.loading')}</p>;
@@ -46,6 +81,15 @@ export default function CasePage({ id }: { id: string }) {
         <Link to="/cases">← {t('case.back')}</Link>
       </p>
       <h1>{t('case.title', { ref: c.reference })}</h1>
+      <p className="muted" data-testid="case-live" aria-live="polite">
+        {t('case.live')} {t('case.timesNote')}
+        {lastChange && (
+          <>
+            {' '}
+            <strong>{t('case.updated', { time: formatTime(lastChange.at, lang), what: lastChange.type })}</strong>
+          </>
+        )}
+      </p>
       <Errors error={q.error} />
       {/* During pre-examination the documents are the work: first on the page. */}
       {preExam && <CaseAttachmentsPanel caseId={c.id} onDone={() => void q.refetch()} />}
@@ -65,7 +109,9 @@ export default function CasePage({ id }: { id: string }) {
               {c.category}
               {c.points != null && ` (${c.points})`}
             </Fact>
-            <Fact label={t('cases.route')}>{c.route}</Fact>
+            <Fact label={t('cases.route')}>
+              <span data-testid="case-route">{t(`code.route.${c.route}`)}</span>
+            </Fact>
             <Fact label={t('cases.employer')}>{c.employer.name}</Fact>
             <Fact label={t('case.preExamDue')}>
               <span data-testid="pre-exam-due">{formatDateTime(c.preExamDueAt, lang)}</span>{' '}
@@ -101,12 +147,15 @@ export default function CasePage({ id }: { id: string }) {
                   {formatDateTime(k.dueAt, lang)}
                   {k.provisional && <span className="tag">⚠ {t('cases.provisional')}</span>}
                   {!k.stoppedAt && (
-                    <span className="muted">
+                    <span className="muted" data-testid="clock-countdown">
                       {' '}
                       ·{' '}
-                      {k.remainingWorkingMinutes >= 0
-                        ? t('case.remaining', { time: formatDuration(k.remainingWorkingMinutes * 60, lang) })
-                        : t('case.overdueBy', { time: formatDuration(-k.remainingWorkingMinutes * 60, lang) })}
+                      {(() => {
+                        const left = k.remainingWorkingMinutes * 60 - (now - fetchedAt) / 1000;
+                        return left >= 0
+                          ? t('case.remaining', { time: formatOverdue(left, lang) })
+                          : t('case.overdueBy', { time: formatOverdue(-left, lang) });
+                      })()}
                     </span>
                   )}
                 </li>
@@ -142,7 +191,7 @@ export default function CasePage({ id }: { id: string }) {
               <h3>{t('case.interview')}</h3>
               <p>
                 {rp.interview.required ? t('case.interviewRequired') : t('case.interviewExempt')} ·{' '}
-                {rp.interview.status}
+                {t(`code.interview.${rp.interview.status}`)}
                 <br />
                 <span className="muted">{rp.interview.reason}</span>
               </p>
@@ -153,7 +202,8 @@ export default function CasePage({ id }: { id: string }) {
                 <ul>
                   {rp.verifications.map((v) => (
                     <li key={v.id}>
-                      {t(`action.kind.${v.kind}`)} · {formatDateTime(v.scheduledAt, lang)} · {v.status}
+                      {t(`action.kind.${v.kind}`)} · {formatDateTime(v.scheduledAt, lang)} ·{' '}
+                      {t(`code.verification.${v.status}`)}
                       {v.outcome && ` · ${t(`action.outcome.${v.outcome}`)}`}
                       {v.notes && <span className="muted"> · {v.notes}</span>}
                     </li>
@@ -191,7 +241,7 @@ export default function CasePage({ id }: { id: string }) {
                 {formatDateTime(c.appointment.slotStart, lang)} –{' '}
                 {formatDateTime(c.appointment.slotEnd, lang).slice(-5)}
               </Fact>
-              <Fact label={t('cases.status')}>{c.appointment.status}</Fact>
+              <Fact label={t('cases.status')}>{t(`code.appointment.${c.appointment.status}`)}</Fact>
             </dl>
           ) : (
             <p className="muted">{t('case.none')}</p>
@@ -202,19 +252,120 @@ export default function CasePage({ id }: { id: string }) {
       {officer && <OfficerActions c={c} onDone={() => void q.refetch()} />}
       <Section title={t('case.timeline')}>
         <ol className="timeline" data-testid="timeline">
-          {c.timeline.map((e, i) => (
-            <li key={`${e.at}-${i}`}>
-              <strong>{e.action}</strong>
-              {e.toStatus && ` → ${t(`status.${e.toStatus}`)}`}{' '}
-              <span className="muted">· {formatDateTime(e.at, lang)}</span>
-              {e.actorName && <span className="muted"> · {e.actorName}</span>}
-              {e.note && <div>{e.note}</div>}
-            </li>
-          ))}
+          {c.timeline.map((e, i) => {
+            const actor = actorOf(e, c);
+            return (
+              <li key={`${e.at}-${i}`} data-testid="timeline-entry" data-action={e.action}>
+                <strong>{actionLabel(e.action, t)}</strong>
+                {e.toStatus && ` → ${t(`status.${e.toStatus}`)}`}{' '}
+                <span className="muted">
+                  · <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
+                </span>
+                <span className="muted" data-testid="timeline-actor">
+                  {' '}
+                  ·{' '}
+                  {actor.role
+                    ? actor.name
+                      ? t('tl.by', { name: actor.name, role: t(`role.${actor.role}`) })
+                      : t(`role.${actor.role}`)
+                    : t('tl.actor.system')}
+                </span>
+                {e.note && <div>{localiseNote(e.note, lang, counterNames, t)}</div>}
+              </li>
+            );
+          })}
         </ol>
       </Section>
     </div>
   );
+}
+
+type Timeline = CaseDetail['timeline'][number];
+type Translate = ReturnType<typeof useI18n>['t'];
+type StaffRole = 'AGENCY' | 'WP_OFFICER' | 'EE_OFFICER' | 'CLERK' | 'MANAGER';
+
+/** Who does each kind of step (DOMAIN.md): the role shown for a timeline line. Absent: the system. */
+const ROLE_OF_ACTION: Record<string, StaffRole> = {
+  FILED: 'AGENCY',
+  RESUBMITTED: 'AGENCY',
+  WITHDRAWN: 'AGENCY',
+  ATTACHMENT_UPLOADED: 'AGENCY',
+  APPOINTMENT_BOOKED: 'AGENCY',
+  APPOINTMENT_RESCHEDULED: 'AGENCY',
+  APPOINTMENT_CANCELLED: 'AGENCY',
+  RETURNED: 'WP_OFFICER',
+  PRE_EXAM_PASSED: 'WP_OFFICER',
+  WORK_PERMIT_ISSUED: 'WP_OFFICER',
+  WORK_PERMIT_REFUSED: 'WP_OFFICER',
+  MATERIAL_RECORDED: 'CLERK',
+  MATERIALS_PRESENTER_SET: 'CLERK',
+  CHECKED_IN: 'CLERK',
+  CHECKED_IN_AGAIN: 'CLERK',
+  TICKET_MISSED: 'CLERK',
+  DOCUMENTS_ACCEPTED: 'CLERK',
+  CLAIMED: 'CLERK',
+  RESIDENCE_PERMIT_ISSUED: 'EE_OFFICER',
+  RESIDENCE_PERMIT_REFUSED: 'EE_OFFICER',
+};
+/** Names the timeline carries for lines another subgraph's event made: a service, not a person. */
+const SERVICE_NAMES = new Set(['work-permit', 'residence-permit', 'counter-scheduling', 'retention', 'identity']);
+
+/** The person and role behind a timeline line; a service name is never shown as an actor. */
+export function actorOf(e: Timeline, c: CaseDetail): { name: string | null; role: StaffRole | null } {
+  const person = e.actorName && !SERVICE_NAMES.has(e.actorName) ? e.actorName : null;
+  // residence-permit records who decided; the line its event made names only the service.
+  if (e.action.startsWith('RESIDENCE_PERMIT_'))
+    return { name: person ?? c.residencePermit?.decision?.decidedByName ?? null, role: 'EE_OFFICER' };
+  return { name: person, role: ROLE_OF_ACTION[e.action] ?? null };
+}
+
+const ACTIONS = new Set(
+  Object.keys(ROLE_OF_ACTION).concat([
+    'APPOINTMENT_NO_SHOW',
+    'UNSERVED_AT_CLOSING',
+    'READY_FOR_CLAIM',
+    'PRE_EXAM_DEADLINE_CHANGED',
+    'ATTACHMENTS_DELETED',
+  ]),
+);
+
+function actionLabel(code: string, t: Translate): string {
+  return ACTIONS.has(code)
+    ? t(`tl.${code}` as 'tl.FILED')
+    : t('tl.OTHER', { code: code.toLowerCase().replace(/_/g, ' ') });
+}
+
+const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})/g;
+
+const NOTE_CODES: Record<string, string> = {
+  NOTIFICATION_LETTER: 'code.route.NOTIFICATION_LETTER',
+  IN_MAINLAND: 'code.route.IN_MAINLAND',
+  RENEWAL: 'code.route.RENEWAL',
+};
+
+/**
+ * A timeline note as the reader's language shows it: instants in Beijing time, counter ids as
+ * the counters' names, codes (routes, statuses) as their labels.
+ */
+export function localiseNote(note: string, lang: Lang, counters: ReadonlyMap<string, string>, t: Translate): string {
+  let out = note.replace(ISO_INSTANT, (iso) => formatDateTime(iso, lang));
+  out = out.replace(/\b[A-Z][A-Z_]{3,}[A-Z]\b/g, (code) => {
+    if (code in NOTE_CODES) return t(NOTE_CODES[code] as 'code.route.RENEWAL');
+    if ((CASE_STATUSES as readonly string[]).includes(code)) return t(`status.${code as CaseStatus}`);
+    return code;
+  });
+  for (const [id, name] of counters) if (out.includes(id)) out = out.split(id).join(name);
+  return out;
+}
+
+/** Ticks once a second while the page is open (the countdowns). */
+function useTick(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
 }
 
 function clockState(k: Clock): SlaState {

@@ -1,5 +1,5 @@
 import { useLazyQuery, useQuery } from '@apollo/client/react';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { Link } from '../../app/Link';
 import { canSearchByPassport } from '../../app/permissions';
 import { casePath, navigate } from '../../app/router';
@@ -12,21 +12,11 @@ import {
   CaseByReferenceDocument,
   CaseQueueDocument,
   CasesByPassportDocument,
+  type CaseQueueQuery,
   type CaseStatus,
 } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
-
-const STATUSES: CaseStatus[] = [
-  'SUBMITTED',
-  'RETURNED',
-  'PRE_EXAM_PASSED',
-  'APPOINTMENT_BOOKED',
-  'CHECKED_IN',
-  'ACCEPTED',
-  'READY_FOR_CLAIM',
-  'CLAIMED',
-  'WITHDRAWN',
-];
+import { CASE_STATUSES as STATUSES } from './case-statuses';
 
 /** What each role works on first; the API scopes the list (an agency sees only its employers). */
 const PRESETS: Record<Role, CaseStatus[] | null> = {
@@ -36,7 +26,53 @@ const PRESETS: Record<Role, CaseStatus[] | null> = {
   AGENCY: null,
   MANAGER: null,
 };
-const PAGE = 20;
+const PAGE = 100;
+/** Cases whose work is over: out of every list unless asked for. */
+const CLOSED: CaseStatus[] = ['READY_FOR_CLAIM', 'CLAIMED', 'WITHDRAWN'];
+const OPEN = STATUSES.filter((s) => !CLOSED.includes(s));
+const DAY_MS = 86_400_000;
+
+type QueueCase = CaseQueueQuery['cases']['edges'][number]['node'];
+
+/** The clock a role answers for on a case (DOMAIN.md, docs/sla-and-calendar.md), or null when none runs for it. */
+export interface RoleDue {
+  kind: 'PRE_EXAMINATION' | 'WP_DECISION' | 'RP_DECISION' | 'ISSUANCE';
+  at: string | null;
+  provisional: boolean;
+  startedAt: string | null;
+  outstandingVerifications: number;
+}
+
+export function dueFor(c: QueueCase, role: Role): RoleDue | null {
+  const preExam: RoleDue = {
+    kind: 'PRE_EXAMINATION',
+    at: c.preExamDueAt,
+    provisional: c.preExamDueProvisional,
+    startedAt: c.resubmittedAt ?? c.submittedAt,
+    outstandingVerifications: 0,
+  };
+  // The issuance clock itself (counter-scheduling's, started at acceptance): the due both officers answer for.
+  const clock = c.sla?.find((k) => k.kind === 'ISSUANCE' && !k.stoppedAt) ?? null;
+  const issuance = (kind: RoleDue['kind']): RoleDue => ({
+    kind,
+    at: clock?.dueAt ?? c.documentsAcceptance?.issuanceDueAt ?? null,
+    provisional: clock?.provisional ?? c.documentsAcceptance?.issuanceDueProvisional ?? false,
+    startedAt: clock?.startedAt ?? c.documentsAcceptance?.acceptedAt ?? c.acceptedAt ?? null,
+    outstandingVerifications: (c.residencePermit?.verifications ?? []).filter((v) => v.status === 'SCHEDULED').length,
+  });
+  if (role === 'WP_OFFICER') {
+    if (c.status === 'SUBMITTED') return preExam;
+    if (c.status === 'ACCEPTED' && c.workPermit.status === 'PENDING') return issuance('WP_DECISION');
+    return null;
+  }
+  if (role === 'EE_OFFICER') {
+    if (c.status === 'ACCEPTED' && c.residencePermit?.status === 'UNDER_REVIEW') return issuance('RP_DECISION');
+    return null;
+  }
+  if (c.status === 'SUBMITTED') return preExam;
+  if (c.status === 'ACCEPTED') return issuance('ISSUANCE');
+  return null;
+}
 
 /** The work queue (soonest due first, cursor pagination), the search by reference, and for staff the search by passport number. */
 export default function CasesView({ initialRef }: { initialRef?: string }) {
@@ -44,18 +80,29 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
   const { session } = useSignedIn();
   const role = session.claims.role;
   const [show, setShow] = useState<'preset' | 'all' | CaseStatus>(PRESETS[role] ? 'preset' : 'all');
-  const status = show === 'preset' ? PRESETS[role] : show === 'all' ? null : [show];
+  const [includeClosed, setIncludeClosed] = useState(false);
+  const status = show === 'preset' ? PRESETS[role] : show === 'all' ? (includeClosed ? null : OPEN) : [show];
   const queue = useQuery(CaseQueueDocument, {
     variables: { first: PAGE, filter: status ? { status } : null, orderBy: 'PRE_EXAM_DUE_ASC' },
     fetchPolicy: 'cache-and-network',
   });
-  const edges = queue.data?.cases.edges ?? [];
+  // Soonest due first by the role's own clock; cases without one (nothing runs for this role) last.
+  const edges = useMemo(() => {
+    const rows = (queue.data?.cases.edges ?? []).map((e) => ({ ...e, due: dueFor(e.node, role) }));
+    const key = (d: RoleDue | null): number => (d?.at ? Date.parse(d.at) : Number.POSITIVE_INFINITY);
+    return rows.sort((a, b) => key(a.due) - key(b.due));
+  }, [queue.data, role]);
+  const [now] = useState(() => Date.now());
   const filterId = useId();
+  const closedId = useId();
   return (
     <div>
       <h1>{t('cases.title')}</h1>
-      <SearchByReference initialRef={initialRef} />
-      {canSearchByPassport(role) && <SearchByPassport />}
+      {/* The searches side by side, so the work list starts on the first screen. */}
+      <div className="grid-2 cases-search">
+        <SearchByReference initialRef={initialRef} />
+        {canSearchByPassport(role) && <SearchByPassport />}
+      </div>
       <section className="panel" aria-labelledby="queue-h">
         <h2 id="queue-h">
           {t('cases.queue')} ({queue.data?.cases.totalCount ?? '—'})
@@ -79,6 +126,19 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
               ))}
             </select>
           </label>
+          <label className="inline-check" htmlFor={closedId}>
+            <input
+              id={closedId}
+              type="checkbox"
+              checked={includeClosed}
+              onChange={(e) => {
+                setIncludeClosed(e.target.checked);
+                if (e.target.checked && show === 'preset') setShow('all');
+              }}
+              data-testid="include-closed"
+            />{' '}
+            {t('ol.includeClosed')}
+          </label>
           <ExportCsvButton
             list="cases"
             variables={{ filter: status ? { status } : null, orderBy: 'PRE_EXAM_DUE_ASC' }}
@@ -88,7 +148,7 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
         {queue.data && edges.length === 0 ? (
           <p className="muted">{t('cases.empty')}</p>
         ) : (
-          <table data-testid="case-queue">
+          <table data-testid="case-queue" className="stack-table">
             <thead>
               <tr>
                 <th scope="col">{t('cases.reference')}</th>
@@ -96,32 +156,54 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
                 <th scope="col">{t('cases.status')}</th>
                 <th scope="col">{t('cases.category')}</th>
                 <th scope="col">{t('cases.employer')}</th>
-                <th scope="col">{t('cases.due')}</th>
+                <th scope="col">{t('ol.dueHeader')}</th>
+                <th scope="col">{t('ol.waiting')}</th>
               </tr>
             </thead>
             <tbody>
-              {edges.map(({ node: c }) => (
-                <tr key={c.id} data-testid="case-row" data-case-id={c.id}>
-                  <td>
-                    <Link to={casePath(c.id)}>{c.reference}</Link>
-                  </td>
-                  <td>{c.applicant.fullName}</td>
-                  <td>{t(`status.${c.status}`)}</td>
-                  <td>{c.category}</td>
-                  <td>{c.employer.name}</td>
-                  <td>
-                    {formatDateTime(c.preExamDueAt, lang)}
-                    {c.preExamOverdue && c.status === 'SUBMITTED' && (
-                      <span className="sla sla-BREACHED"> ✖ {t('cases.overdue')}</span>
-                    )}
-                    {c.preExamDueProvisional && (
-                      <span className="tag" title={t('cases.provisionalHelp')}>
-                        ⚠ {t('cases.provisional')}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
+              {edges.map(({ node: c, due }) => {
+                const overdue = due?.at != null && Date.parse(due.at) < now;
+                const waitingDays = Math.max(
+                  0,
+                  Math.floor((now - Date.parse(due?.startedAt ?? c.submittedAt)) / DAY_MS),
+                );
+                return (
+                  <tr key={c.id} data-testid="case-row" data-case-id={c.id} data-status={c.status}>
+                    <td data-label={t('cases.reference')}>
+                      <Link to={casePath(c.id)}>{c.reference}</Link>
+                    </td>
+                    <td data-label={t('cases.applicant')}>{c.applicant.fullName}</td>
+                    <td data-label={t('cases.status')}>{t(`status.${c.status}`)}</td>
+                    <td data-label={t('cases.category')}>{c.category}</td>
+                    <td data-label={t('cases.employer')}>{c.employer.name}</td>
+                    <td data-label={t('ol.dueHeader')} data-testid="role-due" data-due-kind={due?.kind ?? ''}>
+                      {due ? (
+                        <>
+                          <span className="muted">{t(`ol.due.${due.kind}`)}</span> {formatDateTime(due.at, lang)}
+                          {overdue && <span className="sla sla-BREACHED"> ✖ {t('ol.overdue')}</span>}
+                          {due.provisional && (
+                            <span className="tag" title={t('cases.provisionalHelp')}>
+                              ⚠ {t('cases.provisional')}
+                            </span>
+                          )}
+                          {due.outstandingVerifications > 0 && (
+                            <div className="muted">{t('ol.verifications', { n: due.outstandingVerifications })}</div>
+                          )}
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td
+                      data-testid="days-waiting"
+                      title={t('ol.daysLong', { n: waitingDays })}
+                      data-label={t('ol.waiting')}
+                    >
+                      {t('ol.days', { n: waitingDays })}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         )}
@@ -242,7 +324,7 @@ function SearchByPassport() {
       {found && found.edges.length > 0 && (
         <>
           <p role="status">{t('cases.passportFound', { count: found.totalCount })}</p>
-          <table data-testid="passport-results">
+          <table data-testid="passport-results" className="stack-table">
             <thead>
               <tr>
                 <th scope="col">{t('cases.reference')}</th>
@@ -254,12 +336,12 @@ function SearchByPassport() {
             <tbody>
               {found.edges.map(({ node: c }) => (
                 <tr key={c.id} data-testid="passport-row" data-case-id={c.id}>
-                  <td>
+                  <td data-label={t('cases.reference')}>
                     <Link to={casePath(c.id)}>{c.reference}</Link>
                   </td>
-                  <td>{c.applicant.fullName}</td>
-                  <td>{t(`status.${c.status}`)}</td>
-                  <td>{c.employer.name}</td>
+                  <td data-label={t('cases.applicant')}>{c.applicant.fullName}</td>
+                  <td data-label={t('cases.status')}>{t(`status.${c.status}`)}</td>
+                  <td data-label={t('cases.employer')}>{c.employer.name}</td>
                 </tr>
               ))}
             </tbody>

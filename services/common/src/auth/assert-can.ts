@@ -23,6 +23,7 @@ export type Action =
   | 'load.read'
   | 'sla.read'
   | 'sla.configure'
+  | 'sla.followUp'
   | 'counter.manage'
   | 'calendar.manage'
   | 'employer.read'
@@ -65,6 +66,8 @@ const POLICY: Record<Action, readonly Role[]> = {
   'load.read': ['MANAGER', 'CLERK', ...OFFICERS],
   'sla.read': ALL,
   'sla.configure': ['MANAGER'],
+  // The SLA work list (issue 13): who runs the work acknowledges, assigns and notes.
+  'sla.followUp': ['MANAGER', ...OFFICERS],
   'counter.manage': ['MANAGER'],
   'calendar.manage': ['MANAGER'],
   'apiClient.manage': ['MANAGER'],

@@ -51,6 +51,8 @@ export const EVENT_TYPES = {
   slaResolved: 'sla.resolved',
   slaThresholdsChanged: 'sla.thresholds-changed',
   slaDeadlineChanged: 'sla.deadline-changed',
+  /** Someone acknowledged, assigned or noted an entry of the SLA work list (payload: SlaFollowUpChangedPayload). */
+  slaFollowUpChanged: 'sla.follow-up-changed',
   /** A ticket still waiting when its counter closed for the day (payload: TicketPayload, `at` = the closing time). */
   ticketUnserved: 'queue.ticket-unserved',
   /**
@@ -229,6 +231,24 @@ export interface SlaEventPayload {
   counterId: string | null;
   category: Category;
   dueAt: string;
+  at: string;
+}
+
+/** What a person did to an entry of the SLA work list. */
+export const SLA_FOLLOW_UP_ACTIONS = ['ACKNOWLEDGED', 'ASSIGNED', 'NOTED'] as const;
+export type SlaFollowUpAction = (typeof SLA_FOLLOW_UP_ACTIONS)[number];
+
+/** sla.follow-up-changed: an SLA work-list entry (one clock) was acknowledged, assigned or noted. */
+export interface SlaFollowUpChangedPayload {
+  clockId: string;
+  caseId: string;
+  kind: SlaKind;
+  counterId: string | null;
+  action: SlaFollowUpAction;
+  /** The threshold acknowledged (ACKNOWLEDGED only). */
+  threshold: number | null;
+  /** The person assigned (ASSIGNED only). */
+  assigneeId: string | null;
   at: string;
 }
 

@@ -15,6 +15,7 @@ export {
 export {
   EVENT_TYPES,
   SLA_KINDS,
+  SLA_FOLLOW_UP_ACTIONS,
   type EventType,
   type SlaKind,
   type CaseSubmittedPayload,
@@ -30,6 +31,8 @@ export {
   type AppointmentPayload,
   type TicketPayload,
   type SlaEventPayload,
+  type SlaFollowUpAction,
+  type SlaFollowUpChangedPayload,
   type CalendarChangedPayload,
   type CounterLoadChangedPayload,
   type CounterChangedPayload,

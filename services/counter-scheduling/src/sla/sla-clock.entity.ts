@@ -11,6 +11,7 @@ import type { SlaBasis, SlaClockState } from './sla-clock.rules.js';
 @Index('IDX_sla_clock_case_kind', ['caseId', 'kind'])
 @Index('IDX_sla_clock_ticket_id', ['ticketId'], { where: 'ticket_id IS NOT NULL' })
 @Index('UQ_sla_clock_start', ['startEventId', 'kind'], { unique: true })
+@Index('IDX_sla_clock_warned', ['dueAt'], { where: `state = 'RUNNING' AND last_threshold IS NOT NULL` })
 export class SlaClockEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -129,9 +129,7 @@ export class SlaQueryService {
    */
   alerts(actor: Actor, filter: SlaAlertFilter, since?: string | null): EventSubscription {
     const problems = categoryProblems(filter.category);
-    if (since !== undefined && since !== null && !/^(0|[1-9][0-9]{0,18})$/.test(since)) {
-      problems.push(`since: must be an event id (the eventId of an alert received), got ${JSON.stringify(since)}`);
-    }
+    problems.push(...sinceProblems(since));
     if (problems.length) throw new BadUserInputError('Cannot subscribe to SLA alerts', problems);
     const scope = employerScope(actor);
     return this.events.subscribe({
@@ -210,6 +208,12 @@ function toSlaBreach(r: BreachRow): SlaBreach {
     resolvedAt: r.resolvedAt,
     open: r.resolvedAt === null,
   };
+}
+
+/** What is wrong with a subscription's `since` (an event id received), if anything. */
+export function sinceProblems(since: string | null | undefined): string[] {
+  if (since === undefined || since === null || /^(0|[1-9][0-9]{0,18})$/.test(since)) return [];
+  return [`since: must be an event id (the eventId of an event received), got ${JSON.stringify(since)}`];
 }
 
 function categoryProblems(category: string | null | undefined): string[] {

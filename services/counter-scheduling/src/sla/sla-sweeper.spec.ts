@@ -13,6 +13,7 @@ import {
   type TestDatabase,
 } from '@onestop/common';
 import { CsSlaClocks1764201603500 } from '../migrations/1764201603500-sla-clocks.js';
+import { CsSlaFollowUp1796610000001 } from '../migrations/1796610000001-sla-follow-up.js';
 import { SlaBreachEntity } from './sla-breach.entity.js';
 import { SlaCaseEntity } from './sla-case.entity.js';
 import { SlaClockEntity } from './sla-clock.entity.js';
@@ -37,7 +38,7 @@ async function openCs(name: string): Promise<DataSource> {
     schema: 'cs',
     // Opening with the entities also proves they match the hand-written migration.
     entities: [SlaClockEntity, SlaBreachEntity, SlaThresholdsEntity, SlaCaseEntity],
-    migrations: [CsSlaClocks1764201603500],
+    migrations: [CsSlaClocks1764201603500, CsSlaFollowUp1796610000001],
     logger,
     applicationName: name,
     poolSize: 4,
