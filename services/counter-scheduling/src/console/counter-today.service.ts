@@ -215,7 +215,10 @@ export class CounterTodayService {
       `SELECT id, latitude, longitude FROM cs.service_counter`,
     );
     return new Map(
-      rows.map((r) => [r.id, r.latitude === null || r.longitude === null ? null : ([r.latitude, r.longitude] as const)]),
+      rows.map((r) => [
+        r.id,
+        r.latitude === null || r.longitude === null ? null : ([r.latitude, r.longitude] as const),
+      ]),
     );
   }
 }

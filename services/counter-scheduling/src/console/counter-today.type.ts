@@ -59,7 +59,7 @@ export class NearbyCounter {
   @Field(() => Float, { description: 'Straight-line distance, km.' })
   distanceKm!: number;
 
-  @Field(() => Int, { description: "Expected wait for someone checking in now, minutes (see CounterToday)." })
+  @Field(() => Int, { description: 'Expected wait for someone checking in now, minutes (see CounterToday).' })
   expectedWaitMinutes!: number;
 
   @Field(() => Int)

@@ -36,8 +36,10 @@ export interface CounterLoadValue {
 }
 
 /** The city: the counters' sums, city-wide wait statistics, and each counter. */
-export interface CityLoadValue
-  extends Omit<CounterLoadValue, 'counterId' | 'open' | 'queueWithIdleWindows' | 'lastBreachAt'> {
+export interface CityLoadValue extends Omit<
+  CounterLoadValue,
+  'counterId' | 'open' | 'queueWithIdleWindows' | 'lastBreachAt'
+> {
   openCounters: number;
   /** Share of today's visits over the wait target (0–1); null before the first visit. */
   overTargetShareToday: number | null;

@@ -49,7 +49,8 @@ export class CounterLoad {
   longestWaitMinutesNow!: number | null;
 
   @Field(() => Int, {
-    description: "NOW: windows serving nobody while the counter is open (unstaffed, or staffed and free); 0 when closed.",
+    description:
+      'NOW: windows serving nobody while the counter is open (unstaffed, or staffed and free); 0 when closed.',
   })
   idleWindows!: number;
 
@@ -58,7 +59,9 @@ export class CounterLoad {
   })
   queueWithIdleWindows!: boolean;
 
-  @Field(() => Int, { description: 'THE DAY: counter-wait breaches that fell due today (they stay counted after the queue clears).' })
+  @Field(() => Int, {
+    description: 'THE DAY: counter-wait breaches that fell due today (they stay counted after the queue clears).',
+  })
   breachesToday!: number;
 
   @Field(() => Int, { description: 'THE DAY: visits today (tickets called, or still waiting).' })
@@ -124,14 +127,17 @@ export class CityLoad {
   longestWaitMinutesNow!: number | null;
 
   @Field(() => Int, {
-    description: "NOW: windows serving nobody while the counter is open (unstaffed, or staffed and free); 0 when closed.",
+    description:
+      'NOW: windows serving nobody while the counter is open (unstaffed, or staffed and free); 0 when closed.',
   })
   idleWindows!: number;
 
   @Field(() => Int, { description: 'NOW: counters where people wait while a window is idle.' })
   countersWithIdleWindows!: number;
 
-  @Field(() => Int, { description: 'THE DAY: counter-wait breaches that fell due today (they stay counted after the queue clears).' })
+  @Field(() => Int, {
+    description: 'THE DAY: counter-wait breaches that fell due today (they stay counted after the queue clears).',
+  })
   breachesToday!: number;
 
   @Field(() => Int, { description: 'THE DAY: visits today (tickets called, or still waiting).' })

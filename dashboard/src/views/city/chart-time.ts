@@ -1,0 +1,55 @@
+const HOUR_MS = 3_600_000;
+
+/** The instant a Beijing date's HH:MM falls on (Asia/Shanghai has no daylight saving: UTC+8 all year). */
+export function beijingInstant(date: string, hhmm: string): number {
+  return Date.parse(`${date}T${hhmm}:00+08:00`);
+}
+
+/**
+ * A chart's time axis for a day: the opening hours (the earliest opening to the latest
+ * closing, whole hours) rather than the whole day, with a tick on every hour. On a day
+ * without hours it falls back to 08:00–18:00, the city's usual range.
+ */
+export function openingHoursAxis(
+  date: string,
+  hours: readonly { opens: string; closes: string }[],
+): { domain: [number, number]; ticks: number[] } {
+  const opens = hours.length ? hours.map((h) => h.opens).sort()[0]! : '08:00';
+  const closes = hours.length
+    ? hours
+        .map((h) => h.closes)
+        .sort()
+        .reverse()[0]!
+    : '18:00';
+  const start = Math.floor(beijingInstant(date, opens) / HOUR_MS) * HOUR_MS;
+  const end = Math.ceil(beijingInstant(date, closes) / HOUR_MS) * HOUR_MS;
+  const ticks: number[] = [];
+  for (let t = start; t <= end; t += HOUR_MS) ticks.push(t);
+  return { domain: [start, end], ticks };
+}
+
+/** The union of the counters' weekly hours on a date's weekday, as one range (city charts). */
+export function cityHours(
+  date: string,
+  counters: readonly { openingHours?: readonly { weekday: number; opens: string; closes: string }[] | null }[],
+): { opens: string; closes: string }[] {
+  const weekday = new Date(`${date}T12:00:00+08:00`).getUTCDay();
+  const today = counters.flatMap((c) => (c.openingHours ?? []).filter((h) => h.weekday === weekday));
+  if (!today.length) return [];
+  return [
+    {
+      opens: today.map((h) => h.opens).sort()[0]!,
+      closes: today
+        .map((h) => h.closes)
+        .sort()
+        .reverse()[0]!,
+    },
+  ];
+}
+
+/** The same weekday one week earlier (YYYY-MM-DD). */
+export function sameWeekdayLastWeek(date: string): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 7);
+  return d.toISOString().slice(0, 10);
+}
