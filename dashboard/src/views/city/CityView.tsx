@@ -404,7 +404,7 @@ const CounterRow = memo(function CounterRow({
           ? '—'
           : load.breachesToday === 0
             ? t('console.noBreachToday')
-            : t('console.breachesToday.n', {
+            : t(load.breachesToday === 1 ? 'console.breachesToday.one' : 'console.breachesToday.n', {
                 n: load.breachesToday,
                 time: load.lastBreachAt ? formatHour(load.lastBreachAt, lang) : '—',
               })}
