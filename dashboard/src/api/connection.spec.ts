@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionStatus } from '../../dashboard/src/api/connection.js';
+import { ConnectionStatus } from './connection';
 
 describe('dashboard connection indicator (api/connection.ts)', () => {
   it('is live again after a short network drop during which the socket never closed', () => {
