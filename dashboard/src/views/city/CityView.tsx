@@ -5,6 +5,7 @@ import { SlaBadge, type SlaState } from '../../components/SlaBadge';
 import { Link } from '../../app/Link';
 import { counterName, districtName } from '../../format/counter';
 import { formatHour } from '../../format/time';
+import type { Lang } from '../../i18n/dictionary';
 import {
   CityCountersDocument,
   CityLoadDocument,
@@ -240,11 +241,8 @@ export default function CityView() {
       <ul className="tiles" data-testid="city-tiles" aria-label={t('console.tiles')}>
         <Tile label={t('console.waitingNow')} value={String(totals.waiting)} testId="tile-waiting" />
         <Tile label={t('console.longestNow')} value={minutes(totals.longest, lang)} testId="tile-longest" />
-        <Tile
-          label={t('console.avgP90')}
-          value={`${minutes(city?.averageWaitMinutesToday, lang)} / ${minutes(city?.p90WaitMinutesToday, lang)}`}
-          testId="tile-avg-p90"
-        />
+        <Tile label={t('console.avgToday')} value={minutes(city?.averageWaitMinutesToday, lang)} testId="tile-avg" />
+        <Tile label={t('console.p90Today')} value={minutes(city?.p90WaitMinutesToday, lang)} testId="tile-p90" />
         <Tile
           label={t('console.overTarget', { minutes: allowed })}
           value={totals.share == null ? '—' : `${Math.round(totals.share * 100)}%`}
@@ -264,6 +262,7 @@ export default function CityView() {
             note={
               dayTotals.lastWeek
                 ? t('console.lastWeek', {
+                    weekday: date ? formatWeekday(date, lang) : '',
                     n: dayTotals.lastWeek[k],
                     delta: delta(dayTotals.today[k], dayTotals.lastWeek[k]),
                   })
@@ -311,12 +310,6 @@ export default function CityView() {
                   </th>
                   <th scope="col">{t('console.windows')}</th>
                   <th scope="col">{t('console.today')}</th>
-                  <th scope="col" className="num">
-                    {t('console.p90')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('console.apptsLeft')}
-                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -341,6 +334,14 @@ export default function CityView() {
   );
 }
 
+/** "Mon" / "周一": the weekday of a Beijing date. */
+function formatWeekday(date: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    weekday: 'short',
+    timeZone: 'Asia/Shanghai',
+  }).format(new Date(`${date}T12:00:00+08:00`));
+}
+
 function delta(now: number, before: number): string {
   const d = now - before;
   return d > 0 ? `+${d}` : d < 0 ? `−${-d}` : '±0';
@@ -356,7 +357,10 @@ function Tile({ label, value, note, testId }: { label: string; value: string; no
   );
 }
 
-/** One counter: NOW (state, queue, longest wait, windows) beside its DAY (breaches, p90); re-renders only when its own figures change. */
+/**
+ * One counter: NOW (state, queue, longest wait, windows) beside its DAY (breaches with the time);
+ * p90 and appointments left are on its counter page. Re-renders only when its own figures change.
+ */
 const CounterRow = memo(function CounterRow({
   counter,
   load,
@@ -378,10 +382,13 @@ const CounterRow = memo(function CounterRow({
       data-idle-flag={idle ? 'true' : undefined}
     >
       <th scope="row">
-        <Link to={`/city/counters/${encodeURIComponent(counter.id)}`} data-testid="counter-link">
+        <Link
+          to={`/city/counters/${encodeURIComponent(counter.id)}`}
+          data-testid="counter-link"
+          title={`${counterName(counter, lang)} · ${districtName(counter, lang)}`}
+        >
           {counterName(counter, lang)}
         </Link>
-        <span className="row-district">{districtName(counter, lang)}</span>
       </th>
       <td data-testid="now">
         <SlaBadge state={state} label={t(`console.nowState.${state}`)} />
@@ -393,9 +400,15 @@ const CounterRow = memo(function CounterRow({
       <td data-testid="windows">
         {load ? t('console.windowsServing', { serving: load.beingServed, windows: counter.windows }) : '—'}
         {idle && (
-          <span className="flag" data-testid="idle-flag">
-            <span aria-hidden="true">⚠ </span>
-            {t('console.idleFlag', { idle: load!.idleWindows, windows: counter.windows })}
+          <span
+            className="flag"
+            data-testid="idle-flag"
+            title={t('console.idleFlagFull', { idle: load!.idleWindows, windows: counter.windows })}
+          >
+            <span aria-hidden="true">⚠ {t('console.idleFlag', { idle: load!.idleWindows })}</span>
+            <span className="visually-hidden">
+              {t('console.idleFlagFull', { idle: load!.idleWindows, windows: counter.windows })}
+            </span>
           </span>
         )}
       </td>
@@ -409,8 +422,6 @@ const CounterRow = memo(function CounterRow({
                 time: load.lastBreachAt ? formatHour(load.lastBreachAt, lang) : '—',
               })}
       </td>
-      <td className="num">{minutes(load?.p90WaitMinutesToday, lang)}</td>
-      <td className="num">{n(load?.appointmentsLeftToday)}</td>
     </tr>
   );
 });

@@ -101,21 +101,27 @@ export default function CounterPage({ counterId }: { counterId: string }) {
             <span data-testid="day-breaches">
               {data.load.breachesToday === 0
                 ? t('console.noBreachToday')
-                : t('console.breachesToday.list', {
+                : t(data.load.breachesToday === 1 ? 'console.breachesToday.one' : 'console.breachesToday.n', {
                     n: data.load.breachesToday,
-                    times: data.breachTimes.map((b) => formatHour(b, lang)).join(', '),
+                    time: data.load.lastBreachAt ? formatHour(data.load.lastBreachAt, lang) : '—',
                   })}
-            </span>
+            </span>{' '}
             {data.load.queueWithIdleWindows && (
               <span className="flag" data-testid="idle-flag">
                 <span aria-hidden="true">⚠ </span>
-                {t('console.idleFlag', {
+                {t('console.idleFlagFull', {
                   idle: data.load.idleWindows,
                   windows: counter?.windows ?? data.windows.length,
                 })}
               </span>
             )}
           </p>
+          {data.breachTimes.length > 1 && (
+            <details className="breach-times">
+              <summary>{t('console.breachTimes', { n: data.breachTimes.length })}</summary>
+              <p data-testid="breach-times">{data.breachTimes.map((b) => formatHour(b, lang)).join(', ')}</p>
+            </details>
+          )}
           <ul className="tiles" aria-label={t('console.tiles')}>
             <li className="tile">
               <span className="tile-label">{t('console.waitingNow')}</span>
@@ -132,10 +138,12 @@ export default function CounterPage({ counterId }: { counterId: string }) {
               <span className="tile-value">{minutes(data.expectedWaitMinutes, lang)}</span>
             </li>
             <li className="tile">
-              <span className="tile-label">{t('console.avgP90')}</span>
-              <span className="tile-value">
-                {minutes(data.load.averageWaitMinutesToday, lang)} / {minutes(data.load.p90WaitMinutesToday, lang)}
-              </span>
+              <span className="tile-label">{t('console.avgToday')}</span>
+              <span className="tile-value">{minutes(data.load.averageWaitMinutesToday, lang)}</span>
+            </li>
+            <li className="tile">
+              <span className="tile-label">{t('console.p90Today')}</span>
+              <span className="tile-value">{minutes(data.load.p90WaitMinutesToday, lang)}</span>
             </li>
             <li className="tile">
               <span className="tile-label">{t('city.appointmentsLeft')}</span>
@@ -157,7 +165,7 @@ export default function CounterPage({ counterId }: { counterId: string }) {
                 <ol className="queue-list">
                   {data.queue.map((q) => (
                     <li key={q.ticketNumber} data-testid="queued-ticket">
-                      <strong>{q.ticketNumber}</strong> {t('console.waited', { minutes: q.waitedMinutes })}
+                      <strong>{q.ticketNumber}</strong> {minutes(q.waitedMinutes, lang)}
                       {q.withAppointment ? '' : ` · ${t('console.walkIn')}`}
                     </li>
                   ))}
@@ -219,7 +227,7 @@ export default function CounterPage({ counterId }: { counterId: string }) {
                             <Link to={`/city/counters/${encodeURIComponent(n.counterId)}`}>
                               {c ? counterName(c, lang) : n.counterId}
                             </Link>
-                            {c && <span className="row-district">{c.address}</span>}
+                            {c && <span className="nearest-address">{c.address}</span>}
                           </th>
                           <td>{t('console.km', { km: n.distanceKm.toFixed(1) })}</td>
                           <td>{minutes(n.expectedWaitMinutes, lang)}</td>
