@@ -209,7 +209,7 @@ export default function CounterPage({ counterId }: { counterId: string }) {
               {data.nearest.length === 0 ? (
                 <p className="muted">{t('console.nearestNone')}</p>
               ) : (
-                <table>
+                <table className="nearest-table">
                   <thead>
                     <tr>
                       <th scope="col">{t('console.counter')}</th>
