@@ -15,7 +15,7 @@ import { Errors } from '../../components/Errors';
 import { formatHour } from '../../format/time';
 import type { CityThroughputQuery } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
-import { openingHoursAxis } from './chart-time';
+import { hourRange, openingHoursAxis, timeAxisProps, valueAxisTitle } from './chart-time';
 import type { LoadHistory } from './load-history';
 
 type Hour = CityThroughputQuery['cityThroughput'][number];
@@ -66,21 +66,8 @@ export default function CityCharts({
             <ResponsiveContainer width="100%" height="100%">
               <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis
-                  dataKey="at"
-                  type="number"
-                  scale="time"
-                  domain={axis?.domain ?? ['dataMin', 'dataMax']}
-                  ticks={axis?.ticks}
-                  tickFormatter={(v: number) => formatHour(v, lang)}
-                  label={{ value: t('chart.timeAxis'), position: 'insideBottom', offset: -4 }}
-                  height={36}
-                />
-                <YAxis
-                  allowDecimals={false}
-                  width={48}
-                  label={{ value: t('chart.people'), angle: -90, position: 'insideLeft', offset: 8 }}
-                />
+                <XAxis {...timeAxisProps(axis, t('chart.timeAxis'), lang)} />
+                <YAxis allowDecimals={false} width={48} label={valueAxisTitle(t('chart.people'))} />
                 <Tooltip labelFormatter={(v) => formatHour(Number(v), lang)} />
                 <Legend verticalAlign="top" height={24} />
                 <Line
@@ -133,26 +120,9 @@ export default function CityCharts({
                     </pattern>
                   </defs>
                   <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis
-                    dataKey="at"
-                    type="number"
-                    scale="time"
-                    domain={axis?.domain ?? ['dataMin', 'dataMax']}
-                    ticks={axis?.ticks}
-                    tickFormatter={(v: number) => formatHour(v, lang)}
-                    label={{ value: t('chart.timeAxis'), position: 'insideBottom', offset: -4 }}
-                    height={36}
-                  />
-                  <YAxis
-                    allowDecimals={false}
-                    width={48}
-                    label={{ value: t('chart.perHour'), angle: -90, position: 'insideLeft', offset: 8 }}
-                  />
-                  <Tooltip
-                    labelFormatter={(v) =>
-                      `${formatHour(Number(v) - 1_800_000, lang)}–${formatHour(Number(v) + 1_800_000, lang)}`
-                    }
-                  />
+                  <XAxis {...timeAxisProps(axis, t('chart.timeAxis'), lang)} />
+                  <YAxis allowDecimals={false} width={48} label={valueAxisTitle(t('chart.perHour'))} />
+                  <Tooltip labelFormatter={(v) => hourRange(Number(v), lang)} />
                   {/* In the order of the case: accepted, issued, claimed (not alphabetical). */}
                   <Legend itemSorter={null} verticalAlign="top" height={24} />
                   {SERIES.map((s) => (

@@ -25,6 +25,7 @@ import { useLiveSubscription, useRefetchOnReconnect } from '../../live/useLiveSu
 import { cityHours, sameWeekdayLastWeek } from './chart-time';
 import { mergeLoads } from './load-merge';
 import { minutes } from './minutes';
+import { Tile } from './Tile';
 import { LoadHistory } from './load-history';
 import { bySeverity, counterNowState } from './sla-state';
 import './console.css';
@@ -345,16 +346,6 @@ function formatWeekday(date: string, lang: Lang): string {
 function delta(now: number, before: number): string {
   const d = now - before;
   return d > 0 ? `+${d}` : d < 0 ? `−${-d}` : '±0';
-}
-
-function Tile({ label, value, note, testId }: { label: string; value: string; note?: string; testId: string }) {
-  return (
-    <li className="tile" data-testid={testId}>
-      <span className="tile-label">{label}</span>
-      <span className="tile-value">{value}</span>
-      {note && <span className="tile-note">{note}</span>}
-    </li>
-  );
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from 'recharts';
 import { formatHour } from '../../format/time';
 import { useI18n } from '../../i18n/i18n';
-import { openingHoursAxis } from './chart-time';
+import { hourRange, openingHoursAxis, timeAxisProps, valueAxisTitle } from './chart-time';
 
 /**
  * The counter's day: each ticket's wait (check-in → call) at the time it was called, against
@@ -42,16 +42,8 @@ export default function CounterCharts({
     .map((h) => ({ ...h, at: Date.parse(h.hour) + 1_800_000 }))
     .filter((h) => inRange(h.at));
   const over = points.filter((p) => p.wait > targetMinutes).length;
-  const timeAxis = {
-    dataKey: 'at',
-    type: 'number' as const,
-    scale: 'time' as const,
-    domain: axis.domain,
-    ticks: axis.ticks,
-    tickFormatter: (v: number) => formatHour(v, lang),
-    label: { value: t('chart.timeAxis'), position: 'insideBottom' as const, offset: -4 },
-    height: 36,
-  };
+  const timeAxis = timeAxisProps(axis, t('chart.timeAxis'), lang);
+
   return (
     <div className="two-col">
       <figure className="panel" aria-labelledby="wait-chart-title">
@@ -66,7 +58,7 @@ export default function CounterCharts({
                 type="number"
                 domain={[0, Math.ceil(maxWait / 10) * 10]}
                 width={48}
-                label={{ value: t('chart.minutes'), angle: -90, position: 'insideLeft', offset: 8 }}
+                label={valueAxisTitle(t('chart.minutes'))}
               />
               <Tooltip
                 formatter={(v) => [`${String(v)} min`, t('console.wait')]}
@@ -99,16 +91,8 @@ export default function CounterCharts({
             <BarChart data={bars} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis {...timeAxis} />
-              <YAxis
-                allowDecimals={false}
-                width={48}
-                label={{ value: t('chart.perHour'), angle: -90, position: 'insideLeft', offset: 8 }}
-              />
-              <Tooltip
-                labelFormatter={(v) =>
-                  `${formatHour(Number(v) - 1_800_000, lang)}–${formatHour(Number(v) + 1_800_000, lang)}`
-                }
-              />
+              <YAxis allowDecimals={false} width={48} label={valueAxisTitle(t('chart.perHour'))} />
+              <Tooltip labelFormatter={(v) => hourRange(Number(v), lang)} />
               <Legend itemSorter={null} verticalAlign="top" height={24} />
               <Bar dataKey="accepted" name={t('city.accepted')} fill="#0b5cad" isAnimationActive={false} />
               <Bar dataKey="claimed" name={t('city.claimed')} fill="#8a5a00" isAnimationActive={false} />

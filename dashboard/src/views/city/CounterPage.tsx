@@ -17,6 +17,7 @@ import { EventDeduper } from '../../live/dedupe';
 import { Throttle } from '../../live/throttle';
 import { useLiveSubscription, useRefetchOnReconnect } from '../../live/useLiveSubscription';
 import { minutes } from './minutes';
+import { Tile } from './Tile';
 import { counterNowState } from './sla-state';
 import './console.css';
 
@@ -123,38 +124,17 @@ export default function CounterPage({ counterId }: { counterId: string }) {
             </details>
           )}
           <ul className="tiles" aria-label={t('console.tiles')}>
-            <li className="tile">
-              <span className="tile-label">{t('console.waitingNow')}</span>
-              <span className="tile-value" data-testid="page-waiting">
-                {data.load.waiting}
-              </span>
-            </li>
-            <li className="tile">
-              <span className="tile-label">{t('console.longestNow')}</span>
-              <span className="tile-value">{minutes(data.load.longestWaitMinutesNow, lang)}</span>
-            </li>
-            <li className="tile">
-              <span className="tile-label">{t('console.expectedWait')}</span>
-              <span className="tile-value">{minutes(data.expectedWaitMinutes, lang)}</span>
-            </li>
-            <li className="tile">
-              <span className="tile-label">{t('console.avgToday')}</span>
-              <span className="tile-value">{minutes(data.load.averageWaitMinutesToday, lang)}</span>
-            </li>
-            <li className="tile">
-              <span className="tile-label">{t('console.p90Today')}</span>
-              <span className="tile-value">{minutes(data.load.p90WaitMinutesToday, lang)}</span>
-            </li>
-            <li className="tile">
-              <span className="tile-label">{t('city.appointmentsLeft')}</span>
-              <span className="tile-value" data-testid="appointments-left">
-                {data.load.appointmentsLeftToday}
-              </span>
-            </li>
-            <li className="tile">
-              <span className="tile-label">{t('console.servedToday')}</span>
-              <span className="tile-value">{data.load.servedToday}</span>
-            </li>
+            <Tile label={t('console.waitingNow')} value={data.load.waiting} valueTestId="page-waiting" />
+            <Tile label={t('console.longestNow')} value={minutes(data.load.longestWaitMinutesNow, lang)} />
+            <Tile label={t('console.expectedWait')} value={minutes(data.expectedWaitMinutes, lang)} />
+            <Tile label={t('console.avgToday')} value={minutes(data.load.averageWaitMinutesToday, lang)} />
+            <Tile label={t('console.p90Today')} value={minutes(data.load.p90WaitMinutesToday, lang)} />
+            <Tile
+              label={t('city.appointmentsLeft')}
+              value={data.load.appointmentsLeftToday}
+              valueTestId="appointments-left"
+            />
+            <Tile label={t('console.servedToday')} value={data.load.servedToday} />
           </ul>
           <div className="two-col">
             <section className="panel" aria-labelledby="queue-title" data-testid="queue">

@@ -1,3 +1,6 @@
+import { formatHour } from '../../format/time';
+import type { Lang } from '../../i18n/dictionary';
+
 const HOUR_MS = 3_600_000;
 
 /** The instant a Beijing date's HH:MM falls on (Asia/Shanghai has no daylight saving: UTC+8 all year). */
@@ -52,4 +55,31 @@ export function sameWeekdayLastWeek(date: string): string {
   const d = new Date(`${date}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() - 7);
   return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The props of a time X axis (recharts `XAxis`) over `axis` (or the data's range): hour ticks in
+ * Beijing time and the axis title. Shared by every chart of the console and the counter page.
+ */
+export function timeAxisProps(axis: { domain: [number, number]; ticks: number[] } | null, title: string, lang: Lang) {
+  return {
+    dataKey: 'at',
+    type: 'number' as const,
+    scale: 'time' as const,
+    domain: axis?.domain ?? (['dataMin', 'dataMax'] as [string, string]),
+    ticks: axis?.ticks,
+    tickFormatter: (v: number) => formatHour(v, lang),
+    label: { value: title, position: 'insideBottom' as const, offset: -4 },
+    height: 36,
+  };
+}
+
+/** A value axis's title, written along the axis. */
+export function valueAxisTitle(title: string) {
+  return { value: title, angle: -90, position: 'insideLeft' as const, offset: 8 };
+}
+
+/** "10:00–11:00": the hour a bar centred on its half hour counts. */
+export function hourRange(centre: number, lang: Lang): string {
+  return `${formatHour(centre - HOUR_MS / 2, lang)}–${formatHour(centre + HOUR_MS / 2, lang)}`;
 }
