@@ -18,6 +18,7 @@ export default defineConfig({
       'gateway/src/**/*.spec.ts',
       'scripts/src/**/*.spec.ts',
       'bench/src/**/*.spec.ts',
+      'dashboard/src/**/*.spec.ts',
       'test/src/**/*.test.ts',
       'dashboard/src/**/*.spec.ts',
     ],

@@ -30,6 +30,12 @@ const COUNTERS = Array.from({ length: 15 }, (_, i) => ({
   district: `District ${Math.floor(i / 2) + 1}`,
   address: '—',
   windows: 4,
+  openingHours: [1, 2, 3, 4, 5].map((weekday) => ({
+    __typename: 'OpeningHours',
+    weekday,
+    opens: '09:00',
+    closes: '17:00',
+  })),
 }));
 
 /** The slice of playwright-core this benchmark uses (resolved at run time from the test package). */
@@ -82,6 +88,13 @@ function load(counterId: string, eventId: number, waiting: number): Record<strin
     averageWaitMinutesToday: 8,
     utilisation: (waiting % 4) / 4,
     appointmentsLeftToday: 20,
+    longestWaitMinutesNow: waiting ? 5 : null,
+    idleWindows: 4 - (waiting % 4),
+    queueWithIdleWindows: false,
+    breachesToday: 0,
+    lastBreachAt: null,
+    visitsToday: waiting,
+    visitsOverTargetToday: 0,
     computedAt: new Date().toISOString(),
     eventId: String(eventId),
   };
@@ -91,7 +104,7 @@ function load(counterId: string, eventId: number, waiting: number): Record<strin
 function fakeGateway(): { server: Server; push(data: Record<string, unknown>): number } {
   const subscribers = new Set<{ ws: WebSocket; id: string }>();
   const answers: Record<string, unknown> = {
-    ServiceCounters: { serviceCounters: COUNTERS },
+    CityCounters: { serviceCounters: COUNTERS },
     CityLoad: {
       cityLoad: {
         __typename: 'CityLoad',
@@ -102,9 +115,16 @@ function fakeGateway(): { server: Server; push(data: Record<string, unknown>): n
         beingServed: 0,
         servedToday: 0,
         noShowsToday: 0,
+        averageWaitMinutesToday: 8,
         p90WaitMinutesToday: 12,
         utilisation: 0,
         appointmentsLeftToday: 300,
+        longestWaitMinutesNow: null,
+        countersWithIdleWindows: 0,
+        breachesToday: 0,
+        visitsToday: 0,
+        visitsOverTargetToday: 0,
+        overTargetShareToday: null,
         computedAt: new Date().toISOString(),
         eventId: '1',
         counters: COUNTERS.map((c) => load(c.id, 1, 0)),

@@ -47,12 +47,7 @@ async function docShot(page: Page, name: string): Promise<void> {
 
 /** At 390 px wide the page does not scroll sideways; axe finds nothing serious or critical. */
 async function narrowAndAxe(page: Page, name: string): Promise<void> {
-  // The SLA badges' colour contrast is issue 13 item 9, fixed on the console's branch
-  // (components/SlaBadge.tsx and its styles): left out here until that merges, everything else counts.
-  const violations = (await seriousAxeViolations(page)).filter(
-    (v) => !(v.id === 'color-contrast' && v.targets.every((t) => /^\.sla-[A-Z]+$/.test(t))),
-  );
-  expect(violations, `${name}: axe`).toEqual([]);
+  expect(await seriousAxeViolations(page), `${name}: axe`).toEqual([]);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(300);
   const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;

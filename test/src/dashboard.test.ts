@@ -99,19 +99,17 @@ describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
       await page.getByRole('heading', { level: 1, name: '全市概览' }).waitFor();
       expect(await page.getByRole('navigation').first().textContent()).toContain('时限工作清单');
       expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
-      expect(await page.getByTestId('counter-card').first().getByText('等候人数').count()).toBe(1);
+      expect(await page.getByRole('columnheader', { name: '等候人数', exact: true }).count()).toBe(1);
       // Counter and district names come from the API in Chinese too (ServiceCounter.nameZh / districtZh).
       const wangjing = page.locator('[data-counter-id="chaoyang-wangjing"]');
-      await wangjing.getByRole('heading', { level: 3, name: '朝阳望京服务站', exact: true }).waitFor();
-      expect(await page.getByRole('heading', { level: 2, name: '朝阳区', exact: true }).count()).toBe(1);
+      await wangjing.getByRole('link', { name: '朝阳望京服务站', exact: true }).waitFor();
+      expect(await page.getByTestId('district-filter').locator('option', { hasText: '朝阳区' }).count()).toBe(1);
       expect(await page.getByTestId('districts').textContent()).not.toContain('Chaoyang');
       await screenshot(page, 'city-view-zh');
       await page.getByTestId('language').selectOption('en');
       await page.getByRole('heading', { level: 1, name: 'City view' }).waitFor();
-      await wangjing
-        .getByRole('heading', { level: 3, name: 'Chaoyang Wangjing Service Station', exact: true })
-        .waitFor();
-      expect(await page.getByRole('heading', { level: 2, name: 'Chaoyang district', exact: true }).count()).toBe(1);
+      await wangjing.getByRole('link', { name: 'Chaoyang Wangjing Service Station', exact: true }).waitFor();
+      expect(await page.getByTestId('district-filter').locator('option', { hasText: 'Chaoyang' }).count()).toBe(1);
     } finally {
       await context.close();
     }

@@ -46,6 +46,16 @@ export class ConnectionStatus {
     this.set({ ...this.snap, state: this.socketOpen ? 'connected' : this.waiting() });
   }
 
+  /**
+   * Something came over the open socket (an update, a pong): the connection works, whatever
+   * the browser said about the network. Browsers do not always fire `online` after a short
+   * drop, and updates that keep arriving must not sit under an "Offline" label.
+   */
+  alive(): void {
+    if (!this.socketOpen || this.snap.state === 'connected') return;
+    this.set({ ...this.snap, state: 'connected' });
+  }
+
   private waiting(): ConnectionState {
     return this.snap.generation > 0 ? 'reconnecting' : 'connecting';
   }

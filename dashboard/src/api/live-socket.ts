@@ -30,6 +30,9 @@ export function createLiveSocket(
       connecting: () => connection.lost(),
       connected: () => connection.connected(),
       closed: () => connection.lost(),
+      // Traffic on the open socket proves it is live (see ConnectionStatus.alive).
+      message: () => connection.alive(),
+      pong: () => connection.alive(),
     },
   });
 }

@@ -17,12 +17,15 @@ export function createPublicApi(): { apollo: ApolloClient; connection: Connectio
     connection.offline();
     ws.terminate();
   };
+  const onOnline = (): void => connection.online();
   window.addEventListener('offline', onOffline);
+  window.addEventListener('online', onOnline);
   return {
     apollo,
     connection,
     dispose() {
       window.removeEventListener('offline', onOffline);
+      window.removeEventListener('online', onOnline);
       void ws.dispose();
       apollo.stop();
     },

@@ -15,6 +15,7 @@ function needsWindow(route: Route): boolean {
 
 // Every page is its own chunk: the first load carries the shell, sign-in and Apollo only.
 const CityView = lazy(() => import('../views/city/CityView'));
+const CounterPage = lazy(() => import('../views/city/CounterPage'));
 const SlaFeed = lazy(() => import('../views/sla/SlaFeed'));
 const CasesView = lazy(() => import('../views/cases/CasesView'));
 const CasePage = lazy(() => import('../views/cases/CasePage'));
@@ -31,6 +32,7 @@ const ReceiptCheck = lazy(() => import('../views/hall/ReceiptCheck'));
 
 const PAGE_OF: Partial<Record<Route['name'], Page>> = {
   city: 'city',
+  cityCounter: 'city',
   sla: 'sla',
   cases: 'cases',
   case: 'cases',
@@ -103,6 +105,8 @@ function renderRoute(route: Route): ReactNode {
   switch (route.name) {
     case 'city':
       return <CityView />;
+    case 'cityCounter':
+      return <CounterPage counterId={route.id} />;
     case 'sla':
       return <SlaFeed />;
     case 'cases':

@@ -39,6 +39,30 @@ const NAV: { page: Page; path: string; label: NavLabel }[] = [
   { page: 'calendar', path: '/calendar', label: 'nav.calendar' },
 ];
 
+/**
+ * Role descriptions that sign-ins without a person's name carry in the name claim (development
+ * tokens: `pnpm dev-token`, the tests): shown as the role in the UI's language, never as
+ * "Counter clerk (Counter clerk)" or in English in the Chinese UI.
+ */
+const ROLE_DESCRIPTIONS = new Set([
+  'agency',
+  'agency handler',
+  'work-permit officer',
+  'talents center reviewer',
+  'exit-entry officer',
+  'counter clerk',
+  'clerk',
+  'manager',
+  'talents center manager',
+]);
+
+/** The person's name, or null when the claim names only the role (or nothing). */
+export function personName(name: string | null | undefined, role: string): string | null {
+  const n = (name ?? '').trim();
+  if (!n || n.toUpperCase() === role || ROLE_DESCRIPTIONS.has(n.toLowerCase())) return null;
+  return n;
+}
+
 /** Banner (title, live indicator, language, user), navigation, and the main landmark. */
 export function Layout({ current, children }: { current: Page | null; children: ReactNode }) {
   const { t } = useI18n();
@@ -56,7 +80,9 @@ export function Layout({ current, children }: { current: Page | null; children: 
           <ConnectionIndicator />
           <LanguageSwitch />
           <span className="who" data-testid="signed-in-as">
-            {t('app.signedInAs', { name: session.claims.name, role: t(`role.${role}`) })}
+            {personName(session.claims.name, role)
+              ? t('app.signedInAs', { name: session.claims.name, role: t(`role.${role}`) })
+              : t('app.signedInAsRole', { role: t(`role.${role}`) })}
           </span>
           <button type="button" className="button-quiet" onClick={signOut}>
             {t('app.signOut')}

@@ -6,6 +6,7 @@ export type Route =
   | { name: 'callback' }
   | { name: 'home' }
   | { name: 'city' }
+  | { name: 'cityCounter'; id: string }
   | { name: 'sla' }
   | { name: 'cases'; ref?: string }
   | { name: 'case'; id: string }
@@ -38,6 +39,8 @@ export function parseRoute(pathname: string, search = ''): Route {
     if (head === 'reports') return { name: 'reports', month: params.get('month') ?? undefined };
   }
   if (parts.length === 2 && head === 'cases' && id) return { name: 'case', id };
+  if (parts.length === 3 && head === 'city' && id === 'counters' && parts[2])
+    return { name: 'cityCounter', id: parts[2] };
   // The counter workstation (CLERK) and the public pages (no sign-in).
   if (head === 'counter') {
     if (parts.length === 1) return { name: 'counter' };

@@ -814,6 +814,22 @@ export type CheckInMutation = {
   };
 };
 
+export type CityCountersQueryVariables = Exact<{ [key: string]: never }>;
+
+export type CityCountersQuery = {
+  serviceCounters: Array<{
+    __typename: 'ServiceCounter';
+    id: string;
+    name: string;
+    nameZh: string;
+    district: string;
+    districtZh: string;
+    address: string;
+    windows: number;
+    openingHours: Array<{ __typename: 'OpeningHours'; weekday: number; opens: string; closes: string }>;
+  }>;
+};
+
 export type CityLoadHistoryQueryVariables = Exact<{
   date: string;
   bucketMinutes?: number | null | undefined;
@@ -835,9 +851,16 @@ export type CityLoadQuery = {
     beingServed: number;
     servedToday: number;
     noShowsToday: number;
+    averageWaitMinutesToday: number | null;
     p90WaitMinutesToday: number | null;
     utilisation: number;
     appointmentsLeftToday: number;
+    longestWaitMinutesNow: number | null;
+    countersWithIdleWindows: number;
+    breachesToday: number;
+    visitsToday: number;
+    visitsOverTargetToday: number;
+    overTargetShareToday: number | null;
     computedAt: string;
     eventId: string;
     counters: Array<{
@@ -853,6 +876,13 @@ export type CityLoadQuery = {
       averageWaitMinutesToday: number | null;
       utilisation: number;
       appointmentsLeftToday: number;
+      longestWaitMinutesNow: number | null;
+      idleWindows: number;
+      queueWithIdleWindows: boolean;
+      breachesToday: number;
+      lastBreachAt: string | null;
+      visitsToday: number;
+      visitsOverTargetToday: number;
       computedAt: string;
       eventId: string;
     }>;
@@ -872,6 +902,13 @@ export type CounterLoadFieldsFragment = {
   averageWaitMinutesToday: number | null;
   utilisation: number;
   appointmentsLeftToday: number;
+  longestWaitMinutesNow: number | null;
+  idleWindows: number;
+  queueWithIdleWindows: boolean;
+  breachesToday: number;
+  lastBreachAt: string | null;
+  visitsToday: number;
+  visitsOverTargetToday: number;
   computedAt: string;
   eventId: string;
 };
@@ -1067,9 +1104,25 @@ export type CounterLoadChangedSubscription = {
     averageWaitMinutesToday: number | null;
     utilisation: number;
     appointmentsLeftToday: number;
+    longestWaitMinutesNow: number | null;
+    idleWindows: number;
+    queueWithIdleWindows: boolean;
+    breachesToday: number;
+    lastBreachAt: string | null;
+    visitsToday: number;
+    visitsOverTargetToday: number;
     computedAt: string;
     eventId: string;
   };
+};
+
+export type CounterLoadOneChangedSubscriptionVariables = Exact<{
+  counterId: string;
+  since?: string | null | undefined;
+}>;
+
+export type CounterLoadOneChangedSubscription = {
+  counterLoadChanged: { __typename: 'CounterLoad'; counterId: string; eventId: string };
 };
 
 export type CounterQueueChangedSubscriptionVariables = Exact<{
@@ -1121,6 +1174,85 @@ export type CounterQueueQuery = {
     beingServed: number;
     servedToday: number;
     eventId: string;
+  };
+};
+
+export type CounterThroughputQueryVariables = Exact<{
+  date: string;
+  counterId: string;
+}>;
+
+export type CounterThroughputQuery = {
+  cityThroughput: Array<{
+    __typename: 'HourlyThroughput';
+    hour: string;
+    accepted: number;
+    issued: number;
+    claimed: number;
+  }>;
+};
+
+export type CounterTodayQueryVariables = Exact<{
+  counterId: string;
+}>;
+
+export type CounterTodayQuery = {
+  counterToday: {
+    __typename: 'CounterToday';
+    counterId: string;
+    date: string;
+    expectedWaitMinutes: number | null;
+    averageServiceMinutesToday: number | null;
+    breachTimes: Array<string>;
+    hours: Array<{ __typename: 'OpenInterval'; opens: string; closes: string }>;
+    load: {
+      __typename: 'CounterLoad';
+      counterId: string;
+      date: string;
+      open: boolean;
+      windowsOpen: number;
+      waiting: number;
+      beingServed: number;
+      servedToday: number;
+      p90WaitMinutesToday: number | null;
+      averageWaitMinutesToday: number | null;
+      utilisation: number;
+      appointmentsLeftToday: number;
+      longestWaitMinutesNow: number | null;
+      idleWindows: number;
+      queueWithIdleWindows: boolean;
+      breachesToday: number;
+      lastBreachAt: string | null;
+      visitsToday: number;
+      visitsOverTargetToday: number;
+      computedAt: string;
+      eventId: string;
+    };
+    queue: Array<{
+      __typename: 'QueuedTicket';
+      ticketNumber: string;
+      issuedAt: string;
+      waitedMinutes: number;
+      withAppointment: boolean;
+    }>;
+    windows: Array<{
+      __typename: 'WindowNow';
+      window: number;
+      open: boolean;
+      clerkName: string | null;
+      openedAt: string | null;
+      ticketNumber: string | null;
+      ticketStatus: TicketStatus | null;
+    }>;
+    waits: Array<{ __typename: 'TicketWait'; calledAt: string; waitMinutes: number }>;
+    nearest: Array<{
+      __typename: 'NearbyCounter';
+      counterId: string;
+      distanceKm: number;
+      expectedWaitMinutes: number;
+      waiting: number;
+      windowsOpen: number;
+    }>;
   };
 };
 
@@ -1809,6 +1941,13 @@ export const CounterLoadFieldsFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'averageWaitMinutesToday' } },
           { kind: 'Field', name: { kind: 'Name', value: 'utilisation' } },
           { kind: 'Field', name: { kind: 'Name', value: 'appointmentsLeftToday' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'longestWaitMinutesNow' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'idleWindows' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'queueWithIdleWindows' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'breachesToday' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastBreachAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visitsToday' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visitsOverTargetToday' } },
           { kind: 'Field', name: { kind: 'Name', value: 'computedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
         ],
@@ -3322,6 +3461,51 @@ export const CheckInDocument = {
     },
   ],
 } as unknown as DocumentNode<CheckInMutation, CheckInMutationVariables>;
+export const CityCountersDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CityCounters' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'serviceCounters' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'nameZh' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'district' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'districtZh' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'address' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'windows' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'openingHours' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'weekday' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'opens' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'closes' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CityCountersQuery, CityCountersQueryVariables>;
 export const CityLoadHistoryDocument = {
   kind: 'Document',
   definitions: [
@@ -3398,9 +3582,16 @@ export const CityLoadDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'beingServed' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'servedToday' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'noShowsToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'averageWaitMinutesToday' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'p90WaitMinutesToday' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'utilisation' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'appointmentsLeftToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'longestWaitMinutesNow' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'countersWithIdleWindows' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'breachesToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'visitsToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'visitsOverTargetToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'overTargetShareToday' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'computedAt' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
                 {
@@ -3439,6 +3630,13 @@ export const CityLoadDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'averageWaitMinutesToday' } },
           { kind: 'Field', name: { kind: 'Name', value: 'utilisation' } },
           { kind: 'Field', name: { kind: 'Name', value: 'appointmentsLeftToday' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'longestWaitMinutesNow' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'idleWindows' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'queueWithIdleWindows' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'breachesToday' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastBreachAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visitsToday' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visitsOverTargetToday' } },
           { kind: 'Field', name: { kind: 'Name', value: 'computedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
         ],
@@ -4008,6 +4206,13 @@ export const CounterLoadChangedDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'averageWaitMinutesToday' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'utilisation' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'appointmentsLeftToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'longestWaitMinutesNow' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'idleWindows' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'queueWithIdleWindows' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'breachesToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'lastBreachAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'visitsToday' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'visitsOverTargetToday' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'computedAt' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
               ],
@@ -4018,6 +4223,57 @@ export const CounterLoadChangedDocument = {
     },
   ],
 } as unknown as DocumentNode<CounterLoadChangedSubscription, CounterLoadChangedSubscriptionVariables>;
+export const CounterLoadOneChangedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'CounterLoadOneChanged' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'counterLoadChanged' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'since' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CounterLoadOneChangedSubscription, CounterLoadOneChangedSubscriptionVariables>;
 export const CounterQueueChangedDocument = {
   kind: 'Document',
   definitions: [
@@ -4151,6 +4407,202 @@ export const CounterQueueDocument = {
     },
   ],
 } as unknown as DocumentNode<CounterQueueQuery, CounterQueueQueryVariables>;
+export const CounterThroughputDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CounterThroughput' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'date' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cityThroughput' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'date' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'date' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'hour' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'accepted' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'issued' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'claimed' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CounterThroughputQuery, CounterThroughputQueryVariables>;
+export const CounterTodayDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CounterToday' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'counterToday' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'counterId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'counterId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'date' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'hours' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'opens' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'closes' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'load' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'date' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'open' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'windowsOpen' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'waiting' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'beingServed' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'servedToday' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'p90WaitMinutesToday' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'averageWaitMinutesToday' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'utilisation' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'appointmentsLeftToday' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'longestWaitMinutesNow' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'idleWindows' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'queueWithIdleWindows' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'breachesToday' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'lastBreachAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'visitsToday' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'visitsOverTargetToday' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'computedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'eventId' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'expectedWaitMinutes' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'averageServiceMinutesToday' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'queue' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'issuedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'waitedMinutes' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'withAppointment' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'windows' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'window' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'open' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'clerkName' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'openedAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'ticketNumber' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'ticketStatus' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'waits' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'calledAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'waitMinutes' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'breachTimes' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nearest' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'counterId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'distanceKm' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'expectedWaitMinutes' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'waiting' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'windowsOpen' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CounterTodayQuery, CounterTodayQueryVariables>;
 export const CounterWorkstationDocument = {
   kind: 'Document',
   definitions: [

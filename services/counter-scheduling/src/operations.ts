@@ -8,6 +8,7 @@ import type { ClaimEntity } from './claim/claim.entity.js';
 import { ClaimService } from './claim/claim.service.js';
 import type { CounterHoursExceptionEntity } from './counter/counter-hours-exception.entity.js';
 import type { ServiceCounterEntity } from './counter/counter.entity.js';
+import { CounterTodayService } from './console/counter-today.service.js';
 import { CounterService } from './counter/counter.service.js';
 import { loadCounterSchedulingConfig } from './config.js';
 import { HallDisplayService } from './hall/hall-display.service.js';
@@ -38,6 +39,7 @@ export interface CounterOperations {
   loadHistory: LoadHistoryService;
   throughput: ThroughputService;
   report: ReportService;
+  counterToday: CounterTodayService;
   /** Shared by every subscription of this process: one computation per counter per event batch. */
   loadCache: CounterLoadCache;
   /** Shared by every subscription of this process: which load changes lie between two log positions. */
@@ -69,6 +71,7 @@ export function counterOperations(rt: SubgraphRuntime): CounterOperations {
       loadHistory: new LoadHistoryService(rt),
       throughput: new ThroughputService(rt, counters),
       report: new ReportService(rt, rt.clock),
+      counterToday: new CounterTodayService(rt, counters, load, windows),
       loadCache: new CounterLoadCache((counterId) => load.counter(counterId)),
       loadChanges: new CounterLoadChanges(rt.events),
     };

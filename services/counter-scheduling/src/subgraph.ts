@@ -2,6 +2,7 @@ import { buildFederatedSchema, type SubgraphDefinition } from '@onestop/common';
 import { createContext, type CounterSchedulingContext } from './context.js';
 import { ServiceCounterEntity } from './counter/counter.entity.js';
 import { CounterResolver } from './counter/counter.resolver.js';
+import { CounterTodayResolver } from './console/counter-today.resolver.js';
 import { seedCounters } from './counter/counter.seed.js';
 import { CsInit1764201600003 } from './migrations/1764201600003-init.js';
 import { startCounterOperations } from './background.js';
@@ -41,6 +42,7 @@ import { CsTicketClosing1764201606000 } from './migrations/1764201606000-ticket-
 import { CsCounterChineseNames1764201607000 } from './migrations/1764201607000-counter-chinese-names.js';
 import { CsTicketWithdrawn1764201608000 } from './migrations/1764201608000-ticket-withdrawn.js';
 import { CsClerkWorkstation1764201612000 } from './migrations/1764201612000-clerk-workstation.js';
+import { CsCounterLocations1796600000001 } from './migrations/1796600000001-counter-locations.js';
 import { CounterWindowEntity } from './window/counter-window.entity.js';
 import { CounterWindowResolver } from './window/counter-window.resolver.js';
 import { HallDisplayResolver } from './hall/hall-display.resolver.js';
@@ -74,6 +76,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     CsCounterChineseNames1764201607000,
     CsTicketWithdrawn1764201608000,
     CsClerkWorkstation1764201612000,
+    CsCounterLocations1796600000001,
     CsSlaFollowUp1796610000001,
   ],
   buildSchema: () =>
@@ -96,6 +99,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
           ReportResolver,
           CounterWindowResolver,
           HallDisplayResolver,
+          CounterTodayResolver,
         ],
         orphanedTypes: [CaseRef],
       },

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from '../../app/Link';
 import { Errors } from '../../components/Errors';
-import { beijingDate, formatMonth, weekdayNames } from '../../format/time';
+import { beijingDate, formatDay, formatMonth, weekdayNames } from '../../format/time';
 import { CalendarMonthDocument, LoadHolidayNoticeDocument, type CalendarMonthQuery } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
 import { parseNoticeForm, parseNoticeJson } from './notice';
@@ -22,14 +22,16 @@ export default function CalendarView({ month }: { month?: string }) {
       <h1>{t('calendar.title')}</h1>
       <Errors error={q.error} />
       <nav className="toolbar" aria-label={t('calendar.month')}>
-        <Link to={`/calendar?month=${prev}`} className="button" aria-label={t('calendar.prev')}>
-          ← {t('calendar.prev')}
+        <Link to={`/calendar?month=${prev}`} className="button">
+          <span aria-hidden="true">← </span>
+          {t('calendar.prev')}
         </Link>
         <h2 aria-live="polite" data-testid="calendar-month">
           {formatMonth(year, mon, lang)}
         </h2>
-        <Link to={`/calendar?month=${next}`} className="button" aria-label={t('calendar.next')}>
-          {t('calendar.next')} →
+        <Link to={`/calendar?month=${next}`} className="button">
+          {t('calendar.next')}
+          <span aria-hidden="true"> →</span>
         </Link>
       </nav>
       {cal && (
@@ -70,6 +72,8 @@ function parseMonth(month: string | undefined): [number, number] {
 
 function MonthGrid({ days }: { days: readonly Day[] }) {
   const { t, lang } = useI18n();
+  // Today in Beijing, whatever the browser's zone.
+  const today = beijingDate();
   const first = days[0];
   // Monday-first grid: blank cells before the 1st.
   const offset = first ? (new Date(`${first.date}T12:00:00Z`).getUTCDay() + 6) % 7 : 0;
@@ -95,15 +99,25 @@ function MonthGrid({ days }: { days: readonly Day[] }) {
           <div key={`blank-${i}`} role="gridcell" aria-hidden="true" />
         ))}
         {days.map((d) => (
+          // The cell's name is its visible text (with the full date before it, for screen
+          // readers): an aria-label that differs from what is shown fails WCAG 2.5.3.
           <div
             key={d.date}
             role="gridcell"
-            className={`day kind-${d.kind === 'CLOSURE' ? 'HOLIDAY' : d.kind}${d.provisional ? ' provisional' : ''}`}
+            className={`day kind-${d.kind === 'CLOSURE' ? 'HOLIDAY' : d.kind}${d.provisional ? ' provisional' : ''}${d.date === today ? ' today' : ''}`}
             data-date={d.date}
             data-kind={d.kind}
-            aria-label={`${d.date}: ${kindLabel(d)}${d.name ? ` (${d.name})` : ''}${d.provisional ? `, ${t('cases.provisional')}` : ''}`}
+            aria-current={d.date === today ? 'date' : undefined}
           >
-            <div className="num">{Number(d.date.slice(8))}</div>
+            <span className="visually-hidden">{formatDay(d.date, lang)} </span>
+            <div className="num" aria-hidden="true">
+              {Number(d.date.slice(8))}
+            </div>
+            {d.date === today && (
+              <div className="today-mark" data-testid="calendar-today">
+                {t('calendarFix.today')}
+              </div>
+            )}
             <div>{kindLabel(d)}</div>
             {d.name && <div className="muted">{d.name}</div>}
             {d.provisional && <div className="muted">⚠ {t('cases.provisional')}</div>}

@@ -6,6 +6,19 @@ export interface HolidayNotice {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_FIRST = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/;
+
+/**
+ * A date as typed: ISO (2027-10-01) or day first as the page shows dates (1/10/2027,
+ * 01.10.2027), never month first. Returns YYYY-MM-DD, or null when it is not a real date.
+ */
+export function toIsoDate(text: string): string | null {
+  const dm = DAY_FIRST.exec(text);
+  const iso = dm ? `${dm[3]}-${dm[2]!.padStart(2, '0')}-${dm[1]!.padStart(2, '0')}` : text;
+  if (!DATE.test(iso)) return null;
+  const d = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
+}
 
 /**
  * Reads the form's text: one holiday per line, `2027-10-01..2027-10-07 National Day` (or a
@@ -24,20 +37,27 @@ export function parseNoticeForm(
   const holidays: HolidayNotice['holidays'] = [];
   lines(holidaysText).forEach((line, i) => {
     const m = /^(\S+?)(?:\.\.(\S+))?\s+(.+)$/.exec(line);
-    if (!m || !DATE.test(m[1]!) || (m[2] && !DATE.test(m[2]))) {
-      problems.push(`Holidays line ${i + 1} ("${line}") must be "YYYY-MM-DD[..YYYY-MM-DD] name".`);
+    const from = m ? toIsoDate(m[1]!) : null;
+    const to = m?.[2] ? toIsoDate(m[2]) : from;
+    if (!m || !from || !to) {
+      problems.push(
+        `Holidays line ${i + 1} ("${line}") must be "date[..date] name", each date YYYY-MM-DD or day first (DD/MM/YYYY).`,
+      );
       return;
     }
-    holidays.push({ from: m[1]!, to: m[2] ?? m[1]!, name: m[3]!.trim() });
+    holidays.push({ from, to, name: m[3]!.trim() });
   });
   const adjustedWorkdays: HolidayNotice['adjustedWorkdays'] = [];
   lines(workdaysText).forEach((line, i) => {
     const m = /^(\S+)(?:\s+(.+))?$/.exec(line);
-    if (!m || !DATE.test(m[1]!)) {
-      problems.push(`Adjusted working days line ${i + 1} ("${line}") must be "YYYY-MM-DD [name]".`);
+    const date = m ? toIsoDate(m[1]!) : null;
+    if (!m || !date) {
+      problems.push(
+        `Adjusted working days line ${i + 1} ("${line}") must be "date [name]", the date YYYY-MM-DD or day first (DD/MM/YYYY).`,
+      );
       return;
     }
-    adjustedWorkdays.push({ date: m[1]!, name: m[2]?.trim() ?? null });
+    adjustedWorkdays.push({ date, name: m[2]?.trim() ?? null });
   });
   return problems.length ? { problems } : { notice: { year: y, holidays, adjustedWorkdays } };
 }

@@ -15,6 +15,7 @@ import { Errors } from '../../components/Errors';
 import { formatHour } from '../../format/time';
 import type { CityThroughputQuery } from '../../generated/graphql';
 import { useI18n } from '../../i18n/i18n';
+import { hourRange, openingHoursAxis, timeAxisProps, valueAxisTitle } from './chart-time';
 import type { LoadHistory } from './load-history';
 
 type Hour = CityThroughputQuery['cityThroughput'][number];
@@ -31,15 +32,26 @@ export default function CityCharts({
   history,
   throughput,
   throughputError,
+  date,
+  hours: openHours,
 }: {
   history: LoadHistory;
   throughput: readonly Hour[] | null;
   throughputError?: unknown;
+  /** The business day and its opening hours: the time axes span the hours the counters open, one tick an hour. */
+  date: string | null;
+  hours: readonly { opens: string; closes: string }[];
 }) {
   const { t, lang } = useI18n();
-  const points = useSyncExternalStore(history.subscribe, history.snapshot);
-  const hours = (throughput ?? []).map((h) => ({ ...h, at: Date.parse(h.hour) }));
-  const totals = hours.reduce(
+  const allPoints = useSyncExternalStore(history.subscribe, history.snapshot);
+  const axis = date ? openingHoursAxis(date, openHours) : null;
+  const inRange = (at: number): boolean => !axis || (at >= axis.domain[0] && at <= axis.domain[1]);
+  const points = allPoints.filter((p) => inRange(p.at));
+  // Bars are centred on the half hour they count, inside the opening-hours axis.
+  const hours = (throughput ?? [])
+    .map((h) => ({ ...h, at: Date.parse(h.hour) + 1_800_000 }))
+    .filter((h) => inRange(h.at));
+  const totals = (throughput ?? []).reduce(
     (s, h) => ({ accepted: s.accepted + h.accepted, issued: s.issued + h.issued, claimed: s.claimed + h.claimed }),
     { accepted: 0, issued: 0, claimed: 0 },
   );
@@ -54,16 +66,10 @@ export default function CityCharts({
             <ResponsiveContainer width="100%" height="100%">
               <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis
-                  dataKey="at"
-                  type="number"
-                  scale="time"
-                  domain={['dataMin', 'dataMax']}
-                  tickFormatter={(v: number) => formatHour(v, lang)}
-                />
-                <YAxis allowDecimals={false} />
+                <XAxis {...timeAxisProps(axis, t('chart.timeAxis'), lang)} />
+                <YAxis allowDecimals={false} width={48} label={valueAxisTitle(t('chart.people'))} />
                 <Tooltip labelFormatter={(v) => formatHour(Number(v), lang)} />
-                <Legend />
+                <Legend verticalAlign="top" height={24} />
                 <Line
                   type="stepAfter"
                   dataKey="waiting"
@@ -114,11 +120,11 @@ export default function CityCharts({
                     </pattern>
                   </defs>
                   <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="at" tickFormatter={(v: number) => formatHour(v, lang)} interval={2} />
-                  <YAxis allowDecimals={false} />
-                  <Tooltip labelFormatter={(v) => formatHour(Number(v), lang)} />
+                  <XAxis {...timeAxisProps(axis, t('chart.timeAxis'), lang)} />
+                  <YAxis allowDecimals={false} width={48} label={valueAxisTitle(t('chart.perHour'))} />
+                  <Tooltip labelFormatter={(v) => hourRange(Number(v), lang)} />
                   {/* In the order of the case: accepted, issued, claimed (not alphabetical). */}
-                  <Legend itemSorter={null} />
+                  <Legend itemSorter={null} verticalAlign="top" height={24} />
                   {SERIES.map((s) => (
                     <Bar
                       key={s.key}
@@ -146,9 +152,9 @@ export default function CityCharts({
                   </tr>
                 </thead>
                 <tbody>
-                  {hours.map((h) => (
+                  {(throughput ?? []).map((h) => (
                     <tr key={h.hour} data-hour={h.hour}>
-                      <th scope="row">{formatHour(h.at, lang)}</th>
+                      <th scope="row">{formatHour(h.hour, lang)}</th>
                       <td data-series="accepted">{h.accepted}</td>
                       <td data-series="issued">{h.issued}</td>
                       <td data-series="claimed">{h.claimed}</td>

@@ -21,6 +21,7 @@ export type Action =
   | 'documents.accept'
   | 'claim.record'
   | 'load.read'
+  | 'counter.inspect'
   | 'sla.read'
   | 'sla.configure'
   | 'sla.followUp'
@@ -64,6 +65,8 @@ const POLICY: Record<Action, readonly Role[]> = {
   'documents.accept': ['CLERK'],
   'claim.record': ['CLERK'],
   'load.read': ['MANAGER', 'CLERK', ...OFFICERS],
+  // A counter's page (queue, clerks at windows): managers any counter, a clerk their own (decision 0015).
+  'counter.inspect': ['MANAGER', 'CLERK'],
   'sla.read': ALL,
   'sla.configure': ['MANAGER'],
   // The SLA work list (issue 13): who runs the work acknowledges, assigns and notes.
@@ -88,6 +91,7 @@ const COUNTER_SCOPED: ReadonlySet<Action> = new Set([
   'documents.accept',
   'claim.record',
   'materials.verify',
+  'counter.inspect',
 ]);
 
 /** True when `actor` may take `action` on `resource`. */

@@ -37,4 +37,11 @@ export class ServiceCounterEntity {
 
   @Column({ name: 'capacity_per_slot', type: 'integer' })
   capacityPerSlot!: number;
+
+  /** WGS 84; null for a counter without a location (never suggested as the nearest). */
+  @Column({ type: 'double precision', nullable: true })
+  latitude!: number | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  longitude!: number | null;
 }

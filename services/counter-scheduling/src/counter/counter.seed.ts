@@ -31,6 +31,28 @@ export const SEED_COUNTERS = [
   ['daxing-airport', 'Daxing Airport Free Trade Zone Counter', '大兴机场自贸区服务窗口', 'Daxing', '大兴区', 'Daxing Airport Economic Zone, Service Counter', 2, WEEKDAYS],
 ] as const;
 
+/**
+ * Where each seeded counter is (WGS 84, approximate: the district's service hall or the zone
+ * the counter serves), for "the nearest counters with a shorter wait" on the counter page.
+ */
+export const SEED_COUNTER_LOCATIONS: Readonly<Record<(typeof SEED_COUNTERS)[number][0], readonly [number, number]>> = {
+  dongcheng: [39.9289, 116.4164],
+  xicheng: [39.9123, 116.366],
+  'chaoyang-cbd': [39.9087, 116.4605],
+  'chaoyang-wangjing': [39.9961, 116.4806],
+  'haidian-zgc': [39.9836, 116.3164],
+  fengtai: [39.8584, 116.287],
+  shijingshan: [39.9066, 116.2229],
+  tongzhou: [39.9097, 116.7313],
+  shunyi: [40.0803, 116.5867],
+  'daxing-bda': [39.7953, 116.506],
+  changping: [40.109, 116.428],
+  fangshan: [39.7356, 116.143],
+  mentougou: [39.9405, 116.102],
+  huairou: [40.407, 116.68],
+  'daxing-airport': [39.5098, 116.4105],
+};
+
 /** Inserts the 15 counters where missing; a manager's later edits are never overwritten. */
 export async function seedCounters(ds: DataSource): Promise<void> {
   for (const [id, name, nameZh, district, districtZh, address, windows, hours] of SEED_COUNTERS) {
@@ -38,6 +60,11 @@ export async function seedCounters(ds: DataSource): Promise<void> {
       `INSERT INTO cs.service_counter (id, name, name_zh, district, district_zh, address, windows, opening_hours, slot_minutes, capacity_per_slot)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 30, $9) ON CONFLICT (id) DO NOTHING`,
       [id, name, nameZh, district, districtZh, address, windows, JSON.stringify(hours), windows * 2],
+    );
+    const [latitude, longitude] = SEED_COUNTER_LOCATIONS[id];
+    await ds.query(
+      `UPDATE cs.service_counter SET latitude = $2, longitude = $3 WHERE id = $1 AND latitude IS NULL AND longitude IS NULL`,
+      [id, latitude, longitude],
     );
   }
 }

@@ -18,14 +18,33 @@ export interface CounterLoadValue {
   utilisation: number;
   /** Booked appointments still to come today (not checked in, slot not over). */
   appointmentsLeftToday: number;
+  /** NOW: how long the longest-waiting ticket has waited so far; null when nobody waits. */
+  longestWaitMinutesNow: number | null;
+  /** NOW: windows not serving anyone while the counter is open (unstaffed or staffed and free). */
+  idleWindows: number;
+  /** NOW: people wait (the oldest for IDLE_FLAG_MINUTES or more) while a window is idle. */
+  queueWithIdleWindows: boolean;
+  /** THE DAY: counter-wait breaches at this counter today, and when the latest fell due. */
+  breachesToday: number;
+  lastBreachAt: Date | null;
+  /** THE DAY: visits (tickets called, or still waiting) and those over the wait target. */
+  visitsToday: number;
+  visitsOverTargetToday: number;
   computedAt: Date;
   /** Every event up to this id is reflected: subscribe with `since` = this to miss nothing. */
   eventId: string;
 }
 
 /** The city: the counters' sums, city-wide wait statistics, and each counter. */
-export interface CityLoadValue extends Omit<CounterLoadValue, 'counterId' | 'open'> {
+export interface CityLoadValue extends Omit<
+  CounterLoadValue,
+  'counterId' | 'open' | 'queueWithIdleWindows' | 'lastBreachAt'
+> {
   openCounters: number;
+  /** Share of today's visits over the wait target (0–1); null before the first visit. */
+  overTargetShareToday: number | null;
+  /** Counters flagged now: people wait while a window is idle. */
+  countersWithIdleWindows: number;
   counters: CounterLoadValue[];
 }
 
@@ -45,6 +64,11 @@ interface LoadRow {
   p90_wait: number | null;
   no_shows: number;
   left_today: number;
+  longest_wait: number | null;
+  visits: number;
+  over_target: number;
+  breaches: number;
+  last_breach_at: Date | null;
   city_avg_wait: number | null;
   city_p90_wait: number | null;
   head: string;
@@ -68,6 +92,9 @@ export class CounterLoadService {
     const sum = (f: (c: CounterLoadValue) => number): number => counters.reduce((n, c) => n + f(c), 0);
     const windowsOpen = sum((c) => c.windowsOpen);
     const beingServed = sum((c) => c.beingServed);
+    const visitsToday = sum((c) => c.visitsToday);
+    const visitsOverTargetToday = sum((c) => c.visitsOverTargetToday);
+    const longest = counters.map((c) => c.longestWaitMinutesNow).filter((m): m is number => m !== null);
     return {
       date,
       openCounters: counters.filter((c) => c.open).length,
@@ -80,6 +107,13 @@ export class CounterLoadService {
       p90WaitMinutesToday: cityP90,
       utilisation: windowsOpen ? beingServed / windowsOpen : 0,
       appointmentsLeftToday: sum((c) => c.appointmentsLeftToday),
+      longestWaitMinutesNow: longest.length ? Math.max(...longest) : null,
+      idleWindows: sum((c) => c.idleWindows),
+      countersWithIdleWindows: counters.filter((c) => c.queueWithIdleWindows).length,
+      breachesToday: sum((c) => c.breachesToday),
+      visitsToday,
+      visitsOverTargetToday,
+      overTargetShareToday: visitsToday ? visitsOverTargetToday / visitsToday : null,
       computedAt,
       eventId,
       counters,
@@ -98,6 +132,7 @@ export class CounterLoadService {
     const date = shanghaiDate(now);
     const rows: LoadRow[] = await this.rt.ds.query(
       `WITH head AS (SELECT coalesce(max(id), 0)::text AS head FROM platform.event_log),
+       target AS (SELECT coalesce((SELECT counter_wait_minutes FROM cs.sla_thresholds WHERE id = 1), 30)::float8 AS minutes),
        t AS (
          SELECT counter_id,
            count(*) FILTER (WHERE status = 'WAITING')::int AS waiting,
@@ -105,7 +140,11 @@ export class CounterLoadService {
            count(*) FILTER (WHERE status = 'DONE')::int AS served,
            avg(extract(epoch FROM called_at - issued_at)::float8 / 60) FILTER (WHERE called_at IS NOT NULL) AS avg_wait,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM called_at - issued_at)::float8 / 60)
-             FILTER (WHERE called_at IS NOT NULL) AS p90_wait
+             FILTER (WHERE called_at IS NOT NULL) AS p90_wait,
+           max(extract(epoch FROM $3::timestamptz - issued_at)::float8 / 60) FILTER (WHERE status = 'WAITING') AS longest_wait,
+           count(*) FILTER (WHERE called_at IS NOT NULL OR status = 'WAITING')::int AS visits,
+           count(*) FILTER (WHERE extract(epoch FROM coalesce(called_at, CASE WHEN status = 'WAITING' THEN $3::timestamptz END) - issued_at) / 60
+             > (SELECT minutes FROM target))::int AS over_target
          FROM cs.ticket
          WHERE service_date = $1 AND ($4::text IS NULL OR counter_id = $4)
          GROUP BY GROUPING SETS ((counter_id), ())),
@@ -116,6 +155,12 @@ export class CounterLoadService {
          FROM cs.appointment
          WHERE slot_start >= $2 AND slot_start < $2::timestamptz + interval '1 day' AND ($4::text IS NULL OR counter_id = $4)
          GROUP BY counter_id),
+       b AS (
+         SELECT counter_id, count(*)::int AS breaches, max(breached_at) AS last_breach_at
+         FROM cs.sla_breach
+         WHERE kind = 'COUNTER_WAIT' AND breached_at >= $2 AND breached_at < $2::timestamptz + interval '1 day'
+           AND ($4::text IS NULL OR counter_id = $4)
+         GROUP BY counter_id),
        w AS (
          SELECT counter_id, count(*)::int AS open_windows
          FROM cs.counter_window
@@ -125,12 +170,15 @@ export class CounterLoadService {
          e.closed AS ex_closed, e.opens AS ex_opens, e.closes AS ex_closes, e.reason AS ex_reason,
          coalesce(t.waiting, 0) AS waiting, coalesce(t.being_served, 0) AS being_served, coalesce(t.served, 0) AS served,
          t.avg_wait, t.p90_wait, coalesce(a.no_shows, 0) AS no_shows, coalesce(a.left_today, 0) AS left_today,
+         t.longest_wait, coalesce(t.visits, 0) AS visits, coalesce(t.over_target, 0) AS over_target,
+         coalesce(b.breaches, 0) AS breaches, b.last_breach_at,
          city.avg_wait AS city_avg_wait, city.p90_wait AS city_p90_wait, head.head
        FROM cs.service_counter c
        CROSS JOIN head
        LEFT JOIN t ON t.counter_id = c.id
        LEFT JOIN a ON a.counter_id = c.id
        LEFT JOIN w ON w.counter_id = c.id
+       LEFT JOIN b ON b.counter_id = c.id
        LEFT JOIN t AS city ON city.counter_id IS NULL
        LEFT JOIN cs.counter_hours_exception e ON e.counter_id = c.id AND e.date = $1
        WHERE ($4::text IS NULL OR c.id = $4)
@@ -147,6 +195,8 @@ export class CounterLoadService {
       const open = isOpenAt(daySchedule(r.opening_hours, exception, calendar, date), now);
       // The windows a clerk has opened today (openWindow, or a call to it), while the counter is open.
       const windowsOpen = open ? Math.min(r.open_windows, r.windows) : 0;
+      const idleWindows = open ? Math.max(0, r.windows - r.being_served) : 0;
+      const longestWait = round(r.longest_wait);
       return {
         counterId: r.id,
         date,
@@ -160,6 +210,13 @@ export class CounterLoadService {
         p90WaitMinutesToday: round(r.p90_wait),
         utilisation: windowsOpen ? r.being_served / windowsOpen : 0,
         appointmentsLeftToday: r.left_today,
+        longestWaitMinutesNow: longestWait,
+        idleWindows,
+        queueWithIdleWindows: queueWaitsWhileIdle(r.waiting, longestWait, idleWindows),
+        breachesToday: r.breaches,
+        lastBreachAt: r.last_breach_at,
+        visitsToday: r.visits,
+        visitsOverTargetToday: r.over_target,
         computedAt: now,
         eventId,
       };
@@ -173,6 +230,17 @@ export class CounterLoadService {
       date,
     };
   }
+}
+
+/** A queue that waited this long while a window was idle is flagged (a gap between two calls is not). */
+export const IDLE_FLAG_MINUTES = 5;
+
+/**
+ * True when people wait while windows are idle: someone has waited IDLE_FLAG_MINUTES or more
+ * and at least one of the counter's windows serves nobody (unstaffed, or staffed and free).
+ */
+export function queueWaitsWhileIdle(waiting: number, longestWaitMinutes: number | null, idleWindows: number): boolean {
+  return waiting > 0 && idleWindows > 0 && (longestWaitMinutes ?? 0) >= IDLE_FLAG_MINUTES;
 }
 
 function round(n: number | null): number | null {

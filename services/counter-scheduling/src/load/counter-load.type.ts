@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { IDLE_FLAG_MINUTES } from './counter-load.service.js';
 
 @ObjectType('CounterLoad', { description: 'The live load of one counter today (Asia/Shanghai).' })
 export class CounterLoad {
@@ -40,6 +41,39 @@ export class CounterLoad {
 
   @Field(() => Int, { description: 'Booked appointments still to come today (not checked in, slot not over).' })
   appointmentsLeftToday!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'NOW: minutes the longest-waiting ticket has waited so far (null when nobody waits).',
+  })
+  longestWaitMinutesNow!: number | null;
+
+  @Field(() => Int, {
+    description:
+      'NOW: windows serving nobody while the counter is open (unstaffed, or staffed and free); 0 when closed.',
+  })
+  idleWindows!: number;
+
+  @Field(() => Boolean, {
+    description: `NOW: people wait (the oldest for ${IDLE_FLAG_MINUTES} minutes or more) while a window is idle.`,
+  })
+  queueWithIdleWindows!: boolean;
+
+  @Field(() => Int, {
+    description: 'THE DAY: counter-wait breaches that fell due today (they stay counted after the queue clears).',
+  })
+  breachesToday!: number;
+
+  @Field(() => Int, { description: 'THE DAY: visits today (tickets called, or still waiting).' })
+  visitsToday!: number;
+
+  @Field(() => Int, {
+    description: 'THE DAY: visits whose wait (check-in → call, or so far) is over the counter-wait target.',
+  })
+  visitsOverTargetToday!: number;
+
+  @Field(() => Date, { nullable: true, description: 'THE DAY: when the latest counter-wait breach today fell due.' })
+  lastBreachAt!: Date | null;
 
   @Field(() => Date)
   computedAt!: Date;
@@ -85,6 +119,40 @@ export class CityLoad {
 
   @Field(() => Int)
   appointmentsLeftToday!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'NOW: minutes the longest-waiting ticket has waited so far (null when nobody waits).',
+  })
+  longestWaitMinutesNow!: number | null;
+
+  @Field(() => Int, {
+    description:
+      'NOW: windows serving nobody while the counter is open (unstaffed, or staffed and free); 0 when closed.',
+  })
+  idleWindows!: number;
+
+  @Field(() => Int, { description: 'NOW: counters where people wait while a window is idle.' })
+  countersWithIdleWindows!: number;
+
+  @Field(() => Int, {
+    description: 'THE DAY: counter-wait breaches that fell due today (they stay counted after the queue clears).',
+  })
+  breachesToday!: number;
+
+  @Field(() => Int, { description: 'THE DAY: visits today (tickets called, or still waiting).' })
+  visitsToday!: number;
+
+  @Field(() => Int, {
+    description: 'THE DAY: visits whose wait (check-in → call, or so far) is over the counter-wait target.',
+  })
+  visitsOverTargetToday!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "THE DAY: share (0–1) of today's visits over the counter-wait target; null before the first visit.",
+  })
+  overTargetShareToday!: number | null;
 
   @Field(() => Date)
   computedAt!: Date;
