@@ -13,7 +13,7 @@ import {
   platformMigrations,
   PostgresEventStore,
   startEmbeddedPostgres,
-  type NewEvent,
+  type RawNewEvent,
 } from '@onestop/common';
 import { freePort } from '@onestop/scripts';
 
@@ -31,8 +31,8 @@ const ds = await openDatabase({
   poolSize: 40,
 });
 const listener = new PgListener(pg.url, logger);
-const store = new PostgresEventStore({ dataSource: ds, listener, logger, source: 'bench' });
-const ev = (i: number, type = 'bench.appended'): NewEvent => ({
+const store = new PostgresEventStore<RawNewEvent>({ dataSource: ds, listener, logger, source: 'bench' });
+const ev = (i: number, type = 'bench.appended'): RawNewEvent => ({
   type,
   aggregateId: `a-${i}`,
   employerId: 'e-1',

@@ -1,4 +1,10 @@
-import { buildFederatedSchema, EVENT_TYPES, type Logger, type SubgraphDefinition } from '@onestop/common';
+import {
+  buildFederatedSchema,
+  EVENT_TYPES,
+  EventHandlers,
+  type Logger,
+  type SubgraphDefinition,
+} from '@onestop/common';
 import type { AttachmentService } from './attachments/attachment.service.js';
 import { AccessLogEntity } from './access-log/access-log.entity.js';
 import { AccessLogResolver } from './access-log/access-log.resolver.js';
@@ -98,13 +104,13 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     // commit, so a larger batch would hold it while locking further cases (a deadlock risk).
     const lifecycle = runtime.events.consume(
       'work-permit.case-lifecycle',
-      { types: LIFECYCLE_EVENT_TYPES, batchSize: 1 },
-      (e, tx) => services.lifecycle.handle(e, tx),
+      { batchSize: 1 },
+      new EventHandlers().on(LIFECYCLE_EVENT_TYPES, (e, tx) => services.lifecycle.handle(e, tx)),
     );
     const deadlines = runtime.events.consume(
       'work-permit.pre-exam-deadlines',
-      { types: [EVENT_TYPES.calendarChanged], batchSize: 1 },
-      (e, tx) => services.lifecycle.onCalendarChanged(e, tx),
+      { batchSize: 1 },
+      new EventHandlers().on(EVENT_TYPES.calendarChanged, (e, tx) => services.lifecycle.onCalendarChanged(e, tx)),
     );
     // Webhooks (decision 0011): the fan-out turns each agency event into one delivery row per
     // endpoint in the consumer's transaction (it appends nothing, so batches stay large); the

@@ -14,7 +14,16 @@ export {
 } from './case-lifecycle.js';
 export {
   EVENT_TYPES,
+  EVENT_CATALOGUE,
   SLA_KINDS,
+  decodeEventPayload,
+  eventDefinition,
+  isEventType,
+  type EventDefinition,
+  type EventSource,
+  type EventPayload,
+  type DecodedPayload,
+  type PayloadDecoding,
   type EventType,
   type SlaKind,
   type CaseSubmittedPayload,

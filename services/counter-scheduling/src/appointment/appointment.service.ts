@@ -108,12 +108,7 @@ export class AppointmentService {
           reason: null,
         });
         await this.rt.events.append(tx, [
-          newEvent<AppointmentPayload>(
-            EVENT_TYPES.appointmentBooked,
-            kase.caseId,
-            payload(appointment),
-            scope(appointment, actor, now),
-          ),
+          newEvent(EVENT_TYPES.appointmentBooked, kase.caseId, payload(appointment), scope(appointment, actor, now)),
           ...loadChanged([counter.id], EVENT_TYPES.appointmentBooked, now, actor),
         ]);
         return appointment;
@@ -148,7 +143,7 @@ export class AppointmentService {
       ]);
       const cancelled = { ...appointment, status: 'CANCELLED' as const, reason: reason.trim(), cancelledAt: now };
       await this.rt.events.append(tx, [
-        newEvent<AppointmentPayload>(
+        newEvent(
           EVENT_TYPES.appointmentCancelled,
           cancelled.caseId,
           { ...payload(cancelled), reason: cancelled.reason! },
@@ -190,7 +185,7 @@ export class AppointmentService {
       });
       await tx.query(`UPDATE cs.appointment SET replaced_by_id = $2 WHERE id = $1`, [id, replacement.id]);
       await this.rt.events.append(tx, [
-        newEvent<AppointmentPayload>(
+        newEvent(
           EVENT_TYPES.appointmentRescheduled,
           replacement.caseId,
           { ...payload(replacement), replacesAppointmentId: original.id, reason: replacement.reason! },
@@ -218,12 +213,7 @@ export class AppointmentService {
     );
     await this.rt.events.append(tx, [
       ...rows.map((a) =>
-        newEvent<AppointmentPayload>(
-          EVENT_TYPES.appointmentCancelled,
-          a.caseId,
-          { ...payload(a), reason },
-          scope(a, null, at),
-        ),
+        newEvent(EVENT_TYPES.appointmentCancelled, a.caseId, { ...payload(a), reason }, scope(a, null, at)),
       ),
       ...loadChanged(
         rows.map((a) => a.counterId),
@@ -257,9 +247,7 @@ export class AppointmentService {
         now,
       ]);
       await this.rt.events.append(tx, [
-        ...due.map((a) =>
-          newEvent<AppointmentPayload>(EVENT_TYPES.appointmentNoShow, a.caseId, payload(a), scope(a, null, now)),
-        ),
+        ...due.map((a) => newEvent(EVENT_TYPES.appointmentNoShow, a.caseId, payload(a), scope(a, null, now))),
         ...loadChanged(
           due.map((a) => a.counterId),
           EVENT_TYPES.appointmentNoShow,

@@ -4,7 +4,6 @@ import {
   InvalidTransitionError,
   assertCan,
   type Actor,
-  type ClaimRecordedPayload,
   type SubgraphRuntime,
 } from '@onestop/common';
 import { AcceptanceEntity } from '../acceptance/acceptance.entity.js';
@@ -70,7 +69,7 @@ export class ClaimService {
       };
       await tx.getRepository(ClaimEntity).insert(claim);
       await this.rt.events.append(tx, [
-        newEvent<ClaimRecordedPayload>(
+        newEvent(
           EVENT_TYPES.claimRecorded,
           caseId,
           { caseId, counterId: claim.counterId, claimedAt: now.toISOString() },

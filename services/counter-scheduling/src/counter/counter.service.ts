@@ -8,7 +8,6 @@ import {
   shanghaiDate,
   shanghaiDayStart,
   type Actor,
-  type CounterChangedPayload,
   type SubgraphRuntime,
 } from '@onestop/common';
 import { SLOT_HOLDING_STATUSES } from '../appointment/appointment.entity.js';
@@ -272,7 +271,7 @@ export class CounterService {
   private async appendChanged(tx: EntityManager, actor: Actor, counterId: string, changed: string[]): Promise<void> {
     const at = this.rt.clock.now();
     await this.rt.events.append(tx, [
-      newEvent<CounterChangedPayload>(
+      newEvent(
         EVENT_TYPES.counterChanged,
         counterId,
         { counterId, changed },

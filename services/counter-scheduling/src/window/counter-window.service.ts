@@ -7,7 +7,6 @@ import {
   InvalidTransitionError,
   shanghaiDate,
   type Actor,
-  type CounterWindowPayload,
   type NewEvent,
   type SubgraphRuntime,
 } from '@onestop/common';
@@ -69,7 +68,7 @@ export class CounterWindowService {
           { reason: 'WINDOW_TAKEN', clerkName: atWindow.clerkName },
         );
       }
-      const events: NewEvent<object>[] = [];
+      const events: NewEvent[] = [];
       const elsewhere = await tx.getRepository(CounterWindowEntity).findOne({
         where: { clerkId: actor.id, serviceDate: today, closedAt: IsNull() },
         lock: { mode: 'pessimistic_write' },
@@ -107,13 +106,7 @@ export class CounterWindowService {
    * evidently there), unless the clerk is already at another window. Returns the events to
    * append; the caller holds the window's lock.
    */
-  async openOnCall(
-    tx: EntityManager,
-    actor: Actor,
-    counterId: string,
-    window: number,
-    now: Date,
-  ): Promise<NewEvent<object>[]> {
+  async openOnCall(tx: EntityManager, actor: Actor, counterId: string, window: number, now: Date): Promise<NewEvent[]> {
     const today = shanghaiDate(now);
     if (await openSession(tx, counterId, window, today)) return [];
     const mine: unknown[] = await tx.query(
@@ -140,7 +133,7 @@ export class CounterWindowService {
     session: CounterWindowEntity,
     actor: Actor,
     now: Date,
-  ): Promise<NewEvent<object>> {
+  ): Promise<NewEvent> {
     await tx.query(`UPDATE cs.counter_window SET closed_at = $2, closed_by = $3 WHERE id = $1`, [
       session.id,
       now,
@@ -215,8 +208,13 @@ function toValue(counterId: string, window: number, s: CounterWindowEntity | nul
   };
 }
 
-function windowEvent(type: string, s: CounterWindowEntity, actor: Actor, now: Date): NewEvent<object> {
-  return newEvent<CounterWindowPayload>(
+function windowEvent(
+  type: typeof EVENT_TYPES.windowOpened | typeof EVENT_TYPES.windowClosed,
+  s: CounterWindowEntity,
+  actor: Actor,
+  now: Date,
+): NewEvent {
+  return newEvent(
     type,
     s.counterId,
     {

@@ -1,22 +1,23 @@
 import type { EntityManager } from 'typeorm';
 import {
   can,
+  newEvent,
   FinalDecisionError,
   InvalidTransitionError,
   NotFoundError,
   shanghaiDate,
   type Action,
   type Actor,
+  type EventPayload,
+  type EventType,
   type SubgraphRuntime,
 } from '@onestop/common';
 import { ResidencePermitEntity, type ResidencePermitStatus } from './residence-permit.entity.js';
 
 /** An event a command wants appended; the runner adds the case, employer, actor and time. */
-export interface EventDraft {
-  type: string;
-  payload: object;
-  counterId?: string | null;
-}
+export type EventDraft = {
+  [T in EventType]: { type: T; payload: EventPayload<T>; counterId?: string | null };
+}[EventType];
 
 /** What a change hands back: its result and the events that record it (empty: nothing changed). */
 export interface ChangeResult<T> {
@@ -88,15 +89,14 @@ export class PermitCommands {
       if (events.length) {
         await this.runtime.events.append(
           tx,
-          events.map((e) => ({
-            type: e.type,
-            aggregateId: permit.caseId,
-            employerId: permit.employerId,
-            counterId: e.counterId ?? null,
-            payload: e.payload as Record<string, unknown>,
-            actorId: actor.id,
-            occurredAt: now,
-          })),
+          events.map((e) =>
+            newEvent(e.type, permit.caseId, e.payload, {
+              employerId: permit.employerId,
+              counterId: e.counterId ?? null,
+              actor,
+              at: now,
+            }),
+          ),
         );
       }
       return result;
