@@ -1360,7 +1360,7 @@ export type StartServiceMutation = {
   startService: { __typename: 'Ticket'; id: string; ticketNumber: string; status: TicketStatus; window: number | null };
 };
 
-export const AttachmentViewerFieldsFragmentDoc = {
+export const AttachmentViewerFieldsFragmentDoc = typedDocument<AttachmentViewerFieldsFragment, unknown>({
   kind: 'Document',
   definitions: [
     {
@@ -1404,8 +1404,8 @@ export const AttachmentViewerFieldsFragmentDoc = {
       },
     },
   ],
-} as unknown as DocumentNode<AttachmentViewerFieldsFragment, unknown>;
-export const CounterLoadFieldsFragmentDoc = {
+});
+export const CounterLoadFieldsFragmentDoc = typedDocument<CounterLoadFieldsFragment, unknown>({
   kind: 'Document',
   definitions: [
     {
@@ -1433,8 +1433,8 @@ export const CounterLoadFieldsFragmentDoc = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterLoadFieldsFragment, unknown>;
-export const AcceptDocumentsDocument = {
+});
+export const AcceptDocumentsDocument = typedDocument<AcceptDocumentsMutation, AcceptDocumentsMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -1488,8 +1488,8 @@ export const AcceptDocumentsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<AcceptDocumentsMutation, AcceptDocumentsMutationVariables>;
-export const AppointmentByLetterDocument = {
+});
+export const AppointmentByLetterDocument = typedDocument<AppointmentByLetterQuery, AppointmentByLetterQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -1533,8 +1533,8 @@ export const AppointmentByLetterDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<AppointmentByLetterQuery, AppointmentByLetterQueryVariables>;
-export const CalendarMonthDocument = {
+});
+export const CalendarMonthDocument = typedDocument<CalendarMonthQuery, CalendarMonthQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -1614,8 +1614,8 @@ export const CalendarMonthDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CalendarMonthQuery, CalendarMonthQueryVariables>;
-export const CallNextDocument = {
+});
+export const CallNextDocument = typedDocument<CallNextMutation, CallNextMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -1669,8 +1669,8 @@ export const CallNextDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CallNextMutation, CallNextMutationVariables>;
-export const CaseAttachmentsDocument = {
+});
+export const CaseAttachmentsDocument = typedDocument<CaseAttachmentsQuery, CaseAttachmentsQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -1793,8 +1793,8 @@ export const CaseAttachmentsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CaseAttachmentsQuery, CaseAttachmentsQueryVariables>;
-export const CaseByReferenceDocument = {
+});
+export const CaseByReferenceDocument = typedDocument<CaseByReferenceQuery, CaseByReferenceQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -1834,8 +1834,8 @@ export const CaseByReferenceDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CaseByReferenceQuery, CaseByReferenceQueryVariables>;
-export const CaseDetailDocument = {
+});
+export const CaseDetailDocument = typedDocument<CaseDetailQuery, CaseDetailQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2153,8 +2153,8 @@ export const CaseDetailDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CaseDetailQuery, CaseDetailQueryVariables>;
-export const CaseQueueDocument = {
+});
+export const CaseQueueDocument = typedDocument<CaseQueueQuery, CaseQueueQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2289,8 +2289,8 @@ export const CaseQueueDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CaseQueueQuery, CaseQueueQueryVariables>;
-export const CasesByPassportDocument = {
+});
+export const CasesByPassportDocument = typedDocument<CasesByPassportQuery, CasesByPassportQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2385,8 +2385,8 @@ export const CasesByPassportDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CasesByPassportQuery, CasesByPassportQueryVariables>;
-export const CheckInPreviewDocument = {
+});
+export const CheckInPreviewDocument = typedDocument<CheckInPreviewQuery, CheckInPreviewQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2431,8 +2431,8 @@ export const CheckInPreviewDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CheckInPreviewQuery, CheckInPreviewQueryVariables>;
-export const CheckInDocument = {
+});
+export const CheckInDocument = typedDocument<CheckInMutation, CheckInMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2488,8 +2488,8 @@ export const CheckInDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CheckInMutation, CheckInMutationVariables>;
-export const CityLoadHistoryDocument = {
+});
+export const CityLoadHistoryDocument = typedDocument<CityLoadHistoryQuery, CityLoadHistoryQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2540,8 +2540,8 @@ export const CityLoadHistoryDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CityLoadHistoryQuery, CityLoadHistoryQueryVariables>;
-export const CityLoadDocument = {
+});
+export const CityLoadDocument = typedDocument<CityLoadQuery, CityLoadQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2612,8 +2612,8 @@ export const CityLoadDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CityLoadQuery, CityLoadQueryVariables>;
-export const CitySlaDocument = {
+});
+export const CitySlaDocument = typedDocument<CitySlaQuery, CitySlaQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2694,8 +2694,8 @@ export const CitySlaDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CitySlaQuery, CitySlaQueryVariables>;
-export const CityThroughputDocument = {
+});
+export const CityThroughputDocument = typedDocument<CityThroughputQuery, CityThroughputQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2737,8 +2737,8 @@ export const CityThroughputDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CityThroughputQuery, CityThroughputQueryVariables>;
-export const CloseWindowDocument = {
+});
+export const CloseWindowDocument = typedDocument<CloseWindowMutation, CloseWindowMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2799,8 +2799,8 @@ export const CloseWindowDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CloseWindowMutation, CloseWindowMutationVariables>;
-export const CompleteServiceDocument = {
+});
+export const CompleteServiceDocument = typedDocument<CompleteServiceMutation, CompleteServiceMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2852,8 +2852,8 @@ export const CompleteServiceDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CompleteServiceMutation, CompleteServiceMutationVariables>;
-export const CounterCaseDocument = {
+});
+export const CounterCaseDocument = typedDocument<CounterCaseQuery, CounterCaseQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3132,8 +3132,11 @@ export const CounterCaseDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterCaseQuery, CounterCaseQueryVariables>;
-export const CounterLoadChangedDocument = {
+});
+export const CounterLoadChangedDocument = typedDocument<
+  CounterLoadChangedSubscription,
+  CounterLoadChangedSubscriptionVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -3184,8 +3187,11 @@ export const CounterLoadChangedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterLoadChangedSubscription, CounterLoadChangedSubscriptionVariables>;
-export const CounterQueueChangedDocument = {
+});
+export const CounterQueueChangedDocument = typedDocument<
+  CounterQueueChangedSubscription,
+  CounterQueueChangedSubscriptionVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -3240,8 +3246,8 @@ export const CounterQueueChangedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterQueueChangedSubscription, CounterQueueChangedSubscriptionVariables>;
-export const CounterQueueDocument = {
+});
+export const CounterQueueDocument = typedDocument<CounterQueueQuery, CounterQueueQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3317,8 +3323,8 @@ export const CounterQueueDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterQueueQuery, CounterQueueQueryVariables>;
-export const CounterWorkstationDocument = {
+});
+export const CounterWorkstationDocument = typedDocument<CounterWorkstationQuery, CounterWorkstationQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3384,8 +3390,11 @@ export const CounterWorkstationDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterWorkstationQuery, CounterWorkstationQueryVariables>;
-export const DocumentsAcceptanceByReceiptDocument = {
+});
+export const DocumentsAcceptanceByReceiptDocument = typedDocument<
+  DocumentsAcceptanceByReceiptQuery,
+  DocumentsAcceptanceByReceiptQueryVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -3427,8 +3436,11 @@ export const DocumentsAcceptanceByReceiptDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<DocumentsAcceptanceByReceiptQuery, DocumentsAcceptanceByReceiptQueryVariables>;
-export const HallDisplayChangedDocument = {
+});
+export const HallDisplayChangedDocument = typedDocument<
+  HallDisplayChangedSubscription,
+  HallDisplayChangedSubscriptionVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -3496,8 +3508,8 @@ export const HallDisplayChangedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<HallDisplayChangedSubscription, HallDisplayChangedSubscriptionVariables>;
-export const HallDisplayDocument = {
+});
+export const HallDisplayDocument = typedDocument<HallDisplayQuery, HallDisplayQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3555,8 +3567,11 @@ export const HallDisplayDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<HallDisplayQuery, HallDisplayQueryVariables>;
-export const IssueResidencePermitDocument = {
+});
+export const IssueResidencePermitDocument = typedDocument<
+  IssueResidencePermitMutation,
+  IssueResidencePermitMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -3609,8 +3624,8 @@ export const IssueResidencePermitDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<IssueResidencePermitMutation, IssueResidencePermitMutationVariables>;
-export const IssueWorkPermitDocument = {
+});
+export const IssueWorkPermitDocument = typedDocument<IssueWorkPermitMutation, IssueWorkPermitMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3653,8 +3668,8 @@ export const IssueWorkPermitDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<IssueWorkPermitMutation, IssueWorkPermitMutationVariables>;
-export const LoadHolidayNoticeDocument = {
+});
+export const LoadHolidayNoticeDocument = typedDocument<LoadHolidayNoticeMutation, LoadHolidayNoticeMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3698,8 +3713,8 @@ export const LoadHolidayNoticeDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<LoadHolidayNoticeMutation, LoadHolidayNoticeMutationVariables>;
-export const MarkMissedDocument = {
+});
+export const MarkMissedDocument = typedDocument<MarkMissedMutation, MarkMissedMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3751,8 +3766,8 @@ export const MarkMissedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<MarkMissedMutation, MarkMissedMutationVariables>;
-export const OpenWindowDocument = {
+});
+export const OpenWindowDocument = typedDocument<OpenWindowMutation, OpenWindowMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3816,8 +3831,11 @@ export const OpenWindowDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<OpenWindowMutation, OpenWindowMutationVariables>;
-export const PassPreExaminationDocument = {
+});
+export const PassPreExaminationDocument = typedDocument<
+  PassPreExaminationMutation,
+  PassPreExaminationMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -3860,8 +3878,8 @@ export const PassPreExaminationDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<PassPreExaminationMutation, PassPreExaminationMutationVariables>;
-export const RecallTicketDocument = {
+});
+export const RecallTicketDocument = typedDocument<RecallTicketMutation, RecallTicketMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3913,8 +3931,8 @@ export const RecallTicketDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecallTicketMutation, RecallTicketMutationVariables>;
-export const ReceiptOfAcceptanceDocument = {
+});
+export const ReceiptOfAcceptanceDocument = typedDocument<ReceiptOfAcceptanceQuery, ReceiptOfAcceptanceQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3954,8 +3972,8 @@ export const ReceiptOfAcceptanceDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ReceiptOfAcceptanceQuery, ReceiptOfAcceptanceQueryVariables>;
-export const RecordClaimDocument = {
+});
+export const RecordClaimDocument = typedDocument<RecordClaimMutation, RecordClaimMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4006,8 +4024,11 @@ export const RecordClaimDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecordClaimMutation, RecordClaimMutationVariables>;
-export const RecordResidenceMaterialsDocument = {
+});
+export const RecordResidenceMaterialsDocument = typedDocument<
+  RecordResidenceMaterialsMutation,
+  RecordResidenceMaterialsMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -4105,8 +4126,11 @@ export const RecordResidenceMaterialsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecordResidenceMaterialsMutation, RecordResidenceMaterialsMutationVariables>;
-export const RecordVerificationOutcomeDocument = {
+});
+export const RecordVerificationOutcomeDocument = typedDocument<
+  RecordVerificationOutcomeMutation,
+  RecordVerificationOutcomeMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -4159,8 +4183,11 @@ export const RecordVerificationOutcomeDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecordVerificationOutcomeMutation, RecordVerificationOutcomeMutationVariables>;
-export const RecordWorkPermitMaterialDocument = {
+});
+export const RecordWorkPermitMaterialDocument = typedDocument<
+  RecordWorkPermitMaterialMutation,
+  RecordWorkPermitMaterialMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -4228,8 +4255,11 @@ export const RecordWorkPermitMaterialDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecordWorkPermitMaterialMutation, RecordWorkPermitMaterialMutationVariables>;
-export const RefuseResidencePermitDocument = {
+});
+export const RefuseResidencePermitDocument = typedDocument<
+  RefuseResidencePermitMutation,
+  RefuseResidencePermitMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -4285,8 +4315,8 @@ export const RefuseResidencePermitDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RefuseResidencePermitMutation, RefuseResidencePermitMutationVariables>;
-export const RefuseWorkPermitDocument = {
+});
+export const RefuseWorkPermitDocument = typedDocument<RefuseWorkPermitMutation, RefuseWorkPermitMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4329,8 +4359,8 @@ export const RefuseWorkPermitDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RefuseWorkPermitMutation, RefuseWorkPermitMutationVariables>;
-export const ReturnCaseDocument = {
+});
+export const ReturnCaseDocument = typedDocument<ReturnCaseMutation, ReturnCaseMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4370,8 +4400,8 @@ export const ReturnCaseDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ReturnCaseMutation, ReturnCaseMutationVariables>;
-export const ReviewAttachmentDocument = {
+});
+export const ReviewAttachmentDocument = typedDocument<ReviewAttachmentMutation, ReviewAttachmentMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4414,8 +4444,11 @@ export const ReviewAttachmentDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ReviewAttachmentMutation, ReviewAttachmentMutationVariables>;
-export const ScheduleVerificationDocument = {
+});
+export const ScheduleVerificationDocument = typedDocument<
+  ScheduleVerificationMutation,
+  ScheduleVerificationMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -4468,8 +4501,8 @@ export const ScheduleVerificationDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ScheduleVerificationMutation, ScheduleVerificationMutationVariables>;
-export const ServiceCountersDocument = {
+});
+export const ServiceCountersDocument = typedDocument<ServiceCountersQuery, ServiceCountersQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4500,8 +4533,8 @@ export const ServiceCountersDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ServiceCountersQuery, ServiceCountersQueryVariables>;
-export const SlaAlertsDocument = {
+});
+export const SlaAlertsDocument = typedDocument<SlaAlertsSubscription, SlaAlertsSubscriptionVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4570,8 +4603,8 @@ export const SlaAlertsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaAlertsSubscription, SlaAlertsSubscriptionVariables>;
-export const SlaBreachesDocument = {
+});
+export const SlaBreachesDocument = typedDocument<SlaBreachesQuery, SlaBreachesQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4684,8 +4717,8 @@ export const SlaBreachesDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaBreachesQuery, SlaBreachesQueryVariables>;
-export const SlaOpenCountsDocument = {
+});
+export const SlaOpenCountsDocument = typedDocument<SlaOpenCountsQuery, SlaOpenCountsQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4835,8 +4868,8 @@ export const SlaOpenCountsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaOpenCountsQuery, SlaOpenCountsQueryVariables>;
-export const StartServiceDocument = {
+});
+export const StartServiceDocument = typedDocument<StartServiceMutation, StartServiceMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4888,4 +4921,8 @@ export const StartServiceDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<StartServiceMutation, StartServiceMutationVariables>;
+});
+/** A document literal as the typed document it is: the one cast of the generated documents (see codegen.mjs). */
+function typedDocument<TResult, TVariables>(literal: unknown): DocumentNode<TResult, TVariables> {
+  return literal as DocumentNode<TResult, TVariables>;
+}

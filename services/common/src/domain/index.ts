@@ -62,5 +62,5 @@ export {
   type SlaThresholds,
   type Deadline,
 } from './sla-rules.js';
-export { DEMO_EMPLOYERS, DEMO_AGENCIES } from './demo-identities.js';
+export { DEMO_EMPLOYERS, DEMO_AGENCIES } from '../testing/demo-identities.js';
 export { type CounterWindowPayload, type TicketWithdrawnPayload } from './domain-events.js';
