@@ -13,8 +13,8 @@ import {
   platformMigrations,
   PostgresEventStore,
   startEmbeddedPostgres,
-  type RawNewEvent,
 } from '@onestop/common';
+import { type RawNewEvent } from '@onestop/common/contract';
 import { freePort } from '@onestop/scripts';
 
 const logger = createLogger('event-log-bench', 'silent');

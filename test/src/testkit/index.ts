@@ -7,14 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import {
-  createTestDatabase,
-  EVENT_APPEND_LOCK,
-  requestDevToken,
-  type OneStopClaims,
-  type Role,
-  type TestDatabase,
-} from '@onestop/common';
+import { EVENT_APPEND_LOCK, requestDevToken, type OneStopClaims, type Role } from '@onestop/common';
+import { createTestDatabase, type TestDatabase } from '@onestop/common/testing';
 import { FREE_PORTS, startStack, type Stack } from '@onestop/scripts';
 
 /** A GraphQL response as the gateway returns it. */

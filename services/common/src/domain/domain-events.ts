@@ -167,7 +167,9 @@ const slaEvent = z.object({
   kind: z.enum(SLA_KINDS),
   threshold: z.number().describe('50 or 75 for warnings, 100 for a breach.'),
   counterId: z.string().nullable(),
-  category,
+  category: category
+    .nullable()
+    .describe('null when the clock started before counter-scheduling knew the case (a ticket before the filing).'),
   dueAt: instant,
   at: instant,
 });

@@ -1,16 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import {
   BadUserInputError,
-  EVENT_TYPES,
   InvalidTransitionError,
-  issuanceDue,
   lastCaseEvent,
   lockCaseGate,
   shanghaiDate,
   type Actor,
   type SubgraphRuntime,
-  type TypedEvent,
 } from '@onestop/common';
+import { EVENT_TYPES, issuanceDue, type TypedEvent } from '@onestop/common/contract';
 import { describeSlot } from '../appointment/appointment.service.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';

@@ -3,16 +3,15 @@ import type { EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
   InvalidTransitionError,
   isUniqueViolation,
   NotFoundError,
   can,
   shanghaiDate,
   type Actor,
-  type AppointmentPayload,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { EVENT_TYPES, type AppointmentPayload } from '@onestop/common/contract';
 import type { CounterService } from '../counter/counter.service.js';
 import { slotsOfDay, type Slot } from '../counter/opening-hours.js';
 import type { ServiceCounterEntity } from '../counter/counter.entity.js';

@@ -1,11 +1,11 @@
 import {
   BadUserInputError,
-  EVENT_TYPES,
   InvalidTransitionError,
   assertCan,
   type Actor,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import { AcceptanceEntity } from '../acceptance/acceptance.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { newEvent } from '../shared/events.js';

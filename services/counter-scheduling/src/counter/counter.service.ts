@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 import {
   addCalendarDays,
   BadUserInputError,
-  EVENT_TYPES,
   NotFoundError,
   parseIsoDate,
   shanghaiDate,
@@ -10,6 +9,7 @@ import {
   type Actor,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import { SLOT_HOLDING_STATUSES } from '../appointment/appointment.entity.js';
 import { BEIJING_DISTRICTS_ZH, isBeijingDistrictZh } from './beijing-districts.js';
 import { loadChanged, newEvent } from '../shared/events.js';

@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
   InvalidTransitionError,
   InvariantError,
   NotFoundError,
@@ -12,11 +11,9 @@ import {
   lockCaseGate,
   shanghaiDate,
   type Actor,
-  type NewEvent,
   type SubgraphRuntime,
-  type TicketPayload,
-  type TypedEvent,
 } from '@onestop/common';
+import { EVENT_TYPES, type NewEvent, type TicketPayload, type TypedEvent } from '@onestop/common/contract';
 import { acceptedReceipt, withdrawalProblems } from '../acceptance/acceptance.service.js';
 import { describeSlot, type AppointmentService } from '../appointment/appointment.service.js';
 import { AppointmentEntity } from '../appointment/appointment.entity.js';

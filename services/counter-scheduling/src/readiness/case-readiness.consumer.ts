@@ -1,14 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import {
-  EVENT_TYPES,
-  EventHandlers,
-  type Consumer,
-  type DecodedPayload,
-  type EventStore,
-  type Logger,
-  type SubgraphRuntime,
-  type TypedEvent,
-} from '@onestop/common';
+import { type Consumer, type EventStore, type Logger, type SubgraphRuntime } from '@onestop/common';
+import { EVENT_TYPES, EventHandlers, type DecodedPayload, type TypedEvent } from '@onestop/common/contract';
 import { acceptedReceipt } from '../acceptance/acceptance.service.js';
 import type { AppointmentService } from '../appointment/appointment.service.js';
 import type { QueueService } from '../queue/queue.service.js';

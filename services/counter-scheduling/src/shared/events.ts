@@ -1,4 +1,5 @@
-import { EVENT_TYPES, newEvent, type Actor, type NewEvent } from '@onestop/common';
+import { type Actor } from '@onestop/common';
+import { EVENT_TYPES, newEvent, type NewEvent } from '@onestop/common/contract';
 
 export { newEvent };
 

@@ -1,25 +1,27 @@
 import type { EntityManager } from 'typeorm';
 import {
+  shanghaiDayEnd,
+  shanghaiDayStart,
+  type CalendarStore,
+  type Clock,
+  type EventStore,
+  type Logger,
+  type WorkingDayCalendar,
+} from '@onestop/common';
+import {
   CATEGORIES,
   EVENT_TYPES,
   ISSUANCE_WORKING_DAYS,
   PRE_EXAM_WORKING_DAYS,
   issuanceDue,
   preExamDue,
-  shanghaiDayEnd,
-  shanghaiDayStart,
   newEvent,
-  type CalendarStore,
   type Category,
-  type Clock,
   type Deadline,
-  type EventStore,
-  type Logger,
   type NewEvent,
   type SlaKind,
   type TypedEvent,
-  type WorkingDayCalendar,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { acceptedReceipt } from '../acceptance/acceptance.service.js';
 import { scheduleClock, yearsTouched, type SlaClockState } from './sla-clock.rules.js';
 import {

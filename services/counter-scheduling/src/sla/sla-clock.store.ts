@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { EVENT_TYPES, newEvent, type Category, type NewEvent, type SlaKind } from '@onestop/common';
+import { EVENT_TYPES, newEvent, type Category, type NewEvent, type SlaKind } from '@onestop/common/contract';
 
 /** The events of an SLA clock's thresholds. */
 export type SlaEventType =
@@ -149,7 +149,7 @@ export function slaEvent(
       kind: row.kind,
       threshold,
       counterId: row.counterId,
-      category: row.category as Category,
+      category: row.category as Category | null,
       dueAt: row.dueAt.toISOString(),
       at: at.toISOString(),
     },

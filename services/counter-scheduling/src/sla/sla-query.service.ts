@@ -1,23 +1,19 @@
 import type { DataSource } from 'typeorm';
 import {
   BadUserInputError,
-  CATEGORIES,
   assertNoProblems,
   decodeCursor,
   encodeCursor,
   pageSize,
-  EVENT_TYPES,
   employerScope,
   type Actor,
   type CalendarStore,
   type Clock,
-  type DomainEvent,
   type EventStore,
   type EventSubscription,
-  decodeEvent,
-  type SlaKind,
   type WorkingDayCalendar,
 } from '@onestop/common';
+import { CATEGORIES, EVENT_TYPES, type DomainEvent, decodeEvent, type SlaKind } from '@onestop/common/contract';
 import { BREACH_THRESHOLD, remainingMinutes } from './sla-clock.rules.js';
 import { CLOCK_COLUMNS, type ClockRow } from './sla-clock.store.js';
 import type { SlaAlert } from './sla-alert.type.js';

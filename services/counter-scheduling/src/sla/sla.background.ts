@@ -1,4 +1,5 @@
-import { EventHandlers, type SubgraphRuntime } from '@onestop/common';
+import { type SubgraphRuntime } from '@onestop/common';
+import { EventHandlers } from '@onestop/common/contract';
 import { SLA_CLOCK_EVENT_TYPES, SlaClockService } from './sla-clock.service.js';
 import { SlaSweeper } from './sla-sweeper.js';
 import { loadSlaConfig } from './sla.config.js';

@@ -1,4 +1,5 @@
-import { EVENT_TYPES, EventHandlers, type Consumer, type SubgraphRuntime } from '@onestop/common';
+import { type Consumer, type SubgraphRuntime } from '@onestop/common';
+import { EVENT_TYPES, EventHandlers } from '@onestop/common/contract';
 import type { Permit } from './permit-issue.entity.js';
 
 /** The durable consumer that records the permits issued, for the hourly throughput. */

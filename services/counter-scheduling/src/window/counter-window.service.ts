@@ -3,13 +3,12 @@ import { IsNull, type EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
   InvalidTransitionError,
   shanghaiDate,
   type Actor,
-  type NewEvent,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { EVENT_TYPES, type NewEvent } from '@onestop/common/contract';
 import { describeSlot } from '../appointment/appointment.service.js';
 import type { CounterService } from '../counter/counter.service.js';
 import { claimRequest, recordResult } from '../shared/clerk-requests.js';

@@ -1,11 +1,6 @@
 import { Not, type EntityManager } from 'typeorm';
-import {
-  EVENT_TYPES,
-  type PassportReleasedPayload,
-  type SubgraphRuntime,
-  type TypedEvent,
-  textProblem,
-} from '@onestop/common';
+import { type SubgraphRuntime, textProblem } from '@onestop/common';
+import { EVENT_TYPES, type PassportReleasedPayload, type TypedEvent } from '@onestop/common/contract';
 import { isUuid } from '../residence-permit/permit-command.js';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { systemEvent } from '../residence-permit/residence-permit.service.js';

@@ -1,17 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import {
   can,
-  newEvent,
   FinalDecisionError,
   InvalidTransitionError,
   NotFoundError,
   shanghaiDate,
   type Action,
   type Actor,
-  type EventPayload,
-  type EventType,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { newEvent, type EventPayload, type EventType } from '@onestop/common/contract';
 import { ResidencePermitEntity, type ResidencePermitStatus } from './residence-permit.entity.js';
 
 /** An event a command wants appended; the runner adds the case, employer, actor and time. */

@@ -1,4 +1,5 @@
-import { EVENT_TYPES, EventHandlers, type Consumer, type SubgraphRuntime } from '@onestop/common';
+import { type Consumer, type SubgraphRuntime } from '@onestop/common';
+import { EVENT_TYPES, EventHandlers } from '@onestop/common/contract';
 import { CustodyService } from '../custody/custody.service.js';
 import { ResidencePermitService } from './residence-permit.service.js';
 

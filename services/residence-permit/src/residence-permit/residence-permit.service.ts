@@ -5,19 +5,21 @@ import {
   decodeCursor,
   employerScope,
   encodeCursor,
-  EVENT_TYPES,
-  newEvent,
   pageSize,
   parseIsoDate,
   shanghaiDate,
   type Actor,
+  type SubgraphRuntime,
+} from '@onestop/common';
+import {
+  EVENT_TYPES,
+  newEvent,
   type TypedEvent,
   type EventPayload,
   type EventType,
   type NewEvent,
   type ResidencePermitCreatedPayload,
-  type SubgraphRuntime,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { heldLongerThanCutoff, MAX_HELD_WORKING_DAYS } from '../custody/custody-rules.js';
 import { interviewOutcomeOf, interviewPayload, refreshInterview } from '../interview/interview-outcome.js';
 import { summarizeChecklist } from '../materials/materials-checklist.js';

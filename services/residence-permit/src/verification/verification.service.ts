@@ -3,14 +3,13 @@ import { In, IsNull, type EntityManager } from 'typeorm';
 import {
   assertNoProblems,
   ConflictError,
-  EVENT_TYPES,
   InvalidTransitionError,
   isUniqueViolation,
   NotFoundError,
   type Actor,
   type SubgraphRuntime,
-  type VerificationPayload,
 } from '@onestop/common';
+import { EVENT_TYPES, type VerificationPayload } from '@onestop/common/contract';
 import { interviewOutcomeOf, refreshInterview } from '../interview/interview-outcome.js';
 import { isUuid, OPEN_STATUSES, type EventDraft, type PermitCommands } from '../residence-permit/permit-command.js';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';

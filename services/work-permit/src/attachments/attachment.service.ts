@@ -7,11 +7,11 @@ import {
   InvalidTransitionError,
   NotFoundError,
   type Actor,
-  type CaseStatus,
   type Clock,
   type EventStore,
   type Logger,
 } from '@onestop/common';
+import { type CaseStatus } from '@onestop/common/contract';
 import type { AccessLogService } from '../access-log/access-log.service.js';
 import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
 import { CaseEntity } from '../case/case.entity.js';

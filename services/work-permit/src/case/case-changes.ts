@@ -1,16 +1,14 @@
 import type { EntityManager } from 'typeorm';
+import { employerScope, type Actor, type EventStore } from '@onestop/common';
 import {
   EVENT_TYPES,
-  employerScope,
-  type Actor,
   type CaseStatus,
   type CaseStatusChangedPayload,
   newEvent,
   type EventPayload,
-  type EventStore,
   type EventType,
   type NewEvent,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { isUuid } from '../shared/ids.js';
 import { CaseTimelineEntity } from './case-timeline.entity.js';
 import { CaseEntity } from './case.entity.js';

@@ -6,7 +6,7 @@ import {
   type Category,
   type InMainlandBasis,
   type Route,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { parseApplicant, type ApplicantInputData } from '../applicant/applicant.rules.js';
 import { checkDate, daysBetween, lastDayOfYears } from '../shared/dates.js';
 import { MAX_VALIDITY_YEARS } from '../decision/work-permit-validity.rules.js';

@@ -4,23 +4,25 @@ import {
   assertCan,
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
-  formatCaseReference,
   InvalidTransitionError,
   lastCaseEvent,
   lockCaseGate,
   NotFoundError,
-  preExamDue,
   shanghaiDate,
   type Actor,
   type CalendarStore,
+  type Clock,
+  type EventStore,
+} from '@onestop/common';
+import {
+  EVENT_TYPES,
+  formatCaseReference,
+  preExamDue,
   type CaseSubmittedPayload,
   type CaseWithdrawnPayload,
   type Category,
-  type Clock,
   type DocumentsAcceptedPayload,
-  type EventStore,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { EmployerEntity } from '../employer/employer.entity.js';
 import { isUuid } from '../shared/ids.js';
 import { authorOf, CaseChanges, lockCase } from './case-changes.js';

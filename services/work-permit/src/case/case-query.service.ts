@@ -8,11 +8,9 @@ import {
   encodeCursor,
   pageSize,
   type Actor,
-  type CaseStatus,
-  type Category,
   type Clock,
-  type Route,
 } from '@onestop/common';
+import { type CaseStatus, type Category, type Route } from '@onestop/common/contract';
 import type { AccessLogService } from '../access-log/access-log.service.js';
 import { normalisePassportNumber, passportSearchProblems } from '../applicant/applicant.rules.js';
 import { CaseMaterialEntity } from '../materials/case-material.entity.js';

@@ -1,14 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import {
-  EVENT_TYPES,
-  preExamDue,
-  shanghaiDayStart,
-  type CalendarStore,
-  type CaseDeadlineChangedPayload,
-  type EventStore,
-  type Logger,
-  type TypedEvent,
-} from '@onestop/common';
+import { shanghaiDayStart, type CalendarStore, type EventStore, type Logger } from '@onestop/common';
+import { EVENT_TYPES, preExamDue, type CaseDeadlineChangedPayload, type TypedEvent } from '@onestop/common/contract';
 import { CaseChanges, lockCase } from '../case/case-changes.js';
 import { canMove } from '../case/case-status.rules.js';
 import { CaseEntity } from '../case/case.entity.js';

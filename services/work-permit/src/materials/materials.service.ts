@@ -1,14 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import {
-  assertCan,
-  BadUserInputError,
-  EVENT_TYPES,
-  NotFoundError,
-  type Actor,
-  type Clock,
-  type EventStore,
-  type MaterialsChangedPayload,
-} from '@onestop/common';
+import { assertCan, BadUserInputError, NotFoundError, type Actor, type Clock, type EventStore } from '@onestop/common';
+import { EVENT_TYPES, type MaterialsChangedPayload } from '@onestop/common/contract';
 import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
 import { assertMove } from '../case/case-status.rules.js';
 import type { CaseEntity } from '../case/case.entity.js';

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type DomainEvent, type EventPayload } from '@onestop/common';
+import { EVENT_TYPES, type DomainEvent, type EventPayload } from '@onestop/common/contract';
 
 /**
  * The case events a partner agency hears of, by webhook and by the `caseEvents` feed: the

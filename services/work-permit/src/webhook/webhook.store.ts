@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DomainEvent } from '@onestop/common';
+import type { DomainEvent } from '@onestop/common/contract';
 import { isUuid } from '../shared/ids.js';
 import { caseIdOf, toAgencyEventBody } from './agency-events.js';
 
