@@ -177,7 +177,13 @@ export class TestCase {
       source: 'work-permit',
       aggregateId: this.caseId,
       employerId: this.employerId,
-      payload: { caseId: this.caseId, reference: this.reference, withdrawnAt: new Date().toISOString() },
+      payload: {
+        caseId: this.caseId,
+        reference: this.reference,
+        from: 'SUBMITTED',
+        reason: null,
+        withdrawnAt: new Date().toISOString(),
+      },
     });
     await this.waitForRow('the permit to be withdrawn', (r) => r?.status === 'WITHDRAWN');
     return this;

@@ -36,6 +36,8 @@ export {
   type SubgraphName,
 } from './config.js';
 export { createLogger, type Logger } from './logger.js';
+export { isUuid } from './ids.js';
+export { idempotencyKeyProblems, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.js';
 export { systemClock, ControlledClock, createClock, advanceSharedClock, CLOCK_CHANNEL, type Clock } from './clock.js';
 export { ROLES, actorFromClaims, type Actor, type Role, type OneStopClaims } from './auth/actor.js';
 export {

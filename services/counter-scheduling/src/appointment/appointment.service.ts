@@ -10,6 +10,8 @@ import {
   shanghaiDate,
   type Actor,
   type SubgraphRuntime,
+  isUuid,
+  idempotencyKeyProblems,
 } from '@onestop/common';
 import { EVENT_TYPES, type AppointmentPayload } from '@onestop/common/contract';
 import type { CounterService } from '../counter/counter.service.js';
@@ -18,7 +20,7 @@ import type { ServiceCounterEntity } from '../counter/counter.entity.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { loadChanged, newEvent } from '../shared/events.js';
-import { checkInstant, checkText, isUuid } from '../shared/input.js';
+import { checkInstant, checkText } from '../shared/input.js';
 import { formatLetterNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
 import { AppointmentEntity, SLOT_HOLDING_STATUSES } from './appointment.entity.js';
 
@@ -78,7 +80,7 @@ export class AppointmentService {
     checkText(problems, 'caseId', req.caseId, 100);
     checkText(problems, 'counterId', req.counterId, 100);
     checkInstant(problems, 'slotStart', req.slotStart);
-    checkText(problems, 'idempotencyKey', req.idempotencyKey, 200);
+    problems.push(...idempotencyKeyProblems(req.idempotencyKey));
     if (problems.length) throw new BadUserInputError('The booking is not valid', problems);
     const agencyId = actor.agencyId ?? actor.id;
     try {

@@ -12,6 +12,7 @@ import {
   shanghaiDate,
   type Actor,
   type SubgraphRuntime,
+  isUuid,
 } from '@onestop/common';
 import { EVENT_TYPES, type NewEvent, type TicketPayload, type TypedEvent } from '@onestop/common/contract';
 import { acceptedReceipt, withdrawalProblems } from '../acceptance/acceptance.service.js';
@@ -28,7 +29,7 @@ import {
 } from '../counter/opening-hours.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { loadChanged, newEvent } from '../shared/events.js';
-import { checkText, isUuid } from '../shared/input.js';
+import { checkText } from '../shared/input.js';
 import { formatTicketNumber, nextNumber } from '../shared/numbering.js';
 import { claimRequest, recordResult } from '../shared/clerk-requests.js';
 import { lockWindow, type CounterWindowService } from '../window/counter-window.service.js';

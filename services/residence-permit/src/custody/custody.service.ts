@@ -1,7 +1,6 @@
 import { Not, type EntityManager } from 'typeorm';
-import { type SubgraphRuntime, textProblem } from '@onestop/common';
+import { type SubgraphRuntime, textProblem, isUuid } from '@onestop/common';
 import { EVENT_TYPES, type PassportReleasedPayload, type TypedEvent } from '@onestop/common/contract';
-import { isUuid } from '../residence-permit/permit-command.js';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { systemEvent } from '../residence-permit/residence-permit.service.js';
 import { MAX_RECEIPT_NUMBER_LENGTH, receiptCheck, type ReceiptCheck } from './custody-rules.js';

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import {
   can,
+  isUuid,
   FinalDecisionError,
   InvalidTransitionError,
   NotFoundError,
@@ -46,13 +47,6 @@ export interface CommandSpec<T = unknown> {
 
 /** Statuses before a decision: most commands run only in these. */
 export const OPEN_STATUSES: readonly ResidencePermitStatus[] = ['AWAITING_DOCUMENTS', 'UNDER_REVIEW'];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a syntactically valid UUID (anything else can't be an id of ours). */
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
-}
 
 /**
  * Runs every change to a residence permit the same way, in one transaction:

@@ -10,6 +10,7 @@ import {
   shanghaiDate,
   type Actor,
   type SubgraphRuntime,
+  isUuid,
 } from '@onestop/common';
 import {
   EVENT_TYPES,
@@ -24,7 +25,6 @@ import { heldLongerThanCutoff, MAX_HELD_WORKING_DAYS } from '../custody/custody-
 import { interviewOutcomeOf, interviewPayload, refreshInterview } from '../interview/interview-outcome.js';
 import { summarizeChecklist } from '../materials/materials-checklist.js';
 import type { ResidencePermitFilter } from './dto/residence-permit-filter.input.js';
-import { isUuid } from './permit-command.js';
 import { ResidencePermitEntity } from './residence-permit.entity.js';
 
 /** `case.submitted` or `case.resubmitted`, decoded. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { employerScope, type Actor, type EventStore } from '@onestop/common';
+import { employerScope, type Actor, type EventStore, isUuid } from '@onestop/common';
 import {
   EVENT_TYPES,
   type CaseStatus,
@@ -9,7 +9,6 @@ import {
   type EventType,
   type NewEvent,
 } from '@onestop/common/contract';
-import { isUuid } from '../shared/ids.js';
 import { CaseTimelineEntity } from './case-timeline.entity.js';
 import { CaseEntity } from './case.entity.js';
 

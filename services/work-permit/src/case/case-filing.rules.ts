@@ -250,10 +250,3 @@ function canonicalJson(v: unknown): string {
   }
   return JSON.stringify(v);
 }
-
-/** An idempotency key: what a client retries with. */
-export function idempotencyKeyProblem(key: string | null | undefined): string | null {
-  if (!key || !/^[\x21-\x7e]{8,200}$/.test(key))
-    return 'idempotencyKey must be 8 to 200 printable characters without spaces (a UUID works well)';
-  return null;
-}
