@@ -50,6 +50,33 @@ export default tseslint.config(
     },
     rules: { ...jsxA11y.flatConfigs.recommended.rules, ...reactHooks.configs.flat['recommended-latest'].rules },
   },
+  // Test and demo tooling stays out of production code (issue 17, docs/architecture.md): only
+  // specs, tests, benchmarks, scripts, the testing/ folders and the demo seeds (`*.seed.ts`,
+  // loaded by dynamic import outside production only) may import it.
+  {
+    files: ['services/*/src/**/*.ts', 'gateway/src/**/*.ts', 'dashboard/src/**/*.{ts,tsx}'],
+    ignores: ['**/*.spec.ts', '**/*.test.ts', '**/testing/**', '**/*.seed.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@onestop/common/testing',
+              message:
+                'Test and demo tooling is not for production code: import it from specs, test/, bench/, scripts/, a testing/ folder or a *.seed.ts demo seed.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/testing', '**/testing/*'],
+              message: 'A testing/ folder is test tooling: production code does not import it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.spec.ts', '**/*.test.ts', 'test/**', 'bench/**', 'scripts/**', '**/testing/**', '**/*.mjs'],
     rules: { 'no-restricted-syntax': 'off' },

@@ -12,7 +12,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_AGENCIES, requestDevToken } from '@onestop/common';
+import { requestDevToken } from '@onestop/common';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 import { startBenchSystem } from './lib/bench-stack.js';
 import { machineInfo } from './lib/machine.js';
 

@@ -19,7 +19,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createLogger, createTestIssuer } from '@onestop/common';
+import { createLogger } from '@onestop/common';
+import { createTestIssuer } from '@onestop/common/testing';
 import { repoRoot, startDashboardServer } from '@onestop/scripts';
 import { WebSocketServer, type WebSocket } from 'ws';
 

@@ -13,8 +13,8 @@ import {
   platformMigrations,
   PostgresEventStore,
   startEmbeddedPostgres,
-  type NewEvent,
 } from '@onestop/common';
+import { type RawNewEvent } from '@onestop/common/contract';
 import { freePort } from '@onestop/scripts';
 
 const logger = createLogger('event-log-bench', 'silent');
@@ -31,8 +31,8 @@ const ds = await openDatabase({
   poolSize: 40,
 });
 const listener = new PgListener(pg.url, logger);
-const store = new PostgresEventStore({ dataSource: ds, listener, logger, source: 'bench' });
-const ev = (i: number, type = 'bench.appended'): NewEvent => ({
+const store = new PostgresEventStore<RawNewEvent>({ dataSource: ds, listener, logger, source: 'bench' });
+const ev = (i: number, type = 'bench.appended'): RawNewEvent => ({
   type,
   aggregateId: `a-${i}`,
   employerId: 'e-1',

@@ -5,7 +5,8 @@
  * production. (Not `pnpm token`: pnpm 12 has a built-in command of that name.)
  */
 import { parseArgs } from 'node:util';
-import { DEMO_AGENCIES, EnvReader, ROLES, requestDevToken, type Role } from '@onestop/common';
+import { EnvReader, ROLES, requestDevToken, type Role } from '@onestop/common';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 
 const { values } = parseArgs({
   options: {

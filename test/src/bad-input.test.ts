@@ -8,7 +8,8 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, DEMO_AGENCIES, MAX_ID_LENGTH, shanghaiDate } from '@onestop/common';
+import { addCalendarDays, MAX_ID_LENGTH, shanghaiDate } from '@onestop/common';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
 import { collect } from './gateway-fixtures.js';
 import { csDirect, nextWorkingMonday, seedCase, shanghai } from './counter-scheduling-fixtures.js';

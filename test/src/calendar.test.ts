@@ -3,7 +3,7 @@
  * MANAGER's notices and closures, and the recomputation of open SLA deadlines they cause.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common';
+import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { CaseEvents, consumed } from './sla-fixtures.js';
 

@@ -8,7 +8,8 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EMPLOYERS, EVENT_TYPES } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
+import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { appendEvent, ok, startTestSystem, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
 import { serveNextAt, waitForReadiness } from './counter-scheduling-fixtures.js';
 import { ALL_VERIFIED, moveToNextWorkingMorning, OPS, otherAgency, ourAgency } from './residence-permit-fixtures.js';

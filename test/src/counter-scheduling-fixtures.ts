@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import {
   addCalendarDays,
-  DEMO_AGENCIES,
   shanghaiDate,
   signRequest,
   SIGNATURE_HEADER,
@@ -16,6 +15,7 @@ import {
   weekday,
   WorkingDayCalendar,
 } from '@onestop/common';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 import { appendEvent, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
 
 export const AGENCY = DEMO_AGENCIES[0];

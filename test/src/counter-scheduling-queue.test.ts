@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, issuanceDue, WorkingDayCalendar } from '@onestop/common';
+import { addCalendarDays, WorkingDayCalendar } from '@onestop/common';
+import { issuanceDue } from '@onestop/common/contract';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
   count,

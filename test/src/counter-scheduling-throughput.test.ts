@@ -4,7 +4,8 @@
  * clock when the calendar changes. One counter's Monday is played on the shared clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, EVENT_TYPES, issuanceDue, WorkingDayCalendar } from '@onestop/common';
+import { addCalendarDays, WorkingDayCalendar } from '@onestop/common';
+import { EVENT_TYPES, issuanceDue } from '@onestop/common/contract';
 import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
   errorCode,

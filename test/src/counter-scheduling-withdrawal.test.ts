@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { EVENT_TYPES } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
   count,

@@ -14,7 +14,6 @@ import {
   createLogger,
   DEFAULT_CLAIM_MAPPING,
   ForwardedIdentity,
-  serveTestIssuer,
   startSubgraphServer,
   subgraphSecret,
   UnauthenticatedError,
@@ -23,9 +22,9 @@ import {
   type RequestContext,
   type Role,
   type RunningServer,
-  type ServedTestIssuer,
   type SubgraphName,
 } from '@onestop/common';
+import { serveTestIssuer, type ServedTestIssuer } from '@onestop/common/testing';
 import { loadGatewayConfig, startGateway, type GatewayConfig, type RunningGateway } from '@onestop/gateway';
 import { parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';

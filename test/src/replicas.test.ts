@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
-import { DEMO_EMPLOYERS } from '@onestop/common';
+import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { gqlAt, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
   count,

@@ -5,14 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addCalendarDays,
-  DEMO_EMPLOYERS,
-  EVENT_TYPES,
-  shanghaiDate,
-  shanghaiDayStart,
-  WorkingDayCalendar,
-} from '@onestop/common';
+import { addCalendarDays, shanghaiDate, shanghaiDayStart, WorkingDayCalendar } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
+import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { filing, today } from './work-permit-fixtures.js';
 import {

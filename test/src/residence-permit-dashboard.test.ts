@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import { launchBrowser, openAs } from './dashboard-browser.js';
 import { businessNow } from './residence-permit-fixtures.js';
 import { waitFor, startTestSystem, type TestSystem } from './testkit/index.js';

@@ -5,21 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  DEMO_AGENCIES,
-  DEMO_EMPLOYERS,
-  EVENT_TYPES,
   SIGNATURE_HEADER,
   signRequest,
   subgraphSecret,
   TIMESTAMP_HEADER,
-  type CaseSubmittedPayload,
-  type Category,
-  type Route,
   addCalendarDays,
   shanghaiDate,
   weekday,
   WorkingDayCalendar,
 } from '@onestop/common';
+import { EVENT_TYPES, type CaseSubmittedPayload, type Category, type Route } from '@onestop/common/contract';
+import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { appendEvent, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
 
 export const OUR_EMPLOYER = DEMO_EMPLOYERS[0].id;
@@ -181,7 +177,13 @@ export class TestCase {
       source: 'work-permit',
       aggregateId: this.caseId,
       employerId: this.employerId,
-      payload: { caseId: this.caseId, reference: this.reference, withdrawnAt: new Date().toISOString() },
+      payload: {
+        caseId: this.caseId,
+        reference: this.reference,
+        from: 'SUBMITTED',
+        reason: null,
+        withdrawnAt: new Date().toISOString(),
+      },
     });
     await this.waitForRow('the permit to be withdrawn', (r) => r?.status === 'WITHDRAWN');
     return this;

@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, DEMO_EMPLOYERS, EVENT_TYPES } from '@onestop/common';
+import { addCalendarDays } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
+import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { ok, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { ALL_VERIFIED, businessNow, moveToNextWorkingMorning, OPS, ourAgency } from './residence-permit-fixtures.js';
 import { serveCase } from './counter-scheduling-fixtures.js';

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import { ok, startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
 import {
   ALL_VERIFIED,

@@ -4,7 +4,8 @@
  * pushed live; thresholds are a MANAGER's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENCIES, DEMO_EMPLOYERS, EVENT_TYPES } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
+import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { businessNow, CaseEvents, consumed, subscribeAlerts } from './sla-fixtures.js';
 

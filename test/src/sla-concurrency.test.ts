@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EMPLOYERS } from '@onestop/common';
+import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { repoRoot, freePort } from '@onestop/scripts';
 import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import { alertCounts, alertsOutOfOrder, businessNow, CaseEvents, consumed } from './sla-fixtures.js';

@@ -4,15 +4,8 @@
  * and subscribe to `slaBreached` directly on the counter-scheduling subgraph over graphql-ws.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  EVENT_TYPES,
-  WorkingDayCalendar,
-  issuanceDue,
-  preExamDue,
-  signedConnectionParams,
-  subgraphSecret,
-  type Category,
-} from '@onestop/common';
+import { WorkingDayCalendar, signedConnectionParams, subgraphSecret } from '@onestop/common';
+import { EVENT_TYPES, issuanceDue, preExamDue, type Category } from '@onestop/common/contract';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { appendEvent, waitFor, type TestSystem } from './testkit/index.js';

@@ -5,7 +5,7 @@
  * breach at once, and retried mutations with the same idempotency key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EMPLOYERS } from '@onestop/common';
+import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { startTestSystem, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
 import { businessNow, CaseEvents, consumed } from './sla-fixtures.js';
 import { collect, wsClient } from './gateway-fixtures.js';

@@ -2,7 +2,9 @@
  * Shared fixtures of the work-permit tests: demo agency tokens, a valid filing relative to the
  * system's business clock, and the operations the tests send through the gateway.
  */
-import { addCalendarDays, DEMO_AGENCIES, shanghaiDate, type DomainEvent } from '@onestop/common';
+import { addCalendarDays, shanghaiDate } from '@onestop/common';
+import { type DomainEvent } from '@onestop/common/contract';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 import { expect } from 'vitest';
 import type { GqlResponse, TestSystem } from './testkit/index.js';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, preExamDue, shanghaiDate, WorkingDayCalendar } from '@onestop/common';
+import { addCalendarDays, shanghaiDate, WorkingDayCalendar } from '@onestop/common';
+import { preExamDue } from '@onestop/common/contract';
 import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
   AGENCY_A,

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_AGENCIES,
-  DEMO_EMPLOYERS,
-  signRequest,
-  subgraphSecret,
-  SIGNATURE_HEADER,
-  TIMESTAMP_HEADER,
-} from '@onestop/common';
+import { signRequest, subgraphSecret, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@onestop/common';
+import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { startTestSystem, type TestSystem } from './testkit/index.js';
 import {
   AGENCY_A,

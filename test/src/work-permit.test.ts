@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, DEMO_AGENCIES, DEMO_EMPLOYERS, preExamDue, WorkingDayCalendar } from '@onestop/common';
+import { addCalendarDays, WorkingDayCalendar } from '@onestop/common';
+import { preExamDue } from '@onestop/common/contract';
+import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { startTestSystem, type TestSystem } from './testkit/index.js';
 import {
   AGENCY_A,

@@ -3,7 +3,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { subgraphSecret, TEST_ADMIN_URL_ENV, type SubgraphName } from '@onestop/common';
+import { subgraphSecret, type SubgraphName } from '@onestop/common';
+import { TEST_ADMIN_URL_ENV } from '@onestop/common/testing';
 import { FREE_PORTS, startStack, type Stack } from '@onestop/scripts';
 import { GraphQLClient, Identities } from './graphql-client.js';
 

@@ -1,4 +1,5 @@
-import { requestDevToken, type DEMO_AGENCIES, type OneStopClaims, type Role } from '@onestop/common';
+import { requestDevToken, type OneStopClaims, type Role } from '@onestop/common';
+import { type DEMO_AGENCIES } from '@onestop/common/testing';
 
 /** One GraphQL error as the gateway returns it. */
 export interface GqlError {

@@ -1,4 +1,4 @@
-import { DEMO_AGENCIES } from '@onestop/common';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 import { cloneCase, cloneCaseIdSql } from '../lib/clone-rows.js';
 import { benchApi, createCases, workingQuery } from '../lib/fixtures.js';
 import { check, type ScenarioReport, type TargetCheck } from '../lib/results.js';

@@ -1,4 +1,5 @@
-import { EVENT_APPEND_LOCK, signedConnectionParams, type SlaEventPayload } from '@onestop/common';
+import { EVENT_APPEND_LOCK, signedConnectionParams } from '@onestop/common';
+import { type SlaEventPayload } from '@onestop/common/contract';
 import { benchApi, createCases } from '../lib/fixtures.js';
 import { cpuDelta, cpuSnapshot } from '../lib/machine.js';
 import { check, type ScenarioReport, type TargetCheck } from '../lib/results.js';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEMO_EMPLOYERS, EVENT_APPEND_LOCK } from '@onestop/common';
+import { EVENT_APPEND_LOCK } from '@onestop/common';
+import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { cpuDelta, cpuSnapshot } from '../lib/machine.js';
 import type { ScenarioReport } from '../lib/results.js';
 import { round, summarize } from '../lib/stats.js';

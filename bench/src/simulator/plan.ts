@@ -1,4 +1,5 @@
-import { DEMO_AGENCIES, type Category, type Route } from '@onestop/common';
+import { type Category, type Route } from '@onestop/common/contract';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 import type { Prng } from '../lib/prng.js';
 import type { SimulatorConfig } from './config.js';
 

@@ -1874,7 +1874,7 @@ export type StartServiceMutation = {
   startService: { __typename: 'Ticket'; id: string; ticketNumber: string; status: TicketStatus; window: number | null };
 };
 
-export const AttachmentViewerFieldsFragmentDoc = {
+export const AttachmentViewerFieldsFragmentDoc = typedDocument<AttachmentViewerFieldsFragment, unknown>({
   kind: 'Document',
   definitions: [
     {
@@ -1918,8 +1918,8 @@ export const AttachmentViewerFieldsFragmentDoc = {
       },
     },
   ],
-} as unknown as DocumentNode<AttachmentViewerFieldsFragment, unknown>;
-export const CounterLoadFieldsFragmentDoc = {
+});
+export const CounterLoadFieldsFragmentDoc = typedDocument<CounterLoadFieldsFragment, unknown>({
   kind: 'Document',
   definitions: [
     {
@@ -1954,8 +1954,8 @@ export const CounterLoadFieldsFragmentDoc = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterLoadFieldsFragment, unknown>;
-export const SlaWorkItemFieldsFragmentDoc = {
+});
+export const SlaWorkItemFieldsFragmentDoc = typedDocument<SlaWorkItemFieldsFragment, unknown>({
   kind: 'Document',
   definitions: [
     {
@@ -2084,8 +2084,8 @@ export const SlaWorkItemFieldsFragmentDoc = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaWorkItemFieldsFragment, unknown>;
-export const AcceptDocumentsDocument = {
+});
+export const AcceptDocumentsDocument = typedDocument<AcceptDocumentsMutation, AcceptDocumentsMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2139,8 +2139,11 @@ export const AcceptDocumentsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<AcceptDocumentsMutation, AcceptDocumentsMutationVariables>;
-export const AcknowledgeSlaEntryDocument = {
+});
+export const AcknowledgeSlaEntryDocument = typedDocument<
+  AcknowledgeSlaEntryMutation,
+  AcknowledgeSlaEntryMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -2203,8 +2206,8 @@ export const AcknowledgeSlaEntryDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<AcknowledgeSlaEntryMutation, AcknowledgeSlaEntryMutationVariables>;
-export const AddSlaNoteDocument = {
+});
+export const AddSlaNoteDocument = typedDocument<AddSlaNoteMutation, AddSlaNoteMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2277,8 +2280,8 @@ export const AddSlaNoteDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<AddSlaNoteMutation, AddSlaNoteMutationVariables>;
-export const AppointmentByLetterDocument = {
+});
+export const AppointmentByLetterDocument = typedDocument<AppointmentByLetterQuery, AppointmentByLetterQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2322,8 +2325,8 @@ export const AppointmentByLetterDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<AppointmentByLetterQuery, AppointmentByLetterQueryVariables>;
-export const AssignSlaEntryDocument = {
+});
+export const AssignSlaEntryDocument = typedDocument<AssignSlaEntryMutation, AssignSlaEntryMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2396,8 +2399,8 @@ export const AssignSlaEntryDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<AssignSlaEntryMutation, AssignSlaEntryMutationVariables>;
-export const CalendarMonthDocument = {
+});
+export const CalendarMonthDocument = typedDocument<CalendarMonthQuery, CalendarMonthQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2477,8 +2480,8 @@ export const CalendarMonthDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CalendarMonthQuery, CalendarMonthQueryVariables>;
-export const CallNextDocument = {
+});
+export const CallNextDocument = typedDocument<CallNextMutation, CallNextMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2532,8 +2535,8 @@ export const CallNextDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CallNextMutation, CallNextMutationVariables>;
-export const CaseAttachmentsDocument = {
+});
+export const CaseAttachmentsDocument = typedDocument<CaseAttachmentsQuery, CaseAttachmentsQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2656,8 +2659,8 @@ export const CaseAttachmentsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CaseAttachmentsQuery, CaseAttachmentsQueryVariables>;
-export const CaseByReferenceDocument = {
+});
+export const CaseByReferenceDocument = typedDocument<CaseByReferenceQuery, CaseByReferenceQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -2697,8 +2700,8 @@ export const CaseByReferenceDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CaseByReferenceQuery, CaseByReferenceQueryVariables>;
-export const CaseDetailDocument = {
+});
+export const CaseDetailDocument = typedDocument<CaseDetailQuery, CaseDetailQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3016,8 +3019,8 @@ export const CaseDetailDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CaseDetailQuery, CaseDetailQueryVariables>;
-export const CaseEventsDocument = {
+});
+export const CaseEventsDocument = typedDocument<CaseEventsSubscription, CaseEventsSubscriptionVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3059,8 +3062,8 @@ export const CaseEventsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CaseEventsSubscription, CaseEventsSubscriptionVariables>;
-export const CaseQueueDocument = {
+});
+export const CaseQueueDocument = typedDocument<CaseQueueQuery, CaseQueueQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3261,8 +3264,8 @@ export const CaseQueueDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CaseQueueQuery, CaseQueueQueryVariables>;
-export const CasesByPassportDocument = {
+});
+export const CasesByPassportDocument = typedDocument<CasesByPassportQuery, CasesByPassportQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3357,8 +3360,8 @@ export const CasesByPassportDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CasesByPassportQuery, CasesByPassportQueryVariables>;
-export const CheckInPreviewDocument = {
+});
+export const CheckInPreviewDocument = typedDocument<CheckInPreviewQuery, CheckInPreviewQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3403,8 +3406,8 @@ export const CheckInPreviewDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CheckInPreviewQuery, CheckInPreviewQueryVariables>;
-export const CheckInDocument = {
+});
+export const CheckInDocument = typedDocument<CheckInMutation, CheckInMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3460,8 +3463,8 @@ export const CheckInDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CheckInMutation, CheckInMutationVariables>;
-export const CityCountersDocument = {
+});
+export const CityCountersDocument = typedDocument<CityCountersQuery, CityCountersQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3505,8 +3508,8 @@ export const CityCountersDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CityCountersQuery, CityCountersQueryVariables>;
-export const CityLoadHistoryDocument = {
+});
+export const CityLoadHistoryDocument = typedDocument<CityLoadHistoryQuery, CityLoadHistoryQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3557,8 +3560,8 @@ export const CityLoadHistoryDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CityLoadHistoryQuery, CityLoadHistoryQueryVariables>;
-export const CityLoadDocument = {
+});
+export const CityLoadDocument = typedDocument<CityLoadQuery, CityLoadQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3643,8 +3646,8 @@ export const CityLoadDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CityLoadQuery, CityLoadQueryVariables>;
-export const CitySlaDocument = {
+});
+export const CitySlaDocument = typedDocument<CitySlaQuery, CitySlaQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3725,8 +3728,8 @@ export const CitySlaDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CitySlaQuery, CitySlaQueryVariables>;
-export const CityThroughputDocument = {
+});
+export const CityThroughputDocument = typedDocument<CityThroughputQuery, CityThroughputQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3768,8 +3771,8 @@ export const CityThroughputDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CityThroughputQuery, CityThroughputQueryVariables>;
-export const CloseWindowDocument = {
+});
+export const CloseWindowDocument = typedDocument<CloseWindowMutation, CloseWindowMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3830,8 +3833,8 @@ export const CloseWindowDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CloseWindowMutation, CloseWindowMutationVariables>;
-export const CompleteServiceDocument = {
+});
+export const CompleteServiceDocument = typedDocument<CompleteServiceMutation, CompleteServiceMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -3883,8 +3886,8 @@ export const CompleteServiceDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CompleteServiceMutation, CompleteServiceMutationVariables>;
-export const CounterCaseDocument = {
+});
+export const CounterCaseDocument = typedDocument<CounterCaseQuery, CounterCaseQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4163,8 +4166,11 @@ export const CounterCaseDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterCaseQuery, CounterCaseQueryVariables>;
-export const CounterLoadChangedDocument = {
+});
+export const CounterLoadChangedDocument = typedDocument<
+  CounterLoadChangedSubscription,
+  CounterLoadChangedSubscriptionVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -4222,8 +4228,11 @@ export const CounterLoadChangedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterLoadChangedSubscription, CounterLoadChangedSubscriptionVariables>;
-export const CounterLoadOneChangedDocument = {
+});
+export const CounterLoadOneChangedDocument = typedDocument<
+  CounterLoadOneChangedSubscription,
+  CounterLoadOneChangedSubscriptionVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -4273,8 +4282,11 @@ export const CounterLoadOneChangedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterLoadOneChangedSubscription, CounterLoadOneChangedSubscriptionVariables>;
-export const CounterQueueChangedDocument = {
+});
+export const CounterQueueChangedDocument = typedDocument<
+  CounterQueueChangedSubscription,
+  CounterQueueChangedSubscriptionVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -4329,8 +4341,8 @@ export const CounterQueueChangedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterQueueChangedSubscription, CounterQueueChangedSubscriptionVariables>;
-export const CounterQueueDocument = {
+});
+export const CounterQueueDocument = typedDocument<CounterQueueQuery, CounterQueueQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4406,8 +4418,8 @@ export const CounterQueueDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterQueueQuery, CounterQueueQueryVariables>;
-export const CounterThroughputDocument = {
+});
+export const CounterThroughputDocument = typedDocument<CounterThroughputQuery, CounterThroughputQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4459,8 +4471,8 @@ export const CounterThroughputDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterThroughputQuery, CounterThroughputQueryVariables>;
-export const CounterTodayDocument = {
+});
+export const CounterTodayDocument = typedDocument<CounterTodayQuery, CounterTodayQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4602,8 +4614,8 @@ export const CounterTodayDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterTodayQuery, CounterTodayQueryVariables>;
-export const CounterWorkstationDocument = {
+});
+export const CounterWorkstationDocument = typedDocument<CounterWorkstationQuery, CounterWorkstationQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4669,8 +4681,11 @@ export const CounterWorkstationDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<CounterWorkstationQuery, CounterWorkstationQueryVariables>;
-export const DocumentsAcceptanceByReceiptDocument = {
+});
+export const DocumentsAcceptanceByReceiptDocument = typedDocument<
+  DocumentsAcceptanceByReceiptQuery,
+  DocumentsAcceptanceByReceiptQueryVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -4712,8 +4727,8 @@ export const DocumentsAcceptanceByReceiptDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<DocumentsAcceptanceByReceiptQuery, DocumentsAcceptanceByReceiptQueryVariables>;
-export const ExportCasesDocument = {
+});
+export const ExportCasesDocument = typedDocument<ExportCasesQuery, ExportCasesQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4844,8 +4859,8 @@ export const ExportCasesDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ExportCasesQuery, ExportCasesQueryVariables>;
-export const ExportSlaBreachesDocument = {
+});
+export const ExportSlaBreachesDocument = typedDocument<ExportSlaBreachesQuery, ExportSlaBreachesQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -4965,8 +4980,8 @@ export const ExportSlaBreachesDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ExportSlaBreachesQuery, ExportSlaBreachesQueryVariables>;
-export const ExportSlaWorkListDocument = {
+});
+export const ExportSlaWorkListDocument = typedDocument<ExportSlaWorkListQuery, ExportSlaWorkListQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5080,8 +5095,11 @@ export const ExportSlaWorkListDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ExportSlaWorkListQuery, ExportSlaWorkListQueryVariables>;
-export const HallDisplayChangedDocument = {
+});
+export const HallDisplayChangedDocument = typedDocument<
+  HallDisplayChangedSubscription,
+  HallDisplayChangedSubscriptionVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -5149,8 +5167,8 @@ export const HallDisplayChangedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<HallDisplayChangedSubscription, HallDisplayChangedSubscriptionVariables>;
-export const HallDisplayDocument = {
+});
+export const HallDisplayDocument = typedDocument<HallDisplayQuery, HallDisplayQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5208,8 +5226,11 @@ export const HallDisplayDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<HallDisplayQuery, HallDisplayQueryVariables>;
-export const IssueResidencePermitDocument = {
+});
+export const IssueResidencePermitDocument = typedDocument<
+  IssueResidencePermitMutation,
+  IssueResidencePermitMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -5262,8 +5283,8 @@ export const IssueResidencePermitDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<IssueResidencePermitMutation, IssueResidencePermitMutationVariables>;
-export const IssueWorkPermitDocument = {
+});
+export const IssueWorkPermitDocument = typedDocument<IssueWorkPermitMutation, IssueWorkPermitMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5306,8 +5327,8 @@ export const IssueWorkPermitDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<IssueWorkPermitMutation, IssueWorkPermitMutationVariables>;
-export const LoadHolidayNoticeDocument = {
+});
+export const LoadHolidayNoticeDocument = typedDocument<LoadHolidayNoticeMutation, LoadHolidayNoticeMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5351,8 +5372,8 @@ export const LoadHolidayNoticeDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<LoadHolidayNoticeMutation, LoadHolidayNoticeMutationVariables>;
-export const MarkMissedDocument = {
+});
+export const MarkMissedDocument = typedDocument<MarkMissedMutation, MarkMissedMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5404,8 +5425,8 @@ export const MarkMissedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<MarkMissedMutation, MarkMissedMutationVariables>;
-export const MonthlyReportDocument = {
+});
+export const MonthlyReportDocument = typedDocument<MonthlyReportQuery, MonthlyReportQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5491,8 +5512,8 @@ export const MonthlyReportDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<MonthlyReportQuery, MonthlyReportQueryVariables>;
-export const OpenWindowDocument = {
+});
+export const OpenWindowDocument = typedDocument<OpenWindowMutation, OpenWindowMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5556,8 +5577,11 @@ export const OpenWindowDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<OpenWindowMutation, OpenWindowMutationVariables>;
-export const PassPreExaminationDocument = {
+});
+export const PassPreExaminationDocument = typedDocument<
+  PassPreExaminationMutation,
+  PassPreExaminationMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -5600,8 +5624,8 @@ export const PassPreExaminationDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<PassPreExaminationMutation, PassPreExaminationMutationVariables>;
-export const RecallTicketDocument = {
+});
+export const RecallTicketDocument = typedDocument<RecallTicketMutation, RecallTicketMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5653,8 +5677,8 @@ export const RecallTicketDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecallTicketMutation, RecallTicketMutationVariables>;
-export const ReceiptOfAcceptanceDocument = {
+});
+export const ReceiptOfAcceptanceDocument = typedDocument<ReceiptOfAcceptanceQuery, ReceiptOfAcceptanceQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5694,8 +5718,8 @@ export const ReceiptOfAcceptanceDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ReceiptOfAcceptanceQuery, ReceiptOfAcceptanceQueryVariables>;
-export const RecordClaimDocument = {
+});
+export const RecordClaimDocument = typedDocument<RecordClaimMutation, RecordClaimMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -5746,8 +5770,11 @@ export const RecordClaimDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecordClaimMutation, RecordClaimMutationVariables>;
-export const RecordResidenceMaterialsDocument = {
+});
+export const RecordResidenceMaterialsDocument = typedDocument<
+  RecordResidenceMaterialsMutation,
+  RecordResidenceMaterialsMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -5845,8 +5872,11 @@ export const RecordResidenceMaterialsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecordResidenceMaterialsMutation, RecordResidenceMaterialsMutationVariables>;
-export const RecordVerificationOutcomeDocument = {
+});
+export const RecordVerificationOutcomeDocument = typedDocument<
+  RecordVerificationOutcomeMutation,
+  RecordVerificationOutcomeMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -5899,8 +5929,11 @@ export const RecordVerificationOutcomeDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecordVerificationOutcomeMutation, RecordVerificationOutcomeMutationVariables>;
-export const RecordWorkPermitMaterialDocument = {
+});
+export const RecordWorkPermitMaterialDocument = typedDocument<
+  RecordWorkPermitMaterialMutation,
+  RecordWorkPermitMaterialMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -5968,8 +6001,11 @@ export const RecordWorkPermitMaterialDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RecordWorkPermitMaterialMutation, RecordWorkPermitMaterialMutationVariables>;
-export const RefuseResidencePermitDocument = {
+});
+export const RefuseResidencePermitDocument = typedDocument<
+  RefuseResidencePermitMutation,
+  RefuseResidencePermitMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -6025,8 +6061,8 @@ export const RefuseResidencePermitDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RefuseResidencePermitMutation, RefuseResidencePermitMutationVariables>;
-export const RefuseWorkPermitDocument = {
+});
+export const RefuseWorkPermitDocument = typedDocument<RefuseWorkPermitMutation, RefuseWorkPermitMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6069,8 +6105,8 @@ export const RefuseWorkPermitDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<RefuseWorkPermitMutation, RefuseWorkPermitMutationVariables>;
-export const ReturnCaseDocument = {
+});
+export const ReturnCaseDocument = typedDocument<ReturnCaseMutation, ReturnCaseMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6110,8 +6146,8 @@ export const ReturnCaseDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ReturnCaseMutation, ReturnCaseMutationVariables>;
-export const ReviewAttachmentDocument = {
+});
+export const ReviewAttachmentDocument = typedDocument<ReviewAttachmentMutation, ReviewAttachmentMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6154,8 +6190,11 @@ export const ReviewAttachmentDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ReviewAttachmentMutation, ReviewAttachmentMutationVariables>;
-export const ScheduleVerificationDocument = {
+});
+export const ScheduleVerificationDocument = typedDocument<
+  ScheduleVerificationMutation,
+  ScheduleVerificationMutationVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -6208,8 +6247,8 @@ export const ScheduleVerificationDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ScheduleVerificationMutation, ScheduleVerificationMutationVariables>;
-export const SearchCasesDocument = {
+});
+export const SearchCasesDocument = typedDocument<SearchCasesQuery, SearchCasesQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6335,8 +6374,8 @@ export const SearchCasesDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SearchCasesQuery, SearchCasesQueryVariables>;
-export const ServiceCountersDocument = {
+});
+export const ServiceCountersDocument = typedDocument<ServiceCountersQuery, ServiceCountersQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6367,8 +6406,8 @@ export const ServiceCountersDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<ServiceCountersQuery, ServiceCountersQueryVariables>;
-export const SlaAlertsDocument = {
+});
+export const SlaAlertsDocument = typedDocument<SlaAlertsSubscription, SlaAlertsSubscriptionVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6437,8 +6476,8 @@ export const SlaAlertsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaAlertsSubscription, SlaAlertsSubscriptionVariables>;
-export const SlaAssigneesDocument = {
+});
+export const SlaAssigneesDocument = typedDocument<SlaAssigneesQuery, SlaAssigneesQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6465,8 +6504,8 @@ export const SlaAssigneesDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaAssigneesQuery, SlaAssigneesQueryVariables>;
-export const SlaBreachesDocument = {
+});
+export const SlaBreachesDocument = typedDocument<SlaBreachesQuery, SlaBreachesQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6579,8 +6618,8 @@ export const SlaBreachesDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaBreachesQuery, SlaBreachesQueryVariables>;
-export const SlaOpenCountsDocument = {
+});
+export const SlaOpenCountsDocument = typedDocument<SlaOpenCountsQuery, SlaOpenCountsQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6730,8 +6769,11 @@ export const SlaOpenCountsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaOpenCountsQuery, SlaOpenCountsQueryVariables>;
-export const SlaWorkListChangedDocument = {
+});
+export const SlaWorkListChangedDocument = typedDocument<
+  SlaWorkListChangedSubscription,
+  SlaWorkListChangedSubscriptionVariables
+>({
   kind: 'Document',
   definitions: [
     {
@@ -6775,8 +6817,8 @@ export const SlaWorkListChangedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaWorkListChangedSubscription, SlaWorkListChangedSubscriptionVariables>;
-export const SlaWorkListDocument = {
+});
+export const SlaWorkListDocument = typedDocument<SlaWorkListQuery, SlaWorkListQueryVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -6964,8 +7006,8 @@ export const SlaWorkListDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SlaWorkListQuery, SlaWorkListQueryVariables>;
-export const StartServiceDocument = {
+});
+export const StartServiceDocument = typedDocument<StartServiceMutation, StartServiceMutationVariables>({
   kind: 'Document',
   definitions: [
     {
@@ -7017,4 +7059,8 @@ export const StartServiceDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<StartServiceMutation, StartServiceMutationVariables>;
+});
+/** A document literal as the typed document it is: the one cast of the generated documents (see codegen.mjs). */
+function typedDocument<TResult, TVariables>(literal: unknown): DocumentNode<TResult, TVariables> {
+  return literal as DocumentNode<TResult, TVariables>;
+}

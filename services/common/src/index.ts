@@ -1,5 +1,9 @@
 /**
- * @onestop/common: what every OneStop deployable shares. Import from here only.
+ * @onestop/common: the platform runtime every OneStop deployable shares (errors, config,
+ * clock, auth, database, event log, calendar, servers, observability). Two more entry points:
+ * `@onestop/common/contract` (the vocabulary and the event catalogue between subgraphs) and
+ * `@onestop/common/testing` (test and demo tooling, which production code cannot import).
+ * docs/architecture.md draws the split.
  */
 export {
   OneStopError,
@@ -32,6 +36,8 @@ export {
   type SubgraphName,
 } from './config.js';
 export { createLogger, type Logger } from './logger.js';
+export { isUuid } from './ids.js';
+export { idempotencyKeyProblems, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.js';
 export { systemClock, ControlledClock, createClock, advanceSharedClock, CLOCK_CHANNEL, type Clock } from './clock.js';
 export { ROLES, actorFromClaims, type Actor, type Role, type OneStopClaims } from './auth/actor.js';
 export {
@@ -69,8 +75,6 @@ export { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedDatabaseOpti
 export { PgListener } from './db/pg-listener.js';
 export { isUniqueViolation, isDatabaseUnavailable } from './db/pg-errors.js';
 export { platformMigrations } from './platform/platform-migrations.js';
-export { createTestDatabase, TEST_ADMIN_URL_ENV, type TestDatabase } from './testing/test-database.js';
-export { createTestIssuer, serveTestIssuer, type TestIssuer, type ServedTestIssuer } from './testing/test-issuer.js';
 export { buildFederatedSchema } from './federation/build-federated-schema.js';
 export {
   guardTextInput,
@@ -114,8 +118,6 @@ export {
   EVENT_APPEND_LOCK,
   EVENTS_CHANNEL,
   type PostgresEventStoreOptions,
-  type DomainEvent,
-  type NewEvent,
   type EventStore,
   type EventSubscription,
   type Consumer,
@@ -148,62 +150,6 @@ export {
   saveClosure,
 } from './calendar/index.js';
 export {
-  ROUTES,
-  IN_MAINLAND_BASES,
-  CATEGORIES,
-  CASE_STATUSES,
-  WITHDRAWABLE,
-  PERMIT_DECISION_STATUSES,
-  formatCaseReference,
-  type Route,
-  type InMainlandBasis,
-  type Category,
-  type CaseStatus,
-  type PermitDecisionStatus,
-  EVENT_TYPES,
-  SLA_KINDS,
-  SLA_FOLLOW_UP_ACTIONS,
-  type EventType,
-  type SlaKind,
-  type CaseSubmittedPayload,
-  type CaseReturnedPayload,
-  type CasePreExamPassedPayload,
-  type CaseStatusChangedPayload,
-  type MaterialsChangedPayload,
-  type InterviewRequirementPayload,
-  type PermitIssuedPayload,
-  type PermitRefusedPayload,
-  type DocumentsAcceptedPayload,
-  type ClaimRecordedPayload,
-  type AppointmentPayload,
-  type TicketPayload,
-  type SlaEventPayload,
-  type SlaFollowUpAction,
-  type SlaFollowUpChangedPayload,
-  type CalendarChangedPayload,
-  type CounterLoadChangedPayload,
-  type CounterChangedPayload,
-  type CaseWithdrawnPayload,
-  type CaseReadyForClaimPayload,
-  type CaseDeadlineChangedPayload,
-  type SlaThresholdsChangedPayload,
-  type SlaDeadlineChangedPayload,
-  type ResidencePermitCreatedPayload,
-  type InterviewExemptionDeclaredPayload,
-  type InterviewDemandedPayload,
-  type VerificationPayload,
-  type PassportReleasedPayload,
-  PRE_EXAM_WORKING_DAYS,
-  ISSUANCE_WORKING_DAYS,
-  DEFAULT_SLA_THRESHOLDS,
-  preExamDue,
-  issuanceDue,
-  type SlaThresholds,
-  type Deadline,
-  DEMO_EMPLOYERS,
-  DEMO_AGENCIES,
-} from './domain/index.js';
-export {
   VerifiedTokenCache,
   VERIFIED_TOKEN_CACHE_DEFAULTS,
   type VerifiedTokenCacheOptions,
@@ -229,4 +175,3 @@ export {
   type ObservabilityConfig,
   type Tracing,
 } from './observability/index.js';
-export { type CounterWindowPayload, type TicketWithdrawnPayload } from './domain/index.js';

@@ -239,7 +239,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
           ...resourceServer(ttl),
           identifier: () => cfg.apiResource,
           scopes: new Set([API_SCOPE]),
-        } as unknown as typeof token.resourceServer;
+        } as typeof token.resourceServer;
         const value = await token.save();
         ctx.body = { access_token: value, expires_in: ttl, token_type: 'Bearer', scope: API_SCOPE };
       },

@@ -67,7 +67,9 @@ export async function startIdentity(
   const clients = new ApiClientStore(ds);
   if (!production) {
     await accounts.seedDemo(cfg.demoPassword);
-    await clients.seedDemo(systemClock.now());
+    // Demo data lives with the test tooling: loaded only outside production.
+    const { seedDemoApiClients } = await import('./clients/api-clients.seed.js');
+    await seedDemoApiClients(ds, systemClock.now());
   }
   await ensureSigningKey(ds);
   const cookies = await cookieKeys(ds);

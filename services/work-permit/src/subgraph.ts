@@ -1,4 +1,5 @@
-import { buildFederatedSchema, EVENT_TYPES, type Logger, type SubgraphDefinition } from '@onestop/common';
+import { buildFederatedSchema, type Logger, type SubgraphDefinition } from '@onestop/common';
+import { EVENT_TYPES, EventHandlers } from '@onestop/common/contract';
 import type { AttachmentService } from './attachments/attachment.service.js';
 import { AccessLogEntity } from './access-log/access-log.entity.js';
 import { AccessLogResolver } from './access-log/access-log.resolver.js';
@@ -26,7 +27,6 @@ import { WorkPermitDecisionResolver } from './decision/work-permit-decision.reso
 import { EmployerHandlerEntity } from './employer/employer-handler.entity.js';
 import { EmployerEntity } from './employer/employer.entity.js';
 import { resolveEmployerReference, EmployerResolver } from './employer/employer.resolver.js';
-import { seedDemoEmployers } from './employer/employer.seed.js';
 import { LIFECYCLE_EVENT_TYPES } from './lifecycle/case-lifecycle.consumer.js';
 import { CaseMaterialEntity } from './materials/case-material.entity.js';
 import { MaterialsResolver } from './materials/materials.resolver.js';
@@ -100,18 +100,22 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
   createContext,
   async start(runtime) {
     const services = servicesFor(runtime);
-    if (runtime.config.mode !== 'production') await seedDemoEmployers(runtime.ds, runtime.clock);
+    if (runtime.config.mode !== 'production') {
+      // Demo data lives with the test tooling (@onestop/common/testing): loaded only outside production.
+      const { seedDemoEmployers } = await import('./employer/employer.seed.js');
+      await seedDemoEmployers(runtime.ds, runtime.clock);
+    }
     // One event per transaction: the handlers append events, and the append lock is held to
     // commit, so a larger batch would hold it while locking further cases (a deadlock risk).
     const lifecycle = runtime.events.consume(
       'work-permit.case-lifecycle',
-      { types: LIFECYCLE_EVENT_TYPES, batchSize: 1 },
-      (e, tx) => services.lifecycle.handle(e, tx),
+      { batchSize: 1 },
+      new EventHandlers().on(LIFECYCLE_EVENT_TYPES, (e, tx) => services.lifecycle.handle(e, tx)),
     );
     const deadlines = runtime.events.consume(
       'work-permit.pre-exam-deadlines',
-      { types: [EVENT_TYPES.calendarChanged], batchSize: 1 },
-      (e, tx) => services.lifecycle.onCalendarChanged(e, tx),
+      { batchSize: 1 },
+      new EventHandlers().on(EVENT_TYPES.calendarChanged, (e, tx) => services.lifecycle.onCalendarChanged(e, tx)),
     );
     // Webhooks (decision 0011): the fan-out turns each agency event into one delivery row per
     // endpoint in the consumer's transaction (it appends nothing, so batches stay large); the

@@ -1,7 +1,8 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, TEST_ADMIN_URL_ENV } from '@onestop/common';
+import { startEmbeddedPostgres } from '@onestop/common';
+import { TEST_ADMIN_URL_ENV } from '@onestop/common/testing';
 import { freePort } from '@onestop/scripts';
 
 /**

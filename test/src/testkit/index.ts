@@ -7,14 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import {
-  createTestDatabase,
-  EVENT_APPEND_LOCK,
-  requestDevToken,
-  type OneStopClaims,
-  type Role,
-  type TestDatabase,
-} from '@onestop/common';
+import { EVENT_APPEND_LOCK, requestDevToken, type OneStopClaims, type Role } from '@onestop/common';
+import { decodeEventPayload, isEventType } from '@onestop/common/contract';
+import { createTestDatabase, type TestDatabase } from '@onestop/common/testing';
 import { FREE_PORTS, startStack, type Stack } from '@onestop/scripts';
 
 /** A GraphQL response as the gateway returns it. */
@@ -174,7 +169,9 @@ export async function waitFor<T>(
 
 /**
  * Appends a domain event as another subgraph would (the event catalogue is the contract),
- * for testing one subgraph's reaction before or without the other's command.
+ * for testing one subgraph's reaction before or without the other's command. A catalogued
+ * event whose payload does not match the catalogue is refused here, as the store would: a
+ * consumer would park it, and the test would only time out.
  */
 export async function appendEvent(
   sql: pg.Pool,
@@ -188,6 +185,10 @@ export async function appendEvent(
     occurredAt?: Date;
   },
 ): Promise<string> {
+  if (isEventType(e.type)) {
+    const decoded = decodeEventPayload(e.type, e.payload);
+    if (!decoded.ok) throw new Error(`appendEvent: ${e.type} does not match the event catalogue: ${decoded.problems}`);
+  }
   const client = await sql.connect();
   try {
     await client.query('BEGIN');

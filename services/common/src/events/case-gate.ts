@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { InvariantError } from '../errors.js';
-import type { DomainEvent } from './event-store.js';
+import type { DomainEvent, TypedEvent } from './event-store.js';
+import { eventDefinition, type EventType } from '../domain/domain-events.js';
+import { decodeEvent } from './event-handlers.js';
 import { eventColumns, toEvent, type EventRow, type Queryable } from './event-log-queries.js';
 
 /**
@@ -61,13 +63,24 @@ export async function lockCaseGate(tx: EntityManager, caseId: string): Promise<v
  * The newest event of one of `types` about the case (`aggregate_id` = caseId) in the platform
  * event log, or null. Reads the log, the platform's shared contract, never another subgraph's
  * tables; served by `event_log_aggregate_idx (aggregate_id, id)`, walked backwards over the
- * case's own events.
+ * case's own events. Catalogued types come back decoded (an event that does not decode throws
+ * EventDecodeError: the command fails loudly rather than decide on a bad record).
  */
+export async function lastCaseEvent<T extends EventType>(
+  db: Queryable,
+  caseId: string,
+  types: readonly T[],
+): Promise<TypedEvent<T> | null>;
 export async function lastCaseEvent<P = Record<string, unknown>>(
   db: Queryable,
   caseId: string,
   types: readonly string[],
-): Promise<DomainEvent<P> | null> {
+): Promise<DomainEvent<P> | null>;
+export async function lastCaseEvent(
+  db: Queryable,
+  caseId: string,
+  types: readonly string[],
+): Promise<DomainEvent<unknown> | TypedEvent | null> {
   if (!types.length) throw new InvariantError('lastCaseEvent needs at least one event type.');
   const rows = await db.query<EventRow[]>(
     `SELECT ${eventColumns('e')} FROM platform.event_log e
@@ -76,5 +89,11 @@ export async function lastCaseEvent<P = Record<string, unknown>>(
      LIMIT 1`,
     [caseId, [...types]],
   );
-  return rows[0] ? toEvent<P>(rows[0]) : null;
+  if (!rows[0]) return null;
+  const event = toEvent(rows[0]);
+  return types.every(isCatalogued) ? decodeEvent(event) : event;
+}
+
+function isCatalogued(type: string): boolean {
+  return eventDefinition(type) !== undefined;
 }

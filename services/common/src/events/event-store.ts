@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { OneStopError } from '../errors.js';
+import type { DecodedPayload, EventPayload, EventType } from '../domain/domain-events.js';
+import type { EventHandlers } from './event-handlers.js';
 
 /**
  * One fact that happened in one subgraph, as the event log stores it. Subgraphs never read
@@ -33,11 +35,28 @@ export interface DomainEvent<P = Record<string, unknown>> {
 }
 
 /**
- * An event to append. The store assigns `id`, `source` and `recordedAt`. The nullable
- * scoping fields are required on purpose: whoever writes an event decides, explicitly,
- * which employer and counter may see it.
+ * A catalogued event as a consumer gets it: `type` narrows `payload`, decoded by the catalogue
+ * (instants are `Date`s). A union over `T` (one member per type), so a `switch (event.type)`
+ * narrows the payload.
  */
-export type NewEvent<P = Record<string, unknown>> = Omit<DomainEvent<P>, 'id' | 'source' | 'recordedAt'>;
+export type TypedEvent<T extends EventType = EventType> = {
+  [K in T]: Omit<DomainEvent, 'type' | 'payload'> & { type: K; payload: DecodedPayload<K> };
+}[T];
+
+/**
+ * An event of any type with any JSON payload, as the log itself stores it: for the log's own
+ * tests and benchmarks. Subgraphs append {@link NewEvent}s.
+ */
+export type RawNewEvent<P = Record<string, unknown>> = Omit<DomainEvent<P>, 'id' | 'source' | 'recordedAt'>;
+
+/**
+ * An event to append, typed by the catalogue: the payload's type follows from `type`. The
+ * store assigns `id`, `source` and `recordedAt`. The nullable scoping fields are required on
+ * purpose: whoever writes an event decides, explicitly, which employer and counter may see it.
+ */
+export type NewEvent<T extends EventType = EventType> = {
+  [K in T]: Omit<RawNewEvent, 'type' | 'payload'> & { type: K; payload: EventPayload<K> };
+}[T];
 
 /** Options of {@link EventStore.readAfter}. */
 export interface ReadOptions {
@@ -117,24 +136,27 @@ export interface Consumer {
  * the state they describe (transactional outbox); a Kafka or NATS backed implementation can
  * replace it behind this interface (see docs/event-log.md).
  */
-export interface EventStore {
+export interface EventStore<E extends RawNewEvent<object> = NewEvent> {
   /**
    * Appends events in the caller's transaction: they become visible when it commits and
    * vanish if it rolls back. Returns them with ids, in the order given. Call it last in the
-   * transaction: appends are serialised until commit.
+   * transaction: appends are serialised until commit. A catalogued event whose payload does
+   * not match its schema is refused (InvariantError): the log holds only events that decode.
    */
-  append<P extends object = Record<string, unknown>>(
-    tx: EntityManager,
-    events: readonly NewEvent<P>[],
-  ): Promise<DomainEvent<P>[]>;
+  append(tx: EntityManager, events: readonly E[]): Promise<DomainEvent[]>;
   /** Committed events with an id greater than `afterId`, in id order. */
   readAfter(afterId: string, opts?: ReadOptions): Promise<DomainEvent[]>;
   /** The id of the newest committed event ('0' when the log is empty). */
   headId(): Promise<string>;
   /** A live feed, optionally replaying from `since` first, with no gap and no duplicate at the switch. */
   subscribe(opts?: SubscribeOptions): EventSubscription;
-  /** A durable consumer named `name` (not started). */
-  consume(name: string, opts: ConsumeOptions, handler: EventHandler): Consumer;
+  /**
+   * A durable consumer named `name` (not started). With {@link EventHandlers} (`on(type,
+   * handler)`), the consumer reads the types they handle and decodes each event before its
+   * handler runs; an event that does not decode is parked (`platform.parked_event`, logged as
+   * an error) and the consumer moves on (decision 0021). A bare handler gets raw events.
+   */
+  consume(name: string, opts: ConsumeOptions, handler: EventHandler | EventHandlers): Consumer;
   /** Stops every consumer and ends every subscription this store created. */
   close(): Promise<void>;
 }

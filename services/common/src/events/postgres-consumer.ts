@@ -3,6 +3,7 @@ import { hasAppended } from './append-marker.js';
 import { InvariantError, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Consumer, DomainEvent, EventHandler } from './event-store.js';
+import { EventDecodeError } from './event-handlers.js';
 import type { EventTail } from './event-tail.js';
 import { maxBig, readBatch } from './event-log-queries.js';
 
@@ -179,7 +180,10 @@ export class PostgresConsumer implements Consumer {
         try {
           await this.handler(e, tx);
         } catch (err) {
-          throw new HandlerFailure(e, err);
+          // Thrown at the boundary, before the handler wrote anything: retrying cannot help,
+          // and stopping here would hold up every later event. Park it with its position.
+          if (err instanceof EventDecodeError) await this.park(tx, e, err);
+          else throw new HandlerFailure(e, err);
         }
         handled++;
         // The handler appended: this transaction now holds the log's commit-order lock. Commit
@@ -198,6 +202,23 @@ export class PostgresConsumer implements Consumer {
       }
       return { position: to, full };
     });
+  }
+
+  /**
+   * Records an event this consumer could not decode in `platform.parked_event`, in the batch's
+   * transaction, and says so at error level: never dropped in silence (decision 0021). Once
+   * the producer or the catalogue is fixed, the parked rows name what to replay.
+   */
+  private async park(tx: EntityManager, e: DomainEvent, err: EventDecodeError): Promise<void> {
+    await tx.query(
+      `INSERT INTO platform.parked_event (consumer, event_id, type, problems, parked_at)
+       VALUES ($1, $2, $3, $4, now()) ON CONFLICT (consumer, event_id) DO NOTHING`,
+      [this.name, e.id, e.type, err.problems],
+    );
+    this.deps.logger.error(
+      { consumer: this.name, eventId: e.id, eventType: e.type, source: e.source, problems: err.problems },
+      'event does not match the event catalogue: parked in platform.parked_event, not handled',
+    );
   }
 
   /**

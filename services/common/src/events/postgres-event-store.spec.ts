@@ -6,11 +6,18 @@ import { openDatabase } from '../db/database.js';
 import { PgListener } from '../db/pg-listener.js';
 import { platformMigrations } from '../platform/platform-migrations.js';
 import { createLogger } from '../logger.js';
-import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';
+import { EVENT_APPEND_LOCK, PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';
+import { EventHandlers } from './event-handlers.js';
+import { EVENT_TYPES } from '../domain/domain-events.js';
 import { EventTail } from './event-tail.js';
 import { PostgresSubscription } from './postgres-subscription.js';
 import { readHead, type Queryable } from './event-log-queries.js';
-import { SubscriptionOverflowError, type DomainEvent, type EventSubscription, type NewEvent } from './event-store.js';
+import {
+  SubscriptionOverflowError,
+  type DomainEvent,
+  type EventSubscription,
+  type RawNewEvent,
+} from './event-store.js';
 
 const logger = createLogger('event-store-spec', process.env.LOG_LEVEL ?? 'silent');
 
@@ -18,7 +25,7 @@ const logger = createLogger('event-store-spec', process.env.LOG_LEVEL ?? 'silent
 interface Proc {
   ds: DataSource;
   listener: PgListener;
-  store: PostgresEventStore;
+  store: PostgresEventStore<RawNewEvent>;
   queries: { count: number };
 }
 
@@ -41,7 +48,7 @@ async function startProcess(
     onQuery: () => queries.count++,
   });
   const listener = new PgListener(db.url, logger);
-  const store = new PostgresEventStore({
+  const store = new PostgresEventStore<RawNewEvent>({
     dataSource: ds,
     listener,
     logger,
@@ -82,7 +89,7 @@ function uniqueType(label: string): string {
   return `test.${label}.${randomUUID().slice(0, 8)}`;
 }
 
-function ev(type: string, n = 0): NewEvent {
+function ev(type: string, n = 0): RawNewEvent {
   return {
     type,
     aggregateId: `agg-${n}`,
@@ -94,7 +101,7 @@ function ev(type: string, n = 0): NewEvent {
   };
 }
 
-async function appendCommitted(proc: Proc, events: NewEvent[]): Promise<DomainEvent[]> {
+async function appendCommitted(proc: Proc, events: RawNewEvent[]): Promise<DomainEvent[]> {
   return proc.ds.transaction((tx) => proc.store.append(tx, events));
 }
 
@@ -553,6 +560,49 @@ describe('durable consumers', () => {
     await consumer.drain();
     expect(await handledIds(name)).toEqual(events.map((e) => e.id));
     expect(await storedPosition(name)).toBeGreaterThanOrEqual(BigInt(events[4]!.id));
+    await consumer.stop();
+  });
+
+  it('parks an event that does not decode (platform.parked_event, logged) and goes on with the next', async () => {
+    const name = `decode-${randomUUID()}`;
+    const caseId = randomUUID();
+    const claim = (payload: Record<string, unknown>): RawNewEvent => ({
+      ...ev(EVENT_TYPES.claimRecorded),
+      aggregateId: caseId,
+      payload,
+    });
+    const good = { caseId, counterId: 'chaoyang-cbd', claimedAt: '2026-12-01T02:00:00.000Z' };
+    // The store refuses to append a catalogued event whose payload does not match ...
+    await expect(appendCommitted(a, [claim({ caseId })])).rejects.toThrow(/does not match the event catalogue/);
+    // ... so the bad one is written as an older producer or a hand-made INSERT would have.
+    const bad: { id: string }[] = await a.ds.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENT_APPEND_LOCK]);
+      return tx.query(
+        `INSERT INTO platform.event_log (type, source, aggregate_id, payload, occurred_at)
+         VALUES ($1, 'test', $2, $3, now()) RETURNING id::text AS id`,
+        [EVENT_TYPES.claimRecorded, caseId, JSON.stringify({ caseId, counterId: 'x', claimedAt: 'yesterday' })],
+      );
+    });
+    const [ok] = await appendCommitted(a, [claim(good)]);
+    const seen: string[] = [];
+    const consumer = a.store.consume(
+      name,
+      {},
+      new EventHandlers().on(EVENT_TYPES.claimRecorded, async (e) => {
+        if (e.aggregateId === caseId) seen.push(`${e.id} ${e.payload.claimedAt.toISOString()}`);
+      }),
+    );
+    await consumer.start();
+    await consumer.drain();
+    expect(seen).toEqual([`${ok!.id} 2026-12-01T02:00:00.000Z`]);
+    const parked: { id: string; type: string; problems: string }[] = await a.ds.query(
+      'SELECT event_id::text AS id, type, problems FROM platform.parked_event WHERE consumer = $1',
+      [name],
+    );
+    expect(parked).toEqual([
+      { id: bad[0]!.id, type: EVENT_TYPES.claimRecorded, problems: expect.stringContaining('claimedAt') },
+    ]);
+    expect(await storedPosition(name)).toBeGreaterThanOrEqual(BigInt(ok!.id));
     await consumer.stop();
   });
 

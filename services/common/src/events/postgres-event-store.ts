@@ -10,6 +10,7 @@ import type {
   EventStore,
   EventSubscription,
   NewEvent,
+  RawNewEvent,
   ReadOptions,
   SubscribeOptions,
 } from './event-store.js';
@@ -18,6 +19,8 @@ import { PostgresSubscription } from './postgres-subscription.js';
 import { PostgresConsumer } from './postgres-consumer.js';
 import { eventColumns, parseEventId, readBatch, readHead, toEvent, type EventRow } from './event-log-queries.js';
 import { markAppended } from './append-marker.js';
+import { EventHandlers } from './event-handlers.js';
+import { decodeEventPayload, isEventType } from '../domain/domain-events.js';
 
 /**
  * The advisory lock every append takes, for the rest of its transaction. Arbitrary but fixed,
@@ -55,8 +58,11 @@ const PAGE_SIZE = 500;
  * to the commit, and id order is commit order. The price: the lock is held until commit, so
  * append last in a transaction, keep the transaction short after it, and expect appends to
  * the whole log to go one at a time (see docs/event-log.md for figures).
+ *
+ * `E` is what `append` takes: the catalogue's {@link NewEvent}s (the default, for subgraphs);
+ * the log's own tests and benchmarks use {@link RawNewEvent}.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore<E extends RawNewEvent<object> = NewEvent> implements EventStore<E> {
   private readonly ds: DataSource;
   private readonly logger: Logger;
   private readonly source: string;
@@ -88,10 +94,7 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  async append<P extends object = Record<string, unknown>>(
-    tx: EntityManager,
-    events: readonly NewEvent<P>[],
-  ): Promise<DomainEvent<P>[]> {
+  async append(tx: EntityManager, events: readonly E[]): Promise<DomainEvent[]> {
     if (!tx.queryRunner?.isTransactionActive) {
       throw new InvariantError(
         'EventStore.append needs the EntityManager of an open transaction (dataSource.transaction(async (tx) => ...)), so the events commit or roll back with the change they describe.',
@@ -122,7 +125,7 @@ export class PostgresEventStore implements EventStore {
       ],
     );
     // Rows got their ids in input order (ORDER BY u.n); RETURNING's order is not promised.
-    return rows.map((r) => toEvent<P>(r)).sort(compareIds);
+    return rows.map((r) => toEvent<Record<string, unknown>>(r)).sort(compareIds);
   }
 
   async readAfter(afterId: string, opts: ReadOptions = {}): Promise<DomainEvent[]> {
@@ -160,11 +163,18 @@ export class PostgresEventStore implements EventStore {
     return sub;
   }
 
-  consume(name: string, opts: ConsumeOptions, handler: EventHandler): Consumer {
+  consume(name: string, opts: ConsumeOptions, handler: EventHandler | EventHandlers): Consumer {
     this.assertOpen();
     if (!name) throw new InvariantError('A consumer needs a name: its position is stored under it.');
     const batchSize = positiveInt(opts.batchSize ?? 100, 'batchSize');
-    const consumer = new PostgresConsumer(name, batchSize, checkTypes(opts.types), handler, {
+    let types = opts.types;
+    let handle: EventHandler;
+    if (handler instanceof EventHandlers) {
+      if (types) throw new InvariantError(`Consumer ${name}: its handlers name its types; leave opts.types out.`);
+      types = handler.types;
+      handle = (e, tx) => handler.handle(e, tx);
+    } else handle = handler;
+    const consumer = new PostgresConsumer(name, batchSize, checkTypes(types), handle, {
       dataSource: this.ds,
       tail: this.tail,
       logger: this.logger,
@@ -228,8 +238,14 @@ function checkTypes(types: readonly string[] | undefined): readonly string[] | u
   return types;
 }
 
-function assertValidEvent(e: NewEvent<object>, i: number): void {
+function assertValidEvent(e: RawNewEvent<object>, i: number): void {
   const problems: string[] = [];
+  // The producer's types already follow the catalogue; this keeps a cast or a stale build
+  // from writing an event that its consumers would have to park.
+  if (typeof e.type === 'string' && isEventType(e.type)) {
+    const decoded = decodeEventPayload(e.type, e.payload);
+    if (!decoded.ok) problems.push(`payload does not match the event catalogue: ${decoded.problems}`);
+  }
   if (typeof e.type !== 'string' || !e.type) problems.push('type is empty');
   if (typeof e.aggregateId !== 'string' || !e.aggregateId) problems.push('aggregateId is empty');
   if (!(e.occurredAt instanceof Date) || Number.isNaN(e.occurredAt.getTime()))

@@ -11,7 +11,9 @@ interface PgPoolStats {
 
 /** The database pool's connections by state, read when Prometheus scrapes (every process with a pool). */
 export function registerPoolMetrics(metrics: ProcessMetrics, ds: DataSource): void {
-  const pool = (): PgPoolStats | undefined => (ds.driver as unknown as { master?: PgPoolStats }).master;
+  // TypeORM's PostgresDriver keeps the pg Pool as `master` (typed `any` there, absent from `Driver`).
+  const pool = (): PgPoolStats | undefined =>
+    'master' in ds.driver ? (ds.driver.master as PgPoolStats | undefined) : undefined;
   metrics.gauge({
     name: 'onestop_db_pool_connections',
     help: 'Connections of the database pool, by state (in_use, idle, waiting requests, max).',

@@ -69,5 +69,30 @@ export class PlatformInit1764201600000 implements MigrationInterface {
   }
 }
 
+/**
+ * Events a durable consumer could not decode against the event catalogue: parked here, in
+ * the consumer's transaction, instead of handled (docs/decisions/0021-typed-event-catalogue.md).
+ * The log itself is never rewritten; a row names the event to replay once fixed.
+ */
+export class PlatformParkedEvents1796640000001 implements MigrationInterface {
+  name = 'PlatformParkedEvents1796640000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE platform.parked_event (
+        consumer  text        NOT NULL,
+        event_id  bigint      NOT NULL,
+        type      text        NOT NULL,
+        problems  text        NOT NULL,
+        parked_at timestamptz NOT NULL,
+        PRIMARY KEY (consumer, event_id)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE platform.parked_event`);
+  }
+}
+
 /** Every platform migration, in order. */
-export const platformMigrations = [PlatformInit1764201600000];
+export const platformMigrations = [PlatformInit1764201600000, PlatformParkedEvents1796640000001];

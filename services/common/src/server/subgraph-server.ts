@@ -211,9 +211,11 @@ export async function startSubgraphServer<C extends RequestContext>(
         return true;
       },
       context: (ctx) => {
-        const extra = ctx.extra as unknown as { actor: Actor | null; requestId?: string };
-        const requestId = extra.requestId ?? randomUUID();
-        return opts.context({ actor: extra.actor ?? null, requestId, logger: logger.child({ requestId }) });
+        // What onConnect stored on the connection.
+        const extra = ctx.extra as Record<string, unknown>;
+        const requestId = typeof extra.requestId === 'string' ? extra.requestId : randomUUID();
+        const actor = (extra.actor as Actor | null | undefined) ?? null;
+        return opts.context({ actor, requestId, logger: logger.child({ requestId }) });
       },
       // Subscription results are masked like HTTP responses (a lost database is SERVICE_UNAVAILABLE, internals hidden).
       onNext: (_ctx, _id, _payload, _args, result) =>

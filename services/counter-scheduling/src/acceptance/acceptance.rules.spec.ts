@@ -62,10 +62,17 @@ describe('what blocks acceptance', () => {
 describe('a withdrawal blocks acceptance', () => {
   it('names when the agency withdrew, in Beijing time, from the event (its payload, else when it occurred)', () => {
     const occurredAt = new Date('2026-12-01T01:00:00Z');
-    expect(withdrawalProblems({ payload: { withdrawnAt: '2026-12-01T02:35:10.000Z' }, occurredAt }, false)).toEqual([
+    const payload = (withdrawnAt: string) => ({
+      caseId: 'c-1',
+      reference: 'OS-2026-000001',
+      from: 'CHECKED_IN',
+      reason: null,
+      withdrawnAt: new Date(withdrawnAt),
+    });
+    expect(withdrawalProblems({ payload: payload('2026-12-01T02:35:10.000Z'), occurredAt }, false)).toEqual([
       'the agency withdrew the case at 2026-12-01 10:35 (Asia/Shanghai)',
     ]);
-    expect(withdrawalProblems({ payload: { withdrawnAt: 'not a time' }, occurredAt }, true)).toEqual([
+    expect(withdrawalProblems({ payload: payload('not a time'), occurredAt }, true)).toEqual([
       'the agency withdrew the case at 2026-12-01 09:00 (Asia/Shanghai)',
     ]);
   });

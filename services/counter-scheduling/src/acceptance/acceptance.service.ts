@@ -1,18 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import {
   BadUserInputError,
-  EVENT_TYPES,
   InvalidTransitionError,
-  issuanceDue,
   lastCaseEvent,
   lockCaseGate,
   shanghaiDate,
   type Actor,
-  type CaseWithdrawnPayload,
-  type DocumentsAcceptedPayload,
-  type DomainEvent,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { EVENT_TYPES, issuanceDue, type TypedEvent } from '@onestop/common/contract';
 import { describeSlot } from '../appointment/appointment.service.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
@@ -88,7 +84,7 @@ export class AcceptanceService {
           },
         );
       }
-      const withdrawal = await lastCaseEvent<Partial<CaseWithdrawnPayload>>(tx, caseId, [EVENT_TYPES.caseWithdrawn]);
+      const withdrawal = await lastCaseEvent(tx, caseId, [EVENT_TYPES.caseWithdrawn]);
       const now = this.rt.clock.now();
       const visit = await this.visitProblems(tx, caseId, counterId, shanghaiDate(now));
       const problems = [...withdrawalProblems(withdrawal, kase.withdrawn), ...visit, ...readinessProblems(kase)];
@@ -113,7 +109,7 @@ export class AcceptanceService {
       };
       await tx.getRepository(AcceptanceEntity).insert(acceptance);
       await this.rt.events.append(tx, [
-        newEvent<DocumentsAcceptedPayload>(
+        newEvent(
           EVENT_TYPES.documentsAccepted,
           caseId,
           {
@@ -197,21 +193,15 @@ export async function acceptedReceipt(tx: EntityManager, caseId: string): Promis
  * the gate), or from the projection should it know of one the log read did not return.
  */
 export function withdrawalProblems(
-  withdrawal: Pick<DomainEvent<Partial<CaseWithdrawnPayload>>, 'payload' | 'occurredAt'> | null,
+  withdrawal: Pick<TypedEvent<typeof EVENT_TYPES.caseWithdrawn>, 'payload' | 'occurredAt'> | null,
   projectedWithdrawn: boolean,
 ): string[] {
   if (withdrawal) {
-    const at = instant(withdrawal.payload.withdrawnAt) ?? withdrawal.occurredAt;
+    const { withdrawnAt } = withdrawal.payload;
+    const at = Number.isNaN(withdrawnAt.getTime()) ? withdrawal.occurredAt : withdrawnAt;
     return [`the agency withdrew the case at ${describeSlot(at)}`];
   }
   return projectedWithdrawn ? ['the agency withdrew the case'] : [];
-}
-
-/** An ISO instant from a payload, or null when it is not one. */
-function instant(s: unknown): Date | null {
-  if (typeof s !== 'string') return null;
-  const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? null : d;
 }
 
 /** Everything the projection says still blocks acceptance (empty when nothing does). */

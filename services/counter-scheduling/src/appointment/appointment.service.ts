@@ -3,23 +3,24 @@ import type { EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
   InvalidTransitionError,
   isUniqueViolation,
   NotFoundError,
   can,
   shanghaiDate,
   type Actor,
-  type AppointmentPayload,
   type SubgraphRuntime,
+  isUuid,
+  idempotencyKeyProblems,
 } from '@onestop/common';
+import { EVENT_TYPES, type AppointmentPayload } from '@onestop/common/contract';
 import type { CounterService } from '../counter/counter.service.js';
 import { slotsOfDay, type Slot } from '../counter/opening-hours.js';
 import type { ServiceCounterEntity } from '../counter/counter.entity.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { loadChanged, newEvent } from '../shared/events.js';
-import { checkInstant, checkText, isUuid } from '../shared/input.js';
+import { checkInstant, checkText } from '../shared/input.js';
 import { formatLetterNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
 import { AppointmentEntity, SLOT_HOLDING_STATUSES } from './appointment.entity.js';
 
@@ -79,7 +80,7 @@ export class AppointmentService {
     checkText(problems, 'caseId', req.caseId, 100);
     checkText(problems, 'counterId', req.counterId, 100);
     checkInstant(problems, 'slotStart', req.slotStart);
-    checkText(problems, 'idempotencyKey', req.idempotencyKey, 200);
+    problems.push(...idempotencyKeyProblems(req.idempotencyKey));
     if (problems.length) throw new BadUserInputError('The booking is not valid', problems);
     const agencyId = actor.agencyId ?? actor.id;
     try {
@@ -108,12 +109,7 @@ export class AppointmentService {
           reason: null,
         });
         await this.rt.events.append(tx, [
-          newEvent<AppointmentPayload>(
-            EVENT_TYPES.appointmentBooked,
-            kase.caseId,
-            payload(appointment),
-            scope(appointment, actor, now),
-          ),
+          newEvent(EVENT_TYPES.appointmentBooked, kase.caseId, payload(appointment), scope(appointment, actor, now)),
           ...loadChanged([counter.id], EVENT_TYPES.appointmentBooked, now, actor),
         ]);
         return appointment;
@@ -148,7 +144,7 @@ export class AppointmentService {
       ]);
       const cancelled = { ...appointment, status: 'CANCELLED' as const, reason: reason.trim(), cancelledAt: now };
       await this.rt.events.append(tx, [
-        newEvent<AppointmentPayload>(
+        newEvent(
           EVENT_TYPES.appointmentCancelled,
           cancelled.caseId,
           { ...payload(cancelled), reason: cancelled.reason! },
@@ -190,7 +186,7 @@ export class AppointmentService {
       });
       await tx.query(`UPDATE cs.appointment SET replaced_by_id = $2 WHERE id = $1`, [id, replacement.id]);
       await this.rt.events.append(tx, [
-        newEvent<AppointmentPayload>(
+        newEvent(
           EVENT_TYPES.appointmentRescheduled,
           replacement.caseId,
           { ...payload(replacement), replacesAppointmentId: original.id, reason: replacement.reason! },
@@ -218,12 +214,7 @@ export class AppointmentService {
     );
     await this.rt.events.append(tx, [
       ...rows.map((a) =>
-        newEvent<AppointmentPayload>(
-          EVENT_TYPES.appointmentCancelled,
-          a.caseId,
-          { ...payload(a), reason },
-          scope(a, null, at),
-        ),
+        newEvent(EVENT_TYPES.appointmentCancelled, a.caseId, { ...payload(a), reason }, scope(a, null, at)),
       ),
       ...loadChanged(
         rows.map((a) => a.counterId),
@@ -257,9 +248,7 @@ export class AppointmentService {
         now,
       ]);
       await this.rt.events.append(tx, [
-        ...due.map((a) =>
-          newEvent<AppointmentPayload>(EVENT_TYPES.appointmentNoShow, a.caseId, payload(a), scope(a, null, now)),
-        ),
+        ...due.map((a) => newEvent(EVENT_TYPES.appointmentNoShow, a.caseId, payload(a), scope(a, null, now))),
         ...loadChanged(
           due.map((a) => a.counterId),
           EVENT_TYPES.appointmentNoShow,

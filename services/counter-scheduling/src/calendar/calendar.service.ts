@@ -2,7 +2,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   BUNDLED_OFFICIAL_YEARS,
-  EVENT_TYPES,
   HolidayNoticeError,
   NotFoundError,
   noticeToEntries,
@@ -12,13 +11,13 @@ import {
   saveHolidayNotice,
   shanghaiDate,
   type Actor,
-  type CalendarChangedPayload,
   type CalendarStore,
   type Clock,
   type DayInfo,
   type EventStore,
   type HolidayNotice,
 } from '@onestop/common';
+import { EVENT_TYPES, type CalendarChangedPayload } from '@onestop/common/contract';
 import type { CalendarMonth, CalendarYear } from './calendar.type.js';
 
 /** Serialises calendar edits (two managers loading the same year at once). Arbitrary but fixed. */

@@ -1,12 +1,11 @@
 import {
   BadUserInputError,
-  EVENT_TYPES,
   InvalidTransitionError,
   assertCan,
   type Actor,
-  type ClaimRecordedPayload,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import { AcceptanceEntity } from '../acceptance/acceptance.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { newEvent } from '../shared/events.js';
@@ -70,7 +69,7 @@ export class ClaimService {
       };
       await tx.getRepository(ClaimEntity).insert(claim);
       await this.rt.events.append(tx, [
-        newEvent<ClaimRecordedPayload>(
+        newEvent(
           EVENT_TYPES.claimRecorded,
           caseId,
           { caseId, counterId: claim.counterId, claimedAt: now.toISOString() },

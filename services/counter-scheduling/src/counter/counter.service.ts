@@ -2,15 +2,14 @@ import type { EntityManager } from 'typeorm';
 import {
   addCalendarDays,
   BadUserInputError,
-  EVENT_TYPES,
   NotFoundError,
   parseIsoDate,
   shanghaiDate,
   shanghaiDayStart,
   type Actor,
-  type CounterChangedPayload,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import { SLOT_HOLDING_STATUSES } from '../appointment/appointment.entity.js';
 import { BEIJING_DISTRICTS_ZH, isBeijingDistrictZh } from './beijing-districts.js';
 import { loadChanged, newEvent } from '../shared/events.js';
@@ -272,7 +271,7 @@ export class CounterService {
   private async appendChanged(tx: EntityManager, actor: Actor, counterId: string, changed: string[]): Promise<void> {
     const at = this.rt.clock.now();
     await this.rt.events.append(tx, [
-      newEvent<CounterChangedPayload>(
+      newEvent(
         EVENT_TYPES.counterChanged,
         counterId,
         { counterId, changed },

@@ -1,4 +1,5 @@
-import { EVENT_TYPES, type EventSubscription, type SubgraphRuntime } from '@onestop/common';
+import { type EventSubscription, type SubgraphRuntime } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import type { HallDisplayService, HallDisplayValue } from './hall-display.service.js';
 
 /**

@@ -1,4 +1,5 @@
-import { EVENT_TYPES, type EventStore } from '@onestop/common';
+import { type EventStore } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 
 /** One `counter.load-changed` event, as the load feeds need it. */
 export interface LoadChange {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainEvent, EventSubscription, SubgraphRuntime } from '@onestop/common';
+import type { EventSubscription, SubgraphRuntime } from '@onestop/common';
+import type { DomainEvent } from '@onestop/common/contract';
 import type { CounterLoadCache, VersionedLoad } from './counter-load.cache.js';
 import type { CounterLoadChanges, LoadChange } from './counter-load.changes.js';
 import { CounterLoadFeed } from './counter-load.feed.js';

@@ -1,4 +1,5 @@
-import { EVENT_TYPES, type EventSubscription, type SubgraphRuntime } from '@onestop/common';
+import { type EventSubscription, type SubgraphRuntime } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import type { CounterLoadCache } from './counter-load.cache.js';
 import type { CounterLoadChanges } from './counter-load.changes.js';
 import type { CounterLoadValue } from './counter-load.service.js';

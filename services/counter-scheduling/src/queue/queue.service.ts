@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
   InvalidTransitionError,
   InvariantError,
   NotFoundError,
@@ -12,13 +11,10 @@ import {
   lockCaseGate,
   shanghaiDate,
   type Actor,
-  type CaseWithdrawnPayload,
-  type DomainEvent,
-  type NewEvent,
   type SubgraphRuntime,
-  type TicketPayload,
-  type TicketWithdrawnPayload,
+  isUuid,
 } from '@onestop/common';
+import { EVENT_TYPES, type NewEvent, type TicketPayload, type TypedEvent } from '@onestop/common/contract';
 import { acceptedReceipt, withdrawalProblems } from '../acceptance/acceptance.service.js';
 import { describeSlot, type AppointmentService } from '../appointment/appointment.service.js';
 import { AppointmentEntity } from '../appointment/appointment.entity.js';
@@ -33,7 +29,7 @@ import {
 } from '../counter/opening-hours.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { loadChanged, newEvent } from '../shared/events.js';
-import { checkText, isUuid } from '../shared/input.js';
+import { checkText } from '../shared/input.js';
 import { formatTicketNumber, nextNumber } from '../shared/numbering.js';
 import { claimRequest, recordResult } from '../shared/clerk-requests.js';
 import { lockWindow, type CounterWindowService } from '../window/counter-window.service.js';
@@ -218,7 +214,7 @@ export class QueueService {
       };
       await tx.getRepository(TicketEntity).insert(ticket);
       await this.rt.events.append(tx, [
-        newEvent<TicketPayload>(EVENT_TYPES.ticketIssued, caseId, ticketPayload(ticket, now), {
+        newEvent(EVENT_TYPES.ticketIssued, caseId, ticketPayload(ticket, now), {
           employerId: kase.employerId,
           counterId,
           actor,
@@ -327,7 +323,7 @@ export class QueueService {
         ]);
         called = (await tx.getRepository(TicketEntity).findOne({ where: { id: rows[0]!.id } }))!;
         events.push(
-          newEvent<TicketPayload>(EVENT_TYPES.ticketCalled, called.caseId, ticketPayload(called, now), {
+          newEvent(EVENT_TYPES.ticketCalled, called.caseId, ticketPayload(called, now), {
             employerId: called.employerId,
             counterId,
             actor,
@@ -468,7 +464,7 @@ export class QueueService {
     from: TicketStatus,
     to: TicketStatus,
     column: 'started_at' | 'completed_at' | 'recalled_at',
-    eventType: string,
+    eventType: (typeof EVENT_TYPES)['serviceStarted' | 'serviceCompleted' | 'ticketMissed' | 'ticketRecalled'],
     key?: string | null,
   ): Promise<TicketEntity> {
     if (!isUuid(ticketId)) throw new NotFoundError('Ticket', ticketId);
@@ -493,7 +489,7 @@ export class QueueService {
       await tx.query(`UPDATE cs.ticket SET status = $2, ${column} = $3${recalls} WHERE id = $1`, [ticketId, to, now]);
       const moved = (await tx.getRepository(TicketEntity).findOne({ where: { id: ticketId } }))!;
       await this.rt.events.append(tx, [
-        newEvent<TicketPayload>(eventType, moved.caseId, ticketPayload(moved, now), {
+        newEvent(eventType, moved.caseId, ticketPayload(moved, now), {
           employerId: moved.employerId,
           counterId: moved.counterId,
           actor,
@@ -513,7 +509,7 @@ export class QueueService {
    * the gate existed) does not count: acceptance wins (decision 0006).
    */
   private async withdrawal(tx: EntityManager, caseId: string, projected: boolean): Promise<string | null> {
-    const logged = await lastCaseEvent<Partial<CaseWithdrawnPayload>>(tx, caseId, [EVENT_TYPES.caseWithdrawn]);
+    const logged = await lastCaseEvent(tx, caseId, [EVENT_TYPES.caseWithdrawn]);
     const counts = logged !== null && (await acceptedReceipt(tx, caseId)) === null;
     return withdrawalProblems(counts ? logged : null, projected)[0] ?? null;
   }
@@ -529,7 +525,11 @@ export class QueueService {
    * (lock order: case → ticket → appointment → event log). A redelivered withdrawal finds no
    * waiting ticket: each ticket's event is appended once.
    */
-  async withdrawWaiting(tx: EntityManager, caseId: string, withdrawal: DomainEvent): Promise<NewEvent<object>[]> {
+  async withdrawWaiting(
+    tx: EntityManager,
+    caseId: string,
+    withdrawal: TypedEvent<typeof EVENT_TYPES.caseWithdrawn>,
+  ): Promise<NewEvent[]> {
     // Blocks on a ticket a window is calling this moment, then skips it once it is CALLED.
     const waiting = await tx
       .getRepository(TicketEntity)
@@ -540,8 +540,7 @@ export class QueueService {
       .getMany();
     if (!waiting.length) return [];
     const now = this.rt.clock.now();
-    const withdrawnAt = instant((withdrawal.payload as Partial<CaseWithdrawnPayload>).withdrawnAt);
-    const at = (withdrawnAt ?? withdrawal.occurredAt).getTime();
+    const at = withdrawal.payload.withdrawnAt.getTime();
     const events = await finishTickets(
       tx,
       waiting.map((ticket) => ({
@@ -616,7 +615,7 @@ async function finishTickets(
   finishes: readonly Finish[],
   actor: Actor | null,
   now: Date,
-): Promise<NewEvent<object>[]> {
+): Promise<NewEvent[]> {
   if (!finishes.length) return [];
   await tx.query(
     `UPDATE cs.ticket t SET status = u.status, completed_at = u.at
@@ -630,7 +629,7 @@ async function finishTickets(
     ],
   );
   return finishes.map(({ ticket, to, at, closedAtEndOfDay, withdrawalEventId }) =>
-    newEvent<TicketPayload | TicketWithdrawnPayload>(
+    newEvent(
       FINISHED_EVENT[to],
       ticket.caseId,
       {
@@ -641,12 +640,6 @@ async function finishTickets(
       { employerId: ticket.employerId, counterId: ticket.counterId, actor, at: now },
     ),
   );
-}
-
-/** An ISO instant from another subgraph's payload, or null when it is not one (never a poison pill). */
-function instant(value: unknown): Date | null {
-  const d = typeof value === 'string' ? new Date(value) : null;
-  return d && !Number.isNaN(d.getTime()) ? d : null;
 }
 
 function ticketPayload(t: TicketEntity, at: Date): TicketPayload {

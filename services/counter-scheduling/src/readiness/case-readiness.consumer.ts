@@ -1,17 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import {
-  EVENT_TYPES,
-  type CasePreExamPassedPayload,
-  type CaseSubmittedPayload,
-  type Consumer,
-  type DomainEvent,
-  type EventStore,
-  type InterviewRequirementPayload,
-  type Logger,
-  type MaterialsChangedPayload,
-  type ResidencePermitCreatedPayload,
-  type SubgraphRuntime,
-} from '@onestop/common';
+import { type Consumer, type EventStore, type Logger, type SubgraphRuntime } from '@onestop/common';
+import { EVENT_TYPES, EventHandlers, type DecodedPayload, type TypedEvent } from '@onestop/common/contract';
 import { acceptedReceipt } from '../acceptance/acceptance.service.js';
 import type { AppointmentService } from '../appointment/appointment.service.js';
 import type { QueueService } from '../queue/queue.service.js';
@@ -29,6 +18,7 @@ export const READINESS_EVENT_TYPES = [
   EVENT_TYPES.interviewRequirementChanged,
   EVENT_TYPES.caseReadyForClaim,
 ] as const;
+type ReadinessEvent = TypedEvent<(typeof READINESS_EVENT_TYPES)[number]>;
 
 /** What a withdrawal changes beyond the projection: the queue and the appointments. */
 export interface WithdrawalReactions {
@@ -51,20 +41,19 @@ export function startCaseReadinessConsumer(
   const withEvents: WithdrawalReactions = { ...reactions, events: rt.events };
   return rt.events.consume(
     'counter-scheduling.case-readiness',
-    { types: [...READINESS_EVENT_TYPES], batchSize: 50 },
-    (e, tx) => applyReadinessEvent(e, tx, withEvents, logger),
+    { batchSize: 50 },
+    new EventHandlers().on(READINESS_EVENT_TYPES, (e, tx) => applyReadinessEvent(e, tx, withEvents, logger)),
   );
 }
 
 /** Applies one event to the projection, inside the consumer's transaction. */
 export async function applyReadinessEvent(
-  e: DomainEvent,
+  e: ReadinessEvent,
   tx: EntityManager,
   reactions: WithdrawalReactions,
   logger: Logger,
 ): Promise<void> {
-  const p = e.payload as Record<string, unknown>;
-  const caseId = typeof p.caseId === 'string' && p.caseId ? p.caseId : e.aggregateId;
+  const caseId = e.payload.caseId || e.aggregateId;
   await tx.query(
     `INSERT INTO cs.case_readiness (case_id, employer_id, pre_exam_passed, ready_for_claim, withdrawn, last_event_id, updated_at)
      VALUES ($1, $2, false, false, false, $3, $4) ON CONFLICT (case_id) DO NOTHING`,
@@ -79,17 +68,16 @@ export async function applyReadinessEvent(
   switch (e.type) {
     case EVENT_TYPES.caseSubmitted:
     case EVENT_TYPES.caseResubmitted: {
-      const s = p as unknown as CaseSubmittedPayload;
+      const s = e.payload;
       await set(
         `reference = coalesce($4, reference), employer_id = coalesce($5, employer_id), agency_id = coalesce($6, agency_id), category = coalesce($7, category)`,
-        [s.reference ?? null, s.employerId ?? e.employerId, s.agencyId ?? null, s.category ?? null],
+        [s.reference, s.employerId, s.agencyId, s.category],
       );
       return;
     }
     case EVENT_TYPES.casePreExamPassed: {
-      const s = p as unknown as CasePreExamPassedPayload;
       await set(`pre_exam_passed = true, category = coalesce($4, category), employer_id = coalesce(employer_id, $5)`, [
-        s.category ?? null,
+        e.payload.category,
         e.employerId,
       ]);
       return;
@@ -118,22 +106,21 @@ export async function applyReadinessEvent(
       return;
     }
     case EVENT_TYPES.workPermitMaterialsChanged:
-      await set(`wp_materials = $4`, [JSON.stringify(checklist(p as unknown as MaterialsChangedPayload))]);
+      await set(`wp_materials = $4`, [JSON.stringify(checklist(e.payload))]);
       return;
     case EVENT_TYPES.residenceMaterialsChanged:
-      await set(`rp_materials = $4`, [JSON.stringify(checklist(p as unknown as MaterialsChangedPayload))]);
+      await set(`rp_materials = $4`, [JSON.stringify(checklist(e.payload))]);
       return;
     case EVENT_TYPES.residencePermitCreated: {
-      const s = p as unknown as ResidencePermitCreatedPayload;
       // Only fills what is not known yet: a later *-changed event is newer than the creation.
       await set(`rp_materials = coalesce(rp_materials, $4), interview = coalesce(interview, $5)`, [
-        s.materials ? JSON.stringify(checklist(s.materials)) : null,
-        s.interview ? JSON.stringify(interview(s.interview)) : null,
+        JSON.stringify(checklist(e.payload.materials)),
+        JSON.stringify(interview(e.payload.interview)),
       ]);
       return;
     }
     case EVENT_TYPES.interviewRequirementChanged:
-      await set(`interview = $4`, [JSON.stringify(interview(p as unknown as InterviewRequirementPayload))]);
+      await set(`interview = $4`, [JSON.stringify(interview(e.payload))]);
       return;
     case EVENT_TYPES.caseReadyForClaim:
       await set(`ready_for_claim = true`, []);
@@ -141,16 +128,10 @@ export async function applyReadinessEvent(
   }
 }
 
-function checklist(p: Pick<MaterialsChangedPayload, 'complete' | 'missing'>): ChecklistState {
-  const missing = Array.isArray(p.missing) ? p.missing.filter((m): m is string => typeof m === 'string') : [];
-  return { complete: p.complete === true && missing.length === 0, missing };
+function checklist(p: DecodedPayload<'residence-permit.created'>['materials']): ChecklistState {
+  return { complete: p.complete && p.missing.length === 0, missing: p.missing };
 }
 
-function interview(p: Omit<InterviewRequirementPayload, 'caseId'>): InterviewState {
-  return {
-    required: p.required !== false,
-    satisfied: p.satisfied === true,
-    scheduled: p.scheduled === true,
-    reason: String(p.reason ?? ''),
-  };
+function interview(p: DecodedPayload<'residence-permit.created'>['interview']): InterviewState {
+  return { required: p.required, satisfied: p.satisfied, scheduled: p.scheduled, reason: p.reason };
 }

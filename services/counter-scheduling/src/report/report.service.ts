@@ -1,4 +1,5 @@
-import { BadUserInputError, shanghaiDayStart, type Clock, type SlaKind, type SubgraphRuntime } from '@onestop/common';
+import { BadUserInputError, shanghaiDayStart, type Clock, type SubgraphRuntime } from '@onestop/common';
+import { type SlaKind } from '@onestop/common/contract';
 
 /** A month as the API takes it: YYYY-MM. */
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;

@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { SlaKind } from '@onestop/common';
+import type { SlaKind } from '@onestop/common/contract';
 import { SlaKindEnum } from '../sla/sla.enums.js';
 
 @ObjectType('SlaCompliance', {

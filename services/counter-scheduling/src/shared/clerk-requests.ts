@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { BadUserInputError, ConflictError, type Actor } from '@onestop/common';
+import { BadUserInputError, ConflictError, idempotencyKeyProblems, type Actor } from '@onestop/common';
 
 /** A clerk request already made with this idempotency key: what it answered (an id, or null for "nothing"). */
 export interface PriorRequest {
@@ -23,9 +23,8 @@ export async function claimRequest(
   now: Date,
 ): Promise<PriorRequest | null> {
   if (key === null || key === undefined) return null;
-  if (!key.trim() || key.length > 200) {
-    throw new BadUserInputError('The idempotency key is not valid', ['idempotencyKey must be 1 to 200 characters']);
-  }
+  const problems = idempotencyKeyProblems(key);
+  if (problems.length) throw new BadUserInputError('The idempotency key is not valid', problems);
   const inserted: unknown[] = await tx.query(
     `INSERT INTO cs.clerk_request (actor_id, idempotency_key, operation, request, created_at)
      VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING 1`,

@@ -1,22 +1,7 @@
-import { EVENT_TYPES, type Actor, type NewEvent } from '@onestop/common';
+import { type Actor } from '@onestop/common';
+import { EVENT_TYPES, newEvent, type NewEvent } from '@onestop/common/contract';
 
-/** Builds an event to append (the payload type-checked against its contract): explicit scoping (employer, counter) and the acting person. */
-export function newEvent<P extends object>(
-  type: string,
-  aggregateId: string,
-  payload: P,
-  scope: { employerId: string | null; counterId: string | null; actor: Actor | null; at: Date },
-): NewEvent<object> {
-  return {
-    type,
-    aggregateId,
-    payload,
-    employerId: scope.employerId,
-    counterId: scope.counterId,
-    actorId: scope.actor?.id ?? null,
-    occurredAt: scope.at,
-  };
-}
+export { newEvent };
 
 /**
  * `counter.load-changed` for each counter whose live load a change touched: the subscription
@@ -27,7 +12,7 @@ export function loadChanged(
   cause: string,
   at: Date,
   actor: Actor | null,
-): NewEvent<object>[] {
+): NewEvent<'counter.load-changed'>[] {
   return [...new Set(counterIds)].map((counterId) =>
     newEvent(
       EVENT_TYPES.counterLoadChanged,

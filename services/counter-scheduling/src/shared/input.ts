@@ -1,10 +1,3 @@
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a syntactically valid UUID (appointment and ticket ids are UUIDs). */
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
-}
-
 /** Adds a problem when a required text is empty or longer than `max`. */
 export function checkText(problems: string[], field: string, value: string | null | undefined, max = 500): void {
   if (typeof value !== 'string' || !value.trim()) problems.push(`${field} must not be empty`);

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { SlaKind } from '@onestop/common';
+import type { SlaKind } from '@onestop/common/contract';
 
 /** One breach of one clock: open until the clock stops (then `resolved_at`). */
 @Entity({ name: 'sla_breach' })

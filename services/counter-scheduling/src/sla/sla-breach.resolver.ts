@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { assertCan, type DomainEvent } from '@onestop/common';
+import { assertCan } from '@onestop/common';
+import { type DomainEvent } from '@onestop/common/contract';
 import type { CounterSchedulingContext } from '../context.js';
 import { SlaAlertFilterInput } from './dto/sla-alert-filter.input.js';
 import { SlaBreachFilterInput } from './dto/sla-breach-filter.input.js';

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { SlaKind } from '@onestop/common';
+import type { SlaKind } from '@onestop/common/contract';
 import type { SlaBasis, SlaClockState } from './sla-clock.rules.js';
 
 /**

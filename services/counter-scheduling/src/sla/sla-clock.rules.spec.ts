@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SLA_THRESHOLDS, WorkingDayCalendar, preExamDue } from '@onestop/common';
+import { WorkingDayCalendar } from '@onestop/common';
+import { DEFAULT_SLA_THRESHOLDS, preExamDue } from '@onestop/common/contract';
 import { remainingMinutes, scheduleClock, thresholdProblems, thresholdsDue, yearsTouched } from './sla-clock.rules.js';
 
 const calendar = WorkingDayCalendar.fromOfficialData();

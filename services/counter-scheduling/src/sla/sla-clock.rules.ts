@@ -7,13 +7,8 @@
  * `workingMillisBetween`). The counter wait is wall time: 30 minutes are 30 minutes, whatever
  * the day.
  */
-import {
-  shanghaiDate,
-  type Deadline,
-  type SlaKind,
-  type SlaThresholds,
-  type WorkingDayCalendar,
-} from '@onestop/common';
+import { shanghaiDate, type WorkingDayCalendar } from '@onestop/common';
+import { type Deadline, type SlaKind, type SlaThresholds } from '@onestop/common/contract';
 
 /** Lifecycle of a clock. `BREACHED` stays after a late stop; the breach is then resolved. */
 export const SLA_CLOCK_STATES = ['RUNNING', 'STOPPED', 'MET', 'BREACHED', 'CANCELLED'] as const;

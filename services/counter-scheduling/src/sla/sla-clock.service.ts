@@ -1,29 +1,27 @@
 import type { EntityManager } from 'typeorm';
 import {
+  shanghaiDayEnd,
+  shanghaiDayStart,
+  type CalendarStore,
+  type Clock,
+  type EventStore,
+  type Logger,
+  type WorkingDayCalendar,
+} from '@onestop/common';
+import {
   CATEGORIES,
   EVENT_TYPES,
   ISSUANCE_WORKING_DAYS,
   PRE_EXAM_WORKING_DAYS,
   issuanceDue,
   preExamDue,
-  shanghaiDayEnd,
-  shanghaiDayStart,
-  type CalendarChangedPayload,
-  type CalendarStore,
-  type CaseSubmittedPayload,
+  newEvent,
   type Category,
-  type Clock,
   type Deadline,
-  type DocumentsAcceptedPayload,
-  type DomainEvent,
-  type EventStore,
-  type Logger,
   type NewEvent,
-  type SlaDeadlineChangedPayload,
   type SlaKind,
-  type TicketPayload,
-  type WorkingDayCalendar,
-} from '@onestop/common';
+  type TypedEvent,
+} from '@onestop/common/contract';
 import { acceptedReceipt } from '../acceptance/acceptance.service.js';
 import { scheduleClock, yearsTouched, type SlaClockState } from './sla-clock.rules.js';
 import {
@@ -38,7 +36,7 @@ import {
 import { readThresholds } from './sla-thresholds.service.js';
 
 /** The events that start, stop and move SLA clocks (consumer `counter-scheduling.sla-clocks`). */
-export const SLA_CLOCK_EVENT_TYPES: readonly string[] = [
+export const SLA_CLOCK_EVENT_TYPES = [
   EVENT_TYPES.caseSubmitted,
   EVENT_TYPES.caseResubmitted,
   EVENT_TYPES.caseReturned,
@@ -54,7 +52,9 @@ export const SLA_CLOCK_EVENT_TYPES: readonly string[] = [
   EVENT_TYPES.ticketCalled,
   EVENT_TYPES.ticketUnserved,
   EVENT_TYPES.calendarChanged,
-];
+] as const;
+type ClockEvent = TypedEvent<(typeof SLA_CLOCK_EVENT_TYPES)[number]>;
+type EventOf<T extends ClockEvent['type']> = Extract<ClockEvent, { type: T }>;
 
 /** How a stopped clock ends when it had not breached. */
 type StopOutcome = Extract<SlaClockState, 'STOPPED' | 'MET' | 'CANCELLED'>;
@@ -89,23 +89,23 @@ export class SlaClockService {
 
   constructor(private readonly deps: SlaClockServiceDeps) {}
 
-  async handle(event: DomainEvent, tx: EntityManager): Promise<void> {
+  async handle(event: ClockEvent, tx: EntityManager): Promise<void> {
     const events = await this.react(event, tx);
     // Last in the transaction: the append lock is held until commit.
     if (events.length) await this.deps.events.append(tx, events);
   }
 
-  private async react(event: DomainEvent, tx: EntityManager): Promise<NewEvent<object>[]> {
-    const p = event.payload as Record<string, unknown>;
-    const caseId = typeof p.caseId === 'string' ? p.caseId : event.aggregateId;
+  private async react(event: ClockEvent, tx: EntityManager): Promise<NewEvent[]> {
+    if (event.type === EVENT_TYPES.calendarChanged) return this.recompute(tx, event);
+    const caseId = event.payload.caseId;
     switch (event.type) {
       case EVENT_TYPES.caseSubmitted:
       case EVENT_TYPES.caseResubmitted:
-        return this.onSubmitted(tx, event, caseId, event.payload as Partial<CaseSubmittedPayload>);
+        return this.onSubmitted(tx, event, caseId);
       case EVENT_TYPES.caseReturned:
-        return this.stop(tx, caseId, ['PRE_EXAMINATION'], 'STOPPED', instant(p.returnedAt) ?? event.occurredAt);
+        return this.stop(tx, caseId, ['PRE_EXAMINATION'], 'STOPPED', event.payload.returnedAt);
       case EVENT_TYPES.casePreExamPassed:
-        return this.stop(tx, caseId, ['PRE_EXAMINATION'], 'MET', instant(p.passedAt) ?? event.occurredAt);
+        return this.stop(tx, caseId, ['PRE_EXAMINATION'], 'MET', event.payload.passedAt);
       case EVENT_TYPES.caseWithdrawn:
         if (await this.acceptedBeforeWithdrawal(tx, event, caseId)) return [];
         return this.stop(
@@ -113,10 +113,10 @@ export class SlaClockService {
           caseId,
           ['PRE_EXAMINATION', 'ISSUANCE', 'COUNTER_WAIT', 'PASSPORT_CUSTODY'],
           'CANCELLED',
-          instant(p.withdrawnAt) ?? event.occurredAt,
+          event.payload.withdrawnAt,
         );
       case EVENT_TYPES.documentsAccepted:
-        return this.onDocumentsAccepted(tx, event, caseId, event.payload as Partial<DocumentsAcceptedPayload>);
+        return this.onDocumentsAccepted(tx, event, caseId);
       case EVENT_TYPES.workPermitIssued:
       case EVENT_TYPES.workPermitRefused:
         return this.onDecision(tx, event, caseId, 'work_permit_decided');
@@ -124,25 +124,15 @@ export class SlaClockService {
       case EVENT_TYPES.residencePermitRefused:
         return this.onDecision(tx, event, caseId, 'residence_permit_decided');
       case EVENT_TYPES.claimRecorded:
-        return this.stop(tx, caseId, ['PASSPORT_CUSTODY'], 'MET', instant(p.claimedAt) ?? event.occurredAt);
+        return this.stop(tx, caseId, ['PASSPORT_CUSTODY'], 'MET', event.payload.claimedAt);
       case EVENT_TYPES.ticketIssued:
-        return this.onTicketIssued(tx, event, caseId, event.payload as Partial<TicketPayload>);
-      case EVENT_TYPES.ticketCalled: {
-        const ticketId = typeof p.ticketId === 'string' ? p.ticketId : undefined;
-        if (!ticketId) return [];
-        return this.stop(tx, caseId, ['COUNTER_WAIT'], 'MET', instant(p.at) ?? event.occurredAt, ticketId);
-      }
-      case EVENT_TYPES.ticketUnserved: {
+        return this.onTicketIssued(tx, event, caseId);
+      case EVENT_TYPES.ticketCalled:
+        return this.stop(tx, caseId, ['COUNTER_WAIT'], 'MET', event.payload.at, event.payload.ticketId);
+      case EVENT_TYPES.ticketUnserved:
         // Nobody called the ticket before the counter closed: the wait is over without being
         // met. A breach already recorded stays, and is resolved at the closing time.
-        const ticketId = typeof p.ticketId === 'string' ? p.ticketId : undefined;
-        if (!ticketId) return [];
-        return this.stop(tx, caseId, ['COUNTER_WAIT'], 'CANCELLED', instant(p.at) ?? event.occurredAt, ticketId);
-      }
-      case EVENT_TYPES.calendarChanged:
-        return this.recompute(tx, event);
-      default:
-        return [];
+        return this.stop(tx, caseId, ['COUNTER_WAIT'], 'CANCELLED', event.payload.at, event.payload.ticketId);
     }
   }
 
@@ -151,7 +141,7 @@ export class SlaClockService {
    * took the case's gate, decision 0006) cancels nothing: the passport is held and the issuance
    * clock runs until the permits are decided.
    */
-  private async acceptedBeforeWithdrawal(tx: EntityManager, event: DomainEvent, caseId: string): Promise<boolean> {
+  private async acceptedBeforeWithdrawal(tx: EntityManager, event: ClockEvent, caseId: string): Promise<boolean> {
     const receipt = await acceptedReceipt(tx, caseId);
     if (!receipt) return false;
     this.deps.logger.warn(
@@ -163,12 +153,12 @@ export class SlaClockService {
 
   private async onSubmitted(
     tx: EntityManager,
-    event: DomainEvent,
+    event: EventOf<typeof EVENT_TYPES.caseSubmitted | typeof EVENT_TYPES.caseResubmitted>,
     caseId: string,
-    p: Partial<CaseSubmittedPayload>,
-  ): Promise<NewEvent<object>[]> {
-    const facts = await upsertCase(tx, caseId, p.employerId ?? event.employerId, asCategory(p.category));
-    const startedAt = instant(p.submittedAt) ?? event.occurredAt;
+  ): Promise<NewEvent[]> {
+    const p = event.payload;
+    const facts = await upsertCase(tx, caseId, p.employerId, p.category);
+    const startedAt = p.submittedAt;
     // A resubmission always follows a return, which stopped the clock; should the return be
     // missing, the earlier clock stops here rather than run on beside the new one.
     const events = await this.stop(tx, caseId, ['PRE_EXAMINATION'], 'STOPPED', startedAt);
@@ -180,11 +170,8 @@ export class SlaClockService {
       return events;
     }
     const calendar = await this.currentCalendar(tx);
-    const given = instant(p.preExamDueAt);
     // work-permit computed the due with the same rule (docs/decisions/0005): use its figure.
-    const deadline: Deadline = given
-      ? { due: given, provisional: p.preExamDueProvisional === true }
-      : preExamDue(calendar, startedAt, facts.category);
+    const deadline: Deadline = { due: p.preExamDueAt, provisional: p.preExamDueProvisional };
     const { warningPercents } = await readThresholds(tx);
     const workingDays = PRE_EXAM_WORKING_DAYS[facts.category];
     await insertClock(
@@ -209,19 +196,16 @@ export class SlaClockService {
 
   private async onDocumentsAccepted(
     tx: EntityManager,
-    event: DomainEvent,
+    event: EventOf<typeof EVENT_TYPES.documentsAccepted>,
     caseId: string,
-    p: Partial<DocumentsAcceptedPayload>,
-  ): Promise<NewEvent<object>[]> {
+  ): Promise<NewEvent[]> {
+    const p = event.payload;
     const facts = await upsertCase(tx, caseId, event.employerId, null);
-    const startedAt = instant(p.acceptedAt) ?? event.occurredAt;
-    const counterId = p.counterId ?? event.counterId;
+    const startedAt = p.acceptedAt;
+    const counterId = p.counterId;
     const calendar = await this.currentCalendar(tx);
     const thresholds = await readThresholds(tx);
-    const given = instant(p.issuanceDueAt);
-    const issuance: Deadline = given
-      ? { due: given, provisional: p.issuanceDueProvisional === true }
-      : issuanceDue(calendar, startedAt);
+    const issuance: Deadline = { due: p.issuanceDueAt, provisional: p.issuanceDueProvisional };
     const common = {
       caseId,
       employerId: facts.employerId,
@@ -270,10 +254,15 @@ export class SlaClockService {
 
   private async onDecision(
     tx: EntityManager,
-    event: DomainEvent,
+    event: EventOf<
+      | typeof EVENT_TYPES.workPermitIssued
+      | typeof EVENT_TYPES.workPermitRefused
+      | typeof EVENT_TYPES.residencePermitIssued
+      | typeof EVENT_TYPES.residencePermitRefused
+    >,
     caseId: string,
     column: 'work_permit_decided' | 'residence_permit_decided',
-  ): Promise<NewEvent<object>[]> {
+  ): Promise<NewEvent[]> {
     const rows: CaseFacts[] = await tx.query(
       `INSERT INTO cs.sla_case (case_id, employer_id, ${column}) VALUES ($1, $2, true)
        ON CONFLICT (case_id) DO UPDATE SET ${column} = true,
@@ -283,18 +272,17 @@ export class SlaClockService {
     );
     const facts = rows[0]!;
     if (!facts.workPermitDecided || !facts.residencePermitDecided) return [];
-    const decidedAt = instant((event.payload as Record<string, unknown>).decidedAt) ?? event.occurredAt;
-    return this.stop(tx, caseId, ['ISSUANCE'], 'MET', decidedAt);
+    return this.stop(tx, caseId, ['ISSUANCE'], 'MET', event.payload.decidedAt);
   }
 
   private async onTicketIssued(
     tx: EntityManager,
-    event: DomainEvent,
+    event: EventOf<typeof EVENT_TYPES.ticketIssued>,
     caseId: string,
-    p: Partial<TicketPayload>,
-  ): Promise<NewEvent<object>[]> {
+  ): Promise<NewEvent[]> {
+    const p = event.payload;
     const facts = await upsertCase(tx, caseId, event.employerId, null);
-    const startedAt = instant(p.at) ?? event.occurredAt;
+    const startedAt = p.at;
     const { counterWaitMinutes, warningPercents } = await readThresholds(tx);
     await insertClock(
       tx,
@@ -303,8 +291,8 @@ export class SlaClockService {
         kind: 'COUNTER_WAIT',
         employerId: facts.employerId,
         category: facts.category,
-        counterId: p.counterId ?? event.counterId,
-        ticketId: p.ticketId ?? null,
+        counterId: p.counterId,
+        ticketId: p.ticketId,
         startedAt,
         targetWorkingDays: null,
         targetMinutes: counterWaitMinutes,
@@ -333,12 +321,12 @@ export class SlaClockService {
     outcome: StopOutcome,
     at: Date,
     ticketId?: string,
-  ): Promise<NewEvent<object>[]> {
+  ): Promise<NewEvent[]> {
     const rows = await lockOpenClocks(tx, caseId, kinds, ticketId);
     if (!rows.length) return [];
     const now = this.deps.clock.now();
     const cutoff = at.getTime() < now.getTime() ? at : now;
-    const events: NewEvent<object>[] = [];
+    const events: NewEvent[] = [];
     for (const row of rows) {
       events.push(...fireDueThresholds(row, cutoff, now));
       row.stoppedAt = at;
@@ -361,8 +349,8 @@ export class SlaClockService {
    * provisional mark changed gets a `sla.deadline-changed` event. Clocks that already breached
    * keep their breach: it was emitted on the calendar of its day.
    */
-  private async recompute(tx: EntityManager, event: DomainEvent): Promise<NewEvent<object>[]> {
-    const { years = [], reason = '' } = event.payload as Partial<CalendarChangedPayload>;
+  private async recompute(tx: EntityManager, event: EventOf<typeof EVENT_TYPES.calendarChanged>): Promise<NewEvent[]> {
+    const { years, reason } = event.payload;
     const calendar = await this.deps.calendar.reload(tx);
     if (this.calendarSeen === null || BigInt(event.id) > BigInt(this.calendarSeen)) this.calendarSeen = event.id;
     const valid = years.filter((y) => Number.isInteger(y));
@@ -378,7 +366,7 @@ export class SlaClockService {
     );
     const now = this.deps.clock.now();
     const changed: ClockRow[] = [];
-    const events: NewEvent<SlaDeadlineChangedPayload>[] = [];
+    const events: NewEvent<typeof EVENT_TYPES.slaDeadlineChanged>[] = [];
     for (const row of rows) {
       const span = yearsTouched(row.startedAt, row.dueAt);
       if (!valid.some((y) => y >= span.first && y <= span.last)) continue;
@@ -399,26 +387,25 @@ export class SlaClockService {
       row.nextFireAt = schedule.fireAts[row.thresholds.indexOf(row.nextThreshold!)] ?? schedule.due;
       changed.push(row);
       if (previousDueAt.getTime() === row.dueAt.getTime() && previousProvisional === row.provisional) continue;
-      events.push({
-        type: EVENT_TYPES.slaDeadlineChanged,
-        aggregateId: row.caseId,
-        employerId: row.employerId,
-        counterId: row.counterId,
-        actorId: event.actorId,
-        occurredAt: now,
-        payload: {
-          clockId: row.id,
-          caseId: row.caseId,
-          kind: row.kind,
-          counterId: row.counterId,
-          previousDueAt: previousDueAt.toISOString(),
-          dueAt: row.dueAt.toISOString(),
-          previousProvisional,
-          provisional: row.provisional,
-          years: valid,
-          reason,
-        },
-      });
+      events.push(
+        newEvent(
+          EVENT_TYPES.slaDeadlineChanged,
+          row.caseId,
+          {
+            clockId: row.id,
+            caseId: row.caseId,
+            kind: row.kind,
+            counterId: row.counterId,
+            previousDueAt: previousDueAt.toISOString(),
+            dueAt: row.dueAt.toISOString(),
+            previousProvisional,
+            provisional: row.provisional,
+            years: valid,
+            reason,
+          },
+          { employerId: row.employerId, counterId: row.counterId, actor: { id: event.actorId }, at: now },
+        ),
+      );
     }
     await saveClocks(tx, changed, now);
     return events;
@@ -475,11 +462,4 @@ function regulatoryDeadline(calendar: WorkingDayCalendar, row: ClockRow): Deadli
 
 function asCategory(value: unknown): Category | null {
   return (CATEGORIES as readonly unknown[]).includes(value) ? (value as Category) : null;
-}
-
-/** An ISO instant from a payload, or null when absent or not a valid instant. */
-function instant(value: unknown): Date | null {
-  if (typeof value !== 'string') return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
 }

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { EVENT_TYPES, type Category, type NewEvent, type SlaEventPayload, type SlaKind } from '@onestop/common';
+import { EVENT_TYPES, newEvent, type Category, type NewEvent, type SlaKind } from '@onestop/common/contract';
+
+/** The events of an SLA clock's thresholds. */
+export type SlaEventType =
+  typeof EVENT_TYPES.slaWarning | typeof EVENT_TYPES.slaBreached | typeof EVENT_TYPES.slaResolved;
 import {
   BREACH_THRESHOLD,
   thresholdsDue,
@@ -109,7 +113,7 @@ export async function lockOpenClocks(
  * append. The caller holds the row lock and saves the row in the same transaction as the
  * append, so each threshold is emitted exactly once.
  */
-export function fireDueThresholds(row: ClockRow, cutoff: Date, now: Date): NewEvent<SlaEventPayload>[] {
+export function fireDueThresholds(row: ClockRow, cutoff: Date, now: Date): NewEvent<SlaEventType>[] {
   if (row.state !== 'RUNNING') return [];
   const due = thresholdsDue(row.thresholds, row.fireAts, row.nextThreshold, cutoff);
   if (!due.fired.length) return [];
@@ -131,29 +135,26 @@ export function fireDueThresholds(row: ClockRow, cutoff: Date, now: Date): NewEv
 /** The event of a warning, a breach or a resolution of one clock. */
 export function slaEvent(
   row: ClockRow,
-  type: string,
+  type: SlaEventType,
   threshold: number,
   at: Date,
   now: Date,
-): NewEvent<SlaEventPayload> {
-  return {
+): NewEvent<SlaEventType> {
+  return newEvent(
     type,
-    aggregateId: row.caseId,
-    employerId: row.employerId,
-    counterId: row.counterId,
-    actorId: null,
-    occurredAt: now,
-    payload: {
+    row.caseId,
+    {
       clockId: row.id,
       caseId: row.caseId,
       kind: row.kind,
       threshold,
       counterId: row.counterId,
-      category: row.category as Category,
+      category: row.category as Category | null,
       dueAt: row.dueAt.toISOString(),
       at: at.toISOString(),
     },
-  };
+    { employerId: row.employerId, counterId: row.counterId, actor: null, at: now },
+  );
 }
 
 /**

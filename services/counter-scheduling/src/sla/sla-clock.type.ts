@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { SlaKind } from '@onestop/common';
+import type { SlaKind } from '@onestop/common/contract';
 import type { SlaClockState } from './sla-clock.rules.js';
 import { SlaClockStateEnum, SlaKindEnum } from './sla.enums.js';
 

@@ -1,23 +1,19 @@
 import type { DataSource } from 'typeorm';
 import {
   BadUserInputError,
-  CATEGORIES,
   assertNoProblems,
   decodeCursor,
   encodeCursor,
   pageSize,
-  EVENT_TYPES,
   employerScope,
   type Actor,
   type CalendarStore,
   type Clock,
-  type DomainEvent,
   type EventStore,
   type EventSubscription,
-  type SlaEventPayload,
-  type SlaKind,
   type WorkingDayCalendar,
 } from '@onestop/common';
+import { CATEGORIES, EVENT_TYPES, type DomainEvent, decodeEvent, type SlaKind } from '@onestop/common/contract';
 import { BREACH_THRESHOLD, remainingMinutes } from './sla-clock.rules.js';
 import { CLOCK_COLUMNS, type ClockRow } from './sla-clock.store.js';
 import type { SlaAlert } from './sla-alert.type.js';
@@ -137,7 +133,8 @@ export class SlaQueryService {
       types: filter.breachesOnly ? [EVENT_TYPES.slaBreached] : [EVENT_TYPES.slaWarning, EVENT_TYPES.slaBreached],
       filter: (e) => {
         if (scope && (e.employerId === null || !scope.includes(e.employerId))) return false;
-        const p = e.payload as unknown as SlaEventPayload;
+        // An alert that does not decode ends the subscription with EventDecodeError (never skipped).
+        const p = decodeEvent(e, ALERT_TYPES).payload;
         return (
           (!filter.kind || p.kind === filter.kind) &&
           (!filter.counterId || p.counterId === filter.counterId) &&
@@ -147,6 +144,9 @@ export class SlaQueryService {
     });
   }
 }
+
+/** The events an SLA alert subscription pushes. */
+const ALERT_TYPES = [EVENT_TYPES.slaWarning, EVENT_TYPES.slaBreached];
 
 interface BreachRow {
   id: string;
@@ -180,7 +180,7 @@ export function toSlaClock(row: ClockRow, calendar: WorkingDayCalendar, now: Dat
 
 /** An `sla.warning` / `sla.breached` event as the subscription pushes it. */
 export function toSlaAlert(event: DomainEvent): SlaAlert {
-  const p = event.payload as unknown as SlaEventPayload;
+  const p = decodeEvent(event, ALERT_TYPES).payload;
   return {
     eventId: event.id,
     clockId: p.clockId,
@@ -189,9 +189,9 @@ export function toSlaAlert(event: DomainEvent): SlaAlert {
     breach: p.threshold >= BREACH_THRESHOLD,
     case: { id: p.caseId },
     counterId: p.counterId,
-    category: p.category ?? null,
-    dueAt: new Date(p.dueAt),
-    at: new Date(p.at),
+    category: p.category,
+    dueAt: p.dueAt,
+    at: p.at,
   };
 }
 

@@ -4,14 +4,13 @@ import type { DataSource } from 'typeorm';
 import {
   ControlledClock,
   createLogger,
-  createTestDatabase,
   openDatabase,
   PgListener,
   platformMigrations,
   PostgresEventStore,
   WorkingDayCalendar,
-  type TestDatabase,
 } from '@onestop/common';
+import { createTestDatabase, type TestDatabase } from '@onestop/common/testing';
 import { CsSlaClocks1764201603500 } from '../migrations/1764201603500-sla-clocks.js';
 import { CsSlaFollowUp1796610000001 } from '../migrations/1796610000001-sla-follow-up.js';
 import { SlaBreachEntity } from './sla-breach.entity.js';

@@ -1,13 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import {
-  BadUserInputError,
-  EVENT_TYPES,
-  type Actor,
-  type Clock,
-  type EventStore,
-  type SlaThresholds,
-  type SlaThresholdsChangedPayload,
-} from '@onestop/common';
+import { BadUserInputError, type Actor, type Clock, type EventStore } from '@onestop/common';
+import { EVENT_TYPES, type SlaThresholds, type SlaThresholdsChangedPayload } from '@onestop/common/contract';
 import { thresholdProblems } from './sla-clock.rules.js';
 
 /** The configured thresholds and who changed them last. */

@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { assertCan, type DomainEvent } from '@onestop/common';
+import { assertCan } from '@onestop/common';
+import { type DomainEvent } from '@onestop/common/contract';
 import type { CounterSchedulingContext } from '../context.js';
 import { SlaWorkListFilterInput } from './dto/sla-work-list-filter.input.js';
 import { toWorkListChange } from './sla-work-list.service.js';

@@ -3,20 +3,22 @@ import type { EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
   NotFoundError,
-  SLA_KINDS,
   assertNoProblems,
   employerScope,
   pageSize,
   type Actor,
-  type DomainEvent,
   type EventSubscription,
+  type SubgraphRuntime,
+} from '@onestop/common';
+import {
+  EVENT_TYPES,
+  SLA_KINDS,
+  type DomainEvent,
   type SlaFollowUpAction,
   type SlaFollowUpChangedPayload,
   type SlaKind,
-  type SubgraphRuntime,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { claimRequest } from '../shared/clerk-requests.js';
 import { sinceProblems } from './sla-query.service.js';
 import { newEvent } from '../shared/events.js';

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { SLA_FOLLOW_UP_ACTIONS, type SlaFollowUpAction, type SlaKind } from '@onestop/common';
+import { SLA_FOLLOW_UP_ACTIONS, type SlaFollowUpAction, type SlaKind } from '@onestop/common/contract';
 import { SlaClockStateEnum, SlaKindEnum } from './sla.enums.js';
 import type { SlaClockState } from './sla-clock.rules.js';
 import { CaseRef } from './sla.type.js';

@@ -1,4 +1,5 @@
-import type { SubgraphRuntime } from '@onestop/common';
+import { type SubgraphRuntime } from '@onestop/common';
+import { EventHandlers } from '@onestop/common/contract';
 import { SLA_CLOCK_EVENT_TYPES, SlaClockService } from './sla-clock.service.js';
 import { SlaSweeper } from './sla-sweeper.js';
 import { loadSlaConfig } from './sla.config.js';
@@ -24,8 +25,8 @@ export async function startSlaBackground(runtime: SubgraphRuntime): Promise<() =
   // rows first, with SKIP LOCKED, then the append lock), and the two cannot deadlock.
   const consumer = runtime.events.consume(
     SLA_CLOCKS_CONSUMER,
-    { types: SLA_CLOCK_EVENT_TYPES, batchSize: 1 },
-    (event, tx) => clocks.handle(event, tx),
+    { batchSize: 1 },
+    new EventHandlers().on(SLA_CLOCK_EVENT_TYPES, (event, tx) => clocks.handle(event, tx)),
   );
   await consumer.start();
   const sweeper = new SlaSweeper({

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { SLA_KINDS, type SlaKind } from '@onestop/common';
+import { SLA_KINDS, type SlaKind } from '@onestop/common/contract';
 import { SLA_CLOCK_STATES, type SlaClockState } from './sla-clock.rules.js';
 
 /** GraphQL enum `SlaKind`, from the domain's SLA_KINDS. */

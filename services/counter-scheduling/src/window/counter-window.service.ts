@@ -3,14 +3,12 @@ import { IsNull, type EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
   InvalidTransitionError,
   shanghaiDate,
   type Actor,
-  type CounterWindowPayload,
-  type NewEvent,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { EVENT_TYPES, type NewEvent } from '@onestop/common/contract';
 import { describeSlot } from '../appointment/appointment.service.js';
 import type { CounterService } from '../counter/counter.service.js';
 import { claimRequest, recordResult } from '../shared/clerk-requests.js';
@@ -69,7 +67,7 @@ export class CounterWindowService {
           { reason: 'WINDOW_TAKEN', clerkName: atWindow.clerkName },
         );
       }
-      const events: NewEvent<object>[] = [];
+      const events: NewEvent[] = [];
       const elsewhere = await tx.getRepository(CounterWindowEntity).findOne({
         where: { clerkId: actor.id, serviceDate: today, closedAt: IsNull() },
         lock: { mode: 'pessimistic_write' },
@@ -107,13 +105,7 @@ export class CounterWindowService {
    * evidently there), unless the clerk is already at another window. Returns the events to
    * append; the caller holds the window's lock.
    */
-  async openOnCall(
-    tx: EntityManager,
-    actor: Actor,
-    counterId: string,
-    window: number,
-    now: Date,
-  ): Promise<NewEvent<object>[]> {
+  async openOnCall(tx: EntityManager, actor: Actor, counterId: string, window: number, now: Date): Promise<NewEvent[]> {
     const today = shanghaiDate(now);
     if (await openSession(tx, counterId, window, today)) return [];
     const mine: unknown[] = await tx.query(
@@ -140,7 +132,7 @@ export class CounterWindowService {
     session: CounterWindowEntity,
     actor: Actor,
     now: Date,
-  ): Promise<NewEvent<object>> {
+  ): Promise<NewEvent> {
     await tx.query(`UPDATE cs.counter_window SET closed_at = $2, closed_by = $3 WHERE id = $1`, [
       session.id,
       now,
@@ -215,8 +207,13 @@ function toValue(counterId: string, window: number, s: CounterWindowEntity | nul
   };
 }
 
-function windowEvent(type: string, s: CounterWindowEntity, actor: Actor, now: Date): NewEvent<object> {
-  return newEvent<CounterWindowPayload>(
+function windowEvent(
+  type: typeof EVENT_TYPES.windowOpened | typeof EVENT_TYPES.windowClosed,
+  s: CounterWindowEntity,
+  actor: Actor,
+  now: Date,
+): NewEvent {
+  return newEvent(
     type,
     s.counterId,
     {

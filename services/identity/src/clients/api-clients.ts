@@ -1,4 +1,3 @@
-import { DEMO_AGENCIES } from '@onestop/common';
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashSecret, newClientSecret } from '../accounts/secrets.js';
@@ -35,15 +34,6 @@ const toClient = (r: ApiClientRow): ApiClient => ({
   revokedAt: r.revoked_at,
 });
 
-/** The demo agencies' clients: `<client id>` with the secret `<client id>-demo-secret` (development only). */
-export const DEMO_API_CLIENTS = DEMO_AGENCIES.map((a, i) => ({
-  clientId: `demo-agency-${i + 1}`,
-  agencyId: a.id,
-  name: a.name,
-  employerIds: [...a.employerIds],
-  secret: `demo-agency-${i + 1}-demo-secret`,
-}));
-
 /** Partner agencies' API clients: the provider reads them to authenticate a client; secrets are stored hashed. */
 export class ApiClientStore {
   constructor(private readonly ds: DataSource) {}
@@ -55,23 +45,6 @@ export class ApiClientStore {
       [clientId],
     );
     return rows[0] ? { ...toClient(rows[0]), secretHash: rows[0].secret_hash } : undefined;
-  }
-
-  /** Seeds the demo agencies' clients that are missing (outside production). */
-  async seedDemo(at: Date): Promise<void> {
-    const existing: { client_id: string }[] = await this.ds.query(
-      `SELECT client_id FROM identity.api_client WHERE client_id = ANY($1)`,
-      [DEMO_API_CLIENTS.map((c) => c.clientId)],
-    );
-    const seeded = new Set(existing.map((r) => r.client_id));
-    // Hashing costs ~50 ms a secret: only for the clients that are missing (every test stack starts here).
-    for (const c of DEMO_API_CLIENTS.filter((d) => !seeded.has(d.clientId))) {
-      await this.ds.query(
-        `INSERT INTO identity.api_client (client_id, agency_id, name, employer_ids, secret_hash, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, 'seed') ON CONFLICT (client_id) DO NOTHING`,
-        [c.clientId, c.agencyId, c.name, c.employerIds, await hashSecret(c.secret), at],
-      );
-    }
   }
 
   /** An agency's clients, newest first (revoked ones too: the audit trail shows them). */

@@ -1,14 +1,6 @@
 import { Not, type EntityManager } from 'typeorm';
-import {
-  EVENT_TYPES,
-  type ClaimRecordedPayload,
-  type DocumentsAcceptedPayload,
-  type DomainEvent,
-  type PassportReleasedPayload,
-  type SubgraphRuntime,
-  textProblem,
-} from '@onestop/common';
-import { isUuid } from '../residence-permit/permit-command.js';
+import { type SubgraphRuntime, textProblem, isUuid } from '@onestop/common';
+import { EVENT_TYPES, type PassportReleasedPayload, type TypedEvent } from '@onestop/common/contract';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { systemEvent } from '../residence-permit/residence-permit.service.js';
 import { MAX_RECEIPT_NUMBER_LENGTH, receiptCheck, type ReceiptCheck } from './custody-rules.js';
@@ -40,10 +32,10 @@ export class CustodyService {
   }
 
   /** Reaction to `case.documents-accepted`: the passport is held against the receipt; the review starts. */
-  async holdPassport(event: DomainEvent, tx: EntityManager): Promise<void> {
-    const p = event.payload as Partial<DocumentsAcceptedPayload>;
-    const caseId = typeof p.caseId === 'string' ? p.caseId : event.aggregateId;
-    const receipt = typeof p.receiptNumber === 'string' ? p.receiptNumber.trim().toUpperCase() : '';
+  async holdPassport(event: TypedEvent<typeof EVENT_TYPES.documentsAccepted>, tx: EntityManager): Promise<void> {
+    const p = event.payload;
+    const caseId = p.caseId;
+    const receipt = p.receiptNumber.trim().toUpperCase();
     const log = this.runtime.logger.child({ eventId: event.id, caseId });
     if (!isUuid(caseId) || !receipt) {
       log.error('case.documents-accepted without a usable caseId/receiptNumber: passport custody not recorded');
@@ -71,20 +63,20 @@ export class CustodyService {
       log.error({ receipt }, 'receipt number already held for another case: passport custody not recorded');
       return;
     }
-    const acceptedAt = instant(p.acceptedAt) ?? event.occurredAt;
+    const acceptedAt = p.acceptedAt;
     permit.status = 'UNDER_REVIEW';
     permit.documentsAcceptedAt = acceptedAt;
     permit.receiptNumber = receipt;
     permit.passportHeldSince = acceptedAt;
-    permit.passportHeldCounterId = typeof p.counterId === 'string' ? p.counterId : event.counterId;
+    permit.passportHeldCounterId = p.counterId;
     permit.updatedAt = this.runtime.clock.now();
     await repo.save(permit);
   }
 
   /** Reaction to `case.claim-recorded`: the passport goes back with the permits; the receipt stops being valid. */
-  async releasePassport(event: DomainEvent, tx: EntityManager): Promise<void> {
-    const p = event.payload as Partial<ClaimRecordedPayload>;
-    const caseId = typeof p.caseId === 'string' ? p.caseId : event.aggregateId;
+  async releasePassport(event: TypedEvent<typeof EVENT_TYPES.claimRecorded>, tx: EntityManager): Promise<void> {
+    const p = event.payload;
+    const caseId = p.caseId;
     if (!isUuid(caseId)) return;
     const repo = tx.getRepository(ResidencePermitEntity);
     const permit = await repo.findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
@@ -97,9 +89,9 @@ export class CustodyService {
       return;
     }
     const now = this.runtime.clock.now();
-    const releasedAt = instant(p.claimedAt) ?? event.occurredAt;
+    const releasedAt = p.claimedAt;
     permit.passportReleasedAt = releasedAt < permit.passportHeldSince ? permit.passportHeldSince : releasedAt;
-    permit.passportReleasedCounterId = typeof p.counterId === 'string' ? p.counterId : event.counterId;
+    permit.passportReleasedCounterId = p.counterId;
     permit.updatedAt = now;
     await repo.save(permit);
     const payload: PassportReleasedPayload = {
@@ -112,10 +104,4 @@ export class CustodyService {
       systemEvent(EVENT_TYPES.passportReleased, permit, payload, now, permit.passportReleasedCounterId),
     ]);
   }
-}
-
-function instant(s: unknown): Date | null {
-  if (typeof s !== 'string') return null;
-  const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? null : d;
 }

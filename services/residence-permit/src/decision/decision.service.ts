@@ -1,14 +1,6 @@
 import { IsNull, Not } from 'typeorm';
-import {
-  assertNoProblems,
-  ConflictError,
-  EVENT_TYPES,
-  InvalidTransitionError,
-  shanghaiDate,
-  type Actor,
-  type PermitIssuedPayload,
-  type PermitRefusedPayload,
-} from '@onestop/common';
+import { assertNoProblems, ConflictError, InvalidTransitionError, shanghaiDate, type Actor } from '@onestop/common';
+import { EVENT_TYPES, type PermitIssuedPayload, type PermitRefusedPayload } from '@onestop/common/contract';
 import { interviewOutcomeOf } from '../interview/interview-outcome.js';
 import type { PermitCommands } from '../residence-permit/permit-command.js';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';

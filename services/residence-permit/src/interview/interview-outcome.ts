@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type InterviewRequirementPayload } from '@onestop/common';
+import { EVENT_TYPES, type InterviewRequirementPayload } from '@onestop/common/contract';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { EventDraft } from '../residence-permit/permit-command.js';
 import { interviewRule, type InterviewOutcome } from './interview-rule.js';

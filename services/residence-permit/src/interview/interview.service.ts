@@ -1,11 +1,9 @@
+import { assertNoProblems, InvalidTransitionError, type Actor } from '@onestop/common';
 import {
-  assertNoProblems,
   EVENT_TYPES,
-  InvalidTransitionError,
-  type Actor,
   type InterviewDemandedPayload,
   type InterviewExemptionDeclaredPayload,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { OPEN_STATUSES, type EventDraft, type PermitCommands } from '../residence-permit/permit-command.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { InterviewExemptionInput } from './dto/interview.input.js';

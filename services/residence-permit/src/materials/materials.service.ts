@@ -1,11 +1,6 @@
 import { In } from 'typeorm';
-import {
-  assertNoProblems,
-  EVENT_TYPES,
-  type Actor,
-  type MaterialsChangedPayload,
-  type SubgraphRuntime,
-} from '@onestop/common';
+import { assertNoProblems, type Actor, type SubgraphRuntime } from '@onestop/common';
+import { EVENT_TYPES, type MaterialsChangedPayload } from '@onestop/common/contract';
 import type { PermitCommands } from '../residence-permit/permit-command.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { ResidenceMaterialInput } from './dto/materials.input.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EntityManager } from 'typeorm';
 import type { Actor, SubgraphRuntime } from '@onestop/common';
-import { PermitCommands, type CommandSpec } from './permit-command.js';
+import { PermitCommands, type ChangeResult, type CommandSpec } from './permit-command.js';
 import type { ResidencePermitEntity, ResidencePermitStatus } from './residence-permit.entity.js';
 
 const CASE_ID = '6f1c2a3b-0000-4000-8000-000000000001';
@@ -46,7 +46,15 @@ function spec(replay: CommandSpec<string>['replay']): CommandSpec<string> {
   return { action: 'residencePermit.recordProxy', allowedIn: ['UNDER_REVIEW'], what: 'do it', replay };
 }
 
-const changed = { result: 'changed', events: [{ type: 'residence-permit.test', payload: {} }] };
+const changed: ChangeResult<string> = {
+  result: 'changed',
+  events: [
+    {
+      type: 'residence-permit.interview-demanded',
+      payload: { caseId: CASE_ID, reason: 'test', demandedAt: NOW.toISOString() },
+    },
+  ],
+};
 
 describe('PermitCommands.run', () => {
   it('locks the row, then scopes: an actor outside the employer gets NOT_FOUND and the replay never runs', async () => {

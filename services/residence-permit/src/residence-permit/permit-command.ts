@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import {
   can,
+  isUuid,
   FinalDecisionError,
   InvalidTransitionError,
   NotFoundError,
@@ -9,14 +10,13 @@ import {
   type Actor,
   type SubgraphRuntime,
 } from '@onestop/common';
+import { newEvent, type EventPayload, type EventType } from '@onestop/common/contract';
 import { ResidencePermitEntity, type ResidencePermitStatus } from './residence-permit.entity.js';
 
 /** An event a command wants appended; the runner adds the case, employer, actor and time. */
-export interface EventDraft {
-  type: string;
-  payload: object;
-  counterId?: string | null;
-}
+export type EventDraft = {
+  [T in EventType]: { type: T; payload: EventPayload<T>; counterId?: string | null };
+}[EventType];
 
 /** What a change hands back: its result and the events that record it (empty: nothing changed). */
 export interface ChangeResult<T> {
@@ -47,13 +47,6 @@ export interface CommandSpec<T = unknown> {
 
 /** Statuses before a decision: most commands run only in these. */
 export const OPEN_STATUSES: readonly ResidencePermitStatus[] = ['AWAITING_DOCUMENTS', 'UNDER_REVIEW'];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a syntactically valid UUID (anything else can't be an id of ours). */
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
-}
 
 /**
  * Runs every change to a residence permit the same way, in one transaction:
@@ -88,15 +81,14 @@ export class PermitCommands {
       if (events.length) {
         await this.runtime.events.append(
           tx,
-          events.map((e) => ({
-            type: e.type,
-            aggregateId: permit.caseId,
-            employerId: permit.employerId,
-            counterId: e.counterId ?? null,
-            payload: e.payload as Record<string, unknown>,
-            actorId: actor.id,
-            occurredAt: now,
-          })),
+          events.map((e) =>
+            newEvent(e.type, permit.caseId, e.payload, {
+              employerId: permit.employerId,
+              counterId: e.counterId ?? null,
+              actor,
+              at: now,
+            }),
+          ),
         );
       }
       return result;

@@ -1,4 +1,5 @@
-import { EVENT_TYPES, type Consumer, type SubgraphRuntime } from '@onestop/common';
+import { type Consumer, type SubgraphRuntime } from '@onestop/common';
+import { EVENT_TYPES, EventHandlers } from '@onestop/common/contract';
 import { CustodyService } from '../custody/custody.service.js';
 import { ResidencePermitService } from './residence-permit.service.js';
 
@@ -17,28 +18,12 @@ export function caseEventsConsumer(runtime: SubgraphRuntime): Consumer {
   const custody = new CustodyService(runtime);
   return runtime.events.consume(
     CASE_EVENTS_CONSUMER,
-    {
-      types: [
-        EVENT_TYPES.caseSubmitted,
-        EVENT_TYPES.caseResubmitted,
-        EVENT_TYPES.caseWithdrawn,
-        EVENT_TYPES.documentsAccepted,
-        EVENT_TYPES.claimRecorded,
-      ],
-    },
-    async (event, tx) => {
-      switch (event.type) {
-        case EVENT_TYPES.caseSubmitted:
-          return permits.createFromSubmission(event, tx);
-        case EVENT_TYPES.caseResubmitted:
-          return permits.applyResubmission(event, tx);
-        case EVENT_TYPES.caseWithdrawn:
-          return permits.withdraw(event, tx);
-        case EVENT_TYPES.documentsAccepted:
-          return custody.holdPassport(event, tx);
-        case EVENT_TYPES.claimRecorded:
-          return custody.releasePassport(event, tx);
-      }
-    },
+    {},
+    new EventHandlers()
+      .on(EVENT_TYPES.caseSubmitted, (event, tx) => permits.createFromSubmission(event, tx))
+      .on(EVENT_TYPES.caseResubmitted, (event, tx) => permits.applyResubmission(event, tx))
+      .on(EVENT_TYPES.caseWithdrawn, (event, tx) => permits.withdraw(event, tx))
+      .on(EVENT_TYPES.documentsAccepted, (event, tx) => custody.holdPassport(event, tx))
+      .on(EVENT_TYPES.claimRecorded, (event, tx) => custody.releasePassport(event, tx)),
   );
 }

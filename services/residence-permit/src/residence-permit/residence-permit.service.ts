@@ -5,23 +5,30 @@ import {
   decodeCursor,
   employerScope,
   encodeCursor,
-  EVENT_TYPES,
   pageSize,
   parseIsoDate,
   shanghaiDate,
   type Actor,
-  type CaseSubmittedPayload,
-  type DomainEvent,
+  type SubgraphRuntime,
+  isUuid,
+} from '@onestop/common';
+import {
+  EVENT_TYPES,
+  newEvent,
+  type TypedEvent,
+  type EventPayload,
+  type EventType,
   type NewEvent,
   type ResidencePermitCreatedPayload,
-  type SubgraphRuntime,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { heldLongerThanCutoff, MAX_HELD_WORKING_DAYS } from '../custody/custody-rules.js';
 import { interviewOutcomeOf, interviewPayload, refreshInterview } from '../interview/interview-outcome.js';
 import { summarizeChecklist } from '../materials/materials-checklist.js';
 import type { ResidencePermitFilter } from './dto/residence-permit-filter.input.js';
-import { isUuid } from './permit-command.js';
 import { ResidencePermitEntity } from './residence-permit.entity.js';
+
+/** `case.submitted` or `case.resubmitted`, decoded. */
+type SubmissionEvent = TypedEvent<typeof EVENT_TYPES.caseSubmitted | typeof EVENT_TYPES.caseResubmitted>;
 
 /** One page of the officers' list. */
 export interface PermitPage {
@@ -107,11 +114,10 @@ export class ResidencePermitService {
    * awaiting the paper documents, with the interview rule already applied. Idempotent: a
    * second delivery for the same case changes nothing.
    */
-  async createFromSubmission(event: DomainEvent, tx: EntityManager): Promise<void> {
-    const p = event.payload as Partial<CaseSubmittedPayload>;
-    const caseId = typeof p.caseId === 'string' ? p.caseId : event.aggregateId;
-    const employerId = typeof p.employerId === 'string' ? p.employerId : event.employerId;
-    if (!isUuid(caseId) || !employerId || !isUuid(employerId)) {
+  async createFromSubmission(event: SubmissionEvent, tx: EntityManager): Promise<void> {
+    const p = event.payload;
+    const { caseId, employerId } = p;
+    if (!isUuid(caseId) || !isUuid(employerId)) {
       this.runtime.logger.error(
         { eventId: event.id, caseId, employerId },
         'case.submitted without a usable caseId/employerId: no residence permit created',
@@ -121,16 +127,16 @@ export class ResidencePermitService {
     const repo = tx.getRepository(ResidencePermitEntity);
     if (await repo.findOne({ where: { caseId } })) return;
     const now = this.runtime.clock.now();
-    const submittedAt = validInstant(p.submittedAt) ?? event.occurredAt;
+    const submittedAt = p.submittedAt;
     const permit = repo.create({
       id: randomUUID(),
       caseId,
-      caseReference: typeof p.reference === 'string' ? p.reference : caseId,
+      caseReference: p.reference,
       employerId,
-      agencyId: typeof p.agencyId === 'string' ? p.agencyId : null,
-      category: typeof p.category === 'string' ? p.category : 'C',
-      route: typeof p.route === 'string' ? p.route : 'NOTIFICATION_LETTER',
-      applicantDateOfBirth: validDate(p.applicant?.dateOfBirth),
+      agencyId: p.agencyId,
+      category: p.category,
+      route: p.route,
+      applicantDateOfBirth: validDate(p.applicant.dateOfBirth),
       filedOn: validDate(p.filedOn) ?? shanghaiDate(submittedAt),
       submittedAt,
       status: 'AWAITING_DOCUMENTS',
@@ -184,9 +190,9 @@ export class ResidencePermitService {
    * Reaction to `case.resubmitted`: the corrected filing may change the facts the interview
    * rule reads (date of birth, route). The filing date stays the original one.
    */
-  async applyResubmission(event: DomainEvent, tx: EntityManager): Promise<void> {
-    const p = event.payload as Partial<CaseSubmittedPayload>;
-    const caseId = typeof p.caseId === 'string' ? p.caseId : event.aggregateId;
+  async applyResubmission(event: SubmissionEvent, tx: EntityManager): Promise<void> {
+    const p = event.payload;
+    const caseId = p.caseId;
     if (!isUuid(caseId)) return;
     const repo = tx.getRepository(ResidencePermitEntity);
     const permit = await repo.findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
@@ -197,9 +203,9 @@ export class ResidencePermitService {
     }
     if (permit.status !== 'AWAITING_DOCUMENTS') return;
     const before = interviewOutcomeOf(permit);
-    permit.applicantDateOfBirth = validDate(p.applicant?.dateOfBirth) ?? permit.applicantDateOfBirth;
-    if (typeof p.route === 'string') permit.route = p.route;
-    if (typeof p.category === 'string') permit.category = p.category;
+    permit.applicantDateOfBirth = validDate(p.applicant.dateOfBirth) ?? permit.applicantDateOfBirth;
+    permit.route = p.route;
+    permit.category = p.category;
     const changed = refreshInterview(permit, before);
     const now = this.runtime.clock.now();
     permit.updatedAt = now;
@@ -213,8 +219,8 @@ export class ResidencePermitService {
    * accepted the passport is held and the review runs: a withdrawal recorded after that (before
    * the gate existed) is ignored, or the passport would stay held for a permit nobody decides.
    */
-  async withdraw(event: DomainEvent, tx: EntityManager): Promise<void> {
-    const caseId = typeof event.payload.caseId === 'string' ? event.payload.caseId : event.aggregateId;
+  async withdraw(event: TypedEvent<typeof EVENT_TYPES.caseWithdrawn>, tx: EntityManager): Promise<void> {
+    const caseId = event.payload.caseId;
     if (!isUuid(caseId)) return;
     const repo = tx.getRepository(ResidencePermitEntity);
     const permit = await repo.findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
@@ -233,36 +239,22 @@ export class ResidencePermitService {
 }
 
 /** An event the subgraph appends on its own account (a reaction), scoped to the permit's employer. */
-export function systemEvent(
-  type: string,
+export function systemEvent<T extends EventType>(
+  type: T,
   permit: ResidencePermitEntity,
-  payload: object,
+  payload: EventPayload<T>,
   at: Date,
   counterId: string | null = null,
-): NewEvent {
-  return {
-    type,
-    aggregateId: permit.caseId,
-    employerId: permit.employerId,
-    counterId,
-    payload: payload as Record<string, unknown>,
-    actorId: null,
-    occurredAt: at,
-  };
+): NewEvent<T> {
+  return newEvent(type, permit.caseId, payload, { employerId: permit.employerId, counterId, actor: null, at });
 }
 
-function validDate(s: unknown): string | null {
-  if (typeof s !== 'string') return null;
+/** A real calendar date (YYYY-MM-DD), or null: the applicant's date of birth is free text on the filing. */
+function validDate(s: string): string | null {
   try {
     parseIsoDate(s);
     return s;
   } catch {
     return null;
   }
-}
-
-function validInstant(s: unknown): Date | null {
-  if (typeof s !== 'string') return null;
-  const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? null : d;
 }

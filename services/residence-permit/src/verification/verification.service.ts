@@ -3,16 +3,17 @@ import { In, IsNull, type EntityManager } from 'typeorm';
 import {
   assertNoProblems,
   ConflictError,
-  EVENT_TYPES,
   InvalidTransitionError,
   isUniqueViolation,
   NotFoundError,
   type Actor,
   type SubgraphRuntime,
-  type VerificationPayload,
+  isUuid,
+  idempotencyKeyProblems,
 } from '@onestop/common';
+import { EVENT_TYPES, type VerificationPayload } from '@onestop/common/contract';
 import { interviewOutcomeOf, refreshInterview } from '../interview/interview-outcome.js';
-import { isUuid, OPEN_STATUSES, type EventDraft, type PermitCommands } from '../residence-permit/permit-command.js';
+import { OPEN_STATUSES, type EventDraft, type PermitCommands } from '../residence-permit/permit-command.js';
 import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { ScheduleVerificationInput, VerificationOutcomeInput } from './dto/verification.input.js';
 import { VERIFICATION_KINDS, VERIFICATION_OUTCOMES, VerificationEntity } from './verification.entity.js';
@@ -26,7 +27,6 @@ import {
 
 const MAX_LOCATION = 300;
 const MAX_NOTES = 2000;
-const MAX_KEY = 200;
 
 /** Exit-Entry's verifications: scheduled with a time, then recorded with an outcome. */
 export class VerificationService {
@@ -65,8 +65,7 @@ export class VerificationService {
     if (location && location.length > MAX_LOCATION)
       problems.push(`location must be at most ${MAX_LOCATION} characters`);
     const key = typeof input.idempotencyKey === 'string' ? input.idempotencyKey : '';
-    if (!key.trim()) problems.push('idempotencyKey must not be empty');
-    else if (key.length > MAX_KEY) problems.push(`idempotencyKey must be at most ${MAX_KEY} characters`);
+    problems.push(...idempotencyKeyProblems(key));
     // "In the future" is checked again after the replay: a retry of a request that was valid
     // when first sent still gets its original answer once the scheduled time has passed.
     const timing = timingProblems(at, now);

@@ -7,8 +7,8 @@ import {
   pageSize,
   type Actor,
   type Clock,
+  isUuid,
 } from '@onestop/common';
-import { isUuid } from '../shared/ids.js';
 import { AccessLogEntity } from './access-log.entity.js';
 
 /** The field an access-log row of a search by passport number names. */

@@ -8,11 +8,11 @@ import {
   TIMESTAMP_HEADER,
   type Actor,
   type Clock,
+  isUuid,
 } from '@onestop/common';
 import type { DataSource } from 'typeorm';
 import { AgencyEmployerEntity } from '../agency/agency-employer.entity.js';
 import { AgencyEntity } from '../agency/agency.entity.js';
-import { isUuid } from '../shared/ids.js';
 import type { AgencyApiClient, AgencyApiClientCredentials } from './agency-client.type.js';
 
 /** Where the identity provider administers API clients, and the secret its calls are signed with. */

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
-import { assertCan, BadUserInputError, ConflictError, type Actor, type Clock } from '@onestop/common';
+import { assertCan, BadUserInputError, ConflictError, type Actor, type Clock, isUuid } from '@onestop/common';
 import { EmployerEntity } from '../employer/employer.entity.js';
-import { isUuid } from '../shared/ids.js';
 import { AgencyEmployerEntity } from './agency-employer.entity.js';
 import { AgencyEntity } from './agency.entity.js';
 

@@ -7,17 +7,17 @@ import {
   InvalidTransitionError,
   NotFoundError,
   type Actor,
-  type CaseStatus,
   type Clock,
   type EventStore,
   type Logger,
+  isUuid,
 } from '@onestop/common';
+import { type CaseStatus } from '@onestop/common/contract';
 import type { AccessLogService } from '../access-log/access-log.service.js';
 import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
 import { CaseEntity } from '../case/case.entity.js';
 import type { CaseQueryService } from '../case/case-query.service.js';
 import type { AttachmentsConfig } from '../config.js';
-import { isUuid } from '../shared/ids.js';
 import { attachmentId, objectKey } from './attachment-ids.js';
 import {
   AttachmentEntity,

@@ -1,14 +1,14 @@
 import type { EntityManager } from 'typeorm';
+import { employerScope, type Actor, type EventStore, isUuid } from '@onestop/common';
 import {
   EVENT_TYPES,
-  employerScope,
-  type Actor,
   type CaseStatus,
   type CaseStatusChangedPayload,
-  type EventStore,
+  newEvent,
+  type EventPayload,
+  type EventType,
   type NewEvent,
-} from '@onestop/common';
-import { isUuid } from '../shared/ids.js';
+} from '@onestop/common/contract';
 import { CaseTimelineEntity } from './case-timeline.entity.js';
 import { CaseEntity } from './case.entity.js';
 
@@ -47,7 +47,7 @@ export async function lockCase(tx: EntityManager, caseId: string, actor: Actor |
  */
 export class CaseChanges {
   private readonly timeline: Omit<CaseTimelineEntity, 'id' | 'case'>[] = [];
-  private readonly events: NewEvent<object>[] = [];
+  private readonly events: NewEvent[] = [];
   private readonly patches = new Map<CaseEntity, Partial<CaseEntity>>();
 
   constructor(
@@ -76,16 +76,15 @@ export class CaseChanges {
   }
 
   /** A domain event about the case. */
-  event<P extends object>(c: CaseEntity, type: string, payload: P, counterId: string | null = null): void {
-    this.events.push({
-      type,
-      aggregateId: c.id,
-      employerId: c.employerId,
-      counterId,
-      payload,
-      actorId: this.author.id,
-      occurredAt: this.at,
-    });
+  event<T extends EventType>(c: CaseEntity, type: T, payload: EventPayload<T>, counterId: string | null = null): void {
+    this.events.push(
+      newEvent<EventType>(type, c.id, payload, {
+        employerId: c.employerId,
+        counterId,
+        actor: this.author,
+        at: this.at,
+      }),
+    );
   }
 
   /** Timeline line for the very first status (the filing): from nothing to SUBMITTED. */

@@ -6,7 +6,7 @@ import {
   type Category,
   type InMainlandBasis,
   type Route,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { parseApplicant, type ApplicantInputData } from '../applicant/applicant.rules.js';
 import { checkDate, daysBetween, lastDayOfYears } from '../shared/dates.js';
 import { MAX_VALIDITY_YEARS } from '../decision/work-permit-validity.rules.js';
@@ -249,11 +249,4 @@ function canonicalJson(v: unknown): string {
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);
-}
-
-/** An idempotency key: what a client retries with. */
-export function idempotencyKeyProblem(key: string | null | undefined): string | null {
-  if (!key || !/^[\x21-\x7e]{8,200}$/.test(key))
-    return 'idempotencyKey must be 8 to 200 printable characters without spaces (a UUID works well)';
-  return null;
 }

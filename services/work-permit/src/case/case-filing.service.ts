@@ -4,29 +4,30 @@ import {
   assertCan,
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
-  formatCaseReference,
   InvalidTransitionError,
   lastCaseEvent,
   lockCaseGate,
   NotFoundError,
-  preExamDue,
   shanghaiDate,
   type Actor,
   type CalendarStore,
+  type Clock,
+  type EventStore,
+  isUuid,
+  idempotencyKeyProblems,
+} from '@onestop/common';
+import {
+  EVENT_TYPES,
+  formatCaseReference,
+  preExamDue,
   type CaseSubmittedPayload,
   type CaseWithdrawnPayload,
   type Category,
-  type Clock,
-  type DocumentsAcceptedPayload,
-  type EventStore,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { EmployerEntity } from '../employer/employer.entity.js';
-import { isUuid } from '../shared/ids.js';
 import { authorOf, CaseChanges, lockCase } from './case-changes.js';
 import {
   filingHash,
-  idempotencyKeyProblem,
   parseFiling,
   type Filing,
   type FilingInput,
@@ -72,8 +73,8 @@ export class CaseFilingService {
     assertCan(actor, 'case.file', { employerId: input.employerId });
     const agencyId = actor.agencyId!;
     const hash = filingHash(input);
-    const keyProblem = idempotencyKeyProblem(input.idempotencyKey);
-    if (keyProblem) throw new BadUserInputError('The case cannot be filed', [keyProblem]);
+    const keyProblems = idempotencyKeyProblems(input.idempotencyKey);
+    if (keyProblems.length) throw new BadUserInputError('The case cannot be filed', keyProblems);
     const replay = await this.replay(this.ds.manager, agencyId, input.idempotencyKey, hash);
     if (replay) return replay;
 
@@ -251,10 +252,10 @@ export class CaseFilingService {
  * log, not from `c.status`, which trails acceptance by work-permit's consumer lag.
  */
 async function refuseIfAccepted(tx: EntityManager, c: CaseEntity): Promise<void> {
-  const accepted = await lastCaseEvent<Partial<DocumentsAcceptedPayload>>(tx, c.id, [EVENT_TYPES.documentsAccepted]);
+  const accepted = await lastCaseEvent(tx, c.id, [EVENT_TYPES.documentsAccepted]);
   if (!accepted) return;
-  const receipt = typeof accepted.payload.receiptNumber === 'string' ? accepted.payload.receiptNumber : null;
-  const acceptedAt = typeof accepted.payload.acceptedAt === 'string' ? accepted.payload.acceptedAt : null;
+  const receipt = accepted.payload.receiptNumber;
+  const acceptedAt = accepted.payload.acceptedAt.toISOString();
   throw new InvalidTransitionError(
     `Case ${c.reference} cannot be withdrawn: its documents were accepted at the counter${receipt ? ` (receipt of acceptance ${receipt})` : ''}, and a case may be withdrawn only before acceptance.`,
     { status: c.status, allowedFrom: [...STATUS_MOVES.withdraw.from], receiptNumber: receipt, acceptedAt },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actorFromClaims, DEMO_EMPLOYERS, encodeCursor } from '@onestop/common';
+import { actorFromClaims, encodeCursor } from '@onestop/common';
+import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { AccessLogService } from '../access-log/access-log.service.js';
 import { agencyClaims } from '../testing/filing-input.js';
 import { startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';

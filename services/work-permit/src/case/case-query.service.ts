@@ -8,15 +8,13 @@ import {
   encodeCursor,
   pageSize,
   type Actor,
-  type CaseStatus,
-  type Category,
   type Clock,
-  type Route,
+  isUuid,
 } from '@onestop/common';
+import { type CaseStatus, type Category, type Route } from '@onestop/common/contract';
 import type { AccessLogService } from '../access-log/access-log.service.js';
 import { normalisePassportNumber, passportSearchProblems } from '../applicant/applicant.rules.js';
 import { CaseMaterialEntity } from '../materials/case-material.entity.js';
-import { isUuid } from '../shared/ids.js';
 import type { CaseOrder } from '../shared/enums.js';
 import { CaseTimelineEntity } from './case-timeline.entity.js';
 import { CaseEntity } from './case.entity.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CASE_STATUSES, InvalidTransitionError } from '@onestop/common';
+import { InvalidTransitionError } from '@onestop/common';
+import { CASE_STATUSES } from '@onestop/common/contract';
 import { assertMove, canMove, STATUS_MOVES } from './case-status.rules.js';
 
 describe('case lifecycle moves', () => {

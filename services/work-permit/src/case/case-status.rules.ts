@@ -1,4 +1,5 @@
-import { InvalidTransitionError, WITHDRAWABLE, type CaseStatus } from '@onestop/common';
+import { InvalidTransitionError } from '@onestop/common';
+import { WITHDRAWABLE, type CaseStatus } from '@onestop/common/contract';
 
 /**
  * The lifecycle (DOMAIN.md: the case) as the moves work-permit makes, on its own commands

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { CaseStatus, Category, InMainlandBasis, PermitDecisionStatus, Route } from '@onestop/common';
+import type { CaseStatus, Category, InMainlandBasis, PermitDecisionStatus, Route } from '@onestop/common/contract';
 import { EmployerEntity } from '../employer/employer.entity.js';
 import type { HouseholdRegistration, Sex } from '../applicant/applicant.rules.js';
 import type { PresenterKind } from '../materials/materials.rules.js';

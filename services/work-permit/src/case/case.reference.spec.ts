@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENCIES } from '@onestop/common';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 import { agencyClaims, filingInput } from '../testing/filing-input.js';
 import { startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
 

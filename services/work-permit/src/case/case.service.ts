@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
-import { assertCan, employerScope, NotFoundError, type Actor } from '@onestop/common';
+import { assertCan, employerScope, isUuid, NotFoundError, type Actor } from '@onestop/common';
 import { CaseEntity } from './case.entity.js';
 
 /** Reads and changes cases; every read is scoped to what the actor may see. */
@@ -24,11 +24,4 @@ export class CaseService {
     if (!found) throw new NotFoundError('Case', id);
     return found;
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a syntactically valid UUID (anything else can't be a case id). */
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
 }

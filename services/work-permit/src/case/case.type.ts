@@ -1,12 +1,12 @@
 import { GraphQLISODateTime, Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '@onestop/common';
 import {
-  PageInfo,
   type CaseStatus,
   type Category,
   type InMainlandBasis,
   type PermitDecisionStatus,
   type Route,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import {
   CaseRouteEnum,
   CaseStatusEnum,

@@ -3,17 +3,19 @@ import {
   assertCan,
   BadUserInputError,
   ConflictError,
-  EVENT_TYPES,
   InvalidTransitionError,
   NotFoundError,
   shanghaiDate,
   type Actor,
-  type CaseReadyForClaimPayload,
   type Clock,
   type EventStore,
+} from '@onestop/common';
+import {
+  EVENT_TYPES,
+  type CaseReadyForClaimPayload,
   type PermitIssuedPayload,
   type PermitRefusedPayload,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
 import { canMove } from '../case/case-status.rules.js';
 import { CaseEntity } from '../case/case.entity.js';

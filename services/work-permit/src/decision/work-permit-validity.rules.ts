@@ -1,4 +1,4 @@
-import type { Category } from '@onestop/common';
+import type { Category } from '@onestop/common/contract';
 import { lastDayOfYears, minDate } from '../shared/dates.js';
 
 /** Longest validity of a work permit by talent category: A up to 5 years, B up to 2, C 1 year. */

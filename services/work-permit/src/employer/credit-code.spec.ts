@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_EMPLOYERS } from '@onestop/common';
+import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { creditCodeCheckCharacter, creditCodeProblem } from './credit-code.js';
 
 describe('unified social credit code (GB 32100-2015)', () => {

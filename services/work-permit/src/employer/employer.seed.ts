@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { DEMO_AGENCIES, DEMO_EMPLOYERS, type Clock } from '@onestop/common';
+import { type Clock } from '@onestop/common';
+import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
 
 /** One registered handler per demo employer, with fixed ids, so demos can name them. */
 export const DEMO_HANDLERS = [

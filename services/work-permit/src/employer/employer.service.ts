@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
-import { assertCan, BadUserInputError, ConflictError, employerScope, type Actor, type Clock } from '@onestop/common';
-import { isUuid } from '../shared/ids.js';
+import {
+  assertCan,
+  BadUserInputError,
+  ConflictError,
+  employerScope,
+  type Actor,
+  type Clock,
+  isUuid,
+} from '@onestop/common';
 import { creditCodeProblem } from './credit-code.js';
 import { EmployerHandlerEntity } from './employer-handler.entity.js';
 import { EmployerEntity } from './employer.entity.js';

@@ -1,21 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import {
-  EVENT_TYPES,
-  preExamDue,
-  shanghaiDayStart,
-  type AppointmentPayload,
-  type CalendarChangedPayload,
-  type CalendarStore,
-  type CaseDeadlineChangedPayload,
-  type ClaimRecordedPayload,
-  type DocumentsAcceptedPayload,
-  type DomainEvent,
-  type EventStore,
-  type Logger,
-  type PermitIssuedPayload,
-  type PermitRefusedPayload,
-  type TicketPayload,
-} from '@onestop/common';
+import { shanghaiDayStart, type CalendarStore, type EventStore, type Logger } from '@onestop/common';
+import { EVENT_TYPES, preExamDue, type CaseDeadlineChangedPayload, type TypedEvent } from '@onestop/common/contract';
 import { CaseChanges, lockCase } from '../case/case-changes.js';
 import { canMove } from '../case/case-status.rules.js';
 import { CaseEntity } from '../case/case.entity.js';
@@ -34,7 +19,8 @@ export const LIFECYCLE_EVENT_TYPES = [
   EVENT_TYPES.residencePermitIssued,
   EVENT_TYPES.residencePermitRefused,
   EVENT_TYPES.claimRecorded,
-];
+] as const;
+type LifecycleEvent = TypedEvent<(typeof LIFECYCLE_EVENT_TYPES)[number]>;
 
 /**
  * Applies the other subgraphs' facts to the cases work-permit owns. Each handler runs in the
@@ -48,9 +34,8 @@ export class CaseLifecycleProjector {
     private readonly logger: Logger,
   ) {}
 
-  async handle(event: DomainEvent, tx: EntityManager): Promise<void> {
-    const payload = event.payload as { caseId?: unknown };
-    const caseId = typeof payload.caseId === 'string' ? payload.caseId : event.aggregateId;
+  async handle(event: LifecycleEvent, tx: EntityManager): Promise<void> {
+    const caseId = event.payload.caseId;
     const c = await lockCase(tx, caseId, null);
     if (!c) {
       this.logger.warn({ eventId: event.id, type: event.type, caseId }, 'event for an unknown case ignored');
@@ -61,32 +46,32 @@ export class CaseLifecycleProjector {
     if (!changes.empty) await changes.commit(tx, this.events);
   }
 
-  private apply(event: DomainEvent, c: CaseEntity, changes: CaseChanges): void {
+  private apply(event: LifecycleEvent, c: CaseEntity, changes: CaseChanges): void {
     switch (event.type) {
       case EVENT_TYPES.appointmentBooked: {
-        const p = event.payload as unknown as AppointmentPayload;
+        const p = event.payload;
         if (!canMove(c.status, 'bookAppointment')) return this.ignore(event, c);
-        changes.set(c, { appointmentId: p.appointmentId ?? null });
+        changes.set(c, { appointmentId: p.appointmentId });
         return changes.move(
           c,
           'APPOINTMENT_BOOKED',
           'APPOINTMENT_BOOKED',
-          `Appointment ${p.letterNumber} at ${p.counterId}, ${p.slotStart}`,
+          `Appointment ${p.letterNumber} at ${p.counterId}, ${p.slotStart.toISOString()}`,
         );
       }
       case EVENT_TYPES.appointmentRescheduled: {
-        const p = event.payload as unknown as AppointmentPayload;
+        const p = event.payload;
         if (c.status !== 'APPOINTMENT_BOOKED') return this.ignore(event, c);
-        changes.set(c, { appointmentId: p.appointmentId ?? null });
+        changes.set(c, { appointmentId: p.appointmentId });
         return changes.note(
           c,
           'APPOINTMENT_RESCHEDULED',
-          `Appointment ${p.letterNumber} at ${p.counterId}, ${p.slotStart}${p.reason ? ` (${p.reason})` : ''}`,
+          `Appointment ${p.letterNumber} at ${p.counterId}, ${p.slotStart.toISOString()}${p.reason ? ` (${p.reason})` : ''}`,
         );
       }
       case EVENT_TYPES.appointmentCancelled:
       case EVENT_TYPES.appointmentNoShow: {
-        const p = event.payload as unknown as AppointmentPayload;
+        const p = event.payload;
         // Only the appointment in force puts the case back; a replaced one's cancellation does not.
         if (!canMove(c.status, 'cancelAppointment') || (c.appointmentId && c.appointmentId !== p.appointmentId))
           return this.ignore(event, c);
@@ -100,7 +85,7 @@ export class CaseLifecycleProjector {
         );
       }
       case EVENT_TYPES.ticketIssued: {
-        const p = event.payload as unknown as TicketPayload;
+        const p = event.payload;
         if (c.status === 'CHECKED_IN')
           return changes.note(c, 'CHECKED_IN_AGAIN', `Ticket ${p.ticketNumber} at ${p.counterId}`);
         if (!canMove(c.status, 'checkIn')) return this.ignore(event, c);
@@ -108,7 +93,7 @@ export class CaseLifecycleProjector {
       }
       case EVENT_TYPES.ticketUnserved:
       case EVENT_TYPES.ticketMissed: {
-        const p = event.payload as unknown as TicketPayload;
+        const p = event.payload;
         if (!canMove(c.status, 'leftQueue')) return this.ignore(event, c);
         const unserved = event.type === EVENT_TYPES.ticketUnserved;
         changes.set(c, { appointmentId: null });
@@ -122,9 +107,9 @@ export class CaseLifecycleProjector {
         );
       }
       case EVENT_TYPES.documentsAccepted: {
-        const p = event.payload as unknown as DocumentsAcceptedPayload;
+        const p = event.payload;
         if (!canMove(c.status, 'acceptDocuments')) return this.ignore(event, c);
-        changes.set(c, { acceptedAt: instant(p.acceptedAt, event.occurredAt), receiptNumber: p.receiptNumber ?? null });
+        changes.set(c, { acceptedAt: p.acceptedAt, receiptNumber: p.receiptNumber });
         changes.move(c, 'ACCEPTED', 'DOCUMENTS_ACCEPTED', `Receipt of acceptance ${p.receiptNumber} at ${p.counterId}`);
         return markReadyIfBothDecided(c, changes);
       }
@@ -132,24 +117,20 @@ export class CaseLifecycleProjector {
       case EVENT_TYPES.residencePermitRefused: {
         if (c.rpStatus !== 'PENDING') return this.ignore(event, c);
         const issued = event.type === EVENT_TYPES.residencePermitIssued;
-        const p = event.payload as unknown as PermitIssuedPayload & PermitRefusedPayload;
-        changes.set(c, {
-          rpStatus: issued ? 'ISSUED' : 'REFUSED',
-          rpDecidedAt: instant(p.decidedAt, event.occurredAt),
-        });
+        changes.set(c, { rpStatus: issued ? 'ISSUED' : 'REFUSED', rpDecidedAt: event.payload.decidedAt });
         changes.note(
           c,
           issued ? 'RESIDENCE_PERMIT_ISSUED' : 'RESIDENCE_PERMIT_REFUSED',
           issued
-            ? `Residence permit ${p.permitNumber}, valid ${p.validFrom} to ${p.validUntil}`
-            : (p.reasons ?? []).join('; '),
+            ? `Residence permit ${event.payload.permitNumber}, valid ${event.payload.validFrom} to ${event.payload.validUntil}`
+            : event.payload.reasons.join('; '),
         );
         return markReadyIfBothDecided(c, changes);
       }
       case EVENT_TYPES.claimRecorded: {
-        const p = event.payload as unknown as ClaimRecordedPayload;
+        const p = event.payload;
         if (!canMove(c.status, 'claim')) return this.ignore(event, c);
-        changes.set(c, { claimedAt: instant(p.claimedAt, event.occurredAt) });
+        changes.set(c, { claimedAt: p.claimedAt });
         return changes.move(c, 'CLAIMED', 'CLAIMED', `Permits and passport handed over at ${p.counterId}`);
       }
       default:
@@ -161,10 +142,8 @@ export class CaseLifecycleProjector {
    * calendar.changed: recomputes the pre-examination due time of every open (SUBMITTED) case
    * whose clock runs through one of the changed years, and records only the ones that moved.
    */
-  async onCalendarChanged(event: DomainEvent, tx: EntityManager): Promise<void> {
-    const years = ((event.payload as unknown as CalendarChangedPayload).years ?? []).filter(
-      (y) => Number.isInteger(y) && y >= 1900 && y <= 9998,
-    );
+  async onCalendarChanged(event: TypedEvent<typeof EVENT_TYPES.calendarChanged>, tx: EntityManager): Promise<void> {
+    const years = event.payload.years.filter((y) => Number.isInteger(y) && y >= 1900 && y <= 9998);
     if (!years.length) return;
     // The store's own reload races this handler; read the calendar in this transaction instead.
     const calendar = await this.calendar.reload(tx);
@@ -205,19 +184,10 @@ export class CaseLifecycleProjector {
     if (!changes.empty) await changes.commit(tx, this.events);
   }
 
-  private ignore(event: DomainEvent, c: CaseEntity): void {
+  private ignore(event: LifecycleEvent, c: CaseEntity): void {
     this.logger.info(
       { eventId: event.id, type: event.type, reference: c.reference, status: c.status },
       'event does not change the case in its current state; ignored',
     );
   }
-}
-
-/**
- * An instant from another subgraph's payload, or `fallback` when it is missing or malformed:
- * a bad field must not turn an event into a poison pill that stops the consumer.
- */
-function instant(value: unknown, fallback: Date): Date {
-  const d = typeof value === 'string' ? new Date(value) : null;
-  return d && !Number.isNaN(d.getTime()) ? d : fallback;
 }

@@ -2,18 +2,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   assertCan,
   BadUserInputError,
-  EVENT_TYPES,
   NotFoundError,
   type Actor,
   type Clock,
   type EventStore,
-  type MaterialsChangedPayload,
+  isUuid,
 } from '@onestop/common';
+import { EVENT_TYPES, type MaterialsChangedPayload } from '@onestop/common/contract';
 import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
 import { assertMove } from '../case/case-status.rules.js';
 import type { CaseEntity } from '../case/case.entity.js';
 import { EmployerHandlerEntity } from '../employer/employer-handler.entity.js';
-import { isUuid } from '../shared/ids.js';
 import { CaseMaterialEntity } from './case-material.entity.js';
 import { checklistState, requiredItems, type PresenterKind } from './materials.rules.js';
 

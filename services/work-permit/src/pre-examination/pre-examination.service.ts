@@ -2,19 +2,17 @@ import type { DataSource } from 'typeorm';
 import {
   assertCan,
   BadUserInputError,
-  EVENT_TYPES,
   NotFoundError,
   type Actor,
-  type CasePreExamPassedPayload,
-  type CaseReturnedPayload,
   type Clock,
   type EventStore,
+  isUuid,
 } from '@onestop/common';
+import { EVENT_TYPES, type CasePreExamPassedPayload, type CaseReturnedPayload } from '@onestop/common/contract';
 import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
 import { assertMove } from '../case/case-status.rules.js';
 import type { CaseEntity, ReturnItem } from '../case/case.entity.js';
 import type { AttachmentService } from '../attachments/attachment.service.js';
-import { isUuid } from '../shared/ids.js';
 
 export const MAX_RETURN_ITEMS = 100;
 

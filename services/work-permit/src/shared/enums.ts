@@ -10,7 +10,7 @@ import {
   type InMainlandBasis,
   type PermitDecisionStatus,
   type Route,
-} from '@onestop/common';
+} from '@onestop/common/contract';
 import { HOUSEHOLD_REGISTRATIONS, SEXES, type HouseholdRegistration, type Sex } from '../applicant/applicant.rules.js';
 import { PRESENTER_KINDS, type PresenterKind } from '../materials/materials.rules.js';
 

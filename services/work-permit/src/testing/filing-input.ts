@@ -1,4 +1,5 @@
-import { addCalendarDays, DEMO_AGENCIES, shanghaiDate, type OneStopClaims } from '@onestop/common';
+import { addCalendarDays, shanghaiDate, type OneStopClaims } from '@onestop/common';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 
 /** Claims of the demo agencies, as tokens carry them. */
 export function agencyClaims(i: 0 | 1 = 0): OneStopClaims {

@@ -5,7 +5,6 @@ import {
   CalendarStore,
   ControlledClock,
   createLogger,
-  createTestDatabase,
   loadCommonConfig,
   openDatabase,
   PgListener,
@@ -14,8 +13,8 @@ import {
   type OneStopClaims,
   ProcessMetrics,
   type SubgraphRuntime,
-  type TestDatabase,
 } from '@onestop/common';
+import { createTestDatabase, type TestDatabase } from '@onestop/common/testing';
 import { createContext } from '../context.js';
 import { seedDemoEmployers } from '../employer/employer.seed.js';
 import { workPermitSubgraph } from '../subgraph.js';

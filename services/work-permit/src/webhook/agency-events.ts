@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type DomainEvent } from '@onestop/common';
+import { EVENT_TYPES, type DomainEvent, type EventPayload } from '@onestop/common/contract';
 
 /**
  * The case events a partner agency hears of, by webhook and by the `caseEvents` feed: the
@@ -37,9 +37,10 @@ export function isAgencyEventType(type: string): type is AgencyEventType {
 /**
  * The fields of each event's payload an agency may see. Everything else (staff ids, internal
  * clock ids, the applicant's personal data it already holds) stays inside OneStop: a payload
- * is built by copying these keys, never by passing the event through.
+ * is built by copying these keys, never by passing the event through. Typed by the catalogue:
+ * a payload field renamed there no longer compiles here.
  */
-const VISIBLE: Record<AgencyEventType, readonly string[]> = {
+const VISIBLE: { readonly [T in AgencyEventType]: readonly (keyof EventPayload<T>)[] } = {
   'case.submitted': ['category', 'route', 'filedOn', 'submittedAt', 'preExamDueAt', 'preExamDueProvisional'],
   'case.resubmitted': ['category', 'route', 'submittedAt', 'preExamDueAt', 'preExamDueProvisional'],
   'case.returned': ['items', 'returnedAt'],
@@ -97,6 +98,7 @@ export function toAgencyEventBody(event: DomainEvent, reference: string | null):
     employerId: event.employerId,
   };
   const payload = event.payload as Record<string, unknown>;
-  for (const key of VISIBLE[type] ?? []) if (payload[key] !== undefined) data[key] = payload[key];
+  const visible: readonly string[] = VISIBLE[type] ?? [];
+  for (const key of visible) if (payload[key] !== undefined) data[key] = payload[key];
   return { type, timestamp: event.occurredAt.toISOString(), data };
 }

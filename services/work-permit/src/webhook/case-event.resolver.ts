@@ -10,7 +10,8 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import { assertCan, BadUserInputError, employerScope, type DomainEvent } from '@onestop/common';
+import { assertCan, BadUserInputError, employerScope } from '@onestop/common';
+import { type DomainEvent } from '@onestop/common/contract';
 import type { WorkPermitContext } from '../context.js';
 import type { CaseEntity } from '../case/case.entity.js';
 import { Case } from '../case/case.type.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENCIES } from '@onestop/common';
+import { DEMO_AGENCIES } from '@onestop/common/testing';
 import { loadWorkPermitConfig } from '../config.js';
 import { startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';

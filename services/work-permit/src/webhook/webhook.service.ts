@@ -11,9 +11,9 @@ import {
   NotFoundError,
   pageSize,
   type Actor,
+  isUuid,
 } from '@onestop/common';
 import type { WebhookConfig } from '../config.js';
-import { isUuid } from '../shared/ids.js';
 import { AGENCY_EVENT_TYPES, isAgencyEventType } from './agency-events.js';
 import { urlProblems, type AddressPolicy } from './webhook-address-policy.js';
 import type { AttemptRow, DeliveryRow, EndpointRow, NotificationRow, WebhookStore } from './webhook.store.js';

@@ -1,6 +1,6 @@
+import { isUuid } from '@onestop/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DomainEvent } from '@onestop/common';
-import { isUuid } from '../shared/ids.js';
+import type { DomainEvent } from '@onestop/common/contract';
 import { caseIdOf, toAgencyEventBody } from './agency-events.js';
 
 /** Channel NOTIFYed when deliveries are created or made due again: wakes every dispatcher. */

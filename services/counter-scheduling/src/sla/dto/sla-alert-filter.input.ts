@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { SlaKind } from '@onestop/common';
+import type { SlaKind } from '@onestop/common/contract';
 import { SlaKindEnum } from '../sla.enums.js';
 
 @InputType('SlaAlertFilter')

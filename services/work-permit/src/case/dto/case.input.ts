@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int } from 'type-graphql';
-import type { CaseStatus, Category, InMainlandBasis, Route } from '@onestop/common';
+import type { CaseStatus, Category, InMainlandBasis, Route } from '@onestop/common/contract';
 import type { HouseholdRegistration, Sex } from '../../applicant/applicant.rules.js';
 import {
   CaseRouteEnum,
