@@ -12,6 +12,10 @@ import {
   type Actor,
   type AppointmentPayload,
   type SubgraphRuntime,
+  leanColumns,
+  leanRows,
+  leanStatement,
+  leanTable,
 } from '@onestop/common';
 import type { CounterService } from '../counter/counter.service.js';
 import { slotsOfDay, type Slot } from '../counter/opening-hours.js';
@@ -52,17 +56,24 @@ export class AppointmentService {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** The latest appointment of each case (the active one when there is one), scoped to the actor. */
+  /**
+   * The latest appointment of each case (the active one when there is one), scoped to the
+   * actor: the `Case.appointment` path, one prepared statement read as plain rows.
+   */
   async latestByCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, AppointmentEntity>> {
     if (!caseIds.length) return new Map();
-    const qb = this.rt.ds
-      .getRepository(AppointmentEntity)
-      .createQueryBuilder('a')
-      .where('a.case_id = ANY(:ids)', { ids: [...caseIds] })
-      .orderBy('a.booked_at', 'ASC');
-    if (actor.role === 'AGENCY') qb.andWhere('a.employer_id = ANY(:employers)', { employers: [...actor.employerIds] });
+    const { ds } = this.rt;
+    const statement = leanStatement(
+      ds,
+      'appointment.by-case',
+      () =>
+        `SELECT ${leanColumns(ds, AppointmentEntity, 'a')} FROM ${leanTable(ds, AppointmentEntity)} a
+         WHERE a.case_id = ANY($1::text[]) AND ($2::text[] IS NULL OR a.employer_id = ANY($2::text[]))
+         ORDER BY a.booked_at ASC`,
+    );
+    const employers = actor.role === 'AGENCY' ? [...actor.employerIds] : null;
     const out = new Map<string, AppointmentEntity>();
-    for (const a of await qb.getMany()) {
+    for (const a of await leanRows<AppointmentEntity>(ds, statement, [[...caseIds], employers])) {
       const seen = out.get(a.caseId);
       if (!seen || seen.status !== 'BOOKED' || a.status === 'BOOKED') out.set(a.caseId, a);
     }

@@ -17,6 +17,8 @@ import {
   type SlaEventPayload,
   type SlaKind,
   type WorkingDayCalendar,
+  leanRows,
+  leanStatement,
 } from '@onestop/common';
 import { BREACH_THRESHOLD, remainingMinutes } from './sla-clock.rules.js';
 import { CLOCK_COLUMNS, type ClockRow } from './sla-clock.store.js';
@@ -53,12 +55,14 @@ export class SlaQueryService {
   /** The clocks of several cases in one statement (an agency gets only its employers' clocks). */
   async clocksByCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, SlaClock[]>> {
     const scope = employerScope(actor);
-    const rows: ClockRow[] = await this.ds.query(
-      `SELECT ${CLOCK_COLUMNS} FROM cs.sla_clock
-       WHERE case_id = ANY ($1) AND ($2::text[] IS NULL OR employer_id = ANY ($2))
+    const statement = leanStatement(
+      this.ds,
+      'sla-clock.by-case',
+      () => `SELECT ${CLOCK_COLUMNS} FROM cs.sla_clock
+       WHERE case_id = ANY ($1::text[]) AND ($2::text[] IS NULL OR employer_id = ANY ($2::text[]))
        ORDER BY started_at, id`,
-      [[...caseIds], scope ? [...scope] : null],
     );
+    const rows = await leanRows<ClockRow>(this.ds, statement, [[...caseIds], scope ? [...scope] : null]);
     const now = this.clock.now();
     const calendar = this.calendar.calendar;
     const byCase = new Map<string, SlaClock[]>();

@@ -15,6 +15,10 @@ import {
   type NewEvent,
   type ResidencePermitCreatedPayload,
   type SubgraphRuntime,
+  leanColumns,
+  leanRows,
+  leanStatement,
+  leanTable,
 } from '@onestop/common';
 import { heldLongerThanCutoff, MAX_HELD_WORKING_DAYS } from '../custody/custody-rules.js';
 import { interviewOutcomeOf, interviewPayload, refreshInterview } from '../interview/interview-outcome.js';
@@ -38,14 +42,23 @@ const VERIFICATION_OUTSTANDING_SQL = `(${OPEN_SQL} AND EXISTS (SELECT 1 FROM rp.
 export class ResidencePermitService {
   constructor(private readonly runtime: SubgraphRuntime) {}
 
-  /** One statement for a batch of case ids, dropping any outside the actor's scope. */
+  /**
+   * One statement for a batch of case ids, dropping any outside the actor's scope: the
+   * `Case.residencePermit` path, read as plain rows (a prepared statement, no entity hydration).
+   */
   async findByCaseIds(actor: Actor, caseIds: readonly string[]): Promise<Map<string, ResidencePermitEntity>> {
     const valid = caseIds.filter(isUuid);
     if (!valid.length) return new Map();
     const scope = employerScope(actor);
-    const rows = await this.runtime.ds.getRepository(ResidencePermitEntity).find({
-      where: scope ? { caseId: In(valid), employerId: In([...scope]) } : { caseId: In(valid) },
-    });
+    const { ds } = this.runtime;
+    const statement = leanStatement(
+      ds,
+      'residence-permit.by-case',
+      () =>
+        `SELECT ${leanColumns(ds, ResidencePermitEntity, 'p')} FROM ${leanTable(ds, ResidencePermitEntity)} p
+         WHERE p.case_id = ANY($1) AND ($2::uuid[] IS NULL OR p.employer_id = ANY($2::uuid[]))`,
+    );
+    const rows = await leanRows<ResidencePermitEntity>(ds, statement, [valid, scope ? [...scope].filter(isUuid) : null]);
     return new Map(rows.map((r) => [r.caseId, r]));
   }
 
