@@ -68,9 +68,10 @@ export { openDatabase, quoteIdent, type DatabaseOptions } from './db/database.js
 export { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './db/embedded-postgres.js';
 export { PgListener } from './db/pg-listener.js';
 export { isUniqueViolation, isDatabaseUnavailable } from './db/pg-errors.js';
-export { leanColumns, leanRows, leanStatement, leanTable, type LeanStatement } from './db/lean-rows.js';
+export { leanColumns, leanPick, leanRows, leanStatement, leanTable, type LeanStatement } from './db/lean-rows.js';
 export { platformMigrations } from './platform/platform-migrations.js';
 export { createTestDatabase, TEST_ADMIN_URL_ENV, type TestDatabase } from './testing/test-database.js';
+export { startSubgraphTestRuntime, type SubgraphTestRuntime } from './testing/subgraph-test-runtime.js';
 export { createTestIssuer, serveTestIssuer, type TestIssuer, type ServedTestIssuer } from './testing/test-issuer.js';
 export { buildFederatedSchema } from './federation/build-federated-schema.js';
 export {

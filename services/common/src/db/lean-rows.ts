@@ -56,7 +56,13 @@ export async function leanRows<R extends QueryResultRow>(
  * read here too; lazy relations stay unloaded, as with `getMany`. Entities with embedded columns,
  * eager relations or value transformers are refused (their rows need TypeORM's hydration).
  */
-export function leanColumns(ds: DataSource, entity: EntityTarget<ObjectLiteral>, alias: string): string {
+export function leanColumns(
+  ds: DataSource,
+  entity: EntityTarget<ObjectLiteral>,
+  alias: string,
+  /** Prefixes each property name (`counter.` → `"counter.name"`), to read a joined entity beside another. */
+  prefix = '',
+): string {
   const meta = ds.getMetadata(entity);
   if (meta.embeddeds.length || meta.eagerRelations.length || meta.columns.some((c) => c.transformer))
     throw new TypeError(`${meta.name} needs TypeORM's hydration (embedded columns, eager relations or transformers)`);
@@ -66,9 +72,34 @@ export function leanColumns(ds: DataSource, entity: EntityTarget<ObjectLiteral>,
       // A relation's own join column (no property of its own) is not part of the row: getMany
       // leaves the relation unloaded too.
       .filter((c) => !(c.relationMetadata && c.propertyName === c.relationMetadata.propertyName))
-      .map((c) => `${q(alias)}.${q(c.databaseName)}${c.type === 'date' ? '::text' : ''} AS ${q(c.propertyName)}`)
+      .map(
+        (c) => `${q(alias)}.${q(c.databaseName)}${c.type === 'date' ? '::text' : ''} AS ${q(prefix + c.propertyName)}`,
+      )
       .join(', ')
   );
+}
+
+/**
+ * One entity's properties out of a row that holds several (read with `leanColumns(…, prefix)`),
+ * as a new object; null when every one of them is null (an outer join that matched nothing).
+ */
+export function leanPick<T>(
+  ds: DataSource,
+  entity: EntityTarget<ObjectLiteral>,
+  prefix: string,
+  row: object,
+): T | null {
+  const source = row as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  let found = false;
+  for (const c of ds.getMetadata(entity).columns) {
+    const key = prefix + c.propertyName;
+    if (!(key in source)) continue;
+    const v = source[key];
+    out[c.propertyName] = v;
+    if (v !== null) found = true;
+  }
+  return found ? (out as T) : null;
 }
 
 /** The entity's table, schema-qualified and quoted, for `leanRows` statements. */
