@@ -1,3 +1,4 @@
+import { signRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SubgraphName } from '@onestop/common';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { cpuDelta, cpuSnapshot } from '../lib/machine.js';
 import { check, type ScenarioReport, type TargetCheck } from '../lib/results.js';
@@ -29,9 +30,33 @@ export const STACK_CPU_MS_2026_11_27 = 10.761;
 export const LIST_CASES = 20;
 
 const PRESETS = {
-  full: { durationS: 15, connections: 10, listDurationS: 15, listConnections: 4 },
-  smoke: { amount: 20, connections: 2, listAmount: 10, listConnections: 2 },
+  full: { durationS: 15, connections: 10, listDurationS: 15, listConnections: 4, directDurationS: 5 },
+  smoke: { amount: 20, connections: 2, listAmount: 10, listConnections: 2, directAmount: 10 },
 };
+
+/**
+ * `_entities` calls sent to each subgraph directly (signed as the gateway signs them), for the
+ * page of cases: a base selection, and the base plus `fields` more. The difference in the
+ * subgraph's CPU per call, divided by fields × cases, is the cost of one field of one entity.
+ */
+const DIRECT: { subgraph: SubgraphName; base: string; more: string; fields: number }[] = [
+  // Scalar fields read off the row the reference already loaded: resolver overhead alone.
+  {
+    subgraph: 'work-permit',
+    base: 'id',
+    more: 'reference status category route employerId submittedAt preExamDueAt preExamDueProvisional contractEndsOn passportExpiresOn',
+    fields: 10,
+  },
+  // One loader-backed field (one statement for the call) and its two scalars.
+  { subgraph: 'residence-permit', base: 'id', more: 'residencePermit { id status }', fields: 3 },
+  // Two loader-backed fields (clocks; appointments with their counters) and their scalars.
+  {
+    subgraph: 'counter-scheduling',
+    base: 'id',
+    more: 'sla { kind dueAt state } appointment { id letterNumber slotStart status counter { id name } }',
+    fields: 12,
+  },
+];
 
 type Options = {
   durationS?: number;
@@ -40,6 +65,8 @@ type Options = {
   listDurationS?: number;
   listAmount?: number;
   listConnections?: number;
+  directDurationS?: number;
+  directAmount?: number;
 };
 
 /**
@@ -115,6 +142,15 @@ export async function runFederatedCase(
       cpuMsPerRequest: list.cpuMs ?? 'unavailable (no /proc)',
     };
   }
+  if (opts.directAmount !== undefined || opts.directDurationS !== undefined) {
+    figures.perField = await perField(
+      sys,
+      token,
+      cases.map((c) => c.id!),
+      opts.directDurationS,
+      opts.directAmount,
+    );
+  }
   return {
     scenario: 'federated-case',
     command: ctx.command,
@@ -151,6 +187,56 @@ async function bookedCases(b: BenchApi, count: number): Promise<SimCase[]> {
     }
   }
   return cases;
+}
+
+/**
+ * Per subgraph: CPU microseconds of the subgraph per direct `_entities` call for the base and
+ * the fuller selection, and per field per entity (the difference ÷ fields ÷ entities).
+ */
+async function perField(
+  sys: BenchSystem,
+  token: string,
+  caseIds: string[],
+  durationS: number | undefined,
+  amount: number | undefined,
+): Promise<Record<string, unknown>> {
+  const authorization = `Bearer ${token}`;
+  const representations = caseIds.map((id) => ({ __typename: 'Case', id }));
+  const out: Record<string, unknown> = {};
+  for (const d of DIRECT) {
+    const url = sys.stack.urls[d.subgraph];
+    const secret = sys.secret(d.subgraph);
+    const path = new URL(url).pathname;
+    const sign = (b: string): Record<string, string> => {
+      const timestamp = String(Date.now());
+      return {
+        [TIMESTAMP_HEADER]: timestamp,
+        [SIGNATURE_HEADER]: signRequest(secret, { method: 'POST', path, body: b, authorization, timestamp }),
+      };
+    };
+    const micros: number[] = [];
+    let errors = 0;
+    for (const selection of [d.base, `${d.base} ${d.more}`]) {
+      const body = JSON.stringify({
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { ${selection} } } }`,
+        variables: { r: representations },
+      });
+      const before = cpuSnapshot();
+      const load = await runLoad({ url, connections: 2, durationS, amount, body, headers: { authorization }, sign });
+      const cpu = cpuDelta(before, cpuSnapshot());
+      errors += load.errors;
+      micros.push(round(((cpu.byRole[d.subgraph] ?? 0) / Math.max(1, load.requests)) * 1e6, 0));
+    }
+    out[d.subgraph] = {
+      entities: caseIds.length,
+      fields: d.fields,
+      baseCallMicros: micros[0],
+      fullCallMicros: micros[1],
+      perFieldMicros: round((micros[1]! - micros[0]!) / (d.fields * caseIds.length), 2),
+      errors,
+    };
+  }
+  return out;
 }
 
 /** One load run and the CPU milliseconds per request of each process over it. */
