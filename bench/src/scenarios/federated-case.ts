@@ -107,13 +107,7 @@ export async function runFederatedCase(
     query: text.replace(/\s+/g, ' ').slice(0, 160),
     stage,
     subgraphs: subgraphsTouched.length,
-    connections: one.load.connections,
-    requests: one.load.requests,
-    rps: one.load.requestsPerSecond,
-    p50: one.load.latency.p50,
-    p99: one.load.latency.p99,
-    errors: one.load.errors,
-    cpuMsPerRequest: one.cpuMs ?? 'unavailable (no /proc)',
+    ...figuresOf(one),
   };
   // The list shape: the same selection for each case of a page (one `_entities` call per subgraph for the page).
   if (opts.listAmount !== undefined || opts.listDurationS !== undefined) {
@@ -131,16 +125,7 @@ export async function runFederatedCase(
       opts.listDurationS,
       opts.listAmount,
     );
-    figures[`cases${LIST_CASES}`] = {
-      casesPerPage: page.cases.edges.length,
-      connections: list.load.connections,
-      requests: list.load.requests,
-      rps: list.load.requestsPerSecond,
-      p50: list.load.latency.p50,
-      p99: list.load.latency.p99,
-      errors: list.load.errors,
-      cpuMsPerRequest: list.cpuMs ?? 'unavailable (no /proc)',
-    };
+    figures[`cases${LIST_CASES}`] = { casesPerPage: page.cases.edges.length, ...figuresOf(list) };
   }
   if (opts.directAmount !== undefined || opts.directDurationS !== undefined) {
     figures.perField = await perField(
@@ -244,6 +229,19 @@ async function perField(
     };
   }
   return out;
+}
+
+/** The figures of one measured load run. */
+function figuresOf(m: { load: LoadResult; cpuMs: Record<string, number> | null }): Record<string, unknown> {
+  return {
+    connections: m.load.connections,
+    requests: m.load.requests,
+    rps: m.load.requestsPerSecond,
+    p50: m.load.latency.p50,
+    p99: m.load.latency.p99,
+    errors: m.load.errors,
+    cpuMsPerRequest: m.cpuMs ?? 'unavailable (no /proc)',
+  };
 }
 
 /** One load run and the CPU milliseconds per request of each process over it. */
