@@ -92,14 +92,25 @@ export function leanPick<T>(
   const source = row as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   let found = false;
-  for (const c of ds.getMetadata(entity).columns) {
-    const key = prefix + c.propertyName;
+  for (const property of propertiesOf(ds, entity)) {
+    const key = prefix + property;
     if (!(key in source)) continue;
     const v = source[key];
-    out[c.propertyName] = v;
+    out[property] = v;
     if (v !== null) found = true;
   }
   return found ? (out as T) : null;
+}
+
+const properties = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, string[]>>();
+
+/** An entity's column property names, looked up once per DataSource (`leanPick` runs per row). */
+function propertiesOf(ds: DataSource, entity: EntityTarget<ObjectLiteral>): string[] {
+  let byEntity = properties.get(ds);
+  if (!byEntity) properties.set(ds, (byEntity = new Map()));
+  let list = byEntity.get(entity);
+  if (!list) byEntity.set(entity, (list = ds.getMetadata(entity).columns.map((c) => c.propertyName)));
+  return list;
 }
 
 /** The entity's table, schema-qualified and quoted, for `leanRows` statements. */
