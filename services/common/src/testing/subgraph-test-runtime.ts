@@ -30,19 +30,25 @@ export interface SubgraphTestRuntime {
     variables?: Record<string, unknown>,
     claims?: OneStopClaims | null,
   ): Promise<ExecutionResult<T>>;
+  /**
+   * Runs `run` and counts the SQL statements the DataSource sent meanwhile, by the first table
+   * of the subgraph's schema each names (FROM, INTO or UPDATE): the batching specs' measure.
+   */
+  countStatements<T>(run: () => Promise<T>): Promise<{ result: T; byTable: Record<string, number> }>;
   stop(): Promise<void>;
 }
 
 /**
  * Builds a subgraph's runtime the way startSubgraph does (platform and subgraph migrations,
- * event store, calendar), without its background work, then `seed`s it; `onQuery` sees every
- * SQL statement the DataSource runs (the statement counter behind the batching specs).
+ * event store, calendar), without its background work, then `seed`s it; every SQL statement
+ * the DataSource runs is seen (`countStatements`, and `onQuery` when given).
  */
 export async function startSubgraphTestRuntime<C extends RequestContext>(
   def: SubgraphDefinition<C>,
   opts: { onQuery?: (sql: string) => void; seed?: (runtime: SubgraphRuntime) => Promise<void> } = {},
 ): Promise<SubgraphTestRuntime> {
   const db = await createTestDatabase(def.dbSchema);
+  let counting: string[] | null = null;
   const logger = createLogger(`${def.name}-spec`, 'warn');
   const platform = await openDatabase({
     url: db.url,
@@ -60,7 +66,10 @@ export async function startSubgraphTestRuntime<C extends RequestContext>(
     migrations: def.migrations,
     logger,
     applicationName: `${def.dbSchema}-spec`,
-    onQuery: opts.onQuery,
+    onQuery: (sql) => {
+      counting?.push(sql);
+      opts.onQuery?.(sql);
+    },
   });
   const listener = new PgListener(db.url, logger);
   const clock = new ControlledClock();
@@ -90,6 +99,23 @@ export async function startSubgraphTestRuntime<C extends RequestContext>(
         variableValues: variables,
         contextValue,
       })) as ExecutionResult<T>;
+    },
+    async countStatements<T>(run: () => Promise<T>): Promise<{ result: T; byTable: Record<string, number> }> {
+      const seen: string[] = [];
+      counting = seen;
+      let result: T;
+      try {
+        result = await run();
+      } finally {
+        counting = null;
+      }
+      const table = new RegExp(`(?:FROM|INTO|UPDATE)\\s+"?${def.dbSchema}"?\\."?(\\w+)"?`, 'i');
+      const byTable: Record<string, number> = {};
+      for (const sql of seen) {
+        const name = table.exec(sql)?.[1] ?? `other: ${sql.slice(0, 40)}`;
+        byTable[name] = (byTable[name] ?? 0) + 1;
+      }
+      return { result, byTable };
     },
     async stop() {
       await events.close();

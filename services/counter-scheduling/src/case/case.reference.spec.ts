@@ -14,8 +14,6 @@ import { counterSchedulingSubgraph } from '../subgraph.js';
  * through the real subgraph schema.
  */
 let t: SubgraphTestRuntime;
-const statements: string[] = [];
-let counting = false;
 /** Cases of the first agency's employers, and of the second's. */
 const mine: string[] = [];
 const theirs: string[] = [];
@@ -31,7 +29,6 @@ const manager: OneStopClaims = { sub: 'manager-1', role: 'MANAGER', name: 'Manag
 
 beforeAll(async () => {
   t = await startSubgraphTestRuntime(counterSchedulingSubgraph, {
-    onQuery: (sql) => void (counting && statements.push(sql)),
     seed: (runtime) => seedCounters(runtime.ds),
   });
   const { ds } = t.runtime;
@@ -93,23 +90,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function counted<T>(run: () => Promise<T>): Promise<{ result: T; byTable: Record<string, number> }> {
-  statements.length = 0;
-  counting = true;
-  let result: T;
-  try {
-    result = await run();
-  } finally {
-    counting = false;
-  }
-  const byTable: Record<string, number> = {};
-  for (const sql of statements) {
-    const table = /FROM\s+"?cs"?\."?(\w+)"?/i.exec(sql)?.[1] ?? `other: ${sql.slice(0, 40)}`;
-    byTable[table] = (byTable[table] ?? 0) + 1;
-  }
-  return { result, byTable };
-}
-
 const CASES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case {
   id sla { kind state } appointment { letterNumber status counter { id name } } } } }`;
 type Entities = {
@@ -126,7 +106,7 @@ const reps = (ids: string[]): { r: { __typename: string; id: string }[] } => ({
 describe("counter-scheduling's _entities: one statement per entity type per fetch, scoped", () => {
   it('ten cases (and an unknown id): one statement for the clocks, one for the appointments with their counters', async () => {
     const ids = [...mine, ...theirs, randomUUID()];
-    const { result, byTable } = await counted(() => t.exec<Entities>(CASES, reps(ids), manager));
+    const { result, byTable } = await t.countStatements(() => t.exec<Entities>(CASES, reps(ids), manager));
     expect(result.errors).toBeUndefined();
     const got = result.data!._entities;
     for (const [i, e] of got.slice(0, 10).entries()) {
@@ -144,7 +124,7 @@ describe("counter-scheduling's _entities: one statement per entity type per fetc
 
   it('an agency batch mixing its cases and others: the others resolve to null, each table read once', async () => {
     const ids = [mine[0]!, theirs[0]!, mine[1]!, theirs[1]!];
-    const { result, byTable } = await counted(() => t.exec<Entities>(CASES, reps(ids), agency));
+    const { result, byTable } = await t.countStatements(() => t.exec<Entities>(CASES, reps(ids), agency));
     expect(result.errors).toBeUndefined();
     const got = result.data!._entities;
     expect(got.map((e) => e?.id ?? null)).toEqual([mine[0], null, mine[1], null]);
@@ -155,7 +135,7 @@ describe("counter-scheduling's _entities: one statement per entity type per fetc
 
   it('ServiceCounter references: one statement for the batch, an unknown id resolves to null', async () => {
     const ids = [...counterIds.slice(0, 3), 'no-such-counter'];
-    const { result, byTable } = await counted(() =>
+    const { result, byTable } = await t.countStatements(() =>
       t.exec<{ _entities: ({ id: string; name: string } | null)[] }>(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on ServiceCounter { id name } } }`,
         { r: ids.map((id) => ({ __typename: 'ServiceCounter', id })) },

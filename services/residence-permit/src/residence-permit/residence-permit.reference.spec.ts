@@ -18,8 +18,6 @@ import { ResidencePermitService } from './residence-permit.service.js';
  * statements the DataSource runs (`onQuery`) through the real subgraph schema.
  */
 let t: SubgraphTestRuntime;
-const statements: string[] = [];
-let counting = false;
 /** Five cases of the first agency's employers, five of the second's. */
 const mine: string[] = [];
 const theirs: string[] = [];
@@ -33,9 +31,7 @@ const agency: OneStopClaims = {
 const officer: OneStopClaims = { sub: 'ee-officer-1', role: 'EE_OFFICER', name: 'Officer One' };
 
 beforeAll(async () => {
-  t = await startSubgraphTestRuntime(residencePermitSubgraph, {
-    onQuery: (sql) => void (counting && statements.push(sql)),
-  });
+  t = await startSubgraphTestRuntime(residencePermitSubgraph);
   const permits = new ResidencePermitService(t.runtime);
   for (let i = 0; i < 10; i++) {
     const caseId = randomUUID();
@@ -70,30 +66,13 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function counted<T>(run: () => Promise<T>): Promise<{ result: T; byTable: Record<string, number> }> {
-  statements.length = 0;
-  counting = true;
-  let result: T;
-  try {
-    result = await run();
-  } finally {
-    counting = false;
-  }
-  const byTable: Record<string, number> = {};
-  for (const sql of statements) {
-    const table = /FROM\s+"?rp"?\."?(\w+)"?/i.exec(sql)?.[1] ?? `other: ${sql.slice(0, 40)}`;
-    byTable[table] = (byTable[table] ?? 0) + 1;
-  }
-  return { result, byTable };
-}
-
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id residencePermit { id caseId status } } } }`;
 type Entities = { _entities: ({ id: string; residencePermit: { caseId: string; status: string } | null } | null)[] };
 
 describe('Case.residencePermit under _entities: one statement per fetch, scoped', () => {
   it('ten cases (and an unknown id) read residence_permit once', async () => {
     const ids = [...mine, ...theirs, randomUUID()];
-    const { result, byTable } = await counted(() =>
+    const { result, byTable } = await t.countStatements(() =>
       t.exec<Entities>(ENTITIES, { r: ids.map((id) => ({ __typename: 'Case', id })) }, officer),
     );
     expect(result.errors).toBeUndefined();
@@ -106,7 +85,7 @@ describe('Case.residencePermit under _entities: one statement per fetch, scoped'
 
   it('an agency batch mixing its cases and others: the others have no residence permit, in the same statement', async () => {
     const ids = [mine[0]!, theirs[0]!, mine[1]!, theirs[1]!];
-    const { result, byTable } = await counted(() =>
+    const { result, byTable } = await t.countStatements(() =>
       t.exec<Entities>(ENTITIES, { r: ids.map((id) => ({ __typename: 'Case', id })) }, agency),
     );
     expect(result.errors).toBeUndefined();
@@ -120,7 +99,7 @@ describe('Case.residencePermit under _entities: one statement per fetch, scoped'
   });
 
   it('without a token the reference is refused and nothing is read', async () => {
-    const { result, byTable } = await counted(() =>
+    const { result, byTable } = await t.countStatements(() =>
       t.exec<Entities>(ENTITIES, { r: [{ __typename: 'Case', id: mine[0] }] }, null),
     );
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
