@@ -71,7 +71,11 @@ export { isUniqueViolation, isDatabaseUnavailable } from './db/pg-errors.js';
 export { leanColumns, leanPick, leanRows, leanStatement, leanTable, type LeanStatement } from './db/lean-rows.js';
 export { platformMigrations } from './platform/platform-migrations.js';
 export { createTestDatabase, TEST_ADMIN_URL_ENV, type TestDatabase } from './testing/test-database.js';
-export { startSubgraphTestRuntime, type SubgraphTestRuntime } from './testing/subgraph-test-runtime.js';
+export {
+  demoAgencyClaims,
+  startSubgraphTestRuntime,
+  type SubgraphTestRuntime,
+} from './testing/subgraph-test-runtime.js';
 export { createTestIssuer, serveTestIssuer, type TestIssuer, type ServedTestIssuer } from './testing/test-issuer.js';
 export { buildFederatedSchema } from './federation/build-federated-schema.js';
 export {

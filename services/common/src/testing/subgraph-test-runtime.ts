@@ -3,6 +3,7 @@ import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { actorFromClaims, type OneStopClaims } from '../auth/actor.js';
 import { CalendarStore } from '../calendar/calendar-store.js';
 import { ControlledClock } from '../clock.js';
+import { DEMO_AGENCIES } from '../domain/demo-identities.js';
 import { loadCommonConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { PgListener } from '../db/pg-listener.js';
@@ -124,4 +125,10 @@ export async function startSubgraphTestRuntime<C extends RequestContext>(
       await db.drop();
     },
   };
+}
+
+/** The claims of a user of demo agency `i` (entrusted by its two demo employers), for specs. */
+export function demoAgencyClaims(i: 0 | 1 = 0): OneStopClaims {
+  const a = DEMO_AGENCIES[i];
+  return { sub: `agency-${i}-user`, role: 'AGENCY', name: a.name, agencyId: a.id, employerIds: [...a.employerIds] };
 }

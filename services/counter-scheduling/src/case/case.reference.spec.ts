@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENCIES, startSubgraphTestRuntime, type OneStopClaims, type SubgraphTestRuntime } from '@onestop/common';
+import {
+  DEMO_AGENCIES,
+  demoAgencyClaims,
+  startSubgraphTestRuntime,
+  type OneStopClaims,
+  type SubgraphTestRuntime,
+} from '@onestop/common';
 import { AppointmentEntity } from '../appointment/appointment.entity.js';
 import { ServiceCounterEntity } from '../counter/counter.entity.js';
 import { seedCounters } from '../counter/counter.seed.js';
@@ -18,13 +24,7 @@ let t: SubgraphTestRuntime;
 const mine: string[] = [];
 const theirs: string[] = [];
 let counterIds: string[] = [];
-const agency: OneStopClaims = {
-  sub: 'agency-0-user',
-  role: 'AGENCY',
-  name: DEMO_AGENCIES[0].name,
-  agencyId: DEMO_AGENCIES[0].id,
-  employerIds: [...DEMO_AGENCIES[0].employerIds],
-};
+const agency = demoAgencyClaims(0);
 const manager: OneStopClaims = { sub: 'manager-1', role: 'MANAGER', name: 'Manager One' };
 
 beforeAll(async () => {

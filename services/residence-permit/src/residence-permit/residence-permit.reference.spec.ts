@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   actorFromClaims,
   DEMO_AGENCIES,
+  demoAgencyClaims,
   DEMO_EMPLOYERS,
   startSubgraphTestRuntime,
   type DomainEvent,
@@ -21,13 +22,7 @@ let t: SubgraphTestRuntime;
 /** Five cases of the first agency's employers, five of the second's. */
 const mine: string[] = [];
 const theirs: string[] = [];
-const agency: OneStopClaims = {
-  sub: 'agency-0-user',
-  role: 'AGENCY',
-  name: DEMO_AGENCIES[0].name,
-  agencyId: DEMO_AGENCIES[0].id,
-  employerIds: [...DEMO_AGENCIES[0].employerIds],
-};
+const agency = demoAgencyClaims(0);
 const officer: OneStopClaims = { sub: 'ee-officer-1', role: 'EE_OFFICER', name: 'Officer One' };
 
 beforeAll(async () => {

@@ -1,10 +1,7 @@
-import { addCalendarDays, DEMO_AGENCIES, shanghaiDate, type OneStopClaims } from '@onestop/common';
+import { addCalendarDays, demoAgencyClaims, shanghaiDate, type OneStopClaims } from '@onestop/common';
 
 /** Claims of the demo agencies, as tokens carry them. */
-export function agencyClaims(i: 0 | 1 = 0): OneStopClaims {
-  const a = DEMO_AGENCIES[i];
-  return { sub: `agency-${i}-user`, role: 'AGENCY', name: a.name, agencyId: a.id, employerIds: [...a.employerIds] };
-}
+export const agencyClaims: (i?: 0 | 1) => OneStopClaims = demoAgencyClaims;
 
 let seq = 0;
 
