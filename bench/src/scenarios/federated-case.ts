@@ -71,7 +71,8 @@ type Options = {
 
 /**
  * Federated case queries touching all three subgraphs: `case(id)` and a page of
- * ${LIST_CASES} cases (`cases(first: 20)`) with the same fields per case; requests/s, p50/p99
+ * 20 cases (`cases(first: 20)`) with the same fields per case, and direct `_entities` calls per
+ * subgraph with and without those fields; requests/s, p50/p99
  * and CPU milliseconds per request by process.
  */
 export async function runFederatedCase(
