@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   assertNoProblems,
   decodeCursor,
@@ -58,7 +58,10 @@ export class ResidencePermitService {
         `SELECT ${leanColumns(ds, ResidencePermitEntity, 'p')} FROM ${leanTable(ds, ResidencePermitEntity)} p
          WHERE p.case_id = ANY($1) AND ($2::uuid[] IS NULL OR p.employer_id = ANY($2::uuid[]))`,
     );
-    const rows = await leanRows<ResidencePermitEntity>(ds, statement, [valid, scope ? [...scope].filter(isUuid) : null]);
+    const rows = await leanRows<ResidencePermitEntity>(ds, statement, [
+      valid,
+      scope ? [...scope].filter(isUuid) : null,
+    ]);
     return new Map(rows.map((r) => [r.caseId, r]));
   }
 
