@@ -47,6 +47,7 @@ async function main(): Promise<number> {
               sys,
               scale,
               command: [
+                ...(process.env.BENCH_BUILD ? [`BENCH_BUILD=${process.env.BENCH_BUILD}`] : []),
                 'pnpm bench',
                 ...(names.length ? [s.name] : []),
                 ...(scale === 'smoke' ? ['--smoke'] : []),

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { subgraphSecret, type SubgraphName } from '@onestop/common';
 import { TEST_ADMIN_URL_ENV } from '@onestop/common/testing';
@@ -19,6 +21,8 @@ export interface BenchSystem {
   ids: Identities;
   /** Secret the gateway signs requests to a subgraph with (test mode). */
   secret(name: SubgraphName): string;
+  /** Set when the system was started from another build (`BENCH_BUILD`): its directory and commit. */
+  build?: string;
   /** The last lines of process output, for a failure message. */
   logs: string[];
   stop(): Promise<void>;
@@ -61,9 +65,19 @@ export async function startBenchSystem(
     tempDir = await mkdtemp(path.join(tmpdir(), 'onestop-bench-'));
     await chmod(tempDir, 0o755); // as root, PostgreSQL (user postgres) must enter it
   }
+  // BENCH_BUILD=<another built checkout>: start that build's system (an old build against this
+  // one, in the same run), driven by this checkout's scenarios.
+  const other = process.env.BENCH_BUILD;
+  const start: typeof startStack = other
+    ? (
+        (await import(pathToFileURL(path.join(path.resolve(other), 'scripts', 'dist', 'index.js')).href)) as {
+          startStack: typeof startStack;
+        }
+      ).startStack
+    : startStack;
   let stack: Stack;
   try {
-    stack = await startStack({
+    stack = await start({
       databaseUrl,
       dataDir: tempDir ? path.join(tempDir, 'pg') : undefined,
       mode: 'test',
@@ -86,6 +100,7 @@ export async function startBenchSystem(
     gateways: stack.instances.gateway.map((g) => new GraphQLClient(g.url)),
     ids: new Identities(stack.issuer),
     secret: (name) => subgraphSecret(name, 'test', { ...process.env, ...env }),
+    build: other ? `${path.resolve(other)} at ${commitOf(other)}` : undefined,
     logs,
     async stop() {
       await sql.end().catch(() => undefined);
@@ -94,4 +109,13 @@ export async function startBenchSystem(
       if (tempDir) await rm(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The short commit a checkout is at ("unknown" when it is not a git checkout). */
+function commitOf(dir: string): string {
+  try {
+    return execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
 }

@@ -57,10 +57,25 @@ describe('benchmark scenarios and the simulator at tiny scale', () => {
     'federated-case: the case query reaches all three subgraphs and every request succeeds',
     { timeout: 120_000 },
     async () => {
-      const r = await runFederatedCase(ctx, { amount: 20, connections: 2 });
+      const r = await runFederatedCase(ctx, {
+        amount: 20,
+        connections: 2,
+        listAmount: 5,
+        listConnections: 1,
+        directAmount: 5,
+      });
       wellFormed(r, 'federated-case');
       expect(r.figures).toMatchObject({ subgraphs: 3, requests: 20, errors: 0, stage: 'booked' });
       expect((r.figures.cpuMsPerRequest as Record<string, number>).stack).toBeGreaterThan(0);
+      // The page of 20 cases, each with all three subgraphs' fields.
+      expect(r.figures.cases20).toMatchObject({ casesPerPage: 20, requests: 5, errors: 0 });
+      // Direct _entities calls to each subgraph for the 20 cases, with and without the fields.
+      for (const name of ['work-permit', 'residence-permit', 'counter-scheduling']) {
+        expect((r.figures.perField as Record<string, unknown>)[name]).toMatchObject({ entities: 20, errors: 0 });
+      }
+      expect(r.targets.map((t) => t.target)).toEqual([
+        'federated case query stack CPU per request ≤ half of 2026-11-27 (10.761 ms)',
+      ]);
     },
   );
 

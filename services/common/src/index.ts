@@ -74,6 +74,7 @@ export { openDatabase, quoteIdent, type DatabaseOptions } from './db/database.js
 export { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './db/embedded-postgres.js';
 export { PgListener } from './db/pg-listener.js';
 export { isUniqueViolation, isDatabaseUnavailable } from './db/pg-errors.js';
+export { leanColumns, leanPick, leanRows, leanStatement, leanTable, type LeanStatement } from './db/lean-rows.js';
 export { platformMigrations } from './platform/platform-migrations.js';
 export { buildFederatedSchema } from './federation/build-federated-schema.js';
 export {

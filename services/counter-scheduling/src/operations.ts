@@ -98,11 +98,12 @@ export function createCounterLoaders(ops: CounterOperations, actor: Actor | null
       const found = await load(actor, ids);
       return ids.map((id) => found.get(id) ?? empty);
     });
+  const counterById = new DataLoader<string, ServiceCounterEntity | null>(async (ids) => {
+    const found = await ops.counters.findByIds(ids);
+    return ids.map((id) => found.get(id) ?? null);
+  });
   return {
-    counterById: new DataLoader(async (ids) => {
-      const found = await ops.counters.findByIds(ids);
-      return ids.map((id) => found.get(id) ?? null);
-    }),
+    counterById,
     upcomingExceptionsByCounter: new DataLoader(async (ids) => {
       const found = await ops.counters.exceptionsFrom(ids, shanghaiDate(ops.runtime.clock.now()));
       return ids.map((id) => found.get(id) ?? []);
@@ -111,7 +112,12 @@ export function createCounterLoaders(ops: CounterOperations, actor: Actor | null
       const found = await ops.cases.findByIds(ids);
       return ids.map((id) => found.get(id) ?? null);
     }),
-    appointmentByCase: scoped<AppointmentEntity | null>((a, ids) => ops.appointments.latestByCase(a, ids), null),
+    // The appointments' counters come in the same statement: `Appointment.counter` then needs none.
+    appointmentByCase: scoped<AppointmentEntity | null>(async (a, ids) => {
+      const { byCase, counters } = await ops.appointments.latestByCase(a, ids);
+      for (const [id, c] of counters) counterById.prime(id, c);
+      return byCase;
+    }, null),
     visitsByCase: scoped<TicketEntity[]>((a, ids) => ops.queue.visitsByCase(a, ids), []),
     acceptanceByCase: scoped<AcceptanceEntity | null>((a, ids) => ops.acceptance.byCase(a, ids), null),
     claimByCase: scoped<ClaimEntity | null>((a, ids) => ops.claims.byCase(a, ids), null),

@@ -133,6 +133,7 @@ export async function startSubgraph<C extends RequestContext>(
     logger,
     context: (base) => def.createContext(runtime, base),
     metrics: { registry: metrics, endpoint: metricsEndpoint },
+    tracing: tracing.enabled,
     ready: async () => {
       await ds.query('SELECT 1');
       return true;

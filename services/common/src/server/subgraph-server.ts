@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -64,6 +68,8 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   maxBodyBytes?: number;
   /** Per-operation metrics, and where `/metrics` is served (decision 0014). */
   metrics?: { registry: ProcessMetrics; endpoint: MetricsEndpoint };
+  /** Whether a tracer is registered (`startTracing`): without one, requests skip the (no-op) span and its context. Default true. */
+  tracing?: boolean;
 }
 
 /** A running subgraph. */
@@ -88,7 +94,15 @@ export async function startSubgraphServer<C extends RequestContext>(
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: opts.mode === 'production',
     formatError: (formatted, error) => maskError(formatted, error, logger),
-    plugins: opts.metrics ? [graphqlMetricsPlugin<C>(opts.metrics.registry)] : [],
+    plugins: [
+      // Apollo Server installs two plugins by default that cost every request: cache control
+      // wraps every field resolver (willResolveField) to compute cache hints nobody reads (every
+      // answer is per actor, and the gateway ignores subgraphs' Cache-Control), and inline
+      // tracing (ftv1) serves Apollo Studio, which OneStop does not use.
+      ApolloServerPluginCacheControlDisabled() as ApolloServerPlugin<C>,
+      ApolloServerPluginInlineTraceDisabled() as ApolloServerPlugin<C>,
+      ...(opts.metrics ? [graphqlMetricsPlugin<C>(opts.metrics.registry)] : []),
+    ],
     // Requests are HMAC-signed by the gateway; CSRF prevention is the gateway's job.
     csrfPrevention: false,
     // Signals belong to runMain, which closes the servers, the event consumers and the pool in order.
@@ -162,10 +176,11 @@ export async function startSubgraphServer<C extends RequestContext>(
   };
 
   const spanAttributes = { 'onestop.subgraph': opts.name };
+  const tracing = opts.tracing ?? true;
   const server = createServer((req, res) => {
     // One server span per GraphQL request, continuing the gateway's trace (its `traceparent`).
     const traced =
-      req.url === '/graphql'
+      tracing && req.url === '/graphql'
         ? inServerSpan(SUBGRAPH_SPAN, req.headers, spanAttributes, () => handle(req, res))
         : handle(req, res);
     traced.catch((err: unknown) => {

@@ -6,3 +6,4 @@
 export { createTestDatabase, TEST_ADMIN_URL_ENV, type TestDatabase } from './test-database.js';
 export { createTestIssuer, serveTestIssuer, type TestIssuer, type ServedTestIssuer } from './test-issuer.js';
 export { DEMO_EMPLOYERS, DEMO_AGENCIES } from './demo-identities.js';
+export { demoAgencyClaims, startSubgraphTestRuntime, type SubgraphTestRuntime } from './subgraph-test-runtime.js';

@@ -12,11 +12,16 @@ import {
   type SubgraphRuntime,
   isUuid,
   idempotencyKeyProblems,
+  leanColumns,
+  leanPick,
+  leanRows,
+  leanStatement,
+  leanTable,
 } from '@onestop/common';
 import { EVENT_TYPES, type AppointmentPayload } from '@onestop/common/contract';
 import type { CounterService } from '../counter/counter.service.js';
 import { slotsOfDay, type Slot } from '../counter/opening-hours.js';
-import type { ServiceCounterEntity } from '../counter/counter.entity.js';
+import { ServiceCounterEntity } from '../counter/counter.entity.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { loadChanged, newEvent } from '../shared/events.js';
@@ -31,6 +36,9 @@ export interface BookingRequest {
   slotStart: Date;
   idempotencyKey: string;
 }
+
+/** Property prefix of the counter read beside each appointment (`latestByCase`). */
+const COUNTER = 'counter.';
 
 /** Booking, cancelling and rescheduling appointments; recording no-shows. */
 export class AppointmentService {
@@ -53,21 +61,38 @@ export class AppointmentService {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** The latest appointment of each case (the active one when there is one), scoped to the actor. */
-  async latestByCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, AppointmentEntity>> {
-    if (!caseIds.length) return new Map();
-    const qb = this.rt.ds
-      .getRepository(AppointmentEntity)
-      .createQueryBuilder('a')
-      .where('a.case_id = ANY(:ids)', { ids: [...caseIds] })
-      .orderBy('a.booked_at', 'ASC');
-    if (actor.role === 'AGENCY') qb.andWhere('a.employer_id = ANY(:employers)', { employers: [...actor.employerIds] });
-    const out = new Map<string, AppointmentEntity>();
-    for (const a of await qb.getMany()) {
-      const seen = out.get(a.caseId);
-      if (!seen || seen.status !== 'BOOKED' || a.status === 'BOOKED') out.set(a.caseId, a);
+  /**
+   * The latest appointment of each case (the active one when there is one), scoped to the
+   * actor, with each one's counter read in the same statement (`counters`, for the request's
+   * counter loader): the `Case.appointment { counter }` path, one prepared statement read as
+   * plain rows.
+   */
+  async latestByCase(
+    actor: Actor,
+    caseIds: readonly string[],
+  ): Promise<{ byCase: Map<string, AppointmentEntity>; counters: Map<string, ServiceCounterEntity> }> {
+    const byCase = new Map<string, AppointmentEntity>();
+    const counters = new Map<string, ServiceCounterEntity>();
+    if (!caseIds.length) return { byCase, counters };
+    const { ds } = this.rt;
+    const statement = leanStatement(
+      ds,
+      'appointment.by-case',
+      () =>
+        `SELECT ${leanColumns(ds, AppointmentEntity, 'a')}, ${leanColumns(ds, ServiceCounterEntity, 'c', COUNTER)}
+         FROM ${leanTable(ds, AppointmentEntity)} a LEFT JOIN ${leanTable(ds, ServiceCounterEntity)} c ON c.id = a.counter_id
+         WHERE a.case_id = ANY($1::text[]) AND ($2::text[] IS NULL OR a.employer_id = ANY($2::text[]))
+         ORDER BY a.booked_at ASC`,
+    );
+    const employers = actor.role === 'AGENCY' ? [...actor.employerIds] : null;
+    for (const row of await leanRows(ds, statement, [[...caseIds], employers])) {
+      const a = leanPick<AppointmentEntity>(ds, AppointmentEntity, '', row)!;
+      const counter = leanPick<ServiceCounterEntity>(ds, ServiceCounterEntity, COUNTER, row);
+      if (counter) counters.set(counter.id, counter);
+      const seen = byCase.get(a.caseId);
+      if (!seen || seen.status !== 'BOOKED' || a.status === 'BOOKED') byCase.set(a.caseId, a);
     }
-    return out;
+    return { byCase, counters };
   }
 
   /**

@@ -8,6 +8,10 @@ import {
   shanghaiDayStart,
   type Actor,
   type SubgraphRuntime,
+  leanColumns,
+  leanRows,
+  leanStatement,
+  leanTable,
 } from '@onestop/common';
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { SLOT_HOLDING_STATUSES } from '../appointment/appointment.entity.js';
@@ -75,17 +79,31 @@ export class CounterService {
     return this.rt.ds.getRepository(ServiceCounterEntity).find({ order: { district: 'ASC', name: 'ASC' } });
   }
 
-  /** Counters by id in one statement. */
-  async findByIds(
-    ids: readonly string[],
-    manager: EntityManager = this.rt.ds.manager,
-  ): Promise<Map<string, ServiceCounterEntity>> {
+  /**
+   * Counters by id in one statement: outside a transaction (the `ServiceCounter` reference and
+   * `Appointment.counter` path) a prepared statement read as plain rows; inside one, through
+   * its manager.
+   */
+  async findByIds(ids: readonly string[], manager?: EntityManager): Promise<Map<string, ServiceCounterEntity>> {
     if (!ids.length) return new Map();
-    const rows = await manager
-      .getRepository(ServiceCounterEntity)
-      .createQueryBuilder('c')
-      .where('c.id = ANY(:ids)', { ids: [...ids] })
-      .getMany();
+    let rows: ServiceCounterEntity[];
+    if (manager) {
+      rows = await manager
+        .getRepository(ServiceCounterEntity)
+        .createQueryBuilder('c')
+        .where('c.id = ANY(:ids)', { ids: [...ids] })
+        .getMany();
+    } else {
+      const { ds } = this.rt;
+      const statement = leanStatement(
+        ds,
+        'counter.by-id',
+        () =>
+          `SELECT ${leanColumns(ds, ServiceCounterEntity, 'c')} FROM ${leanTable(ds, ServiceCounterEntity)} c
+           WHERE c.id = ANY($1::text[])`,
+      );
+      rows = await leanRows<ServiceCounterEntity>(ds, statement, [[...ids]]);
+    }
     return new Map(rows.map((r) => [r.id, r]));
   }
 

@@ -12,10 +12,12 @@ import {
   type EventStore,
   type EventSubscription,
   type WorkingDayCalendar,
+  leanRows,
+  leanStatement,
 } from '@onestop/common';
 import { CATEGORIES, EVENT_TYPES, type DomainEvent, decodeEvent, type SlaKind } from '@onestop/common/contract';
 import { BREACH_THRESHOLD, remainingMinutes } from './sla-clock.rules.js';
-import { CLOCK_COLUMNS, type ClockRow } from './sla-clock.store.js';
+import type { ClockRow } from './sla-clock.store.js';
 import type { SlaAlert } from './sla-alert.type.js';
 import type { SlaBreach, SlaBreachConnection } from './sla-breach.type.js';
 import type { SlaClock } from './sla-clock.type.js';
@@ -34,6 +36,28 @@ export interface SlaAlertFilter {
   breachesOnly?: boolean | null;
 }
 
+/** The columns `Case.sla` shows (not the sweep's schedule: fire times, next threshold, targets). */
+const CASE_CLOCK_COLUMNS = `id, case_id AS "caseId", kind, basis, state, started_at AS "startedAt", due_at AS "dueAt",
+  stopped_at AS "stoppedAt", last_threshold AS "lastThreshold", thresholds, provisional, counter_id AS "counterId", category`;
+
+/** A clock as `Case.sla` reads it. */
+export type CaseClockRow = Pick<
+  ClockRow,
+  | 'id'
+  | 'caseId'
+  | 'kind'
+  | 'basis'
+  | 'state'
+  | 'startedAt'
+  | 'dueAt'
+  | 'stoppedAt'
+  | 'lastThreshold'
+  | 'thresholds'
+  | 'provisional'
+  | 'counterId'
+  | 'category'
+>;
+
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
@@ -49,12 +73,14 @@ export class SlaQueryService {
   /** The clocks of several cases in one statement (an agency gets only its employers' clocks). */
   async clocksByCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, SlaClock[]>> {
     const scope = employerScope(actor);
-    const rows: ClockRow[] = await this.ds.query(
-      `SELECT ${CLOCK_COLUMNS} FROM cs.sla_clock
-       WHERE case_id = ANY ($1) AND ($2::text[] IS NULL OR employer_id = ANY ($2))
+    const statement = leanStatement(
+      this.ds,
+      'sla-clock.by-case',
+      () => `SELECT ${CASE_CLOCK_COLUMNS} FROM cs.sla_clock
+       WHERE case_id = ANY ($1::text[]) AND ($2::text[] IS NULL OR employer_id = ANY ($2::text[]))
        ORDER BY started_at, id`,
-      [[...caseIds], scope ? [...scope] : null],
     );
+    const rows = await leanRows<CaseClockRow>(this.ds, statement, [[...caseIds], scope ? [...scope] : null]);
     const now = this.clock.now();
     const calendar = this.calendar.calendar;
     const byCase = new Map<string, SlaClock[]>();
@@ -161,7 +187,7 @@ interface BreachRow {
 }
 
 /** A clock as GraphQL shows it, with the time left computed on the current calendar. */
-export function toSlaClock(row: ClockRow, calendar: WorkingDayCalendar, now: Date): SlaClock {
+export function toSlaClock(row: CaseClockRow, calendar: WorkingDayCalendar, now: Date): SlaClock {
   return {
     id: row.id,
     kind: row.kind,

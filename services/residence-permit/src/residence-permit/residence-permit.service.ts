@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   assertNoProblems,
   decodeCursor,
@@ -11,6 +11,10 @@ import {
   type Actor,
   type SubgraphRuntime,
   isUuid,
+  leanColumns,
+  leanRows,
+  leanStatement,
+  leanTable,
 } from '@onestop/common';
 import {
   EVENT_TYPES,
@@ -45,14 +49,26 @@ const VERIFICATION_OUTSTANDING_SQL = `(${OPEN_SQL} AND EXISTS (SELECT 1 FROM rp.
 export class ResidencePermitService {
   constructor(private readonly runtime: SubgraphRuntime) {}
 
-  /** One statement for a batch of case ids, dropping any outside the actor's scope. */
+  /**
+   * One statement for a batch of case ids, dropping any outside the actor's scope: the
+   * `Case.residencePermit` path, read as plain rows (a prepared statement, no entity hydration).
+   */
   async findByCaseIds(actor: Actor, caseIds: readonly string[]): Promise<Map<string, ResidencePermitEntity>> {
     const valid = caseIds.filter(isUuid);
     if (!valid.length) return new Map();
     const scope = employerScope(actor);
-    const rows = await this.runtime.ds.getRepository(ResidencePermitEntity).find({
-      where: scope ? { caseId: In(valid), employerId: In([...scope]) } : { caseId: In(valid) },
-    });
+    const { ds } = this.runtime;
+    const statement = leanStatement(
+      ds,
+      'residence-permit.by-case',
+      () =>
+        `SELECT ${leanColumns(ds, ResidencePermitEntity, 'p')} FROM ${leanTable(ds, ResidencePermitEntity)} p
+         WHERE p.case_id = ANY($1) AND ($2::uuid[] IS NULL OR p.employer_id = ANY($2::uuid[]))`,
+    );
+    const rows = await leanRows<ResidencePermitEntity>(ds, statement, [
+      valid,
+      scope ? [...scope].filter(isUuid) : null,
+    ]);
     return new Map(rows.map((r) => [r.caseId, r]));
   }
 

@@ -10,6 +10,10 @@ import {
   type Actor,
   type Clock,
   isUuid,
+  leanColumns,
+  leanRows,
+  leanStatement,
+  leanTable,
 } from '@onestop/common';
 import { type CaseStatus, type Category, type Route } from '@onestop/common/contract';
 import type { AccessLogService } from '../access-log/access-log.service.js';
@@ -71,20 +75,41 @@ export class CaseQueryService {
     private readonly accessLog: AccessLogService,
   ) {}
 
-  /** Cases by id in one statement, dropping any outside the actor's scope. */
+  /**
+   * Cases by id in one statement, dropping any outside the actor's scope: the `_entities` and
+   * `Query.case` path, read as plain rows (a prepared statement, no query builder, no entity
+   * hydration: resolvers only read the columns).
+   */
   async findByIds(actor: Actor, ids: readonly string[]): Promise<Map<string, CaseEntity>> {
     const valid = [...new Set(ids)].filter(isUuid);
     if (!valid.length) return new Map();
-    const rows = await this.scoped(actor).andWhere('c.id = ANY(:ids)', { ids: valid }).getMany();
+    const rows = await leanRows<CaseEntity>(this.ds, this.byColumn('id'), [valid, this.scopeParam(actor)]);
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** Cases by reference in one statement, dropping any outside the actor's scope. */
+  /** Cases by reference in one statement, dropping any outside the actor's scope (plain rows, as `findByIds`). */
   async findByReferences(actor: Actor, references: readonly string[]): Promise<Map<string, CaseEntity>> {
     const refs = [...new Set(references.map((r) => r.trim().toUpperCase()))];
     if (!refs.length) return new Map();
-    const rows = await this.scoped(actor).andWhere('c.reference = ANY(:refs)', { refs }).getMany();
+    const rows = await leanRows<CaseEntity>(this.ds, this.byColumn('reference'), [refs, this.scopeParam(actor)]);
     return new Map(rows.map((r) => [r.reference, r]));
+  }
+
+  /** Cases whose `column` is one of $1, within the employers $2 (null: every employer). */
+  private byColumn(column: 'id' | 'reference') {
+    return leanStatement(
+      this.ds,
+      `case.by-${column}`,
+      () =>
+        `SELECT ${leanColumns(this.ds, CaseEntity, 'c')} FROM ${leanTable(this.ds, CaseEntity)} c
+         WHERE c.${column} = ANY($1) AND ($2::uuid[] IS NULL OR c.employer_id = ANY($2::uuid[]))`,
+    );
+  }
+
+  /** The employers an actor's reads are limited to, as a statement parameter (null: no limit). */
+  private scopeParam(actor: Actor): string[] | null {
+    const scope = employerScope(actor);
+    return scope ? [...scope].filter(isUuid) : null;
   }
 
   /**
@@ -117,12 +142,13 @@ export class CaseQueryService {
 
   /**
    * One page of `cases`: keyset pagination (no OFFSET), one row more than asked to know whether
-   * more follow. A search by passport number is written to the access log before the page is
+   * more follow, read as plain rows. A search by passport number is written to the access log before the page is
    * returned (it reveals whose case this is): if the log cannot be written, the search fails.
    */
   async list(actor: Actor, args: CaseListArgs): Promise<CasePage> {
     const { qb, limit, order } = this.listQuery(actor, args);
-    const rows = await qb.getMany();
+    // Plain rows under the entity's property names (as findByIds): no entity hydration per row.
+    const rows = (await qb.select(leanColumns(this.ds, CaseEntity, 'c')).getRawMany()) as CaseEntity[];
     const nodes = rows.slice(0, limit);
     if (args.filter?.passportNumber != null) {
       await this.accessLog.recordPassportSearch(

@@ -1,11 +1,8 @@
 import { addCalendarDays, shanghaiDate, type OneStopClaims } from '@onestop/common';
-import { DEMO_AGENCIES } from '@onestop/common/testing';
+import { demoAgencyClaims } from '@onestop/common/testing';
 
 /** Claims of the demo agencies, as tokens carry them. */
-export function agencyClaims(i: 0 | 1 = 0): OneStopClaims {
-  const a = DEMO_AGENCIES[i];
-  return { sub: `agency-${i}-user`, role: 'AGENCY', name: a.name, agencyId: a.id, employerIds: [...a.employerIds] };
-}
+export const agencyClaims: (i?: 0 | 1) => OneStopClaims = demoAgencyClaims;
 
 let seq = 0;
 
