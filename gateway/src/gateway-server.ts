@@ -28,6 +28,7 @@ import type { GatewayConfig, SubgraphEndpoint } from './config.js';
 import { HttpRequestContext, type GatewayContext } from './context.js';
 import { AgencyRateLimiter, agencyRateLimitPlugin } from './rate-limit.js';
 import { createDataSources } from './data-source.js';
+import { FastPath, fastRequestOf } from './fast-path.js';
 import { createGatewayMetrics } from './metrics.js';
 import { requestIdFrom } from './request-id.js';
 import { safelistFromManifest, safelistFromOperations, safelistPlugin, type Safelist } from './safelist.js';
@@ -79,6 +80,14 @@ export async function startGateway(
   const dataSources = createDataSources(cfg.subgraphs, cfg.subgraphTimeoutMs, metrics.subgraphCall);
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // What the fast path keeps of a request once it is planned (fast-path.ts).
+    experimental_didResolveQueryPlan: ({ queryPlan, requestContext, operationContext }) => {
+      const planned = (requestContext.context as Partial<GatewayContext>).planned;
+      if (!planned) return;
+      planned.plan = queryPlan;
+      planned.operationContext = operationContext;
+      planned.document = requestContext.document;
+    },
     buildService: ({ name }) => {
       const ds = dataSources.get(name);
       if (!ds) throw new StartupError(`The supergraph names a subgraph "${name}" the gateway has no URL for.`);
@@ -117,6 +126,17 @@ export async function startGateway(
   const planner = new SubscriptionPlanner(supergraphSdl);
   const hubs = new SubscriptionHubs(logger);
   const executor = new EventExecutor(planner, dataSources, logger);
+  const fastPath = new FastPath({
+    gateway,
+    dataSources,
+    safelistMode: cfg.safelist,
+    safelist,
+    limiter,
+    metrics,
+    logger,
+    passThroughAllowed: !/@inaccessible\b/.test(supergraphSdl),
+  });
+  if (!fastPath.enabled) logger.warn('the gateway fast path is off: Apollo Gateway keeps its schemas elsewhere in this version');
   const metricsEndpoint = await startMetricsEndpoint(metrics.registry, cfg.common.observability.metrics, logger);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
@@ -173,9 +193,21 @@ export async function startGateway(
         return sendGraphQLError(res, 401, err.message, err.code, { 'www-authenticate': 'Bearer' });
       throw err;
     }
+    const context = new HttpRequestContext(actor, authorization, requestId, logger);
+    const fast = req.method === 'POST' ? fastRequestOf(parsed, req.headers['content-type']) : null;
+    const match = fast && fastPath.match(fast, req.headers);
+    if (match) {
+      const body = await fastPath.answer(match, fast, context);
+      if (body !== null) {
+        for (const [k, v] of match.headers) res.setHeader(k, v);
+        res.statusCode = 200;
+        res.end(body);
+        return;
+      }
+      // Apollo answers it after all, from the subgraph answers already received (context.subgraphCalls).
+    }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const context = new HttpRequestContext(actor, authorization, requestId, logger);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body: parsed },
       context: async () => context,
@@ -183,6 +215,7 @@ export async function startGateway(
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      if (fast) fastPath.learn(fast, req.headers.accept, context, res.statusCode, result.headers, result.body.string);
       res.end(result.body.string);
     } else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
