@@ -24,7 +24,7 @@ import { operationCost, type AgencyRateLimiter } from './rate-limit.js';
 import type { SafelistMode } from './config.js';
 import { memoizedOperationHash, safelistApplies, type Safelist } from './safelist.js';
 
-const { getVariableValues, Kind, print } = graphql;
+const { getVariableValues, Kind, parse, print } = graphql;
 
 /** Operations kept ready (validated, planned) by their text; each holds its parsed document and plan. */
 const PREPARED_ENTRIES = 1000;
@@ -46,7 +46,7 @@ export interface PreparedOperation {
   plan: QueryPlan;
   /** The plan's one fetch when the subgraph's `data` is the response as it is (no reshaping). */
   passThrough: FetchNode | null;
-  /** Apollo Server's response headers for an answer with data and no errors, by the request's `Accept`. */
+  /** Apollo Server's response headers for a 200 answer, by the request's `Accept`. */
   headers: Map<string, ReadonlyArray<readonly [string, string]>>;
 }
 
@@ -57,6 +57,8 @@ export interface FastMatch {
 }
 
 export interface FastPathOptions {
+  /** GATEWAY_FAST_PATH: off sends every request through Apollo Server. */
+  on: boolean;
   gateway: ApolloGateway;
   dataSources: ReadonlyMap<string, OneStopDataSource>;
   safelistMode: SafelistMode;
@@ -66,6 +68,18 @@ export interface FastPathOptions {
   logger: Logger;
   /** False when the supergraph hides parts of the schema (`@inaccessible`): then the gateway reshapes every answer. */
   passThroughAllowed: boolean;
+}
+
+/** How the fast path fared (tests and diagnostics). */
+export interface FastPathStats {
+  /** Operations kept ready. */
+  prepared: number;
+  /** Answered with the one subgraph's data as it was. */
+  passedThrough: number;
+  /** Answered through executeQueryPlan without Apollo Server. */
+  executed: number;
+  /** Handed to Apollo Server after the fast path had begun (errors, a refused check), calls replayed. */
+  handedBack: number;
 }
 
 /**
@@ -98,6 +112,7 @@ export class FastPath {
   private readonly serviceMap: ServiceMap;
   private readonly apiSchema: Schema | undefined;
   private readonly supergraphSchema: GraphQLSchema | undefined;
+  private readonly counts = { passedThrough: 0, executed: 0, handedBack: 0 };
 
   constructor(private readonly opts: FastPathOptions) {
     this.serviceMap = Object.fromEntries(opts.dataSources);
@@ -109,7 +124,11 @@ export class FastPath {
 
   /** False when the gateway's internals are not where this version expects them: everything goes through Apollo. */
   get enabled(): boolean {
-    return this.apiSchema !== undefined && this.supergraphSchema !== undefined;
+    return this.opts.on && this.apiSchema !== undefined && this.supergraphSchema !== undefined;
+  }
+
+  stats(): FastPathStats {
+    return { prepared: this.prepared.size, ...this.counts };
   }
 
   /** The prepared operation and headers for this request, or null (Apollo Server answers it). */
@@ -131,21 +150,23 @@ export class FastPath {
     const { prepared } = match;
     const { actor } = context;
     const { safelistMode, safelist, limiter } = this.opts;
+    // Each refusal below is left to Apollo Server, which refuses the request with its usual error.
     if (
       safelistMode !== 'off' &&
       safelistApplies(safelistMode, actor) &&
       !safelist.has(memoizedOperationHash(prepared.document, request.operationName))
     )
-      return null;
+      return this.handBack();
     const definitions = prepared.operation.variableDefinitions;
     if (definitions?.length) {
-      // What Apollo Gateway checks before it plans (validateIncomingRequest): Apollo words any refusal.
+      // What Apollo Gateway checks before it plans (validateIncomingRequest).
       const { errors } = getVariableValues(prepared.operationContext.schema, definitions, request.variables ?? {});
-      if (errors) return null;
+      if (errors) return this.handBack();
     }
     if (limiter.enabled && actor?.role === 'AGENCY' && actor.agencyId) {
-      // A refusal takes nothing from the budget; Apollo's plugin then refuses it with the usual 429.
-      if (!limiter.take(actor.agencyId, operationCost(prepared.document, prepared.operation)).ok) return null;
+      // A refusal takes nothing from the budget, so Apollo's plugin refuses it again (429, Retry-After).
+      if (!limiter.take(actor.agencyId, operationCost(prepared.document, prepared.operation)).ok)
+        return this.handBack();
       context.charged = true;
     }
     const started = performance.now();
@@ -156,24 +177,27 @@ export class FastPath {
       : await this.execute(prepared, request, context);
     if (body === null) {
       calls.replay();
-      return null;
+      return this.handBack();
     }
     context.subgraphCalls = undefined;
+    if (prepared.passThrough) this.counts.passedThrough++;
+    else this.counts.executed++;
     this.countAnswered(prepared, request, started);
     return body;
   }
 
-  /**
-   * Keeps what Apollo resolved for a request it answered: the plan (for any answer), and the
-   * headers it sent with an answer that had data and no errors.
-   */
+  private handBack(): null {
+    this.counts.handedBack++;
+    return null;
+  }
+
+  /** Keeps what Apollo resolved for a request it answered: the plan, and the headers of a 200. */
   learn(
     request: FastRequest,
     accept: string | undefined,
     context: GatewayContext,
     status: number,
     headers: Iterable<[string, string]>,
-    body: string,
   ): void {
     const planned = context.planned;
     if (!this.enabled || !planned?.plan || !planned.operationContext || !planned.document) return;
@@ -193,9 +217,9 @@ export class FastPath {
       };
       this.prepared.set(key, prepared);
     }
-    if (status === 200 && body.startsWith('{"data":') && prepared.headers.size < 8) {
-      prepared.headers.set(accept ?? '', [...headers]);
-    }
+    // Apollo's headers for a 200 of this operation (content type by Accept, no per-request ones;
+    // the only header a plugin adds, Retry-After, comes with a 429).
+    if (status === 200 && prepared.headers.size < 8) prepared.headers.set(accept ?? '', [...headers]);
   }
 
   /** The one fetch, exactly as executeQueryPlan would make it; its `data` is the answer. */
@@ -315,7 +339,13 @@ export function passThroughFetch(
   if (operation.selectionSet.selections.some((s) => s.kind !== Kind.FIELD || s.name.value.startsWith('__')))
     return null;
   if (!plainSelections(operation.selectionSet)) return null;
-  const fetched = node.operationDocumentNode?.definitions.find(
+  let document = node.operationDocumentNode;
+  try {
+    document ??= parse(node.operation);
+  } catch {
+    return null;
+  }
+  const fetched = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );
   if (!fetched || fetched.operation !== operation.operation) return null;

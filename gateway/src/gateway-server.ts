@@ -28,7 +28,7 @@ import type { GatewayConfig, SubgraphEndpoint } from './config.js';
 import { HttpRequestContext, type GatewayContext } from './context.js';
 import { AgencyRateLimiter, agencyRateLimitPlugin } from './rate-limit.js';
 import { createDataSources } from './data-source.js';
-import { FastPath, fastRequestOf } from './fast-path.js';
+import { FastPath, fastRequestOf, type FastPathStats } from './fast-path.js';
 import { createGatewayMetrics } from './metrics.js';
 import { requestIdFrom } from './request-id.js';
 import { safelistFromManifest, safelistFromOperations, safelistPlugin, type Safelist } from './safelist.js';
@@ -48,6 +48,8 @@ export interface RunningGateway {
   server: Server;
   /** Upstream subscriptions and their subscribers, for tests and diagnostics. */
   subscriptionStats(): { upstreams: number; subscribers: number };
+  /** What the fast path answered and handed to Apollo, for tests and diagnostics. */
+  fastPathStats(): FastPathStats;
   close(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export async function startGateway(
   const hubs = new SubscriptionHubs(logger);
   const executor = new EventExecutor(planner, dataSources, logger);
   const fastPath = new FastPath({
+    on: cfg.fastPath,
     gateway,
     dataSources,
     safelistMode: cfg.safelist,
@@ -136,7 +139,7 @@ export async function startGateway(
     logger,
     passThroughAllowed: !/@inaccessible\b/.test(supergraphSdl),
   });
-  if (!fastPath.enabled) logger.warn('the gateway fast path is off: Apollo Gateway keeps its schemas elsewhere in this version');
+  if (cfg.fastPath && !fastPath.enabled) logger.warn('the gateway fast path is off: Apollo Gateway keeps its schemas elsewhere in this version');
   const metricsEndpoint = await startMetricsEndpoint(metrics.registry, cfg.common.observability.metrics, logger);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
@@ -215,7 +218,7 @@ export async function startGateway(
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
-      if (fast) fastPath.learn(fast, req.headers.accept, context, res.statusCode, result.headers, result.body.string);
+      if (fast) fastPath.learn(fast, req.headers.accept, context, res.statusCode, result.headers);
       res.end(result.body.string);
     } else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -284,6 +287,7 @@ export async function startGateway(
     port,
     server,
     subscriptionStats: () => hubs.stats(),
+    fastPathStats: () => fastPath.stats(),
     async close() {
       await ws.close();
       server.closeAllConnections();
