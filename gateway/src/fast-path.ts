@@ -19,6 +19,7 @@ import { BoundedCache } from './bounded-cache.js';
 import type { GatewayContext, PlannedRequest } from './context.js';
 import { SubgraphCallLog, type OneStopDataSource } from './data-source.js';
 import { graphql } from './graphql.js';
+import { compileShape, installCompiledShaping, shapeWith, type Shape } from './result-shaping.js';
 import type { GatewayMetrics } from './metrics.js';
 import { operationCost, type AgencyRateLimiter } from './rate-limit.js';
 import type { SafelistMode } from './config.js';
@@ -46,6 +47,8 @@ export interface PreparedOperation {
   plan: QueryPlan;
   /** The plan's one fetch when the subgraph's `data` is the response as it is (no reshaping). */
   passThrough: FetchNode | null;
+  /** Otherwise, result shaping compiled for this operation, when it can be (result-shaping.ts). */
+  shape: Shape | null;
   /** Apollo Server's response headers for a 200 answer, by the request's `Accept`. */
   headers: Map<string, ReadonlyArray<readonly [string, string]>>;
 }
@@ -98,7 +101,8 @@ export interface FastPathStats {
  * - A plan that is one fetch asking the subgraph exactly what the client asked (same
  *   selections, no fragments, no directives, no key or `__typename` added by the planner,
  *   no rewrites) is passed through: the subgraph's `data` is the answer.
- * - Any other plan runs through Apollo Gateway's own `executeQueryPlan` and result shaping.
+ * - Any other plan runs through Apollo Gateway's own `executeQueryPlan`, with result shaping
+ *   compiled for the operation where it can be (result-shaping.ts), computeResponse otherwise.
  *
  * The fast path only ever writes an answer that has data and no errors or extensions, with
  * the headers Apollo Server gave the same operation. Anything else (subgraph errors, partial
@@ -114,8 +118,11 @@ export class FastPath {
   private readonly supergraphSchema: GraphQLSchema | undefined;
   private readonly counts = { passedThrough: 0, executed: 0, handedBack: 0 };
 
+  private readonly compiledShaping: boolean;
+
   constructor(private readonly opts: FastPathOptions) {
     this.serviceMap = Object.fromEntries(opts.dataSources);
+    this.compiledShaping = opts.on && installCompiledShaping();
     // The schemas Apollo Gateway's own executor hands executeQueryPlan (set once the gateway has loaded).
     const internals = opts.gateway as unknown as { apiSchema?: Schema; supergraphSchema?: GraphQLSchema };
     this.apiSchema = internals.apiSchema;
@@ -207,12 +214,19 @@ export class FastPath {
     if (!prepared) {
       const { operation } = planned.operationContext;
       if (operation.operation === 'subscription') return;
+      const passThrough = this.opts.passThroughAllowed
+        ? passThroughFetch(planned.plan, operation, planned.operationContext)
+        : null;
       prepared = {
         document: planned.document,
         operation,
         operationContext: planned.operationContext,
         plan: planned.plan,
-        passThrough: this.opts.passThroughAllowed ? passThroughFetch(planned.plan, operation, planned.operationContext) : null,
+        passThrough,
+        shape:
+          !passThrough && this.compiledShaping && Object.keys(planned.operationContext.fragments).length === 0
+            ? compileShape(planned.operationContext.schema, operation)
+            : null,
         headers: new Map(),
       };
       this.prepared.set(key, prepared);
@@ -248,8 +262,11 @@ export class FastPath {
   /** The plan through Apollo Gateway's executor, without Apollo Server around it. */
   private async execute(prepared: PreparedOperation, request: FastRequest, context: GatewayContext): Promise<string | null> {
     const { operation, operationContext, document } = prepared;
+    // One object per request (executeQueryPlan treats none and {} alike): it names this request's shape.
+    const variables = request.variables ?? {};
+    if (prepared.shape) shapeWith(variables, operationContext.schema, prepared.shape, operation);
     const requestContext = {
-      request: { query: request.query, variables: request.variables, operationName: request.operationName },
+      request: { query: request.query, variables, operationName: request.operationName },
       context,
       // Apollo Server hands the gateway its own logger, not the request's.
       logger: this.opts.logger,
