@@ -40,7 +40,11 @@ function owner(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? fn : 'native';
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(url);
   if (m) return m[1]!;
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]!.replace(/^internal$/, 'internal')}`;
+  if (url.startsWith('node:'))
+    return `node:${url
+      .slice(5)
+      .split('/')[0]!
+      .replace(/^internal$/, 'internal')}`;
   if (url.includes('/gateway/dist/')) return 'gateway (own code)';
   if (url.includes('/services/common/dist/')) return '@onestop/common';
   return url.split('/').slice(-2).join('/');
@@ -75,7 +79,13 @@ async function main(): Promise<void> {
       await createCases(b, 20, { stage: 'booked', category: 'B' }).catch(() =>
         createCases(b, 20, { stage: 'filed', category: 'B' }),
       );
-      const q = await workingQuery(b, 'cases', { first: 20 }, [{ edges: [{ node: FEDERATED_CASE_SELECTION }] }] as Selection, token);
+      const q = await workingQuery(
+        b,
+        'cases',
+        { first: 20 },
+        [{ edges: [{ node: FEDERATED_CASE_SELECTION }] }] as Selection,
+        token,
+      );
       body = JSON.stringify({ query: q.text, variables: q.variables });
     }
     const current = processEnvironment(sys.stack.pid('gateway')!)!;
@@ -99,7 +109,13 @@ async function main(): Promise<void> {
     }
     const headers = { authorization: `Bearer ${token}` };
     await runLoad({ url, connections: Number(values.connections), durationS: 3, body, headers });
-    const r = await runLoad({ url, connections: Number(values.connections), durationS: Number(values.seconds), body, headers });
+    const r = await runLoad({
+      url,
+      connections: Number(values.connections),
+      durationS: Number(values.seconds),
+      body,
+      headers,
+    });
     const exited = new Promise((res) => child.once('exit', res));
     // Idle a moment, so the stop's own samples are after the last busy load sample… and cut off by it.
     await new Promise((res) => setTimeout(res, 1000));
@@ -140,9 +156,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `gateway from ${dir}: ${r.requests} requests at ${r.connections} connections (${r.requestsPerSecond}/s), busy ${(total / 1000).toFixed(0)} ms = ${(total / 1000 / r.requests).toFixed(3)} ms/request (main thread); profile ${path.join(out, file)}\n`,
     );
-    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`  ${pct(v).padStart(6)}  ${k}\n`);
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      process.stdout.write(`  ${pct(v).padStart(6)}  ${k}\n`);
     process.stdout.write('top functions (self):\n');
-    for (const [k, v] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 30)) process.stdout.write(`  ${pct(v).padStart(6)}  ${k}\n`);
+    for (const [k, v] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 30))
+      process.stdout.write(`  ${pct(v).padStart(6)}  ${k}\n`);
   } finally {
     await sys.stop();
   }

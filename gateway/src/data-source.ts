@@ -127,7 +127,9 @@ export class SubgraphCallLog {
       const recorded = this.calls.get(key)?.shift();
       // Plans are deterministic: the same plan over the same answers makes the same calls.
       // Were it ever otherwise, refusing beats sending a mutation a second time.
-      return recorded ?? Promise.reject(new InvariantError(`A replayed request made a call to ${subgraph} it had not made.`));
+      return (
+        recorded ?? Promise.reject(new InvariantError(`A replayed request made a call to ${subgraph} it had not made.`))
+      );
     }
     const pending = send();
     // Recorded failures are awaited by their replay; until then they are not unhandled.

@@ -9,12 +9,7 @@ import type { Schema } from '@apollo/federation-internals';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { operationLabel, type Logger } from '@onestop/common';
-import type {
-  DocumentNode,
-  GraphQLSchema,
-  OperationDefinitionNode,
-  SelectionSetNode,
-} from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { BoundedCache } from './bounded-cache.js';
 import type { GatewayContext, PlannedRequest } from './context.js';
 import { SubgraphCallLog, type OneStopDataSource } from './data-source.js';
@@ -260,7 +255,11 @@ export class FastPath {
   }
 
   /** The plan through Apollo Gateway's executor, without Apollo Server around it. */
-  private async execute(prepared: PreparedOperation, request: FastRequest, context: GatewayContext): Promise<string | null> {
+  private async execute(
+    prepared: PreparedOperation,
+    request: FastRequest,
+    context: GatewayContext,
+  ): Promise<string | null> {
     const { operation, operationContext, document } = prepared;
     // One object per request (executeQueryPlan treats none and {} alike): it names this request's shape.
     const variables = request.variables ?? {};
@@ -362,9 +361,7 @@ export function passThroughFetch(
   } catch {
     return null;
   }
-  const fetched = document.definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
+  const fetched = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!fetched || fetched.operation !== operation.operation) return null;
   return print(fetched.selectionSet) === print(operation.selectionSet) ? node : null;
 }

@@ -139,7 +139,8 @@ export async function startGateway(
     logger,
     passThroughAllowed: !/@inaccessible\b/.test(supergraphSdl),
   });
-  if (cfg.fastPath && !fastPath.enabled) logger.warn('the gateway fast path is off: Apollo Gateway keeps its schemas elsewhere in this version');
+  if (cfg.fastPath && !fastPath.enabled)
+    logger.warn('the gateway fast path is off: Apollo Gateway keeps its schemas elsewhere in this version');
   const metricsEndpoint = await startMetricsEndpoint(metrics.registry, cfg.common.observability.metrics, logger);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {

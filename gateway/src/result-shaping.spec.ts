@@ -9,7 +9,9 @@ import { graphql } from './graphql.js';
 import { applyShape, BAIL, compileShape } from './result-shaping.js';
 
 const require = createRequire(import.meta.url);
-const { computeResponse } = require(path.join(path.dirname(require.resolve('@apollo/gateway')), 'resultShaping.js')) as {
+const { computeResponse } = require(
+  path.join(path.dirname(require.resolve('@apollo/gateway')), 'resultShaping.js'),
+) as {
   computeResponse: (args: object) => { data: unknown; errors: { message: string }[] };
 };
 

@@ -9,14 +9,7 @@ import type {
 } from 'graphql';
 import { graphql } from './graphql.js';
 
-const {
-  isEnumType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  Kind,
-} = graphql;
+const { isEnumType, isListType, isNonNullType, isObjectType, isScalarType, Kind } = graphql;
 
 /**
  * Result shaping compiled once per operation, for the fast path's federated plans.
@@ -84,7 +77,11 @@ function compileSelections(schema: GraphQLSchema, set: SelectionSetNode, parent:
   return shape;
 }
 
-function compileType(schema: GraphQLSchema, type: GraphQLOutputType, set: SelectionSetNode | undefined): TypeShape | null {
+function compileType(
+  schema: GraphQLSchema,
+  type: GraphQLOutputType,
+  set: SelectionSetNode | undefined,
+): TypeShape | null {
   if (isNonNullType(type)) {
     const of = compileType(schema, type.ofType, set);
     return of && { kind: 'nonNull', of };
@@ -244,7 +241,12 @@ export function installCompiledShaping(): boolean {
 }
 
 /** Registers the shape for one request, keyed by the variables object it hands executeQueryPlan. */
-export function shapeWith(variables: object, schema: GraphQLSchema, shape: Shape, operation: OperationDefinitionNode): void {
+export function shapeWith(
+  variables: object,
+  schema: GraphQLSchema,
+  shape: Shape,
+  operation: OperationDefinitionNode,
+): void {
   const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   if (root) running.set(variables, { schema, shape, root });
 }

@@ -34,7 +34,10 @@ describe('gateway fast path', () => {
 
   beforeAll(async () => {
     sys = await startFixtureSystem();
-    pair = { fast: { gateway: sys.gateway, url: sys.gatewayUrl }, apollo: await sys.startGateway({ GATEWAY_FAST_PATH: 'off' }) };
+    pair = {
+      fast: { gateway: sys.gateway, url: sys.gatewayUrl },
+      apollo: await sys.startGateway({ GATEWAY_FAST_PATH: 'off' }),
+    };
     manager = await sys.token('MANAGER');
     agency = await sys.token('AGENCY');
   });

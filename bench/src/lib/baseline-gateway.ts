@@ -44,7 +44,11 @@ export async function startBaselineGateway(sys: BenchSystem, dir: string): Promi
   const env: Record<string, string> = { ...current.env, GATEWAY_PORT: String(port) };
   // Its own metrics on its own port (or none): never the port of the gateway it is compared with.
   delete env.METRICS_PORT;
-  const child: ChildProcess = spawn(process.execPath, [entry], { cwd: current.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [entry], {
+    cwd: current.cwd,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const tail: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     tail.push(d);

@@ -36,7 +36,9 @@ interface Measured {
  */
 export async function runGatewayFederated(
   ctx: ScenarioContext,
-  opts: { durationS?: number; amount?: number; connections: number; rounds: number; cases: number } = PRESETS[ctx.scale],
+  opts: { durationS?: number; amount?: number; connections: number; rounds: number; cases: number } = PRESETS[
+    ctx.scale
+  ],
 ): Promise<ScenarioReport> {
   const { sys } = ctx;
   const notes: string[] = [];
@@ -92,7 +94,9 @@ export async function runGatewayFederated(
         gateways.map(async (g) => (await fetch(g.url, { method: 'POST', headers, body })).text()),
       );
       if (answers.some((a) => a !== answers[0]))
-        throw new Error(`the gateways answered ${label} differently: ${answers.map((a) => a.slice(0, 200)).join(' / ')}`);
+        throw new Error(
+          `the gateways answered ${label} differently: ${answers.map((a) => a.slice(0, 200)).join(' / ')}`,
+        );
       if (answers[0]!.includes('"errors"')) throw new Error(`${label} answered errors: ${answers[0]!.slice(0, 300)}`);
       const run = async (g: (typeof gateways)[number], durationS?: number): Promise<Measured> => {
         const before = processCpuSeconds(g.pid);
@@ -134,7 +138,9 @@ export async function runGatewayFederated(
       const news = rounds.get('new')!;
       const olds = rounds.get('old');
       if (olds) {
-        const cpuRatios = news.map((r, i) => (r.cpuMs !== null && olds[i]!.cpuMs !== null ? ratio(r.cpuMs, olds[i]!.cpuMs!) : null));
+        const cpuRatios = news.map((r, i) =>
+          r.cpuMs !== null && olds[i]!.cpuMs !== null ? ratio(r.cpuMs, olds[i]!.cpuMs!) : null,
+        );
         summary.ratio = { cpu: median(cpuRatios), rps: median(news.map((r, i) => ratio(r.rps, olds[i]!.rps))) };
         summary.rounds = { cpu: cpuRatios };
         if (label === 'page20') targets.push(checkBy(FEDERATED_GATEWAY_TARGET, median(cpuRatios), 0.7, '×'));
@@ -153,7 +159,11 @@ export async function runGatewayFederated(
     targets,
     notes: [
       `gateway process CPU (utime+stime from /proc) ÷ requests; page20 = cases(first: ${opts.cases}) and case1 = case(id), each with fields from all three subgraphs; ${opts.connections} connections`,
-      ...(baseline ? ['old = the baseline build’s gateway started with the same environment beside this one; rounds alternate which goes first'] : []),
+      ...(baseline
+        ? [
+            'old = the baseline build’s gateway started with the same environment beside this one; rounds alternate which goes first',
+          ]
+        : []),
       ...notes,
     ],
   };

@@ -124,7 +124,13 @@ export async function runGatewayOverhead(
     // Short warm-up of both paths (JIT, connection pools, query plan cache).
     if (ctx.scale === 'full') {
       await runLoad({ ...common, durationS: 2, amount: undefined, url: directUrl, headers: { authorization }, sign });
-      await runLoad({ ...common, durationS: 2, amount: undefined, url: sys.stack.gatewayUrl, headers: { authorization } });
+      await runLoad({
+        ...common,
+        durationS: 2,
+        amount: undefined,
+        url: sys.stack.gatewayUrl,
+        headers: { authorization },
+      });
     }
     // CPU milliseconds per request, by process: where the gateway's extra time goes.
     const timed = async (run: () => Promise<LoadResult>): Promise<PathRound> => {
@@ -199,6 +205,7 @@ export async function runGatewayOverhead(
 
 export const gatewayOverhead: Scenario = {
   name: 'gateway-overhead',
-  description: 'serviceCounters direct to counter-scheduling vs through the gateway, 1 and 50 connections, 5 alternating rounds',
+  description:
+    'serviceCounters direct to counter-scheduling vs through the gateway, 1 and 50 connections, 5 alternating rounds',
   run: (ctx) => runGatewayOverhead(ctx),
 };
