@@ -7,7 +7,7 @@ import type { ScenarioReport, TargetCheck } from '../lib/results.js';
 import { ratio, round } from '../lib/stats.js';
 import type { Selection } from '../simulator/api.js';
 import { FEDERATED_CASE_SELECTION } from './federated-case.js';
-import { checkBy, median } from './gateway-overhead.js';
+import { checkBy, median, OVERHEAD_QUERY } from './gateway-overhead.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 
 const PRESETS = {
@@ -86,6 +86,8 @@ export async function runGatewayFederated(
     for (const [label, q] of [
       ['page20', page],
       ['case1', one],
+      // For comparison: the one-subgraph query of gateway-overhead (passed through by the new gateway).
+      ['counters', { text: OVERHEAD_QUERY, variables: {} }],
     ] as const) {
       const body = JSON.stringify({ query: q.text, variables: q.variables });
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -158,7 +160,7 @@ export async function runGatewayFederated(
     figures,
     targets,
     notes: [
-      `gateway process CPU (utime+stime from /proc) ÷ requests; page20 = cases(first: ${opts.cases}) and case1 = case(id), each with fields from all three subgraphs; ${opts.connections} connections`,
+      `gateway process CPU (utime+stime from /proc) ÷ requests; page20 = cases(first: ${opts.cases}) and case1 = case(id), each with fields from all three subgraphs; counters = gateway-overhead's one-subgraph query; ${opts.connections} connections`,
       ...(baseline
         ? [
             'old = the baseline build’s gateway started with the same environment beside this one; rounds alternate which goes first',

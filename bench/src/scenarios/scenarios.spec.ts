@@ -65,7 +65,7 @@ describe('benchmark scenarios and the simulator at tiny scale', () => {
       try {
         const r = await runGatewayFederated(ctx, { amount: 20, connections: 2, rounds: 2, cases: 2 });
         wellFormed(r, 'gateway-federated');
-        for (const q of ['page20', 'case1']) {
+        for (const q of ['page20', 'case1', 'counters']) {
           const f = r.figures[q] as { new: { n: number; errors: number; cpuMsPerRequest: number | null } };
           expect(f.new).toMatchObject({ n: 40, errors: 0 });
           expect(f.new.cpuMsPerRequest).toBeGreaterThan(0);
