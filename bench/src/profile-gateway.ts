@@ -6,9 +6,7 @@
  * stops it, and prints where its samples went: self time by the nearest owning package
  * (node_modules name, the gateway's own code, Node internals, GC, idle).
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { startBenchSystem } from './lib/bench-stack.js';
 import { benchApi, createCases, workingQuery } from './lib/fixtures.js';
 import { runLoad } from './lib/load.js';
-import { processEnvironment } from './lib/machine.js';
+import { startBaselineGateway } from './lib/baseline-gateway.js';
 import type { Selection } from './simulator/api.js';
 import { FEDERATED_CASE_SELECTION } from './scenarios/federated-case.js';
 import { OVERHEAD_QUERY } from './scenarios/gateway-overhead.js';
@@ -50,15 +48,6 @@ function owner(url: string, fn: string): string {
   return url.split('/').slice(-2).join('/');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -88,25 +77,10 @@ async function main(): Promise<void> {
       );
       body = JSON.stringify({ query: q.text, variables: q.variables });
     }
-    const current = processEnvironment(sys.stack.pid('gateway')!)!;
-    const port = await freePort();
     const out = await mkdtemp(path.join(tmpdir(), 'onestop-gw-prof-'));
-    const env: Record<string, string> = { ...current.env, GATEWAY_PORT: String(port) };
-    delete env.METRICS_PORT;
-    const child = spawn(
-      process.execPath,
-      ['--cpu-prof', `--cpu-prof-dir=${out}`, path.join(dir, 'gateway', 'dist', 'main.js')],
-      { cwd: current.cwd, env, stdio: 'ignore' },
-    );
-    const url = `http://127.0.0.1:${port}/graphql`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
-      } catch {
-        if (i > 300) throw new Error('the profiled gateway did not start');
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const gateway = await startBaselineGateway(sys, dir, ['--cpu-prof', `--cpu-prof-dir=${out}`]);
+    if (!gateway) throw new Error(`no built gateway in ${dir}`);
+    const url = gateway.url;
     const headers = { authorization: `Bearer ${token}` };
     await runLoad({ url, connections: Number(values.connections), durationS: 3, body, headers });
     const r = await runLoad({
@@ -116,11 +90,9 @@ async function main(): Promise<void> {
       body,
       headers,
     });
-    const exited = new Promise((res) => child.once('exit', res));
-    // Idle a moment, so the stop's own samples are after the last busy load sample… and cut off by it.
+    // Idle a moment before the stop: the profile's last long idle stretch marks the load's end.
     await new Promise((res) => setTimeout(res, 1000));
-    child.kill('SIGTERM');
-    await exited;
+    await gateway.stop();
     const file = (await readdir(out)).find((f) => f.endsWith('.cpuprofile'))!;
     const profile = JSON.parse(await readFile(path.join(out, file), 'utf8')) as Profile;
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));

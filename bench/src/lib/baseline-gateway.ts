@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '@onestop/common';
 import type { BenchSystem } from './bench-stack.js';
 import { processEnvironment } from './machine.js';
 
@@ -17,24 +17,18 @@ export interface BaselineGateway {
 /** The variable naming a built checkout of an earlier commit whose gateway is measured beside this one. */
 export const BASELINE_GATEWAY_ENV = 'BENCH_BASELINE_GATEWAY';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Starts `<dir>/gateway/dist/main.js` (a built checkout of another commit) with exactly the
  * environment and working directory of this system's gateway (the same subgraphs, secrets,
  * identity provider and supergraph file) on a port of its own, so the two gateways can be
- * measured in one run against the same subgraphs. Null when `dir` has no built gateway.
+ * measured in one run against the same subgraphs (`nodeArgs`, e.g. `--cpu-prof`, go to its
+ * Node). Null when `dir` has no built gateway.
  */
-export async function startBaselineGateway(sys: BenchSystem, dir: string): Promise<BaselineGateway | null> {
+export async function startBaselineGateway(
+  sys: BenchSystem,
+  dir: string,
+  nodeArgs: string[] = [],
+): Promise<BaselineGateway | null> {
   const entry = path.join(dir, 'gateway', 'dist', 'main.js');
   if (!existsSync(entry)) return null;
   const pid = sys.stack.pid('gateway');
@@ -44,7 +38,7 @@ export async function startBaselineGateway(sys: BenchSystem, dir: string): Promi
   const env: Record<string, string> = { ...current.env, GATEWAY_PORT: String(port) };
   // Its own metrics on its own port (or none): never the port of the gateway it is compared with.
   delete env.METRICS_PORT;
-  const child: ChildProcess = spawn(process.execPath, [entry], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: current.cwd,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
