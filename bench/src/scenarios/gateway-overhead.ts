@@ -54,6 +54,11 @@ export function median(values: readonly (number | null)[]): number | null {
   return round(v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2);
 }
 
+/** CPU milliseconds per request of everything on a path (gateway, subgraph, load generator). */
+function pathCpu(r: PathRound): number {
+  return Object.values(r.cpuMs).reduce((a, b) => a + b, 0);
+}
+
 interface PathRound {
   rps: number;
   p50: number;
@@ -182,6 +187,9 @@ export async function runGatewayOverhead(
         p50: median(p50Ratios),
         p99: median(perRound((i) => ratio(g[i]!.p99, d[i]!.p99))),
         rps: median(rpsRatios),
+        // What the throughput ratio would be were the machine ours and CPU-bound: the CPU one direct
+        // request costs (subgraph + load generator) over what one through the gateway costs (+ gateway).
+        cpuBound: median(perRound((i) => ratio(pathCpu(d[i]!), pathCpu(g[i]!)))),
       },
       rounds: { p50: p50Ratios, rps: rpsRatios },
     };
@@ -198,7 +206,7 @@ export async function runGatewayOverhead(
     targets,
     notes: [
       'load generator shares the 2 cores with the stack; direct requests are HMAC-signed per request by the load generator',
-      `figures are medians of ${opts.rounds} rounds per connection count, direct and gateway alternating which goes first; ratios are the median of the rounds' ratios (each round's in rounds.*)`,
+      `figures are medians of ${opts.rounds} rounds per connection count, direct and gateway alternating which goes first; ratios are the median of the rounds' ratios (each round's in rounds.*); ratio.cpuBound = CPU per direct request ÷ CPU per gateway request, all processes of the path (the throughput ratio of a quiet, CPU-bound machine)`,
     ],
   };
 }
