@@ -99,8 +99,8 @@ export interface FastPathStats {
  * - Any other plan runs through Apollo Gateway's own `executeQueryPlan`, with result shaping
  *   compiled for the operation where it can be (result-shaping.ts), computeResponse otherwise.
  *
- * The fast path only ever writes an answer that has data and no errors or extensions, with
- * the headers Apollo Server gave the same operation. Anything else (subgraph errors, partial
+ * The fast path only ever writes an answer that has data and no errors, with the headers
+ * Apollo Server gave the same operation. Anything else (subgraph errors, partial
  * data, value-completion problems, a refused variable, safelist or budget) is handed to
  * Apollo Server, and the subgraph calls already made are replayed to it rather than made
  * again (`SubgraphCallLog`), so errors are placed and masked by the one code that always did,
@@ -284,10 +284,12 @@ export class FastPath {
       this.supergraphSchema!,
       this.apiSchema!,
     );
-    if (result.errors?.length || result.extensions !== undefined) return null;
+    if (result.errors?.length) return null;
     const data = result.data;
     if (!data || typeof data !== 'object') return null;
-    return serialise(data);
+    // Value completion's findings (a subgraph's null where the supergraph forbids one) come as
+    // extensions, not errors: Apollo Server passes them through untouched, and so does this.
+    return serialise(data, result.extensions);
   }
 
   /** What graphqlMetricsPlugin records for an operation Apollo answers without errors. */
@@ -302,9 +304,12 @@ export class FastPath {
   }
 }
 
-/** Apollo Server's body for a result with data only: `{"data":…}` and a newline (prettyJSONStringify). */
-function serialise(data: object): string {
-  return `${JSON.stringify({ data })}\n`;
+/**
+ * Apollo Server's body for a result without errors: `{"data":…}` (then `"extensions"` when
+ * there are any) and a newline (orderExecutionResultFields + prettyJSONStringify).
+ */
+function serialise(data: object, extensions?: Record<string, unknown>): string {
+  return `${JSON.stringify(extensions === undefined ? { data } : { data, extensions })}\n`;
 }
 
 function preparedKey(request: FastRequest): string {

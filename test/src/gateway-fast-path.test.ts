@@ -132,6 +132,15 @@ describe('gateway fast path', () => {
     expect(counted).toMatchObject({ passedThrough: 0, executed: 2, handedBack: 0 });
   });
 
+  it('answers value completion’s findings (extensions, no errors) as Apollo does', async () => {
+    const { answer, counted } = await same({ query: '{ orphanCase { id reference } }' }, manager);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      data: { orphanCase: null },
+      extensions: { valueCompletion: [expect.objectContaining({ path: ['orphanCase', 'reference'] })] },
+    });
+    expect(counted).toMatchObject({ executed: 2, handedBack: 0 });
+  });
+
   it('never passes through an operation whose answer the gateway reshapes', async () => {
     const reshaped = [
       // Fragments (the planner inlines them), the gateway's own root __typename, a directive it evaluates.
