@@ -101,7 +101,7 @@ export interface FastPathStats {
  *
  * The fast path only ever writes an answer that has data and no errors, with the headers
  * Apollo Server gave the same operation. Anything else (subgraph errors, partial
- * data, value-completion problems, a refused variable, safelist or budget) is handed to
+ * data with errors, a refused variable, safelist or budget) is handed to
  * Apollo Server, and the subgraph calls already made are replayed to it rather than made
  * again (`SubgraphCallLog`), so errors are placed and masked by the one code that always did,
  * and a mutation is sent once.
