@@ -184,7 +184,7 @@ export class FastPath {
     context.subgraphCalls = undefined;
     if (prepared.passThrough) this.counts.passedThrough++;
     else this.counts.executed++;
-    this.countAnswered(prepared, request, started);
+    this.countAnswered(prepared, started);
     return body;
   }
 
@@ -293,11 +293,12 @@ export class FastPath {
   }
 
   /** What graphqlMetricsPlugin records for an operation Apollo answers without errors. */
-  private countAnswered(prepared: PreparedOperation, request: FastRequest, started: number): void {
+  private countAnswered(prepared: PreparedOperation, started: number): void {
     const { registry, knownOperation } = this.opts.metrics;
     const type = prepared.operation.operation;
     const label = registry.boundedOperation(
-      operationLabel(prepared.document, prepared.operation, request.operationName, knownOperation),
+      // Apollo's requestContext.operationName: the resolved operation's own name, not the request's field.
+      operationLabel(prepared.document, prepared.operation, prepared.operation.name?.value ?? null, knownOperation),
     );
     registry.operations.inc({ operation: label, type, outcome: 'ok' });
     registry.operationDuration.observe({ operation: label, type }, (performance.now() - started) / 1000);

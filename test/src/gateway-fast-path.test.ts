@@ -236,6 +236,24 @@ describe('gateway fast path', () => {
     expect(over.counted).toMatchObject({ passedThrough: 0, handedBack: 1 });
   });
 
+  it('counts its answers in the operation metrics as Apollo does', async () => {
+    const operations = async (url: string): Promise<string[]> =>
+      (await (await fetch(new URL('/metrics', url))).text())
+        .split('\n')
+        .filter(
+          (l) =>
+            /^onestop_graphql_(operations_total|operation_duration_seconds_count|errors_total)\{/.test(l) &&
+            l.includes('operation="query receipt"'),
+        )
+        .sort();
+    const { counted } = await same({ query: 'query Receipt { receipt(number: "R-1") }' }, manager);
+    expect(counted.passedThrough).toBe(2);
+    const viaFast = await operations(pair.fast.url);
+    expect(viaFast.length).toBeGreaterThan(0);
+    expect(viaFast).toEqual(await operations(pair.apollo.url));
+    expect(viaFast.join('\n')).toMatch(/operations_total\{[^}]*outcome="ok"[^}]*\} 3/);
+  });
+
   it('leaves GET, persisted-query extensions and a query-plan request to Apollo', async () => {
     await same({ query: ONE_SUBGRAPH, variables: { id: 'case-1' } }, manager, { times: 1 });
     const before = pair.fast.gateway.fastPathStats();
