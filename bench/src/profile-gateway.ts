@@ -82,6 +82,10 @@ async function main(): Promise<void> {
     if (!gateway) throw new Error(`no built gateway in ${dir}`);
     const url = gateway.url;
     const headers = { authorization: `Bearer ${token}` };
+    const sample = await (
+      await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body })
+    ).text();
+    process.stdout.write(`answer (${sample.length} bytes): ${sample.slice(0, 300)}…${sample.slice(-200)}\n`);
     await runLoad({ url, connections: Number(values.connections), durationS: 3, body, headers });
     const r = await runLoad({
       url,
