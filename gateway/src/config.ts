@@ -52,6 +52,8 @@ export interface GatewayConfig {
   safelistManifestPath: string | undefined;
   /** Per-agency request and cost budgets (decision 0011); over them: 429 RATE_LIMITED with Retry-After. */
   agencyLimits: AgencyLimits;
+  /** Answer operations seen before without Apollo Server (fast-path.ts; decision 0018); off: every request through Apollo. */
+  fastPath: boolean;
   websocket: {
     /** A client that sends no ConnectionInit within this time is closed with 4408. */
     connectionInitTimeoutMs: number;
@@ -109,6 +111,7 @@ export function loadGatewayConfig(
       costPerMinute: r.int('GATEWAY_AGENCY_COST_PER_MINUTE', 200_000, 0, 1_000_000_000),
       instances: r.int('GATEWAY_INSTANCES', 1, 1, 1000),
     },
+    fastPath: r.oneOf('GATEWAY_FAST_PATH', ['on', 'off'] as const, 'on') === 'on',
     websocket: {
       connectionInitTimeoutMs: r.int('GATEWAY_WS_INIT_TIMEOUT_MS', 3000, 100, 60_000),
       maxOperationsPerConnection: r.int('GATEWAY_WS_MAX_OPERATIONS', 50, 1, 10_000),

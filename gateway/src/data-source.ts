@@ -6,6 +6,7 @@ import { graphql } from './graphql.js';
 import type { SubgraphEndpoint } from './config.js';
 import type { GatewayContext } from './context.js';
 import { signingFetcher } from './signing-fetcher.js';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
 
 const { GraphQLError, Kind, parse } = graphql;
 
@@ -49,19 +50,22 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
+    // A replayed call was observed (and its failure logged) when it was made.
+    const replaying = (options.context as Partial<GatewayContext>).subgraphCalls?.replaying === true;
     try {
       const answer = await this.send(options);
-      this.observe(this.endpoint.name, answer.errors?.length ? 'error' : 'ok', started);
+      if (!replaying) this.observe(this.endpoint.name, answer.errors?.length ? 'error' : 'ok', started);
       return answer;
     } catch (err) {
-      this.observe(this.endpoint.name, 'unavailable', started);
+      if (!replaying) this.observe(this.endpoint.name, 'unavailable', started);
       if (options.kind !== 'incoming operation') throw err;
       const ctx = options.context as Partial<GatewayContext>;
       const failure = describeFailure(err, this.endpoint.name);
-      ctx.logger?.warn(
-        { subgraph: this.endpoint.name, err: (err as Error)?.message, status: failure.status },
-        'subgraph request failed',
-      );
+      if (!replaying)
+        ctx.logger?.warn(
+          { subgraph: this.endpoint.name, err: (err as Error)?.message, status: failure.status },
+          'subgraph request failed',
+        );
       return { errors: errorsAtPaths(options.request, failure.error) };
     }
   }
@@ -82,13 +86,58 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       operationName: request.operationName,
       extensions: request.extensions,
     });
-    const response = await this.fetcher(this.url!, { method: 'POST', headers, body });
+    const calls = context.subgraphCalls;
+    const response = await (calls
+      ? calls.call(this.endpoint.name, body, () => this.fetcher(this.url!, { method: 'POST', headers, body }))
+      : this.fetcher(this.url!, { method: 'POST', headers, body }));
     if (!response.ok) throw await this.errorFromResponse(response);
     const parsed = await this.parseBody(response);
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new InvariantError('The subgraph did not answer with a JSON object.');
     }
     return { ...(parsed as GatewayGraphQLResponse), http: response };
+  }
+}
+
+/**
+ * The subgraph calls of one request, kept so that the request can be answered a second time
+ * without calling any subgraph again. The gateway's fast path (fast-path.ts) records every
+ * call it makes; when the answer needs Apollo's full pipeline after all (errors to place and
+ * mask, value completion), the request is run through Apollo Server with the log replaying:
+ * each call gets the very answer (or failure) the subgraph gave the first time, so a mutation
+ * is never sent twice and the response is the one Apollo would have given in the first place.
+ */
+export class SubgraphCallLog {
+  private readonly calls = new Map<string, Promise<FetcherResponse>[]>();
+  private mode: 'record' | 'replay' = 'record';
+
+  get replaying(): boolean {
+    return this.mode === 'replay';
+  }
+
+  /** From now on every call is answered from what was recorded. */
+  replay(): void {
+    this.mode = 'replay';
+  }
+
+  /** Makes (recording) or replays the call with this exact body to this subgraph. */
+  call(subgraph: string, body: string, send: () => Promise<FetcherResponse>): Promise<FetcherResponse> {
+    const key = `${subgraph}\n${body}`;
+    if (this.mode === 'replay') {
+      const recorded = this.calls.get(key)?.shift();
+      // Plans are deterministic: the same plan over the same answers makes the same calls.
+      // Were it ever otherwise, refusing beats sending a mutation a second time.
+      return (
+        recorded ?? Promise.reject(new InvariantError(`A replayed request made a call to ${subgraph} it had not made.`))
+      );
+    }
+    const pending = send();
+    // Recorded failures are awaited by their replay; until then they are not unhandled.
+    pending.catch(() => undefined);
+    const list = this.calls.get(key);
+    if (list) list.push(pending);
+    else this.calls.set(key, [pending]);
+    return pending;
   }
 }
 

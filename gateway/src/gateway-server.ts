@@ -28,6 +28,7 @@ import type { GatewayConfig, SubgraphEndpoint } from './config.js';
 import { HttpRequestContext, type GatewayContext } from './context.js';
 import { AgencyRateLimiter, agencyRateLimitPlugin } from './rate-limit.js';
 import { createDataSources } from './data-source.js';
+import { FastPath, fastRequestOf, type FastPathStats } from './fast-path.js';
 import { createGatewayMetrics } from './metrics.js';
 import { requestIdFrom } from './request-id.js';
 import { safelistFromManifest, safelistFromOperations, safelistPlugin, type Safelist } from './safelist.js';
@@ -47,6 +48,8 @@ export interface RunningGateway {
   server: Server;
   /** Upstream subscriptions and their subscribers, for tests and diagnostics. */
   subscriptionStats(): { upstreams: number; subscribers: number };
+  /** What the fast path answered and handed to Apollo, for tests and diagnostics. */
+  fastPathStats(): FastPathStats;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,14 @@ export async function startGateway(
   const dataSources = createDataSources(cfg.subgraphs, cfg.subgraphTimeoutMs, metrics.subgraphCall);
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // What the fast path keeps of a request once it is planned (fast-path.ts).
+    experimental_didResolveQueryPlan: ({ queryPlan, requestContext, operationContext }) => {
+      const planned = (requestContext.context as Partial<GatewayContext>).planned;
+      if (!planned) return;
+      planned.plan = queryPlan;
+      planned.operationContext = operationContext;
+      planned.document = requestContext.document;
+    },
     buildService: ({ name }) => {
       const ds = dataSources.get(name);
       if (!ds) throw new StartupError(`The supergraph names a subgraph "${name}" the gateway has no URL for.`);
@@ -117,6 +128,19 @@ export async function startGateway(
   const planner = new SubscriptionPlanner(supergraphSdl);
   const hubs = new SubscriptionHubs(logger);
   const executor = new EventExecutor(planner, dataSources, logger);
+  const fastPath = new FastPath({
+    on: cfg.fastPath,
+    gateway,
+    dataSources,
+    safelistMode: cfg.safelist,
+    safelist,
+    limiter,
+    metrics,
+    logger,
+    passThroughAllowed: !/@inaccessible\b/.test(supergraphSdl),
+  });
+  if (cfg.fastPath && !fastPath.enabled)
+    logger.warn('the gateway fast path is off: Apollo Gateway keeps its schemas elsewhere in this version');
   const metricsEndpoint = await startMetricsEndpoint(metrics.registry, cfg.common.observability.metrics, logger);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
@@ -173,9 +197,21 @@ export async function startGateway(
         return sendGraphQLError(res, 401, err.message, err.code, { 'www-authenticate': 'Bearer' });
       throw err;
     }
+    const context = new HttpRequestContext(actor, authorization, requestId, logger);
+    const fast = req.method === 'POST' ? fastRequestOf(parsed, req.headers['content-type']) : null;
+    const match = fast && fastPath.match(fast, req.headers);
+    if (match) {
+      const body = await fastPath.answer(match, fast, context);
+      if (body !== null) {
+        for (const [k, v] of match.headers) res.setHeader(k, v);
+        res.statusCode = 200;
+        res.end(body);
+        return;
+      }
+      // Apollo answers it after all, from the subgraph answers already received (context.subgraphCalls).
+    }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const context = new HttpRequestContext(actor, authorization, requestId, logger);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body: parsed },
       context: async () => context,
@@ -183,6 +219,7 @@ export async function startGateway(
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      if (fast) fastPath.learn(fast, req.headers.accept, context, res.statusCode, result.headers);
       res.end(result.body.string);
     } else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -190,22 +227,25 @@ export async function startGateway(
     }
   };
 
+  const accessLog = logger.isLevelEnabled('info');
   const server = createServer((req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     const started = performance.now();
     res.on('finish', () => {
       if (req.url?.startsWith('/graphql')) {
         metrics.httpResponse(res.statusCode);
-        logger.info(
-          {
-            requestId,
-            method: req.method,
-            path: '/graphql',
-            status: res.statusCode,
-            ms: Math.round(performance.now() - started),
-          },
-          'request',
-        );
+        // The access line's object is built only when it is written (benchmarks and quiet deployments log at warn).
+        if (accessLog)
+          logger.info(
+            {
+              requestId,
+              method: req.method,
+              path: '/graphql',
+              status: res.statusCode,
+              ms: Math.round(performance.now() - started),
+            },
+            'request',
+          );
       }
     });
     const run = (): Promise<void> =>
@@ -251,6 +291,7 @@ export async function startGateway(
     port,
     server,
     subscriptionStats: () => hubs.stats(),
+    fastPathStats: () => fastPath.stats(),
     async close() {
       await ws.close();
       server.closeAllConnections();

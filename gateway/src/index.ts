@@ -1,5 +1,6 @@
 /** @onestop/gateway: the federated gateway, for the launcher, scripts and tests. */
 export { startGateway, type RunningGateway, type GatewayOverrides } from './gateway-server.js';
+export type { FastPathStats } from './fast-path.js';
 export type { GatewayContext } from './context.js';
 export {
   loadGatewayConfig,

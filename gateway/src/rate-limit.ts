@@ -106,7 +106,8 @@ export function agencyRateLimitPlugin(limiter: AgencyRateLimiter): ApolloServerP
   return {
     async requestDidStart({ contextValue }) {
       const agencyId = contextValue.actor?.role === 'AGENCY' ? contextValue.actor.agencyId : null;
-      if (!agencyId) return;
+      // A request the fast path charged and then handed to Apollo (fast-path.ts) is charged once.
+      if (!agencyId || contextValue.charged) return;
       return {
         async didResolveOperation({ document, operation }) {
           const verdict = limiter.take(agencyId, operation ? operationCost(document, operation) : 1);

@@ -86,7 +86,11 @@ export interface FixtureControls {
 
 const SDL: Record<SubgraphName, string> = {
   'counter-scheduling': `${LINK}
-    type Query { counterName(id: ID!): String }
+    type Query {
+      counterName(id: ID!): String
+      "A case work-permit does not know: its non-null fields are missing from the answer (value completion)."
+      orphanCase: Case
+    }
     type Subscription {
       "SLA breaches, replayed after since when given."
       slaBreached(since: ID): SlaAlert
@@ -188,6 +192,7 @@ function resolvers(
   if (name === 'counter-scheduling') {
     return {
       Query: {
+        orphanCase: () => ({ id: 'case-orphan', counterId: 'chaoyang-cbd' }),
         counterName: async (_: unknown, { id }: { id: string }, ctx: Ctx) => (
           observe(ctx),
           await delay(),

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 
 /** What a figure was measured on: the row of RESULTS.md names it. */
@@ -78,6 +78,26 @@ function allProcesses(): ProcStat[] {
     if (s) out.push(s);
   }
   return out;
+}
+
+/** User + system CPU seconds of one process so far (null when it is gone or there is no /proc). */
+export function processCpuSeconds(pid: number): number | null {
+  return readStat(pid)?.cpuSeconds ?? null;
+}
+
+/** The environment and working directory a process was started with (Linux /proc; null elsewhere). */
+export function processEnvironment(pid: number): { env: Record<string, string>; cwd: string } | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    const env: Record<string, string> = {};
+    for (const entry of raw.split('\0')) {
+      const eq = entry.indexOf('=');
+      if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    return { env, cwd: realpathSync(`/proc/${pid}/cwd`) };
+  } catch {
+    return null;
+  }
 }
 
 /** CPU seconds of the processes the benchmark started, grouped by role. */

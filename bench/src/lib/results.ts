@@ -89,10 +89,20 @@ export function standingsOf(rawRows: string[]): TargetStanding[] {
   return out;
 }
 
+/**
+ * Targets replaced by stricter ones (issue 9's gateway targets by issue 19's, measured as the
+ * median of alternating rounds): their rows stay below, the summary shows only the new ones.
+ */
+const RETIRED_TARGETS = new Set([
+  'gateway p50 ≤ 1.3× direct at 1 connection',
+  'gateway throughput ≥ 0.5× direct at 50 connections',
+]);
+
 /** The summary table: the latest measured standing of each target (n/a only if never measured). */
 export function renderSummary(rawRows: string[]): string {
   const latest = new Map<string, TargetStanding>();
   for (const s of standingsOf(rawRows)) {
+    if (RETIRED_TARGETS.has(s.target)) continue;
     const prev = latest.get(s.target);
     if (s.status === 'N/A' && prev && prev.status !== 'N/A') continue;
     latest.set(s.target, s);

@@ -6,7 +6,9 @@ import { DEFAULT_SIMULATOR_CONFIG } from '../simulator/config.js';
 import { runBookingContention } from './booking-contention.js';
 import { runDataScale } from './data-scale.js';
 import { runFederatedCase } from './federated-case.js';
-import { runGatewayOverhead } from './gateway-overhead.js';
+import { BASELINE_GATEWAY_ENV } from '../lib/baseline-gateway.js';
+import { FEDERATED_GATEWAY_TARGET, runGatewayFederated } from './gateway-federated.js';
+import { OVERHEAD_TARGETS, runGatewayOverhead } from './gateway-overhead.js';
 import type { ScenarioContext } from './scenario.js';
 import { runSlaSweep } from './sla-sweep.js';
 import { runSubscriptionFanout } from './subscription-fanout.js';
@@ -37,7 +39,7 @@ describe('benchmark scenarios and the simulator at tiny scale', () => {
   };
 
   it('gateway-overhead: both paths answer every request, ratios are reported', { timeout: 120_000 }, async () => {
-    const r = await runGatewayOverhead(ctx, { amount: 20, connections: [1, 3] });
+    const r = await runGatewayOverhead(ctx, { amount: 20, connections: [1, 3], rounds: 2 });
     wellFormed(r, 'gateway-overhead');
     expect(r.figures.counters).toBe(15);
     for (const c of ['c1', 'c3']) {
@@ -46,12 +48,34 @@ describe('benchmark scenarios and the simulator at tiny scale', () => {
         gateway: { n: number; errors: number };
         ratio: { p50: number | null };
       };
-      expect(f.direct).toMatchObject({ n: 20, errors: 0 });
-      expect(f.gateway).toMatchObject({ n: 20, errors: 0 });
+      // Two rounds of 20 requests on each path.
+      expect(f.direct).toMatchObject({ n: 40, errors: 0 });
+      expect(f.gateway).toMatchObject({ n: 40, errors: 0 });
       expect(typeof f.ratio.p50).toBe('number');
     }
-    expect(r.targets.map((t) => t.target)).toEqual(['gateway p50 ≤ 1.3× direct at 1 connection']);
+    expect(r.targets.map((t) => t.target)).toEqual([OVERHEAD_TARGETS.p50]);
   });
+
+  it(
+    'gateway-federated: the 20-case page and the case answer every request; without a baseline build the target is n/a',
+    { timeout: 180_000 },
+    async () => {
+      const saved = process.env[BASELINE_GATEWAY_ENV];
+      delete process.env[BASELINE_GATEWAY_ENV];
+      try {
+        const r = await runGatewayFederated(ctx, { amount: 20, connections: 2, rounds: 2, cases: 2 });
+        wellFormed(r, 'gateway-federated');
+        for (const q of ['page20', 'case1', 'counters']) {
+          const f = r.figures[q] as { new: { n: number; errors: number; cpuMsPerRequest: number | null } };
+          expect(f.new).toMatchObject({ n: 40, errors: 0 });
+          expect(f.new.cpuMsPerRequest).toBeGreaterThan(0);
+        }
+        expect(r.targets).toEqual([expect.objectContaining({ target: FEDERATED_GATEWAY_TARGET, status: 'n/a' })]);
+      } finally {
+        if (saved !== undefined) process.env[BASELINE_GATEWAY_ENV] = saved;
+      }
+    },
+  );
 
   it(
     'federated-case: the case query reaches all three subgraphs and every request succeeds',
