@@ -105,7 +105,7 @@ export async function openCrowd(opts: CrowdOptions): Promise<SubscriberCrowd> {
           query: opts.query,
           variables: opts.variables ?? {},
           connectionParams: opts.connectionParams(),
-          openConcurrency: opts.openConcurrency ?? 100,
+          openConcurrency: opts.openConcurrency ?? 50,
         }),
       ),
     );

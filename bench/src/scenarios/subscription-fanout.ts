@@ -89,6 +89,17 @@ function openFiles(pid: number): { limit: number; open: number } | null {
   }
 }
 
+/** A process's resident memory in MiB, from /proc (null where unreadable). */
+function residentMiB(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * How many client sockets the gateway can take on top of what it holds: 20,000 sockets need an
  * open-files limit above 20,000 in the gateway (the load generator spreads its sockets over
@@ -135,6 +146,7 @@ async function measure(
   streams: Record<string, StreamFigures>;
   all: StreamFigures;
   cpuS: Record<string, number>;
+  gatewayRssMiB: number | null;
 }> {
   const { sys } = ctx;
   const wanted = plan.reduce((s, p) => s + p.n, 0);
@@ -165,6 +177,8 @@ async function measure(
         } while (Date.now() < wait && part.live < part.n);
       }
     }
+    // What the gateway holds for the crowd (all sockets open and subscribed).
+    const gatewayRssMiB = residentMiB(sys.stack.pid('gateway'));
     const received = async (): Promise<number> =>
       (await Promise.all(parts.map((p) => p.crowd.received()))).reduce((s, v) => s + v, 0);
     const baseline = await received();
@@ -231,6 +245,7 @@ async function measure(
         closedByGateway: closed,
       },
       cpuS: { stack: cpu.total, gateway: round(cpu.byRole.gateway ?? 0, 2), loadGenerator: cpu.loadGenerator },
+      gatewayRssMiB,
     };
   } finally {
     for (const part of parts) await part.crowd.close();
@@ -368,7 +383,7 @@ export async function runSubscriptionFanout(
         ctx.log(`subscription-fanout: run ${i}/${opts.runs}, ${n} subscribers to slaBreached (${via}) …`);
         const r = await run([{ stream: breach, n }]);
         const f = r.streams.slaBreached!;
-        figures[`slaBreached.n${n}.run${i}`] = { ...f, cpuS: r.cpuS };
+        figures[`slaBreached.n${n}.run${i}`] = { ...f, cpuS: r.cpuS, gatewayRssMiB: r.gatewayRssMiB };
         ctx.log(`subscription-fanout: run ${i}: p99 ${f.p99} ms, ${f.delivered}/${f.expected} delivered`);
         p99s.push(f.p99);
         lost += f.expected - f.delivered;
@@ -395,7 +410,7 @@ export async function runSubscriptionFanout(
         const r = await run([{ stream, n }]);
         const f = r.streams[stream.name]!;
         const key = `${stream.name}.n${n}`;
-        figures[key] = { ...f, cpuS: r.cpuS };
+        figures[key] = { ...f, cpuS: r.cpuS, gatewayRssMiB: r.gatewayRssMiB };
         const limit = limitFor(n);
         if (limit !== null)
           targets.push(
@@ -413,7 +428,7 @@ export async function runSubscriptionFanout(
     const events = opts.mixedEvents ?? opts.events;
     const ratePerS = opts.mixedRatePerS ?? opts.ratePerS;
     const r = await measure(ctx, url, connectionParams, plan, { events, ratePerS }, notes);
-    figures[`mixed.n${n}`] = { ...r.all, events, ratePerS, cpuS: r.cpuS };
+    figures[`mixed.n${n}`] = { ...r.all, events, ratePerS, cpuS: r.cpuS, gatewayRssMiB: r.gatewayRssMiB };
     for (const [name, f] of Object.entries(r.streams)) figures[`mixed.n${n}.${name}`] = f;
     const c = latencyTarget(
       `${n} subscribers (counterLoadChanged and slaBreached mixed, ${ratePerS} event/s each) p99 ≤ 250 ms, nothing lost (${via})`,
