@@ -40,6 +40,15 @@ interface Breach {
   };
 }
 
+/** case-1 as every subscriber allowed to see it receives it, fields from all three subgraphs. */
+const CASE_1 = {
+  id: 'case-1',
+  reference: 'OS-2026-000001',
+  applicant: { fullName: 'Ada Lovelace' },
+  residencePermit: { status: 'UNDER_REVIEW' },
+  counterId: 'chaoyang-cbd',
+};
+
 describe('gateway: federated subscriptions', () => {
   let sys: FixtureSystem;
   beforeAll(async () => {
@@ -70,13 +79,7 @@ describe('gateway: federated subscriptions', () => {
       data: {
         slaBreached: {
           kind: 'ISSUANCE_BREACHED',
-          case: {
-            id: 'case-1',
-            reference: 'OS-2026-000001',
-            applicant: { fullName: 'Ada Lovelace' },
-            residencePermit: { status: 'UNDER_REVIEW' },
-            counterId: 'chaoyang-cbd',
-          },
+          case: CASE_1,
         },
       },
     });
@@ -162,13 +165,7 @@ describe('gateway: federated subscriptions', () => {
       data: {
         slaBreached: {
           kind: 'PRE_EXAM_BREACHED',
-          case: {
-            id: 'case-1',
-            reference: 'OS-2026-000001',
-            applicant: { fullName: 'Ada Lovelace' },
-            residencePermit: { status: 'UNDER_REVIEW' },
-            counterId: 'chaoyang-cbd',
-          },
+          case: CASE_1,
         },
       },
     });

@@ -199,11 +199,18 @@ async function measure(
       const id = await part.stream.append(k);
       part.sent.set(id, clock());
     }
-    // Let the last pushes arrive (bounded).
+    // Let the last pushes arrive: until all have, or none has for 10 s (bounded at 2 min), so
+    // that a push counted as lost was not merely late on a busy machine.
     const expectedAll = parts.reduce((s, p) => s + p.n * opts.events, 0);
-    const drainDeadline = Date.now() + 15_000 + total;
-    while (Date.now() < drainDeadline && (await received()) - baseline < expectedAll)
+    const drainDeadline = Date.now() + 120_000;
+    let got = (await received()) - baseline;
+    let progressAt = Date.now();
+    while (got < expectedAll && Date.now() < drainDeadline && Date.now() - progressAt < 10_000) {
       await new Promise((r) => setTimeout(r, 250));
+      const now = (await received()) - baseline;
+      if (now > got) progressAt = Date.now();
+      got = now;
+    }
     const cpu = cpuDelta(before, cpuSnapshot());
     const streams: Record<string, StreamFigures> = {};
     const everything: number[] = [];
