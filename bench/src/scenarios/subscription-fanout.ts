@@ -263,7 +263,8 @@ async function measure(
 function latencyTarget(target: string, f: StreamFigures, limit: number): TargetCheck {
   const c = check(target, f.p99, limit, ' ms');
   if (c.status === 'met' && f.delivered < f.expected) c.status = 'missed';
-  if (f.p99 > limit) c.actual += ` (${round(f.p99 - limit)} ms over)`;
+  // No parentheses in `actual`: the summary table of RESULTS.md reads it from the last pair.
+  if (f.p99 > limit) c.actual += `, ${round(f.p99 - limit)} ms over`;
   c.actual += `, ${f.delivered}/${f.expected} delivered`;
   return c;
 }
@@ -402,7 +403,7 @@ export async function runSubscriptionFanout(
         const over = p99s.filter((p) => p > limit).length;
         targets.push({
           target: `slaBreached p99 ≤ ${limit} ms at ${n} subscribers in ${opts.runs} of ${opts.runs} runs, nothing lost (${via})`,
-          actual: `p99 ${p99s.join(' / ')} ms; worst ${worst.p99} ms${over ? ` (${over} of ${opts.runs} runs over, worst by ${round(worst.p99 - limit)} ms)` : ''}; ${lost} lost`,
+          actual: `p99 ${p99s.join(' / ')} ms, worst ${worst.p99} ms${over ? `, ${over} of ${opts.runs} runs over, worst by ${round(worst.p99 - limit)} ms` : ''}, ${lost} lost`,
           status: over === 0 && lost === 0 ? 'met' : 'missed',
         });
       }
@@ -445,7 +446,7 @@ export async function runSubscriptionFanout(
     if (r.subscribers < n) {
       // Fewer sockets than asked for (the machine's open-files limit): never reported as met.
       c.status = 'missed';
-      c.actual += `; only ${r.subscribers} of ${n} subscribers fit (open-files limit)`;
+      c.actual += `, only ${r.subscribers} of ${n} subscribers fit under the open-files limit`;
     }
     targets.push(c);
   }
