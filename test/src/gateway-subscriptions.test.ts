@@ -40,6 +40,15 @@ interface Breach {
   };
 }
 
+/** case-1 as every subscriber allowed to see it receives it, fields from all three subgraphs. */
+const CASE_1 = {
+  id: 'case-1',
+  reference: 'OS-2026-000001',
+  applicant: { fullName: 'Ada Lovelace' },
+  residencePermit: { status: 'UNDER_REVIEW' },
+  counterId: 'chaoyang-cbd',
+};
+
 describe('gateway: federated subscriptions', () => {
   let sys: FixtureSystem;
   beforeAll(async () => {
@@ -70,13 +79,7 @@ describe('gateway: federated subscriptions', () => {
       data: {
         slaBreached: {
           kind: 'ISSUANCE_BREACHED',
-          case: {
-            id: 'case-1',
-            reference: 'OS-2026-000001',
-            applicant: { fullName: 'Ada Lovelace' },
-            residencePermit: { status: 'UNDER_REVIEW' },
-            counterId: 'chaoyang-cbd',
-          },
+          case: CASE_1,
         },
       },
     });
@@ -134,6 +137,78 @@ describe('gateway: federated subscriptions', () => {
     expect(scopes.sort()).toEqual(['emp-a', 'emp-b']);
     agencyA.stop();
     agencyB.stop();
+    await settle();
+  });
+
+  it('shares execution only within a scope: one scope gets identical payloads, another its own, each completed as itself', async () => {
+    const before = sys.seen.subscribes.length;
+    // Two users of one agency (same scope, different subjects) and a manager (another scope).
+    const agency1 = collect<Breach>(sys.wsClient(await sys.token('AGENCY', { sub: 'agency-a-1' })), { query: SLA });
+    const agency2 = collect<Breach>(sys.wsClient(await sys.token('AGENCY', { sub: 'agency-a-2' })), { query: SLA });
+    const manager = collect<Breach>(sys.wsClient(await sys.token('MANAGER', { sub: 'manager-9' })), { query: SLA });
+    await upstreams(before + 2);
+    await waitFor(() => sys.gateway.subscriptionStats().subscribers === 3 || undefined, 15_000, 'three subscribers');
+    expect(sys.gateway.subscriptionStats()).toEqual({ upstreams: 2, subscribers: 3 });
+    const fetchedAs = sys.seen.actors['work-permit'].length;
+    sys.feed.publish('ISSUANCE_BREACHED', 'case-2'); // emp-b: not the agency's
+    sys.feed.publish('PRE_EXAM_BREACHED', 'case-1'); // emp-a
+    sys.feed.publish('WARNING_75', 'case-1');
+    await manager.waitFor(3);
+    await agency1.waitFor(2);
+    await agency2.waitFor(2);
+    expect(manager.results.map((r) => [r.data?.slaBreached.kind, r.data?.slaBreached.case?.reference])).toEqual([
+      ['ISSUANCE_BREACHED', 'OS-2026-000002'],
+      ['PRE_EXAM_BREACHED', 'OS-2026-000001'],
+      ['WARNING_75', 'OS-2026-000001'],
+    ]);
+    expect(agency1.results[0]).toEqual({
+      data: {
+        slaBreached: {
+          kind: 'PRE_EXAM_BREACHED',
+          case: CASE_1,
+        },
+      },
+    });
+    expect(agency1.results.map((r) => r.data?.slaBreached.kind)).toEqual(['PRE_EXAM_BREACHED', 'WARNING_75']);
+    // The same scope shares one completion: both agency users got the very same results.
+    expect(agency2.results).toEqual(agency1.results);
+    // Each scope's events were completed once per event, under that scope's identity.
+    const actors = sys.seen.actors['work-permit'].slice(fetchedAs);
+    expect(actors.filter((a) => a?.role === 'AGENCY')).toHaveLength(2);
+    expect(actors.filter((a) => a?.role === 'MANAGER')).toHaveLength(3);
+    expect(actors.filter((a) => a?.role === 'AGENCY').every((a) => a!.employerIds.join() === 'emp-a')).toBe(true);
+    agency1.stop();
+    agency2.stop();
+    manager.stop();
+    await settle();
+  });
+
+  it('stops a subscriber whose token expires, while those sharing its upstream keep receiving as themselves', async () => {
+    const before = sys.seen.subscribes.length;
+    const shortLived = await sys.idp.sign({ sub: 'manager-short', role: 'MANAGER' }, { ttl: '6s' });
+    const short = collect<Breach>(sys.wsClient(shortLived), { query: SLA });
+    const long = collect<Breach>(sys.wsClient(await sys.token('MANAGER', { sub: 'manager-long' })), { query: SLA });
+    await upstreams(before + 1);
+    await waitFor(() => sys.gateway.subscriptionStats().subscribers === 2 || undefined, 15_000, 'both subscribers');
+    sys.feed.publish('WARNING_50', 'case-1');
+    await short.waitFor(1);
+    await long.waitFor(1);
+    expect(short.results[0]).toEqual(long.results[0]);
+    // At its token's expiry the gateway closes the short-lived subscriber's socket (4403).
+    await expect(short.done).rejects.toBeDefined();
+    expect(short.results.at(-1)?.errors?.[0]?.message).toMatch(/expired/);
+    await waitFor(() => sys.gateway.subscriptionStats().subscribers === 1 || undefined, 15_000, 'one subscriber left');
+    const received = short.results.length;
+    const fetchedAs = sys.seen.actors['work-permit'].length;
+    sys.feed.publish('WARNING_75', 'case-1');
+    await long.waitFor(2, 15_000);
+    expect(long.results[1]!.data?.slaBreached.kind).toBe('WARNING_75');
+    expect(short.results).toHaveLength(received);
+    // The event was completed with the identity still valid, never the expired one.
+    const after = sys.seen.actors['work-permit'].slice(fetchedAs);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((a) => a?.id === 'manager-long')).toBe(true);
+    long.stop();
     await settle();
   });
 

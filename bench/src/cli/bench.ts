@@ -11,12 +11,20 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.includes('--list') || args.includes('--help')) {
     process.stdout.write(
-      `usage: pnpm bench [--smoke] [scenario …]\n\n${SCENARIOS.map((s) => `  ${s.name.padEnd(22)} ${s.description}`).join('\n')}\n`,
+      `usage: pnpm bench [--smoke] [--runs N] [--mixed] [scenario …]\n\n${SCENARIOS.map((s) => `  ${s.name.padEnd(22)} ${s.description}`).join('\n')}\n`,
     );
     return 0;
   }
   const scale: Scale = args.includes('--smoke') ? 'smoke' : 'full';
-  const names = args.filter((a) => !a.startsWith('--'));
+  // `--runs N`: repeat a scenario's headline measurement N times (subscription-fanout: slaBreached at 5,000).
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : undefined;
+  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1 && runs <= 100)) {
+    process.stderr.write('error: --runs takes a whole number from 1 to 100\n');
+    return 2;
+  }
+  const mixed = args.includes('--mixed');
+  const names = args.filter((a, i) => !a.startsWith('--') && !(runsAt >= 0 && i === runsAt + 1));
   const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
   if (unknown.length) {
     process.stderr.write(
@@ -51,8 +59,11 @@ async function main(): Promise<number> {
                 'pnpm bench',
                 ...(names.length ? [s.name] : []),
                 ...(scale === 'smoke' ? ['--smoke'] : []),
+                ...(runs ? ['--runs', String(runs)] : []),
+                ...(mixed ? ['--mixed'] : []),
               ].join(' '),
               log,
+              options: { runs, mixed },
             }),
           );
           log(`✓ ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);

@@ -105,14 +105,18 @@ export interface CpuSnapshot {
   /** By role: gateway, work-permit, residence-permit, counter-scheduling, dashboard, postgres, other. */
   byRole: Record<string, number>;
   total: number;
-  /** This process (the load generator), user + system. */
+  /** The load generator: this process and its load-generator processes (ws-crowd-worker), user + system; not in `total`. */
   loadGenerator: number;
   available: boolean;
   /** Per process: role and CPU seconds (deltas are taken per process, so one that exits never makes a sum negative). */
   byPid?: Map<number, { role: string; cpu: number }>;
 }
 
+/** Processes of the load generator itself (bench/src/lib/ws-crowd-worker.ts): counted apart from the stack. */
+const LOAD_GENERATOR = 'load-generator';
+
 function roleOf(cmdline: string, comm: string): string {
+  if (cmdline.includes('ws-crowd-worker')) return LOAD_GENERATOR;
   if (/gateway\/dist\/main\.js/.test(cmdline)) return 'gateway';
   if (cmdline.includes('serve-dashboard.js')) return 'dashboard';
   for (const s of ['work-permit', 'residence-permit', 'counter-scheduling']) {
@@ -148,19 +152,32 @@ export function cpuSnapshot(): CpuSnapshot {
   visit(process.pid, null);
   const byRole: Record<string, number> = {};
   let total = 0;
+  let generators = 0;
   for (const { role, cpu } of byPid.values()) {
+    if (role === LOAD_GENERATOR) {
+      generators += cpu;
+      continue;
+    }
     byRole[role] = (byRole[role] ?? 0) + cpu;
     total += cpu;
   }
-  return { byRole, total, loadGenerator, available: true, byPid };
+  return { byRole, total, loadGenerator: loadGenerator + generators, available: true, byPid };
 }
 
 /** after − before, per role, in seconds (3 decimals): per process, for processes alive at the end. */
 export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
   const byRole: Record<string, number> = {};
   let total = 0;
+  // This process's own share of `loadGenerator`, then its load-generator processes' per process.
+  const own = (s: CpuSnapshot): number =>
+    s.loadGenerator - [...(s.byPid?.values() ?? [])].reduce((t, p) => t + (p.role === LOAD_GENERATOR ? p.cpu : 0), 0);
+  let loadGenerator = own(after) - own(before);
   for (const [pid, a] of after.byPid ?? new Map<number, { role: string; cpu: number }>()) {
     const d = Math.max(0, a.cpu - (before.byPid?.get(pid)?.cpu ?? 0));
+    if (a.role === LOAD_GENERATOR) {
+      loadGenerator += d;
+      continue;
+    }
     byRole[a.role] = (byRole[a.role] ?? 0) + d;
     total += d;
   }
@@ -168,7 +185,7 @@ export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
   return {
     byRole: Object.fromEntries(Object.entries(byRole).map(([k, v]) => [k, r3(v)])),
     total: r3(total),
-    loadGenerator: r3(after.loadGenerator - before.loadGenerator),
+    loadGenerator: r3(loadGenerator),
     available: before.available && after.available,
   };
 }

@@ -1,17 +1,21 @@
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CrowdAnswer, CrowdRequest } from './ws-crowd-worker.js';
 
-/** One received push: which event it carried and when it arrived (performance.now()). */
-export interface Receipt {
-  eventId: string;
-  at: number;
-}
-
-/** A crowd of graphql-ws clients, one WebSocket each, all running the same subscription. */
+/** A crowd of graphql-ws subscribers, one WebSocket each, all running the same subscription. */
 export interface SubscriberCrowd {
-  receipts: Receipt[][];
-  errors: string[];
-  /** Pushes received per subscriber whose event id is in `ids`. */
+  count: number;
+  /** How many subscribers have received at least one of `probes` (event ids). */
+  live(probes: Iterable<string>): Promise<number>;
+  /** Pushes received so far, across the crowd. */
+  received(): Promise<number>;
+  /**
+   * Receipt − commit (ms) of every push whose event is in `sent` (event id → commit time as
+   * `performance.timeOrigin + performance.now()`), with the errors seen and the sockets the
+   * server closed (token expiry, too far behind, …).
+   */
+  latencies(sent: Map<string, number>): Promise<{ latencies: number[]; errors: string[]; closedByServer: number }>;
   close(): Promise<void>;
 }
 
@@ -21,86 +25,113 @@ export interface CrowdOptions {
   query: string;
   variables?: Record<string, unknown>;
   connectionParams: () => Record<string, unknown>;
-  /** Reads the event id from a push's data. */
-  eventIdOf: (data: Record<string, unknown>) => string | undefined;
-  /** Connections opened at once. */
+  /** Sockets per load-generator process (each process has its own open-files limit). */
+  perProcess?: number;
+  /** Connections each process opens at once. */
   openConcurrency?: number;
 }
 
-/** Opens `count` subscribers; resolves once every socket is acknowledged and subscribed. */
+/** The name the load-generator processes carry on their command line (machine.ts counts their CPU apart). */
+export const CROWD_WORKER = 'ws-crowd-worker';
+
+/** The compiled worker (from bench/src/lib in specs, bench/dist/lib otherwise: both resolve to dist). */
+const WORKER_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'dist',
+  'lib',
+  `${CROWD_WORKER}.js`,
+);
+
+/** One load-generator process and its pending questions. */
+class Worker {
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (a: CrowdAnswer) => void; reject: (e: Error) => void }>();
+  readonly child: ChildProcess;
+
+  constructor() {
+    this.child = fork(WORKER_FILE, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (a: CrowdAnswer) => {
+      const p = this.pending.get(a.seq);
+      if (!p) return;
+      this.pending.delete(a.seq);
+      if (a.failure) p.reject(new Error(`load generator: ${a.failure}`));
+      else p.resolve(a);
+    });
+    this.child.on('exit', (code) => {
+      for (const p of this.pending.values()) p.reject(new Error(`load generator exited (${code})`));
+      this.pending.clear();
+    });
+  }
+
+  ask(req: DistributiveOmit<CrowdRequest, 'seq'>): Promise<CrowdAnswer> {
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.child.send({ ...req, seq });
+    });
+  }
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Opens `count` subscribers in one or more load-generator processes (ws-crowd-worker.ts, at
+ * most `perProcess` sockets each: a process's open-files limit caps what one can hold, and
+ * the processes run beside the main one instead of sharing its event loop with the event
+ * appends); resolves once every socket is acknowledged and subscribed.
+ */
 export async function openCrowd(opts: CrowdOptions): Promise<SubscriberCrowd> {
-  const receipts: Receipt[][] = Array.from({ length: opts.count }, () => []);
-  const errors: string[] = [];
-  const clients: Client[] = [];
-  const disposers: (() => void)[] = [];
-  const wsUrl = opts.url.replace(/^http/, 'ws');
-  let next = 0;
-  const open = async (): Promise<void> => {
-    while (next < opts.count) {
-      const i = next++;
-      await new Promise<void>((resolve) => {
-        let settled = false;
-        const done = (): void => {
-          if (!settled) {
-            settled = true;
-            resolve();
-          }
-        };
-        const client = createClient({
-          url: wsUrl,
-          webSocketImpl: WebSocket,
-          connectionParams: opts.connectionParams,
-          lazy: false,
-          retryAttempts: 0,
-          keepAlive: 0,
-          on: {
-            connected: () => done(),
-            closed: (e) => {
-              const ev = e as { code?: number; reason?: string };
-              if (ev.code !== 1000) errors.push(`subscriber ${i} closed: ${ev.code ?? ''} ${ev.reason ?? ''}`.trim());
-              done();
-            },
-            error: (e) => {
-              errors.push(`subscriber ${i}: ${(e as Error).message ?? String(e)}`);
-              done();
-            },
-          },
-        });
-        clients.push(client);
-        disposers.push(
-          client.subscribe(
-            { query: opts.query, variables: opts.variables },
-            {
-              next: (msg) => {
-                const at = performance.now();
-                if (msg.errors?.length) {
-                  if (errors.length < 50)
-                    errors.push(`subscriber ${i}: ${msg.errors.map((x) => x.message).join('; ')}`);
-                  return;
-                }
-                const id = msg.data ? opts.eventIdOf(msg.data as Record<string, unknown>) : undefined;
-                if (id) receipts[i]!.push({ eventId: id, at });
-              },
-              error: (e) => {
-                if (errors.length < 50)
-                  errors.push(
-                    `subscriber ${i}: ${Array.isArray(e) ? e.map((x) => (x as Error).message).join('; ') : ((e as Error).message ?? String(e))}`,
-                  );
-              },
-              complete: () => undefined,
-            },
-          ),
-        );
-      });
-    }
+  const perProcess = opts.perProcess ?? 10_000;
+  const shares: number[] = [];
+  for (let left = opts.count; left > 0; left -= perProcess) shares.push(Math.min(perProcess, left));
+  const workers = shares.map(() => new Worker());
+  const all = <T>(f: (w: Worker) => Promise<T>): Promise<T[]> => Promise.all(workers.map(f));
+  const close = async (): Promise<void> => {
+    await all((w) => w.ask({ type: 'close' }).catch(() => undefined));
+    for (const w of workers) w.child.disconnect();
   };
-  await Promise.all(Array.from({ length: Math.min(opts.openConcurrency ?? 100, opts.count) }, open));
+  try {
+    await Promise.all(
+      workers.map((w, i) =>
+        w.ask({
+          type: 'open',
+          url: opts.url.replace(/^http/, 'ws'),
+          count: shares[i]!,
+          query: opts.query,
+          variables: opts.variables ?? {},
+          connectionParams: opts.connectionParams(),
+          openConcurrency: opts.openConcurrency ?? 50,
+        }),
+      ),
+    );
+  } catch (err) {
+    await close();
+    throw err;
+  }
   return {
-    receipts,
-    errors,
-    async close() {
-      for (const d of disposers) d();
-      await Promise.all(clients.map((c) => c.dispose()));
+    count: opts.count,
+    async live(probes) {
+      const list = [...probes];
+      return (await all((w) => w.ask({ type: 'live', probes: list }))).reduce((s, a) => s + (a.value ?? 0), 0);
     },
+    async received() {
+      return (await all((w) => w.ask({ type: 'received' }))).reduce((s, a) => s + (a.value ?? 0), 0);
+    },
+    async latencies(sent) {
+      const answers = await all((w) => w.ask({ type: 'latencies', sent }));
+      const latencies: number[] = [];
+      for (const a of answers) for (const l of a.latencies ?? []) latencies.push(l);
+      return {
+        latencies,
+        errors: answers.flatMap((a) => a.errors ?? []),
+        closedByServer: answers.reduce((s, a) => s + (a.closedByServer ?? 0), 0),
+      };
+    },
+    close,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@onestop/common';
 import type { FormattedExecutionResult } from 'graphql';
-import { MAX_BACKLOG, SubscriptionHubs, type HubSource, type Subscriber } from './subscription-hub.js';
+import { FANOUT_SLICE, MAX_BACKLOG, SubscriptionHubs, type HubSource, type Subscriber } from './subscription-hub.js';
 import type { UpstreamEvent, UpstreamHandlers } from './upstream.js';
 
 /** A fake upstream the spec drives by hand. */
@@ -173,5 +173,38 @@ describe('SubscriptionHubs with sinks (results written straight to the connectio
     state.handlers!.next({ data: { id: '1' } });
     await vi.waitFor(() => expect(b.sent).toHaveLength(1));
     expect(a.sent).toEqual([]);
+  });
+});
+
+describe('SubscriptionHubs fan-out in slices (the event loop is yielded between FANOUT_SLICE writes)', () => {
+  it('gives every subscriber of a large hub every event once, in order, while other hubs run between slices', async () => {
+    const hubs = new SubscriptionHubs(logger);
+    const big = fakeSource();
+    const other = fakeSource();
+    // One log of every write, across hubs, in the order they happen.
+    const writes: string[] = [];
+    const sink = (name: string) => ({ send: () => void writes.push(name), backlog: () => 0 });
+    const size = 2 * FANOUT_SLICE + 7;
+    const crowd = Array.from({ length: size }, () => recordingSink());
+    crowd.forEach((r, i) =>
+      hubs.subscribe('big', () => big.source, {
+        ...subscriber(`S${i}`),
+        sink: { send: (json) => (r.sink.send(json), sink(`S${i}`).send()), backlog: () => 0 },
+      }),
+    );
+    hubs.subscribe('other', () => other.source, { ...subscriber('O'), sink: sink('O') });
+    big.state.handlers!.next({ data: { id: '1' } });
+    big.state.handlers!.next({ data: { id: '2' } });
+    other.state.handlers!.next({ data: { id: 'x' } });
+    await vi.waitFor(() => expect(writes).toHaveLength(2 * size + 1));
+    // The other hub's event went out before the big hub's first fan-out was through.
+    expect(writes.indexOf('O')).toBeGreaterThan(0);
+    expect(writes.indexOf('O')).toBeLessThan(size);
+    const expected = [
+      JSON.stringify({ data: { completed: { id: '1' } } }),
+      JSON.stringify({ data: { completed: { id: '2' } } }),
+    ];
+    for (const r of crowd) expect(r.sent).toEqual(expected);
+    expect(big.state.completions).toHaveLength(2);
   });
 });

@@ -3,19 +3,18 @@ import { MessageType, stringifyMessage } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 import { socketSink } from './ws-server.js';
 
-/** The part of a ws socket the sink uses; write callbacks run when the test says so. */
+/** The part of a ws socket the sink uses; what it still holds (`bufferedAmount`) is set by the test. */
 function fakeSocket() {
   const frames: string[] = [];
-  const callbacks: (() => void)[] = [];
   const socket = {
     OPEN: 1,
     readyState: 1,
-    send(data: string, cb: () => void) {
+    bufferedAmount: 0,
+    send(data: string) {
       frames.push(data);
-      callbacks.push(cb);
     },
   };
-  return { frames, callbacks, socket, ws: socket as unknown as WebSocket };
+  return { frames, socket, ws: socket as unknown as WebSocket };
 }
 
 describe('socketSink', () => {
@@ -30,12 +29,15 @@ describe('socketSink', () => {
   });
 
   it('counts what is not yet written out as backlog, and sends nothing on a closing socket', () => {
-    const { frames, callbacks, socket, ws } = fakeSocket();
+    const { frames, socket, ws } = fakeSocket();
     const sink = socketSink(ws, '1');
-    sink.send('{"data":{}}');
-    sink.send('{"data":{}}');
+    expect(sink.backlog()).toBe(0);
+    sink.send('{"data":{"note":"北京"}}');
+    sink.send('{"data":{"note":"北京"}}');
+    const frameBytes = Buffer.byteLength(frames[0]!);
+    socket.bufferedAmount = 2 * frameBytes; // neither written out yet
     expect(sink.backlog()).toBe(2);
-    callbacks.shift()!();
+    socket.bufferedAmount = frameBytes; // the first written out
     expect(sink.backlog()).toBe(1);
     socket.readyState = 2;
     sink.send('{"data":{}}');
