@@ -232,7 +232,7 @@ export class CaseQueryService {
       const passport = normalisePassportNumber(f.passportNumber);
       const wrong = passportSearchProblems(passport, 'filter.passportNumber');
       if (wrong.length) problems.push(...wrong);
-      // IDX_case_passport_number: numbers are stored normalised, so this is an index equality.
+      // IDX_case_passport_prefix: numbers are stored normalised, so this is an index equality.
       else qb.andWhere('c.applicantPassportNumber = :passport', { passport });
     }
     if (f.search) {

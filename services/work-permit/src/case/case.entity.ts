@@ -92,8 +92,10 @@ export class CaseEntity {
   @Column({ name: 'applicant_nationality', type: 'text' })
   applicantNationality!: string;
 
-  /** Normalised (upper-case, no spaces): the search by passport number is an index equality. */
-  @Index('IDX_case_passport_number')
+  /**
+   * Normalised (upper-case, no spaces): the search by passport number is an equality, the search by
+   * its start a prefix, both on IDX_case_passport_prefix (declared above).
+   */
   @Column({ name: 'applicant_passport_number', type: 'text' })
   applicantPassportNumber!: string;
 

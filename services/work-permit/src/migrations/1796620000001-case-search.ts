@@ -57,7 +57,11 @@ export class WpCaseSearch1796620000001 implements MigrationInterface {
       `CREATE INDEX "IDX_employer_name_trgm" ON wp.employer USING gin (wp.search_key(name) public.gin_trgm_ops)`,
     );
     // Prefix searches: text_pattern_ops answers LIKE 'E12%' whatever the database's collation.
+    // It also answers the exact passport search (text_pattern_ops has `=`), so it replaces the
+    // equality index of migration 1764201605000: one index for both, and the planner never has two
+    // to choose between.
     await q.query(`CREATE INDEX "IDX_case_passport_prefix" ON wp."case" (applicant_passport_number text_pattern_ops)`);
+    await q.query(`DROP INDEX wp."IDX_case_passport_number"`);
     await q.query(`CREATE INDEX "IDX_case_reference_prefix" ON wp."case" (reference text_pattern_ops)`);
     // Who searched for what: the text searched for, on every access-log row of a search.
     await q.query(`ALTER TABLE wp.access_log ADD COLUMN search_text text`);
@@ -66,6 +70,7 @@ export class WpCaseSearch1796620000001 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE wp.access_log DROP COLUMN search_text`);
     await q.query(`DROP INDEX wp."IDX_case_reference_prefix"`);
+    await q.query(`CREATE INDEX "IDX_case_passport_number" ON wp."case" (applicant_passport_number)`);
     await q.query(`DROP INDEX wp."IDX_case_passport_prefix"`);
     await q.query(`DROP INDEX wp."IDX_employer_name_trgm"`);
     await q.query(`DROP INDEX wp."IDX_case_applicant_name_trgm"`);
