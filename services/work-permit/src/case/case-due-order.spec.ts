@@ -4,6 +4,7 @@ import { decodeEvent, EVENT_TYPES, type EventType } from '@onestop/common/contra
 import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { AccessLogService } from '../access-log/access-log.service.js';
 import { CaseLifecycleProjector, type LIFECYCLE_EVENT_TYPES } from '../lifecycle/case-lifecycle.consumer.js';
+import { WpIssuanceDue1796650000001 } from '../migrations/1796650000001-issuance-due.js';
 import { startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
 import { CaseQueryService } from './case-query.service.js';
 import { CaseEntity } from './case.entity.js';
@@ -164,5 +165,40 @@ describe('cases(orderBy: DUE_ASC)', () => {
     await expect(service.list(officer, { first: 5, after, orderBy: 'DUE_ASC' })).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
     });
+  });
+});
+
+describe('migration 1796650000001', () => {
+  it('backfills the issuance due of accepted cases from the latest documents-accepted / ISSUANCE deadline change in the log', async () => {
+    const log = (type: string, caseId: string, payload: Record<string, unknown>) =>
+      t.runtime.ds.query(
+        `INSERT INTO platform.event_log (type, source, aggregate_id, payload, occurred_at) VALUES ($1, 'counter-scheduling', $2, $3, now())`,
+        [type, caseId, JSON.stringify({ caseId, ...payload })],
+      );
+    const accepted = (due: Date) => ({
+      counterId: 'chaoyang-cbd',
+      receiptNumber: 'R',
+      acceptedAt: at(-1).toISOString(),
+      issuanceDueAt: due.toISOString(),
+      issuanceDueProvisional: true,
+    });
+    const moved = (kind: string, due: Date) => ({ clockId: 'k', kind, dueAt: due.toISOString(), provisional: false });
+    await log('case.documents-accepted', id(6), accepted(at(6)));
+    await log('sla.deadline-changed', id(6), moved('ISSUANCE', at(7)));
+    await log('sla.deadline-changed', id(6), moved('PASSPORT_CUSTODY', at(30)));
+    await log('case.documents-accepted', id(5), accepted(at(4)));
+    await log('case.documents-accepted', id(1), accepted(at(9))); // never accepted here: not copied
+    const migration = new WpIssuanceDue1796650000001();
+    const runner = t.runtime.ds.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await issuanceDue(id(6))).toEqual({ at: at(7).toISOString(), provisional: false });
+    expect(await issuanceDue(id(5))).toEqual({ at: at(4).toISOString(), provisional: true });
+    expect(await issuanceDue(id(1))).toEqual({ at: null, provisional: null });
+    expect(await issuanceDue(id(3))).toEqual({ at: null, provisional: null }); // no event in the log
   });
 });

@@ -37,6 +37,8 @@ export class CaseLifecycleProjector {
   ) {}
 
   async handle(event: LifecycleEvent, tx: EntityManager): Promise<void> {
+    // Of the clocks' moves only the issuance due is kept here: the others need no lock on the case.
+    if (event.type === EVENT_TYPES.slaDeadlineChanged && event.payload.kind !== 'ISSUANCE') return;
     const caseId = event.payload.caseId;
     const c = await lockCase(tx, caseId, null);
     if (!c) {
@@ -141,8 +143,8 @@ export class CaseLifecycleProjector {
         return changes.move(c, 'CLAIMED', 'CLAIMED', `Permits and passport handed over at ${p.counterId}`);
       }
       case EVENT_TYPES.slaDeadlineChanged: {
-        // Only the issuance clock's due is copied here (the pre-examination due is work-permit's own);
-        // read in log order with documents-accepted, so a later move never loses to an earlier value.
+        // The issuance clock's due (the pre-examination due is work-permit's own), read in log
+        // order with documents-accepted, so a later move never loses to an earlier value.
         const p = event.payload;
         if (p.kind !== 'ISSUANCE' || !c.acceptedAt) return;
         return changes.set(c, { issuanceDueAt: p.dueAt, issuanceDueProvisional: p.provisional });
