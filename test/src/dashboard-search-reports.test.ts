@@ -227,7 +227,8 @@ describe('dashboard: search, CSV export and the monthly report (Chromium)', () =
       await page.getByTestId('queue-filter').selectOption('SUBMITTED');
       await page.getByTestId('case-row').first().waitFor();
       const queue = parseCsv(await downloadOf(page, 'export-csv-cases')).slice(1);
-      const api = await apiReferences(sys, token, { status: ['SUBMITTED'] });
+      // In the work list's own order (DUE_ASC, the API's), every page of it.
+      const api = await apiReferences(sys, token, { status: ['SUBMITTED'] }, 'DUE_ASC');
       expect(api.length).toBeGreaterThan(3);
       expect(queue.map((r) => r[0])).toEqual(api);
       expect(queue.every((r) => r[3] === 'Submitted')).toBe(true);

@@ -57,6 +57,14 @@ async function narrowAndAxe(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 1000 });
 }
 
+/** The due instants the work list shows, top to bottom (rows with no clock for the role left out). */
+async function shownDues(page: Page): Promise<number[]> {
+  const cells = await page
+    .locator('[data-testid=case-row] [data-testid=role-due]')
+    .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-due-at') ?? ''));
+  return cells.filter(Boolean).map((at) => Date.parse(at));
+}
+
 describe('dashboard: SLA work list, officer work lists, case page (Chromium)', () => {
   let sys: TestSystem;
   let browser: Browser;
@@ -198,11 +206,10 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
       expect(await row.getByTestId('role-due').getAttribute('data-due-kind')).toBe('PRE_EXAMINATION');
       expect(await row.getByTestId('role-due').textContent()).toMatch(/^Pre-examination \d{2}\/\d{2}\/\d{4}, 00:00/);
       expect(await row.getByTestId('days-waiting').textContent()).toBe('0 d');
-      // Sorted by the due shown.
-      const dues = await page
-        .locator('[data-testid=case-row] [data-testid=role-due]')
-        .evaluateAll((cells) => cells.map((c) => c.textContent ?? ''));
+      // Sorted by the due shown (the API's DUE_ASC order, not a re-sort in the browser).
+      const dues = await shownDues(page);
       expect(dues.length).toBeGreaterThan(0);
+      expect(dues).toEqual([...dues].sort((a, b) => a - b));
       // Closed (withdrawn) cases are out of every view by default, "All statuses" included.
       await page.getByTestId('queue-filter').selectOption('all');
       await row.waitFor();
@@ -335,6 +342,10 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
           `${role}: the accepted case with its ${kind} due`,
         );
         expect(await cell.textContent()).toBe(`${label} ${beijing(due.due)}`);
+        // The accepted case's issuance due and the submitted cases' pre-examination dues in one order.
+        const dues = await shownDues(page);
+        expect(dues).toContain(due.due.getTime());
+        expect(dues).toEqual([...dues].sort((a, b) => a - b));
       } finally {
         await context.close();
       }

@@ -63,8 +63,8 @@ export type CaseFilter = {
   submittedTo?: string | null | undefined;
 };
 
-/** PRE_EXAM_DUE_ASC: soonest pre-examination due first, then by id. SUBMITTED_DESC: newest filing first, then by id. */
-export type CaseOrder = 'PRE_EXAM_DUE_ASC' | 'SUBMITTED_DESC';
+/** PRE_EXAM_DUE_ASC: soonest pre-examination due first, then by id. DUE_ASC: soonest open clock due first (a SUBMITTED case: its pre-examination due; an ACCEPTED case: its issuance due), cases with no open clock last, then by id: the officers' work lists. SUBMITTED_DESC: newest filing first, then by id. */
+export type CaseOrder = 'DUE_ASC' | 'PRE_EXAM_DUE_ASC' | 'SUBMITTED_DESC';
 
 /** Service scope (seed §3). */
 export type CaseRoute = 'IN_MAINLAND' | 'NOTIFICATION_LETTER' | 'RENEWAL';

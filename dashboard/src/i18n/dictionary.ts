@@ -921,7 +921,8 @@ const en = {
   'sla.openCase': 'Open case {ref}',
   'cases.title': 'Cases',
   'cases.queue': 'Work queue',
-  'cases.queueHelp': 'Sorted by due time, earliest first.',
+  'cases.queueHelp':
+    'Sorted by the due time of the open clock, earliest first, across all pages; cases with no open clock last.',
   'cases.search': 'Find a case',
   'cases.reference': 'Reference',
   'cases.referencePlaceholder': 'OS-2026-000123',
@@ -1179,7 +1180,7 @@ const zh: Record<MessageKey, string> = {
   'sla.openCase': '打开案件 {ref}',
   'cases.title': '案件',
   'cases.queue': '待办队列',
-  'cases.queueHelp': '按截止时间排序，最早的在前。',
+  'cases.queueHelp': '按进行中时限的截止时间排序（跨所有页），最早的在前；没有进行中时限的案件排在最后。',
   'cases.search': '查找案件',
   'cases.reference': '案件编号',
   'cases.referencePlaceholder': 'OS-2026-000123',

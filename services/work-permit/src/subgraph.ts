@@ -34,6 +34,7 @@ import { WpInit1764201600001 } from './migrations/1764201600001-init.js';
 import { WpPassportSearch1764201605000 } from './migrations/1764201605000-passport-search.js';
 import { WpAttachments1796587892788 } from './migrations/1796587892788-attachments.js';
 import { WpCaseSearch1796620000001 } from './migrations/1796620000001-case-search.js';
+import { WpIssuanceDue1796650000001 } from './migrations/1796650000001-issuance-due.js';
 import { PreExaminationResolver } from './pre-examination/pre-examination.resolver.js';
 import { servicesFor, setFileEndpoint } from './services.js';
 import { WpWebhooks1764201611000 } from './migrations/1764201611000-webhooks.js';
@@ -66,6 +67,7 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     WpWebhooks1764201611000,
     WpAttachments1796587892788,
     WpCaseSearch1796620000001,
+    WpIssuanceDue1796650000001,
   ],
   buildSchema: () =>
     buildFederatedSchema(

@@ -27,6 +27,12 @@ const PRESETS: Record<Role, CaseStatus[] | null> = {
   MANAGER: null,
 };
 const PAGE = 100;
+/**
+ * The work list's order, done by the API over every case (not just this page): soonest open
+ * clock due first (SUBMITTED: pre-examination, ACCEPTED: the issuance due both officers answer
+ * for), cases without one last. The CSV export asks for the same order.
+ */
+const ORDER = 'DUE_ASC' as const;
 /** Cases whose work is over: out of every list unless asked for. */
 const CLOSED: CaseStatus[] = ['READY_FOR_CLAIM', 'CLAIMED', 'WITHDRAWN'];
 const OPEN = STATUSES.filter((s) => !CLOSED.includes(s));
@@ -74,7 +80,7 @@ export function dueFor(c: QueueCase, role: Role): RoleDue | null {
   return null;
 }
 
-/** The work queue (soonest due first, cursor pagination), the search by reference, and for staff the search by passport number. */
+/** The work queue (soonest due first, sorted by the API, cursor pagination), the search by reference, and for staff the search by passport number. */
 export default function CasesView({ initialRef }: { initialRef?: string }) {
   const { t, lang } = useI18n();
   const { session } = useSignedIn();
@@ -83,15 +89,14 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
   const [includeClosed, setIncludeClosed] = useState(false);
   const status = show === 'preset' ? PRESETS[role] : show === 'all' ? (includeClosed ? null : OPEN) : [show];
   const queue = useQuery(CaseQueueDocument, {
-    variables: { first: PAGE, filter: status ? { status } : null, orderBy: 'PRE_EXAM_DUE_ASC' },
+    variables: { first: PAGE, filter: status ? { status } : null, orderBy: ORDER },
     fetchPolicy: 'cache-and-network',
   });
-  // Soonest due first by the role's own clock; cases without one (nothing runs for this role) last.
-  const edges = useMemo(() => {
-    const rows = (queue.data?.cases.edges ?? []).map((e) => ({ ...e, due: dueFor(e.node, role) }));
-    const key = (d: RoleDue | null): number => (d?.at ? Date.parse(d.at) : Number.POSITIVE_INFINITY);
-    return rows.sort((a, b) => key(a.due) - key(b.due));
-  }, [queue.data, role]);
+  // The API sorts (DUE_ASC: the open clock's due, across pages); dueFor labels each row's column.
+  const edges = useMemo(
+    () => (queue.data?.cases.edges ?? []).map((e) => ({ ...e, due: dueFor(e.node, role) })),
+    [queue.data, role],
+  );
   const [now] = useState(() => Date.now());
   const filterId = useId();
   const closedId = useId();
@@ -139,10 +144,7 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
             />{' '}
             {t('ol.includeClosed')}
           </label>
-          <ExportCsvButton
-            list="cases"
-            variables={{ filter: status ? { status } : null, orderBy: 'PRE_EXAM_DUE_ASC' }}
-          />
+          <ExportCsvButton list="cases" variables={{ filter: status ? { status } : null, orderBy: ORDER }} />
         </div>
         <Errors error={queue.error} />
         {queue.data && edges.length === 0 ? (
@@ -176,7 +178,12 @@ export default function CasesView({ initialRef }: { initialRef?: string }) {
                     <td data-label={t('cases.status')}>{t(`status.${c.status}`)}</td>
                     <td data-label={t('cases.category')}>{c.category}</td>
                     <td data-label={t('cases.employer')}>{c.employer.name}</td>
-                    <td data-label={t('ol.dueHeader')} data-testid="role-due" data-due-kind={due?.kind ?? ''}>
+                    <td
+                      data-label={t('ol.dueHeader')}
+                      data-testid="role-due"
+                      data-due-kind={due?.kind ?? ''}
+                      data-due-at={due?.at ?? ''}
+                    >
                       {due ? (
                         <>
                           <span className="muted">{t(`ol.due.${due.kind}`)}</span> {formatDateTime(due.at, lang)}

@@ -93,6 +93,25 @@ describe(`cases() plans over ${ROWS.toLocaleString('en')} cases`, () => {
     expect(next.map((n) => n['Node Type'])).not.toContain('Sort');
   });
 
+  it('the work list order (DUE_ASC) walks the open-clock due expression index, also past a cursor, no sort', async () => {
+    const preset = {
+      filter: { statuses: ['SUBMITTED', 'ACCEPTED'] as const },
+      first: 100,
+      orderBy: 'DUE_ASC' as const,
+    };
+    const first = await plan(officer, { ...preset, filter: { statuses: [...preset.filter.statuses] } });
+    expect(first[0]!['Node Type']).toBe('Limit');
+    expect(indexes(first)).toEqual(['IDX_case_open_clock_due']);
+    expect(first.map((n) => n['Node Type'])).not.toContain('Sort');
+    const after = encodeCursor(['DUE_ASC', new Date().toISOString(), '00000000-0000-4000-8000-000000000000']);
+    const next = await plan(officer, { ...preset, filter: { statuses: [...preset.filter.statuses] }, after });
+    expect(indexes(next)).toEqual(['IDX_case_open_clock_due']);
+    expect(next.map((n) => n['Node Type'])).not.toContain('Sort');
+    const all = await plan(manager, { first: 50, orderBy: 'DUE_ASC' });
+    expect(indexes(all)).toEqual(['IDX_case_open_clock_due']);
+    expect(all.map((n) => n['Node Type'])).not.toContain('Sort');
+  });
+
   it('newest first uses the (submitted, id) index', async () => {
     const nodes = await plan(manager, { first: 50, orderBy: 'SUBMITTED_DESC' });
     expect(indexes(nodes)).toEqual(['IDX_case_submitted']);

@@ -59,10 +59,28 @@ export interface CasePage {
   cursorOf(c: CaseEntity): string;
 }
 
-const ORDERS: Record<CaseOrder, { key: 'preExamDueAt' | 'submittedAt'; dir: 'ASC' | 'DESC' }> = {
-  PRE_EXAM_DUE_ASC: { key: 'preExamDueAt', dir: 'ASC' },
-  SUBMITTED_DESC: { key: 'submittedAt', dir: 'DESC' },
+/**
+ * How each order sorts: a column, or for DUE_ASC the expression `IDX_case_open_clock_due` indexes
+ * (migration 1796650000001): the open clock's due (SUBMITTED: pre-examination, ACCEPTED:
+ * issuance), 'infinity' when none runs, so the key is never null and cases without a clock
+ * come last. `of` reads the key of a row for its cursor; `null` stands for 'infinity'.
+ */
+const OPEN_CLOCK_DUE = `COALESCE(CASE WHEN c.status = 'SUBMITTED' THEN c.pre_exam_due_at WHEN c.status = 'ACCEPTED' THEN c.issuance_due_at END, 'infinity'::timestamptz)`;
+const ORDERS: Record<CaseOrder, { sql: string; dir: 'ASC' | 'DESC'; of: (c: CaseEntity) => Date | null }> = {
+  PRE_EXAM_DUE_ASC: { sql: 'c.preExamDueAt', dir: 'ASC', of: (c) => c.preExamDueAt },
+  DUE_ASC: { sql: OPEN_CLOCK_DUE, dir: 'ASC', of: openClockDue },
+  SUBMITTED_DESC: { sql: 'c.submittedAt', dir: 'DESC', of: (c) => c.submittedAt },
 };
+
+/** The due of the clock open on a case (the DUE_ASC key), or null when none runs. */
+export function openClockDue(c: Pick<CaseEntity, 'status' | 'preExamDueAt' | 'issuanceDueAt'>): Date | null {
+  if (c.status === 'SUBMITTED') return c.preExamDueAt;
+  if (c.status === 'ACCEPTED') return c.issuanceDueAt ?? null;
+  return null;
+}
+
+/** A cursor's key: an instant, or `infinity` (DUE_ASC's cases without an open clock). */
+const INFINITY = 'infinity';
 
 /**
  * Reads cases. Every read applies the actor's scope in SQL (an agency sees only its
@@ -121,20 +139,21 @@ export class CaseQueryService {
     const limit = pageSize(args.first, problems, 20);
     const order = args.orderBy ?? 'PRE_EXAM_DUE_ASC';
     const cursor = decodeCursor(args.after, 3, problems);
-    if (cursor && (cursor[0] !== order || !isUuid(cursor[2]!) || Number.isNaN(Date.parse(cursor[1]!)))) {
+    const infinite = order === 'DUE_ASC' && cursor?.[1] === INFINITY;
+    if (cursor && (cursor[0] !== order || !isUuid(cursor[2]!) || (!infinite && Number.isNaN(Date.parse(cursor[1]!))))) {
       problems.push(`after is not a cursor of this list in order ${order}`);
     }
     const qb = this.filtered(actor, args.filter ?? {}, problems);
     assertNoProblems('The case list cannot be read', problems);
-    const { key, dir } = ORDERS[order];
+    const { sql, dir } = ORDERS[order];
     if (cursor) {
       const op = dir === 'ASC' ? '>' : '<';
-      qb.andWhere(`(c.${key}, c.id) ${op} (:afterKey, :afterId)`, {
-        afterKey: new Date(cursor[1]!),
+      qb.andWhere(`(${sql}, c.id) ${op} (:afterKey::timestamptz, :afterId)`, {
+        afterKey: infinite ? INFINITY : new Date(cursor[1]!),
         afterId: cursor[2],
       });
     }
-    qb.orderBy(`c.${key}`, dir)
+    qb.orderBy(sql, dir)
       .addOrderBy('c.id', dir)
       .limit(limit + 1);
     return { qb, limit, order };
@@ -165,11 +184,11 @@ export class CaseQueryService {
         nodes.map((c) => c.id),
       );
     }
-    const { key } = ORDERS[order];
+    const { of } = ORDERS[order];
     return {
       nodes,
       hasNextPage: rows.length > limit,
-      cursorOf: (c) => encodeCursor([order, c[key].toISOString(), c.id]),
+      cursorOf: (c) => encodeCursor([order, of(c)?.toISOString() ?? INFINITY, c.id]),
     };
   }
 

@@ -28,6 +28,8 @@ export interface ReturnItem {
 @Index('IDX_case_passport_prefix', { synchronize: false })
 @Index('IDX_case_reference_prefix', { synchronize: false })
 @Index('IDX_case_applicant_name_trgm', { synchronize: false })
+// The work list's "open clock due" order (DUE_ASC) is an expression index (migration 1796650000001).
+@Index('IDX_case_open_clock_due', { synchronize: false })
 export class CaseEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -171,6 +173,17 @@ export class CaseEntity {
 
   @Column({ name: 'receipt_number', type: 'text', nullable: true })
   receiptNumber!: string | null;
+
+  /**
+   * The issuance clock's due time (counter-scheduling owns the clock): a copy taken from
+   * `case.documents-accepted` and moved by `sla.deadline-changed` (kind ISSUANCE), so the work
+   * list can sort by it (`cases(orderBy: DUE_ASC)`). Null before acceptance.
+   */
+  @Column({ name: 'issuance_due_at', type: 'timestamptz', nullable: true })
+  issuanceDueAt!: Date | null;
+
+  @Column({ name: 'issuance_due_provisional', type: 'boolean', nullable: true })
+  issuanceDueProvisional!: boolean | null;
 
   @Column({ name: 'wp_status', type: 'text' })
   wpStatus!: PermitDecisionStatus;

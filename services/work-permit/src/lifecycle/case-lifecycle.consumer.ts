@@ -19,6 +19,8 @@ export const LIFECYCLE_EVENT_TYPES = [
   EVENT_TYPES.residencePermitIssued,
   EVENT_TYPES.residencePermitRefused,
   EVENT_TYPES.claimRecorded,
+  // The issuance clock's due moves (counter-scheduling's clock; work-permit keeps a copy to sort by).
+  EVENT_TYPES.slaDeadlineChanged,
 ] as const;
 type LifecycleEvent = TypedEvent<(typeof LIFECYCLE_EVENT_TYPES)[number]>;
 
@@ -35,6 +37,8 @@ export class CaseLifecycleProjector {
   ) {}
 
   async handle(event: LifecycleEvent, tx: EntityManager): Promise<void> {
+    // Of the clocks' moves only the issuance due is kept here: the others need no lock on the case.
+    if (event.type === EVENT_TYPES.slaDeadlineChanged && event.payload.kind !== 'ISSUANCE') return;
     const caseId = event.payload.caseId;
     const c = await lockCase(tx, caseId, null);
     if (!c) {
@@ -109,7 +113,12 @@ export class CaseLifecycleProjector {
       case EVENT_TYPES.documentsAccepted: {
         const p = event.payload;
         if (!canMove(c.status, 'acceptDocuments')) return this.ignore(event, c);
-        changes.set(c, { acceptedAt: p.acceptedAt, receiptNumber: p.receiptNumber });
+        changes.set(c, {
+          acceptedAt: p.acceptedAt,
+          receiptNumber: p.receiptNumber,
+          issuanceDueAt: p.issuanceDueAt,
+          issuanceDueProvisional: p.issuanceDueProvisional,
+        });
         changes.move(c, 'ACCEPTED', 'DOCUMENTS_ACCEPTED', `Receipt of acceptance ${p.receiptNumber} at ${p.counterId}`);
         return markReadyIfBothDecided(c, changes);
       }
@@ -132,6 +141,13 @@ export class CaseLifecycleProjector {
         if (!canMove(c.status, 'claim')) return this.ignore(event, c);
         changes.set(c, { claimedAt: p.claimedAt });
         return changes.move(c, 'CLAIMED', 'CLAIMED', `Permits and passport handed over at ${p.counterId}`);
+      }
+      case EVENT_TYPES.slaDeadlineChanged: {
+        // The issuance clock's due (the pre-examination due is work-permit's own), read in log
+        // order with documents-accepted, so a later move never loses to an earlier value.
+        const p = event.payload;
+        if (p.kind !== 'ISSUANCE' || !c.acceptedAt) return;
+        return changes.set(c, { issuanceDueAt: p.dueAt, issuanceDueProvisional: p.provisional });
       }
       default:
         return;

@@ -28,7 +28,7 @@ export const PermitDecisionStatusEnum = enumOf<PermitDecisionStatus>(PERMIT_DECI
 export const SexEnum = enumOf<Sex>(SEXES);
 export const HouseholdRegistrationEnum = enumOf<HouseholdRegistration>(HOUSEHOLD_REGISTRATIONS);
 export const PresenterKindEnum = enumOf<PresenterKind>(PRESENTER_KINDS);
-export const CaseOrderEnum = enumOf(['PRE_EXAM_DUE_ASC', 'SUBMITTED_DESC'] as const);
+export const CaseOrderEnum = enumOf(['PRE_EXAM_DUE_ASC', 'DUE_ASC', 'SUBMITTED_DESC'] as const);
 export type CaseOrder = keyof typeof CaseOrderEnum;
 
 registerEnumType(CaseStatusEnum, {
@@ -56,5 +56,5 @@ registerEnumType(PresenterKindEnum, {
 registerEnumType(CaseOrderEnum, {
   name: 'CaseOrder',
   description:
-    'PRE_EXAM_DUE_ASC: soonest pre-examination due first, then by id. SUBMITTED_DESC: newest filing first, then by id.',
+    "PRE_EXAM_DUE_ASC: soonest pre-examination due first, then by id. DUE_ASC: soonest open clock due first (a SUBMITTED case: its pre-examination due; an ACCEPTED case: its issuance due), cases with no open clock last, then by id: the officers' work lists. SUBMITTED_DESC: newest filing first, then by id.",
 });
