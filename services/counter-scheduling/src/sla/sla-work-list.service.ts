@@ -12,8 +12,8 @@ import {
   type SubgraphRuntime,
 } from '@onestop/common';
 import {
+  decodeEvent,
   EVENT_TYPES,
-  SLA_KINDS,
   type DomainEvent,
   type SlaFollowUpAction,
   type SlaFollowUpChangedPayload,
@@ -268,7 +268,7 @@ export class SlaWorkListService {
     const scope = employerScope(actor);
     return this.rt.events.subscribe({
       since: since ?? undefined,
-      types: [EVENT_TYPES.slaWarning, EVENT_TYPES.slaBreached, EVENT_TYPES.slaResolved, EVENT_TYPES.slaFollowUpChanged],
+      types: [...WORK_LIST_EVENTS],
       filter: (e) => !scope || (e.employerId !== null && scope.includes(e.employerId)),
     });
   }
@@ -429,17 +429,25 @@ export class SlaWorkListService {
   }
 }
 
-/** `sla.follow-up-changed` and the clock events as the subscription pushes them. */
+/** The events the work list's subscription pushes. */
+const WORK_LIST_EVENTS = [
+  EVENT_TYPES.slaWarning,
+  EVENT_TYPES.slaBreached,
+  EVENT_TYPES.slaResolved,
+  EVENT_TYPES.slaFollowUpChanged,
+] as const;
+
+/** `sla.follow-up-changed` and the clock events as the subscription pushes them (decoded by the catalogue). */
 export function toWorkListChange(event: DomainEvent): SlaWorkListChange {
-  const p = event.payload as unknown as Partial<SlaFollowUpChangedPayload> & { clockId: string; caseId: string };
+  const e = decodeEvent(event, WORK_LIST_EVENTS);
   return {
-    eventId: event.id,
-    type: event.type,
-    clockId: p.clockId,
-    case: { id: p.caseId },
-    kind: (p.kind ?? SLA_KINDS[0]) as SlaKind,
-    counterId: p.counterId ?? null,
-    action: p.action ?? null,
+    eventId: e.id,
+    type: e.type,
+    clockId: e.payload.clockId,
+    case: { id: e.payload.caseId },
+    kind: e.payload.kind,
+    counterId: e.payload.counterId,
+    action: e.type === EVENT_TYPES.slaFollowUpChanged ? e.payload.action : null,
   };
 }
 
