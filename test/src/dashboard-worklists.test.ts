@@ -125,6 +125,8 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
       await expect.poll(() => item.locator('h2').textContent()).toContain(breached.reference);
       expect(await item.textContent()).toContain('Counter wait');
       expect(await item.textContent()).toContain('Test Applicant');
+      // The agency that filed the case, beside the employer.
+      expect(await item.getByTestId('wl-agency').textContent()).toBe(AGENCY_A.name);
       // Overdue by ticks.
       const first = await item.getByTestId('wl-overdue').textContent();
       await a.page.waitForTimeout(2100);

@@ -88,6 +88,7 @@ export async function readExport(
       { header: t('export.col.status'), cell: (c) => t(`status.${c.status}`) },
       { header: t('export.col.category'), cell: (c) => c.category },
       { header: t('export.col.employer'), cell: (c) => c.employer.name },
+      { header: t('export.col.agency'), cell: (c) => c.agency?.name ?? '' },
       { header: t('export.col.submittedAt'), cell: (c) => csvDateTime(c.submittedAt) },
       { header: t('export.col.preExamDueAt'), cell: (c) => csvDateTime(c.preExamDueAt) },
     ];
@@ -106,6 +107,7 @@ export async function readExport(
       { header: t('export.col.reference'), cell: (w) => w.case?.reference ?? '' },
       { header: t('export.col.applicant'), cell: (w) => w.case?.applicant.fullName ?? '' },
       { header: t('export.col.employer'), cell: (w) => w.case?.employer.name ?? '' },
+      { header: t('export.col.agency'), cell: (w) => w.case?.agency?.name ?? '' },
       { header: t('export.col.clock'), cell: (w) => t(`sla.kind.${w.kind}`) },
       { header: t('export.col.level'), cell: (w) => t(`wl.level.${w.level}`) },
       { header: t('export.col.counter'), cell: (w) => (w.counterId ? counterName(w.counterId) : '') },

@@ -1318,6 +1318,7 @@ export type ExportCasesQuery = {
         preExamDueAt: string;
         applicant: { __typename: 'Applicant'; fullName: string; nationality: string };
         employer: { __typename: 'Employer'; id: string; name: string };
+        agency: { __typename: 'Agency'; id: string; name: string } | null;
       };
     }>;
   };
@@ -1381,6 +1382,7 @@ export type ExportSlaWorkListQuery = {
         reference: string;
         applicant: { __typename: 'Applicant'; fullName: string };
         employer: { __typename: 'Employer'; id: string; name: string };
+        agency: { __typename: 'Agency'; id: string; name: string } | null;
       } | null;
     }>;
   };
@@ -1824,6 +1826,7 @@ export type SlaWorkListQuery = {
         reference: string;
         applicant: { __typename: 'Applicant'; fullName: string };
         employer: { __typename: 'Employer'; id: string; name: string };
+        agency: { __typename: 'Agency'; id: string; name: string } | null;
       } | null;
     }>;
   };
@@ -1862,6 +1865,7 @@ export type SlaWorkItemFieldsFragment = {
     reference: string;
     applicant: { __typename: 'Applicant'; fullName: string };
     employer: { __typename: 'Employer'; id: string; name: string };
+    agency: { __typename: 'Agency'; id: string; name: string } | null;
   } | null;
 };
 
@@ -2068,6 +2072,18 @@ export const SlaWorkItemFieldsFragmentDoc = typedDocument<SlaWorkItemFieldsFragm
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'employer' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'agency' },
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [
@@ -4846,6 +4862,18 @@ export const ExportCasesDocument = typedDocument<ExportCasesQuery, ExportCasesQu
                                 ],
                               },
                             },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'agency' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                                ],
+                              },
+                            },
                           ],
                         },
                       },
@@ -5073,6 +5101,18 @@ export const ExportSlaWorkListDocument = typedDocument<ExportSlaWorkListQuery, E
                             {
                               kind: 'Field',
                               name: { kind: 'Name', value: 'employer' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                                ],
+                              },
+                            },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'agency' },
                               selectionSet: {
                                 kind: 'SelectionSet',
                                 selections: [
@@ -6990,6 +7030,18 @@ export const SlaWorkListDocument = typedDocument<SlaWorkListQuery, SlaWorkListQu
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'employer' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'agency' },
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [

@@ -4,6 +4,7 @@ import type { CaseTimelineEntity } from './case/case-timeline.entity.js';
 import type { CaseEntity } from './case/case.entity.js';
 import type { EmployerHandlerEntity } from './employer/employer-handler.entity.js';
 import type { EmployerEntity } from './employer/employer.entity.js';
+import type { AgencyEntity } from './agency/agency.entity.js';
 import type { CaseAttachmentView } from './attachments/attachment.service.js';
 import type { CaseMaterialEntity } from './materials/case-material.entity.js';
 import { servicesFor, type WorkPermitServices } from './services.js';
@@ -19,6 +20,8 @@ export interface WorkPermitLoaders {
   employerById: DataLoader<string, EmployerEntity | null>;
   handlersByEmployerId: DataLoader<string, EmployerHandlerEntity[]>;
   employerIdsByAgencyId: DataLoader<string, string[]>;
+  /** Not scoped: reached through a scoped case (the agency that filed it). */
+  agencyById: DataLoader<string, AgencyEntity | null>;
   timelineByCaseId: DataLoader<string, CaseTimelineEntity[]>;
   /** Every filed attachment of a case (reached through the scoped case), with its versions. */
   attachmentsByCase: DataLoader<CaseEntity, CaseAttachmentView[], string>;
@@ -65,6 +68,10 @@ export function createContext(runtime: SubgraphRuntime, base: RequestContext): W
       employerIdsByAgencyId: new DataLoader(async (ids) => {
         const found = await services.agencies.employerIdsByAgencyIds(ids);
         return ids.map((id) => found.get(id) ?? []);
+      }),
+      agencyById: new DataLoader(async (ids) => {
+        const found = await services.agencies.byIds(ids);
+        return ids.map((id) => found.get(id) ?? null);
       }),
       timelineByCaseId: new DataLoader(async (ids) => {
         const found = await services.cases.timelines(ids);

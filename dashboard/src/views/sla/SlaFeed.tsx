@@ -64,7 +64,7 @@ export function formatOverdue(seconds: number, lang: Lang): string {
 
 /**
  * The SLA work list (issue 13): every warning and open breach, most urgent first, with the
- * case, applicant, employer, counter, clock and how long it is overdue (ticking). Managers and
+ * case, applicant, employer, agency, counter, clock and how long it is overdue (ticking). Managers and
  * officers acknowledge, assign and note; every change (theirs, a colleague's, a new warning or
  * breach, a resolution) arrives over `slaWorkListChanged` and the list is read again. After a
  * reconnection the subscription resumes from the last event seen (`since`) and the list is
@@ -340,8 +340,12 @@ function WorkItem({
           <dd>{c?.applicant.fullName ?? '—'}</dd>
         </div>
         <div>
-          <dt>{t('wl.agency')}</dt>
+          <dt>{t('wl.employer')}</dt>
           <dd>{c?.employer.name ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('wl.agency')}</dt>
+          <dd data-testid="wl-agency">{c?.agency?.name ?? '—'}</dd>
         </div>
         <div>
           <dt>{t('wl.counter')}</dt>

@@ -20,6 +20,14 @@ export class AgencyService {
     return repo.find({ order: { name: 'ASC', id: 'ASC' } });
   }
 
+  /** Agencies by id in one statement, without scoping (callers reach them through a scoped case). */
+  async byIds(ids: readonly string[]): Promise<Map<string, AgencyEntity>> {
+    const valid = [...new Set(ids)].filter(isUuid);
+    if (!valid.length) return new Map();
+    const rows = await this.ds.getRepository(AgencyEntity).findBy({ id: In(valid) });
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
   /** The employer ids of several agencies in one statement. */
   async employerIdsByAgencyIds(ids: readonly string[]): Promise<Map<string, string[]>> {
     const valid = [...new Set(ids)].filter(isUuid);

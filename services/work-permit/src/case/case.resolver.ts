@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertCan, NotFoundError } from '@onestop/common';
+import type { AgencyEntity } from '../agency/agency.entity.js';
+import { Agency } from '../agency/agency.type.js';
 import { Applicant } from '../applicant/applicant.type.js';
 import type { WorkPermitContext } from '../context.js';
 import type { EmployerEntity } from '../employer/employer.entity.js';
@@ -126,6 +128,15 @@ export class CaseResolver {
     const e = await ctx.loaders.employerById.load(c.employerId);
     if (!e) throw new NotFoundError('Employer', c.employerId);
     return e;
+  }
+
+  @FieldResolver(() => Agency, {
+    nullable: true,
+    description:
+      'The agency that filed the case. Whoever may see the case may see which agency filed it (an agency sees only its own cases anyway). Null only if the filing token named an agency that is not registered.',
+  })
+  async agency(@Root() c: CaseEntity, @Ctx() ctx: WorkPermitContext): Promise<AgencyEntity | null> {
+    return ctx.loaders.agencyById.load(c.agencyId);
   }
 
   @FieldResolver(() => Boolean, { description: 'SUBMITTED and past its pre-examination due time (business clock).' })
