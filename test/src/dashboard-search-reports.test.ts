@@ -208,6 +208,7 @@ describe('dashboard: search, CSV export and the monthly report (Chromium)', () =
         'Status',
         'Category',
         'Employer',
+        'Agency',
         'Filed (Beijing time)',
         'Pre-examination due (Beijing time)',
       ]);
@@ -221,7 +222,7 @@ describe('dashboard: search, CSV export and the monthly report (Chromium)', () =
       expect(rows.map((r) => r[0])).toEqual(expected);
       // Formula-safe: the name that starts with "=" is written as text.
       expect(rows.map((r) => r[1])).toContain(`'=HYPERLINK("x") Zoé`);
-      for (const r of rows) expect(r[6]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      for (const r of rows) expect(r[7]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       // The work queue, filtered by status, from its toolbar.
       await page.goto(new URL('/cases', sys.stack.dashboardUrl).toString());
       await page.getByTestId('queue-filter').selectOption('SUBMITTED');
@@ -244,6 +245,7 @@ describe('dashboard: search, CSV export and the monthly report (Chromium)', () =
       await agency.page.getByTestId('case-row').first().waitFor();
       const rows = parseCsv(await downloadOf(agency.page, 'export-csv-cases')).slice(1);
       expect(rows.map((r) => r[0]).sort()).toEqual([wang.reference, martin.reference].sort());
+      expect(rows.map((r) => r[6])).toEqual([AGENCY_B.name, AGENCY_B.name]);
     } finally {
       await agency.context.close();
     }

@@ -5,7 +5,7 @@
  * actors, a decision made elsewhere appearing live), axe-core and 390 px on each page, and the
  * screenshots of docs/dashboard.md (1366×768, English and Chinese).
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,13 @@ describe('dashboard: SLA work list, officer work lists, case page (Chromium)', (
       expect(await item.textContent()).toContain('Test Applicant');
       // The agency that filed the case, beside the employer.
       expect(await item.getByTestId('wl-agency').textContent()).toBe(AGENCY_A.name);
+      const [download] = await Promise.all([
+        a.page.waitForEvent('download'),
+        a.page.getByTestId('export-csv-sla-work-list').click(),
+      ]);
+      const csv = (await readFile((await download.path())!, 'utf8')).split('\r\n');
+      expect(csv[0]).toContain('"Employer","Agency"');
+      expect(csv.find((line) => line.includes(breached.reference))).toContain(`"${AGENCY_A.name}"`);
       // Overdue by ticks.
       const first = await item.getByTestId('wl-overdue').textContent();
       await a.page.waitForTimeout(2100);
