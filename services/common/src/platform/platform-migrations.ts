@@ -94,5 +94,36 @@ export class PlatformParkedEvents1796640000001 implements MigrationInterface {
   }
 }
 
+/**
+ * The idempotency ledger of every subgraph's keyed mutations (issue 17, decision 0022): one row
+ * per (subgraph, principal, key) with the operation, the canonical request and the id of what
+ * it answered. The subgraphs' own migrations copy the keys they kept before into it.
+ */
+export class PlatformIdempotencyLedger1796700000001 implements MigrationInterface {
+  name = 'PlatformIdempotencyLedger1796700000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE platform.idempotency_record (
+        subgraph        text        NOT NULL,
+        principal       text        NOT NULL,
+        idempotency_key text        NOT NULL,
+        operation       text        NOT NULL,
+        request         jsonb       NOT NULL,
+        result_id       text,
+        created_at      timestamptz NOT NULL,
+        PRIMARY KEY (subgraph, principal, idempotency_key)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE platform.idempotency_record`);
+  }
+}
+
 /** Every platform migration, in order. */
-export const platformMigrations = [PlatformInit1764201600000, PlatformParkedEvents1796640000001];
+export const platformMigrations = [
+  PlatformInit1764201600000,
+  PlatformParkedEvents1796640000001,
+  PlatformIdempotencyLedger1796700000001,
+];
