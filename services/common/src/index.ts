@@ -38,23 +38,8 @@ export {
 export { createLogger, type Logger } from './logger.js';
 export { isUuid } from './ids.js';
 export { idempotencyKeyProblems, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.js';
-export {
-  CommandPipeline,
-  commandPipeline,
-  IdempotencyLedger,
-  assertIdempotencyKey,
-  canonicalRequest,
-  keyReusedError,
-  oncePerRuntime,
-  type CommandAuthor,
-  type CommandContext,
-  type CommandIdempotency,
-  type CommandPipelineDeps,
-  type CommandSpec,
-  type EventSubject,
-  type IdempotentRequest,
-  type PriorAttempt,
-} from './kernel/index.js';
+/** The subgraph kernel: the command pipeline, the idempotency ledger, the wiring (decision 0022). */
+export * from './kernel/index.js';
 export { systemClock, ControlledClock, createClock, advanceSharedClock, CLOCK_CHANNEL, type Clock } from './clock.js';
 export { ROLES, actorFromClaims, type Actor, type Role, type OneStopClaims } from './auth/actor.js';
 export {

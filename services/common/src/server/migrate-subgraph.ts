@@ -1,10 +1,8 @@
 import { EnvReader, loadCommonConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
 import { StartupError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { platformMigrations } from '../platform/platform-migrations.js';
 import type { RequestContext } from './subgraph-server.js';
-import type { SubgraphDefinition } from './subgraph-runtime.js';
+import { openSubgraphDatabase, type SubgraphDefinition } from './subgraph-runtime.js';
 
 /**
  * Applies the platform's and one subgraph's pending migrations and returns: what a subgraph
@@ -19,24 +17,15 @@ export async function migrateSubgraph<C extends RequestContext>(
   const r = new EnvReader(env);
   const logger = createLogger(def.name, config.logLevel);
   const connectTimeoutMs = r.int('DB_CONNECT_TIMEOUT_MS', 30_000, 0, 600_000);
-  const steps: [string, SubgraphDefinition<C>['entities'], SubgraphDefinition<C>['migrations']][] = [
-    ['platform', [], platformMigrations],
-    [def.dbSchema, def.entities, def.migrations],
-  ];
-  for (const [schema, entities, migrations] of steps) {
-    const ds = await openDatabase({
-      url: config.databaseUrl,
-      schema,
-      entities,
-      migrations,
-      logger,
-      applicationName: `onestop-${def.name}-migrate`,
-      poolSize: 2,
-      connectTimeoutMs,
-      migrationsMode: 'apply',
-    });
-    await ds.destroy();
-  }
+  const ds = await openSubgraphDatabase(def, {
+    url: config.databaseUrl,
+    logger,
+    applicationName: `onestop-${def.name}-migrate`,
+    poolSize: 2,
+    connectTimeoutMs,
+    migrationsMode: 'apply',
+  });
+  await ds.destroy();
   logger.info({ schema: def.dbSchema }, `${def.name}: migrations up to date`);
 }
 

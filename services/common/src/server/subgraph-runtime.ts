@@ -3,7 +3,7 @@ import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { ForwardedIdentity } from '../auth/tokens.js';
 import { advanceSharedClock, createClock, type Clock } from '../clock.js';
 import { EnvReader, loadCommonConfig, subgraphSecret, type CommonConfig, type SubgraphName } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { openDatabase, type DatabaseOptions } from '../db/database.js';
 import { PgListener } from '../db/pg-listener.js';
 import { createLogger, type Logger } from '../logger.js';
 import { platformMigrations } from '../platform/platform-migrations.js';
@@ -52,6 +52,28 @@ export interface SubgraphDefinition<C extends RequestContext> {
   start?(runtime: SubgraphRuntime): Promise<() => Promise<void>>;
 }
 
+/**
+ * Opens a subgraph's DataSource the one way every runner does (the service, the one-shot
+ * migration job, the test runtime): the platform schema's migrations first, on a short-lived
+ * connection, then the subgraph's own schema, entities and migrations.
+ */
+export async function openSubgraphDatabase<C extends RequestContext>(
+  def: Pick<SubgraphDefinition<C>, 'dbSchema' | 'entities' | 'migrations'>,
+  opts: Omit<DatabaseOptions, 'schema' | 'entities' | 'migrations'>,
+): Promise<DataSource> {
+  const platform = await openDatabase({
+    ...opts,
+    schema: 'platform',
+    entities: [],
+    migrations: platformMigrations,
+    applicationName: `${opts.applicationName}-migrate`,
+    poolSize: Math.min(opts.poolSize ?? 4, 4),
+    onQuery: undefined,
+  });
+  await platform.destroy();
+  return openDatabase({ ...opts, schema: def.dbSchema, entities: def.entities, migrations: def.migrations });
+}
+
 /** A started subgraph process. */
 export interface StartedSubgraph {
   runtime: SubgraphRuntime;
@@ -76,23 +98,8 @@ export async function startSubgraph<C extends RequestContext>(
   const migrationsMode = r.oneOf('ONESTOP_MIGRATIONS', ['apply', 'verify'] as const, 'apply');
   const tracing = startTracing(def.name, config.observability);
   const metrics = new ProcessMetrics(def.name);
-  const platform = await openDatabase({
+  const ds = await openSubgraphDatabase(def, {
     url: config.databaseUrl,
-    schema: 'platform',
-    entities: [],
-    migrations: platformMigrations,
-    logger,
-    applicationName: `onestop-${def.name}-migrate`,
-    migrationsMode,
-    poolSize: 4,
-    connectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 30_000, 0, 600_000),
-  });
-  await platform.destroy();
-  const ds = await openDatabase({
-    url: config.databaseUrl,
-    schema: def.dbSchema,
-    entities: def.entities,
-    migrations: def.migrations,
     logger,
     applicationName: `onestop-${def.name}`,
     migrationsMode,

@@ -5,14 +5,12 @@ import { CalendarStore } from '../calendar/calendar-store.js';
 import { ControlledClock } from '../clock.js';
 import { DEMO_AGENCIES } from './demo-identities.js';
 import { loadCommonConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
 import { PgListener } from '../db/pg-listener.js';
 import { PostgresEventStore } from '../events/postgres-event-store.js';
 import { createLogger } from '../logger.js';
 import { ProcessMetrics } from '../observability/metrics.js';
-import { platformMigrations } from '../platform/platform-migrations.js';
 import type { RequestContext } from '../server/subgraph-server.js';
-import type { SubgraphDefinition, SubgraphRuntime } from '../server/subgraph-runtime.js';
+import { openSubgraphDatabase, type SubgraphDefinition, type SubgraphRuntime } from '../server/subgraph-runtime.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 // The schema is built by @apollo/subgraph, which loads graphql as CommonJS; execute with that
@@ -51,20 +49,8 @@ export async function startSubgraphTestRuntime<C extends RequestContext>(
   const db = await createTestDatabase(def.dbSchema);
   let counting: string[] | null = null;
   const logger = createLogger(`${def.name}-spec`, 'warn');
-  const platform = await openDatabase({
+  const ds = await openSubgraphDatabase(def, {
     url: db.url,
-    schema: 'platform',
-    entities: [],
-    migrations: platformMigrations,
-    logger,
-    applicationName: `${def.dbSchema}-spec-migrate`,
-  });
-  await platform.destroy();
-  const ds = await openDatabase({
-    url: db.url,
-    schema: def.dbSchema,
-    entities: def.entities,
-    migrations: def.migrations,
     logger,
     applicationName: `${def.dbSchema}-spec`,
     onQuery: (sql) => {
