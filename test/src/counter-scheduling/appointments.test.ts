@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '@onestop/common';
-import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  appendEvent,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
   count,
   countEvents,
   errorCode,
@@ -12,7 +15,7 @@ import {
   shanghai,
   tokens,
   OTHER_EMPLOYER,
-} from './counter-scheduling-fixtures.js';
+} from '../testkit/index.js';
 
 const UPDATE = `mutation ($id: ID!, $input: ServiceCounterInput!) {
   updateServiceCounter(id: $id, input: $input) { id name windows capacityPerSlot slotMinutes openingHours { weekday opens closes } }

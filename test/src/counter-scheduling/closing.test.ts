@@ -3,24 +3,26 @@
  * (`queue.ticket-unserved`), drop out of the live load, and their COUNTER_WAIT clocks are
  * cancelled; a breach already recorded stays recorded and is resolved. Clerks calling at the
  * moment of closing race the sweep: every ticket ends one way, once (a ticket called and not
- * served by closing is MISSED: counter-scheduling-window-closing.test.ts).
+ * served by closing is MISSED: window-closing.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '@onestop/common';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
   errorCode,
   count,
   countEvents,
-  csDirect,
+  directToSubgraph,
   moveClockTo,
   nextWorkingMonday,
   ok,
   seedCase,
   shanghai,
-  systemNow,
+  businessNow,
   tokens,
-} from './counter-scheduling-fixtures.js';
+} from '../testkit/index.js';
 
 const CHECK_IN = `mutation ($caseId: ID!) { checkIn(caseId: $caseId) { id status } }`;
 const CALL_NEXT = `mutation ($window: Int!) { callNext(window: $window) { id } }`;
@@ -115,7 +117,7 @@ describe('counter-scheduling: tickets left waiting at closing time', () => {
 
   it('at closing, clerks calling and the sweep race: every ticket is either called (then missed) or unserved, once', async () => {
     await moveClockTo(sys, shanghai(monday, '16:59'));
-    const now = await systemNow(sys);
+    const now = await businessNow(sys);
     const toClosing = shanghai(monday, '17:00').getTime() - now.getTime();
     const [, ...called] = await Promise.all([
       sys.advanceClock(toClosing + 30_000),
@@ -167,8 +169,9 @@ describe('counter-scheduling: tickets left waiting at closing time', () => {
     const queue = ok(await sys.gql<{ counterQueue: unknown[] }>(QUEUE, { id: 'chaoyang-cbd' }, t.clerk));
     expect(queue.counterQueue).toEqual([]);
     const visits = ok(
-      await csDirect<{ _entities: { visits: { status: string; completedAt: string }[] }[] }>(
+      await directToSubgraph<{ _entities: { visits: { status: string; completedAt: string }[] }[] }>(
         sys,
+        'counter-scheduling',
         `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Case { visits { status completedAt } } } }`,
         { reps: [{ __typename: 'Case', id: early }] },
         t.manager,

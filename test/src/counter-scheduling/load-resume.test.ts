@@ -8,8 +8,17 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import { signedConnectionParams, subgraphSecret } from '@onestop/common';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { moveClockTo, nextWorkingMonday, ok, seedCase, shanghai, tokens } from './counter-scheduling-fixtures.js';
+import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  moveClockTo,
+  nextWorkingMonday,
+  ok,
+  seedCase,
+  shanghai,
+  tokens,
+} from '../testkit/index.js';
 
 /** graphql-ws only needs a WebSocket constructor; loaded untyped (the test package has no @types/ws). */
 const WebSocket: unknown = createRequire(import.meta.url)('ws');

@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import { signedConnectionParams, subgraphSecret } from '@onestop/common';
 import { repoRoot, freePort } from '@onestop/scripts';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
   errorCode,
   moveClockTo,
   nextWorkingMonday,
@@ -14,7 +16,7 @@ import {
   seedCase,
   shanghai,
   tokens,
-} from './counter-scheduling-fixtures.js';
+} from '../testkit/index.js';
 
 /** graphql-ws only needs a WebSocket constructor; loaded untyped (the test package has no @types/ws). */
 const WebSocket: unknown = createRequire(import.meta.url)('ws');

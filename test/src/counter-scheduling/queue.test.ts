@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, WorkingDayCalendar } from '@onestop/common';
 import { issuanceDue } from '@onestop/common/contract';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
   count,
   countEvents,
-  csDirect,
+  directToSubgraph,
   errorCode,
   moveClockTo,
   nextWorkingMonday,
@@ -19,7 +21,7 @@ import {
   shanghai,
   tokens,
   OTHER_EMPLOYER,
-} from './counter-scheduling-fixtures.js';
+} from '../testkit/index.js';
 
 const BOOK = `mutation ($caseId: ID!, $counterId: ID!, $slotStart: DateTimeISO!, $key: String!) {
   bookAppointment(caseId: $caseId, counterId: $counterId, slotStart: $slotStart, idempotencyKey: $key) { id letterNumber status }
@@ -332,7 +334,7 @@ describe('counter-scheduling: queue, acceptance, claim and no-shows', () => {
           claim: { counterId: string } | null;
         } | null)[];
       };
-      const mine = ok(await csDirect<Entities>(sys, query, { reps }, t.agency))._entities;
+      const mine = ok(await directToSubgraph<Entities>(sys, 'counter-scheduling', query, { reps }, t.agency))._entities;
       expect(mine[0]).toMatchObject({
         id: caseId,
         appointment: null,
@@ -342,10 +344,14 @@ describe('counter-scheduling: queue, acceptance, claim and no-shows', () => {
       expect(mine[0]!.visits).toHaveLength(1);
       expect(mine[1]).toMatchObject({ id: booked, appointment: { status: 'BOOKED' }, visits: [], claim: null });
       expect(mine[2]).toBeNull();
-      const theirs = ok(await csDirect<Entities>(sys, query, { reps }, t.otherAgency))._entities;
+      const theirs = ok(
+        await directToSubgraph<Entities>(sys, 'counter-scheduling', query, { reps }, t.otherAgency),
+      )._entities;
       expect(theirs[0]).toBeNull();
       expect(theirs[2]).toMatchObject({ id: foreign, appointment: null });
-      const manager = ok(await csDirect<Entities>(sys, query, { reps }, t.manager))._entities;
+      const manager = ok(
+        await directToSubgraph<Entities>(sys, 'counter-scheduling', query, { reps }, t.manager),
+      )._entities;
       expect(manager.every((c) => c !== null)).toBe(true);
     });
   });

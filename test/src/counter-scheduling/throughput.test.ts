@@ -6,8 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, WorkingDayCalendar } from '@onestop/common';
 import { EVENT_TYPES, issuanceDue } from '@onestop/common/contract';
-import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  appendEvent,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
   errorCode,
   moveClockTo,
   nextWorkingMonday,
@@ -20,8 +23,12 @@ import {
   shanghai,
   tokens,
   EMPLOYER,
-} from './counter-scheduling-fixtures.js';
-import { AGENCY_A, agencyToken, fileCase, filing, today } from './work-permit-fixtures.js';
+  AGENCY_A,
+  agencyToken,
+  fileCase,
+  filing,
+  today,
+} from '../testkit/index.js';
 
 const COUNTER = 'chaoyang-cbd';
 const CHECK_IN = `mutation ($caseId: ID!) { checkIn(caseId: $caseId) { id status } }`;

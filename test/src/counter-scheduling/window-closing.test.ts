@@ -9,8 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { addCalendarDays, CLOCK_CHANNEL, shanghaiDate } from '@onestop/common';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
   countEvents,
   errorCode,
   moveClockTo,
@@ -19,7 +21,7 @@ import {
   seedCase,
   shanghai,
   tokens,
-} from './counter-scheduling-fixtures.js';
+} from '../testkit/index.js';
 
 const CHECK_IN = `mutation ($caseId: ID!) { checkIn(caseId: $caseId) { id } }`;
 const CALL_NEXT = `mutation ($window: Int!) { callNext(window: $window) { id caseId window } }`;

@@ -13,11 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { EVENT_TYPES } from '@onestop/common/contract';
-import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  appendEvent,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
   count,
   countEvents,
-  csDirect,
+  directToSubgraph,
   EMPLOYER,
   errorCode,
   moveClockTo,
@@ -29,11 +32,11 @@ import {
   serveCase,
   settleResidencePermit,
   shanghai,
-  systemNow,
+  businessNow,
   tokens,
   waitForReadiness,
-} from './counter-scheduling-fixtures.js';
-import { filing } from './work-permit-fixtures.js';
+  filing,
+} from '../testkit/index.js';
 
 const COUNTER = 'chaoyang-cbd';
 const READINESS_CONSUMER = 'counter-scheduling.case-readiness';
@@ -105,7 +108,7 @@ describe('counter-scheduling: a withdrawn case leaves the queue', () => {
         reference: `OS-2026-${caseId.slice(0, 6)}`,
         from: 'CHECKED_IN',
         reason: 'The applicant took another job',
-        withdrawnAt: (withdrawnAt ?? (await systemNow(sys))).toISOString(),
+        withdrawnAt: (withdrawnAt ?? (await businessNow(sys))).toISOString(),
       },
     });
 
@@ -195,7 +198,7 @@ describe('counter-scheduling: a withdrawn case leaves the queue', () => {
       },
     );
 
-    const withdrawnAt = await systemNow(sys);
+    const withdrawnAt = await businessNow(sys);
     const withdrawal = await withdraw(leaving, withdrawnAt);
     await waitFor(async () => (await ticketRow(first.id)).status === 'WITHDRAWN', 10_000, 'the ticket to leave');
     const row = await ticketRow(first.id);
@@ -247,11 +250,13 @@ describe('counter-scheduling: a withdrawn case leaves the queue', () => {
 
     // The visit shows how it ended, to the agency of the employer only.
     const reps = [{ __typename: 'Case', id: leaving }];
-    const mine = ok(await csDirect<Visits>(sys, VISITS, { reps }, t.agency))._entities;
+    const mine = ok(await directToSubgraph<Visits>(sys, 'counter-scheduling', VISITS, { reps }, t.agency))._entities;
     expect(mine[0]!.visits).toEqual([
       { id: first.id, status: 'WITHDRAWN', completedAt: row.completed_at!.toISOString() },
     ]);
-    expect(ok(await csDirect<Visits>(sys, VISITS, { reps }, t.otherAgency))._entities).toEqual([null]);
+    expect(
+      ok(await directToSubgraph<Visits>(sys, 'counter-scheduling', VISITS, { reps }, t.otherAgency))._entities,
+    ).toEqual([null]);
 
     // The same withdrawal delivered again finds no waiting ticket: still one event.
     await handled(await withdraw(leaving, withdrawnAt));
@@ -269,7 +274,7 @@ describe('counter-scheduling: a withdrawn case leaves the queue', () => {
     expect(await callNext(3)).toMatchObject({ id: calledTicket.id, status: 'CALLED' });
     const before = await counterLoad();
 
-    const withdrawnAt = await systemNow(sys);
+    const withdrawnAt = await businessNow(sys);
     await withdraw(serving, withdrawnAt);
     await handled(await withdraw(calledCase, withdrawnAt));
     await waitForReadiness(sys, serving, (r) => r.withdrawn === true);
@@ -304,7 +309,7 @@ describe('counter-scheduling: a withdrawn case leaves the queue', () => {
 
     const resume = await pauseReadiness();
     let withdrawal: string;
-    const withdrawnAt = await systemNow(sys);
+    const withdrawnAt = await businessNow(sys);
     try {
       withdrawal = await withdraw(walkIn, withdrawnAt);
       const early = await checkIn(walkIn);

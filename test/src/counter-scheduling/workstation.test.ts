@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
 import {
+  startTestSystem,
+  type TestSystem,
   count,
   countEvents,
   errorCode,
@@ -19,7 +20,7 @@ import {
   settleResidencePermit,
   shanghai,
   tokens,
-} from './counter-scheduling-fixtures.js';
+} from '../testkit/index.js';
 
 const OPEN = `mutation ($c: ID!, $w: Int!, $k: String) { openWindow(counterId: $c, window: $w, idempotencyKey: $k) { counterId window open clerkId clerkName openedAt } }`;
 const CLOSE = `mutation ($c: ID!, $w: Int!) { closeWindow(counterId: $c, window: $w) { window open clerkName } }`;

@@ -2,10 +2,24 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachmentsOf, JPEG, PDF, PNG, upload } from './attachment-fixtures.js';
-import { launchBrowser, openAs, screenshot } from './dashboard-browser.js';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
-import { AGENCY_A, agencyToken, fileCase, filing, getCase, today } from './work-permit-fixtures.js';
+import {
+  attachmentsOf,
+  JPEG,
+  PDF,
+  PNG,
+  upload,
+  launchBrowser,
+  openAs,
+  screenshot,
+  startTestSystem,
+  type TestSystem,
+  AGENCY_A,
+  agencyToken,
+  fileCase,
+  filing,
+  getCase,
+  today,
+} from '../testkit/index.js';
 
 const RESUBMIT = `mutation($i: ResubmitCaseInput!) { resubmitCase(input: $i) { id status } }`;
 

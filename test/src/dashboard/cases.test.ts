@@ -1,8 +1,19 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openAs, screenshot } from './dashboard-browser.js';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
-import { agencyToken, AGENCY_A, AGENCY_B, fileCase, filing, getCase, today } from './work-permit-fixtures.js';
+import {
+  launchBrowser,
+  openAs,
+  screenshot,
+  startTestSystem,
+  type TestSystem,
+  agencyToken,
+  AGENCY_A,
+  AGENCY_B,
+  fileCase,
+  filing,
+  getCase,
+  today,
+} from '../testkit/index.js';
 
 describe('dashboard: cases, case page, officer actions, calendar (Chromium)', () => {
   let sys: TestSystem;

@@ -7,9 +7,13 @@ import {
   seedCase,
   serveNextAt,
   shanghai,
-} from './counter-scheduling-fixtures.js';
-import { openAs, screenshot, seriousAxeViolations } from './dashboard-browser.js';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
+  openAs,
+  screenshot,
+  seriousAxeViolations,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+} from '../testkit/index.js';
 
 // The counter that breached earlier and is empty now, and the one whose queue waits while its windows are idle.
 const BREACHED = 'dongcheng';
@@ -69,7 +73,7 @@ describe('city console and counter page: API (real PostgreSQL) and Chromium', ()
   };
 
   beforeAll(async () => {
-    const { launchBrowser } = await import('./dashboard-browser.js');
+    const { launchBrowser } = await import('../testkit/index.js');
     [sys, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
     manager = await sys.token('MANAGER');
     breachedClerk = await sys.token('CLERK', { counterId: BREACHED });

@@ -9,18 +9,24 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '@onestop/common';
-import { waitForReadiness } from './counter-scheduling-fixtures.js';
 import {
+  waitForReadiness,
   decodeQrDataUrl,
   launchBrowser,
   screenshot,
   seriousAxeViolations,
   signInAtProvider,
   toLoginPage,
-} from './dashboard-browser.js';
-import { moveToNextWorkingMorning, OPS, OUR_EMPLOYER, ourAgency } from './residence-permit-fixtures.js';
-import { ok, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { filing } from './work-permit-fixtures.js';
+  moveToNextWorkingMorning,
+  OPS,
+  EMPLOYER,
+  agencyToken,
+  ok,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  filing,
+} from '../testkit/index.js';
 
 const COUNTER = 'chaoyang-cbd';
 const FILE = `mutation ($i: FileCaseInput!) { fileCase(input: $i) { id reference applicant { passportNumber } } }`;
@@ -53,7 +59,7 @@ describe('the counter workstation: a clerk’s day (Chromium, real stack)', () =
         FILE,
         {
           // Aged over 60: no interview, so the day is about the counter.
-          i: filing(OUR_EMPLOYER, day, {
+          i: filing(EMPLOYER, day, {
             category,
             applicant: {
               fullName: category === 'A' ? 'Anna Weber' : 'Bruno Costa',
@@ -75,7 +81,7 @@ describe('the counter workstation: a clerk’s day (Chromium, real stack)', () =
 
   beforeAll(async () => {
     [sys, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
-    [agency, wp, ee] = await Promise.all([ourAgency(sys), sys.token('WP_OFFICER'), sys.token('EE_OFFICER')]);
+    [agency, wp, ee] = await Promise.all([agencyToken(sys), sys.token('WP_OFFICER'), sys.token('EE_OFFICER')]);
     day = await moveToNextWorkingMorning(sys);
     walkIn = await file('A');
     booked = await file('B');

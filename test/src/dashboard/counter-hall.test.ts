@@ -6,9 +6,18 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { moveClockTo, nextWorkingMonday, seedCase, shanghai } from './counter-scheduling-fixtures.js';
-import { launchBrowser, screenshot, seriousAxeViolations } from './dashboard-browser.js';
-import { ok, startTestSystem, type TestSystem } from './testkit/index.js';
+import {
+  moveClockTo,
+  nextWorkingMonday,
+  seedCase,
+  shanghai,
+  launchBrowser,
+  screenshot,
+  seriousAxeViolations,
+  ok,
+  startTestSystem,
+  type TestSystem,
+} from '../testkit/index.js';
 
 const COUNTER = 'chaoyang-cbd';
 const CHECK_IN = `mutation ($caseId: ID!) { checkIn(caseId: $caseId) { id ticketNumber } }`;

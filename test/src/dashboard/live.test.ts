@@ -7,11 +7,19 @@ import {
   reportMaterials,
   settleResidencePermit,
   shanghai,
-} from './counter-scheduling-fixtures.js';
-import { serveCase } from './counter-scheduling-fixtures.js';
-import { launchBrowser, openAs, screenshot } from './dashboard-browser.js';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fixtures.js';
+  serveCase,
+  launchBrowser,
+  openAs,
+  screenshot,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  agencyToken,
+  AGENCY_A,
+  fileCase,
+  filing,
+  today,
+} from '../testkit/index.js';
 
 const COUNTER = 'chaoyang-cbd';
 

@@ -7,10 +7,19 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common/contract';
-import { launchBrowser, openAs } from './dashboard-browser.js';
-import { businessNow } from './residence-permit-fixtures.js';
-import { waitFor, startTestSystem, type TestSystem } from './testkit/index.js';
-import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fixtures.js';
+import {
+  launchBrowser,
+  openAs,
+  businessNow,
+  waitFor,
+  startTestSystem,
+  type TestSystem,
+  agencyToken,
+  AGENCY_A,
+  fileCase,
+  filing,
+  today,
+} from '../testkit/index.js';
 
 describe('dashboard: scheduling a verification is retry-safe (Chromium)', () => {
   let sys: TestSystem;

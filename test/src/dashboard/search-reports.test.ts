@@ -8,18 +8,23 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openAs, screenshot, seriousAxeViolations } from './dashboard-browser.js';
-import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
 import {
+  launchBrowser,
+  openAs,
+  screenshot,
+  seriousAxeViolations,
+  startTestSystem,
+  type GqlResponse,
+  type TestSystem,
   AGENCY_A,
   AGENCY_B,
   agencyToken,
   applicantNamed,
   fileCase,
   filing,
-  serverNow,
+  businessNow,
   today,
-} from './work-permit-fixtures.js';
+} from '../testkit/index.js';
 
 const CASES = `query ($f: CaseFilter, $after: String, $o: CaseOrder) {
   cases(filter: $f, first: 100, after: $after, orderBy: $o) { edges { node { reference } } pageInfo { hasNextPage endCursor } }
@@ -113,7 +118,7 @@ describe('dashboard: search, CSV export and the monthly report (Chromium)', () =
     const officer = await sys.token('WP_OFFICER');
     expect((await sys.gql(PASS, { i: { caseId: martin.id } }, officer)).errors).toBeUndefined();
     // What the counters recorded this month, for the throughput table (rows as acceptance and claim write them).
-    const now = await serverNow(sys);
+    const now = await businessNow(sys);
     month = day.slice(0, 7);
     await sys.sql.query(
       `INSERT INTO cs.acceptance (case_id, receipt_number, counter_id, accepted_at, accepted_by, issuance_due_at, issuance_due_provisional)

@@ -1,7 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openAs, openPage, screenshot } from './dashboard-browser.js';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
+import { launchBrowser, openAs, openPage, screenshot, startTestSystem, type TestSystem } from '../testkit/index.js';
 
 describe('dashboard: shell, sign-in, city view, languages (Chromium)', () => {
   let sys: TestSystem;

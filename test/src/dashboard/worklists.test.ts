@@ -12,10 +12,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingDayCalendar } from '@onestop/common';
 import { EVENT_TYPES, issuanceDue } from '@onestop/common/contract';
 import { repoRoot } from '@onestop/scripts';
-import { launchBrowser, openAs, screenshot, seriousAxeViolations } from './dashboard-browser.js';
-import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fixtures.js';
-import { businessNow } from './sla-fixtures.js';
+import {
+  launchBrowser,
+  openAs,
+  screenshot,
+  seriousAxeViolations,
+  appendEvent,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  agencyToken,
+  AGENCY_A,
+  fileCase,
+  filing,
+  today,
+  businessNow,
+} from '../testkit/index.js';
 
 const MINUTE = 60_000;
 const DOCS = path.join(repoRoot, 'docs', 'screenshots');

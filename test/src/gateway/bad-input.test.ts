@@ -12,7 +12,7 @@ import {
   PRODUCTION_GATEWAY_ENV,
   startFixtureSystem,
   type FixtureSystem,
-} from './gateway-fixtures.js';
+} from '../testkit/index.js';
 
 describe('gateway under bad input', () => {
   let sys: FixtureSystem;

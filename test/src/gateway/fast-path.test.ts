@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastPathStats, RunningGateway } from '@onestop/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureSystem, type FixtureSystem } from './gateway-fixtures.js';
+import { startFixtureSystem, type FixtureSystem } from '../testkit/index.js';
 
 interface Answer {
   status: number;

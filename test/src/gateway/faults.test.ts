@@ -4,8 +4,7 @@
  * subgraph times out, and /ready reports each subgraph.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './testkit/index.js';
-import { collect, startFixtureSystem, type FixtureSystem } from './gateway-fixtures.js';
+import { waitFor, collect, startFixtureSystem, type FixtureSystem } from '../testkit/index.js';
 
 const CASE =
   '{ counterName(id: "c1") case(id: "case-1") { reference applicant { fullName } residencePermit { status } } }';

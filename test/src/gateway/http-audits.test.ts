@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditServer, type AuditResult } from 'graphql-http';
-import { startFixtureSystem, type FixtureSystem } from './gateway-fixtures.js';
+import { startFixtureSystem, type FixtureSystem } from '../testkit/index.js';
 
 /** The audits that do not pass, and why (docs/gateway.md: GraphQL over HTTP). */
 const KNOWN_FINDINGS = [

@@ -22,7 +22,7 @@ import {
   PRODUCTION_GATEWAY_ENV,
   startFixtureSystem,
   type FixtureSystem,
-} from './gateway-fixtures.js';
+} from '../testkit/index.js';
 
 const NORMAL = '{ case(id: "case-1") { reference applicant { fullName } residencePermit { status } } }';
 

@@ -7,9 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditServer } from 'graphql-http';
 import type { Client } from 'graphql-ws';
 import { EVENT_TYPES } from '@onestop/common/contract';
-import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { collect, wsClient } from './gateway-fixtures.js';
-import { AGENCY_A, AGENCY_B, agencyToken, fileCase, filing, today } from './work-permit-fixtures.js';
+import {
+  appendEvent,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  collect,
+  wsClient,
+  AGENCY_A,
+  AGENCY_B,
+  agencyToken,
+  fileCase,
+  filing,
+  today,
+} from '../testkit/index.js';
 
 const ALERTS = /* GraphQL */ `
   subscription Alerts {

@@ -5,8 +5,7 @@
  * resumed from the last event seen, and graphql-ws protocol errors close with its codes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './testkit/index.js';
-import { closeCode, collect, startFixtureSystem, type FixtureSystem } from './gateway-fixtures.js';
+import { waitFor, closeCode, collect, startFixtureSystem, type FixtureSystem } from '../testkit/index.js';
 
 const SLA = /* GraphQL */ `
   subscription Breaches {

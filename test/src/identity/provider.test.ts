@@ -9,8 +9,18 @@ import { DEMO_API_CLIENTS, rotateSigningKeys } from '@onestop/identity';
 import { decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { AGENCY_A, AGENCY_B, agencyToken, fileCase, filing, today } from './work-permit-fixtures.js';
+import {
+  appendEvent,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  AGENCY_A,
+  AGENCY_B,
+  agencyToken,
+  fileCase,
+  filing,
+  today,
+} from '../testkit/index.js';
 
 /**
  * Real sign-in end to end (issue 14): the stack's embedded OpenID Connect provider issues the

@@ -8,9 +8,16 @@ import {
   seriousAxeViolations,
   signInAtProvider,
   toLoginPage,
-} from './dashboard-browser.js';
-import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { agencyToken, fileCase, filing, today, AGENCY_A } from './work-permit-fixtures.js';
+  appendEvent,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  agencyToken,
+  fileCase,
+  filing,
+  today,
+  AGENCY_A,
+} from '../testkit/index.js';
 
 /**
  * Staff sign in through the embedded OpenID Connect provider's login page (authorization code

@@ -10,10 +10,19 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, MAX_ID_LENGTH, shanghaiDate } from '@onestop/common';
 import { DEMO_AGENCIES } from '@onestop/common/testing';
-import { startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
-import { collect } from './gateway-fixtures.js';
-import { csDirect, nextWorkingMonday, seedCase, shanghai } from './counter-scheduling-fixtures.js';
-import { agencyToken, filing, today } from './work-permit-fixtures.js';
+import {
+  startTestSystem,
+  type GqlResponse,
+  type TestSystem,
+  collect,
+  directToSubgraph,
+  nextWorkingMonday,
+  seedCase,
+  shanghai,
+  agencyToken,
+  filing,
+  today,
+} from '../testkit/index.js';
 
 const EMPLOYER = DEMO_AGENCIES[0].employerIds[0];
 const RECEIPT = 'query ($n: String!) { receiptOfAcceptance(number: $n) { valid issuedOn } }';
@@ -143,7 +152,13 @@ describe('text that cannot be text', () => {
   });
 
   it('is checked by the subgraph itself, not only behind the gateway', async () => {
-    const res = await csDirect<Record<string, unknown>>(sys, COUNTER, { id: 'a\u0000b' }, manager);
+    const res = await directToSubgraph<Record<string, unknown>>(
+      sys,
+      'counter-scheduling',
+      COUNTER,
+      { id: 'a\u0000b' },
+      manager,
+    );
     expect(refusal(res)).toEqual({ code: 'BAD_USER_INPUT', problems: [expect.stringMatching(/^id must not contain/)] });
   });
 

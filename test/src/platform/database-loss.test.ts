@@ -12,8 +12,7 @@ import { requestDevToken, startEmbeddedPostgres, type EmbeddedDatabase } from '@
 import { FREE_PORTS, freePort, startStack, type Stack } from '@onestop/scripts';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { collect } from './gateway-fixtures.js';
-import { waitFor } from './testkit/index.js';
+import { collect, waitFor } from '../testkit/index.js';
 
 /** One field from each subgraph, each read from its database. */
 const QUERIES = {

@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, repoRoot } from '@onestop/scripts';
 import pg from 'pg';
-import { runProcess } from './testkit/run-process.js';
-import { waitFor } from './testkit/index.js';
+import { runProcess, waitFor } from '../testkit/index.js';
 
 const PRODUCTION = {
   NODE_ENV: 'production',

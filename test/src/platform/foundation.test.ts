@@ -2,8 +2,7 @@ import { createServer, type Server } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@onestop/common/testing';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
-import { runProcess } from './testkit/run-process.js';
+import { startTestSystem, type TestSystem, runProcess } from '../testkit/index.js';
 
 describe('foundation: the whole system through the gateway', () => {
   let sys: TestSystem;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestDevToken } from '@onestop/common';
 import { repoRoot } from '@onestop/scripts';
-import { waitFor } from './testkit/index.js';
+import { waitFor } from '../testkit/index.js';
 
 /**
  * `pnpm start`'s launcher as a user runs it: a real embedded PostgreSQL in a throwaway

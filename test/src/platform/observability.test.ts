@@ -10,8 +10,16 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { agencyToken, AGENCY_A, fileCase, filing, today } from './work-permit-fixtures.js';
+import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  agencyToken,
+  AGENCY_A,
+  fileCase,
+  filing,
+  today,
+} from '../testkit/index.js';
 
 /** One span as the receiver saw it. */
 interface ReceivedSpan {
@@ -125,7 +133,10 @@ describe('observability: /metrics on every process and one trace across the serv
       agency,
     );
     expect(federated.errors).toBeUndefined();
-    const cityLoad = await readFile(new URL('../../dashboard/src/graphql/city-load.graphql', import.meta.url), 'utf8');
+    const cityLoad = await readFile(
+      new URL('../../../dashboard/src/graphql/city-load.graphql', import.meta.url),
+      'utf8',
+    );
     expect((await sys.gql(cityLoad, {}, manager)).errors).toBeUndefined();
     const refused = await sys.gql(`query { serviceCounters { id } cases(first: 5) { totalCount } }`, {}, null);
     expect(refused.errors?.length).toBeGreaterThan(0);
@@ -230,7 +241,7 @@ describe('observability: /metrics on every process and one trace across the serv
     for (const f of cs.families) families.add(f);
     // The shipped Grafana dashboard plots only families the processes really serve.
     const dashboard = JSON.parse(
-      await readFile(new URL('../../deploy/grafana/onestop.json', import.meta.url), 'utf8'),
+      await readFile(new URL('../../../deploy/grafana/onestop.json', import.meta.url), 'utf8'),
     ) as { panels: { targets?: { expr: string }[] }[] };
     const plotted = dashboard.panels
       .flatMap((p) => p.targets ?? [])

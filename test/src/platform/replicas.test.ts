@@ -11,8 +11,11 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import { DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { gqlAt, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  gqlAt,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
   count,
   moveClockTo,
   nextWorkingMonday,
@@ -20,9 +23,15 @@ import {
   seedCase,
   shanghai,
   tokens,
-} from './counter-scheduling-fixtures.js';
-import { alertCounts, alertsOutOfOrder, businessNow, CaseEvents, consumed } from './sla-fixtures.js';
-import { agencyToken, filing, today } from './work-permit-fixtures.js';
+  alertCounts,
+  alertsOutOfOrder,
+  businessNow,
+  CaseEvents,
+  consumed,
+  agencyToken,
+  filing,
+  today,
+} from '../testkit/index.js';
 
 /** graphql-ws only needs a WebSocket constructor; loaded untyped (the test package has no @types/ws). */
 const WebSocket: unknown = createRequire(import.meta.url)('ws');

@@ -8,20 +8,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, shanghaiDate, shanghaiDayStart, WorkingDayCalendar } from '@onestop/common';
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { filing, today } from './work-permit-fixtures.js';
 import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  filing,
+  today,
   businessNow,
-  code,
+  errorCode,
   directToSubgraph,
-  fileCase,
+  seedResidenceCase,
   nextReceiptNumber,
   OPS,
   OTHER_EMPLOYER,
-  otherAgency,
-  ourAgency,
+  agencyToken,
   type TestCase,
-} from './residence-permit-fixtures.js';
+} from '../testkit/index.js';
 
 let sys: TestSystem;
 let ee: string;
@@ -30,7 +32,7 @@ let other: string;
 
 beforeAll(async () => {
   sys = await startTestSystem();
-  [ee, agency, other] = await Promise.all([sys.token('EE_OFFICER'), ourAgency(sys), otherAgency(sys)]);
+  [ee, agency, other] = await Promise.all([sys.token('EE_OFFICER'), agencyToken(sys), agencyToken(sys, 1)]);
 });
 afterAll(async () => {
   await sys?.stop();
@@ -80,8 +82,8 @@ describe('agency isolation', () => {
   let ours: TestCase;
   let theirs: TestCase;
   beforeAll(async () => {
-    ours = await fileCase(sys);
-    theirs = await fileCase(sys, { employerId: OTHER_EMPLOYER });
+    ours = await seedResidenceCase(sys);
+    theirs = await seedResidenceCase(sys, { employerId: OTHER_EMPLOYER });
   });
 
   it('through the gateway: an agency sees its own employers’ permits only', async () => {
@@ -106,8 +108,8 @@ describe('agency isolation', () => {
   });
 
   it('through the gateway: unauthenticated reads are rejected', async () => {
-    expect(code(await sys.gql(ONE, { caseId: ours.caseId }, null))).toBe('UNAUTHENTICATED');
-    expect(code(await sys.gql(LIST, {}, null))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await sys.gql(ONE, { caseId: ours.caseId }, null))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await sys.gql(LIST, {}, null))).toBe('UNAUTHENTICATED');
   });
 
   it('straight at the subgraph, signed: _entities gives another agency nothing of the case', async () => {
@@ -116,18 +118,18 @@ describe('agency isolation', () => {
       { __typename: 'Case', id: theirs.caseId },
     ];
     type Entities = { _entities: ({ id: string; residencePermit: { caseId: string } | null } | null)[] };
-    const asOurs = await directToSubgraph<Entities>(sys, ENTITIES, { representations }, agency);
+    const asOurs = await directToSubgraph<Entities>(sys, 'residence-permit', ENTITIES, { representations }, agency);
     expect(asOurs.errors).toBeUndefined();
     expect(asOurs.data!._entities.map((e) => e?.residencePermit?.caseId ?? null)).toEqual([ours.caseId, null]);
-    const asOther = await directToSubgraph<Entities>(sys, ENTITIES, { representations }, other);
+    const asOther = await directToSubgraph<Entities>(sys, 'residence-permit', ENTITIES, { representations }, other);
     expect(asOther.data!._entities.map((e) => e?.residencePermit?.caseId ?? null)).toEqual([null, theirs.caseId]);
-    const asOfficer = await directToSubgraph<Entities>(sys, ENTITIES, { representations }, ee);
+    const asOfficer = await directToSubgraph<Entities>(sys, 'residence-permit', ENTITIES, { representations }, ee);
     expect(asOfficer.data!._entities.map((e) => e?.residencePermit?.caseId ?? null)).toEqual([
       ours.caseId,
       theirs.caseId,
     ]);
-    const anonymous = await directToSubgraph<Entities>(sys, ENTITIES, { representations }, null);
-    expect(code(anonymous)).toBe('UNAUTHENTICATED');
+    const anonymous = await directToSubgraph<Entities>(sys, 'residence-permit', ENTITIES, { representations }, null);
+    expect(errorCode(anonymous)).toBe('UNAUTHENTICATED');
   });
 
   it('straight at the subgraph, unsigned: refused', async () => {
@@ -145,7 +147,7 @@ describe('agency isolation', () => {
   it('another agency cannot act on the case: NOT_FOUND, nothing written', async () => {
     const before = await ours.snapshot();
     const res = await sys.gql(OPS.declare, { caseId: ours.caseId, input: { grounds: ['MOBILITY_ISSUES'] } }, other);
-    expect(code(res)).toBe('NOT_FOUND');
+    expect(errorCode(res)).toBe('NOT_FOUND');
     expect(await ours.snapshot()).toBe(before);
   });
 });
@@ -155,7 +157,8 @@ describe('the officers’ list', () => {
     const { employerId, token } = await freshEmployer();
     const filed: TestCase[] = [];
     const t0 = Date.parse('2026-03-02T01:00:00Z');
-    for (let i = 0; i < 5; i++) filed.push(await fileCase(sys, { employerId, submittedAt: new Date(t0 + i * 60_000) }));
+    for (let i = 0; i < 5; i++)
+      filed.push(await seedResidenceCase(sys, { employerId, submittedAt: new Date(t0 + i * 60_000) }));
     const first = await sys.gql<ListResult>(LIST, { first: 2 }, token);
     expect(first.data!.residencePermits.edges.map((e) => e.node.caseId)).toEqual([filed[0]!.caseId, filed[1]!.caseId]);
     expect(first.data!.residencePermits.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
@@ -180,20 +183,20 @@ describe('the officers’ list', () => {
       { first: 0, after: 'not-a-cursor', filter: { passportHeldLongerThanWorkingDays: -1 } },
       ee,
     );
-    expect(code(res)).toBe('BAD_USER_INPUT');
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.extensions!.problems).toEqual([
       'first must be a whole number from 1 to 100, got 0',
       'after is not a cursor this list returned',
       'filter.passportHeldLongerThanWorkingDays must be a whole number from 0 to 250',
     ]);
-    expect(code(await sys.gql(LIST, { first: 101 }, ee))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await sys.gql(LIST, { first: 101 }, ee))).toBe('BAD_USER_INPUT');
   });
 
   it('filters: status, interview pending, verification outstanding', async () => {
     const { employerId, token } = await freshEmployer();
-    const pending = await fileCase(sys, { employerId });
-    const exempt = await fileCase(sys, { employerId, route: 'RENEWAL' });
-    const underReview = await (await fileCase(sys, { employerId, route: 'RENEWAL' })).acceptDocuments();
+    const pending = await seedResidenceCase(sys, { employerId });
+    const exempt = await seedResidenceCase(sys, { employerId, route: 'RENEWAL' });
+    const underReview = await (await seedResidenceCase(sys, { employerId, route: 'RENEWAL' })).acceptDocuments();
     const now = await businessNow(sys);
     const res = await sys.gql(
       OPS.schedule,
@@ -227,10 +230,10 @@ describe('the officers’ list', () => {
       new Date(shanghaiDayStart(addCalendarDays(today, -daysAgo)).getTime() + 10 * 3_600_000);
     const cases: { c: TestCase; held: number }[] = [];
     for (const daysAgo of [0, 12, 30]) {
-      const c = await (await fileCase(sys, { employerId })).acceptDocuments({ acceptedAt: at(daysAgo) });
+      const c = await (await seedResidenceCase(sys, { employerId })).acceptDocuments({ acceptedAt: at(daysAgo) });
       cases.push({ c, held: calendar.workingDaysBetween(at(daysAgo), now) });
     }
-    const released = await (await fileCase(sys, { employerId })).acceptDocuments({ acceptedAt: at(30) });
+    const released = await (await seedResidenceCase(sys, { employerId })).acceptDocuments({ acceptedAt: at(30) });
     await released.recordClaim();
     for (const n of [0, 5, 10]) {
       const expected = cases.filter((x) => x.held > n).map((x) => x.c.caseId);
@@ -248,7 +251,7 @@ describe('receipt of acceptance (public)', () => {
   const fields = `query ($number: String!) { receiptOfAcceptance(number: $number) { valid issuedOn } }`;
 
   it('a held passport: valid, with the day of issue; no token needed; nothing else to read', async () => {
-    const c = await (await fileCase(sys)).acceptDocuments({ acceptedAt: new Date('2026-03-05T02:30:00Z') });
+    const c = await (await seedResidenceCase(sys)).acceptDocuments({ acceptedAt: new Date('2026-03-05T02:30:00Z') });
     const res = await sys.gql<{ receiptOfAcceptance: unknown }>(fields, { number: c.receiptNumber }, null);
     expect(res.errors).toBeUndefined();
     expect(res.data!.receiptOfAcceptance).toEqual({ valid: true, issuedOn: '2026-03-05' });
@@ -283,7 +286,7 @@ describe('receipt of acceptance (public)', () => {
   });
 
   it('after the claim the passport is back and the receipt is no longer valid (it reads like an unknown number)', async () => {
-    const c = await (await fileCase(sys)).acceptDocuments();
+    const c = await (await seedResidenceCase(sys)).acceptDocuments();
     expect(
       (await sys.gql<{ receiptOfAcceptance: { valid: boolean } }>(fields, { number: c.receiptNumber }, null)).data!
         .receiptOfAcceptance.valid,

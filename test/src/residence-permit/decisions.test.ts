@@ -6,16 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common/contract';
-import { ok, startTestSystem, type TestSystem } from './testkit/index.js';
 import {
+  ok,
+  startTestSystem,
+  type TestSystem,
   ALL_VERIFIED,
-  code,
-  fileCase,
+  errorCode,
+  seedResidenceCase,
   OPS,
   type TestCase,
   inMinutes,
   residencePermitActors,
-} from './residence-permit-fixtures.js';
+} from '../testkit/index.js';
 
 let sys: TestSystem;
 let ee: string;
@@ -43,7 +45,7 @@ async function decisionEvents(c: TestCase): Promise<string[]> {
 describe('a refusal is final', () => {
   it('every later change is refused with FINAL_DECISION and writes nothing', async () => {
     // An applicant with no exemption, a face-to-face interview scheduled before acceptance and still open.
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     const scheduled = ok(
       await sys.gql<{ scheduleVerification: { verifications: { id: string }[] } }>(
         OPS.schedule,
@@ -113,7 +115,7 @@ describe('a refusal is final', () => {
     for (const [what, query, vars, token] of attempts) {
       const before = await c.snapshot();
       const res = await sys.gql(query, vars, token);
-      expect(code(res), `${what}: ${JSON.stringify(res.errors)}`).toBe('FINAL_DECISION');
+      expect(errorCode(res), `${what}: ${JSON.stringify(res.errors)}`).toBe('FINAL_DECISION');
       expect(res.errors![0]!.message).toMatch(/refusal is final/);
       expect(await c.snapshot(), what).toBe(before);
     }
@@ -139,23 +141,23 @@ describe('a refusal is final', () => {
   });
 
   it('a refusal needs reasons; bad input and the wrong roles write nothing', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const before = await c.snapshot();
     const empty = await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: [] }, ee);
-    expect(code(empty)).toBe('BAD_USER_INPUT');
+    expect(errorCode(empty)).toBe('BAD_USER_INPUT');
     expect(empty.errors![0]!.extensions!.problems).toEqual(['reasons must give at least one reason for the refusal']);
     const blank = await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['ok', ''] }, ee);
     expect(blank.errors![0]!.extensions!.problems).toEqual(['reasons[1] is empty']);
-    expect(code(await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['x'] }, null))).toBe('UNAUTHENTICATED');
-    expect(code(await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['x'] }, agency))).toBe('FORBIDDEN');
-    expect(code(await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['x'] }, clerk))).toBe('FORBIDDEN');
+    expect(errorCode(await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['x'] }, null))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['x'] }, agency))).toBe('FORBIDDEN');
+    expect(errorCode(await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['x'] }, clerk))).toBe('FORBIDDEN');
     expect(await c.snapshot()).toBe(before);
   });
 });
 
 describe('verifications the officer ordered', () => {
   it('an outstanding telephone interview or on-site investigation holds the issue back until its outcome is recorded', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const ordered: string[] = [];
     for (const [kind, minutes] of [
       ['TELEPHONE_INTERVIEW', 30],
@@ -177,7 +179,7 @@ describe('verifications the officer ordered', () => {
     };
     const before = await c.snapshot();
     const held = await sys.gql(OPS.issue, issue, ee);
-    expect(code(held)).toBe('INVALID_TRANSITION');
+    expect(errorCode(held)).toBe('INVALID_TRANSITION');
     expect(held.errors![0]!.extensions).toMatchObject({ reason: 'VERIFICATION_OUTSTANDING', verificationIds: ordered });
     expect(held.errors![0]!.message).toMatch(
       /2 verifications are still outstanding \(TELEPHONE_INTERVIEW scheduled for .* \(Asia\/Shanghai\); ON_SITE_INVESTIGATION/,
@@ -198,7 +200,7 @@ describe('verifications the officer ordered', () => {
 describe('two officers deciding at once', () => {
   it('exactly one decision; every other attempt gets INVALID_TRANSITION or FINAL_DECISION', async () => {
     for (let round = 0; round < 4; round++) {
-      const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+      const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
       const attempts = Array.from({ length: 8 }, (_, i) =>
         i % 2 === 0
           ? sys.gql(
@@ -224,7 +226,7 @@ describe('two officers deciding at once', () => {
       };
       const decided = winner.issueResidencePermit ? 'ISSUED' : 'REFUSED';
       for (const r of results.filter((x) => x.errors)) {
-        expect(code(r)).toBe(decided === 'ISSUED' ? 'INVALID_TRANSITION' : 'FINAL_DECISION');
+        expect(errorCode(r)).toBe(decided === 'ISSUED' ? 'INVALID_TRANSITION' : 'FINAL_DECISION');
       }
       expect((await c.row())!.status).toBe(decided);
       expect(await decisionEvents(c)).toEqual([
@@ -236,7 +238,7 @@ describe('two officers deciding at once', () => {
 
 describe('a change and its event commit together', () => {
   it('an append that fails rolls the refusal back: no status change, no event', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const fn = `rp_test_fail_${c.caseId.replace(/-/g, '')}`;
     await sys.sql.query(`CREATE FUNCTION platform.${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -251,7 +253,7 @@ describe('a change and its event commit together', () => {
     try {
       const before = await c.snapshot();
       const res = await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['x'] }, ee);
-      expect(code(res)).toBe('INTERNAL_SERVER_ERROR');
+      expect(errorCode(res)).toBe('INTERNAL_SERVER_ERROR');
       expect(await c.snapshot()).toBe(before);
       expect((await c.row())!.status).toBe('UNDER_REVIEW');
     } finally {
@@ -263,7 +265,7 @@ describe('a change and its event commit together', () => {
   });
 
   it('a failure at commit, after the change and the append, leaves no event row', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const fn = `rp_test_commit_${c.caseId.replace(/-/g, '')}`;
     await sys.sql.query(`CREATE FUNCTION rp.${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -280,7 +282,7 @@ describe('a change and its event commit together', () => {
     try {
       const before = await c.snapshot();
       const res = await sys.gql(OPS.issue, { caseId: c.caseId, input }, ee);
-      expect(code(res)).toBe('INTERNAL_SERVER_ERROR');
+      expect(errorCode(res)).toBe('INTERNAL_SERVER_ERROR');
       expect(await c.snapshot()).toBe(before);
       expect(await decisionEvents(c)).toEqual([]);
     } finally {
@@ -292,7 +294,7 @@ describe('a change and its event commit together', () => {
   });
 
   it('each change appends its events exactly once', async () => {
-    const c = await fileCase(sys, { dateOfBirth: '1950-05-05' });
+    const c = await seedResidenceCase(sys, { dateOfBirth: '1950-05-05' });
     const count = async (): Promise<Record<string, number>> => {
       const r = await sys.sql.query(
         `SELECT type, count(*)::int AS n FROM platform.event_log WHERE aggregate_id = $1 AND source = 'residence-permit' GROUP BY type`,

@@ -9,10 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '@onestop/common';
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { ok, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { ALL_VERIFIED, businessNow, moveToNextWorkingMorning, OPS, ourAgency } from './residence-permit-fixtures.js';
-import { serveCase } from './counter-scheduling-fixtures.js';
-import { filing } from './work-permit-fixtures.js';
+import {
+  ok,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  ALL_VERIFIED,
+  businessNow,
+  moveToNextWorkingMorning,
+  OPS,
+  agencyToken,
+  serveCase,
+  filing,
+} from '../testkit/index.js';
 
 let sys: TestSystem;
 
@@ -27,7 +36,7 @@ describe('residence-permit in the real flow', () => {
   it('filed → checked in → materials → interview scheduled → accepted (passport held) → interview → both issued → claimed (passport back)', async () => {
     const day = await moveToNextWorkingMorning(sys);
     const [agency, wpOfficer, ee, clerk] = await Promise.all([
-      ourAgency(sys),
+      agencyToken(sys),
       sys.token('WP_OFFICER'),
       sys.token('EE_OFFICER'),
       sys.token('CLERK', { counterId: 'chaoyang-cbd' }),

@@ -11,19 +11,22 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common/contract';
-import { ok, startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
 import {
+  ok,
+  startTestSystem,
+  type GqlResponse,
+  type TestSystem,
   ALL_VERIFIED,
-  code,
+  errorCode,
   directToSubgraph,
-  fileCase,
+  seedResidenceCase,
   OPS,
-  otherAgency,
+  agencyToken,
   type TestCase,
   inMinutes,
   residencePermitActors,
   type PermitView,
-} from './residence-permit-fixtures.js';
+} from '../testkit/index.js';
 
 interface Answer {
   id: string;
@@ -54,7 +57,7 @@ async function refusedWithoutWrites(
 ): Promise<GqlResponse> {
   const before = await Promise.all(cases.map((c) => c.snapshot()));
   const res = await op();
-  expect(code(res), JSON.stringify(res.errors)).toBe(expected);
+  expect(errorCode(res), JSON.stringify(res.errors)).toBe(expected);
   expect(await Promise.all(cases.map((c) => c.snapshot()))).toEqual(before);
   return res;
 }
@@ -80,7 +83,7 @@ describe('scheduleVerification with an idempotency key', () => {
   it.each(['TELEPHONE_INTERVIEW', 'FACE_TO_FACE_INTERVIEW'])(
     '%s: the same request fired 5 times at once schedules once, and all 5 answer with that verification',
     async (kind) => {
-      const c = await (await fileCase(sys)).acceptDocuments();
+      const c = await (await seedResidenceCase(sys)).acceptDocuments();
       const requirementBefore = (await c.events(EVENT_TYPES.interviewRequirementChanged)).length;
       const key = randomUUID();
       const input = {
@@ -112,7 +115,7 @@ describe('scheduleVerification with an idempotency key', () => {
   );
 
   it('a replay after completion returns the original verification and writes nothing, also once its time has passed', async () => {
-    const c = await (await fileCase(sys)).acceptDocuments();
+    const c = await (await seedResidenceCase(sys)).acceptDocuments();
     const input = {
       idempotencyKey: randomUUID(),
       kind: 'ON_SITE_INVESTIGATION',
@@ -141,7 +144,7 @@ describe('scheduleVerification with an idempotency key', () => {
   });
 
   it('a replay after the refusal still gets its answer; a new request is FINAL_DECISION', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const input = { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 30) };
     const first = ok(await schedule(c.caseId, input)).scheduleVerification;
     ok(await sys.gql(OPS.refuse, { caseId: c.caseId, reasons: ['Employer could not be verified'] }, ee));
@@ -157,8 +160,8 @@ describe('scheduleVerification with an idempotency key', () => {
   });
 
   it('the same key with a different request is CONFLICT naming the difference, and writes nothing', async () => {
-    const c = await (await fileCase(sys)).acceptDocuments();
-    const other = await (await fileCase(sys)).acceptDocuments();
+    const c = await (await seedResidenceCase(sys)).acceptDocuments();
+    const other = await (await seedResidenceCase(sys)).acceptDocuments();
     const key = randomUUID();
     const input = { idempotencyKey: key, kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 60) };
     const first = ok(await schedule(c.caseId, input)).scheduleVerification;
@@ -188,13 +191,15 @@ describe('scheduleVerification with an idempotency key', () => {
   });
 
   it('one key sent for five different cases at once: one is scheduled, the others are CONFLICT', async () => {
-    const cases = await Promise.all(Array.from({ length: 5 }, async () => (await fileCase(sys)).acceptDocuments()));
+    const cases = await Promise.all(
+      Array.from({ length: 5 }, async () => (await seedResidenceCase(sys)).acceptDocuments()),
+    );
     const key = randomUUID();
     const scheduledAt = await inMinutes(sys, 90);
     const results = await Promise.all(
       cases.map((c) => schedule(c.caseId, { idempotencyKey: key, kind: 'TELEPHONE_INTERVIEW', scheduledAt })),
     );
-    const codes = results.map((r) => code(r) ?? 'OK');
+    const codes = results.map((r) => errorCode(r) ?? 'OK');
     expect(codes.filter((x) => x === 'OK')).toHaveLength(1);
     expect(codes.filter((x) => x === 'CONFLICT')).toHaveLength(4);
     const rows = await rowsWithKey(key);
@@ -207,7 +212,7 @@ describe('scheduleVerification with an idempotency key', () => {
   });
 
   it('keys are per officer: another officer using the same key schedules their own verification', async () => {
-    const c = await (await fileCase(sys)).acceptDocuments();
+    const c = await (await seedResidenceCase(sys)).acceptDocuments();
     const input = { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 20) };
     ok(await schedule(c.caseId, input, ee));
     const second = ok(await schedule(c.caseId, input, ee2)).scheduleVerification;
@@ -219,7 +224,7 @@ describe('scheduleVerification with an idempotency key', () => {
   });
 
   it('the key is required and checked; bad input lists every problem and writes nothing', async () => {
-    const c = await (await fileCase(sys)).acceptDocuments();
+    const c = await (await seedResidenceCase(sys)).acceptDocuments();
     const scheduledAt = await inMinutes(sys, 30);
     const missing = await refusedWithoutWrites([c], 'BAD_USER_INPUT', () =>
       schedule(c.caseId, { kind: 'TELEPHONE_INTERVIEW', scheduledAt }),
@@ -245,7 +250,7 @@ describe('scheduleVerification with an idempotency key', () => {
   });
 
   it('rejects the unauthenticated and the roles that may not verify, writing nothing', async () => {
-    const c = await (await fileCase(sys)).acceptDocuments();
+    const c = await (await seedResidenceCase(sys)).acceptDocuments();
     const vars = { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 30) };
     await refusedWithoutWrites([c], 'UNAUTHENTICATED', () => schedule(c.caseId, vars, null));
     await refusedWithoutWrites([c], 'FORBIDDEN', () => schedule(c.caseId, vars, agency));
@@ -259,7 +264,7 @@ type Decided = Pick<PermitView, 'status' | 'verifications' | 'decision'>;
 
 /** A case under review with one verification of `kind` that has taken place (not recorded yet). */
 async function withVerificationHeld(kind = 'TELEPHONE_INTERVIEW'): Promise<{ c: TestCase; id: string }> {
-  const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+  const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
   const s = ok(
     await schedule(c.caseId, { idempotencyKey: randomUUID(), kind, scheduledAt: await inMinutes(sys, 5) }),
   ).scheduleVerification;
@@ -283,7 +288,7 @@ describe('the other mutations are retry-safe: an identical request fired 5 times
   async function fiveTimes(query: string, vars: Record<string, unknown>, token: string): Promise<GqlResponse[]> {
     return Promise.all(Array.from({ length: 5 }, () => sys.gql(query, vars, token)));
   }
-  const codes = (results: GqlResponse[]): string[] => results.map((r) => code(r) ?? 'OK');
+  const codes = (results: GqlResponse[]): string[] => results.map((r) => errorCode(r) ?? 'OK');
 
   it('recordVerificationOutcome: recorded once, every attempt answers with the recorded verification', async () => {
     const { c, id } = await withVerificationHeld('FACE_TO_FACE_INTERVIEW');
@@ -311,7 +316,7 @@ describe('the other mutations are retry-safe: an identical request fired 5 times
   });
 
   it('recordResidenceMaterials: every attempt answers, the checklist changes once', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     expect(codes(await fiveTimes(OPS.recordMaterials, { caseId: c.caseId, items: ALL_VERIFIED }, clerk))).toEqual(
       Array(5).fill('OK'),
     );
@@ -319,7 +324,7 @@ describe('the other mutations are retry-safe: an identical request fired 5 times
   });
 
   it('declareInterviewExemption and demandInterview: every attempt answers, each event once', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     const declared = { caseId: c.caseId, input: { grounds: ['MOBILITY_ISSUES'] } };
     expect(codes(await fiveTimes(OPS.declare, declared, agency))).toEqual(Array(5).fill('OK'));
     expect(await c.events(EVENT_TYPES.interviewExemptionDeclared)).toHaveLength(1);
@@ -330,7 +335,7 @@ describe('the other mutations are retry-safe: an identical request fired 5 times
   });
 
   it('issueResidencePermit: issued once, every attempt answers with the issued permit', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const vars = issueVars(c);
     const results = await fiveTimes(OPS.issue, vars, ee);
     expect(codes(results)).toEqual(Array(5).fill('OK'));
@@ -346,7 +351,7 @@ describe('the other mutations are retry-safe: an identical request fired 5 times
   });
 
   it('refuseResidencePermit: refused once, every attempt answers with the refused permit', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const reasons = ['Purpose of stay not established', 'Employer letter inconsistent'];
     const results = await fiveTimes(OPS.refuse, { caseId: c.caseId, reasons }, ee);
     expect(codes(results)).toEqual(Array(5).fill('OK'));
@@ -362,7 +367,7 @@ describe('the other mutations are retry-safe: an identical request fired 5 times
 
 describe('a decision or an outcome asked for again', () => {
   it('issue: the identical request after completion answers with the permit (normalised as stored), writing nothing', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const vars = issueVars(c);
     const first = ok(await sys.gql<{ issueResidencePermit: Decided }>(OPS.issue, vars, ee)).issueResidencePermit;
     const before = await c.snapshot();
@@ -379,7 +384,7 @@ describe('a decision or an outcome asked for again', () => {
   });
 
   it('issue: a different number or validity is INVALID_TRANSITION saying what was issued, and writes nothing', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const vars = issueVars(c);
     ok(await sys.gql(OPS.issue, vars, ee));
     const number = vars.input.permitNumber;
@@ -414,7 +419,7 @@ describe('a decision or an outcome asked for again', () => {
   });
 
   it('issue: identical and different issues racing: one issue, the identical ones answer, the others are refused', async () => {
-    const c = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const c = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const same = issueVars(c);
     const different = issueVars(c, { permitNumber: `RP-J-${c.caseId.slice(0, 8).toUpperCase()}` });
     const results = await Promise.all(
@@ -423,7 +428,7 @@ describe('a decision or an outcome asked for again', () => {
     const issuedNumber = (await c.row())!.permit_number;
     const winner = issuedNumber === same.input.permitNumber ? 0 : 1;
     results.forEach((r, i) => {
-      expect(code(r) ?? 'OK', `attempt ${i}`).toBe(i % 2 === winner ? 'OK' : 'INVALID_TRANSITION');
+      expect(errorCode(r) ?? 'OK', `attempt ${i}`).toBe(i % 2 === winner ? 'OK' : 'INVALID_TRANSITION');
     });
     expect(await c.events(EVENT_TYPES.residencePermitIssued)).toHaveLength(1);
   });
@@ -467,7 +472,7 @@ describe('a decision or an outcome asked for again', () => {
     const before = await c.snapshot();
     for (const notes of [undefined, null, '', '   ']) {
       const res = await sys.gql(OPS.recordVerification, { id, input: { outcome: 'CONFIRMED', notes } }, ee);
-      expect(code(res) ?? 'OK', JSON.stringify(notes)).toBe('OK');
+      expect(errorCode(res) ?? 'OK', JSON.stringify(notes)).toBe('OK');
     }
     expect(await c.snapshot()).toBe(before);
   });
@@ -542,11 +547,15 @@ describe('a decision or an outcome asked for again', () => {
     ok(await sys.gql(OPS.recordVerification, { id: issued.id, input: { outcome: 'CONFIRMED' } }, ee));
     const issue = issueVars(issued.c);
     ok(await sys.gql(OPS.issue, issue, ee));
-    const refused = await (await fileCase(sys, { route: 'RENEWAL' })).acceptDocuments();
+    const refused = await (await seedResidenceCase(sys, { route: 'RENEWAL' })).acceptDocuments();
     const refusal = { caseId: refused.caseId, reasons: ['Employer could not be verified'] };
     ok(await sys.gql(OPS.refuse, refusal, ee));
 
-    const [other, wp, manager] = await Promise.all([otherAgency(sys), sys.token('WP_OFFICER'), sys.token('MANAGER')]);
+    const [other, wp, manager] = await Promise.all([
+      agencyToken(sys, 1),
+      sys.token('WP_OFFICER'),
+      sys.token('MANAGER'),
+    ]);
     const replays: [string, string, Record<string, unknown>][] = [
       ['issue', OPS.issue, issue],
       ['record', OPS.recordVerification, { id: issued.id, input: { outcome: 'CONFIRMED' } }],
@@ -572,7 +581,8 @@ describe('a decision or an outcome asked for again', () => {
       for (const [who, token, expected] of callers) {
         for (const send of [
           sys.gql.bind(sys),
-          (q: string, v: Record<string, unknown>, t: string | null) => directToSubgraph(sys, q, v, t),
+          (q: string, v: Record<string, unknown>, t: string | null) =>
+            directToSubgraph(sys, 'residence-permit', q, v, t),
         ]) {
           const res = await refusedWithoutWrites([issued.c, refused], expected, () => send(query, vars, token));
           expect(res.data ?? null, `${op} as ${who}`).toBeNull();

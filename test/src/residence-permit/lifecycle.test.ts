@@ -7,19 +7,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common/contract';
-import { ok, startTestSystem, type GqlResponse, type TestSystem } from './testkit/index.js';
 import {
+  ok,
+  startTestSystem,
+  type GqlResponse,
+  type TestSystem,
   ALL_VERIFIED,
-  code,
-  fileCase,
+  errorCode,
+  seedResidenceCase,
   GET_PERMIT,
   OPS,
-  otherAgency,
-  ourAgency,
+  agencyToken,
   type TestCase,
   inMinutes,
   type PermitView,
-} from './residence-permit-fixtures.js';
+} from '../testkit/index.js';
 
 let sys: TestSystem;
 let ee: string;
@@ -33,8 +35,8 @@ beforeAll(async () => {
   [ee, clerk, agency, other, manager] = await Promise.all([
     sys.token('EE_OFFICER', { name: 'Officer Wang' }),
     sys.token('CLERK', { name: 'Clerk Li' }),
-    ourAgency(sys),
-    otherAgency(sys),
+    agencyToken(sys),
+    agencyToken(sys, 1),
     sys.token('MANAGER'),
   ]);
 });
@@ -56,7 +58,7 @@ async function refusedWithoutWrites(
 ): Promise<GqlResponse> {
   const before = await c.snapshot();
   const res = await op();
-  expect(code(res), JSON.stringify(res.errors)).toBe(expected);
+  expect(errorCode(res), JSON.stringify(res.errors)).toBe(expected);
   expect(await c.snapshot()).toBe(before);
   return res;
 }
@@ -64,7 +66,7 @@ async function refusedWithoutWrites(
 /** A business time `minutes` ahead of the shared clock. */
 describe('the permit is created when the case is filed', () => {
   it('reacts to case.submitted: AWAITING_DOCUMENTS, checklist empty, interview rule applied, created event once', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     const p = await permitOf(c);
     expect(p.status).toBe('AWAITING_DOCUMENTS');
     expect(p.materials).toMatchObject({ complete: false });
@@ -98,9 +100,9 @@ describe('the permit is created when the case is filed', () => {
   });
 
   it('a second delivery of the same filing creates nothing more', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     await c.submit(); // appends case.submitted again for the same case
-    await fileCase(sys); // handled after the duplicate, in log order
+    await seedResidenceCase(sys); // handled after the duplicate, in log order
     const rows = await sys.sql.query('SELECT count(*)::int AS n FROM rp.residence_permit WHERE case_id = $1', [
       c.caseId,
     ]);
@@ -109,7 +111,7 @@ describe('the permit is created when the case is filed', () => {
   });
 
   it('a withdrawn case ends the application; commands are then refused', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     await c.withdraw();
     expect((await permitOf(c)).status).toBe('WITHDRAWN');
     const res = await refusedWithoutWrites(c, 'INVALID_TRANSITION', () =>
@@ -121,7 +123,7 @@ describe('the permit is created when the case is filed', () => {
 
 describe('materials checklist (CLERK)', () => {
   it('records items with who, when and which counter; appends materials-changed {complete, missing}', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     let p = ok(
       await sys.gql<{ recordResidenceMaterials: PermitView }>(
         OPS.recordMaterials,
@@ -155,7 +157,7 @@ describe('materials checklist (CLERK)', () => {
   });
 
   it('recording exactly what is recorded writes nothing', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     ok(await sys.gql(OPS.recordMaterials, { caseId: c.caseId, items: ALL_VERIFIED }, clerk));
     const before = await c.snapshot();
     ok(await sys.gql(OPS.recordMaterials, { caseId: c.caseId, items: ALL_VERIFIED }, clerk));
@@ -163,7 +165,7 @@ describe('materials checklist (CLERK)', () => {
   });
 
   it('rejects the unauthenticated, other roles and the wrong scope', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     const vars = { caseId: c.caseId, items: ALL_VERIFIED };
     await refusedWithoutWrites(c, 'UNAUTHENTICATED', () => sys.gql(OPS.recordMaterials, vars, null));
     await refusedWithoutWrites(c, 'FORBIDDEN', () => sys.gql(OPS.recordMaterials, vars, agency));
@@ -174,7 +176,7 @@ describe('materials checklist (CLERK)', () => {
   });
 
   it('bad input names every problem and writes nothing', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     const res = await refusedWithoutWrites(c, 'BAD_USER_INPUT', () =>
       sys.gql(
         OPS.recordMaterials,
@@ -201,7 +203,7 @@ describe('materials checklist (CLERK)', () => {
   });
 
   it('is fixed once the documents are accepted', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     await c.acceptDocuments();
     const res = await refusedWithoutWrites(c, 'INVALID_TRANSITION', () =>
       sys.gql(OPS.recordMaterials, { caseId: c.caseId, items: ALL_VERIFIED }, clerk),
@@ -212,7 +214,7 @@ describe('materials checklist (CLERK)', () => {
 
 describe('the interview rule', () => {
   it('aged 60 exactly on the filing date: exempt', async () => {
-    const c = await fileCase(sys, { filedOn: '2026-03-02', dateOfBirth: '1966-03-02' });
+    const c = await seedResidenceCase(sys, { filedOn: '2026-03-02', dateOfBirth: '1966-03-02' });
     const p = await permitOf(c);
     expect(p.interview).toMatchObject({
       required: false,
@@ -229,25 +231,25 @@ describe('the interview rule', () => {
   });
 
   it('the day before the 60th birthday: not exempt', async () => {
-    const c = await fileCase(sys, { filedOn: '2026-03-02', dateOfBirth: '1966-03-03' });
+    const c = await seedResidenceCase(sys, { filedOn: '2026-03-02', dateOfBirth: '1966-03-03' });
     expect((await permitOf(c)).interview).toMatchObject({ required: true, exemptions: [] });
   });
 
   it('a 29 February birthday is 60 on 29 February of a leap year, not on the 28th', async () => {
-    const before = await fileCase(sys, { filedOn: '2028-02-28', dateOfBirth: '1968-02-29' });
-    const on = await fileCase(sys, { filedOn: '2028-02-29', dateOfBirth: '1968-02-29' });
+    const before = await seedResidenceCase(sys, { filedOn: '2028-02-28', dateOfBirth: '1968-02-29' });
+    const on = await seedResidenceCase(sys, { filedOn: '2028-02-29', dateOfBirth: '1968-02-29' });
     expect((await permitOf(before)).interview.exemptions).toEqual([]);
     expect((await permitOf(on)).interview.exemptions).toEqual(['AGED_60_OR_OVER']);
   });
 
   it('a renewal is exempt automatically', async () => {
-    const c = await fileCase(sys, { route: 'RENEWAL' });
+    const c = await seedResidenceCase(sys, { route: 'RENEWAL' });
     expect((await permitOf(c)).interview).toMatchObject({ required: false, exemptions: ['RENEWAL'] });
   });
 
   for (const ground of ['MOBILITY_ISSUES', 'HIGH_LEVEL_TALENT', 'URGENTLY_NEEDED_SPECIALIST']) {
     it(`the agency declares ${ground}: exempt; one declaration event and one requirement change`, async () => {
-      const c = await fileCase(sys);
+      const c = await seedResidenceCase(sys);
       const p = ok(
         await sys.gql<{ declareInterviewExemption: PermitView }>(
           OPS.declare,
@@ -279,7 +281,7 @@ describe('proxy for an exempt applicant', () => {
   };
 
   it('a proxy for an applicant with no exemption is refused and nothing is written', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     const res = await refusedWithoutWrites(c, 'INVALID_TRANSITION', () =>
       sys.gql(OPS.declare, { caseId: c.caseId, input: { grounds: [], proxy } }, agency),
     );
@@ -288,7 +290,7 @@ describe('proxy for an exempt applicant', () => {
   });
 
   it('an exempt applicant may be represented: the proxy is recorded with its ID copy; masked for a MANAGER', async () => {
-    const c = await fileCase(sys, { dateOfBirth: '1950-01-01' });
+    const c = await seedResidenceCase(sys, { dateOfBirth: '1950-01-01' });
     const p = ok(
       await sys.gql<{ declareInterviewExemption: PermitView }>(
         OPS.declare,
@@ -309,7 +311,7 @@ describe('proxy for an exempt applicant', () => {
   });
 
   it('a declared ground and the proxy together', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     const p = ok(
       await sys.gql<{ declareInterviewExemption: PermitView }>(
         OPS.declare,
@@ -321,7 +323,7 @@ describe('proxy for an exempt applicant', () => {
   });
 
   it('rejects the unauthenticated, other roles and another agency; bad input names every problem', async () => {
-    const c = await fileCase(sys, { dateOfBirth: '1950-01-01' });
+    const c = await seedResidenceCase(sys, { dateOfBirth: '1950-01-01' });
     const vars = { caseId: c.caseId, input: { grounds: [], proxy } };
     await refusedWithoutWrites(c, 'UNAUTHENTICATED', () => sys.gql(OPS.declare, vars, null));
     await refusedWithoutWrites(c, 'FORBIDDEN', () => sys.gql(OPS.declare, vars, ee));
@@ -349,7 +351,7 @@ describe('proxy for an exempt applicant', () => {
 
 describe('an officer may demand an interview of an exempt applicant', () => {
   it('demand → required; issue refused until a face-to-face interview is completed', async () => {
-    const c = await fileCase(sys, { route: 'RENEWAL' });
+    const c = await seedResidenceCase(sys, { route: 'RENEWAL' });
     let p = ok(
       await sys.gql<{ demandInterview: PermitView }>(
         OPS.demand,
@@ -431,7 +433,7 @@ describe('an officer may demand an interview of an exempt applicant', () => {
   });
 
   it('rejects the unauthenticated and other roles; a blank reason is bad input', async () => {
-    const c = await fileCase(sys, { route: 'RENEWAL' });
+    const c = await seedResidenceCase(sys, { route: 'RENEWAL' });
     await refusedWithoutWrites(c, 'UNAUTHENTICATED', () =>
       sys.gql(OPS.demand, { caseId: c.caseId, reason: 'x' }, null),
     );
@@ -446,7 +448,7 @@ describe('an officer may demand an interview of an exempt applicant', () => {
 
 describe('verification (EE_OFFICER)', () => {
   it('telephone interview and on-site investigation: scheduled with a time, recorded with outcome, who and when', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     await c.acceptDocuments();
     let p = ok(
       await sys.gql<{ scheduleVerification: PermitView }>(
@@ -527,7 +529,7 @@ describe('verification (EE_OFFICER)', () => {
   });
 
   it('a face-to-face NO_SHOW does not satisfy the requirement, and another interview can be scheduled', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     let p = ok(
       await sys.gql<{ scheduleVerification: PermitView }>(
         OPS.schedule,
@@ -580,7 +582,7 @@ describe('verification (EE_OFFICER)', () => {
   });
 
   it('rejects the unauthenticated, other roles, unknown verifications and bad times', async () => {
-    const c = await fileCase(sys);
+    const c = await seedResidenceCase(sys);
     const vars = {
       caseId: c.caseId,
       input: { idempotencyKey: randomUUID(), kind: 'TELEPHONE_INTERVIEW', scheduledAt: await inMinutes(sys, 10) },
@@ -602,7 +604,7 @@ describe('verification (EE_OFFICER)', () => {
       expect.stringMatching(/^scheduledAt must be in the future/),
     ]);
     expect(
-      code(
+      errorCode(
         await sys.gql(
           OPS.recordVerification,
           { id: '00000000-0000-4000-8000-000000000000', input: { outcome: 'CONFIRMED' } },
@@ -610,15 +612,15 @@ describe('verification (EE_OFFICER)', () => {
         ),
       ),
     ).toBe('NOT_FOUND');
-    expect(code(await sys.gql(OPS.recordVerification, { id: 'nope', input: { outcome: 'CONFIRMED' } }, ee))).toBe(
+    expect(errorCode(await sys.gql(OPS.recordVerification, { id: 'nope', input: { outcome: 'CONFIRMED' } }, ee))).toBe(
       'NOT_FOUND',
     );
   });
 });
 
 describe('the decision (EE_OFFICER)', () => {
-  async function reviewed(opts: Parameters<typeof fileCase>[1] = { route: 'RENEWAL' }): Promise<TestCase> {
-    const c = await fileCase(sys, opts);
+  async function reviewed(opts: Parameters<typeof seedResidenceCase>[1] = { route: 'RENEWAL' }): Promise<TestCase> {
+    const c = await seedResidenceCase(sys, opts);
     return c.acceptDocuments();
   }
 
@@ -697,7 +699,7 @@ describe('the decision (EE_OFFICER)', () => {
   });
 
   it('only after the documents are accepted', async () => {
-    const c = await fileCase(sys, { route: 'RENEWAL' });
+    const c = await seedResidenceCase(sys, { route: 'RENEWAL' });
     const res = await refusedWithoutWrites(c, 'INVALID_TRANSITION', () =>
       sys.gql(
         OPS.issue,
@@ -729,7 +731,7 @@ describe('the decision (EE_OFFICER)', () => {
     await refusedWithoutWrites(c, 'FORBIDDEN', () => sys.gql(OPS.issue, vars, agency));
     const wp = await sys.token('WP_OFFICER');
     await refusedWithoutWrites(c, 'FORBIDDEN', () => sys.gql(OPS.issue, vars, wp));
-    expect(code(await sys.gql(OPS.issue, { ...vars, caseId: '00000000-0000-4000-8000-000000000000' }, ee))).toBe(
+    expect(errorCode(await sys.gql(OPS.issue, { ...vars, caseId: '00000000-0000-4000-8000-000000000000' }, ee))).toBe(
       'NOT_FOUND',
     );
   });

@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@onestop/scripts';
 import { expect } from 'vitest';
-import type { TestSystem } from './testkit/index.js';
+import { ok, type TestSystem } from './index.js';
 
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'attachments');
+const dir = path.join(repoRoot, 'test', 'fixtures', 'attachments');
 
 /** Sample scans made for these tests (test/fixtures/attachments). */
 export const PDF = readFileSync(path.join(dir, 'degree-certificate.pdf'));
@@ -46,7 +46,7 @@ export interface AttachmentView {
   current: VersionView | null;
   versions: VersionView[];
 }
-export interface Ticket {
+export interface UploadTicket {
   uploadId: string;
   url: string;
   method: string;
@@ -62,8 +62,8 @@ export async function requestUpload(
   attachmentName: string,
   bytes: Buffer,
   declared: Partial<{ kind: string; fileName: string; contentType: string; size: number; sha256: string }> = {},
-): Promise<Ticket> {
-  const r = await sys.gql<{ requestAttachmentUpload: Ticket }>(
+): Promise<UploadTicket> {
+  const r = await sys.gql<{ requestAttachmentUpload: UploadTicket }>(
     REQUEST_UPLOAD,
     {
       i: {
@@ -79,8 +79,7 @@ export async function requestUpload(
     },
     token,
   );
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!.requestAttachmentUpload;
+  return ok(r).requestAttachmentUpload;
 }
 
 /** Sends bytes to an upload URL as a client would (curl -T). */
@@ -108,14 +107,12 @@ export async function upload(
   const t = await requestUpload(sys, token, caseId, attachmentName, bytes, declared);
   const sent = await put(t.url, bytes);
   expect(sent.status, JSON.stringify(sent.body)).toBe(201);
-  const r = await sys.gql<{ confirmAttachmentUpload: AttachmentView }>(CONFIRM_UPLOAD, { id: t.uploadId }, token);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!.confirmAttachmentUpload;
+  return ok(await sys.gql<{ confirmAttachmentUpload: AttachmentView }>(CONFIRM_UPLOAD, { id: t.uploadId }, token))
+    .confirmAttachmentUpload;
 }
 
 /** A case's attachments as `token` sees them. */
 export async function attachmentsOf(sys: TestSystem, token: string, caseId: string): Promise<AttachmentView[]> {
-  const r = await sys.gql<{ case: { attachmentFiles: AttachmentView[] } }>(CASE_ATTACHMENTS, { id: caseId }, token);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!.case.attachmentFiles;
+  return ok(await sys.gql<{ case: { attachmentFiles: AttachmentView[] } }>(CASE_ATTACHMENTS, { id: caseId }, token))
+    .case.attachmentFiles;
 }

@@ -2,21 +2,24 @@
  * Browser helpers for the dashboard tests: Debian's Chromium driven by playwright-core (no
  * browser download), signing in by role, and screenshots into test/artifacts/screenshots.
  */
-import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import type { OneStopClaims, Role } from '@onestop/common';
-import type { TestSystem } from './testkit/index.js';
+import { repoRoot } from '@onestop/scripts';
+import type { TestSystem } from './index.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SCREENSHOTS = path.join(root, 'test', 'artifacts', 'screenshots');
+export const SCREENSHOTS = path.join(repoRoot, 'test', 'artifacts', 'screenshots');
 
-/** Chromium as installed by the OS (CI installs Debian's `chromium`); CHROMIUM_PATH overrides. */
+/**
+ * Chromium as installed by the OS (CI installs Debian's `chromium`); CHROMIUM_PATH overrides.
+ * playwright-core is loaded here, on first use, so that the tests without a browser (which
+ * import the same testkit) do not load it.
+ */
 export async function launchBrowser(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -95,7 +98,7 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
 
 // jsqr is a CommonJS function export: required, so its call works under NodeNext typing.
 const jsQR = createRequire(import.meta.url)('jsqr') as (typeof import('jsqr'))['default'];
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+let axeSource: Promise<string> | undefined;
 
 /** An axe-core violation, as the tests report it. */
 export interface AxeViolation {
@@ -107,7 +110,8 @@ export interface AxeViolation {
 
 /** axe-core (injected into the page) on the page as it is now: the serious and critical violations. */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.addScriptTag({ content: axeSource });
+  axeSource ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.addScriptTag({ content: await axeSource });
   const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
     violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
   };

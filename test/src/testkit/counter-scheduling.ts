@@ -4,30 +4,24 @@
  * moved to counter opening hours.
  */
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { addCalendarDays, shanghaiDate, weekday, WorkingDayCalendar } from '@onestop/common';
 import {
-  addCalendarDays,
-  shanghaiDate,
-  signRequest,
-  SIGNATURE_HEADER,
-  subgraphSecret,
-  TIMESTAMP_HEADER,
-  weekday,
-  WorkingDayCalendar,
-} from '@onestop/common';
-import { DEMO_AGENCIES } from '@onestop/common/testing';
-import { appendEvent, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
-
-export const AGENCY = DEMO_AGENCIES[0];
-export const OTHER_AGENCY = DEMO_AGENCIES[1];
-export const EMPLOYER = AGENCY.employerIds[0];
-export const OTHER_EMPLOYER = OTHER_AGENCY.employerIds[0];
+  AGENCY_A,
+  AGENCY_B,
+  agencyToken,
+  appendEvent,
+  businessNow,
+  EMPLOYER,
+  ok,
+  waitFor,
+  type TestSystem,
+} from './index.js';
 
 /** Tokens for the roles the counter tests use. */
 export async function tokens(sys: TestSystem) {
   return {
-    agency: await sys.token('AGENCY', { agencyId: AGENCY.id, employerIds: [...AGENCY.employerIds] }),
-    otherAgency: await sys.token('AGENCY', { agencyId: OTHER_AGENCY.id, employerIds: [...OTHER_AGENCY.employerIds] }),
+    agency: await agencyToken(sys, 0),
+    otherAgency: await agencyToken(sys, 1),
     clerk: await sys.token('CLERK', { counterId: 'chaoyang-cbd' }),
     otherClerk: await sys.token('CLERK', { counterId: 'xicheng' }),
     manager: await sys.token('MANAGER'),
@@ -46,21 +40,15 @@ export function shanghai(date: string, hhmm: string): Date {
  */
 export async function nextWorkingMonday(sys: TestSystem): Promise<string> {
   const calendar = WorkingDayCalendar.fromOfficialData();
-  let d = shanghaiDate(await systemNow(sys));
+  let d = shanghaiDate(await businessNow(sys));
   do d = addCalendarDays(d, 1);
   while (weekday(d) !== 1 || !calendar.isWorkingDay(d) || !calendar.isWorkingDay(addCalendarDays(d, 1)));
   return d;
 }
 
-/** The system's business time (the development clock of counter-scheduling). */
-export async function systemNow(sys: TestSystem): Promise<Date> {
-  const r = await fetch(new URL('/dev/clock', sys.gatewayUrl));
-  return new Date(((await r.json()) as { now: string }).now);
-}
-
 /** Moves the shared clock forward to `target` (never back). */
 export async function moveClockTo(sys: TestSystem, target: Date): Promise<void> {
-  const now = await systemNow(sys);
+  const now = await businessNow(sys);
   const ms = target.getTime() - now.getTime();
   if (ms < 0) throw new Error(`The clock is already past ${target.toISOString()} (now ${now.toISOString()}).`);
   await sys.advanceClock(ms);
@@ -86,7 +74,7 @@ export async function seedCase(sys: TestSystem, opts: CaseOptions = {}): Promise
       caseId,
       reference: `OS-2026-${caseId.slice(0, 6)}`,
       employerId,
-      agencyId: employerId === EMPLOYER ? AGENCY.id : OTHER_AGENCY.id,
+      agencyId: employerId === EMPLOYER ? AGENCY_A.id : AGENCY_B.id,
       category,
       route: 'NOTIFICATION_LETTER',
       applicant: { fullName: 'Test Applicant', nationality: 'FR', dateOfBirth: '1990-01-01', sex: 'F' },
@@ -220,14 +208,6 @@ export async function reportReadyForClaim(sys: TestSystem, caseId: string): Prom
   await waitForReadiness(sys, caseId, (r) => r.ready_for_claim === true);
 }
 
-/** The error code of the first error (asserts there is one). */
-export function errorCode(res: GqlResponse): string | undefined {
-  expect(res.errors, JSON.stringify(res.data)).toBeDefined();
-  return res.errors![0]!.extensions?.code;
-}
-
-export { ok } from './testkit/index.js';
-
 /** Counts rows of a cs table matching a WHERE clause. */
 export async function count(sys: TestSystem, table: string, where = 'true', params: unknown[] = []): Promise<number> {
   const r = await sys.sql.query<{ n: string }>(`SELECT count(*) AS n FROM cs.${table} WHERE ${where}`, params);
@@ -243,35 +223,6 @@ export async function countEvents(sys: TestSystem, type: string, aggregateId?: s
   return Number(r.rows[0]!.n);
 }
 
-/** A request straight to the counter-scheduling subgraph, signed as the gateway signs it (e.g. `_entities`). */
-export async function csDirect<T>(
-  sys: TestSystem,
-  query: string,
-  variables: Record<string, unknown>,
-  token: string,
-): Promise<GqlResponse<T>> {
-  const body = JSON.stringify({ query, variables });
-  const authorization = `Bearer ${token}`;
-  const timestamp = String(Date.now());
-  const res = await fetch(sys.stack.urls['counter-scheduling'], {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization,
-      [TIMESTAMP_HEADER]: timestamp,
-      [SIGNATURE_HEADER]: signRequest(subgraphSecret('counter-scheduling', 'test'), {
-        method: 'POST',
-        path: '/graphql',
-        body,
-        authorization,
-        timestamp,
-      }),
-    },
-    body,
-  });
-  return { status: res.status, ...((await res.json()) as Omit<GqlResponse<T>, 'status'>) };
-}
-
 const CALL_NEXT_AT = `mutation ($window: Int!) { callNext(window: $window) { id caseId } }`;
 const START_AT = `mutation ($id: ID!) { startService(ticketId: $id) { id status } }`;
 
@@ -281,13 +232,10 @@ export async function serveNextAt(
   clerk: string,
   window: number,
 ): Promise<{ id: string; caseId: string } | null> {
-  const res = await sys.gql<{ callNext: { id: string; caseId: string } | null }>(CALL_NEXT_AT, { window }, clerk);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  const called = res.data!.callNext;
-  if (called) {
-    const started = await sys.gql(START_AT, { id: called.id }, clerk);
-    expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
-  }
+  const called = ok(
+    await sys.gql<{ callNext: { id: string; caseId: string } | null }>(CALL_NEXT_AT, { window }, clerk),
+  ).callNext;
+  if (called) ok(await sys.gql(START_AT, { id: called.id }, clerk));
   return called;
 }
 
@@ -298,13 +246,12 @@ export async function serveNextAt(
  */
 export async function serveCase(sys: TestSystem, clerk: string, caseId: string, window = 1): Promise<string> {
   for (let i = 0; i < 50; i++) {
-    const res = await sys.gql<{ callNext: { id: string; caseId: string } | null }>(CALL_NEXT_AT, { window }, clerk);
-    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-    const called = res.data!.callNext;
+    const called = ok(
+      await sys.gql<{ callNext: { id: string; caseId: string } | null }>(CALL_NEXT_AT, { window }, clerk),
+    ).callNext;
     if (!called) break;
     if (called.caseId !== caseId) continue;
-    const started = await sys.gql(START_AT, { id: called.id }, clerk);
-    expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
+    ok(await sys.gql(START_AT, { id: called.id }, clerk));
     return called.id;
   }
   throw new Error(`case ${caseId} was not in the queue of the clerk's counter`);

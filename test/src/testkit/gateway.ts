@@ -8,8 +8,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { composeServices } from '@apollo/composition';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   createLogger,
   DEFAULT_CLAIM_MAPPING,
@@ -25,10 +23,11 @@ import {
   type SubgraphName,
 } from '@onestop/common';
 import { serveTestIssuer, type ServedTestIssuer } from '@onestop/common/testing';
-import { loadGatewayConfig, startGateway, type GatewayConfig, type RunningGateway } from '@onestop/gateway';
+import type { GatewayConfig, RunningGateway } from '@onestop/gateway';
 import { parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { GqlResponse } from './index.js';
 
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
 
@@ -324,14 +323,18 @@ export interface FixtureSystem {
   stop(): Promise<void>;
 }
 
-export interface GqlError {
-  message: string;
-  path?: (string | number)[];
-  extensions?: { code?: string; [k: string]: unknown };
-}
+/** One error of a GraphQL response (the core's `GqlResponse` errors). */
+export type GqlError = NonNullable<GqlResponse['errors']>[number];
 
 /** Starts the fixture subgraphs and a gateway; `env` adds gateway settings. */
 export async function startFixtureSystem(env: Record<string, string> = {}): Promise<FixtureSystem> {
+  // Loaded here, not at the top: every test imports this module through the testkit's index,
+  // and only the gateway's own tests need Apollo's composition and a gateway in-process.
+  const [{ composeServices }, { buildSubgraphSchema }, { loadGatewayConfig, startGateway }] = await Promise.all([
+    import('@apollo/composition'),
+    import('@apollo/subgraph'),
+    import('@onestop/gateway'),
+  ]);
   const feed = new AlertFeed();
   const seen: FixtureObservations = {
     subscribes: [],

@@ -4,42 +4,9 @@
  * residence-permit subgraph to react, and snapshot what it has written.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  SIGNATURE_HEADER,
-  signRequest,
-  subgraphSecret,
-  TIMESTAMP_HEADER,
-  addCalendarDays,
-  shanghaiDate,
-  weekday,
-  WorkingDayCalendar,
-} from '@onestop/common';
+import { addCalendarDays, shanghaiDate, weekday, WorkingDayCalendar } from '@onestop/common';
 import { EVENT_TYPES, type CaseSubmittedPayload, type Category, type Route } from '@onestop/common/contract';
-import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { appendEvent, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
-
-export const OUR_EMPLOYER = DEMO_EMPLOYERS[0].id;
-export const OTHER_EMPLOYER = DEMO_EMPLOYERS[2].id;
-
-/** The demo agency acting for DEMO_EMPLOYERS[0] and [1]. */
-export function ourAgency(sys: TestSystem): Promise<string> {
-  return sys.token('AGENCY', { agencyId: DEMO_AGENCIES[0].id, employerIds: [...DEMO_AGENCIES[0].employerIds] });
-}
-
-/** The demo agency acting for DEMO_EMPLOYERS[2] and [3]: never sees our cases. */
-export function otherAgency(sys: TestSystem): Promise<string> {
-  return sys.token('AGENCY', {
-    agencyId: DEMO_AGENCIES[1].id,
-    employerIds: [...DEMO_AGENCIES[1].employerIds],
-    sub: 'agency-other',
-  });
-}
-
-/** The shared business clock, as residence-permit sees it. */
-export async function businessNow(sys: TestSystem): Promise<Date> {
-  const res = await fetch(new URL('/dev/clock', sys.stack.urls['residence-permit']));
-  return new Date(((await res.json()) as { now: string }).now);
-}
+import { AGENCY_A, agencyToken, appendEvent, businessNow, EMPLOYER, waitFor, type TestSystem } from './index.js';
 
 /** Moves the shared clock to 10:00 (Shanghai) of the next Monday–Friday working day, when the counters are open. */
 export async function moveToNextWorkingMorning(sys: TestSystem): Promise<string> {
@@ -65,12 +32,12 @@ export async function residencePermitActors(
     sys.token('EE_OFFICER', { name: 'Officer Wang' }),
     sys.token('EE_OFFICER', { sub: 'ee-officer-2', name: 'Officer Zhao' }),
     sys.token('CLERK'),
-    ourAgency(sys),
+    agencyToken(sys),
   ]);
   return { ee, ee2, clerk, agency };
 }
 
-export interface FileOptions {
+export interface ResidenceCaseOptions {
   employerId?: string;
   category?: Category;
   route?: Route;
@@ -95,9 +62,9 @@ export class TestCase {
 
   constructor(
     private readonly sys: TestSystem,
-    private readonly opts: FileOptions = {},
+    private readonly opts: ResidenceCaseOptions = {},
   ) {
-    this.employerId = opts.employerId ?? OUR_EMPLOYER;
+    this.employerId = opts.employerId ?? EMPLOYER;
     this.reference = `OS-2026-${this.caseId.slice(0, 6)}`;
   }
 
@@ -108,7 +75,7 @@ export class TestCase {
       caseId: this.caseId,
       reference: this.reference,
       employerId: this.employerId,
-      agencyId: DEMO_AGENCIES[0].id,
+      agencyId: AGENCY_A.id,
       category: this.opts.category ?? 'B',
       route: this.opts.route ?? 'NOTIFICATION_LETTER',
       applicant: {
@@ -235,8 +202,8 @@ export class TestCase {
   }
 }
 
-/** Files a case through events and waits for its residence permit. */
-export function fileCase(sys: TestSystem, opts: FileOptions = {}): Promise<TestCase> {
+/** A case filed through events (work-permit's `case.submitted`); resolves once its residence permit exists. */
+export function seedResidenceCase(sys: TestSystem, opts: ResidenceCaseOptions = {}): Promise<TestCase> {
   return new TestCase(sys, opts).submit();
 }
 
@@ -298,11 +265,6 @@ export interface PermitView {
 
 export const GET_PERMIT = `query ($caseId: ID!) { residencePermit(caseId: $caseId) { ${PERMIT_FIELDS} } }`;
 
-/** The first error's code, or undefined. */
-export function code(res: GqlResponse): string | undefined {
-  return res.errors?.[0]?.extensions?.code;
-}
-
 /** The four residence-permit materials, all verified. */
 export const ALL_VERIFIED = [
   { item: 'PASSPORT', state: 'VERIFIED' },
@@ -314,36 +276,6 @@ export const ALL_VERIFIED = [
   { item: 'ACCOMMODATION_REGISTRATION', state: 'VERIFIED' },
   { item: 'EMPLOYER_OPINION_LETTER', state: 'VERIFIED' },
 ];
-
-/** A request straight to the residence-permit subgraph, signed as the gateway signs it. */
-export async function directToSubgraph<T = Record<string, unknown>>(
-  sys: TestSystem,
-  query: string,
-  variables: Record<string, unknown>,
-  token: string | null,
-): Promise<GqlResponse<T>> {
-  const body = JSON.stringify({ query, variables });
-  const authorization = token ? `Bearer ${token}` : '';
-  const timestamp = String(Date.now());
-  const signature = signRequest(subgraphSecret('residence-permit', 'test'), {
-    method: 'POST',
-    path: '/graphql',
-    body,
-    authorization,
-    timestamp,
-  });
-  const res = await fetch(sys.stack.urls['residence-permit'], {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(authorization ? { authorization } : {}),
-      [SIGNATURE_HEADER]: signature,
-      [TIMESTAMP_HEADER]: timestamp,
-    },
-    body,
-  });
-  return { status: res.status, ...((await res.json()) as Omit<GqlResponse<T>, 'status'>) };
-}
 
 /** The residence-permit operations, each returning every field the tests read. */
 export const OPS = {

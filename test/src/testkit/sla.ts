@@ -8,17 +8,10 @@ import { WorkingDayCalendar, signedConnectionParams, subgraphSecret } from '@one
 import { EVENT_TYPES, issuanceDue, preExamDue, type Category } from '@onestop/common/contract';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { appendEvent, waitFor, type TestSystem } from './testkit/index.js';
+import { appendEvent, waitFor, type TestSystem } from './index.js';
 
 /** The official calendar as bundled (no notices loaded). */
 export const bundledCalendar = WorkingDayCalendar.fromOfficialData();
-
-/** The shared business clock, as counter-scheduling sees it. */
-export async function businessNow(sys: TestSystem): Promise<Date> {
-  const res = await fetch(new URL('/dev/clock', sys.stack.urls['counter-scheduling']));
-  const body = (await res.json()) as { now: string };
-  return new Date(body.now);
-}
 
 /** Resolves once the SLA clocks' consumer has handled every event up to `eventId`. */
 export async function consumed(sys: TestSystem, eventId: string): Promise<void> {

@@ -1,32 +1,11 @@
 /**
- * Shared fixtures of the work-permit tests: demo agency tokens, a valid filing relative to the
- * system's business clock, and the operations the tests send through the gateway.
+ * The work-permit tests' helpers: a valid filing relative to the system's business clock, and
+ * the operations the tests send through the gateway (agency tokens, the clock and error codes
+ * are the core's: ./index.ts).
  */
 import { addCalendarDays, shanghaiDate } from '@onestop/common';
 import { type DomainEvent } from '@onestop/common/contract';
-import { DEMO_AGENCIES } from '@onestop/common/testing';
-import { expect } from 'vitest';
-import type { GqlResponse, TestSystem } from './testkit/index.js';
-
-export const AGENCY_A = DEMO_AGENCIES[0];
-export const AGENCY_B = DEMO_AGENCIES[1];
-
-/** A token of demo agency 0 (employers 1 and 2) or 1 (employers 3 and 4). */
-export function agencyToken(sys: TestSystem, i: 0 | 1 = 0): Promise<string> {
-  const a = DEMO_AGENCIES[i];
-  return sys.token('AGENCY', {
-    sub: `agency-${i}-handler`,
-    name: `${a.name} handler`,
-    agencyId: a.id,
-    employerIds: [...a.employerIds],
-  });
-}
-
-/** The business clock of the running system (moved by sys.advanceClock). */
-export async function serverNow(sys: TestSystem): Promise<Date> {
-  const r = await fetch(new URL('/dev/clock', sys.stack.urls['work-permit']));
-  return new Date(((await r.json()) as { now: string }).now);
-}
+import { businessNow, ok, type TestSystem } from './index.js';
 
 let seq = 0;
 
@@ -70,8 +49,9 @@ export function applicantNamed(fullName: string, passportNumber: string): Record
   };
 }
 
+/** Today's date in Shanghai (YYYY-MM-DD) by the system's business clock. */
 export async function today(sys: TestSystem): Promise<string> {
-  return shanghaiDate(await serverNow(sys));
+  return shanghaiDate(await businessNow(sys));
 }
 
 export const CASE_FIELDS = `
@@ -140,21 +120,12 @@ export const GET_CASE = `query Get($id: ID!) { case(id: $id) { ${CASE_FIELDS} } 
 
 /** Files a case that must succeed. */
 export async function fileCase(sys: TestSystem, token: string, input: Record<string, unknown>): Promise<CaseView> {
-  const r = await sys.gql<{ fileCase: CaseView }>(FILE_CASE, { i: input }, token);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!.fileCase;
+  return ok(await sys.gql<{ fileCase: CaseView }>(FILE_CASE, { i: input }, token)).fileCase;
 }
 
 /** Reads a case that must exist. */
 export async function getCase(sys: TestSystem, token: string, id: string): Promise<CaseView> {
-  const r = await sys.gql<{ case: CaseView }>(GET_CASE, { id }, token);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!.case;
-}
-
-/** The error code of a response that must have failed. */
-export function errorCode(r: GqlResponse<unknown>): string | undefined {
-  return r.errors?.[0]?.extensions?.code;
+  return ok(await sys.gql<{ case: CaseView }>(GET_CASE, { id }, token)).case;
 }
 
 /** Events work-permit appended for one case (optionally of some types), in order. */

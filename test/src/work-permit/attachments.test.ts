@@ -2,9 +2,16 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { AGENCY_A, agencyToken, errorCode, fileCase, filing, today } from './work-permit-fixtures.js';
 import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  AGENCY_A,
+  agencyToken,
+  errorCode,
+  fileCase,
+  filing,
+  today,
   attachmentsOf,
   CONFIRM_UPLOAD,
   JPEG,
@@ -16,8 +23,9 @@ import {
   sha256,
   upload,
   type AttachmentView,
-} from './attachment-fixtures.js';
-import { EICAR_MARKER, startFakeClamd } from './fake-clamd.js';
+  EICAR_MARKER,
+  startFakeClamd,
+} from '../testkit/index.js';
 
 /**
  * The online materials through the real stack (issue 18): an agency uploads over the signed,

@@ -6,8 +6,9 @@
  * input gets BAD_USER_INPUT and writes nothing. Also `monthlyReport`'s access and bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
 import {
+  startTestSystem,
+  type TestSystem,
   AGENCY_A,
   AGENCY_B,
   agencyToken,
@@ -16,7 +17,7 @@ import {
   fileCase,
   filing,
   today,
-} from './work-permit-fixtures.js';
+} from '../testkit/index.js';
 
 const SEARCH = `query ($f: CaseFilter, $first: Int, $after: String) {
   cases(filter: $f, first: $first, after: $after) { totalCount edges { node { id reference } } pageInfo { hasNextPage endCursor } }

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, WorkingDayCalendar } from '@onestop/common';
 import { preExamDue } from '@onestop/common/contract';
 import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
 import {
+  startTestSystem,
+  type TestSystem,
   AGENCY_A,
   agencyToken,
   CASE_FIELDS,
@@ -16,7 +17,7 @@ import {
   getCase,
   today,
   type CaseView,
-} from './work-permit-fixtures.js';
+} from '../testkit/index.js';
 
 let sys: TestSystem;
 let agency: string;

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, shanghaiDate, WorkingDayCalendar } from '@onestop/common';
 import { preExamDue } from '@onestop/common/contract';
-import { appendEvent, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
 import {
+  appendEvent,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
   AGENCY_A,
   agencyToken,
   CASE_FIELDS,
@@ -13,10 +16,10 @@ import {
   filing,
   footprint,
   getCase,
-  serverNow,
+  businessNow,
   today,
   type CaseView,
-} from './work-permit-fixtures.js';
+} from '../testkit/index.js';
 
 /**
  * How work-permit moves a case on the other subgraphs' events (it owns Case.status,
@@ -452,7 +455,7 @@ describe('pre-examination deadlines', () => {
     const query = `{ cases(filter: { overdueOnly: true }, first: 100) { totalCount edges { node { id preExamOverdue } } } }`;
     const before = await sys.gql<{ cases: { edges: { node: { id: string } }[] } }>(query, {}, officer);
     expect(before.data!.cases.edges.map((e) => e.node.id)).not.toContain(late.id);
-    const now = await serverNow(sys);
+    const now = await businessNow(sys);
     await sys.advanceClock(new Date(late.preExamDueAt).getTime() - now.getTime() + 60_000);
     const after = await sys.gql<{
       cases: { totalCount: number; edges: { node: { id: string; preExamOverdue: boolean } }[] };

@@ -5,9 +5,19 @@
  */
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, wsClient } from './gateway-fixtures.js';
-import { AGENCY_A, AGENCY_B, agencyToken, fileCase, filing, today } from './work-permit-fixtures.js';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
+import {
+  collect,
+  wsClient,
+  AGENCY_A,
+  AGENCY_B,
+  agencyToken,
+  fileCase,
+  filing,
+  today,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+} from '../testkit/index.js';
 
 const FEED = /* GraphQL */ `
   subscription Feed($since: ID) {

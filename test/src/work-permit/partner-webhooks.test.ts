@@ -5,9 +5,22 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type ReceivedHook, type Receiver } from './partner-receiver.js';
-import { AGENCY_A, AGENCY_B, agencyToken, errorCode, fileCase, filing, today } from './work-permit-fixtures.js';
-import { ok, startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
+import {
+  startReceiver,
+  type ReceivedHook,
+  type Receiver,
+  AGENCY_A,
+  AGENCY_B,
+  agencyToken,
+  errorCode,
+  fileCase,
+  filing,
+  today,
+  ok,
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+} from '../testkit/index.js';
 
 let sys: TestSystem;
 let rx: Receiver;

@@ -4,8 +4,17 @@
  * every search is written to the access log, also one that finds nothing; bad input writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
-import { AGENCY_A, AGENCY_B, agencyToken, errorCode, fileCase, filing, today } from './work-permit-fixtures.js';
+import {
+  startTestSystem,
+  type TestSystem,
+  AGENCY_A,
+  AGENCY_B,
+  agencyToken,
+  errorCode,
+  fileCase,
+  filing,
+  today,
+} from '../testkit/index.js';
 
 const SEARCH = `query ($f: CaseFilter) {
   cases(filter: $f) { totalCount edges { node { id reference employerId } } }

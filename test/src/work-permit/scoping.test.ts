@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest, subgraphSecret, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@onestop/common';
 import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { startTestSystem, type TestSystem } from './testkit/index.js';
 import {
+  startTestSystem,
+  type TestSystem,
   AGENCY_A,
   agencyToken,
   CASE_FIELDS,
@@ -13,7 +14,7 @@ import {
   getCase,
   today,
   type CaseView,
-} from './work-permit-fixtures.js';
+} from '../testkit/index.js';
 
 /**
  * An agency acts only for its own employers (DOMAIN.md): another employer's case is invisible

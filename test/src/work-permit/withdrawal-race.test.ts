@@ -10,10 +10,21 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { appendEvent, ok, startTestSystem, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
-import { serveNextAt, waitForReadiness } from './counter-scheduling-fixtures.js';
-import { ALL_VERIFIED, moveToNextWorkingMorning, OPS, otherAgency, ourAgency } from './residence-permit-fixtures.js';
-import { filing } from './work-permit-fixtures.js';
+import {
+  appendEvent,
+  ok,
+  startTestSystem,
+  waitFor,
+  type GqlResponse,
+  type TestSystem,
+  serveNextAt,
+  waitForReadiness,
+  ALL_VERIFIED,
+  moveToNextWorkingMorning,
+  OPS,
+  agencyToken,
+  filing,
+} from '../testkit/index.js';
 
 const EMPLOYER = DEMO_EMPLOYERS[0].id;
 const COUNTER = 'chaoyang-cbd';
@@ -61,8 +72,8 @@ let day: string;
 beforeAll(async () => {
   sys = await startTestSystem();
   [agency, stranger, clerk, wpOfficer, ee] = await Promise.all([
-    ourAgency(sys),
-    otherAgency(sys),
+    agencyToken(sys),
+    agencyToken(sys, 1),
     sys.token('CLERK', { counterId: COUNTER }),
     sys.token('WP_OFFICER'),
     sys.token('EE_OFFICER'),

@@ -4,8 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { CaseEvents, consumed } from './sla-fixtures.js';
+import { startTestSystem, waitFor, type TestSystem, CaseEvents, consumed } from '../../testkit/index.js';
 
 const E1 = DEMO_EMPLOYERS[0].id;
 

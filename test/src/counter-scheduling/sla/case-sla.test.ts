@@ -4,9 +4,17 @@
  * it; a breach is listed with the case resolved across subgraphs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGNATURE_HEADER, signRequest, subgraphSecret, TIMESTAMP_HEADER } from '@onestop/common';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { AGENCY_A, agencyToken, fileCase, filing, today } from './work-permit-fixtures.js';
+import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  AGENCY_A,
+  agencyToken,
+  directToSubgraph,
+  fileCase,
+  filing,
+  today,
+} from '../../testkit/index.js';
 
 const DAY = 86_400_000;
 const EMP1 = AGENCY_A.employerIds[0];
@@ -120,30 +128,14 @@ describe('Case.sla through the gateway', () => {
 
     // The gateway's entity fetch, signed as the gateway would sign it.
     const entities = async (token: string): Promise<unknown> => {
-      const body = JSON.stringify({
-        query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id sla { kind } } } }',
-        variables: { r: [{ __typename: 'Case', id: filed.id }] },
-      });
-      const authorization = `Bearer ${token}`;
-      const timestamp = String(Date.now());
-      const signature = signRequest(subgraphSecret('counter-scheduling', 'test'), {
-        method: 'POST',
-        path: '/graphql',
-        body,
-        authorization,
-        timestamp,
-      });
-      const res = await fetch(sys.stack.urls['counter-scheduling'], {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization,
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signature,
-        },
-        body,
-      });
-      return res.json();
+      const { status: _status, ...body } = await directToSubgraph(
+        sys,
+        'counter-scheduling',
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id sla { kind } } } }',
+        { r: [{ __typename: 'Case', id: filed.id }] },
+        token,
+      );
+      return body;
     };
     expect(await entities(agency)).toEqual({
       data: { _entities: [{ id: filed.id, sla: [{ kind: 'PRE_EXAMINATION' }] }] },

@@ -6,8 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { DEMO_AGENCIES, DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { businessNow, CaseEvents, consumed, subscribeAlerts } from './sla-fixtures.js';
+import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  businessNow,
+  CaseEvents,
+  consumed,
+  subscribeAlerts,
+} from '../../testkit/index.js';
 
 const MINUTE = 60_000;
 const E1 = DEMO_EMPLOYERS[0].id; // agency 0

@@ -7,8 +7,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { repoRoot, freePort } from '@onestop/scripts';
-import { startTestSystem, waitFor, type TestSystem } from './testkit/index.js';
-import { alertCounts, alertsOutOfOrder, businessNow, CaseEvents, consumed } from './sla-fixtures.js';
+import {
+  startTestSystem,
+  waitFor,
+  type TestSystem,
+  alertCounts,
+  alertsOutOfOrder,
+  businessNow,
+  CaseEvents,
+  consumed,
+} from '../../testkit/index.js';
 
 const MINUTE = 60_000;
 const CLOCKS = 200;

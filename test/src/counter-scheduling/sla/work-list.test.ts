@@ -6,9 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMPLOYERS } from '@onestop/common/testing';
-import { startTestSystem, waitFor, type GqlResponse, type TestSystem } from './testkit/index.js';
-import { businessNow, CaseEvents, consumed } from './sla-fixtures.js';
-import { collect, wsClient } from './gateway-fixtures.js';
+import {
+  startTestSystem,
+  waitFor,
+  type GqlResponse,
+  type TestSystem,
+  businessNow,
+  CaseEvents,
+  consumed,
+  collect,
+  wsClient,
+} from '../../testkit/index.js';
 
 const MINUTE = 60_000;
 const E1 = DEMO_EMPLOYERS[0].id;
