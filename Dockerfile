@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # OneStop: one multi-stage build, one target per deployable (docs/deploy.md). No container
 # engine ran where this file was written: it is linted (dockerfilelint) and cross-checked with
-# compose.yaml and the Kubernetes manifests by test/src/deploy-artifacts.test.ts.
+# compose.yaml and the Kubernetes manifests by test/src/platform/deploy-artifacts.test.ts.
 #
 #   docker build --target gateway            -t onestop/gateway .
 #   docker build --target work-permit        -t onestop/work-permit .

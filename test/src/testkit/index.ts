@@ -1,15 +1,27 @@
 import { expect } from 'vitest';
 /**
  * The cross-service testkit: start the whole system on a throwaway database on free ports,
- * sign in as a role, run an operation through the gateway, move the clock.
+ * sign in as a role, run an operation through the gateway, move the clock. Every test imports
+ * its helpers from here: this file is the core, and re-exports each area's module at its end
+ * (see "Where the tests are" in docs/architecture.md).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { EVENT_APPEND_LOCK, requestDevToken, type OneStopClaims, type Role } from '@onestop/common';
+import {
+  EVENT_APPEND_LOCK,
+  requestDevToken,
+  SIGNATURE_HEADER,
+  signRequest,
+  subgraphSecret,
+  TIMESTAMP_HEADER,
+  type OneStopClaims,
+  type Role,
+  type SubgraphName,
+} from '@onestop/common';
 import { decodeEventPayload, isEventType } from '@onestop/common/contract';
-import { createTestDatabase, type TestDatabase } from '@onestop/common/testing';
+import { createTestDatabase, DEMO_AGENCIES, type TestDatabase } from '@onestop/common/testing';
 import { FREE_PORTS, startStack, type Stack } from '@onestop/scripts';
 
 /** A GraphQL response as the gateway returns it. */
@@ -221,3 +233,78 @@ export function ok<T>(res: GqlResponse<T>): T {
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
   return res.data!;
 }
+
+/** The demo agencies: A acts for DEMO_EMPLOYERS[0] and [1], B for [2] and [3]. */
+export const AGENCY_A = DEMO_AGENCIES[0];
+export const AGENCY_B = DEMO_AGENCIES[1];
+/** Agency A's first employer, and agency B's (which agency A never sees). */
+export const EMPLOYER = AGENCY_A.employerIds[0];
+export const OTHER_EMPLOYER = AGENCY_B.employerIds[0];
+
+/** A token of a handler of demo agency 0 (AGENCY_A: employers 1 and 2) or 1 (AGENCY_B: employers 3 and 4). */
+export function agencyToken(sys: TestSystem, i: 0 | 1 = 0): Promise<string> {
+  const a = DEMO_AGENCIES[i];
+  return sys.token('AGENCY', {
+    sub: `agency-${i}-handler`,
+    name: `${a.name} handler`,
+    agencyId: a.id,
+    employerIds: [...a.employerIds],
+  });
+}
+
+/**
+ * The shared business clock (moved by `sys.advanceClock`), as counter-scheduling, which keeps
+ * it, reports it (the gateway's GET /dev/clock answers the same).
+ */
+export async function businessNow(sys: TestSystem): Promise<Date> {
+  const res = await fetch(new URL('/dev/clock', sys.stack.urls['counter-scheduling']));
+  return new Date(((await res.json()) as { now: string }).now);
+}
+
+/** The first error's code, or undefined when the response has no error. */
+export function errorCode(res: GqlResponse<unknown>): string | undefined {
+  return res.errors?.[0]?.extensions?.code;
+}
+
+/** A request straight to one subgraph, signed as the gateway signs it (e.g. `_entities`). */
+export async function directToSubgraph<T = Record<string, unknown>>(
+  sys: TestSystem,
+  subgraph: SubgraphName,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string | null,
+): Promise<GqlResponse<T>> {
+  const body = JSON.stringify({ query, variables });
+  const authorization = token ? `Bearer ${token}` : '';
+  const timestamp = String(Date.now());
+  const signature = signRequest(subgraphSecret(subgraph, 'test'), {
+    method: 'POST',
+    path: '/graphql',
+    body,
+    authorization,
+    timestamp,
+  });
+  const res = await fetch(sys.stack.urls[subgraph], {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(authorization ? { authorization } : {}),
+      [SIGNATURE_HEADER]: signature,
+      [TIMESTAMP_HEADER]: timestamp,
+    },
+    body,
+  });
+  return { status: res.status, ...((await res.json()) as Omit<GqlResponse<T>, 'status'>) };
+}
+
+// Each area's helpers, one module each (they import the core above from this file).
+export * from './run-process.js';
+export * from './work-permit.js';
+export * from './attachments.js';
+export * from './residence-permit.js';
+export * from './counter-scheduling.js';
+export * from './sla.js';
+export * from './gateway.js';
+export * from './browser.js';
+export * from './partner-receiver.js';
+export * from './fake-clamd.js';
