@@ -1,15 +1,15 @@
 import DataLoader from 'dataloader';
 import type { RequestContext, SubgraphRuntime } from '@onestop/common';
-import { CustodyService } from './custody/custody.service.js';
-import { DecisionService } from './decision/decision.service.js';
-import { InterviewService } from './interview/interview.service.js';
-import type { MaterialItemEntity } from './materials/material-item.entity.js';
-import { MaterialsService } from './materials/materials.service.js';
-import { PermitCommands } from './residence-permit/permit-command.js';
-import type { ResidencePermitEntity } from './residence-permit/residence-permit.entity.js';
-import { ResidencePermitService } from './residence-permit/residence-permit.service.js';
-import type { VerificationEntity } from './verification/verification.entity.js';
-import { VerificationService } from './verification/verification.service.js';
+import { CustodyService } from './modules/custody/custody.service.js';
+import { DecisionService } from './modules/decision/decision.service.js';
+import { InterviewService } from './modules/interview/interview.service.js';
+import type { MaterialItemEntity } from './modules/materials/material-item.entity.js';
+import { MaterialsService } from './modules/materials/materials.service.js';
+import { PermitCommands } from './modules/residence-permit/permit-command.js';
+import type { ResidencePermitEntity } from './modules/residence-permit/residence-permit.entity.js';
+import { ResidencePermitService } from './modules/residence-permit/residence-permit.service.js';
+import type { VerificationEntity } from './modules/verification/verification.entity.js';
+import { VerificationService } from './modules/verification/verification.service.js';
 
 /** Per-request context of the residence-permit subgraph. */
 export interface ResidencePermitContext extends RequestContext {

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { assertCan } from '@onestop/common';
-import type { ResidencePermitContext } from '../context.js';
+import type { ResidencePermitContext } from '../../context.js';
 import { ResidencePermitFilter } from './dto/residence-permit-filter.input.js';
 import type { ResidencePermitEntity } from './residence-permit.entity.js';
 import { CaseRef, ResidencePermit, ResidencePermitConnection } from './residence-permit.type.js';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { ResidencePermitContext } from '../context.js';
+import type { ResidencePermitContext } from '../../context.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { ResidencePermit } from '../residence-permit/residence-permit.type.js';
 import { PassportCustody, ReceiptOfAcceptanceCheck } from './custody.type.js';

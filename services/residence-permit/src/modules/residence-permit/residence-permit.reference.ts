@@ -1,5 +1,5 @@
 import { assertCan } from '@onestop/common';
-import type { ResidencePermitContext } from '../context.js';
+import type { ResidencePermitContext } from '../../context.js';
 import type { CaseRef } from './residence-permit.type.js';
 
 /**

@@ -9,7 +9,7 @@ import {
   startSubgraphTestRuntime,
   type SubgraphTestRuntime,
 } from '@onestop/common/testing';
-import { residencePermitSubgraph } from '../subgraph.js';
+import { residencePermitSubgraph } from '../../subgraph.js';
 import { ResidencePermitEntity } from './residence-permit.entity.js';
 import { ResidencePermitService } from './residence-permit.service.js';
 

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { assertCan } from '@onestop/common';
-import type { ResidencePermitContext } from '../context.js';
+import type { ResidencePermitContext } from '../../context.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { ResidencePermit } from '../residence-permit/residence-permit.type.js';
 import { ResidenceMaterialInput } from './dto/materials.input.js';
