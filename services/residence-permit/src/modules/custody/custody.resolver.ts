@@ -1,8 +1,14 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { ResidencePermitContext } from '../../context.js';
+import type { RequestContext } from '@onestop/common';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { ResidencePermit } from '../residence-permit/residence-permit.type.js';
+import type { CustodyService } from './custody.service.js';
 import { PassportCustody, ReceiptOfAcceptanceCheck } from './custody.type.js';
+
+/** What the custody resolvers need of the request context (context.ts provides it). */
+export interface CustodyContext extends RequestContext {
+  services: { custody: CustodyService };
+}
 
 @Resolver(() => ResidencePermit)
 export class CustodyResolver {
@@ -17,7 +23,7 @@ export class CustodyResolver {
   })
   async receiptOfAcceptance(
     @Arg('number', () => String) number: string,
-    @Ctx() ctx: ResidencePermitContext,
+    @Ctx() ctx: CustodyContext,
   ): Promise<ReceiptOfAcceptanceCheck> {
     return ctx.services.custody.checkReceipt(number);
   }
@@ -26,17 +32,7 @@ export class CustodyResolver {
     nullable: true,
     description: 'Null until the counter accepts the documents and holds the passport.',
   })
-  passportCustody(@Root() p: ResidencePermitEntity, @Ctx() ctx: ResidencePermitContext): PassportCustody | null {
-    if (!p.passportHeldSince || !p.receiptNumber) return null;
-    const until = p.passportReleasedAt ?? ctx.runtime.clock.now();
-    return {
-      held: p.passportReleasedAt === null,
-      receiptNumber: p.receiptNumber,
-      heldSince: p.passportHeldSince,
-      counterId: p.passportHeldCounterId,
-      releasedAt: p.passportReleasedAt,
-      releasedCounterId: p.passportReleasedCounterId,
-      workingDaysHeld: Math.max(0, ctx.runtime.calendar.calendar.workingDaysBetween(p.passportHeldSince, until)),
-    };
+  passportCustody(@Root() p: ResidencePermitEntity, @Ctx() ctx: CustodyContext): PassportCustody | null {
+    return ctx.services.custody.custodyOf(p);
   }
 }

@@ -1,13 +1,108 @@
-import { Not, type EntityManager } from 'typeorm';
-import { type SubgraphRuntime, textProblem, isUuid } from '@onestop/common';
-import { EVENT_TYPES, type PassportReleasedPayload, type TypedEvent } from '@onestop/common/contract';
-import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
-import { systemEvent } from '../residence-permit/residence-permit.service.js';
-import { MAX_RECEIPT_NUMBER_LENGTH, receiptCheck, type ReceiptCheck } from './custody-rules.js';
+import type { EntityManager } from 'typeorm';
+import {
+  textProblem,
+  isUuid,
+  type CalendarStore,
+  type Clock,
+  type CommandPipeline,
+  type CommandSpec,
+  type Logger,
+} from '@onestop/common';
+import { EVENT_TYPES, type TypedEvent } from '@onestop/common/contract';
+import { MAX_RECEIPT_NUMBER_LENGTH, receiptCheck, type ReceiptCheck } from '../../shared/custody-rules.js';
+import { reactionTarget, reactToCase } from '../residence-permit/permit-command.js';
+import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
+import type { PermitStore } from '../residence-permit/residence-permit.store.js';
+import type { PassportCustody } from './custody.type.js';
+
+type Acceptance = TypedEvent<typeof EVENT_TYPES.documentsAccepted>;
+type Claim = TypedEvent<typeof EVENT_TYPES.claimRecorded>;
+/** The accepted documents, with the receipt number as held (trimmed, upper case). */
+type HoldInput = Acceptance['payload'] & { receipt: string; eventId: string };
+type ReleaseInput = Claim['payload'] & { eventId: string };
 
 /** Passport custody (docs/decisions/0004): held at acceptance, released at the claim; the public receipt check. */
 export class CustodyService {
-  constructor(private readonly runtime: SubgraphRuntime) {}
+  private readonly hold: CommandSpec<HoldInput, ResidencePermitEntity, void>;
+  private readonly release: CommandSpec<ReleaseInput, ResidencePermitEntity, void>;
+
+  constructor(
+    private readonly permits: PermitStore,
+    private readonly commands: CommandPipeline,
+    private readonly clock: Clock,
+    private readonly calendar: CalendarStore,
+    private readonly logger: Logger,
+  ) {
+    this.hold = {
+      ...reactionTarget(permits),
+      name: 'holdPassport',
+      action: 'documents.accept',
+      execute: async (cx, permit, p) => {
+        const log = this.logger.child({ eventId: p.eventId, caseId: p.caseId });
+        if (permit.receiptNumber) {
+          if (permit.receiptNumber !== p.receipt)
+            log.error(
+              { held: permit.receiptNumber, receipt: p.receipt },
+              'a second acceptance for the same case: ignored',
+            );
+          return;
+        }
+        if (permit.status !== 'AWAITING_DOCUMENTS') {
+          log.error(
+            { status: permit.status },
+            'case.documents-accepted for a residence permit that is not awaiting documents: ignored',
+          );
+          return;
+        }
+        if (await permits.receiptTaken(cx.tx, p.receipt, permit.id)) {
+          log.error(
+            { receipt: p.receipt },
+            'receipt number already held for another case: passport custody not recorded',
+          );
+          return;
+        }
+        permit.status = 'UNDER_REVIEW';
+        permit.documentsAcceptedAt = p.acceptedAt;
+        permit.receiptNumber = p.receipt;
+        permit.passportHeldSince = p.acceptedAt;
+        permit.passportHeldCounterId = p.counterId;
+        permit.updatedAt = cx.now;
+        await permits.save(cx.tx, permit);
+      },
+    };
+
+    this.release = {
+      ...reactionTarget(permits),
+      name: 'releasePassport',
+      action: 'claim.record',
+      execute: async (cx, permit, p) => {
+        const heldSince = permit.passportHeldSince;
+        if (!heldSince) {
+          this.logger.warn(
+            { eventId: p.eventId, caseId: p.caseId },
+            'case.claim-recorded but no passport is held for the case',
+          );
+          return;
+        }
+        if (permit.passportReleasedAt) return;
+        const releasedAt = p.claimedAt < heldSince ? heldSince : p.claimedAt;
+        permit.passportReleasedAt = releasedAt;
+        permit.passportReleasedCounterId = p.counterId;
+        permit.updatedAt = cx.now;
+        await permits.save(cx.tx, permit);
+        cx.emit(
+          EVENT_TYPES.passportReleased,
+          {
+            caseId: permit.caseId,
+            counterId: permit.passportReleasedCounterId,
+            heldSince: heldSince.toISOString(),
+            releasedAt: releasedAt.toISOString(),
+          },
+          { counterId: permit.passportReleasedCounterId },
+        );
+      },
+    };
+  }
 
   /**
    * Anyone holding a receipt number may check it. The same single indexed query runs for
@@ -23,85 +118,44 @@ export class CustodyService {
       normalised.length <= MAX_RECEIPT_NUMBER_LENGTH && !textProblem(normalised, MAX_RECEIPT_NUMBER_LENGTH)
         ? normalised
         : '';
-    const rows: { held_since: Date | null; released_at: Date | null }[] = await this.runtime.ds.query(
-      'SELECT passport_held_since AS held_since, passport_released_at AS released_at FROM rp.residence_permit WHERE receipt_number = $1',
-      [key],
-    );
-    const row = rows[0];
-    return receiptCheck(row ? { heldSince: row.held_since, releasedAt: row.released_at } : null);
+    return receiptCheck(await this.permits.custodyByReceipt(key));
+  }
+
+  /** The passport's custody as the permit records it; null until the counter accepts the documents. */
+  custodyOf(p: ResidencePermitEntity): PassportCustody | null {
+    if (!p.passportHeldSince || !p.receiptNumber) return null;
+    const until = p.passportReleasedAt ?? this.clock.now();
+    return {
+      held: p.passportReleasedAt === null,
+      receiptNumber: p.receiptNumber,
+      heldSince: p.passportHeldSince,
+      counterId: p.passportHeldCounterId,
+      releasedAt: p.passportReleasedAt,
+      releasedCounterId: p.passportReleasedCounterId,
+      workingDaysHeld: Math.max(0, this.calendar.calendar.workingDaysBetween(p.passportHeldSince, until)),
+    };
   }
 
   /** Reaction to `case.documents-accepted`: the passport is held against the receipt; the review starts. */
-  async holdPassport(event: TypedEvent<typeof EVENT_TYPES.documentsAccepted>, tx: EntityManager): Promise<void> {
+  async holdPassport(event: Acceptance, tx: EntityManager): Promise<void> {
     const p = event.payload;
-    const caseId = p.caseId;
     const receipt = p.receiptNumber.trim().toUpperCase();
-    const log = this.runtime.logger.child({ eventId: event.id, caseId });
-    if (!isUuid(caseId) || !receipt) {
+    const log = this.logger.child({ eventId: event.id, caseId: p.caseId });
+    if (!isUuid(p.caseId) || !receipt) {
       log.error('case.documents-accepted without a usable caseId/receiptNumber: passport custody not recorded');
       return;
     }
-    const repo = tx.getRepository(ResidencePermitEntity);
-    const permit = await repo.findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
-    if (!permit) {
+    if (!(await reactToCase(this.commands, tx, this.hold, { ...p, receipt, eventId: event.id })))
       log.error('case.documents-accepted for a case without a residence permit: passport custody not recorded');
-      return;
-    }
-    if (permit.receiptNumber) {
-      if (permit.receiptNumber !== receipt)
-        log.error({ held: permit.receiptNumber, receipt }, 'a second acceptance for the same case: ignored');
-      return;
-    }
-    if (permit.status !== 'AWAITING_DOCUMENTS') {
-      log.error(
-        { status: permit.status },
-        'case.documents-accepted for a residence permit that is not awaiting documents: ignored',
-      );
-      return;
-    }
-    if (await repo.exists({ where: { receiptNumber: receipt, id: Not(permit.id) } })) {
-      log.error({ receipt }, 'receipt number already held for another case: passport custody not recorded');
-      return;
-    }
-    const acceptedAt = p.acceptedAt;
-    permit.status = 'UNDER_REVIEW';
-    permit.documentsAcceptedAt = acceptedAt;
-    permit.receiptNumber = receipt;
-    permit.passportHeldSince = acceptedAt;
-    permit.passportHeldCounterId = p.counterId;
-    permit.updatedAt = this.runtime.clock.now();
-    await repo.save(permit);
   }
 
   /** Reaction to `case.claim-recorded`: the passport goes back with the permits; the receipt stops being valid. */
-  async releasePassport(event: TypedEvent<typeof EVENT_TYPES.claimRecorded>, tx: EntityManager): Promise<void> {
-    const p = event.payload;
-    const caseId = p.caseId;
-    if (!isUuid(caseId)) return;
-    const repo = tx.getRepository(ResidencePermitEntity);
-    const permit = await repo.findOne({ where: { caseId }, lock: { mode: 'pessimistic_write' } });
-    if (!permit?.passportHeldSince || permit.passportReleasedAt) {
-      if (!permit?.passportHeldSince)
-        this.runtime.logger.warn(
-          { eventId: event.id, caseId },
-          'case.claim-recorded but no passport is held for the case',
-        );
-      return;
-    }
-    const now = this.runtime.clock.now();
-    const releasedAt = p.claimedAt;
-    permit.passportReleasedAt = releasedAt < permit.passportHeldSince ? permit.passportHeldSince : releasedAt;
-    permit.passportReleasedCounterId = p.counterId;
-    permit.updatedAt = now;
-    await repo.save(permit);
-    const payload: PassportReleasedPayload = {
-      caseId,
-      counterId: permit.passportReleasedCounterId,
-      heldSince: permit.passportHeldSince.toISOString(),
-      releasedAt: permit.passportReleasedAt.toISOString(),
-    };
-    await this.runtime.events.append(tx, [
-      systemEvent(EVENT_TYPES.passportReleased, permit, payload, now, permit.passportReleasedCounterId),
-    ]);
+  async releasePassport(event: Claim, tx: EntityManager): Promise<void> {
+    if (!isUuid(event.payload.caseId)) return;
+    if (!(await reactToCase(this.commands, tx, this.release, { ...event.payload, eventId: event.id })))
+      this.logger.warn(
+        { eventId: event.id, caseId: event.payload.caseId },
+        'case.claim-recorded but no passport is held for the case',
+      );
   }
 }

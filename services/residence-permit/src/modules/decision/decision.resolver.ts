@@ -1,10 +1,15 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { assertCan } from '@onestop/common';
-import type { ResidencePermitContext } from '../../context.js';
+import { assertCan, type RequestContext } from '@onestop/common';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { ResidencePermit } from '../residence-permit/residence-permit.type.js';
 import { IssueResidencePermitInput } from './dto/decision.input.js';
 import { ResidencePermitDecision } from './decision.type.js';
+import type { DecisionService } from './decision.service.js';
+
+/** What the decision resolvers need of the request context (context.ts provides it). */
+export interface DecisionContext extends RequestContext {
+  services: { decisions: DecisionService };
+}
 
 @Resolver(() => ResidencePermit)
 export class DecisionResolver {
@@ -15,7 +20,7 @@ export class DecisionResolver {
   async issueResidencePermit(
     @Arg('caseId', () => ID) caseId: string,
     @Arg('input', () => IssueResidencePermitInput) input: IssueResidencePermitInput,
-    @Ctx() ctx: ResidencePermitContext,
+    @Ctx() ctx: DecisionContext,
   ): Promise<ResidencePermitEntity> {
     assertCan(ctx.actor, 'residencePermit.decide');
     return ctx.services.decisions.issue(ctx.actor, caseId, input);
@@ -28,7 +33,7 @@ export class DecisionResolver {
   async refuseResidencePermit(
     @Arg('caseId', () => ID) caseId: string,
     @Arg('reasons', () => [String]) reasons: string[],
-    @Ctx() ctx: ResidencePermitContext,
+    @Ctx() ctx: DecisionContext,
   ): Promise<ResidencePermitEntity> {
     assertCan(ctx.actor, 'residencePermit.decide');
     return ctx.services.decisions.refuse(ctx.actor, caseId, reasons);

@@ -1,12 +1,33 @@
-import { IsNull, Not } from 'typeorm';
-import { assertNoProblems, ConflictError, InvalidTransitionError, shanghaiDate, type Actor } from '@onestop/common';
-import { EVENT_TYPES, type PermitIssuedPayload, type PermitRefusedPayload } from '@onestop/common/contract';
+import {
+  assertNoProblems,
+  ConflictError,
+  InvalidTransitionError,
+  shanghaiDate,
+  type Actor,
+  type CommandPipeline,
+  type CommandSpec,
+} from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import { interviewOutcomeOf } from '../interview/interview-outcome.js';
-import type { PermitCommands } from '../residence-permit/permit-command.js';
-import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
-import { VerificationEntity } from '../verification/verification.entity.js';
+import { allowedIn, permitTarget } from '../residence-permit/permit-command.js';
+import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
+import type { PermitStore } from '../residence-permit/residence-permit.store.js';
+import type { VerificationEntity } from '../verification/verification.entity.js';
+import type { VerificationStore } from '../verification/verification.store.js';
 import type { IssueResidencePermitInput } from './dto/decision.input.js';
-import { issueDifferences, issueProblems, refusalProblems, sameReasons } from './decision-rules.js';
+import { issueDifferences, issueProblems, refusalProblems, sameReasons, type IssueInput } from './decision-rules.js';
+
+interface Issue {
+  caseId: string;
+  /** The normalised request. */
+  value: IssueInput;
+}
+
+interface Refusal {
+  caseId: string;
+  /** The reasons, trimmed. */
+  reasons: readonly string[];
+}
 
 /**
  * The Exit-Entry decision, only once the documents are accepted (UNDER_REVIEW). The permit row
@@ -17,27 +38,27 @@ import { issueDifferences, issueProblems, refusalProblems, sameReasons } from '.
  * writes nothing: the retry cannot tell its own success from a failure otherwise.
  */
 export class DecisionService {
-  constructor(private readonly commands: PermitCommands) {}
+  private readonly issuing: CommandSpec<Issue, ResidencePermitEntity, ResidencePermitEntity>;
+  private readonly refusing: CommandSpec<Refusal, ResidencePermitEntity, ResidencePermitEntity>;
 
-  async issue(actor: Actor, caseId: string, input: IssueResidencePermitInput): Promise<ResidencePermitEntity> {
-    const { value, problems } = issueProblems(input);
-    assertNoProblems('The residence permit cannot be issued', problems);
-    return this.commands.run(
-      actor,
-      caseId,
-      {
-        action: 'residencePermit.decide',
-        allowedIn: ['UNDER_REVIEW'],
-        what: 'issue the residence permit',
-        // Under the lock, after the scope check: a refused permit goes on to FINAL_DECISION.
-        replay: async (permit) => {
-          if (permit.status !== 'ISSUED') return null;
-          const differences = issueDifferences(permit, value);
-          if (!differences.length) return permit;
-          throw alreadyIssued(permit, differences);
-        },
+  constructor(
+    permits: PermitStore,
+    verifications: VerificationStore,
+    private readonly commands: CommandPipeline,
+  ) {
+    this.issuing = {
+      ...permitTarget(permits),
+      name: 'issueResidencePermit',
+      action: 'residencePermit.decide',
+      // After the scope check: a refused permit goes on to FINAL_DECISION.
+      replay: async (_tx, permit, { value }) => {
+        if (permit.status !== 'ISSUED') return null;
+        const differences = issueDifferences(permit, value);
+        if (!differences.length) return permit;
+        throw alreadyIssued(permit, differences);
       },
-      async (permit, tx, now) => {
+      rules: allowedIn(['UNDER_REVIEW'], 'issue the residence permit'),
+      execute: async (cx, permit, { value }) => {
         const interview = interviewOutcomeOf(permit);
         if (!interview.satisfied) {
           throw new InvalidTransitionError(
@@ -48,14 +69,9 @@ export class DecisionService {
           );
         }
         // A verification the officer ordered is part of the review: decide on its outcome, not before it.
-        const outstanding = await tx
-          .getRepository(VerificationEntity)
-          .find({ where: { permitId: permit.id, outcome: IsNull() }, order: { scheduledAt: 'ASC' } });
+        const outstanding = await verifications.outstanding(cx.tx, permit.id);
         if (outstanding.length) throw outstandingVerifications(permit.caseReference, outstanding);
-        const taken = await tx
-          .getRepository(ResidencePermitEntity)
-          .exists({ where: { permitNumber: value.permitNumber, id: Not(permit.id) } });
-        if (taken)
+        if (await permits.permitNumberTaken(cx.tx, value.permitNumber, permit.id))
           throw new ConflictError(`Permit number ${value.permitNumber} is already used by another residence permit.`, {
             permitNumber: value.permitNumber,
           });
@@ -64,43 +80,52 @@ export class DecisionService {
         permit.validFrom = value.validFrom;
         permit.validUntil = value.validUntil;
         permit.refusalReasons = null;
-        recordDecider(permit, actor, now);
-        await tx.save(permit);
-        const payload: PermitIssuedPayload = {
+        recordDecider(permit, cx.actor!, cx.now);
+        await permits.save(cx.tx, permit);
+        cx.emit(EVENT_TYPES.residencePermitIssued, {
           caseId: permit.caseId,
           permitNumber: value.permitNumber,
           validFrom: value.validFrom,
           validUntil: value.validUntil,
-          decidedAt: now.toISOString(),
-        };
-        return { result: permit, events: [{ type: EVENT_TYPES.residencePermitIssued, payload }] };
+          decidedAt: cx.now.toISOString(),
+        });
+        return permit;
       },
-    );
+    };
+
+    this.refusing = {
+      ...permitTarget(permits),
+      name: 'refuseResidencePermit',
+      action: 'residencePermit.decide',
+      // The same reasons in the same order repeat the refusal; anything else is FINAL_DECISION.
+      replay: async (_tx, permit, { reasons }) =>
+        permit.status === 'REFUSED' && sameReasons(permit.refusalReasons, reasons) ? permit : null,
+      rules: allowedIn(['UNDER_REVIEW'], 'refuse the residence permit'),
+      execute: async (cx, permit, { reasons }) => {
+        permit.status = 'REFUSED';
+        permit.refusalReasons = [...reasons];
+        recordDecider(permit, cx.actor!, cx.now);
+        await permits.save(cx.tx, permit);
+        cx.emit(EVENT_TYPES.residencePermitRefused, {
+          caseId: permit.caseId,
+          reasons: [...reasons],
+          decidedAt: cx.now.toISOString(),
+        });
+        return permit;
+      },
+    };
+  }
+
+  async issue(actor: Actor, caseId: string, input: IssueResidencePermitInput): Promise<ResidencePermitEntity> {
+    const { value, problems } = issueProblems(input);
+    assertNoProblems('The residence permit cannot be issued', problems);
+    return this.commands.run(actor, this.issuing, { caseId, value });
   }
 
   async refuse(actor: Actor, caseId: string, reasons: readonly string[]): Promise<ResidencePermitEntity> {
     const { value, problems } = refusalProblems(reasons);
     assertNoProblems('The residence permit cannot be refused', problems);
-    return this.commands.run(
-      actor,
-      caseId,
-      {
-        action: 'residencePermit.decide',
-        allowedIn: ['UNDER_REVIEW'],
-        what: 'refuse the residence permit',
-        // The same reasons in the same order repeat the refusal; anything else is FINAL_DECISION.
-        replay: async (permit) =>
-          permit.status === 'REFUSED' && sameReasons(permit.refusalReasons, value) ? permit : null,
-      },
-      async (permit, tx, now) => {
-        permit.status = 'REFUSED';
-        permit.refusalReasons = value;
-        recordDecider(permit, actor, now);
-        await tx.save(permit);
-        const payload: PermitRefusedPayload = { caseId: permit.caseId, reasons: value, decidedAt: now.toISOString() };
-        return { result: permit, events: [{ type: EVENT_TYPES.residencePermitRefused, payload }] };
-      },
-    );
+    return this.commands.run(actor, this.refusing, { caseId, reasons: value });
   }
 }
 

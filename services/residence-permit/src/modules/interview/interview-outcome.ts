@@ -1,6 +1,5 @@
-import { EVENT_TYPES, type InterviewRequirementPayload } from '@onestop/common/contract';
+import type { InterviewRequirementPayload } from '@onestop/common/contract';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
-import type { EventDraft } from '../residence-permit/permit-command.js';
 import { interviewRule, type InterviewOutcome } from './interview-rule.js';
 
 /** The interview rule applied to what a permit row records. */
@@ -31,10 +30,13 @@ export function interviewPayload(caseId: string, o: InterviewOutcome): Interview
 
 /**
  * Re-applies the rule after the permit's facts changed: stores the new outcome on the row
- * (the list filters read it) and returns the `interview-requirement-changed` event when the
- * outcome differs from the one stored, or null when it does not.
+ * (the list filters read it) and returns the payload of `interview-requirement-changed` when
+ * the outcome differs from the one stored, or null when it does not.
  */
-export function refreshInterview(p: ResidencePermitEntity, previous: InterviewOutcome): EventDraft | null {
+export function refreshInterview(
+  p: ResidencePermitEntity,
+  previous: InterviewOutcome,
+): InterviewRequirementPayload | null {
   const next = interviewOutcomeOf(p);
   p.interviewRequired = next.required;
   p.interviewReason = next.reason;
@@ -44,5 +46,5 @@ export function refreshInterview(p: ResidencePermitEntity, previous: InterviewOu
     next.scheduled !== previous.scheduled ||
     next.completed !== previous.completed ||
     next.reason !== previous.reason;
-  return changed ? { type: EVENT_TYPES.interviewRequirementChanged, payload: interviewPayload(p.caseId, next) } : null;
+  return changed ? interviewPayload(p.caseId, next) : null;
 }

@@ -1,12 +1,17 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { assertCan, can } from '@onestop/common';
-import type { ResidencePermitContext } from '../../context.js';
+import { assertCan, can, type RequestContext } from '@onestop/common';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { ResidencePermit } from '../residence-permit/residence-permit.type.js';
 import { InterviewExemptionInput } from './dto/interview.input.js';
 import { interviewOutcomeOf } from './interview-outcome.js';
 import type { ClaimableGround } from './interview-rule.js';
 import { InterviewRequirement, type ProxyKind } from './interview.type.js';
+import type { InterviewService } from './interview.service.js';
+
+/** What the interview resolvers need of the request context (context.ts provides it). */
+export interface InterviewContext extends RequestContext {
+  services: { interview: InterviewService };
+}
 
 @Resolver(() => ResidencePermit)
 export class InterviewResolver {
@@ -17,7 +22,7 @@ export class InterviewResolver {
   async declareInterviewExemption(
     @Arg('caseId', () => ID) caseId: string,
     @Arg('input', () => InterviewExemptionInput) input: InterviewExemptionInput,
-    @Ctx() ctx: ResidencePermitContext,
+    @Ctx() ctx: InterviewContext,
   ): Promise<ResidencePermitEntity> {
     assertCan(ctx.actor, 'residencePermit.recordProxy');
     return ctx.services.interview.declare(ctx.actor, caseId, input);
@@ -29,14 +34,14 @@ export class InterviewResolver {
   async demandInterview(
     @Arg('caseId', () => ID) caseId: string,
     @Arg('reason', () => String) reason: string,
-    @Ctx() ctx: ResidencePermitContext,
+    @Ctx() ctx: InterviewContext,
   ): Promise<ResidencePermitEntity> {
     assertCan(ctx.actor, 'residencePermit.demandInterview');
     return ctx.services.interview.demand(ctx.actor, caseId, reason);
   }
 
   @FieldResolver(() => InterviewRequirement)
-  interview(@Root() p: ResidencePermitEntity, @Ctx() ctx: ResidencePermitContext): InterviewRequirement {
+  interview(@Root() p: ResidencePermitEntity, @Ctx() ctx: InterviewContext): InterviewRequirement {
     const o = interviewOutcomeOf(p);
     const personal = can(ctx.actor, 'case.readPersonal', { employerId: p.employerId });
     return {

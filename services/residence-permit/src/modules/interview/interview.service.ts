@@ -1,22 +1,108 @@
-import { assertNoProblems, InvalidTransitionError, type Actor } from '@onestop/common';
 import {
-  EVENT_TYPES,
-  type InterviewDemandedPayload,
-  type InterviewExemptionDeclaredPayload,
-} from '@onestop/common/contract';
-import { OPEN_STATUSES, type EventDraft, type PermitCommands } from '../residence-permit/permit-command.js';
+  assertNoProblems,
+  InvalidTransitionError,
+  type Actor,
+  type CommandPipeline,
+  type CommandSpec,
+} from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
+import { allowedIn, OPEN_STATUSES, permitTarget } from '../residence-permit/permit-command.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
+import type { PermitStore } from '../residence-permit/residence-permit.store.js';
 import type { InterviewExemptionInput } from './dto/interview.input.js';
 import { interviewOutcomeOf, refreshInterview } from './interview-outcome.js';
-import { CLAIMABLE_GROUNDS } from './interview-rule.js';
-import { PROXY_KINDS } from './interview.type.js';
+import { CLAIMABLE_GROUNDS, type ClaimableGround } from './interview-rule.js';
+import { PROXY_KINDS, type ProxyKind } from './interview.type.js';
+
+interface Declaration {
+  caseId: string;
+  /** The grounds claimed, in the rule's order. */
+  grounds: readonly ClaimableGround[];
+  proxy: { kind: ProxyKind; name: string; idCopyReference: string } | null;
+}
+
+interface Demand {
+  caseId: string;
+  reason: string;
+}
 
 const MAX_TEXT = 200;
 const MAX_REASON = 1000;
 
 /** Interview exemptions, proxies and demands. The rule itself is `interview-rule.ts`. */
 export class InterviewService {
-  constructor(private readonly commands: PermitCommands) {}
+  private readonly declaration: CommandSpec<Declaration, ResidencePermitEntity, ResidencePermitEntity>;
+  private readonly demanding: CommandSpec<Demand, ResidencePermitEntity, ResidencePermitEntity>;
+
+  constructor(
+    permits: PermitStore,
+    private readonly commands: CommandPipeline,
+  ) {
+    this.declaration = {
+      ...permitTarget(permits),
+      name: 'declareInterviewExemption',
+      action: 'residencePermit.recordProxy',
+      rules: allowedIn(['AWAITING_DOCUMENTS'], 'declare interview exemptions or a proxy'),
+      execute: async (cx, permit, { grounds, proxy }) => {
+        const sameGrounds = grounds.join(',') === permit.claimedGrounds.join(',');
+        const sameProxy = proxy
+          ? permit.proxyKind === proxy.kind &&
+            permit.proxyName === proxy.name &&
+            permit.proxyIdCopyReference === proxy.idCopyReference
+          : permit.proxyKind === null;
+        if (sameGrounds && sameProxy) return permit;
+
+        const before = interviewOutcomeOf(permit);
+        permit.claimedGrounds = [...grounds];
+        const after = interviewOutcomeOf(permit);
+        if (proxy && !after.proxyAllowed) {
+          throw new InvalidTransitionError(
+            `A proxy may represent only an applicant exempt from the face-to-face interview (aged 60 or over, mobility issues, renewal, high-level talent, urgently needed specialist); no exemption applies to case ${permit.caseReference}. Declare a ground, or the applicant attends in person.`,
+            { reason: 'PROXY_WITHOUT_EXEMPTION' },
+          );
+        }
+        permit.proxyKind = proxy?.kind ?? null;
+        permit.proxyName = proxy?.name ?? null;
+        permit.proxyIdCopyReference = proxy?.idCopyReference ?? null;
+        permit.groundsDeclaredBy = cx.actor!.id;
+        permit.groundsDeclaredAt = cx.now;
+        permit.updatedAt = cx.now;
+        const requirement = refreshInterview(permit, before);
+        await permits.save(cx.tx, permit);
+        cx.emit(EVENT_TYPES.interviewExemptionDeclared, {
+          caseId: permit.caseId,
+          grounds: [...grounds],
+          proxyKind: permit.proxyKind,
+          declaredAt: cx.now.toISOString(),
+        });
+        if (requirement) cx.emit(EVENT_TYPES.interviewRequirementChanged, requirement);
+        return permit;
+      },
+    };
+
+    // Demanding again changes nothing.
+    this.demanding = {
+      ...permitTarget(permits),
+      name: 'demandInterview',
+      action: 'residencePermit.demandInterview',
+      rules: allowedIn(OPEN_STATUSES, 'demand an interview'),
+      execute: async (cx, permit, { reason }) => {
+        if (permit.demandedAt) return permit;
+        const before = interviewOutcomeOf(permit);
+        const actor = cx.actor!;
+        permit.demandedBy = actor.id;
+        permit.demandedByName = actor.name;
+        permit.demandReason = reason;
+        permit.demandedAt = cx.now;
+        permit.updatedAt = cx.now;
+        const requirement = refreshInterview(permit, before);
+        await permits.save(cx.tx, permit);
+        cx.emit(EVENT_TYPES.interviewDemanded, { caseId: permit.caseId, reason, demandedAt: cx.now.toISOString() });
+        if (requirement) cx.emit(EVENT_TYPES.interviewRequirementChanged, requirement);
+        return permit;
+      },
+    };
+  }
 
   /**
    * The agency declares the grounds it claims and the proxy, replacing what it declared
@@ -49,51 +135,7 @@ export class InterviewService {
     assertNoProblems('The interview exemption cannot be declared', problems);
     const ordered = CLAIMABLE_GROUNDS.filter((g) => grounds.includes(g));
 
-    return this.commands.run(
-      actor,
-      caseId,
-      {
-        action: 'residencePermit.recordProxy',
-        allowedIn: ['AWAITING_DOCUMENTS'],
-        what: 'declare interview exemptions or a proxy',
-      },
-      async (permit, tx, now) => {
-        const sameGrounds = ordered.join(',') === permit.claimedGrounds.join(',');
-        const sameProxy = proxy
-          ? permit.proxyKind === proxy.kind &&
-            permit.proxyName === proxy.name &&
-            permit.proxyIdCopyReference === proxy.idCopyReference
-          : permit.proxyKind === null;
-        if (sameGrounds && sameProxy) return { result: permit, events: [] };
-
-        const before = interviewOutcomeOf(permit);
-        permit.claimedGrounds = [...ordered];
-        const after = interviewOutcomeOf(permit);
-        if (proxy && !after.proxyAllowed) {
-          throw new InvalidTransitionError(
-            `A proxy may represent only an applicant exempt from the face-to-face interview (aged 60 or over, mobility issues, renewal, high-level talent, urgently needed specialist); no exemption applies to case ${permit.caseReference}. Declare a ground, or the applicant attends in person.`,
-            { reason: 'PROXY_WITHOUT_EXEMPTION' },
-          );
-        }
-        permit.proxyKind = proxy?.kind ?? null;
-        permit.proxyName = proxy?.name ?? null;
-        permit.proxyIdCopyReference = proxy?.idCopyReference ?? null;
-        permit.groundsDeclaredBy = actor.id;
-        permit.groundsDeclaredAt = now;
-        permit.updatedAt = now;
-        const requirement = refreshInterview(permit, before);
-        await tx.save(permit);
-        const declared: InterviewExemptionDeclaredPayload = {
-          caseId: permit.caseId,
-          grounds: [...ordered],
-          proxyKind: permit.proxyKind,
-          declaredAt: now.toISOString(),
-        };
-        const events: EventDraft[] = [{ type: EVENT_TYPES.interviewExemptionDeclared, payload: declared }];
-        if (requirement) events.push(requirement);
-        return { result: permit, events };
-      },
-    );
+    return this.commands.run(actor, this.declaration, { caseId, grounds: ordered, proxy });
   }
 
   /**
@@ -106,29 +148,6 @@ export class InterviewService {
       'The interview cannot be demanded',
       !text || text.length > MAX_REASON ? [`reason must be 1 to ${MAX_REASON} characters`] : [],
     );
-    return this.commands.run(
-      actor,
-      caseId,
-      { action: 'residencePermit.demandInterview', allowedIn: OPEN_STATUSES, what: 'demand an interview' },
-      async (permit, tx, now) => {
-        if (permit.demandedAt) return { result: permit, events: [] };
-        const before = interviewOutcomeOf(permit);
-        permit.demandedBy = actor.id;
-        permit.demandedByName = actor.name;
-        permit.demandReason = text;
-        permit.demandedAt = now;
-        permit.updatedAt = now;
-        const requirement = refreshInterview(permit, before);
-        await tx.save(permit);
-        const demanded: InterviewDemandedPayload = {
-          caseId: permit.caseId,
-          reason: text,
-          demandedAt: now.toISOString(),
-        };
-        const events: EventDraft[] = [{ type: EVENT_TYPES.interviewDemanded, payload: demanded }];
-        if (requirement) events.push(requirement);
-        return { result: permit, events };
-      },
-    );
+    return this.commands.run(actor, this.demanding, { caseId, reason: text });
   }
 }

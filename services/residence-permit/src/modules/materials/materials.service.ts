@@ -1,50 +1,44 @@
-import { In } from 'typeorm';
-import { assertNoProblems, type Actor, type SubgraphRuntime } from '@onestop/common';
-import { EVENT_TYPES, type MaterialsChangedPayload } from '@onestop/common/contract';
-import type { PermitCommands } from '../residence-permit/permit-command.js';
+import { assertNoProblems, type Actor, type CommandPipeline, type CommandSpec } from '@onestop/common';
+import { EVENT_TYPES } from '@onestop/common/contract';
+import { allowedIn, permitTarget } from '../residence-permit/permit-command.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
+import type { PermitStore } from '../residence-permit/residence-permit.store.js';
 import type { ResidenceMaterialInput } from './dto/materials.input.js';
 import { MaterialItemEntity } from './material-item.entity.js';
 import { materialUpdateProblems, summarizeChecklist, type ApplicationFormChecks } from './materials-checklist.js';
+import type { MaterialsStore } from './materials.store.js';
+
+interface RecordMaterials {
+  caseId: string;
+  items: readonly ResidenceMaterialInput[];
+}
 
 /** The residence-permit checklist: clerks record items; the summary travels as `residence-permit.materials-changed`. */
 export class MaterialsService {
+  private readonly recording: CommandSpec<RecordMaterials, ResidencePermitEntity, ResidencePermitEntity>;
+
   constructor(
-    private readonly runtime: SubgraphRuntime,
-    private readonly commands: PermitCommands,
-  ) {}
-
-  /** Every recorded item of these permits, in one statement. */
-  async findByPermitIds(permitIds: readonly string[]): Promise<Map<string, MaterialItemEntity[]>> {
-    const out = new Map<string, MaterialItemEntity[]>(permitIds.map((id) => [id, []]));
-    if (!permitIds.length) return out;
-    const rows = await this.runtime.ds
-      .getRepository(MaterialItemEntity)
-      .find({ where: { permitId: In([...permitIds]) } });
-    for (const r of rows) out.get(r.permitId)?.push(r);
-    return out;
-  }
-
-  /**
-   * A clerk records checklist items (before acceptance). Items identical to what is recorded
-   * are left alone; if nothing differs, nothing is written and no event appended.
-   */
-  async record(actor: Actor, caseId: string, items: readonly ResidenceMaterialInput[]): Promise<ResidencePermitEntity> {
-    assertNoProblems('The materials cannot be recorded', materialUpdateProblems(items));
-    return this.commands.run(
-      actor,
-      caseId,
-      { action: 'materials.verify', allowedIn: ['AWAITING_DOCUMENTS'], what: 'record residence-permit materials' },
-      async (permit, tx, now) => {
-        const repo = tx.getRepository(MaterialItemEntity);
-        const byItem = new Map((await repo.find({ where: { permitId: permit.id } })).map((r) => [r.item, r]));
+    private readonly materials: MaterialsStore,
+    permits: PermitStore,
+    private readonly commands: CommandPipeline,
+  ) {
+    this.recording = {
+      ...permitTarget(permits),
+      name: 'recordResidenceMaterials',
+      action: 'materials.verify',
+      rules: allowedIn(['AWAITING_DOCUMENTS'], 'record residence-permit materials'),
+      // Items identical to what is recorded are left alone; if nothing differs, nothing is
+      // written and no event appended.
+      execute: async (cx, permit, { items }) => {
+        const actor = cx.actor!;
+        const byItem = new Map((await materials.ofPermit(cx.tx, permit.id)).map((r) => [r.item, r]));
         const changed: MaterialItemEntity[] = [];
         for (const u of items) {
           const form = u.item === 'APPLICATION_FORM' && u.applicationForm ? checksOf(u.applicationForm) : null;
           const note = u.note?.trim() || null;
           const prev = byItem.get(u.item);
           if (prev && prev.state === u.state && sameChecks(prev.applicationForm, form) && prev.note === note) continue;
-          const row = repo.create({
+          const row = Object.assign(new MaterialItemEntity(), {
             permitId: permit.id,
             item: u.item,
             state: u.state,
@@ -53,22 +47,34 @@ export class MaterialsService {
             recordedBy: actor.id,
             recordedByName: actor.name,
             counterId: actor.counterId,
-            recordedAt: now,
-          });
+            recordedAt: cx.now,
+          } satisfies MaterialItemEntity);
           changed.push(row);
           byItem.set(u.item, row);
         }
-        if (!changed.length) return { result: permit, events: [] };
-        await repo.upsert(changed, ['permitId', 'item']);
-        permit.updatedAt = now;
-        await tx.save(permit);
-        const payload: MaterialsChangedPayload = { caseId: permit.caseId, ...summarizeChecklist([...byItem.values()]) };
-        return {
-          result: permit,
-          events: [{ type: EVENT_TYPES.residenceMaterialsChanged, payload, counterId: actor.counterId }],
-        };
+        if (!changed.length) return permit;
+        await materials.upsert(cx.tx, changed);
+        permit.updatedAt = cx.now;
+        await permits.save(cx.tx, permit);
+        cx.emit(
+          EVENT_TYPES.residenceMaterialsChanged,
+          { caseId: permit.caseId, ...summarizeChecklist([...byItem.values()]) },
+          { counterId: actor.counterId },
+        );
+        return permit;
       },
-    );
+    };
+  }
+
+  /** Every recorded item of these permits, in one statement. */
+  findByPermitIds(permitIds: readonly string[]): Promise<Map<string, MaterialItemEntity[]>> {
+    return this.materials.byPermitIds(permitIds);
+  }
+
+  /** A clerk records checklist items (before acceptance). */
+  async record(actor: Actor, caseId: string, items: readonly ResidenceMaterialInput[]): Promise<ResidencePermitEntity> {
+    assertNoProblems('The materials cannot be recorded', materialUpdateProblems(items));
+    return this.commands.run(actor, this.recording, { caseId, items });
   }
 }
 

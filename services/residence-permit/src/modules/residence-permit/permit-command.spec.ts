@@ -1,123 +1,88 @@
-import { describe, expect, it, vi } from 'vitest';
-import type { EntityManager } from 'typeorm';
-import type { Actor, SubgraphRuntime } from '@onestop/common';
-import { PermitCommands, type ChangeResult, type CommandSpec } from './permit-command.js';
-import type { ResidencePermitEntity, ResidencePermitStatus } from './residence-permit.entity.js';
+import { describe, expect, it } from 'vitest';
+import { can, type Actor, type OneStopError } from '@onestop/common';
+import { allowedIn, NoPermitForCase, OPEN_STATUSES, permitTarget, reactionTarget } from './permit-command.js';
+import { ResidencePermitEntity, type ResidencePermitStatus } from './residence-permit.entity.js';
+import type { PermitStore } from './residence-permit.store.js';
 
 const CASE_ID = '6f1c2a3b-0000-4000-8000-000000000001';
 const EMPLOYER = 'e0000000-0000-4000-8000-000000000001';
 const OTHER_EMPLOYER = 'e0000000-0000-4000-8000-000000000002';
-const NOW = new Date('2026-12-01T02:00:00Z');
 
-function actor(role: Actor['role'], employerIds: string[] = []): Actor {
-  return {
-    id: `${role.toLowerCase()}-1`,
-    role,
-    name: role,
-    agencyId: role === 'AGENCY' ? 'agency-1' : null,
-    employerIds: role === 'AGENCY' ? employerIds : [],
-    counterId: role === 'CLERK' ? 'chaoyang-cbd' : null,
-  };
-}
-
-/** A runner over one permit row, with a transaction that hands that row out and records what is appended. */
-function setup(status: ResidencePermitStatus) {
-  const permit = {
+function permit(status: ResidencePermitStatus): ResidencePermitEntity {
+  return Object.assign(new ResidencePermitEntity(), {
     id: 'p-1',
     caseId: CASE_ID,
     caseReference: 'OS-2026-000001',
     employerId: EMPLOYER,
     status,
-    permitNumber: null,
-    decidedAt: status === 'REFUSED' ? NOW : null,
-  } as unknown as ResidencePermitEntity;
-  const findOne = vi.fn(async () => permit);
-  const tx = { getRepository: () => ({ findOne }) } as unknown as EntityManager;
-  const append = vi.fn(async () => undefined);
-  const runtime = {
-    ds: { transaction: (fn: (m: EntityManager) => Promise<unknown>) => fn(tx) },
-    events: { append },
-    clock: { now: () => NOW },
-  } as unknown as SubgraphRuntime;
-  return { commands: new PermitCommands(runtime), permit, findOne, append };
+    permitNumber: status === 'ISSUED' ? 'RP-0001' : null,
+    decidedAt: status === 'REFUSED' || status === 'ISSUED' ? new Date('2026-12-01T02:00:00Z') : null,
+  });
 }
 
-function spec(replay: CommandSpec<string>['replay']): CommandSpec<string> {
-  return { action: 'residencePermit.recordProxy', allowedIn: ['UNDER_REVIEW'], what: 'do it', replay };
+function agency(employerIds: string[]): Actor {
+  return { id: 'agency-1', role: 'AGENCY', name: 'Agency', agencyId: 'agency-1', employerIds, counterId: null };
 }
 
-const changed: ChangeResult<string> = {
-  result: 'changed',
-  events: [
-    {
-      type: 'residence-permit.interview-demanded',
-      payload: { caseId: CASE_ID, reason: 'test', demandedAt: NOW.toISOString() },
-    },
-  ],
-};
+function failure(fn: () => void): { code: unknown; message: string } | null {
+  try {
+    fn();
+  } catch (err) {
+    return { code: (err as OneStopError).extensions?.code, message: (err as Error).message };
+  }
+  return null;
+}
 
-describe('PermitCommands.run', () => {
-  it('locks the row, then scopes: an actor outside the employer gets NOT_FOUND and the replay never runs', async () => {
-    const { commands, findOne, append } = setup('ISSUED');
-    const replay = vi.fn(async () => 'replayed');
-    const change = vi.fn(async () => changed);
-    const run = commands.run(actor('AGENCY', [OTHER_EMPLOYER]), CASE_ID, spec(replay), change);
-    await expect(run).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
-    expect(findOne).toHaveBeenCalledWith({ where: { caseId: CASE_ID }, lock: { mode: 'pessimistic_write' } });
-    expect(replay).not.toHaveBeenCalled();
-    expect(change).not.toHaveBeenCalled();
-    expect(append).not.toHaveBeenCalled();
+describe('allowedIn: the declared rule of a command on a permit', () => {
+  const rule = allowedIn(OPEN_STATUSES, 'demand an interview');
+
+  it('lets the command run in the statuses it names', () => {
+    expect(failure(() => rule(permit('AWAITING_DOCUMENTS')))).toBeNull();
+    expect(failure(() => rule(permit('UNDER_REVIEW')))).toBeNull();
   });
 
-  it('a role without the action gets NOT_FOUND before the replay too', async () => {
-    const { commands } = setup('ISSUED');
-    const replay = vi.fn(async () => 'replayed');
-    await expect(commands.run(actor('MANAGER'), CASE_ID, spec(replay), async () => changed)).rejects.toMatchObject({
-      extensions: { code: 'NOT_FOUND' },
+  it('a refusal is final whatever the command: FINAL_DECISION naming the day, before any status check', () => {
+    expect(failure(() => rule(permit('REFUSED')))).toEqual({
+      code: 'FINAL_DECISION',
+      message:
+        'The residence permit of case OS-2026-000001 was refused on 2026-12-01. A refusal is final (seed §6.5): you cannot demand an interview any more.',
     });
-    expect(replay).not.toHaveBeenCalled();
+    expect(failure(() => allowedIn(['REFUSED'], 'do it')(permit('REFUSED')))?.code).toBe('FINAL_DECISION');
   });
 
-  it('answers a replay before the status check (a decided permit), without a change or an event', async () => {
-    const { commands, permit, append } = setup('REFUSED');
-    const replay = vi.fn(async (p: ResidencePermitEntity) => (p === permit ? 'replayed' : null));
-    const change = vi.fn(async () => changed);
-    expect(await commands.run(actor('AGENCY', [EMPLOYER]), CASE_ID, spec(replay), change)).toBe('replayed');
-    expect(change).not.toHaveBeenCalled();
-    expect(append).not.toHaveBeenCalled();
+  it('any other status is INVALID_TRANSITION saying why', () => {
+    expect(failure(() => rule(permit('ISSUED')))).toEqual({
+      code: 'INVALID_TRANSITION',
+      message: 'Cannot demand an interview for case OS-2026-000001: the residence permit was already issued (RP-0001).',
+    });
+    expect(failure(() => rule(permit('WITHDRAWN')))?.message).toBe(
+      'Cannot demand an interview for case OS-2026-000001: the case was withdrawn.',
+    );
+    expect(failure(() => allowedIn(['AWAITING_DOCUMENTS'], 'record materials')(permit('UNDER_REVIEW')))?.message).toBe(
+      'Cannot record materials for case OS-2026-000001: the documents were already accepted at the counter.',
+    );
+  });
+});
+
+describe('permitTarget: the permit of the case, scoped by its employer', () => {
+  const store = {} as PermitStore;
+  const target = permitTarget<{ caseId: string }>(store);
+
+  it('scopes by the permit’s employer: an agency of another employer is refused by the pipeline', () => {
+    const resource = target.resource(permit('UNDER_REVIEW'), { caseId: CASE_ID });
+    expect(can(agency([EMPLOYER]), 'residencePermit.recordProxy', resource)).toBe(true);
+    expect(can(agency([OTHER_EMPLOYER]), 'residencePermit.recordProxy', resource)).toBe(false);
   });
 
-  it('without a replay answer: a refusal is final, then the status decides, then the change and its events', async () => {
-    const refused = setup('REFUSED');
-    await expect(
-      refused.commands.run(
-        actor('AGENCY', [EMPLOYER]),
-        CASE_ID,
-        spec(async () => null),
-        async () => changed,
-      ),
-    ).rejects.toMatchObject({ extensions: { code: 'FINAL_DECISION' } });
-    expect(refused.append).not.toHaveBeenCalled();
+  it('a missing permit is NOT_FOUND for a person, and NoPermitForCase (skipped) for a reaction', () => {
+    expect((target.notFound({ caseId: CASE_ID }) as OneStopError).extensions.code).toBe('NOT_FOUND');
+    expect(reactionTarget<{ caseId: string }>(store).notFound({ caseId: CASE_ID })).toBeInstanceOf(NoPermitForCase);
+  });
 
-    const issued = setup('ISSUED');
-    await expect(
-      issued.commands.run(
-        actor('AGENCY', [EMPLOYER]),
-        CASE_ID,
-        spec(async () => null),
-        async () => changed,
-      ),
-    ).rejects.toMatchObject({ extensions: { code: 'INVALID_TRANSITION' } });
-
-    const open = setup('UNDER_REVIEW');
-    expect(
-      await open.commands.run(
-        actor('AGENCY', [EMPLOYER]),
-        CASE_ID,
-        spec(async () => null),
-        async () => changed,
-      ),
-    ).toBe('changed');
-    expect(open.append).toHaveBeenCalledTimes(1);
+  it('its events are about the case, scoped to the employer', () => {
+    expect(target.subject(permit('UNDER_REVIEW'), { caseId: CASE_ID })).toEqual({
+      aggregateId: CASE_ID,
+      employerId: EMPLOYER,
+    });
   });
 });

@@ -9,9 +9,9 @@ import {
   startSubgraphTestRuntime,
   type SubgraphTestRuntime,
 } from '@onestop/common/testing';
-import { residencePermitSubgraph } from '../../subgraph.js';
+// The whole subgraph, through its package entry (a spec of the wiring, not a module's import of it).
+import { residencePermitSubgraph, servicesOf } from '../../index.js';
 import { ResidencePermitEntity } from './residence-permit.entity.js';
-import { ResidencePermitService } from './residence-permit.service.js';
 
 /**
  * Batching and scoping of `Case.residencePermit` under `_entities`, proven by counting the
@@ -26,7 +26,7 @@ const officer: OneStopClaims = { sub: 'ee-officer-1', role: 'EE_OFFICER', name: 
 
 beforeAll(async () => {
   t = await startSubgraphTestRuntime(residencePermitSubgraph);
-  const permits = new ResidencePermitService(t.runtime);
+  const { filing } = servicesOf(t.runtime);
   for (let i = 0; i < 10; i++) {
     const caseId = randomUUID();
     const employerId = (i < 5 ? DEMO_AGENCIES[0] : DEMO_AGENCIES[1]).employerIds[i % 2]!;
@@ -58,7 +58,7 @@ beforeAll(async () => {
       },
       [EVENT_TYPES.caseSubmitted],
     );
-    await t.runtime.ds.transaction((tx) => permits.createFromSubmission(event, tx));
+    await t.runtime.ds.transaction((tx) => filing.createFromSubmission(event, tx));
   }
   expect(DEMO_EMPLOYERS.length).toBeGreaterThan(3);
 });
@@ -107,7 +107,7 @@ describe('Case.residencePermit under _entities: one statement per fetch, scoped'
   });
 
   it('reads the same values TypeORM hydrates', async () => {
-    const service = new ResidencePermitService(t.runtime);
+    const service = servicesOf(t.runtime).permits;
     const lean = await service.findByCaseIds(actorFromClaims(officer as unknown as Record<string, unknown>), mine);
     const hydrated = await t.runtime.ds.getRepository(ResidencePermitEntity).findBy({});
     for (const h of hydrated.filter((p) => mine.includes(p.caseId))) {

@@ -1,5 +1,4 @@
-import { assertCan } from '@onestop/common';
-import type { ResidencePermitContext } from '../../context.js';
+import { assertCan, type RequestContext } from '@onestop/common';
 import type { CaseRef } from './residence-permit.type.js';
 
 /**
@@ -7,7 +6,7 @@ import type { CaseRef } from './residence-permit.type.js';
  * applied where the data is, in `Case.residencePermit` (the request's scoped DataLoader: one
  * SQL statement per fetch), so a case of another employer resolves with `residencePermit: null`.
  */
-export function resolveCaseReference(ref: { id: string }, ctx: ResidencePermitContext): CaseRef {
+export function resolveCaseReference(ref: { id: string }, ctx: RequestContext): CaseRef {
   assertCan(ctx.actor, 'case.read');
   return { id: ref.id };
 }

@@ -1,9 +1,19 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { assertCan } from '@onestop/common';
-import type { ResidencePermitContext } from '../../context.js';
+import type DataLoader from 'dataloader';
+import { assertCan, type RequestContext } from '@onestop/common';
 import { ResidencePermitFilter } from './dto/residence-permit-filter.input.js';
 import type { ResidencePermitEntity } from './residence-permit.entity.js';
+import type { ResidencePermitService } from './residence-permit.service.js';
 import { CaseRef, ResidencePermit, ResidencePermitConnection } from './residence-permit.type.js';
+
+/** What the permit resolvers need of the request context (context.ts provides it). */
+export interface PermitsContext extends RequestContext {
+  services: { permits: ResidencePermitService };
+  loaders: {
+    /** Scoped to the actor: a permit of another employer loads as null. */
+    permitByCaseId: DataLoader<string, ResidencePermitEntity | null>;
+  };
+}
 
 @Resolver(() => ResidencePermit)
 export class ResidencePermitResolver {
@@ -14,7 +24,7 @@ export class ResidencePermitResolver {
   })
   async residencePermit(
     @Arg('caseId', () => ID) caseId: string,
-    @Ctx() ctx: ResidencePermitContext,
+    @Ctx() ctx: PermitsContext,
   ): Promise<ResidencePermitEntity | null> {
     assertCan(ctx.actor, 'case.read');
     return ctx.loaders.permitByCaseId.load(caseId);
@@ -27,7 +37,7 @@ export class ResidencePermitResolver {
     @Arg('filter', () => ResidencePermitFilter, { nullable: true }) filter: ResidencePermitFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: '1 to 100.' }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: ResidencePermitContext,
+    @Ctx() ctx: PermitsContext,
   ): Promise<ResidencePermitConnection> {
     assertCan(ctx.actor, 'case.read');
     const page = await ctx.services.permits.list(ctx.actor, filter, first, after);
@@ -55,10 +65,7 @@ export class CaseResidencePermitResolver {
     nullable: true,
     description: 'The residence-permit application; null if not visible or not created yet.',
   })
-  async residencePermit(
-    @Root() root: CaseRef,
-    @Ctx() ctx: ResidencePermitContext,
-  ): Promise<ResidencePermitEntity | null> {
+  async residencePermit(@Root() root: CaseRef, @Ctx() ctx: PermitsContext): Promise<ResidencePermitEntity | null> {
     assertCan(ctx.actor, 'case.read');
     return ctx.loaders.permitByCaseId.load(root.id);
   }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '@onestop/common';
-import { assertSameRequest, outcomeDifferences, requestDifferences, timingProblems } from './verification-request.js';
+import {
+  keyUsedForAnotherRequest,
+  outcomeDifferences,
+  requestDifferences,
+  scheduledRequest,
+  timingProblems,
+} from './verification-request.js';
 
 const CASE = '6f1c2a3b-0000-4000-8000-000000000001';
 const OTHER_CASE = '6f1c2a3b-0000-4000-8000-000000000002';
@@ -42,24 +48,24 @@ describe('requestDifferences', () => {
   });
 });
 
-describe('assertSameRequest', () => {
-  it('passes a replay and refuses a different request with CONFLICT naming the difference', () => {
+describe('keyUsedForAnotherRequest', () => {
+  it('is a CONFLICT naming the verification and every difference', () => {
     const same = { caseId: CASE, kind: 'TELEPHONE_INTERVIEW' as const, scheduledAt: AT, location: 'Room 3' };
-    expect(() => assertSameRequest(earlier, same, 'k-1')).not.toThrow();
-    let caught: unknown;
-    try {
-      assertSameRequest(earlier, { ...same, location: 'Room 4' }, 'k-1');
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(ConflictError);
-    const e = caught as ConflictError;
+    const e = keyUsedForAnotherRequest(earlier, { ...same, location: 'Room 4' }, 'k-1');
+    expect(e).toBeInstanceOf(ConflictError);
     expect(e.extensions.code).toBe('CONFLICT');
     expect(e.message).toMatch(
       /"k-1" was already used for verification a1b2c3d4-.*\(location: "Room 3" before, "Room 4" now/,
     );
     expect(e.extensions.differences).toEqual(['location: "Room 3" before, "Room 4" now']);
     expect(e.extensions.verificationId).toBe(earlier.id);
+  });
+});
+
+describe('scheduledRequest', () => {
+  it('keeps what a retry must repeat, and nothing else', () => {
+    const req = { caseId: CASE, kind: 'TELEPHONE_INTERVIEW' as const, scheduledAt: AT, location: null };
+    expect(scheduledRequest({ ...req, idempotencyKey: 'k', officerId: 'o' } as typeof req)).toEqual(req);
   });
 });
 

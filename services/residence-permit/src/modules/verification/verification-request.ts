@@ -37,18 +37,28 @@ export function requestDifferences(earlier: ScheduledRequest, req: VerificationR
   return out;
 }
 
-/** A replay must repeat the request exactly; otherwise CONFLICT naming every difference. */
-export function assertSameRequest(
+/**
+ * The CONFLICT for an idempotency key already used for `earlier` with a different request,
+ * naming every difference (the ledger found that the requests differ).
+ */
+export function keyUsedForAnotherRequest(
   earlier: ScheduledRequest & Pick<VerificationEntity, 'id'>,
   req: VerificationRequest,
   key: string,
-): void {
+): ConflictError {
   const differences = requestDifferences(earlier, req);
-  if (!differences.length) return;
-  throw new ConflictError(
+  return new ConflictError(
     `The idempotency key ${JSON.stringify(key)} was already used for verification ${earlier.id} of case ${earlier.caseId}, with a different request (${differences.join('; ')}). Use a new key for a new verification.`,
     { verificationId: earlier.id, differences },
   );
+}
+
+/**
+ * What a retry with the same idempotency key must repeat exactly, as the ledger stores it
+ * (`canonicalRequest` of this): the case, the kind, the instant and the place.
+ */
+export function scheduledRequest(req: VerificationRequest): VerificationRequest {
+  return { caseId: req.caseId, kind: req.kind, scheduledAt: req.scheduledAt, location: req.location };
 }
 
 /** An outcome request as the service stores it: notes trimmed, absent or blank as null. */

@@ -46,9 +46,9 @@ export class VerificationEntity {
   createdAt!: Date;
 
   /**
-   * The officer's key for this scheduling: a retry with the same key returns this verification
-   * instead of scheduling another. Unique per officer (`scheduled_by`); null only on rows
-   * scheduled before keys existed.
+   * The officer's key for this scheduling, kept as data: the idempotency ledger
+   * (`platform.idempotency_record`, decision 0022) is where a retry finds it. Unique per officer
+   * (`scheduled_by`), like the ledger's key; null only on rows scheduled before keys existed.
    */
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey!: string | null;

@@ -1,10 +1,18 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { assertCan, type Actor } from '@onestop/common';
-import type { ResidencePermitContext } from '../../context.js';
+import type DataLoader from 'dataloader';
+import { assertCan, type Actor, type RequestContext } from '@onestop/common';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import { ResidencePermit } from '../residence-permit/residence-permit.type.js';
 import { ScheduleVerificationInput, VerificationOutcomeInput } from './dto/verification.input.js';
+import type { VerificationEntity } from './verification.entity.js';
+import type { VerificationService } from './verification.service.js';
 import { Verification } from './verification.type.js';
+
+/** What the verification resolvers need of the request context (context.ts provides it). */
+export interface VerificationContext extends RequestContext {
+  services: { verifications: VerificationService };
+  loaders: { verificationsByPermitId: DataLoader<string, VerificationEntity[]> };
+}
 
 @Resolver(() => ResidencePermit)
 export class VerificationResolver {
@@ -15,7 +23,7 @@ export class VerificationResolver {
   async scheduleVerification(
     @Arg('caseId', () => ID) caseId: string,
     @Arg('input', () => ScheduleVerificationInput) input: ScheduleVerificationInput,
-    @Ctx() ctx: ResidencePermitContext,
+    @Ctx() ctx: VerificationContext,
   ): Promise<ResidencePermitEntity> {
     assertCan(ctx.actor, 'residencePermit.verify');
     return ctx.services.verifications.schedule(ctx.actor, caseId, input);
@@ -28,17 +36,14 @@ export class VerificationResolver {
   async recordVerificationOutcome(
     @Arg('verificationId', () => ID) verificationId: string,
     @Arg('input', () => VerificationOutcomeInput) input: VerificationOutcomeInput,
-    @Ctx() ctx: ResidencePermitContext,
+    @Ctx() ctx: VerificationContext,
   ): Promise<ResidencePermitEntity> {
     assertCan(ctx.actor, 'residencePermit.verify');
     return ctx.services.verifications.record(ctx.actor, verificationId, input);
   }
 
   @FieldResolver(() => [Verification], { description: 'Every verification, in the order scheduled.' })
-  async verifications(
-    @Root() permit: ResidencePermitEntity,
-    @Ctx() ctx: ResidencePermitContext,
-  ): Promise<Verification[]> {
+  async verifications(@Root() permit: ResidencePermitEntity, @Ctx() ctx: VerificationContext): Promise<Verification[]> {
     const rows = await ctx.loaders.verificationsByPermitId.load(permit.id);
     const notes = readsNotes(ctx.actor);
     return rows.map((v) => ({

@@ -1,50 +1,187 @@
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   assertNoProblems,
   ConflictError,
   InvalidTransitionError,
-  isUniqueViolation,
+  InvariantError,
+  keyReusedError,
   NotFoundError,
   type Actor,
-  type SubgraphRuntime,
+  type Clock,
+  type CommandContext,
+  type CommandPipeline,
+  type CommandSpec,
   isUuid,
   idempotencyKeyProblems,
 } from '@onestop/common';
-import { EVENT_TYPES, type VerificationPayload } from '@onestop/common/contract';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import { interviewOutcomeOf, refreshInterview } from '../interview/interview-outcome.js';
-import { OPEN_STATUSES, type EventDraft, type PermitCommands } from '../residence-permit/permit-command.js';
-import { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
+import { allowedIn, OPEN_STATUSES, permitTarget } from '../residence-permit/permit-command.js';
+import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
+import type { PermitStore } from '../residence-permit/residence-permit.store.js';
 import type { ScheduleVerificationInput, VerificationOutcomeInput } from './dto/verification.input.js';
 import { VERIFICATION_KINDS, VERIFICATION_OUTCOMES, VerificationEntity } from './verification.entity.js';
 import {
-  assertSameRequest,
+  keyUsedForAnotherRequest,
   outcomeDifferences,
+  scheduledRequest,
   timingProblems,
   type OutcomeRequest,
   type VerificationRequest,
 } from './verification-request.js';
+import type { VerificationStore } from './verification.store.js';
 
 const MAX_LOCATION = 300;
 const MAX_NOTES = 2000;
 
+/** A scheduling, validated and normalised. */
+interface Scheduling extends VerificationRequest {
+  idempotencyKey: string;
+}
+
+/** What a scheduling answers: the permit, and the verification it scheduled (remembered for the key). */
+interface Scheduled {
+  permit: ResidencePermitEntity;
+  verificationId: string;
+}
+
+/** A recording of an outcome, for the verification of `caseId`. */
+interface Recording extends OutcomeRequest {
+  caseId: string;
+  verificationId: string;
+}
+
 /** Exit-Entry's verifications: scheduled with a time, then recorded with an outcome. */
 export class VerificationService {
+  private readonly scheduling: CommandSpec<Scheduling, ResidencePermitEntity, Scheduled>;
+  private readonly recording: CommandSpec<Recording, ResidencePermitEntity, ResidencePermitEntity>;
+
   constructor(
-    private readonly runtime: SubgraphRuntime,
-    private readonly commands: PermitCommands,
-  ) {}
+    private readonly verifications: VerificationStore,
+    private readonly permits: PermitStore,
+    private readonly commands: CommandPipeline,
+    private readonly clock: Clock,
+  ) {
+    this.scheduling = {
+      ...permitTarget(permits),
+      name: 'scheduleVerification',
+      action: 'residencePermit.verify',
+      // Per officer (the principal) and key, in the ledger: the same request again answers with
+      // the verification it scheduled, whatever the permit's status now; the key with another
+      // request is a CONFLICT naming every difference.
+      idempotency: {
+        key: (req) => req.idempotencyKey,
+        required: true,
+        request: scheduledRequest,
+        resultId: (r) => r.verificationId,
+        replay: async (tx, verificationId) => {
+          const v = verificationId ? await verifications.byId(verificationId, tx) : null;
+          const permit = v ? await permits.byId(tx, v.permitId) : null;
+          if (!v || !permit)
+            throw new InvariantError(`verification ${verificationId ?? 'null'} of an idempotency key is gone`);
+          return { permit, verificationId: v.id };
+        },
+        reused: async (tx, prior, req) => {
+          const earlier =
+            prior.operation === 'scheduleVerification' && prior.resultId
+              ? await verifications.byId(prior.resultId, tx)
+              : null;
+          return earlier
+            ? keyUsedForAnotherRequest(earlier, req, req.idempotencyKey)
+            : keyReusedError(req.idempotencyKey, prior);
+        },
+      },
+      rules: allowedIn(OPEN_STATUSES, 'schedule a verification'),
+      execute: async (cx, permit, req) => {
+        // "In the future" is checked after the replay: a retry of a request that was valid
+        // when first sent still gets its original answer once the scheduled time has passed.
+        assertNoProblems('The verification cannot be scheduled', timingProblems(req.scheduledAt, cx.now));
+        if (req.kind === 'FACE_TO_FACE_INTERVIEW') {
+          const open = await verifications.openFaceToFace(cx.tx, permit.id);
+          if (open) {
+            throw new ConflictError(
+              `A face-to-face interview is already scheduled for ${open.scheduledAt.toISOString()} (verification ${open.id}); record its outcome first.`,
+              { verificationId: open.id },
+            );
+          }
+        }
+        const actor = cx.actor!;
+        const v = Object.assign(new VerificationEntity(), {
+          id: randomUUID(),
+          permitId: permit.id,
+          caseId: permit.caseId,
+          kind: req.kind,
+          scheduledAt: req.scheduledAt,
+          location: req.location,
+          scheduledBy: actor.id,
+          scheduledByName: actor.name,
+          createdAt: cx.now,
+          idempotencyKey: req.idempotencyKey,
+          outcome: null,
+          notes: null,
+          recordedBy: null,
+          recordedByName: null,
+          recordedAt: null,
+        } satisfies VerificationEntity);
+        await verifications.insert(cx.tx, v);
+        cx.emit(EVENT_TYPES.verificationScheduled, {
+          caseId: permit.caseId,
+          verificationId: v.id,
+          kind: v.kind,
+          scheduledAt: req.scheduledAt.toISOString(),
+        });
+        await this.refreshFaceToFace(cx, permit);
+        return { permit, verificationId: v.id };
+      },
+    };
+
+    this.recording = {
+      ...permitTarget(permits),
+      name: 'recordVerificationOutcome',
+      action: 'residencePermit.verify',
+      // Under the permit's lock, after the scope check. A different request on a refused
+      // permit goes on to FINAL_DECISION, like every other change after a refusal.
+      replay: async (tx, permit, req) => {
+        const v = await this.lockVerification(tx, permit, req.verificationId);
+        if (!v.outcome) return null;
+        const differences = outcomeDifferences(v, req);
+        if (!differences.length) return permit;
+        if (permit.status === 'REFUSED') return null;
+        throw alreadyRecorded(v, differences);
+      },
+      rules: allowedIn(OPEN_STATUSES, 'record a verification'),
+      execute: async (cx, permit, req) => {
+        const v = await this.lockVerification(cx.tx, permit, req.verificationId);
+        if (cx.now < v.scheduledAt) {
+          throw new InvalidTransitionError(
+            `Verification ${v.id} is scheduled for ${v.scheduledAt.toISOString()}; record its outcome once it has taken place.`,
+          );
+        }
+        const actor = cx.actor!;
+        v.outcome = req.outcome;
+        v.notes = req.notes;
+        v.recordedBy = actor.id;
+        v.recordedByName = actor.name;
+        v.recordedAt = cx.now;
+        await verifications.save(cx.tx, v);
+        cx.emit(EVENT_TYPES.verificationRecorded, {
+          caseId: permit.caseId,
+          verificationId: v.id,
+          kind: v.kind,
+          scheduledAt: v.scheduledAt.toISOString(),
+          outcome: req.outcome,
+          recordedAt: cx.now.toISOString(),
+        });
+        await this.refreshFaceToFace(cx, permit);
+        return permit;
+      },
+    };
+  }
 
   /** Every verification of these permits, in one statement, oldest first. */
-  async findByPermitIds(permitIds: readonly string[]): Promise<Map<string, VerificationEntity[]>> {
-    const out = new Map<string, VerificationEntity[]>(permitIds.map((id) => [id, []]));
-    if (!permitIds.length) return out;
-    const rows = await this.runtime.ds.getRepository(VerificationEntity).find({
-      where: { permitId: In([...permitIds]) },
-      order: { scheduledAt: 'ASC', id: 'ASC' },
-    });
-    for (const r of rows) out.get(r.permitId)?.push(r);
-    return out;
+  findByPermitIds(permitIds: readonly string[]): Promise<Map<string, VerificationEntity[]>> {
+    return this.verifications.byPermitIds(permitIds);
   }
 
   /**
@@ -55,7 +192,6 @@ export class VerificationService {
    * a CONFLICT naming what differs, and writes nothing.
    */
   async schedule(actor: Actor, caseId: string, input: ScheduleVerificationInput): Promise<ResidencePermitEntity> {
-    const now = this.runtime.clock.now();
     const problems: string[] = [];
     if (!(VERIFICATION_KINDS as readonly string[]).includes(input.kind))
       problems.push(`kind must be one of ${VERIFICATION_KINDS.join(', ')}`);
@@ -66,91 +202,17 @@ export class VerificationService {
       problems.push(`location must be at most ${MAX_LOCATION} characters`);
     const key = typeof input.idempotencyKey === 'string' ? input.idempotencyKey : '';
     problems.push(...idempotencyKeyProblems(key));
-    // "In the future" is checked again after the replay: a retry of a request that was valid
-    // when first sent still gets its original answer once the scheduled time has passed.
-    const timing = timingProblems(at, now);
-    assertNoProblems('The verification cannot be scheduled', problems.length ? [...problems, ...timing] : []);
-    const request = { kind: input.kind, scheduledAt: at, location };
-
-    try {
-      return await this.commands.run(
-        actor,
-        caseId,
-        {
-          action: 'residencePermit.verify',
-          allowedIn: OPEN_STATUSES,
-          what: 'schedule a verification',
-          replay: async (permit, tx) => {
-            const earlier = await this.byKey(tx, actor.id, key);
-            if (!earlier) return null;
-            assertSameRequest(earlier, { ...request, caseId: permit.caseId } satisfies VerificationRequest, key);
-            return permit;
-          },
-        },
-        async (permit, tx, when) => {
-          assertNoProblems('The verification cannot be scheduled', timing);
-          const repo = tx.getRepository(VerificationEntity);
-          if (input.kind === 'FACE_TO_FACE_INTERVIEW') {
-            const open = await repo.findOne({
-              where: { permitId: permit.id, kind: 'FACE_TO_FACE_INTERVIEW', outcome: IsNull() },
-            });
-            if (open) {
-              throw new ConflictError(
-                `A face-to-face interview is already scheduled for ${open.scheduledAt.toISOString()} (verification ${open.id}); record its outcome first.`,
-                {
-                  verificationId: open.id,
-                },
-              );
-            }
-          }
-          const v = repo.create({
-            id: randomUUID(),
-            permitId: permit.id,
-            caseId: permit.caseId,
-            kind: input.kind,
-            scheduledAt: at,
-            location,
-            scheduledBy: actor.id,
-            scheduledByName: actor.name,
-            createdAt: when,
-            idempotencyKey: key,
-            outcome: null,
-            notes: null,
-            recordedBy: null,
-            recordedByName: null,
-            recordedAt: null,
-          });
-          await repo.insert(v);
-          const payload: VerificationPayload = {
-            caseId: permit.caseId,
-            verificationId: v.id,
-            kind: v.kind,
-            scheduledAt: at.toISOString(),
-          };
-          const events: EventDraft[] = [{ type: EVENT_TYPES.verificationScheduled, payload }];
-          const requirement = await this.refreshFaceToFace(permit, tx, when);
-          if (requirement) events.push(requirement);
-          return { result: permit, events };
-        },
-      );
-    } catch (err) {
-      // Attempts on one case take turns on the permit's lock, so the replay above sees the
-      // first one. Only a key sent for two different cases at once gets here: the unique index
-      // let one of them in; the other is compared with it, after its own transaction rolled back.
-      if (!isUniqueViolation(err, 'UQ_verification_idempotency')) throw err;
-      const earlier = await this.byKey(this.runtime.ds.manager, actor.id, key);
-      if (!earlier) throw err;
-      assertSameRequest(earlier, { ...request, caseId: caseId.toLowerCase() }, key);
-      const permit = await this.runtime.ds
-        .getRepository(ResidencePermitEntity)
-        .findOne({ where: { id: earlier.permitId } });
-      if (!permit) throw new NotFoundError('Residence permit of case', caseId);
-      return permit;
-    }
-  }
-
-  private async byKey(m: EntityManager, scheduledBy: string, key: string): Promise<VerificationEntity | null> {
-    return m.getRepository(VerificationEntity).findOne({ where: { scheduledBy, idempotencyKey: key } });
+    // With other problems, the timing is listed too; alone, it is checked after the replay.
+    if (problems.length) problems.push(...timingProblems(at, this.clock.now()));
+    assertNoProblems('The verification cannot be scheduled', problems);
+    const scheduled = await this.commands.run(actor, this.scheduling, {
+      caseId: caseId.toLowerCase(),
+      kind: input.kind,
+      scheduledAt: at,
+      location,
+      idempotencyKey: key,
+    });
+    return scheduled.permit;
   }
 
   /**
@@ -168,95 +230,41 @@ export class VerificationService {
     if (input.outcome === 'DISCREPANCY' && !notes)
       problems.push('notes must say what did not match when the outcome is DISCREPANCY');
     assertNoProblems('The verification outcome cannot be recorded', problems);
-    const request: OutcomeRequest = { outcome: input.outcome, notes };
-    const found = isUuid(verificationId)
-      ? await this.runtime.ds.getRepository(VerificationEntity).findOne({ where: { id: verificationId } })
-      : null;
+    const found = isUuid(verificationId) ? await this.verifications.byId(verificationId) : null;
     if (!found) throw new NotFoundError('Verification', verificationId);
+    return this.commands.run(actor, this.recording, {
+      caseId: found.caseId,
+      verificationId,
+      outcome: input.outcome,
+      notes,
+    });
+  }
 
-    return this.commands.run(
-      actor,
-      found.caseId,
-      {
-        action: 'residencePermit.verify',
-        allowedIn: OPEN_STATUSES,
-        what: 'record a verification',
-        // Under the permit's lock, after the scope check. A different request on a refused
-        // permit goes on to FINAL_DECISION, like every other change after a refusal.
-        replay: async (permit, tx) => {
-          const v = await lockVerification(tx, permit, verificationId);
-          if (!v.outcome) return null;
-          const differences = outcomeDifferences(v, request);
-          if (!differences.length) return permit;
-          if (permit.status === 'REFUSED') return null;
-          throw alreadyRecorded(v, differences);
-        },
-      },
-      async (permit, tx, now) => {
-        const repo = tx.getRepository(VerificationEntity);
-        const v = await lockVerification(tx, permit, verificationId);
-        if (now < v.scheduledAt) {
-          throw new InvalidTransitionError(
-            `Verification ${v.id} is scheduled for ${v.scheduledAt.toISOString()}; record its outcome once it has taken place.`,
-          );
-        }
-        v.outcome = input.outcome;
-        v.notes = notes;
-        v.recordedBy = actor.id;
-        v.recordedByName = actor.name;
-        v.recordedAt = now;
-        await repo.save(v);
-        const payload: VerificationPayload = {
-          caseId: permit.caseId,
-          verificationId: v.id,
-          kind: v.kind,
-          scheduledAt: v.scheduledAt.toISOString(),
-          outcome: v.outcome,
-          recordedAt: now.toISOString(),
-        };
-        const events: EventDraft[] = [{ type: EVENT_TYPES.verificationRecorded, payload }];
-        const requirement = await this.refreshFaceToFace(permit, tx, now);
-        if (requirement) events.push(requirement);
-        return { result: permit, events };
-      },
-    );
+  /** The verification, locked for the recording; NOT_FOUND unless it belongs to the (locked, scoped) permit. */
+  private async lockVerification(
+    tx: EntityManager,
+    permit: ResidencePermitEntity,
+    verificationId: string,
+  ): Promise<VerificationEntity> {
+    const v = await this.verifications.lock(tx, verificationId);
+    if (!v || v.permitId !== permit.id) throw new NotFoundError('Verification', verificationId);
+    return v;
   }
 
   /**
    * Re-reads the permit's face-to-face interviews (inside the command's transaction, after its
-   * write) and re-applies the interview rule; returns the requirement event if the outcome moved.
+   * write), re-applies the interview rule and appends the requirement event if the outcome moved.
    */
-  private async refreshFaceToFace(
-    permit: ResidencePermitEntity,
-    tx: EntityManager,
-    now: Date,
-  ): Promise<EventDraft | null> {
-    const rows: { scheduled: boolean | null; completed: boolean | null }[] = await tx.query(
-      `SELECT bool_or(outcome IS NULL) AS scheduled, bool_or(outcome IN ('CONFIRMED', 'DISCREPANCY')) AS completed
-         FROM rp.verification WHERE permit_id = $1 AND kind = 'FACE_TO_FACE_INTERVIEW'`,
-      [permit.id],
-    );
+  private async refreshFaceToFace(cx: CommandContext, permit: ResidencePermitEntity): Promise<void> {
+    const { scheduled, completed } = await this.verifications.faceToFaceState(cx.tx, permit.id);
     const before = interviewOutcomeOf(permit);
-    permit.interviewScheduled = rows[0]?.scheduled === true;
-    permit.interviewCompleted = rows[0]?.completed === true;
-    permit.updatedAt = now;
-    const event = refreshInterview(permit, before);
-    await tx.save(permit);
-    return event;
+    permit.interviewScheduled = scheduled;
+    permit.interviewCompleted = completed;
+    permit.updatedAt = cx.now;
+    const requirement = refreshInterview(permit, before);
+    await this.permits.save(cx.tx, permit);
+    if (requirement) cx.emit(EVENT_TYPES.interviewRequirementChanged, requirement);
   }
-}
-
-/** The verification, locked for the recording; NOT_FOUND unless it belongs to the (locked, scoped) permit. */
-async function lockVerification(
-  tx: EntityManager,
-  permit: ResidencePermitEntity,
-  verificationId: string,
-): Promise<VerificationEntity> {
-  const v = await tx
-    .getRepository(VerificationEntity)
-    .findOne({ where: { id: verificationId }, lock: { mode: 'pessimistic_write' } });
-  if (!v || v.permitId !== permit.id) throw new NotFoundError('Verification', verificationId);
-  return v;
 }
 
 /** A verification is recorded once: a different outcome or notes is refused, naming what was recorded. */
