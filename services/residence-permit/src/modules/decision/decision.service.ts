@@ -9,7 +9,7 @@ import {
 } from '@onestop/common';
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { interviewOutcomeOf } from '../interview/interview-outcome.js';
-import { allowedIn, permitTarget } from '../residence-permit/permit-command.js';
+import { allowedIn, permitTarget, personOf } from '../residence-permit/permit-command.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { PermitStore } from '../residence-permit/residence-permit.store.js';
 import type { VerificationEntity } from '../verification/verification.entity.js';
@@ -80,7 +80,7 @@ export class DecisionService {
         permit.validFrom = value.validFrom;
         permit.validUntil = value.validUntil;
         permit.refusalReasons = null;
-        recordDecider(permit, cx.actor!, cx.now);
+        recordDecider(permit, personOf(cx), cx.now);
         await permits.save(cx.tx, permit);
         cx.emit(EVENT_TYPES.residencePermitIssued, {
           caseId: permit.caseId,
@@ -104,7 +104,7 @@ export class DecisionService {
       execute: async (cx, permit, { reasons }) => {
         permit.status = 'REFUSED';
         permit.refusalReasons = [...reasons];
-        recordDecider(permit, cx.actor!, cx.now);
+        recordDecider(permit, personOf(cx), cx.now);
         await permits.save(cx.tx, permit);
         cx.emit(EVENT_TYPES.residencePermitRefused, {
           caseId: permit.caseId,

@@ -6,7 +6,7 @@ import {
   type CommandSpec,
 } from '@onestop/common';
 import { EVENT_TYPES } from '@onestop/common/contract';
-import { allowedIn, OPEN_STATUSES, permitTarget } from '../residence-permit/permit-command.js';
+import { allowedIn, OPEN_STATUSES, permitTarget, personOf } from '../residence-permit/permit-command.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { PermitStore } from '../residence-permit/residence-permit.store.js';
 import type { InterviewExemptionInput } from './dto/interview.input.js';
@@ -64,7 +64,7 @@ export class InterviewService {
         permit.proxyKind = proxy?.kind ?? null;
         permit.proxyName = proxy?.name ?? null;
         permit.proxyIdCopyReference = proxy?.idCopyReference ?? null;
-        permit.groundsDeclaredBy = cx.actor!.id;
+        permit.groundsDeclaredBy = personOf(cx).id;
         permit.groundsDeclaredAt = cx.now;
         permit.updatedAt = cx.now;
         const requirement = refreshInterview(permit, before);
@@ -89,7 +89,7 @@ export class InterviewService {
       execute: async (cx, permit, { reason }) => {
         if (permit.demandedAt) return permit;
         const before = interviewOutcomeOf(permit);
-        const actor = cx.actor!;
+        const actor = personOf(cx);
         permit.demandedBy = actor.id;
         permit.demandedByName = actor.name;
         permit.demandReason = reason;

@@ -1,6 +1,6 @@
 import { assertNoProblems, type Actor, type CommandPipeline, type CommandSpec } from '@onestop/common';
 import { EVENT_TYPES } from '@onestop/common/contract';
-import { allowedIn, permitTarget } from '../residence-permit/permit-command.js';
+import { allowedIn, permitTarget, personOf } from '../residence-permit/permit-command.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { PermitStore } from '../residence-permit/residence-permit.store.js';
 import type { ResidenceMaterialInput } from './dto/materials.input.js';
@@ -30,7 +30,7 @@ export class MaterialsService {
       // Items identical to what is recorded are left alone; if nothing differs, nothing is
       // written and no event appended.
       execute: async (cx, permit, { items }) => {
-        const actor = cx.actor!;
+        const actor = personOf(cx);
         const byItem = new Map((await materials.ofPermit(cx.tx, permit.id)).map((r) => [r.item, r]));
         const changed: MaterialItemEntity[] = [];
         for (const u of items) {

@@ -4,6 +4,9 @@ import {
   InvalidTransitionError,
   NotFoundError,
   shanghaiDate,
+  InvariantError,
+  type Actor,
+  type CommandContext,
   type CommandPipeline,
   type CommandSpec,
 } from '@onestop/common';
@@ -49,6 +52,12 @@ export class NoPermitForCase extends Error {
   constructor(readonly caseId: string) {
     super(`No residence permit for case ${caseId}`);
   }
+}
+
+/** The person running a command (officers', clerks' and agencies' commands are never the system's). */
+export function personOf(cx: CommandContext): Actor {
+  if (!cx.actor) throw new InvariantError('a person’s command run by the system');
+  return cx.actor;
 }
 
 /** Statuses before a decision: most commands run only in these. */

@@ -15,9 +15,9 @@ import {
   isUuid,
   idempotencyKeyProblems,
 } from '@onestop/common';
-import { EVENT_TYPES } from '@onestop/common/contract';
+import { EVENT_TYPES, type EventPayload } from '@onestop/common/contract';
 import { interviewOutcomeOf, refreshInterview } from '../interview/interview-outcome.js';
-import { allowedIn, OPEN_STATUSES, permitTarget } from '../residence-permit/permit-command.js';
+import { allowedIn, OPEN_STATUSES, permitTarget, personOf } from '../residence-permit/permit-command.js';
 import type { ResidencePermitEntity } from '../residence-permit/residence-permit.entity.js';
 import type { PermitStore } from '../residence-permit/residence-permit.store.js';
 import type { ScheduleVerificationInput, VerificationOutcomeInput } from './dto/verification.input.js';
@@ -106,7 +106,7 @@ export class VerificationService {
             );
           }
         }
-        const actor = cx.actor!;
+        const actor = personOf(cx);
         const v = Object.assign(new VerificationEntity(), {
           id: randomUUID(),
           permitId: permit.id,
@@ -125,12 +125,7 @@ export class VerificationService {
           recordedAt: null,
         } satisfies VerificationEntity);
         await verifications.insert(cx.tx, v);
-        cx.emit(EVENT_TYPES.verificationScheduled, {
-          caseId: permit.caseId,
-          verificationId: v.id,
-          kind: v.kind,
-          scheduledAt: req.scheduledAt.toISOString(),
-        });
+        cx.emit(EVENT_TYPES.verificationScheduled, scheduledFacts(v));
         await this.refreshFaceToFace(cx, permit);
         return { permit, verificationId: v.id };
       },
@@ -158,7 +153,7 @@ export class VerificationService {
             `Verification ${v.id} is scheduled for ${v.scheduledAt.toISOString()}; record its outcome once it has taken place.`,
           );
         }
-        const actor = cx.actor!;
+        const actor = personOf(cx);
         v.outcome = req.outcome;
         v.notes = req.notes;
         v.recordedBy = actor.id;
@@ -166,10 +161,7 @@ export class VerificationService {
         v.recordedAt = cx.now;
         await verifications.save(cx.tx, v);
         cx.emit(EVENT_TYPES.verificationRecorded, {
-          caseId: permit.caseId,
-          verificationId: v.id,
-          kind: v.kind,
-          scheduledAt: v.scheduledAt.toISOString(),
+          ...scheduledFacts(v),
           outcome: req.outcome,
           recordedAt: cx.now.toISOString(),
         });
@@ -265,6 +257,11 @@ export class VerificationService {
     await this.permits.save(cx.tx, permit);
     if (requirement) cx.emit(EVENT_TYPES.interviewRequirementChanged, requirement);
   }
+}
+
+/** What the verification events say of the verification itself. */
+function scheduledFacts(v: VerificationEntity): EventPayload<typeof EVENT_TYPES.verificationScheduled> {
+  return { caseId: v.caseId, verificationId: v.id, kind: v.kind, scheduledAt: v.scheduledAt.toISOString() };
 }
 
 /** A verification is recorded once: a different outcome or notes is refused, naming what was recorded. */
