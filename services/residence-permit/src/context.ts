@@ -2,16 +2,22 @@ import DataLoader from 'dataloader';
 import { commandPipeline, oncePerRuntime, type RequestContext, type SubgraphRuntime } from '@onestop/common';
 import { loadResidencePermitConfig } from './config.js';
 import { FilingService } from './modules/case-events/filing.service.js';
+import type { CustodyContext } from './modules/custody/custody.resolver.js';
 import { CustodyService } from './modules/custody/custody.service.js';
+import type { DecisionContext } from './modules/decision/decision.resolver.js';
 import { DecisionService } from './modules/decision/decision.service.js';
+import type { InterviewContext } from './modules/interview/interview.resolver.js';
 import { InterviewService } from './modules/interview/interview.service.js';
+import type { MaterialsContext } from './modules/materials/materials.resolver.js';
 import { MaterialsService } from './modules/materials/materials.service.js';
 import { MaterialsStore } from './modules/materials/materials.store.js';
 import type { MaterialItemEntity } from './modules/materials/material-item.entity.js';
 import type { ResidencePermitEntity } from './modules/residence-permit/residence-permit.entity.js';
+import type { PermitsContext } from './modules/residence-permit/residence-permit.resolver.js';
 import { ResidencePermitService } from './modules/residence-permit/residence-permit.service.js';
 import { PermitStore } from './modules/residence-permit/residence-permit.store.js';
 import type { VerificationEntity } from './modules/verification/verification.entity.js';
+import type { VerificationContext } from './modules/verification/verification.resolver.js';
 import { VerificationService } from './modules/verification/verification.service.js';
 import { VerificationStore } from './modules/verification/verification.store.js';
 
@@ -40,8 +46,13 @@ export const servicesOf = oncePerRuntime((rt: SubgraphRuntime) => {
 
 export type ResidencePermitServices = ReturnType<typeof servicesOf>;
 
-/** Per-request context of the residence-permit subgraph: the base, the process's services and this request's loaders. */
-export interface ResidencePermitContext extends RequestContext {
+/**
+ * Per-request context of the residence-permit subgraph: the base, the process's services and
+ * this request's loaders. It extends what each area's resolvers declare they need, so the
+ * compiler checks that the wiring provides it.
+ */
+export interface ResidencePermitContext
+  extends PermitsContext, MaterialsContext, InterviewContext, VerificationContext, DecisionContext, CustodyContext {
   services: ResidencePermitServices;
   /** One SQL statement per entity type per request, whatever the number of permits resolved. */
   loaders: {
