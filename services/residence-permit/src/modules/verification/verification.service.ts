@@ -76,7 +76,7 @@ export class VerificationService {
         request: scheduledRequest,
         resultId: (r) => r.verificationId,
         replay: async (tx, verificationId) => {
-          const v = verificationId ? await verifications.byId(verificationId, tx) : null;
+          const v = verificationId ? await verifications.byId(tx, verificationId) : null;
           const permit = v ? await permits.byId(tx, v.permitId) : null;
           if (!v || !permit)
             throw new InvariantError(`verification ${verificationId ?? 'null'} of an idempotency key is gone`);
@@ -85,7 +85,7 @@ export class VerificationService {
         reused: async (tx, prior, req) => {
           const earlier =
             prior.operation === 'scheduleVerification' && prior.resultId
-              ? await verifications.byId(prior.resultId, tx)
+              ? await verifications.byId(tx, prior.resultId)
               : null;
           return earlier
             ? keyUsedForAnotherRequest(earlier, req, req.idempotencyKey)
@@ -222,7 +222,7 @@ export class VerificationService {
     if (input.outcome === 'DISCREPANCY' && !notes)
       problems.push('notes must say what did not match when the outcome is DISCREPANCY');
     assertNoProblems('The verification outcome cannot be recorded', problems);
-    const found = isUuid(verificationId) ? await this.verifications.byId(verificationId) : null;
+    const found = isUuid(verificationId) ? await this.verifications.find(verificationId) : null;
     if (!found) throw new NotFoundError('Verification', verificationId);
     return this.commands.run(actor, this.recording, {
       caseId: found.caseId,

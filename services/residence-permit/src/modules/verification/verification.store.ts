@@ -17,8 +17,13 @@ export class VerificationStore {
     return out;
   }
 
-  /** One verification (outside a command: to find the case it belongs to). */
-  async byId(id: string, tx: EntityManager = this.ds.manager): Promise<VerificationEntity | null> {
+  /** One verification, outside a command (to find the case it belongs to). */
+  find(id: string): Promise<VerificationEntity | null> {
+    return this.byId(this.ds.manager, id);
+  }
+
+  /** One verification, read in a command's transaction. */
+  async byId(tx: EntityManager, id: string): Promise<VerificationEntity | null> {
     return tx.getRepository(VerificationEntity).findOne({ where: { id } });
   }
 
