@@ -1,19 +1,23 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@onestop/common';
-import { createContext, type ResidencePermitContext } from './context.js';
-import { CustodyResolver } from './custody/custody.resolver.js';
-import { DecisionResolver } from './decision/decision.resolver.js';
-import { InterviewResolver } from './interview/interview.resolver.js';
-import { MaterialItemEntity } from './materials/material-item.entity.js';
-import { MaterialsResolver } from './materials/materials.resolver.js';
+import { createContext, servicesOf, type ResidencePermitContext } from './context.js';
+import { caseEventsConsumer } from './modules/case-events/case-events.consumer.js';
+import { CustodyResolver } from './modules/custody/custody.resolver.js';
+import { DecisionResolver } from './modules/decision/decision.resolver.js';
+import { InterviewResolver } from './modules/interview/interview.resolver.js';
+import { MaterialItemEntity } from './modules/materials/material-item.entity.js';
+import { MaterialsResolver } from './modules/materials/materials.resolver.js';
 import { RpInit1764201600002 } from './migrations/1764201600002-init.js';
 import { RpVerificationIdempotency1764201608000 } from './migrations/1764201608000-verification-idempotency.js';
-import { caseEventsConsumer } from './residence-permit/residence-permit.consumer.js';
-import { ResidencePermitEntity } from './residence-permit/residence-permit.entity.js';
-import { resolveCaseReference } from './residence-permit/residence-permit.reference.js';
-import { CaseResidencePermitResolver, ResidencePermitResolver } from './residence-permit/residence-permit.resolver.js';
-import { CaseRef } from './residence-permit/residence-permit.type.js';
-import { VerificationEntity } from './verification/verification.entity.js';
-import { VerificationResolver } from './verification/verification.resolver.js';
+import { RpVerificationKeysToLedger1796720000001 } from './migrations/1796720000001-verification-keys-to-ledger.js';
+import { ResidencePermitEntity } from './modules/residence-permit/residence-permit.entity.js';
+import { resolveCaseReference } from './modules/residence-permit/residence-permit.reference.js';
+import {
+  CaseResidencePermitResolver,
+  ResidencePermitResolver,
+} from './modules/residence-permit/residence-permit.resolver.js';
+import { CaseRef } from './modules/residence-permit/residence-permit.type.js';
+import { VerificationEntity } from './modules/verification/verification.entity.js';
+import { VerificationResolver } from './modules/verification/verification.resolver.js';
 
 /** The residence-permit subgraph: the Exit-Entry Administration's half of every case. */
 export const residencePermitSubgraph: SubgraphDefinition<ResidencePermitContext> = {
@@ -21,7 +25,7 @@ export const residencePermitSubgraph: SubgraphDefinition<ResidencePermitContext>
   dbSchema: 'rp',
   defaultPort: 4002,
   entities: [ResidencePermitEntity, MaterialItemEntity, VerificationEntity],
-  migrations: [RpInit1764201600002, RpVerificationIdempotency1764201608000],
+  migrations: [RpInit1764201600002, RpVerificationIdempotency1764201608000, RpVerificationKeysToLedger1796720000001],
   buildSchema: () =>
     buildFederatedSchema(
       {
@@ -47,7 +51,8 @@ export const residencePermitSubgraph: SubgraphDefinition<ResidencePermitContext>
     ),
   createContext,
   async start(runtime) {
-    const consumer = caseEventsConsumer(runtime);
+    const { filing, custody } = servicesOf(runtime);
+    const consumer = caseEventsConsumer(runtime.events, filing, custody);
     await consumer.start();
     return () => consumer.stop();
   },
