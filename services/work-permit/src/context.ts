@@ -7,7 +7,13 @@ import type { EmployerLoaders } from './modules/employer/employer.resolver.js';
 import type { MaterialsLoaders } from './modules/materials/materials.resolver.js';
 import type { WebhookLoaders } from './modules/webhook/webhook.resolver.js';
 import type { AreaContext } from './shared/request-context.js';
-import { oncePerRuntime, type EventStore, type RequestContext, type SubgraphRuntime } from '@onestop/common';
+import {
+  commandPipeline,
+  oncePerRuntime,
+  type EventStore,
+  type RequestContext,
+  type SubgraphRuntime,
+} from '@onestop/common';
 import { AttachmentService } from './modules/attachments/attachment.service.js';
 import type { ObjectStore } from './modules/attachments/storage/object-store.js';
 import { openObjectStore } from './modules/attachments/storage/open-object-store.js';
@@ -69,13 +75,14 @@ export const servicesOf = oncePerRuntime((runtime): WorkPermitServices => {
     { requireHttps: config.webhooks.requireHttps, allowedHosts: config.webhooks.allowedHosts },
     config.webhooks.timeoutMs,
   );
+  const commands = commandPipeline(runtime);
   const cases = new CaseQueryService(ds, clock, accessLog);
   const a = config.attachments;
   const store = openObjectStore(a);
   const attachments = new AttachmentService(
     ds,
     clock,
-    events,
+    commands,
     a,
     store,
     a.clamav ? new ClamdScanner(a.clamav.host, a.clamav.port, a.clamav.timeoutMs) : NO_SCAN,
@@ -89,12 +96,12 @@ export const servicesOf = oncePerRuntime((runtime): WorkPermitServices => {
     agencies: new AgencyService(ds, clock),
     agencyClients: new AgencyClientService(ds, clock, config.identityAdmin),
     cases,
-    filing: new CaseFilingService(ds, clock, events, calendar, config.renewalWindow),
-    preExamination: new PreExaminationService(ds, clock, events, attachments),
-    materials: new MaterialsService(ds, clock, events),
-    decisions: new WorkPermitDecisionService(ds, clock, events),
+    filing: new CaseFilingService(commands, calendar, config.renewalWindow),
+    preExamination: new PreExaminationService(commands, attachments),
+    materials: new MaterialsService(ds, commands),
+    decisions: new WorkPermitDecisionService(commands),
     accessLog,
-    lifecycle: new CaseLifecycleProjector(events, calendar, logger.child({ component: 'case-lifecycle' })),
+    lifecycle: new CaseLifecycleProjector(commands, calendar, logger.child({ component: 'case-lifecycle' })),
     attachments,
     store,
     config,

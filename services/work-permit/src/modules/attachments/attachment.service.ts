@@ -8,13 +8,15 @@ import {
   NotFoundError,
   type Actor,
   type Clock,
-  type EventStore,
+  type CommandPipeline,
+  type CommandSpec,
   type Logger,
   isUuid,
 } from '@onestop/common';
 import { type CaseStatus } from '@onestop/common/contract';
 import type { AccessLogService } from '../access-log/access-log.service.js';
-import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
+import { changeCase, ON_CASE, timelineLine } from '../case/case-changes.js';
+import { lockCase, writeCaseChanges } from '../case/case.store.js';
 import { CaseEntity } from '../case/case.entity.js';
 import type { CaseQueryService } from '../case/case-query.service.js';
 import type { AttachmentsConfig } from '../../config.js';
@@ -68,6 +70,21 @@ export type FileResponse =
   | { status: number; json: unknown }
   | { status: 200; bytes: Buffer; version: AttachmentVersionEntity; disposition: 'inline' | 'attachment' };
 
+/** An attachment of a case, as the upload and review mutations answer. */
+export interface AttachmentRef {
+  caseId: string;
+  attachmentId: string;
+}
+
+/** What confirming an upload changes: its case and the upload, both locked. */
+interface UploadTarget {
+  c: CaseEntity;
+  u: AttachmentUploadEntity;
+}
+
+/** The author of the retention sweep's timeline lines. */
+const RETENTION = { id: null, name: 'retention' };
+
 /** A return item that names an attachment. */
 export interface AttachmentCorrection {
   attachmentId: string;
@@ -83,7 +100,7 @@ export class AttachmentService {
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
-    private readonly events: EventStore,
+    private readonly commands: CommandPipeline,
     private readonly cfg: AttachmentsConfig,
     private readonly store: ObjectStore,
     private readonly scanner: VirusScanner,
@@ -268,63 +285,77 @@ export class AttachmentService {
   async confirm(actor: Actor | null, uploadId: string): Promise<{ caseId: string; attachmentId: string }> {
     assertCan(actor, 'attachment.upload');
     if (!isUuid(uploadId)) throw new NotFoundError('AttachmentUpload', uploadId);
-    return this.ds.transaction(async (tx) => {
+    return this.commands.run(actor, this.confirmUpload, { uploadId });
+  }
+
+  private readonly confirmUpload: CommandSpec<{ uploadId: string }, UploadTarget, AttachmentRef> = {
+    name: 'confirmAttachmentUpload',
+    action: 'attachment.upload',
+    // Lock order: the case, then the upload row.
+    load: async (tx, { uploadId }) => {
       const peek = await tx.getRepository(AttachmentUploadEntity).findOneBy({ id: uploadId });
-      const c = peek ? await lockCase(tx, peek.caseId, actor) : null;
-      if (!peek || !c) throw new NotFoundError('AttachmentUpload', uploadId);
-      assertCan(actor, 'attachment.upload', { employerId: c.employerId });
-      const u = (await tx
+      const c = peek ? await lockCase(tx, peek.caseId) : null;
+      if (!c) return null;
+      const u = await tx
         .getRepository(AttachmentUploadEntity)
         .createQueryBuilder('u')
         .setLock('pessimistic_write')
         .where('u.id = :id', { id: uploadId })
-        .getOne())!;
-      const id = attachmentId(c.id, u.attachmentName);
-      if (u.state === 'CONFIRMED') return { caseId: c.id, attachmentId: id };
+        .getOne();
+      return { c, u: u! };
+    },
+    resource: ({ c }) => ON_CASE.resource(c),
+    notFound: ({ uploadId }) => new NotFoundError('AttachmentUpload', uploadId),
+    subject: ({ c }) => ON_CASE.subject(c),
+    replay: async (_tx, { c, u }) =>
+      u.state === 'CONFIRMED' ? { caseId: c.id, attachmentId: attachmentId(c.id, u.attachmentName) } : null,
+    rules: ({ c, u }) => {
       if (u.state !== 'RECEIVED') throw uploadNotReceived(u.state, u.refusal, u.refusalMessage);
       assertUploadable(c);
       if (!c.attachments.some((n) => n.toLowerCase() === u.attachmentName.toLowerCase()))
         throw new ConflictError(`"${u.attachmentName}" is no longer one of the case's attachments.`);
-      const now = this.clock.now();
-      await tx
-        .createQueryBuilder()
-        .insert()
-        .into(AttachmentEntity)
-        .values({ id, caseId: c.id, name: u.attachmentName, kind: u.kind, createdAt: now })
-        .orUpdate(['kind'], ['id'])
-        .execute();
-      const [{ next }] = (await tx.query(
-        `SELECT coalesce(max(version), 0) + 1 AS next FROM wp.attachment_version WHERE attachment_id = $1`,
-        [id],
-      )) as [{ next: number }];
-      const versionId = randomUUID();
-      await tx.getRepository(AttachmentVersionEntity).insert({
-        id: versionId,
-        attachmentId: id,
-        caseId: c.id,
-        version: Number(next),
-        fileName: u.fileName,
-        contentType: u.contentType as AttachmentVersionEntity['contentType'],
-        sizeBytes: u.sizeBytes,
-        sha256: u.sha256,
-        storageKey: u.storageKey!,
-        uploadedBy: actor.id,
-        uploadedByName: actor.name,
-        uploadedAt: now,
-        verdict: 'PENDING',
-        verdictReason: null,
-        reviewedBy: null,
-        reviewedByName: null,
-        reviewedAt: null,
-        deletedAt: null,
-      });
-      await tx.getRepository(AttachmentUploadEntity).update({ id: u.id }, { state: 'CONFIRMED', versionId });
-      const changes = new CaseChanges(now, authorOf(actor));
-      changes.note(c, 'ATTACHMENT_UPLOADED', `${u.attachmentName}: version ${next} (${u.fileName})`);
-      await changes.commit(tx, this.events);
-      return { caseId: c.id, attachmentId: id };
-    });
-  }
+    },
+    execute: (cx, { c, u }) =>
+      changeCase(cx, async (changes) => {
+        const actor = cx.actor!;
+        const id = attachmentId(c.id, u.attachmentName);
+        await cx.tx
+          .createQueryBuilder()
+          .insert()
+          .into(AttachmentEntity)
+          .values({ id, caseId: c.id, name: u.attachmentName, kind: u.kind, createdAt: cx.now })
+          .orUpdate(['kind'], ['id'])
+          .execute();
+        const [{ next }] = (await cx.tx.query(
+          `SELECT coalesce(max(version), 0) + 1 AS next FROM wp.attachment_version WHERE attachment_id = $1`,
+          [id],
+        )) as [{ next: number }];
+        const versionId = randomUUID();
+        await cx.tx.getRepository(AttachmentVersionEntity).insert({
+          id: versionId,
+          attachmentId: id,
+          caseId: c.id,
+          version: Number(next),
+          fileName: u.fileName,
+          contentType: u.contentType as AttachmentVersionEntity['contentType'],
+          sizeBytes: u.sizeBytes,
+          sha256: u.sha256,
+          storageKey: u.storageKey!,
+          uploadedBy: actor.id,
+          uploadedByName: actor.name,
+          uploadedAt: cx.now,
+          verdict: 'PENDING',
+          verdictReason: null,
+          reviewedBy: null,
+          reviewedByName: null,
+          reviewedAt: null,
+          deletedAt: null,
+        });
+        await cx.tx.getRepository(AttachmentUploadEntity).update({ id: u.id }, { state: 'CONFIRMED', versionId });
+        changes.note(c, 'ATTACHMENT_UPLOADED', `${u.attachmentName}: version ${next} (${u.fileName})`);
+        return { caseId: c.id, attachmentId: id };
+      }),
+  };
 
   /** WP_OFFICER: marks one version fine or needing correction (with the reason) during pre-examination. */
   async review(
@@ -332,7 +363,7 @@ export class AttachmentService {
     versionId: string,
     verdict: Exclude<AttachmentVerdict, 'PENDING'>,
     reason: string | null,
-  ): Promise<{ caseId: string; attachmentId: string }> {
+  ): Promise<AttachmentRef> {
     assertCan(actor, 'case.preExamine');
     const why = reason?.trim() || null;
     if (verdict === 'NEEDS_CORRECTION' && (!why || why.length > 2000))
@@ -340,27 +371,45 @@ export class AttachmentService {
         'reason must say what to correct (1 to 2000 characters)',
       ]);
     if (!isUuid(versionId)) throw new NotFoundError('AttachmentVersion', versionId);
-    return this.ds.transaction(async (tx) => {
+    return this.commands.run(actor, this.reviewVersion, { versionId, verdict, reason: why });
+  }
+
+  private readonly reviewVersion: CommandSpec<
+    { versionId: string; verdict: Exclude<AttachmentVerdict, 'PENDING'>; reason: string | null },
+    { c: CaseEntity; v: AttachmentVersionEntity },
+    AttachmentRef
+  > = {
+    name: 'reviewAttachment',
+    action: 'case.preExamine',
+    load: async (tx, { versionId }) => {
       const v = await tx.getRepository(AttachmentVersionEntity).findOneBy({ id: versionId });
-      const c = v ? await lockCase(tx, v.caseId, actor) : null;
-      if (!v || !c) throw new NotFoundError('AttachmentVersion', versionId);
+      const c = v ? await lockCase(tx, v.caseId) : null;
+      return v && c && { c, v };
+    },
+    resource: ({ c }) => ON_CASE.resource(c),
+    notFound: ({ versionId }) => new NotFoundError('AttachmentVersion', versionId),
+    subject: ({ c }) => ON_CASE.subject(c),
+    rules: ({ c }) => {
       if (c.status !== 'SUBMITTED')
         throw new InvalidTransitionError(
           `Case ${c.reference} is ${c.status}: attachments are marked during pre-examination (SUBMITTED).`,
         );
-      await tx.getRepository(AttachmentVersionEntity).update(
+    },
+    execute: async (cx, { c, v }, { verdict, reason }) => {
+      const actor = cx.actor!;
+      await cx.tx.getRepository(AttachmentVersionEntity).update(
         { id: v.id },
         {
           verdict,
-          verdictReason: verdict === 'FINE' ? null : why,
+          verdictReason: verdict === 'FINE' ? null : reason,
           reviewedBy: actor.id,
           reviewedByName: actor.name,
-          reviewedAt: this.clock.now(),
+          reviewedAt: cx.now,
         },
       );
       return { caseId: c.id, attachmentId: v.attachmentId };
-    });
-  }
+    },
+  };
 
   /**
    * Inside returnCase's transaction: checks the attachments a return names and marks their
@@ -506,15 +555,20 @@ export class AttachmentService {
         ]);
         const byCase = new Map<string, string[]>();
         for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), `${r.name} v${r.version}`]);
-        const changes = new CaseChanges(now, { id: null, name: 'retention' });
+        // Timeline lines only (no field changes, no events): written with the case store.
         const cases = await tx.getRepository(CaseEntity).findBy([...byCase.keys()].map((id) => ({ id })));
-        for (const c of cases)
-          changes.note(
+        const lines = cases.map((c) =>
+          timelineLine(
             c,
+            now,
+            RETENTION,
             'ATTACHMENTS_DELETED',
+            null,
+            null,
             `Retention (${this.cfg.retentionDays} days after ${c.status === 'WITHDRAWN' ? 'withdrawal' : 'refusal'}): deleted ${byCase.get(c.id)!.join(', ')}`,
-          );
-        await changes.commit(tx, this.events);
+          ),
+        );
+        await writeCaseChanges(tx, now, new Map(), lines);
         for (const [caseId, files] of byCase)
           this.logger.info({ caseId, files }, 'attachments deleted after retention');
       }

@@ -1,61 +1,59 @@
 import type { EntityManager } from 'typeorm';
-import { employerScope, type Actor, type EventStore, isUuid } from '@onestop/common';
+import { NotFoundError, type CommandContext, type EventSubject, type Resource } from '@onestop/common';
 import {
   EVENT_TYPES,
   type CaseStatus,
   type CaseStatusChangedPayload,
-  newEvent,
   type EventPayload,
   type EventType,
-  type NewEvent,
 } from '@onestop/common/contract';
-import { CaseTimelineEntity } from './case-timeline.entity.js';
-import { CaseEntity } from './case.entity.js';
+import type { CaseEntity } from './case.entity.js';
+import { lockCase, writeCaseChanges, type TimelineLine } from './case.store.js';
 
-/** Who made a change: a person (from their token) or another subgraph's event. */
+/** Who made a change, as the timeline names them: a person, or the subgraph whose fact was applied. */
 export interface ChangeAuthor {
   id: string | null;
   name: string | null;
 }
 
-export function authorOf(actor: Actor): ChangeAuthor {
-  return { id: actor.id, name: actor.name };
+/** The author of a command's timeline lines: the person, or the system with the fact it applies. */
+export function authorOf(cx: CommandContext): ChangeAuthor {
+  const a = cx.author;
+  return a.kind === 'person' ? { id: a.actor.id, name: a.actor.name } : { id: a.cause?.actorId ?? null, name: a.name };
 }
 
 /**
- * Locks one case row for the rest of the transaction (`FOR UPDATE`), so concurrent commands
- * and event handlers on the same case take turns. Returns null when the case does not exist
- * or is outside `scope` (an agency's employers): callers answer NOT_FOUND either way.
+ * The target part of a CommandSpec on one case: `load` locks it by id, `resource` scopes it by its
+ * employer, and a missing or out-of-scope case is NOT_FOUND `Case` (the same answer on purpose).
  */
-export async function lockCase(tx: EntityManager, caseId: string, actor: Actor | null): Promise<CaseEntity | null> {
-  if (!isUuid(caseId)) return null;
-  const qb = tx
-    .getRepository(CaseEntity)
-    .createQueryBuilder('c')
-    .setLock('pessimistic_write')
-    .where('c.id = :id', { id: caseId });
-  const scope = actor ? employerScope(actor) : null;
-  if (scope) qb.andWhere('c.employerId = ANY(:scope)', { scope: scope.filter(isUuid) });
-  return qb.getOne();
-}
+export const ON_CASE = {
+  load: (tx: EntityManager, input: { caseId: string }): Promise<CaseEntity | null> => lockCase(tx, input.caseId),
+  resource: (c: CaseEntity): Resource => ({ employerId: c.employerId }),
+  notFound: (input: { caseId: string }): Error => new NotFoundError('Case', input.caseId),
+  subject: (c: CaseEntity): EventSubject => ({ aggregateId: c.id, employerId: c.employerId }),
+};
 
 /**
- * The changes one transaction makes to cases: field updates, status moves, timeline lines and
- * domain events. `commit` writes the timeline in one statement and appends the events last,
- * as the event store requires. Every status move records a timeline line and a
- * `case.status-changed` event, so no move can forget them.
+ * What one command changes on cases, inside the pipeline's execute step: field updates, status
+ * moves, timeline lines, and its events through `cx.emit` (the pipeline appends them last).
+ * Every status move records a timeline line and a `case.status-changed` event, so no move can
+ * forget them; `save` writes the updates and the timeline.
  */
 export class CaseChanges {
-  private readonly timeline: Omit<CaseTimelineEntity, 'id' | 'case'>[] = [];
-  private readonly events: NewEvent[] = [];
+  private readonly timeline: TimelineLine[] = [];
   private readonly patches = new Map<CaseEntity, Partial<CaseEntity>>();
+  readonly author: ChangeAuthor;
 
-  constructor(
-    readonly at: Date,
-    readonly author: ChangeAuthor,
-  ) {}
+  constructor(private readonly cx: CommandContext) {
+    this.author = authorOf(cx);
+  }
 
-  /** Changes fields of a case (in memory now, in the database at commit). */
+  /** Business time of the change (the command's). */
+  get at(): Date {
+    return this.cx.now;
+  }
+
+  /** Changes fields of a case (in memory now, in the database at save). */
   set(c: CaseEntity, patch: Partial<CaseEntity>): void {
     Object.assign(c, patch);
     this.patches.set(c, { ...(this.patches.get(c) ?? {}), ...patch });
@@ -66,8 +64,13 @@ export class CaseChanges {
     const from = c.status;
     this.set(c, { status: to });
     this.timeline.push(this.line(c, action, from, to, note));
-    const payload: CaseStatusChangedPayload = { caseId: c.id, reference: c.reference, from, to, category: c.category };
-    this.event(c, EVENT_TYPES.caseStatusChanged, payload);
+    this.event(c, EVENT_TYPES.caseStatusChanged, {
+      caseId: c.id,
+      reference: c.reference,
+      from,
+      to,
+      category: c.category,
+    });
   }
 
   /** A timeline line that moves no status. */
@@ -75,16 +78,9 @@ export class CaseChanges {
     this.timeline.push(this.line(c, action, null, null, note));
   }
 
-  /** A domain event about the case. */
+  /** A domain event about the case (with the counter it happened at, if any). */
   event<T extends EventType>(c: CaseEntity, type: T, payload: EventPayload<T>, counterId: string | null = null): void {
-    this.events.push(
-      newEvent<EventType>(type, c.id, payload, {
-        employerId: c.employerId,
-        counterId,
-        actor: this.author,
-        at: this.at,
-      }),
-    );
+    this.cx.emit(type, payload, { aggregateId: c.id, employerId: c.employerId, counterId });
   }
 
   /** Timeline line for the very first status (the filing): from nothing to SUBMITTED. */
@@ -100,23 +96,9 @@ export class CaseChanges {
     this.event(c, EVENT_TYPES.caseStatusChanged, payload);
   }
 
-  get empty(): boolean {
-    return !this.timeline.length && !this.events.length && !this.patches.size;
-  }
-
-  /** Writes the updates and timeline, then appends the events (last in the transaction). */
-  async commit(tx: EntityManager, events: EventStore): Promise<void> {
-    for (const [c, patch] of this.patches) {
-      await tx
-        .createQueryBuilder()
-        .update(CaseEntity)
-        .set({ ...patch, updatedAt: this.at })
-        .where('id = :id', { id: c.id })
-        .execute();
-      c.updatedAt = this.at;
-    }
-    if (this.timeline.length) await tx.getRepository(CaseTimelineEntity).insert(this.timeline);
-    await events.append(tx, this.events);
+  /** Writes the updates and the timeline (the events are the pipeline's). */
+  save(): Promise<void> {
+    return writeCaseChanges(this.cx.tx, this.cx.now, this.patches, this.timeline);
   }
 
   private line(
@@ -125,16 +107,28 @@ export class CaseChanges {
     from: string | null,
     to: string | null,
     note: string | null,
-  ): Omit<CaseTimelineEntity, 'id' | 'case'> {
-    return {
-      caseId: c.id,
-      at: this.at,
-      actorId: this.author.id,
-      actorName: this.author.name,
-      action,
-      fromStatus: from,
-      toStatus: to,
-      note,
-    };
+  ): TimelineLine {
+    return timelineLine(c, this.at, this.author, action, from, to, note);
   }
+}
+
+/** One line of a case's timeline. */
+export function timelineLine(
+  c: CaseEntity,
+  at: Date,
+  author: ChangeAuthor,
+  action: string,
+  from: string | null,
+  to: string | null,
+  note: string | null,
+): TimelineLine {
+  return { caseId: c.id, at, actorId: author.id, actorName: author.name, action, fromStatus: from, toStatus: to, note };
+}
+
+/** The execute step of a case command: `change` records what changes, then it is written. */
+export async function changeCase<R>(cx: CommandContext, change: (changes: CaseChanges) => R | Promise<R>): Promise<R> {
+  const changes = new CaseChanges(cx);
+  const result = await change(changes);
+  await changes.save();
+  return result;
 }

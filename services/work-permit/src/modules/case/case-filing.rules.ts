@@ -233,10 +233,29 @@ function normaliseNumber(s: string | null | undefined): string | null {
   return v === '' ? null : v;
 }
 
-/** What makes two filings "the same input" for idempotency: the request, its key left out, in a canonical form. */
+/**
+ * What makes two filings "the same request" for idempotency (the ledger compares it): the input
+ * without its key, with keys sorted and absent or null fields left out, so a field sent as null
+ * and one not sent are the same filing (as before the ledger).
+ */
+export function filingRequest(input: FilingInput): unknown {
+  const { idempotencyKey: _key, ...rest } = input;
+  return JSON.parse(canonicalJson(rest));
+}
+
+/** The hash of `filingRequest`, kept on the case (`wp.case.filing_hash`) as it was before the ledger. */
 export function filingHash(input: FilingInput): string {
   const { idempotencyKey: _key, ...rest } = input;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+/**
+ * The ledger's request of a key copied from before the upgrade whose filing could not be rebuilt
+ * from the case's columns (migration WpIdempotencyLedger1796710000001): only its hash is known.
+ */
+export function legacyFilingHashOf(request: unknown): string | undefined {
+  const hash = (request as { legacyFilingHash?: unknown } | null)?.legacyFilingHash;
+  return typeof hash === 'string' ? hash : undefined;
 }
 
 function canonicalJson(v: unknown): string {

@@ -1,33 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   assertCan,
   BadUserInputError,
   ConflictError,
   InvalidTransitionError,
+  keyReusedError,
   lastCaseEvent,
   lockCaseGate,
   NotFoundError,
   shanghaiDate,
   type Actor,
   type CalendarStore,
-  type Clock,
-  type EventStore,
+  type CommandPipeline,
+  type CommandSpec,
   isUuid,
   idempotencyKeyProblems,
 } from '@onestop/common';
 import {
   EVENT_TYPES,
-  formatCaseReference,
   preExamDue,
   type CaseSubmittedPayload,
   type CaseWithdrawnPayload,
   type Category,
 } from '@onestop/common/contract';
 import { EmployerEntity } from '../employer/employer.entity.js';
-import { authorOf, CaseChanges, lockCase } from './case-changes.js';
+import { changeCase, ON_CASE } from './case-changes.js';
 import {
   filingHash,
+  filingRequest,
+  legacyFilingHashOf,
   parseFiling,
   type Filing,
   type FilingInput,
@@ -36,6 +38,7 @@ import {
 } from './case-filing.rules.js';
 import { assertMove, STATUS_MOVES } from './case-status.rules.js';
 import { CaseEntity } from './case.entity.js';
+import { caseById, nextReference } from './case.store.js';
 
 /** What a resubmission may correct: anything of the filing except the employer and the route. */
 export interface CorrectionsData {
@@ -50,102 +53,141 @@ export interface CorrectionsData {
   passportExpiresOn?: string | null;
 }
 
-/** Namespace of the advisory locks that serialise filings with the same idempotency key. */
-const FILING_KEY_LOCK = 7_340_104;
+/** A filing with the agency that files it (whose key it is). */
+interface FileCase {
+  agencyId: string;
+  filedBy: string;
+  input: FilingInput;
+}
+
+/** What a filing belongs to: the employer (locked against removal while the case is filed), and the new case's id. */
+interface FilingTarget {
+  employer: EmployerEntity | null;
+  caseId: string;
+}
+
+/** A resubmission: the corrections, and the note for the timeline. */
+interface ResubmitCase {
+  caseId: string;
+  corrections: CorrectionsData;
+  note: string | null;
+}
+
+/** A withdrawal: the case, with counter-scheduling's acceptance of it if the log has one. */
+interface WithdrawalTarget {
+  c: CaseEntity;
+  accepted: Awaited<ReturnType<typeof lastAcceptance>>;
+}
 
 /** Filing, resubmission and withdrawal: the agency's commands on a case. */
 export class CaseFilingService {
   constructor(
-    private readonly ds: DataSource,
-    private readonly clock: Clock,
-    private readonly events: EventStore,
+    private readonly commands: CommandPipeline,
     private readonly calendar: CalendarStore,
     private readonly renewalWindow: RenewalWindow,
   ) {}
 
   /**
-   * Files a case. Idempotent per agency and key: the same key with the same input returns the
-   * case the first request made, with different input it is a CONFLICT. The reference is the
-   * year's next number, taken under the counter row's lock in this transaction, so references
-   * have neither gaps nor duplicates whatever runs concurrently.
+   * Files a case. Idempotent per agency and key (the ledger): the same key with the same input
+   * returns the case the first request made, with different input it is a CONFLICT. The
+   * reference is the year's next number, taken under the counter row's lock in this transaction,
+   * so references have neither gaps nor duplicates whatever runs concurrently.
    */
   async file(actor: Actor | null, input: FilingInput): Promise<CaseEntity> {
     assertCan(actor, 'case.file', { employerId: input.employerId });
-    const agencyId = actor.agencyId!;
-    const hash = filingHash(input);
     const keyProblems = idempotencyKeyProblems(input.idempotencyKey);
     if (keyProblems.length) throw new BadUserInputError('The case cannot be filed', keyProblems);
-    const replay = await this.replay(this.ds.manager, agencyId, input.idempotencyKey, hash);
-    if (replay) return replay;
-
-    const now = this.clock.now();
-    const today = shanghaiDate(now);
-    const { filing, problems } = parseFiling(input, today, this.renewalWindow);
-    if (isUuid(input.employerId)) {
-      const employer = await this.ds.getRepository(EmployerEntity).findOneBy({ id: input.employerId });
-      if (!employer) problems.push(`employerId: no employer ${input.employerId} is registered`);
-    } else {
-      problems.push(`employerId ${input.employerId} is not an employer id`);
-    }
-    if (problems.length) throw new BadUserInputError('The case cannot be filed', problems);
-
-    return this.ds.transaction(async (tx) => {
-      // Same agency and key: one request at a time; the others then find the case it made.
-      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-        FILING_KEY_LOCK,
-        `${agencyId}\n${input.idempotencyKey}`,
-      ]);
-      const again = await this.replay(tx, agencyId, input.idempotencyKey, hash);
-      if (again) return again;
-      const reference = await nextReference(tx, Number(today.slice(0, 4)));
-      const due = preExamDue(this.calendar.calendar, now, filing.category);
-      const c = tx.getRepository(CaseEntity).create({
-        id: randomUUID(),
-        reference,
-        employerId: filing.employerId,
-        agencyId,
-        filedBy: actor.id,
-        idempotencyKey: input.idempotencyKey,
-        filingHash: hash,
-        ...filingColumns(filing),
-        status: 'SUBMITTED',
-        submittedAt: now,
-        resubmittedAt: null,
-        preExamStartedAt: now,
-        preExamDueAt: due.due,
-        preExamDueProvisional: due.provisional,
-        preExamPassedAt: null,
-        returnItems: null,
-        returnedAt: null,
-        returnCount: 0,
-        presenterKind: 'REGISTERED_HANDLER',
-        presenterHandlerId: null,
-        presenterName: null,
-        appointmentId: null,
-        acceptedAt: null,
-        receiptNumber: null,
-        wpStatus: 'PENDING',
-        wpPermitNumber: null,
-        wpValidFrom: null,
-        wpValidUntil: null,
-        wpRefusalReasons: null,
-        wpDecidedAt: null,
-        wpDecidedBy: null,
-        rpStatus: 'PENDING',
-        rpDecidedAt: null,
-        readyAt: null,
-        claimedAt: null,
-        withdrawnAt: null,
-        updatedAt: now,
-      });
-      await tx.getRepository(CaseEntity).insert(c);
-      const changes = new CaseChanges(now, authorOf(actor));
-      changes.event(c, EVENT_TYPES.caseSubmitted, submittedPayload(c, today));
-      changes.filed(c, `Filed on the ${c.route} route, Category ${c.category}`);
-      await changes.commit(tx, this.events);
-      return c;
-    });
+    return this.commands.run(actor, this.fileCase, { agencyId: actor.agencyId!, filedBy: actor.id, input });
   }
+
+  private readonly fileCase: CommandSpec<FileCase, FilingTarget, CaseEntity> = {
+    name: 'fileCase',
+    action: 'case.file',
+    load: async (tx, { input }) => ({
+      employer: isUuid(input.employerId)
+        ? await tx
+            .getRepository(EmployerEntity)
+            .findOne({ where: { id: input.employerId }, lock: { mode: 'pessimistic_read' } })
+        : null,
+      caseId: randomUUID(),
+    }),
+    resource: (_t, { input }) => ({ employerId: input.employerId }),
+    notFound: ({ input }) => new NotFoundError('Employer', input.employerId),
+    subject: (t, { input }) => ({ aggregateId: t.caseId, employerId: input.employerId }),
+    idempotency: {
+      key: ({ input }) => input.idempotencyKey,
+      required: true,
+      principal: (_actor, { agencyId }) => agencyId,
+      request: ({ input }) => filingRequest(input),
+      resultId: (c) => c.id,
+      replay: async (tx, id) => (await caseById(tx, id!))!,
+      // A key copied from before the upgrade whose request could not be rebuilt from the case's columns.
+      sameAs: (prior, { input }) => legacyFilingHashOf(prior.request) === filingHash(input),
+      reused: async (tx, prior, { input }) => {
+        const earlier = prior.operation === 'fileCase' && prior.resultId ? await caseById(tx, prior.resultId) : null;
+        if (!earlier) return keyReusedError(input.idempotencyKey, prior);
+        return new ConflictError(
+          `The idempotency key was already used for case ${earlier.reference} with different input: use a new key for a new filing.`,
+          { reference: earlier.reference },
+        );
+      },
+    },
+    execute: (cx, target, { agencyId, filedBy, input }) =>
+      changeCase(cx, async (changes) => {
+        const now = cx.now;
+        const today = shanghaiDate(now);
+        const { filing, problems } = parseFiling(input, today, this.renewalWindow);
+        if (!isUuid(input.employerId)) problems.push(`employerId ${input.employerId} is not an employer id`);
+        else if (!target.employer) problems.push(`employerId: no employer ${input.employerId} is registered`);
+        if (problems.length) throw new BadUserInputError('The case cannot be filed', problems);
+        const reference = await nextReference(cx.tx, Number(today.slice(0, 4)));
+        const due = preExamDue(this.calendar.calendar, now, filing.category);
+        const c = cx.tx.getRepository(CaseEntity).create({
+          id: target.caseId,
+          reference,
+          employerId: filing.employerId,
+          agencyId,
+          filedBy,
+          // Kept as data (decision 0022): the ledger is where keys are checked.
+          idempotencyKey: input.idempotencyKey,
+          filingHash: filingHash(input),
+          ...filingColumns(filing),
+          status: 'SUBMITTED',
+          submittedAt: now,
+          resubmittedAt: null,
+          preExamStartedAt: now,
+          preExamDueAt: due.due,
+          preExamDueProvisional: due.provisional,
+          preExamPassedAt: null,
+          returnItems: null,
+          returnedAt: null,
+          returnCount: 0,
+          presenterKind: 'REGISTERED_HANDLER',
+          presenterHandlerId: null,
+          presenterName: null,
+          appointmentId: null,
+          acceptedAt: null,
+          receiptNumber: null,
+          wpStatus: 'PENDING',
+          wpPermitNumber: null,
+          wpValidFrom: null,
+          wpValidUntil: null,
+          wpRefusalReasons: null,
+          wpDecidedAt: null,
+          wpDecidedBy: null,
+          rpStatus: 'PENDING',
+          rpDecidedAt: null,
+          readyAt: null,
+          claimedAt: null,
+          withdrawnAt: null,
+          updatedAt: now,
+        });
+        await cx.tx.getRepository(CaseEntity).insert(c);
+        changes.event(c, EVENT_TYPES.caseSubmitted, submittedPayload(c, today));
+        changes.filed(c, `Filed on the ${c.route} route, Category ${c.category}`);
+        return c;
+      }),
+  };
 
   /**
    * Resubmits a RETURNED case with corrections: the whole filing is validated again with the
@@ -158,42 +200,44 @@ export class CaseFilingService {
     note: string | null,
   ): Promise<CaseEntity> {
     assertCan(actor, 'case.resubmit');
-    return this.ds.transaction(async (tx) => {
-      const c = await lockCase(tx, caseId, actor);
-      if (!c) throw new NotFoundError('Case', caseId);
-      assertCan(actor, 'case.resubmit', { employerId: c.employerId });
-      assertMove(c.status, 'resubmit', 'resubmitting', c.reference);
-      const now = this.clock.now();
-      const today = shanghaiDate(now);
-      const merged = applyCorrections(c, corrections);
-      const { filing, problems } = parseFiling(merged, today, this.renewalWindow, false);
-      if (problems.length) throw new BadUserInputError('The case cannot be resubmitted', problems);
-      const due = preExamDue(this.calendar.calendar, now, filing.category);
-      const changes = new CaseChanges(now, authorOf(actor));
-      changes.set(c, {
-        ...filingColumns(filing),
-        resubmittedAt: now,
-        preExamStartedAt: now,
-        preExamDueAt: due.due,
-        preExamDueProvisional: due.provisional,
-      });
-      // filedOn stays the filing date (age rules use it); submittedAt is when this clock started.
-      const payload: CaseSubmittedPayload = {
-        ...submittedPayload(c, shanghaiDate(c.submittedAt)),
-        submittedAt: now.toISOString(),
-        resubmission: true,
-      };
-      changes.event(c, EVENT_TYPES.caseResubmitted, payload);
-      changes.move(
-        c,
-        'SUBMITTED',
-        'RESUBMITTED',
-        note ?? `Corrected: ${correctedFields(corrections).join(', ') || 'nothing changed'}`,
-      );
-      await changes.commit(tx, this.events);
-      return c;
-    });
+    return this.commands.run(actor, this.resubmitCase, { caseId, corrections, note });
   }
+
+  private readonly resubmitCase: CommandSpec<ResubmitCase, CaseEntity, CaseEntity> = {
+    name: 'resubmitCase',
+    action: 'case.resubmit',
+    ...ON_CASE,
+    rules: (c) => void assertMove(c.status, 'resubmit', 'resubmitting', c.reference),
+    execute: (cx, c, { corrections, note }) =>
+      changeCase(cx, (changes) => {
+        const now = cx.now;
+        const merged = applyCorrections(c, corrections);
+        const { filing, problems } = parseFiling(merged, shanghaiDate(now), this.renewalWindow, false);
+        if (problems.length) throw new BadUserInputError('The case cannot be resubmitted', problems);
+        const due = preExamDue(this.calendar.calendar, now, filing.category);
+        changes.set(c, {
+          ...filingColumns(filing),
+          resubmittedAt: now,
+          preExamStartedAt: now,
+          preExamDueAt: due.due,
+          preExamDueProvisional: due.provisional,
+        });
+        // filedOn stays the filing date (age rules use it); submittedAt is when this clock started.
+        const payload: CaseSubmittedPayload = {
+          ...submittedPayload(c, shanghaiDate(c.submittedAt)),
+          submittedAt: now.toISOString(),
+          resubmission: true,
+        };
+        changes.event(c, EVENT_TYPES.caseResubmitted, payload);
+        changes.move(
+          c,
+          'SUBMITTED',
+          'RESUBMITTED',
+          note ?? `Corrected: ${correctedFields(corrections).join(', ') || 'nothing changed'}`,
+        );
+        return c;
+      }),
+  };
 
   /**
    * Withdraws a case before acceptance (the agency's choice). Acceptance is counter-scheduling's
@@ -207,52 +251,54 @@ export class CaseFilingService {
     const why = reason?.trim() || null;
     if (why && why.length > 1000)
       throw new BadUserInputError('The case cannot be withdrawn', ['reason is longer than 1000 characters']);
-    return this.ds.transaction(async (tx) => {
-      // Lock order: the gate, then the case row, then the event log (append, last).
-      await lockCaseGate(tx, caseId);
-      const c = await lockCase(tx, caseId, actor);
-      if (!c) throw new NotFoundError('Case', caseId);
-      assertCan(actor, 'case.withdraw', { employerId: c.employerId });
-      await refuseIfAccepted(tx, c);
-      const from = c.status;
-      assertMove(c.status, 'withdraw', 'withdrawing (only before acceptance)', c.reference);
-      const now = this.clock.now();
-      const changes = new CaseChanges(now, authorOf(actor));
-      changes.set(c, { withdrawnAt: now });
-      const payload: CaseWithdrawnPayload = {
-        caseId: c.id,
-        reference: c.reference,
-        from,
-        reason: why,
-        withdrawnAt: now.toISOString(),
-      };
-      changes.event(c, EVENT_TYPES.caseWithdrawn, payload);
-      changes.move(c, 'WITHDRAWN', 'WITHDRAWN', why);
-      await changes.commit(tx, this.events);
-      return c;
-    });
+    return this.commands.run(actor, this.withdrawCase, { caseId, reason: why });
   }
 
-  /** An earlier filing with this agency and key: returned if the input is the same, a CONFLICT if not. */
-  private async replay(m: EntityManager, agencyId: string, key: string, hash: string): Promise<CaseEntity | null> {
-    const existing = await m.getRepository(CaseEntity).findOneBy({ agencyId, idempotencyKey: key });
-    if (!existing) return null;
-    if (existing.filingHash !== hash) {
-      throw new ConflictError(
-        `The idempotency key was already used for case ${existing.reference} with different input: use a new key for a new filing.`,
-        { reference: existing.reference },
-      );
-    }
-    return existing;
-  }
+  private readonly withdrawCase: CommandSpec<{ caseId: string; reason: string | null }, WithdrawalTarget, CaseEntity> =
+    {
+      name: 'withdrawCase',
+      action: 'case.withdraw',
+      // Lock order: the gate, then the case row, then the event log (append, last).
+      load: async (tx, input) => {
+        await lockCaseGate(tx, input.caseId);
+        const c = await ON_CASE.load(tx, input);
+        return c && { c, accepted: await lastAcceptance(tx, c) };
+      },
+      resource: ({ c }) => ON_CASE.resource(c),
+      notFound: ON_CASE.notFound,
+      subject: ({ c }) => ON_CASE.subject(c),
+      rules: ({ c, accepted }) => {
+        refuseIfAccepted(c, accepted);
+        assertMove(c.status, 'withdraw', 'withdrawing (only before acceptance)', c.reference);
+      },
+      execute: (cx, { c }, { reason }) =>
+        changeCase(cx, (changes) => {
+          const from = c.status;
+          changes.set(c, { withdrawnAt: cx.now });
+          const payload: CaseWithdrawnPayload = {
+            caseId: c.id,
+            reference: c.reference,
+            from,
+            reason,
+            withdrawnAt: cx.now.toISOString(),
+          };
+          changes.event(c, EVENT_TYPES.caseWithdrawn, payload);
+          changes.move(c, 'WITHDRAWN', 'WITHDRAWN', reason);
+          return c;
+        }),
+    };
+}
+
+/** counter-scheduling's acceptance of the case's documents, read from the log (null: none). */
+function lastAcceptance(tx: EntityManager, c: CaseEntity) {
+  return lastCaseEvent(tx, c.id, [EVENT_TYPES.documentsAccepted]);
 }
 
 /**
  * INVALID_TRANSITION when counter-scheduling has accepted the case's documents: read from the
  * log, not from `c.status`, which trails acceptance by work-permit's consumer lag.
  */
-async function refuseIfAccepted(tx: EntityManager, c: CaseEntity): Promise<void> {
-  const accepted = await lastCaseEvent(tx, c.id, [EVENT_TYPES.documentsAccepted]);
+function refuseIfAccepted(c: CaseEntity, accepted: WithdrawalTarget['accepted']): void {
   if (!accepted) return;
   const receipt = accepted.payload.receiptNumber;
   const acceptedAt = accepted.payload.acceptedAt.toISOString();
@@ -260,17 +306,6 @@ async function refuseIfAccepted(tx: EntityManager, c: CaseEntity): Promise<void>
     `Case ${c.reference} cannot be withdrawn: its documents were accepted at the counter${receipt ? ` (receipt of acceptance ${receipt})` : ''}, and a case may be withdrawn only before acceptance.`,
     { status: c.status, allowedFrom: [...STATUS_MOVES.withdraw.from], receiptNumber: receipt, acceptedAt },
   );
-}
-
-/** The next reference of `year`: the counter row is created or incremented, and stays locked until commit. */
-async function nextReference(tx: EntityManager, year: number): Promise<string> {
-  const rows: { last_value: number }[] = await tx.query(
-    `INSERT INTO wp.case_reference_counter (year, last_value) VALUES ($1, 1)
-     ON CONFLICT (year) DO UPDATE SET last_value = wp.case_reference_counter.last_value + 1
-     RETURNING last_value`,
-    [year],
-  );
-  return formatCaseReference(year, rows[0]!.last_value);
 }
 
 function filingColumns(f: Filing): Partial<CaseEntity> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actorFromClaims, encodeCursor } from '@onestop/common';
+import { actorFromClaims, commandPipeline, encodeCursor } from '@onestop/common';
 import { decodeEvent, EVENT_TYPES, type EventType } from '@onestop/common/contract';
 import { DEMO_EMPLOYERS } from '@onestop/common/testing';
 import { AccessLogService } from '../access-log/access-log.service.js';
@@ -72,7 +72,7 @@ async function issuanceDue(caseId: string): Promise<{ at: string | null; provisi
 beforeAll(async () => {
   t = await startTestRuntime();
   service = new CaseQueryService(t.runtime.ds, t.clock, new AccessLogService(t.runtime.ds, t.clock));
-  projector = new CaseLifecycleProjector(t.runtime.events, t.runtime.calendar, t.runtime.logger);
+  projector = new CaseLifecycleProjector(commandPipeline(t.runtime), t.runtime.calendar, t.runtime.logger);
   await insertCase(1, 'SUBMITTED', at(1), null);
   await insertCase(2, 'SUBMITTED', at(3), null);
   await insertCase(3, 'ACCEPTED', at(-10), at(2)); // old pre-examination due: the issuance due counts

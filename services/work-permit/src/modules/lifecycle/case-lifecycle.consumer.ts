@@ -1,9 +1,24 @@
 import type { EntityManager } from 'typeorm';
-import { shanghaiDayStart, type CalendarStore, type EventStore, type Logger } from '@onestop/common';
-import { EVENT_TYPES, preExamDue, type CaseDeadlineChangedPayload, type TypedEvent } from '@onestop/common/contract';
-import { CaseChanges, lockCase } from '../case/case-changes.js';
+import {
+  shanghaiDayStart,
+  type CalendarStore,
+  type CommandAuthor,
+  type CommandPipeline,
+  type CommandSpec,
+  type Logger,
+  type WorkingDayCalendar,
+} from '@onestop/common';
+import {
+  EVENT_TYPES,
+  preExamDue,
+  type CaseDeadlineChangedPayload,
+  type DomainEvent,
+  type TypedEvent,
+} from '@onestop/common/contract';
+import { changeCase, ON_CASE, type CaseChanges } from '../case/case-changes.js';
+import { lockCase, lockOpenPreExaminations } from '../case/case.store.js';
 import { canMove } from '../case/case-status.rules.js';
-import { CaseEntity } from '../case/case.entity.js';
+import type { CaseEntity } from '../case/case.entity.js';
 import { markReadyIfBothDecided } from '../decision/work-permit-decision.service.js';
 
 /** The other subgraphs' events that move a case (docs/decisions/0003-case-status-owner.md). */
@@ -31,7 +46,7 @@ type LifecycleEvent = TypedEvent<(typeof LIFECYCLE_EVENT_TYPES)[number]>;
  */
 export class CaseLifecycleProjector {
   constructor(
-    private readonly events: EventStore,
+    private readonly commands: CommandPipeline,
     private readonly calendar: CalendarStore,
     private readonly logger: Logger,
   ) {}
@@ -39,16 +54,27 @@ export class CaseLifecycleProjector {
   async handle(event: LifecycleEvent, tx: EntityManager): Promise<void> {
     // Of the clocks' moves only the issuance due is kept here: the others need no lock on the case.
     if (event.type === EVENT_TYPES.slaDeadlineChanged && event.payload.kind !== 'ISSUANCE') return;
-    const caseId = event.payload.caseId;
-    const c = await lockCase(tx, caseId, null);
-    if (!c) {
-      this.logger.warn({ eventId: event.id, type: event.type, caseId }, 'event for an unknown case ignored');
-      return;
+    try {
+      await this.commands.runIn(tx, applying(event), this.applyFact, event);
+    } catch (err) {
+      if (!(err instanceof UnknownCase)) throw err;
+      this.logger.warn(
+        { eventId: event.id, type: event.type, caseId: err.caseId },
+        'event for an unknown case ignored',
+      );
     }
-    const changes = new CaseChanges(event.occurredAt, { id: event.actorId, name: event.source });
-    this.apply(event, c, changes);
-    if (!changes.empty) await changes.commit(tx, this.events);
   }
+
+  /** Another subgraph's fact applied to the case it names (the case locked; out-of-place facts change nothing). */
+  private readonly applyFact: CommandSpec<LifecycleEvent, CaseEntity, void> = {
+    name: 'applyCaseLifecycleEvent',
+    action: 'case.read', // unchecked: the system runs it (runIn), not a person
+    load: (tx, event) => lockCase(tx, event.payload.caseId),
+    resource: ON_CASE.resource,
+    notFound: (event) => new UnknownCase(event.payload.caseId),
+    subject: ON_CASE.subject,
+    execute: (cx, c, event) => changeCase(cx, (changes) => this.apply(event, c, changes)),
+  };
 
   private apply(event: LifecycleEvent, c: CaseEntity, changes: CaseChanges): void {
     switch (event.type) {
@@ -165,45 +191,65 @@ export class CaseLifecycleProjector {
     const calendar = await this.calendar.reload(tx);
     const from = shanghaiDayStart(`${Math.min(...years)}-01-01`);
     const to = shanghaiDayStart(`${Math.max(...years) + 1}-01-01`);
-    const open = await tx
-      .getRepository(CaseEntity)
-      .createQueryBuilder('c')
-      .setLock('pessimistic_write')
-      .where(`c.status = 'SUBMITTED'`)
-      .andWhere('c.preExamDueAt >= :from', { from })
-      .andWhere('c.preExamStartedAt < :to', { to })
-      .orderBy('c.id')
-      .getMany();
-    const changes = new CaseChanges(event.occurredAt, { id: event.actorId, name: event.source });
-    for (const c of open) {
-      const due = preExamDue(calendar, c.preExamStartedAt, c.category);
-      if (due.due.getTime() === c.preExamDueAt.getTime() && due.provisional === c.preExamDueProvisional) continue;
-      const payload: CaseDeadlineChangedPayload = {
-        caseId: c.id,
-        reference: c.reference,
-        category: c.category,
-        kind: 'PRE_EXAMINATION',
-        previousDueAt: c.preExamDueAt.toISOString(),
-        dueAt: due.due.toISOString(),
-        previousProvisional: c.preExamDueProvisional,
-        provisional: due.provisional,
-        years,
-      };
-      changes.set(c, { preExamDueAt: due.due, preExamDueProvisional: due.provisional });
-      changes.note(
-        c,
-        'PRE_EXAM_DEADLINE_CHANGED',
-        `Pre-examination due ${payload.previousDueAt} → ${payload.dueAt}${due.provisional ? ' (provisional)' : ''}`,
-      );
-      changes.event(c, EVENT_TYPES.caseDeadlineChanged, payload);
-    }
-    if (!changes.empty) await changes.commit(tx, this.events);
+    // Every case is locked first, in id order, before any event is appended.
+    const open = await lockOpenPreExaminations(tx, from, to);
+    for (const c of open)
+      await this.commands.runIn(tx, applying(event), this.recomputePreExamDue, { c, calendar, years });
   }
+
+  /** A case's pre-examination due after a calendar change (the case is locked by the caller's select). */
+  private readonly recomputePreExamDue: CommandSpec<
+    { c: CaseEntity; calendar: WorkingDayCalendar; years: number[] },
+    CaseEntity,
+    void
+  > = {
+    name: 'recomputePreExamDue',
+    action: 'case.read', // unchecked: the system runs it (runIn), not a person
+    load: async (_tx, { c }) => c,
+    resource: ON_CASE.resource,
+    notFound: ({ c }) => new UnknownCase(c.id),
+    subject: ON_CASE.subject,
+    execute: (cx, c, { calendar, years }) =>
+      changeCase(cx, (changes) => {
+        const due = preExamDue(calendar, c.preExamStartedAt, c.category);
+        if (due.due.getTime() === c.preExamDueAt.getTime() && due.provisional === c.preExamDueProvisional) return;
+        const payload: CaseDeadlineChangedPayload = {
+          caseId: c.id,
+          reference: c.reference,
+          category: c.category,
+          kind: 'PRE_EXAMINATION',
+          previousDueAt: c.preExamDueAt.toISOString(),
+          dueAt: due.due.toISOString(),
+          previousProvisional: c.preExamDueProvisional,
+          provisional: due.provisional,
+          years,
+        };
+        changes.set(c, { preExamDueAt: due.due, preExamDueProvisional: due.provisional });
+        changes.note(
+          c,
+          'PRE_EXAM_DEADLINE_CHANGED',
+          `Pre-examination due ${payload.previousDueAt} → ${payload.dueAt}${due.provisional ? ' (provisional)' : ''}`,
+        );
+        changes.event(c, EVENT_TYPES.caseDeadlineChanged, payload);
+      }),
+  };
 
   private ignore(event: LifecycleEvent, c: CaseEntity): void {
     this.logger.info(
       { eventId: event.id, type: event.type, reference: c.reference, status: c.status },
       'event does not change the case in its current state; ignored',
     );
+  }
+}
+
+/** The system author of a consumer's command: the fact's source, author and time (kept on the timeline and events). */
+function applying(event: DomainEvent): CommandAuthor {
+  return { kind: 'system', name: event.source, cause: { actorId: event.actorId, at: event.occurredAt } };
+}
+
+/** The case an event names does not exist here (logged and skipped, not retried). */
+class UnknownCase extends Error {
+  constructor(readonly caseId: string) {
+    super(`No case ${caseId}`);
   }
 }

@@ -1,15 +1,13 @@
-import type { DataSource } from 'typeorm';
 import {
   assertCan,
   BadUserInputError,
-  NotFoundError,
   type Actor,
-  type Clock,
-  type EventStore,
+  type CommandPipeline,
+  type CommandSpec,
   isUuid,
 } from '@onestop/common';
 import { EVENT_TYPES, type CasePreExamPassedPayload, type CaseReturnedPayload } from '@onestop/common/contract';
-import { authorOf, CaseChanges, lockCase } from '../case/case-changes.js';
+import { changeCase, ON_CASE } from '../case/case-changes.js';
 import { assertMove } from '../case/case-status.rules.js';
 import type { CaseEntity, ReturnItem } from '../case/case.entity.js';
 import type { AttachmentService } from '../attachments/attachment.service.js';
@@ -58,30 +56,35 @@ export function parseReturnItems(items: readonly ReturnItemInput[] | null | unde
 /** The Talents Center's pre-examination of an online submission (WP_OFFICER). */
 export class PreExaminationService {
   constructor(
-    private readonly ds: DataSource,
-    private readonly clock: Clock,
-    private readonly events: EventStore,
+    private readonly commands: CommandPipeline,
     private readonly attachments: AttachmentService,
   ) {}
 
   /** Passes the pre-examination: the case may book an appointment (B/C) or walk in (A). */
   async pass(actor: Actor | null, caseId: string, note: string | null): Promise<CaseEntity> {
     assertCan(actor, 'case.preExamine');
-    return this.ds.transaction(async (tx) => {
-      const c = await lockCase(tx, caseId, actor);
-      if (!c) throw new NotFoundError('Case', caseId);
-      assertMove(c.status, 'passPreExamination', 'passing the pre-examination', c.reference);
-      await this.attachments.settleOnPass(tx, actor, c);
-      const now = this.clock.now();
-      const changes = new CaseChanges(now, authorOf(actor));
-      changes.set(c, { preExamPassedAt: now });
-      const payload: CasePreExamPassedPayload = { caseId: c.id, category: c.category, passedAt: now.toISOString() };
-      changes.event(c, EVENT_TYPES.casePreExamPassed, payload);
-      changes.move(c, 'PRE_EXAM_PASSED', 'PRE_EXAM_PASSED', note?.trim() || null);
-      await changes.commit(tx, this.events);
-      return c;
-    });
+    return this.commands.run(actor, this.passPreExamination, { caseId, note });
   }
+
+  private readonly passPreExamination: CommandSpec<{ caseId: string; note: string | null }, CaseEntity, CaseEntity> = {
+    name: 'passPreExamination',
+    action: 'case.preExamine',
+    ...ON_CASE,
+    rules: (c) => void assertMove(c.status, 'passPreExamination', 'passing the pre-examination', c.reference),
+    execute: (cx, c, { note }) =>
+      changeCase(cx, async (changes) => {
+        await this.attachments.settleOnPass(cx.tx, cx.actor!, c);
+        changes.set(c, { preExamPassedAt: cx.now });
+        const payload: CasePreExamPassedPayload = {
+          caseId: c.id,
+          category: c.category,
+          passedAt: cx.now.toISOString(),
+        };
+        changes.event(c, EVENT_TYPES.casePreExamPassed, payload);
+        changes.move(c, 'PRE_EXAM_PASSED', 'PRE_EXAM_PASSED', note?.trim() || null);
+        return c;
+      }),
+  };
 
   /**
    * Returns the case with a one-time notification listing every item to correct; the
@@ -95,25 +98,28 @@ export class PreExaminationService {
     assertCan(actor, 'case.preExamine');
     const { items, problems } = parseReturnItems(rawItems);
     if (problems.length) throw new BadUserInputError('The case cannot be returned', problems);
-    return this.ds.transaction(async (tx) => {
-      const c = await lockCase(tx, caseId, actor);
-      if (!c) throw new NotFoundError('Case', caseId);
-      assertMove(c.status, 'returnForCorrection', 'returning for correction', c.reference);
-      const corrections = items.flatMap((i) =>
-        i.attachmentId ? [{ attachmentId: i.attachmentId, problem: i.problem }] : [],
-      );
-      if (corrections.length) {
-        const names = await this.attachments.markForCorrection(tx, actor, c, corrections);
-        for (const i of items) if (i.attachmentId && !i.field) i.field = names.get(i.attachmentId)!;
-      }
-      const now = this.clock.now();
-      const changes = new CaseChanges(now, authorOf(actor));
-      changes.set(c, { returnItems: items, returnedAt: now, returnCount: c.returnCount + 1 });
-      const payload: CaseReturnedPayload = { caseId: c.id, items, returnedAt: now.toISOString() };
-      changes.event(c, EVENT_TYPES.caseReturned, payload);
-      changes.move(c, 'RETURNED', 'RETURNED', items.map((i) => `${i.field}: ${i.problem}`).join('; '));
-      await changes.commit(tx, this.events);
-      return c;
-    });
+    return this.commands.run(actor, this.returnCase, { caseId, items });
   }
+
+  private readonly returnCase: CommandSpec<{ caseId: string; items: ReturnItem[] }, CaseEntity, CaseEntity> = {
+    name: 'returnCase',
+    action: 'case.preExamine',
+    ...ON_CASE,
+    rules: (c) => void assertMove(c.status, 'returnForCorrection', 'returning for correction', c.reference),
+    execute: (cx, c, { items }) =>
+      changeCase(cx, async (changes) => {
+        const corrections = items.flatMap((i) =>
+          i.attachmentId ? [{ attachmentId: i.attachmentId, problem: i.problem }] : [],
+        );
+        if (corrections.length) {
+          const names = await this.attachments.markForCorrection(cx.tx, cx.actor!, c, corrections);
+          for (const i of items) if (i.attachmentId && !i.field) i.field = names.get(i.attachmentId)!;
+        }
+        changes.set(c, { returnItems: items, returnedAt: cx.now, returnCount: c.returnCount + 1 });
+        const payload: CaseReturnedPayload = { caseId: c.id, items, returnedAt: cx.now.toISOString() };
+        changes.event(c, EVENT_TYPES.caseReturned, payload);
+        changes.move(c, 'RETURNED', 'RETURNED', items.map((i) => `${i.field}: ${i.problem}`).join('; '));
+        return c;
+      }),
+  };
 }
