@@ -39,6 +39,7 @@ import { WpPassportSearch1764201605000 } from './migrations/1764201605000-passpo
 import { WpAttachments1796587892788 } from './migrations/1796587892788-attachments.js';
 import { WpCaseSearch1796620000001 } from './migrations/1796620000001-case-search.js';
 import { WpIssuanceDue1796650000001 } from './migrations/1796650000001-issuance-due.js';
+import { WpIdempotencyLedger1796710000001 } from './migrations/1796710000001-idempotency-ledger.js';
 import { PreExaminationResolver } from './modules/pre-examination/pre-examination.resolver.js';
 import { servicesOf, setFileEndpoint } from './context.js';
 import { WpWebhooks1764201611000 } from './migrations/1764201611000-webhooks.js';
@@ -72,6 +73,7 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     WpAttachments1796587892788,
     WpCaseSearch1796620000001,
     WpIssuanceDue1796650000001,
+    WpIdempotencyLedger1796710000001,
   ],
   buildSchema: () =>
     buildFederatedSchema(

@@ -82,7 +82,7 @@ export class CaseResolver {
     const f = toFilter(filter);
     const page = await ctx.services.cases.list(ctx.actor, { filter: f, first, after, orderBy });
     for (const c of page.nodes) ctx.loaders.caseById.prime(c.id, c);
-    const edges = page.nodes.map((c) => ({ cursor: page.cursorOf(c), node: c as unknown as Case }));
+    const edges = page.nodes.map((c) => ({ cursor: page.cursorOf(c), node: c }));
     return Object.assign(new CaseConnection(), {
       edges,
       pageInfo: {

@@ -15,6 +15,7 @@ import {
   TalentCategoryEnum,
 } from '../../shared/enums.js';
 import type { CaseFilterData } from './case-query.service.js';
+import type { CaseEntity } from './case.entity.js';
 
 /**
  * The GraphQL `Case` entity; work-permit owns it and resolves it by id. Resolvers return the
@@ -199,8 +200,9 @@ export class CaseEdge {
   @Field(() => String)
   cursor!: string;
 
+  /** A `Case` in the schema; the entity itself here, as every query and mutation answers (its field resolvers read it). */
   @Field(() => Case)
-  node!: Case;
+  node!: CaseEntity;
 }
 
 /** A page of cases. `totalCount` is a separate statement, run only when asked for. */
