@@ -8,6 +8,7 @@ import {
   NotFoundError,
   type Actor,
   type Clock,
+  type CommandAuthor,
   type CommandPipeline,
   type CommandSpec,
   type Logger,
@@ -15,8 +16,8 @@ import {
 } from '@onestop/common';
 import { type CaseStatus } from '@onestop/common/contract';
 import type { AccessLogService } from '../access-log/access-log.service.js';
-import { changeCase, ON_CASE, timelineLine } from '../case/case-changes.js';
-import { lockCase, writeCaseChanges } from '../case/case.store.js';
+import { changeCase, ON_CASE } from '../case/case-changes.js';
+import { lockCase } from '../case/case.store.js';
 import { CaseEntity } from '../case/case.entity.js';
 import type { CaseQueryService } from '../case/case-query.service.js';
 import type { AttachmentsConfig } from '../../config.js';
@@ -81,9 +82,6 @@ interface UploadTarget {
   c: CaseEntity;
   u: AttachmentUploadEntity;
 }
-
-/** The author of the retention sweep's timeline lines. */
-const RETENTION = { id: null, name: 'retention' };
 
 /** A return item that names an attachment. */
 export interface AttachmentCorrection {
@@ -357,6 +355,24 @@ export class AttachmentService {
       }),
   };
 
+  /** Retention's line on a case's timeline: which files were deleted, and why. */
+  private readonly noteRetention: CommandSpec<{ c: CaseEntity; files: string[] }, CaseEntity, void> = {
+    name: 'deleteAttachmentsAfterRetention',
+    action: 'case.read', // unchecked: the system runs it (runIn), not a person
+    load: async (_tx, { c }) => c,
+    resource: ON_CASE.resource,
+    notFound: ({ c }) => new NotFoundError('Case', c.id),
+    subject: ON_CASE.subject,
+    execute: (cx, c, { files }) =>
+      changeCase(cx, (changes) =>
+        changes.note(
+          c,
+          'ATTACHMENTS_DELETED',
+          `Retention (${this.cfg.retentionDays} days after ${c.status === 'WITHDRAWN' ? 'withdrawal' : 'refusal'}): deleted ${files.join(', ')}`,
+        ),
+      ),
+  };
+
   /** WP_OFFICER: marks one version fine or needing correction (with the reason) during pre-examination. */
   async review(
     actor: Actor | null,
@@ -555,20 +571,12 @@ export class AttachmentService {
         ]);
         const byCase = new Map<string, string[]>();
         for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), `${r.name} v${r.version}`]);
-        // Timeline lines only (no field changes, no events): written with the case store.
+        // A timeline line per case, as a system command (the case is not locked: commands lock
+        // the case before a version, so the sweep, holding versions, must not wait for a case).
         const cases = await tx.getRepository(CaseEntity).findBy([...byCase.keys()].map((id) => ({ id })));
-        const lines = cases.map((c) =>
-          timelineLine(
-            c,
-            now,
-            RETENTION,
-            'ATTACHMENTS_DELETED',
-            null,
-            null,
-            `Retention (${this.cfg.retentionDays} days after ${c.status === 'WITHDRAWN' ? 'withdrawal' : 'refusal'}): deleted ${byCase.get(c.id)!.join(', ')}`,
-          ),
-        );
-        await writeCaseChanges(tx, now, new Map(), lines);
+        const author: CommandAuthor = { kind: 'system', name: 'retention', cause: { actorId: null, at: now } };
+        for (const c of cases)
+          await this.commands.runIn(tx, author, this.noteRetention, { c, files: byCase.get(c.id)! });
         for (const [caseId, files] of byCase)
           this.logger.info({ caseId, files }, 'attachments deleted after retention');
       }

@@ -108,21 +108,9 @@ export class CaseChanges {
     to: string | null,
     note: string | null,
   ): TimelineLine {
-    return timelineLine(c, this.at, this.author, action, from, to, note);
+    const { id: actorId, name: actorName } = this.author;
+    return { caseId: c.id, at: this.at, actorId, actorName, action, fromStatus: from, toStatus: to, note };
   }
-}
-
-/** One line of a case's timeline. */
-export function timelineLine(
-  c: CaseEntity,
-  at: Date,
-  author: ChangeAuthor,
-  action: string,
-  from: string | null,
-  to: string | null,
-  note: string | null,
-): TimelineLine {
-  return { caseId: c.id, at, actorId: author.id, actorName: author.name, action, fromStatus: from, toStatus: to, note };
 }
 
 /** The execute step of a case command: `change` records what changes, then it is written. */
