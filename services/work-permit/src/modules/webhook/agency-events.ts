@@ -84,8 +84,8 @@ export interface AgencyEventBody {
 
 /** The case an event is about: the payload's caseId, else the aggregate. */
 export function caseIdOf(event: DomainEvent): string {
-  const p = event.payload as { caseId?: unknown };
-  return typeof p.caseId === 'string' ? p.caseId : event.aggregateId;
+  const caseId = event.payload.caseId;
+  return typeof caseId === 'string' ? caseId : event.aggregateId;
 }
 
 /** Projects an event onto what its agency may see (`reference` from work-permit's own case table). */
@@ -97,7 +97,7 @@ export function toAgencyEventBody(event: DomainEvent, reference: string | null):
     caseReference: reference,
     employerId: event.employerId,
   };
-  const payload = event.payload as Record<string, unknown>;
+  const payload = event.payload;
   const visible: readonly string[] = VISIBLE[type] ?? [];
   for (const key of visible) if (payload[key] !== undefined) data[key] = payload[key];
   return { type, timestamp: event.occurredAt.toISOString(), data };
