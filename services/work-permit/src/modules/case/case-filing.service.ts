@@ -60,7 +60,7 @@ interface FileCase {
   input: FilingInput;
 }
 
-/** What a filing belongs to: the employer (locked against removal while the case is filed), and the new case's id. */
+/** What a filing belongs to: the employer (FOR KEY SHARE, as the case's foreign key will: not removed meanwhile, still editable), and the new case's id. */
 interface FilingTarget {
   employer: EmployerEntity | null;
   caseId: string;
@@ -107,7 +107,7 @@ export class CaseFilingService {
       employer: isUuid(input.employerId)
         ? await tx
             .getRepository(EmployerEntity)
-            .findOne({ where: { id: input.employerId }, lock: { mode: 'pessimistic_read' } })
+            .findOne({ where: { id: input.employerId }, lock: { mode: 'for_key_share' } })
         : null,
       caseId: randomUUID(),
     }),
