@@ -40,7 +40,7 @@ export interface CommandContext {
   actor: Actor | null;
   /** Who runs the command (for the system: its name, and the fact it applies, if any). */
   author: CommandAuthor;
-  /** Business time of the command (the injected clock), the same for every write and event. */
+  /** Business time of the command (the injected clock, or the time of the fact a system command applies), the same for every write and event. */
   now: Date;
   /**
    * Appends a typed event with the command (the payload's type follows from the event type),
