@@ -8,8 +8,8 @@ import {
   subgraphSecret,
   type RunMode,
 } from '@onestop/common';
-import type { IdentityAdmin } from './agency-client/agency-client.service.js';
-import { DEFAULT_RENEWAL_WINDOW, type RenewalWindow } from './case/case-filing.rules.js';
+import type { IdentityAdmin } from './modules/agency-client/agency-client.service.js';
+import { DEFAULT_RENEWAL_WINDOW, type RenewalWindow } from './modules/case/case-filing.rules.js';
 
 /** work-permit's own settings (the shared ones come from loadCommonConfig). */
 export interface WorkPermitConfig {

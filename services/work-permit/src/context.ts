@@ -1,46 +1,137 @@
 import DataLoader from 'dataloader';
-import type { Clock, RequestContext, SubgraphRuntime } from '@onestop/common';
-import type { CaseTimelineEntity } from './case/case-timeline.entity.js';
-import type { CaseEntity } from './case/case.entity.js';
-import type { EmployerHandlerEntity } from './employer/employer-handler.entity.js';
-import type { EmployerEntity } from './employer/employer.entity.js';
-import type { AgencyEntity } from './agency/agency.entity.js';
-import type { CaseAttachmentView } from './attachments/attachment.service.js';
-import type { CaseMaterialEntity } from './materials/case-material.entity.js';
-import { servicesFor, type WorkPermitServices } from './services.js';
-import type { AttemptRow } from './webhook/webhook.store.js';
+import type { AccessLogLoaders } from './modules/access-log/access-log.resolver.js';
+import type { AgencyLoaders } from './modules/agency/agency.resolver.js';
+import type { AttachmentLoaders } from './modules/attachments/attachment.resolver.js';
+import type { CaseLoaders } from './modules/case/case.resolver.js';
+import type { EmployerLoaders } from './modules/employer/employer.resolver.js';
+import type { MaterialsLoaders } from './modules/materials/materials.resolver.js';
+import type { WebhookLoaders } from './modules/webhook/webhook.resolver.js';
+import type { AreaContext } from './shared/request-context.js';
+import {
+  commandPipeline,
+  oncePerRuntime,
+  type EventStore,
+  type RequestContext,
+  type SubgraphRuntime,
+} from '@onestop/common';
+import { AttachmentService } from './modules/attachments/attachment.service.js';
+import type { ObjectStore } from './modules/attachments/storage/object-store.js';
+import { openObjectStore } from './modules/attachments/storage/open-object-store.js';
+import { ClamdScanner, NO_SCAN } from './modules/attachments/virus-scan.js';
+import { AccessLogService } from './modules/access-log/access-log.service.js';
+import { AgencyService } from './modules/agency/agency.service.js';
+import { AgencyClientService } from './modules/agency-client/agency-client.service.js';
+import { CaseFilingService } from './modules/case/case-filing.service.js';
+import { CaseQueryService } from './modules/case/case-query.service.js';
+import { loadWorkPermitConfig, type WorkPermitConfig } from './config.js';
+import { WorkPermitDecisionService } from './modules/decision/work-permit-decision.service.js';
+import { EmployerService } from './modules/employer/employer.service.js';
+import { CaseLifecycleProjector } from './modules/lifecycle/case-lifecycle.consumer.js';
+import { MaterialsService } from './modules/materials/materials.service.js';
+import { PreExaminationService } from './modules/pre-examination/pre-examination.service.js';
+import { WebhookDispatcher } from './modules/webhook/webhook-dispatcher.js';
+import { WebhookSender } from './modules/webhook/webhook-sender.js';
+import { WebhookService } from './modules/webhook/webhook.service.js';
+import { WebhookStore } from './modules/webhook/webhook.store.js';
 
-/** Per-request DataLoaders: each batches one kind of read into one SQL statement per tick. */
-export interface WorkPermitLoaders {
-  /** Scoped to the actor: a case outside it loads as null. */
-  caseById: DataLoader<string, CaseEntity | null>;
-  /** Scoped to the actor, like caseById. */
-  caseByReference: DataLoader<string, CaseEntity | null>;
-  /** Not scoped: callers reach employers through something already scoped (a case, the actor's own list). */
-  employerById: DataLoader<string, EmployerEntity | null>;
-  handlersByEmployerId: DataLoader<string, EmployerHandlerEntity[]>;
-  employerIdsByAgencyId: DataLoader<string, string[]>;
-  /** Not scoped: reached through a scoped case (the agency that filed it). */
-  agencyById: DataLoader<string, AgencyEntity | null>;
-  timelineByCaseId: DataLoader<string, CaseTimelineEntity[]>;
-  /** Every filed attachment of a case (reached through the scoped case), with its versions. */
-  attachmentsByCase: DataLoader<CaseEntity, CaseAttachmentView[], string>;
-  materialsByCaseId: DataLoader<string, CaseMaterialEntity[]>;
-  /** Attempts of webhook deliveries (the owner's agency was checked by whoever loaded the delivery). */
-  webhookAttempts: DataLoader<string, AttemptRow[]>;
-  /** Records a staff read of a personal field (key: caseId + "\n" + field); resolves once the access log row is written. */
-  personalRead: DataLoader<string, true>;
+/** The services of one work-permit process: stateless, shared by every request. */
+export interface WorkPermitServices {
+  employers: EmployerService;
+  agencies: AgencyService;
+  agencyClients: AgencyClientService;
+  cases: CaseQueryService;
+  filing: CaseFilingService;
+  preExamination: PreExaminationService;
+  materials: MaterialsService;
+  decisions: WorkPermitDecisionService;
+  accessLog: AccessLogService;
+  lifecycle: CaseLifecycleProjector;
+  /** The event log (the `caseEvents` feed reads it). */
+  events: EventStore;
+  webhookStore: WebhookStore;
+  webhooks: WebhookService;
+  /** Background sender of webhook deliveries (started by the subgraph when WEBHOOK_DISPATCH is on). */
+  webhookDispatcher: WebhookDispatcher;
+  attachments: AttachmentService;
+  /** Where attachment bytes are kept. */
+  store: ObjectStore;
+  config: WorkPermitConfig;
 }
+
+const fileEndpoints = new WeakMap<SubgraphRuntime, string>();
+
+/** Records the file endpoint's base URL once it listens (signed URLs point at it unless ATTACHMENTS_PUBLIC_URL is set). */
+export function setFileEndpoint(runtime: SubgraphRuntime, url: string): void {
+  fileEndpoints.set(runtime, url);
+}
+
+/** The process's services, built once per runtime (configuration is validated on the first call, at start-up). */
+export const servicesOf = oncePerRuntime((runtime): WorkPermitServices => {
+  const config = loadWorkPermitConfig();
+  const { ds, clock, events, calendar, logger } = runtime;
+  const accessLog = new AccessLogService(ds, clock);
+  const webhookStore = new WebhookStore(ds);
+  const sender = new WebhookSender(
+    { requireHttps: config.webhooks.requireHttps, allowedHosts: config.webhooks.allowedHosts },
+    config.webhooks.timeoutMs,
+  );
+  const commands = commandPipeline(runtime);
+  const cases = new CaseQueryService(ds, clock, accessLog);
+  const a = config.attachments;
+  const store = openObjectStore(a);
+  const attachments = new AttachmentService(
+    ds,
+    clock,
+    commands,
+    a,
+    store,
+    a.clamav ? new ClamdScanner(a.clamav.host, a.clamav.port, a.clamav.timeoutMs) : NO_SCAN,
+    cases,
+    accessLog,
+    logger.child({ component: 'attachments' }),
+    () => a.publicUrl ?? fileEndpoints.get(runtime) ?? `http://${a.filesHost}:${a.filesPort}`,
+  );
+  return {
+    employers: new EmployerService(ds, clock),
+    agencies: new AgencyService(ds, clock),
+    agencyClients: new AgencyClientService(ds, clock, config.identityAdmin),
+    cases,
+    filing: new CaseFilingService(commands, calendar, config.renewalWindow),
+    preExamination: new PreExaminationService(commands, attachments),
+    materials: new MaterialsService(ds, commands),
+    decisions: new WorkPermitDecisionService(commands),
+    accessLog,
+    lifecycle: new CaseLifecycleProjector(commands, calendar, logger.child({ component: 'case-lifecycle' })),
+    attachments,
+    store,
+    config,
+    events,
+    webhookStore,
+    webhooks: new WebhookService(ds, webhookStore, config.webhooks),
+    webhookDispatcher: new WebhookDispatcher(
+      webhookStore,
+      sender,
+      runtime.listener,
+      config.webhooks,
+      logger.child({ component: 'webhooks' }),
+    ),
+  };
+});
+
+/** Per-request DataLoaders (each area declares its own): each batches one kind of read into one SQL statement per tick. */
+export type WorkPermitLoaders = CaseLoaders &
+  EmployerLoaders &
+  AgencyLoaders &
+  AttachmentLoaders &
+  MaterialsLoaders &
+  WebhookLoaders &
+  AccessLogLoaders;
 
 /** Per-request context of the work-permit subgraph. */
-export interface WorkPermitContext extends RequestContext {
-  services: WorkPermitServices;
-  loaders: WorkPermitLoaders;
-  clock: Clock;
-}
+export type WorkPermitContext = AreaContext<WorkPermitServices, WorkPermitLoaders>;
 
 export function createContext(runtime: SubgraphRuntime, base: RequestContext): WorkPermitContext {
-  const services = servicesFor(runtime);
+  const services = servicesOf(runtime);
   const { actor } = base;
   return {
     ...base,
@@ -78,7 +169,7 @@ export function createContext(runtime: SubgraphRuntime, base: RequestContext): W
         return ids.map((id) => found.get(id) ?? []);
       }),
       materialsByCaseId: new DataLoader(async (ids) => {
-        const found = await services.cases.materials(ids);
+        const found = await services.materials.byCaseIds(ids);
         return ids.map((id) => found.get(id) ?? []);
       }),
       webhookAttempts: new DataLoader(async (ids) => {

@@ -1,46 +1,51 @@
 import { buildFederatedSchema, type Logger, type SubgraphDefinition } from '@onestop/common';
 import { EVENT_TYPES, EventHandlers } from '@onestop/common/contract';
-import type { AttachmentService } from './attachments/attachment.service.js';
-import { AccessLogEntity } from './access-log/access-log.entity.js';
-import { AccessLogResolver } from './access-log/access-log.resolver.js';
-import { AgencyEmployerEntity } from './agency/agency-employer.entity.js';
-import { AgencyEntity } from './agency/agency.entity.js';
-import { AgencyClientResolver } from './agency-client/agency-client.resolver.js';
-import { AgencyResolver } from './agency/agency.resolver.js';
-import { AttachmentUploadEntity, AttachmentEntity, AttachmentVersionEntity } from './attachments/attachment.entity.js';
+import type { AttachmentService } from './modules/attachments/attachment.service.js';
+import { AccessLogEntity } from './modules/access-log/access-log.entity.js';
+import { AccessLogResolver } from './modules/access-log/access-log.resolver.js';
+import { AgencyEmployerEntity } from './modules/agency/agency-employer.entity.js';
+import { AgencyEntity } from './modules/agency/agency.entity.js';
+import { AgencyClientResolver } from './modules/agency-client/agency-client.resolver.js';
+import { AgencyResolver } from './modules/agency/agency.resolver.js';
+import {
+  AttachmentUploadEntity,
+  AttachmentEntity,
+  AttachmentVersionEntity,
+} from './modules/attachments/attachment.entity.js';
 import {
   AttachmentVersionResolver,
   CaseAttachmentResolver,
   CaseAttachmentsFieldResolver,
   MaterialItemAttachmentResolver,
-} from './attachments/attachment.resolver.js';
-import { startFileServer } from './attachments/file-server.js';
-import { S3ObjectStore } from './attachments/storage/s3-object-store.js';
-import { ApplicantResolver } from './applicant/applicant.resolver.js';
-import { CaseReferenceCounterEntity } from './case/case-reference-counter.entity.js';
-import { CaseTimelineEntity } from './case/case-timeline.entity.js';
-import { CaseEntity } from './case/case.entity.js';
-import { resolveCaseReference } from './case/case.reference.js';
-import { CaseConnectionResolver, CaseResolver } from './case/case.resolver.js';
+} from './modules/attachments/attachment.resolver.js';
+import { startFileServer } from './modules/attachments/file-server.js';
+import { S3ObjectStore } from './modules/attachments/storage/s3-object-store.js';
+import { ApplicantResolver } from './modules/applicant/applicant.resolver.js';
+import { CaseReferenceCounterEntity } from './modules/case/case-reference-counter.entity.js';
+import { CaseTimelineEntity } from './modules/case/case-timeline.entity.js';
+import { CaseEntity } from './modules/case/case.entity.js';
+import { resolveCaseReference } from './modules/case/case.reference.js';
+import { CaseConnectionResolver, CaseResolver } from './modules/case/case.resolver.js';
 import { createContext, type WorkPermitContext } from './context.js';
-import { WorkPermitDecisionResolver } from './decision/work-permit-decision.resolver.js';
-import { EmployerHandlerEntity } from './employer/employer-handler.entity.js';
-import { EmployerEntity } from './employer/employer.entity.js';
-import { resolveEmployerReference, EmployerResolver } from './employer/employer.resolver.js';
-import { LIFECYCLE_EVENT_TYPES } from './lifecycle/case-lifecycle.consumer.js';
-import { CaseMaterialEntity } from './materials/case-material.entity.js';
-import { MaterialsResolver } from './materials/materials.resolver.js';
+import { WorkPermitDecisionResolver } from './modules/decision/work-permit-decision.resolver.js';
+import { EmployerHandlerEntity } from './modules/employer/employer-handler.entity.js';
+import { EmployerEntity } from './modules/employer/employer.entity.js';
+import { resolveEmployerReference, EmployerResolver } from './modules/employer/employer.resolver.js';
+import { LIFECYCLE_EVENT_TYPES } from './modules/lifecycle/case-lifecycle.consumer.js';
+import { CaseMaterialEntity } from './modules/materials/case-material.entity.js';
+import { MaterialsResolver } from './modules/materials/materials.resolver.js';
 import { WpInit1764201600001 } from './migrations/1764201600001-init.js';
 import { WpPassportSearch1764201605000 } from './migrations/1764201605000-passport-search.js';
 import { WpAttachments1796587892788 } from './migrations/1796587892788-attachments.js';
 import { WpCaseSearch1796620000001 } from './migrations/1796620000001-case-search.js';
 import { WpIssuanceDue1796650000001 } from './migrations/1796650000001-issuance-due.js';
-import { PreExaminationResolver } from './pre-examination/pre-examination.resolver.js';
-import { servicesFor, setFileEndpoint } from './services.js';
+import { WpIdempotencyLedger1796710000001 } from './migrations/1796710000001-idempotency-ledger.js';
+import { PreExaminationResolver } from './modules/pre-examination/pre-examination.resolver.js';
+import { servicesOf, setFileEndpoint } from './context.js';
 import { WpWebhooks1764201611000 } from './migrations/1764201611000-webhooks.js';
-import { AGENCY_EVENT_TYPES } from './webhook/agency-events.js';
-import { CaseEventResolver } from './webhook/case-event.resolver.js';
-import { WebhookDeliveryResolver, WebhookEndpointResolver } from './webhook/webhook.resolver.js';
+import { AGENCY_EVENT_TYPES } from './modules/webhook/agency-events.js';
+import { CaseEventResolver } from './modules/webhook/case-event.resolver.js';
+import { WebhookDeliveryResolver, WebhookEndpointResolver } from './modules/webhook/webhook.resolver.js';
 
 /** The work-permit subgraph: owns Case and the Beijing Overseas Talents Center's half of it. */
 export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
@@ -68,6 +73,7 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     WpAttachments1796587892788,
     WpCaseSearch1796620000001,
     WpIssuanceDue1796650000001,
+    WpIdempotencyLedger1796710000001,
   ],
   buildSchema: () =>
     buildFederatedSchema(
@@ -101,10 +107,10 @@ export const workPermitSubgraph: SubgraphDefinition<WorkPermitContext> = {
     ),
   createContext,
   async start(runtime) {
-    const services = servicesFor(runtime);
+    const services = servicesOf(runtime);
     if (runtime.config.mode !== 'production') {
       // Demo data lives with the test tooling (@onestop/common/testing): loaded only outside production.
-      const { seedDemoEmployers } = await import('./employer/employer.seed.js');
+      const { seedDemoEmployers } = await import('./modules/employer/employer.seed.js');
       await seedDemoEmployers(runtime.ds, runtime.clock);
     }
     // One event per transaction: the handlers append events, and the append lock is held to

@@ -11,7 +11,7 @@ import { PostgresEventStore } from '../events/postgres-event-store.js';
 import { createLogger } from '../logger.js';
 import { platformMigrations } from '../platform/platform-migrations.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { CommandPipeline, type CommandSpec } from './command-pipeline.js';
+import { CommandPipeline, type CommandContext, type CommandSpec } from './command-pipeline.js';
 
 /** A tiny aggregate for the pipeline: a counter with a note, owned by an employer. */
 interface Tally {
@@ -209,5 +209,47 @@ describe('CommandPipeline and the idempotency ledger (PostgreSQL)', () => {
       pipeline.runIn(tx, { kind: 'system', name: 'spec-consumer' }, bump, { id, by: 9 }),
     );
     expect(await state(id)).toEqual({ count: 9, events: 1, records: 0 });
+  });
+
+  it('keeps the author and time of the fact a system command applies, for its events', async () => {
+    const id = await newTally();
+    const at = new Date('2026-03-02T01:02:03.000Z');
+    let seen: CommandContext | undefined;
+    const spy: CommandSpec<Bump, Tally, Tally> = {
+      ...bump,
+      execute: (cx, t, input) => ((seen = cx), bump.execute(cx, t, input)),
+    };
+    await ds.transaction((tx: EntityManager) =>
+      pipeline.runIn(tx, { kind: 'system', name: 'spec-consumer', cause: { actorId: 'clerk-9', at } }, spy, {
+        id,
+        by: 1,
+      }),
+    );
+    expect(seen).toMatchObject({ actor: null, now: at, author: { kind: 'system', name: 'spec-consumer' } });
+    const [e] = await ds.query(`SELECT actor_id, occurred_at FROM platform.event_log WHERE aggregate_id = $1`, [id]);
+    expect(e).toEqual({ actor_id: 'clerk-9', occurred_at: at });
+  });
+
+  it('replays a prior attempt recorded in another form when the spec says it is the same request', async () => {
+    const id = await newTally();
+    const key = `legacy-${id}`;
+    await ds.query(
+      `INSERT INTO platform.idempotency_record (subgraph, principal, idempotency_key, operation, request, result_id, created_at)
+       VALUES ('spec', 'agency-1', $1, 'bump', '{"legacy": "by 4"}'::jsonb, $2, now())`,
+      [key, id],
+    );
+    const legacy: CommandSpec<Bump, Tally, Tally> = {
+      ...bump,
+      idempotency: {
+        ...bump.idempotency!,
+        sameAs: (prior, input) => (prior.request as { legacy?: string }).legacy === `by ${input.by}`,
+      },
+    };
+    expect((await pipeline.run(agency, legacy, { id, by: 4, idempotencyKey: key })).count).toBe(0);
+    expect(await codeOf(pipeline.run(agency, legacy, { id, by: 5, idempotencyKey: key }))).toEqual({
+      code: 'CONFLICT',
+      reason: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    expect(await state(id)).toEqual({ count: 0, events: 0, records: 1 });
   });
 });

@@ -14,7 +14,17 @@ import {
 } from './idempotency-ledger.js';
 
 /** Who runs a command: a person (from their token), or the system (an event consumer, a sweep). */
-export type CommandAuthor = { kind: 'person'; actor: Actor } | { kind: 'system'; name: string };
+export type CommandAuthor =
+  | { kind: 'person'; actor: Actor }
+  | {
+      kind: 'system';
+      name: string;
+      /**
+       * Optional: the fact the system applies (another subgraph's event), whose author and time
+       * the command's writes and events keep. Without it: nobody, and the clock's now.
+       */
+      cause?: { actorId: string | null; at: Date };
+    };
 
 /** What the events a command appends are about: their aggregate and scoping. */
 export interface EventSubject {
@@ -28,7 +38,9 @@ export interface CommandContext {
   tx: EntityManager;
   /** The person, or null when the system runs the command. */
   actor: Actor | null;
-  /** Business time of the command (the injected clock), the same for every write and event. */
+  /** Who runs the command (for the system: its name, and the fact it applies, if any). */
+  author: CommandAuthor;
+  /** Business time of the command (the injected clock, or the time of the fact a system command applies), the same for every write and event. */
   now: Date;
   /**
    * Appends a typed event with the command (the payload's type follows from the event type),
@@ -53,6 +65,12 @@ export interface CommandIdempotency<I, R> {
   replay(tx: EntityManager, resultId: string | null, input: I): Promise<R>;
   /** The CONFLICT for a reused key; the default names the earlier operation. */
   reused?(tx: EntityManager, prior: PriorAttempt, input: I): Promise<Error>;
+  /**
+   * Optional: whether an earlier attempt whose request the ledger holds in another form (a key
+   * copied from before the upgrade, when its request could not be rebuilt exactly) is this
+   * request after all. Asked only for the same operation when the canonical requests differ; true replays it.
+   */
+  sameAs?(prior: PriorAttempt, input: I): boolean;
 }
 
 /**
@@ -129,12 +147,13 @@ export class CommandPipeline {
     const target = await spec.load(tx, input);
     if (target === null || (actor && !can(actor, spec.action, spec.resource(target, input))))
       throw spec.notFound(input);
-    const now = this.deps.clock.now();
+    const cause = author.kind === 'system' ? author.cause : undefined;
+    const now = cause?.at ?? this.deps.clock.now();
     const claim = actor ? idempotentRequest(spec, actor, input) : null;
     if (claim) {
       const prior = await this.ledger.claim(tx, claim, now);
       if (prior) {
-        if (!prior.sameRequest)
+        if (!prior.sameRequest && !(prior.operation === spec.name && spec.idempotency!.sameAs?.(prior, input)))
           throw spec.idempotency!.reused
             ? await spec.idempotency!.reused(tx, prior, input)
             : keyReusedError(claim.key, prior);
@@ -152,6 +171,7 @@ export class CommandPipeline {
     const cx: CommandContext = {
       tx,
       actor,
+      author,
       now,
       emit: (type, payload, about) => {
         const s = { ...subject, ...about };
@@ -159,7 +179,7 @@ export class CommandPipeline {
           newEvent<EventType>(type, s.aggregateId, payload, {
             employerId: s.employerId,
             counterId: s.counterId ?? null,
-            actor,
+            actor: actor ?? (cause ? { id: cause.actorId } : null),
             at: now,
           }),
         );

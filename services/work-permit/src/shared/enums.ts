@@ -11,8 +11,14 @@ import {
   type PermitDecisionStatus,
   type Route,
 } from '@onestop/common/contract';
-import { HOUSEHOLD_REGISTRATIONS, SEXES, type HouseholdRegistration, type Sex } from '../applicant/applicant.rules.js';
-import { PRESENTER_KINDS, type PresenterKind } from '../materials/materials.rules.js';
+import {
+  HOUSEHOLD_REGISTRATIONS,
+  PRESENTER_KINDS,
+  SEXES,
+  type HouseholdRegistration,
+  type PresenterKind,
+  type Sex,
+} from './vocabulary.js';
 
 /** A GraphQL enum object from a list of values (the names are the values). */
 export function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {

@@ -1,5 +1,5 @@
 import { startSubgraphTestRuntime, type SubgraphTestRuntime } from '@onestop/common/testing';
-import { seedDemoEmployers } from '../employer/employer.seed.js';
+import { seedDemoEmployers } from '../modules/employer/employer.seed.js';
 import { workPermitSubgraph } from '../subgraph.js';
 
 /** The work-permit service layer on a throwaway database, without HTTP: for specs that need the real SQL. */
