@@ -1,8 +1,8 @@
 import type { SubgraphRuntime } from '@onestop/common';
 import { counterOperations } from './operations.js';
-import { startCaseReadinessConsumer } from './readiness/case-readiness.consumer.js';
-import { startCounterSweeper } from './shared/counter-sweeper.js';
-import { startPermitIssueConsumer } from './throughput/permit-issue.consumer.js';
+import { startCaseReadinessConsumer } from './modules/counter-operations/readiness/case-readiness.consumer.js';
+import { startCounterSweeper } from './modules/counter-operations/shared/counter-sweeper.js';
+import { startPermitIssueConsumer } from './modules/counter-operations/throughput/permit-issue.consumer.js';
 
 /**
  * Background work of counter operations: the case-readiness projection, the permits issued

@@ -1,0 +1,475 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import {
+  BadUserInputError,
+  ConflictError,
+  InvalidTransitionError,
+  isUniqueViolation,
+  NotFoundError,
+  can,
+  shanghaiDate,
+  type Actor,
+  type SubgraphRuntime,
+  isUuid,
+  idempotencyKeyProblems,
+  leanColumns,
+  leanPick,
+  leanRows,
+  leanStatement,
+  leanTable,
+} from '@onestop/common';
+import { EVENT_TYPES, type AppointmentPayload } from '@onestop/common/contract';
+import type { CounterService } from '../counter/counter.service.js';
+import { slotsOfDay, type Slot } from '../counter/opening-hours.js';
+import { ServiceCounterEntity } from '../counter/counter.entity.js';
+import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
+import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import { loadChanged, newEvent } from '../../../shared/events.js';
+import { checkInstant, checkText } from '../shared/input.js';
+import { formatLetterNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
+import { AppointmentEntity, SLOT_HOLDING_STATUSES } from './appointment.entity.js';
+
+/** Arguments of `bookAppointment`. */
+export interface BookingRequest {
+  caseId: string;
+  counterId: string;
+  slotStart: Date;
+  idempotencyKey: string;
+}
+
+/** Property prefix of the counter read beside each appointment (`latestByCase`). */
+const COUNTER = 'counter.';
+
+/** Booking, cancelling and rescheduling appointments; recording no-shows. */
+export class AppointmentService {
+  constructor(
+    private readonly rt: SubgraphRuntime,
+    private readonly cases: CaseReadinessService,
+    private readonly counters: CounterService,
+  ) {}
+
+  /** Appointments by id, dropping those outside the actor's employers. */
+  async findByIds(actor: Actor, ids: readonly string[]): Promise<Map<string, AppointmentEntity>> {
+    const valid = ids.filter(isUuid);
+    if (!valid.length) return new Map();
+    const qb = this.rt.ds
+      .getRepository(AppointmentEntity)
+      .createQueryBuilder('a')
+      .where('a.id = ANY(:ids)', { ids: valid });
+    if (actor.role === 'AGENCY') qb.andWhere('a.employer_id = ANY(:employers)', { employers: [...actor.employerIds] });
+    const rows = await qb.getMany();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * The latest appointment of each case (the active one when there is one), scoped to the
+   * actor, with each one's counter read in the same statement (`counters`, for the request's
+   * counter loader): the `Case.appointment { counter }` path, one prepared statement read as
+   * plain rows.
+   */
+  async latestByCase(
+    actor: Actor,
+    caseIds: readonly string[],
+  ): Promise<{ byCase: Map<string, AppointmentEntity>; counters: Map<string, ServiceCounterEntity> }> {
+    const byCase = new Map<string, AppointmentEntity>();
+    const counters = new Map<string, ServiceCounterEntity>();
+    if (!caseIds.length) return { byCase, counters };
+    const { ds } = this.rt;
+    const statement = leanStatement(
+      ds,
+      'appointment.by-case',
+      () =>
+        `SELECT ${leanColumns(ds, AppointmentEntity, 'a')}, ${leanColumns(ds, ServiceCounterEntity, 'c', COUNTER)}
+         FROM ${leanTable(ds, AppointmentEntity)} a LEFT JOIN ${leanTable(ds, ServiceCounterEntity)} c ON c.id = a.counter_id
+         WHERE a.case_id = ANY($1::text[]) AND ($2::text[] IS NULL OR a.employer_id = ANY($2::text[]))
+         ORDER BY a.booked_at ASC`,
+    );
+    const employers = actor.role === 'AGENCY' ? [...actor.employerIds] : null;
+    for (const row of await leanRows(ds, statement, [[...caseIds], employers])) {
+      const a = leanPick<AppointmentEntity>(ds, AppointmentEntity, '', row)!;
+      const counter = leanPick<ServiceCounterEntity>(ds, ServiceCounterEntity, COUNTER, row);
+      if (counter) counters.set(counter.id, counter);
+      const seen = byCase.get(a.caseId);
+      if (!seen || seen.status !== 'BOOKED' || a.status === 'BOOKED') byCase.set(a.caseId, a);
+    }
+    return { byCase, counters };
+  }
+
+  /**
+   * Books a place. Idempotent per agency and key: the same key with the same request returns
+   * the same appointment; with a different request it is a CONFLICT. The slot's lock row
+   * serialises bookings of one slot, so the last place is taken once however many race for it.
+   */
+  async book(actor: Actor, req: BookingRequest): Promise<AppointmentEntity> {
+    const problems: string[] = [];
+    checkText(problems, 'caseId', req.caseId, 100);
+    checkText(problems, 'counterId', req.counterId, 100);
+    checkInstant(problems, 'slotStart', req.slotStart);
+    problems.push(...idempotencyKeyProblems(req.idempotencyKey));
+    if (problems.length) throw new BadUserInputError('The booking is not valid', problems);
+    const agencyId = actor.agencyId ?? actor.id;
+    try {
+      return await this.rt.ds.transaction(async (tx) => {
+        const kase = await this.cases.lockFor(tx, actor, 'appointment.book', req.caseId);
+        const replay = await this.byIdempotencyKey(tx, agencyId, req.idempotencyKey);
+        if (replay) return this.sameRequestOrConflict(replay, req);
+        this.assertCanBook(kase);
+        const active = await this.activeOf(tx, kase.caseId);
+        if (active) {
+          throw new ConflictError(
+            `Case ${kase.caseId} already has appointment ${active.letterNumber} at ${active.counterId} on ${describeSlot(active.slotStart)}: cancel or reschedule it instead.`,
+            { appointmentId: active.id },
+          );
+        }
+        const counter = await this.counters.get(req.counterId, tx).catch((err: unknown) => {
+          if (!(err instanceof NotFoundError)) throw err;
+          throw new BadUserInputError('The booking is not valid', [`counterId: there is no counter ${req.counterId}`]);
+        });
+        const slot = await this.validSlot(tx, counter, req.slotStart, 'slotStart');
+        await this.takePlace(tx, counter, slot);
+        const now = this.rt.clock.now();
+        const appointment = await this.insert(tx, actor, agencyId, kase, counter, slot, now, {
+          idempotencyKey: req.idempotencyKey,
+          replacesId: null,
+          reason: null,
+        });
+        await this.rt.events.append(tx, [
+          newEvent(EVENT_TYPES.appointmentBooked, kase.caseId, payload(appointment), scope(appointment, actor, now)),
+          ...loadChanged([counter.id], EVENT_TYPES.appointmentBooked, now, actor),
+        ]);
+        return appointment;
+      });
+    } catch (err) {
+      // Two requests with one key for different cases both passed the replay check; the index caught the second.
+      if (isUniqueViolation(err, 'UQ_appointment_idempotency')) {
+        const replay = await this.byIdempotencyKey(this.rt.ds.manager, agencyId, req.idempotencyKey);
+        if (replay) return this.sameRequestOrConflict(replay, req);
+      }
+      if (isUniqueViolation(err, 'UQ_appointment_active_case')) {
+        throw new ConflictError(
+          `Case ${req.caseId} already has an active appointment: cancel or reschedule it instead.`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** Cancels a booked appointment before its slot starts; its place is free again. */
+  async cancel(actor: Actor, id: string, reason: string): Promise<AppointmentEntity> {
+    const problems: string[] = [];
+    checkText(problems, 'reason', reason, 500);
+    if (problems.length) throw new BadUserInputError('The cancellation is not valid', problems);
+    return this.rt.ds.transaction(async (tx) => {
+      const appointment = await this.lockForChange(tx, actor, id);
+      const now = this.rt.clock.now();
+      await tx.query(`UPDATE cs.appointment SET status = 'CANCELLED', reason = $2, cancelled_at = $3 WHERE id = $1`, [
+        id,
+        reason.trim(),
+        now,
+      ]);
+      const cancelled = { ...appointment, status: 'CANCELLED' as const, reason: reason.trim(), cancelledAt: now };
+      await this.rt.events.append(tx, [
+        newEvent(
+          EVENT_TYPES.appointmentCancelled,
+          cancelled.caseId,
+          { ...payload(cancelled), reason: cancelled.reason! },
+          scope(cancelled, actor, now),
+        ),
+        ...loadChanged([cancelled.counterId], EVENT_TYPES.appointmentCancelled, now, actor),
+      ]);
+      return cancelled;
+    });
+  }
+
+  /**
+   * Moves a booked appointment to another slot of the same counter: the original becomes
+   * RESCHEDULED (its place freed) and a new appointment, with its own letter number, replaces it.
+   */
+  async reschedule(actor: Actor, id: string, newSlotStart: Date, reason: string): Promise<AppointmentEntity> {
+    const problems: string[] = [];
+    checkInstant(problems, 'newSlotStart', newSlotStart);
+    checkText(problems, 'reason', reason, 500);
+    if (problems.length) throw new BadUserInputError('The rescheduling is not valid', problems);
+    return this.rt.ds.transaction(async (tx) => {
+      const original = await this.lockForChange(tx, actor, id);
+      if (original.slotStart.getTime() === newSlotStart.getTime()) {
+        throw new BadUserInputError('The rescheduling is not valid', [
+          'newSlotStart is the slot the appointment already has',
+        ]);
+      }
+      const kase = await this.cases.lock(tx, original.caseId);
+      const counter = await this.counters.get(original.counterId, tx);
+      const slot = await this.validSlot(tx, counter, newSlotStart, 'newSlotStart');
+      await this.takePlace(tx, counter, slot);
+      const now = this.rt.clock.now();
+      // The original stops being active before the new one is inserted (one BOOKED appointment per case).
+      await tx.query(`UPDATE cs.appointment SET status = 'RESCHEDULED', cancelled_at = $2 WHERE id = $1`, [id, now]);
+      const replacement = await this.insert(tx, actor, original.agencyId, kase, counter, slot, now, {
+        idempotencyKey: null,
+        replacesId: original.id,
+        reason: reason.trim(),
+      });
+      await tx.query(`UPDATE cs.appointment SET replaced_by_id = $2 WHERE id = $1`, [id, replacement.id]);
+      await this.rt.events.append(tx, [
+        newEvent(
+          EVENT_TYPES.appointmentRescheduled,
+          replacement.caseId,
+          { ...payload(replacement), replacesAppointmentId: original.id, reason: replacement.reason! },
+          scope(replacement, actor, now),
+        ),
+        ...loadChanged([counter.id], EVENT_TYPES.appointmentRescheduled, now, actor),
+      ]);
+      return replacement;
+    });
+  }
+
+  /** In the readiness consumer's transaction: a withdrawn case's booked appointment is cancelled. */
+  async cancelForWithdrawal(tx: EntityManager, caseId: string, at: Date): Promise<void> {
+    const rows: AppointmentEntity[] = await tx
+      .getRepository(AppointmentEntity)
+      .createQueryBuilder('a')
+      .setLock('pessimistic_write')
+      .where(`a.case_id = :caseId AND a.status = 'BOOKED'`, { caseId })
+      .getMany();
+    if (!rows.length) return;
+    const reason = 'case withdrawn';
+    await tx.query(
+      `UPDATE cs.appointment SET status = 'CANCELLED', reason = $2, cancelled_at = $3 WHERE id = ANY($1)`,
+      [rows.map((r) => r.id), reason, at],
+    );
+    await this.rt.events.append(tx, [
+      ...rows.map((a) =>
+        newEvent(EVENT_TYPES.appointmentCancelled, a.caseId, { ...payload(a), reason }, scope(a, null, at)),
+      ),
+      ...loadChanged(
+        rows.map((a) => a.counterId),
+        EVENT_TYPES.appointmentCancelled,
+        at,
+        null,
+      ),
+    ]);
+  }
+
+  /**
+   * Records a no-show for every booked appointment whose slot has ended without a check-in.
+   * Several instances may sweep at once: SKIP LOCKED hands each appointment to one of them.
+   * Returns how many were recorded.
+   */
+  async sweepNoShows(limit = 100): Promise<number> {
+    const now = this.rt.clock.now();
+    return this.rt.ds.transaction(async (tx) => {
+      const due: AppointmentEntity[] = await tx
+        .getRepository(AppointmentEntity)
+        .createQueryBuilder('a')
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .where(`a.status = 'BOOKED' AND a.slot_end <= :now`, { now })
+        .orderBy('a.slot_end', 'ASC')
+        .limit(limit)
+        .getMany();
+      if (!due.length) return 0;
+      await tx.query(`UPDATE cs.appointment SET status = 'NO_SHOW', no_show_at = $2 WHERE id = ANY($1)`, [
+        due.map((a) => a.id),
+        now,
+      ]);
+      await this.rt.events.append(tx, [
+        ...due.map((a) => newEvent(EVENT_TYPES.appointmentNoShow, a.caseId, payload(a), scope(a, null, now))),
+        ...loadChanged(
+          due.map((a) => a.counterId),
+          EVENT_TYPES.appointmentNoShow,
+          now,
+          null,
+        ),
+      ]);
+      return due.length;
+    });
+  }
+
+  /** The booked appointment of a case at a counter on a date (YYYY-MM-DD), locked. */
+  async lockBookedOn(
+    tx: EntityManager,
+    caseId: string,
+    counterId: string,
+    date: string,
+  ): Promise<AppointmentEntity | null> {
+    const rows = await tx
+      .getRepository(AppointmentEntity)
+      .createQueryBuilder('a')
+      .setLock('pessimistic_write')
+      .where(`a.case_id = :caseId AND a.status = 'BOOKED' AND a.counter_id = :counterId`, { caseId, counterId })
+      .getMany();
+    return rows.find((a) => shanghaiDate(a.slotStart) === date) ?? null;
+  }
+
+  /** An appointment by its letter number (unique), or null. */
+  async byLetterNumber(letterNumber: string): Promise<AppointmentEntity | null> {
+    return this.rt.ds.getRepository(AppointmentEntity).findOne({ where: { letterNumber } });
+  }
+
+  /** The case's active (BOOKED) appointment. */
+  async activeOf(tx: EntityManager, caseId: string): Promise<AppointmentEntity | null> {
+    return tx.getRepository(AppointmentEntity).findOne({ where: { caseId, status: 'BOOKED' } });
+  }
+
+  private assertCanBook(kase: CaseReadinessEntity): void {
+    if (kase.withdrawn) throw new InvalidTransitionError(`Case ${kase.caseId} was withdrawn.`);
+    if (kase.category === 'A') {
+      throw new InvalidTransitionError(
+        `Case ${kase.caseId} is Category A: no appointment is needed, the applicant may walk in to any counter during opening hours.`,
+      );
+    }
+    if (!kase.preExamPassed) {
+      throw new InvalidTransitionError(
+        `Case ${kase.caseId} has not passed pre-examination yet: an appointment can be booked once it has.`,
+      );
+    }
+  }
+
+  private async lockForChange(tx: EntityManager, actor: Actor, id: string): Promise<AppointmentEntity> {
+    if (!isUuid(id)) throw new NotFoundError('Appointment', id);
+    const peek = await tx.getRepository(AppointmentEntity).findOne({ where: { id } });
+    // Another employer's appointment is NOT_FOUND for an agency: existence is not revealed.
+    if (!peek || !can(actor, 'appointment.book', { employerId: peek.employerId }))
+      throw new NotFoundError('Appointment', id);
+    await this.cases.lock(tx, peek.caseId);
+    const appointment = (await tx
+      .getRepository(AppointmentEntity)
+      .createQueryBuilder('a')
+      .setLock('pessimistic_write')
+      .where('a.id = :id', { id })
+      .getOne())!;
+    if (appointment.status !== 'BOOKED') {
+      throw new InvalidTransitionError(
+        `Appointment ${appointment.letterNumber} is ${appointment.status}; only a BOOKED appointment can be changed.`,
+      );
+    }
+    if (appointment.slotStart.getTime() <= this.rt.clock.now().getTime()) {
+      throw new InvalidTransitionError(
+        `Appointment ${appointment.letterNumber} has already started (${describeSlot(appointment.slotStart)}).`,
+      );
+    }
+    return appointment;
+  }
+
+  /** The slot of `counter` that starts at `start`, or BAD_USER_INPUT saying why there is none. */
+  private async validSlot(tx: EntityManager, counter: ServiceCounterEntity, start: Date, field: string): Promise<Slot> {
+    const unbookable = this.counters.unbookableProblem(field, start);
+    if (unbookable) throw new BadUserInputError('The slot is not valid', [unbookable]);
+    const schedule = await this.counters.scheduleAt(counter, start, tx);
+    if (!schedule.intervals.length) {
+      throw new BadUserInputError('The slot is not valid', [
+        `${field}: counter ${counter.id} is closed on ${schedule.date} (${schedule.reason})`,
+      ]);
+    }
+    const slot = slotsOfDay(schedule, counter.slotMinutes).find((s) => s.start.getTime() === start.getTime());
+    if (!slot) {
+      throw new BadUserInputError('The slot is not valid', [
+        `${field}: ${start.toISOString()} is not the start of a ${counter.slotMinutes}-minute slot of counter ${counter.id} on ${schedule.date} (see availableSlots)`,
+      ]);
+    }
+    if (slot.start.getTime() <= this.rt.clock.now().getTime()) {
+      throw new BadUserInputError('The slot is not valid', [
+        `${field}: the slot ${describeSlot(slot.start)} has already started`,
+      ]);
+    }
+    return slot;
+  }
+
+  /** Locks the slot's row and checks a place is free; CONFLICT "slot full" otherwise. */
+  private async takePlace(tx: EntityManager, counter: ServiceCounterEntity, slot: Slot): Promise<void> {
+    await tx.query(`INSERT INTO cs.appointment_slot (counter_id, slot_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      counter.id,
+      slot.start,
+    ]);
+    await tx.query(`SELECT 1 FROM cs.appointment_slot WHERE counter_id = $1 AND slot_start = $2 FOR UPDATE`, [
+      counter.id,
+      slot.start,
+    ]);
+    const rows: { n: number }[] = await tx.query(
+      `SELECT count(*)::int AS n FROM cs.appointment WHERE counter_id = $1 AND slot_start = $2 AND status = ANY($3)`,
+      [counter.id, slot.start, SLOT_HOLDING_STATUSES],
+    );
+    if (rows[0]!.n >= counter.capacityPerSlot) {
+      throw new ConflictError(
+        `The slot ${describeSlot(slot.start)} at ${counter.id} is full (${counter.capacityPerSlot} places): slot full, choose another slot.`,
+        {
+          reason: 'SLOT_FULL',
+        },
+      );
+    }
+  }
+
+  private async insert(
+    tx: EntityManager,
+    actor: Actor,
+    agencyId: string,
+    kase: CaseReadinessEntity,
+    counter: ServiceCounterEntity,
+    slot: Slot,
+    now: Date,
+    extra: { idempotencyKey: string | null; replacesId: string | null; reason: string | null },
+  ): Promise<AppointmentEntity> {
+    const year = shanghaiYear(now);
+    const appointment: AppointmentEntity = {
+      id: randomUUID(),
+      caseId: kase.caseId,
+      counterId: counter.id,
+      employerId: kase.employerId,
+      agencyId,
+      slotStart: slot.start,
+      slotEnd: slot.end,
+      status: 'BOOKED',
+      letterNumber: formatLetterNumber(year, await nextNumber(tx, 'AL', year)),
+      replacesId: extra.replacesId,
+      replacedById: null,
+      reason: extra.reason,
+      idempotencyKey: extra.idempotencyKey,
+      bookedBy: actor.id,
+      bookedAt: now,
+      cancelledAt: null,
+      checkedInAt: null,
+      noShowAt: null,
+    };
+    await tx.getRepository(AppointmentEntity).insert(appointment);
+    return appointment;
+  }
+
+  private async byIdempotencyKey(m: EntityManager, agencyId: string, key: string): Promise<AppointmentEntity | null> {
+    return m.getRepository(AppointmentEntity).findOne({ where: { agencyId, idempotencyKey: key } });
+  }
+
+  private sameRequestOrConflict(existing: AppointmentEntity, req: BookingRequest): AppointmentEntity {
+    if (
+      existing.caseId === req.caseId &&
+      existing.counterId === req.counterId &&
+      existing.slotStart.getTime() === req.slotStart.getTime()
+    ) {
+      return existing;
+    }
+    throw new ConflictError(
+      `The idempotency key ${JSON.stringify(req.idempotencyKey)} was already used for another booking (${existing.letterNumber}); use a new key for a new booking.`,
+      { appointmentId: existing.id },
+    );
+  }
+}
+
+function payload(a: AppointmentEntity): AppointmentPayload {
+  return {
+    appointmentId: a.id,
+    caseId: a.caseId,
+    counterId: a.counterId,
+    letterNumber: a.letterNumber,
+    slotStart: a.slotStart.toISOString(),
+    slotEnd: a.slotEnd.toISOString(),
+  };
+}
+
+function scope(a: AppointmentEntity, actor: Actor | null, at: Date) {
+  return { employerId: a.employerId, counterId: a.counterId, actor, at };
+}
+
+/** "2026-12-01 10:30 (Asia/Shanghai)" */
+export function describeSlot(start: Date): string {
+  const local = new Date(start.getTime() + 8 * 3_600_000).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 16)} (Asia/Shanghai)`;
+}
