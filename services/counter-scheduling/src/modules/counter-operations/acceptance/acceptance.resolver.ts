@@ -1,7 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { assertCan } from '@onestop/common';
-import type { CounterSchedulingContext } from '../../../context.js';
+import type { OpsContext } from '../shared/ops-context.js';
+import type { AcceptanceService } from './acceptance.service.js';
 import { DocumentsAcceptance } from './acceptance.type.js';
+
+/** What this file reads from the request context. */
+type Ctx = OpsContext<{ acceptance: AcceptanceService }>;
 
 @Resolver(() => DocumentsAcceptance)
 export class AcceptanceResolver {
@@ -12,7 +16,7 @@ export class AcceptanceResolver {
   async acceptDocuments(
     @Arg('caseId', () => ID) caseId: string,
     @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<DocumentsAcceptance> {
     assertCan(ctx.actor, 'documents.accept', { counterId: ctx.actor?.counterId });
     return ctx.ops.acceptance.accept(ctx.actor, ctx.actor.counterId!, caseId, idempotencyKey);
@@ -25,7 +29,7 @@ export class AcceptanceResolver {
   })
   async documentsAcceptanceByReceipt(
     @Arg('receiptNumber', () => String) receiptNumber: string,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<DocumentsAcceptance | null> {
     assertCan(ctx.actor, 'claim.record');
     return ctx.ops.acceptance.byReceiptNumber(ctx.actor, receiptNumber.trim().toUpperCase());

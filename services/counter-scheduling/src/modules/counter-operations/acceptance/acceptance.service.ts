@@ -9,7 +9,7 @@ import {
   type SubgraphRuntime,
 } from '@onestop/common';
 import { EVENT_TYPES, issuanceDue, type TypedEvent } from '@onestop/common/contract';
-import { describeSlot } from '../appointment/appointment.service.js';
+import { describeSlot } from '../shared/appointment-status.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { newEvent } from '../../../shared/events.js';

@@ -1,11 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-
-/** BOOKED is the only active status: a case has at most one BOOKED appointment. */
-export const APPOINTMENT_STATUSES = ['BOOKED', 'CHECKED_IN', 'CANCELLED', 'RESCHEDULED', 'NO_SHOW'] as const;
-export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
-
-/** Statuses that hold a place in their slot. */
-export const SLOT_HOLDING_STATUSES: readonly AppointmentStatus[] = ['BOOKED', 'CHECKED_IN', 'NO_SHOW'];
+import type { AppointmentStatus } from '../shared/appointment-status.js';
 
 /** An appointment at a counter, with its letter number (AL-<year>-<6 digits>). */
 @Entity({ name: 'appointment' })

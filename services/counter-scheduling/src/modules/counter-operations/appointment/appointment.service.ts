@@ -27,7 +27,8 @@ import type { CaseReadinessService } from '../readiness/case-readiness.service.j
 import { loadChanged, newEvent } from '../../../shared/events.js';
 import { checkInstant, checkText } from '../shared/input.js';
 import { formatLetterNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
-import { AppointmentEntity, SLOT_HOLDING_STATUSES } from './appointment.entity.js';
+import { describeSlot, SLOT_HOLDING_STATUSES } from '../shared/appointment-status.js';
+import { AppointmentEntity } from './appointment.entity.js';
 
 /** Arguments of `bookAppointment`. */
 export interface BookingRequest {
@@ -466,10 +467,4 @@ function payload(a: AppointmentEntity): AppointmentPayload {
 
 function scope(a: AppointmentEntity, actor: Actor | null, at: Date) {
   return { employerId: a.employerId, counterId: a.counterId, actor, at };
-}
-
-/** "2026-12-01 10:30 (Asia/Shanghai)" */
-export function describeSlot(start: Date): string {
-  const local = new Date(start.getTime() + 8 * 3_600_000).toISOString();
-  return `${local.slice(0, 10)} ${local.slice(11, 16)} (Asia/Shanghai)`;
 }

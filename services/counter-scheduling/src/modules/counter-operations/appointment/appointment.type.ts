@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { APPOINTMENT_STATUSES, type AppointmentEntity, type AppointmentStatus } from './appointment.entity.js';
+import { APPOINTMENT_STATUSES, type AppointmentStatus } from '../shared/appointment-status.js';
+import type { AppointmentEntity } from './appointment.entity.js';
 
 export const AppointmentStatusEnum = Object.fromEntries(APPOINTMENT_STATUSES.map((s) => [s, s])) as {
   [K in AppointmentStatus]: K;

@@ -1,7 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { assertCan } from '@onestop/common';
-import type { CounterSchedulingContext } from '../../../context.js';
+import type { OpsContext } from '../shared/ops-context.js';
+import type { ClaimService } from './claim.service.js';
 import { PermitClaim } from './claim.type.js';
+
+/** What this file reads from the request context. */
+type Ctx = OpsContext<{ claims: ClaimService }>;
 
 @Resolver(() => PermitClaim)
 export class ClaimResolver {
@@ -12,7 +16,7 @@ export class ClaimResolver {
   async recordClaim(
     @Arg('caseId', () => ID) caseId: string,
     @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<PermitClaim> {
     assertCan(ctx.actor, 'claim.record');
     return ctx.ops.claims.record(ctx.actor, caseId, idempotencyKey);

@@ -1,23 +1,33 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertCan } from '@onestop/common';
-import type { CounterSchedulingContext } from '../../../context.js';
+import type { OpsContext } from '../shared/ops-context.js';
+import type DataLoader from 'dataloader';
+import type { CounterHoursExceptionEntity } from './counter-hours-exception.entity.js';
+import type { ServiceCounterEntity } from './counter.entity.js';
+import type { CounterService } from './counter.service.js';
 import { toCounterDay } from './counter.service.js';
 import { AppointmentSlotType, CounterDayType, CounterHoursExceptionType, ServiceCounter } from './counter.type.js';
 import { CounterHoursExceptionInput, ServiceCounterInput } from './dto/counter.input.js';
 
+/** What this file reads from the request context. */
+type Ctx = OpsContext<
+  { counters: CounterService },
+  {
+    counterById: DataLoader<string, ServiceCounterEntity | null>;
+    upcomingExceptionsByCounter: DataLoader<string, CounterHoursExceptionEntity[]>;
+  }
+>;
+
 @Resolver(() => ServiceCounter)
 export class CounterResolver {
   @Query(() => [ServiceCounter], { description: 'All one-stop counters, by district then name.' })
-  async serviceCounters(@Ctx() ctx: CounterSchedulingContext): Promise<ServiceCounter[]> {
+  async serviceCounters(@Ctx() ctx: Ctx): Promise<ServiceCounter[]> {
     assertCan(ctx.actor, 'case.read');
     return ctx.ops.counters.list();
   }
 
   @Query(() => ServiceCounter, { nullable: true, description: 'A counter by id; null when there is none.' })
-  async serviceCounter(
-    @Arg('id', () => ID) id: string,
-    @Ctx() ctx: CounterSchedulingContext,
-  ): Promise<ServiceCounter | null> {
+  async serviceCounter(@Arg('id', () => ID) id: string, @Ctx() ctx: Ctx): Promise<ServiceCounter | null> {
     assertCan(ctx.actor, 'case.read');
     return ctx.opsLoaders.counterById.load(id);
   }
@@ -30,7 +40,7 @@ export class CounterResolver {
     @Arg('counterId', () => ID) counterId: string,
     @Arg('from', () => String) from: string,
     @Arg('to', () => String) to: string,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<CounterDayType[]> {
     assertCan(ctx.actor, 'appointment.read');
     return (await ctx.ops.counters.schedule(counterId, from, to)).map(toCounterDay);
@@ -44,7 +54,7 @@ export class CounterResolver {
     @Arg('counterId', () => ID) counterId: string,
     @Arg('from', () => String) from: string,
     @Arg('to', () => String) to: string,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<AppointmentSlotType[]> {
     assertCan(ctx.actor, 'appointment.read');
     return ctx.ops.counters.availableSlots(counterId, from, to);
@@ -54,7 +64,7 @@ export class CounterResolver {
   async updateServiceCounter(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => ServiceCounterInput) input: ServiceCounterInput,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<ServiceCounter> {
     assertCan(ctx.actor, 'counter.manage');
     return ctx.ops.counters.update(ctx.actor, id, input);
@@ -66,7 +76,7 @@ export class CounterResolver {
   async setCounterHoursException(
     @Arg('counterId', () => ID) counterId: string,
     @Arg('input', () => CounterHoursExceptionInput) input: CounterHoursExceptionInput,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<ServiceCounter> {
     assertCan(ctx.actor, 'counter.manage');
     return ctx.ops.counters.setException(ctx.actor, counterId, input);
@@ -78,17 +88,14 @@ export class CounterResolver {
   async removeCounterHoursException(
     @Arg('counterId', () => ID) counterId: string,
     @Arg('date', () => String) date: string,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<ServiceCounter> {
     assertCan(ctx.actor, 'counter.manage');
     return ctx.ops.counters.removeException(ctx.actor, counterId, date);
   }
 
   @FieldResolver(() => [CounterHoursExceptionType], { description: 'Exceptions from today on, by date.' })
-  async hoursExceptions(
-    @Root() counter: ServiceCounter,
-    @Ctx() ctx: CounterSchedulingContext,
-  ): Promise<CounterHoursExceptionType[]> {
+  async hoursExceptions(@Root() counter: ServiceCounter, @Ctx() ctx: Ctx): Promise<CounterHoursExceptionType[]> {
     assertCan(ctx.actor, 'case.read');
     return ctx.opsLoaders.upcomingExceptionsByCounter.load(counter.id);
   }

@@ -14,7 +14,7 @@ import {
   leanTable,
 } from '@onestop/common';
 import { EVENT_TYPES } from '@onestop/common/contract';
-import { SLOT_HOLDING_STATUSES } from '../appointment/appointment.entity.js';
+import { SLOT_HOLDING_STATUSES } from '../shared/appointment-status.js';
 import { BEIJING_DISTRICTS_ZH, isBeijingDistrictZh } from './beijing-districts.js';
 import { loadChanged, newEvent } from '../../../shared/events.js';
 import { checkText } from '../shared/input.js';
@@ -31,7 +31,6 @@ import {
   type HoursException,
   type Slot,
 } from './opening-hours.js';
-import { DEFAULT_BOOKING_HORIZON_DAYS } from '../../../config.js';
 
 /** A bookable slot with its free places. */
 export interface SlotAvailability extends Slot {
@@ -52,7 +51,7 @@ export class CounterService {
   constructor(
     private readonly rt: SubgraphRuntime,
     /** BOOKING_HORIZON_DAYS: slots after today plus this many days are neither offered nor bookable. */
-    readonly bookingHorizonDays: number = DEFAULT_BOOKING_HORIZON_DAYS,
+    readonly bookingHorizonDays: number,
   ) {}
 
   /** The last date (Asia/Shanghai) with bookable slots. */

@@ -1,8 +1,18 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { NotFoundError } from '@onestop/common';
-import type { CounterSchedulingContext } from '../../../context.js';
+import type { OpsContext } from '../shared/ops-context.js';
+import type DataLoader from 'dataloader';
+import type { SubgraphRuntime } from '@onestop/common';
+import type { ServiceCounterEntity } from '../counter/counter.entity.js';
+import type { HallDisplayService } from './hall-display.service.js';
 import { HallDisplayFeed } from './hall-display.feed.js';
 import { HallDisplay } from './hall-display.type.js';
+
+/** What this file reads from the request context. */
+type Ctx = OpsContext<
+  { runtime: SubgraphRuntime; hall: HallDisplayService },
+  { counterById: DataLoader<string, ServiceCounterEntity | null> }
+>;
 
 /**
  * The waiting hall's screen. Public on purpose, like `receiptOfAcceptance`: the screen hangs
@@ -14,10 +24,7 @@ export class HallDisplayResolver {
   @Query(() => HallDisplay, {
     description: 'Public, no token needed: the tickets called to the windows of a counter now, for the hall screen.',
   })
-  async hallDisplay(
-    @Arg('counterId', () => ID) counterId: string,
-    @Ctx() ctx: CounterSchedulingContext,
-  ): Promise<HallDisplay> {
+  async hallDisplay(@Arg('counterId', () => ID) counterId: string, @Ctx() ctx: Ctx): Promise<HallDisplay> {
     const display = await ctx.ops.hall.display(counterId);
     if (!display) throw new NotFoundError('ServiceCounter', counterId);
     return display;
@@ -27,7 +34,7 @@ export class HallDisplayResolver {
     description:
       "Public: the counter's hall screen again whenever a ticket is called, recalled, started or completed there. `since` replays from an eventId.",
     subscribe: async ({ args, context }) => {
-      const ctx = context as CounterSchedulingContext;
+      const ctx = context as Ctx;
       const { counterId, since } = args as { counterId: string; since?: string | null };
       if (!(await ctx.opsLoaders.counterById.load(counterId))) throw new NotFoundError('ServiceCounter', counterId);
       return new HallDisplayFeed(ctx.ops.runtime, ctx.ops.hall, counterId, since ?? undefined);

@@ -1,9 +1,14 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { assertCan } from '@onestop/common';
 import { Appointment, toAppointment } from '../appointment/appointment.type.js';
-import type { CounterSchedulingContext } from '../../../context.js';
+import type { OpsContext } from '../shared/ops-context.js';
+import type { AppointmentService } from '../appointment/appointment.service.js';
+import type { QueueService } from './queue.service.js';
 import { CheckInPreview } from './check-in-preview.type.js';
 import { Ticket, toTicket } from './ticket.type.js';
+
+/** What this file reads from the request context. */
+type Ctx = OpsContext<{ queue: QueueService; appointments: AppointmentService }>;
 
 const KEY = {
   nullable: true,
@@ -17,10 +22,7 @@ export class QueueResolver {
     description:
       "Today's unfinished tickets at a counter (waiting, called, being served), by ticket number; first, any ticket of an earlier day still called or being served at a window (normally none: closing time closes them), for the clerk to complete.",
   })
-  async counterQueue(
-    @Arg('counterId', () => ID) counterId: string,
-    @Ctx() ctx: CounterSchedulingContext,
-  ): Promise<Ticket[]> {
+  async counterQueue(@Arg('counterId', () => ID) counterId: string, @Ctx() ctx: Ctx): Promise<Ticket[]> {
     assertCan(ctx.actor, 'load.read');
     return (await ctx.ops.queue.openTickets(counterId)).map(toTicket);
   }
@@ -29,10 +31,7 @@ export class QueueResolver {
     description:
       'CLERK: what checking this case in at your counter would do now (walk-in, appointment, or refused with the reason), before it happens. Runs the same checks as checkIn and writes nothing.',
   })
-  async checkInPreview(
-    @Arg('caseId', () => ID) caseId: string,
-    @Ctx() ctx: CounterSchedulingContext,
-  ): Promise<CheckInPreview> {
+  async checkInPreview(@Arg('caseId', () => ID) caseId: string, @Ctx() ctx: Ctx): Promise<CheckInPreview> {
     assertCan(ctx.actor, 'queue.operate', { counterId: ctx.actor?.counterId });
     return ctx.ops.queue.previewCheckIn(ctx.actor, ctx.actor.counterId!, caseId);
   }
@@ -43,7 +42,7 @@ export class QueueResolver {
   })
   async appointmentByLetter(
     @Arg('letterNumber', () => String) letterNumber: string,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<Appointment | null> {
     assertCan(ctx.actor, 'queue.operate');
     const found = await ctx.ops.appointments.byLetterNumber(letterNumber.trim().toUpperCase());
@@ -57,7 +56,7 @@ export class QueueResolver {
   async checkIn(
     @Arg('caseId', () => ID) caseId: string,
     @Arg('idempotencyKey', () => String, KEY) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<Ticket> {
     assertCan(ctx.actor, 'queue.operate', { counterId: ctx.actor?.counterId });
     return toTicket(await ctx.ops.queue.checkIn(ctx.actor, ctx.actor.counterId!, caseId, idempotencyKey));
@@ -71,7 +70,7 @@ export class QueueResolver {
   async callNext(
     @Arg('window', () => Int) window: number,
     @Arg('idempotencyKey', () => String, KEY) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<Ticket | null> {
     assertCan(ctx.actor, 'queue.operate', { counterId: ctx.actor?.counterId });
     const called = await ctx.ops.queue.callNext(ctx.actor, ctx.actor.counterId!, window, idempotencyKey);
@@ -82,7 +81,7 @@ export class QueueResolver {
   async startService(
     @Arg('ticketId', () => ID) ticketId: string,
     @Arg('idempotencyKey', () => String, KEY) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<Ticket> {
     assertCan(ctx.actor, 'queue.operate');
     return toTicket(await ctx.ops.queue.startService(ctx.actor, ticketId, idempotencyKey));
@@ -92,7 +91,7 @@ export class QueueResolver {
   async completeService(
     @Arg('ticketId', () => ID) ticketId: string,
     @Arg('idempotencyKey', () => String, KEY) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<Ticket> {
     assertCan(ctx.actor, 'queue.operate');
     return toTicket(await ctx.ops.queue.completeService(ctx.actor, ticketId, idempotencyKey));
@@ -104,7 +103,7 @@ export class QueueResolver {
   async markMissed(
     @Arg('ticketId', () => ID) ticketId: string,
     @Arg('idempotencyKey', () => String, KEY) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<Ticket> {
     assertCan(ctx.actor, 'queue.operate');
     return toTicket(await ctx.ops.queue.markMissed(ctx.actor, ticketId, idempotencyKey));
@@ -116,7 +115,7 @@ export class QueueResolver {
   async recallTicket(
     @Arg('ticketId', () => ID) ticketId: string,
     @Arg('idempotencyKey', () => String, KEY) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<Ticket> {
     assertCan(ctx.actor, 'queue.operate');
     return toTicket(await ctx.ops.queue.recall(ctx.actor, ticketId, idempotencyKey));

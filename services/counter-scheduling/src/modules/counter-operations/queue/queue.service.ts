@@ -16,7 +16,8 @@ import {
 } from '@onestop/common';
 import { EVENT_TYPES, type NewEvent, type TicketPayload, type TypedEvent } from '@onestop/common/contract';
 import { acceptedReceipt, withdrawalProblems } from '../acceptance/acceptance.service.js';
-import { describeSlot, type AppointmentService } from '../appointment/appointment.service.js';
+import type { AppointmentService } from '../appointment/appointment.service.js';
+import { describeSlot } from '../shared/appointment-status.js';
 import { AppointmentEntity } from '../appointment/appointment.entity.js';
 import type { CounterService } from '../counter/counter.service.js';
 import {

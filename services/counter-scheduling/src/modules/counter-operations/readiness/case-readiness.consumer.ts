@@ -1,9 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { type Consumer, type EventStore, type Logger, type SubgraphRuntime } from '@onestop/common';
+import type { Consumer, EventStore } from '@onestop/common';
 import { EVENT_TYPES, EventHandlers, type DecodedPayload, type TypedEvent } from '@onestop/common/contract';
-import { acceptedReceipt } from '../acceptance/acceptance.service.js';
-import type { AppointmentService } from '../appointment/appointment.service.js';
-import type { QueueService } from '../queue/queue.service.js';
 import type { ChecklistState, InterviewState } from './case-readiness.entity.js';
 
 /** The events the projection is built from. */
@@ -20,11 +17,14 @@ export const READINESS_EVENT_TYPES = [
 ] as const;
 type ReadinessEvent = TypedEvent<(typeof READINESS_EVENT_TYPES)[number]>;
 
-/** What a withdrawal changes beyond the projection: the queue and the appointments. */
-export interface WithdrawalReactions {
-  queue: Pick<QueueService, 'withdrawWaiting'>;
-  appointments: Pick<AppointmentService, 'cancelForWithdrawal'>;
-  events: Pick<EventStore, 'append'>;
+/**
+ * What a withdrawal changes beyond the projection (the queue, the appointments): a port the
+ * wiring fills with the withdrawal area's service, so this area imports none of the areas that
+ * read the projection. Runs in the consumer's transaction, holding the case's row; false when
+ * the withdrawal does not count (the documents were accepted: decision 0006).
+ */
+export interface WithdrawalReaction {
+  withdraw(tx: EntityManager, caseId: string, e: TypedEvent<typeof EVENT_TYPES.caseWithdrawn>): Promise<boolean>;
 }
 
 /**
@@ -34,15 +34,13 @@ export interface WithdrawalReactions {
  * freeing its place.
  */
 export function startCaseReadinessConsumer(
-  rt: SubgraphRuntime,
-  reactions: Omit<WithdrawalReactions, 'events'>,
+  events: Pick<EventStore, 'consume'>,
+  withdrawal: WithdrawalReaction,
 ): Consumer {
-  const logger = rt.logger.child({ component: 'case-readiness' });
-  const withEvents: WithdrawalReactions = { ...reactions, events: rt.events };
-  return rt.events.consume(
+  return events.consume(
     'counter-scheduling.case-readiness',
     { batchSize: 50 },
-    new EventHandlers().on(READINESS_EVENT_TYPES, (e, tx) => applyReadinessEvent(e, tx, withEvents, logger)),
+    new EventHandlers().on(READINESS_EVENT_TYPES, (e, tx) => applyReadinessEvent(e, tx, withdrawal)),
   );
 }
 
@@ -50,8 +48,7 @@ export function startCaseReadinessConsumer(
 export async function applyReadinessEvent(
   e: ReadinessEvent,
   tx: EntityManager,
-  reactions: WithdrawalReactions,
-  logger: Logger,
+  withdrawal: WithdrawalReaction,
 ): Promise<void> {
   const caseId = e.payload.caseId || e.aggregateId;
   await tx.query(
@@ -88,21 +85,7 @@ export async function applyReadinessEvent(
       // is held and the issuance clock runs. The case's row lock first, as every command on the
       // case takes it, so an acceptance that held it has committed when we look.
       await tx.query(`SELECT 1 FROM cs.case_readiness WHERE case_id = $1 FOR UPDATE`, [caseId]);
-      const receipt = await acceptedReceipt(tx, caseId);
-      if (receipt) {
-        logger.warn(
-          { eventId: e.id, caseId, receiptNumber: receipt },
-          'case.withdrawn for a case whose documents were accepted: ignored',
-        );
-        return;
-      }
-      await set(`withdrawn = true`, []);
-      // Every row lock before the first append (which holds the log's append lock to commit):
-      // case → tickets → appointments → event log, so a window calling this moment never
-      // waits for us while we wait for its ticket.
-      const leftQueue = await reactions.queue.withdrawWaiting(tx, caseId, e);
-      await reactions.appointments.cancelForWithdrawal(tx, caseId, e.occurredAt);
-      if (leftQueue.length) await reactions.events.append(tx, leftQueue);
+      if (await withdrawal.withdraw(tx, caseId, e)) await set(`withdrawn = true`, []);
       return;
     }
     case EVENT_TYPES.workPermitMaterialsChanged:

@@ -1,4 +1,4 @@
-import { type Consumer, type SubgraphRuntime } from '@onestop/common';
+import type { Consumer, EventStore } from '@onestop/common';
 import { EVENT_TYPES, EventHandlers } from '@onestop/common/contract';
 import type { Permit } from './permit-issue.entity.js';
 
@@ -15,7 +15,7 @@ const PERMIT_OF = {
  * a new consumer starts at the beginning of the log, so a deployment that adds it counts the
  * permits issued before it existed too. The primary key (case, permit) makes it idempotent.
  */
-export function startPermitIssueConsumer(rt: SubgraphRuntime): Consumer {
+export function startPermitIssueConsumer(events: Pick<EventStore, 'consume'>): Consumer {
   const handlers = new EventHandlers().on(
     [EVENT_TYPES.workPermitIssued, EVENT_TYPES.residencePermitIssued],
     async (e, tx) => {
@@ -26,5 +26,5 @@ export function startPermitIssueConsumer(rt: SubgraphRuntime): Consumer {
       );
     },
   );
-  return rt.events.consume(PERMIT_ISSUE_CONSUMER, { batchSize: 200 }, handlers);
+  return events.consume(PERMIT_ISSUE_CONSUMER, { batchSize: 200 }, handlers);
 }

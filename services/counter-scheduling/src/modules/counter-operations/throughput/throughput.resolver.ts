@@ -1,7 +1,11 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { assertCan } from '@onestop/common';
-import type { CounterSchedulingContext } from '../../../context.js';
+import type { OpsContext } from '../shared/ops-context.js';
+import type { ThroughputService } from './throughput.service.js';
 import { HourlyThroughput } from './throughput.type.js';
+
+/** What this file reads from the request context. */
+type Ctx = OpsContext<{ throughput: ThroughputService }>;
 
 @Resolver(() => HourlyThroughput)
 export class ThroughputResolver {
@@ -12,7 +16,7 @@ export class ThroughputResolver {
   async cityThroughput(
     @Arg('date', () => String) date: string,
     @Arg('counterId', () => ID, { nullable: true }) counterId: string | null | undefined,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<HourlyThroughput[]> {
     assertCan(ctx.actor, 'load.read');
     return ctx.ops.throughput.hourly(date, counterId ?? null);

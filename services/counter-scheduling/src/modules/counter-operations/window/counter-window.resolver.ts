@@ -1,15 +1,16 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { assertCan } from '@onestop/common';
-import type { CounterSchedulingContext } from '../../../context.js';
+import type { OpsContext } from '../shared/ops-context.js';
+import type { CounterWindowService } from './counter-window.service.js';
 import { CounterWindow } from './counter-window.type.js';
+
+/** What this file reads from the request context. */
+type Ctx = OpsContext<{ windows: CounterWindowService }>;
 
 @Resolver(() => CounterWindow)
 export class CounterWindowResolver {
   @Query(() => [CounterWindow], { description: "A counter's windows today and who is at each." })
-  async counterWindows(
-    @Arg('counterId', () => ID) counterId: string,
-    @Ctx() ctx: CounterSchedulingContext,
-  ): Promise<CounterWindow[]> {
+  async counterWindows(@Arg('counterId', () => ID) counterId: string, @Ctx() ctx: Ctx): Promise<CounterWindow[]> {
     assertCan(ctx.actor, 'load.read');
     return ctx.ops.windows.list(counterId);
   }
@@ -22,7 +23,7 @@ export class CounterWindowResolver {
     @Arg('counterId', () => ID) counterId: string,
     @Arg('window', () => Int) window: number,
     @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<CounterWindow> {
     assertCan(ctx.actor, 'queue.operate', { counterId });
     return ctx.ops.windows.open(ctx.actor, counterId, window, idempotencyKey);
@@ -36,7 +37,7 @@ export class CounterWindowResolver {
     @Arg('counterId', () => ID) counterId: string,
     @Arg('window', () => Int) window: number,
     @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
-    @Ctx() ctx: CounterSchedulingContext,
+    @Ctx() ctx: Ctx,
   ): Promise<CounterWindow> {
     assertCan(ctx.actor, 'queue.operate', { counterId });
     return ctx.ops.windows.close(ctx.actor, counterId, window, idempotencyKey);

@@ -9,7 +9,7 @@ import {
   type SubgraphRuntime,
 } from '@onestop/common';
 import { EVENT_TYPES, type NewEvent } from '@onestop/common/contract';
-import { describeSlot } from '../appointment/appointment.service.js';
+import { describeSlot } from '../shared/appointment-status.js';
 import type { CounterService } from '../counter/counter.service.js';
 import { claimRequest, recordResult } from '../../../shared/clerk-requests.js';
 import { loadChanged, newEvent } from '../../../shared/events.js';

@@ -7,12 +7,12 @@ import {
   startSubgraphTestRuntime,
   type SubgraphTestRuntime,
 } from '@onestop/common/testing';
-import { AppointmentEntity } from '../appointment/appointment.entity.js';
-import { ServiceCounterEntity } from '../counter/counter.entity.js';
-import { seedCounters } from '../counter/counter.seed.js';
-import { counterOperations } from '../../../operations.js';
-import { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
-import { counterSchedulingSubgraph } from '../../../subgraph.js';
+import { AppointmentEntity } from '../modules/counter-operations/appointment/appointment.entity.js';
+import { ServiceCounterEntity } from '../modules/counter-operations/counter/counter.entity.js';
+import { seedCounters } from '../modules/counter-operations/counter/counter.seed.js';
+import { servicesOf } from '../context.js';
+import { CaseReadinessEntity } from '../modules/counter-operations/readiness/case-readiness.entity.js';
+import { counterSchedulingSubgraph } from '../subgraph.js';
 
 /**
  * Batching and scoping of counter-scheduling's `_entities` (Case: sla, appointment and its
@@ -148,7 +148,7 @@ describe("counter-scheduling's _entities: one statement per entity type per fetc
   });
 
   it('reads the same values TypeORM hydrates (appointments, counters)', async () => {
-    const ops = counterOperations(t.runtime);
+    const ops = servicesOf(t.runtime).ops;
     const actor = { id: 'm', role: 'MANAGER', name: 'M', agencyId: null, employerIds: [], counterId: null } as const;
     const { byCase, counters } = await ops.appointments.latestByCase(actor, mine);
     const hydrated = await t.runtime.ds.getRepository(AppointmentEntity).find({ where: { status: 'BOOKED' } });
