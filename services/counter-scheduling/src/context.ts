@@ -1,5 +1,12 @@
 import DataLoader from 'dataloader';
-import { oncePerRuntime, shanghaiDate, type Actor, type RequestContext, type SubgraphRuntime } from '@onestop/common';
+import {
+  commandPipeline,
+  oncePerRuntime,
+  shanghaiDate,
+  type Actor,
+  type RequestContext,
+  type SubgraphRuntime,
+} from '@onestop/common';
 import { configOf } from './config.js';
 import {
   AcceptanceService,
@@ -36,11 +43,12 @@ import { createSlaContext, type SlaContext } from './sla/sla.context.js';
  */
 export const servicesOf = oncePerRuntime((rt: SubgraphRuntime) => {
   const config = configOf(rt);
-  const counters = new CounterService(rt, config.bookingHorizonDays);
+  const commands = commandPipeline(rt);
+  const counters = new CounterService(rt, commands, config.bookingHorizonDays);
   const cases = new CaseReadinessService(rt);
-  const appointments = new AppointmentService(rt, cases, counters);
-  const windows = new CounterWindowService(rt, counters);
-  const queue = new QueueService(rt, cases, counters, appointments, windows);
+  const appointments = new AppointmentService(rt, commands, cases, counters);
+  const windows = new CounterWindowService(rt, commands, counters);
+  const queue = new QueueService(rt, commands, cases, counters, appointments, windows);
   const load = new CounterLoadService(rt);
   const ops = {
     runtime: rt,
@@ -50,12 +58,13 @@ export const servicesOf = oncePerRuntime((rt: SubgraphRuntime) => {
     queue,
     windows,
     hall: new HallDisplayService(rt),
-    acceptance: new AcceptanceService(rt, cases),
-    claims: new ClaimService(rt, cases),
+    acceptance: new AcceptanceService(rt, commands, cases),
+    claims: new ClaimService(rt, commands, cases),
     withdrawal: new CaseWithdrawalService(
+      commands,
+      cases,
       queue,
       appointments,
-      rt.events,
       rt.logger.child({ component: 'case-readiness' }),
     ),
     load,

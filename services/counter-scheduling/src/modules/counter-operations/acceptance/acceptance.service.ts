@@ -4,19 +4,28 @@ import {
   InvalidTransitionError,
   lastCaseEvent,
   lockCaseGate,
+  employerScope,
+  NotFoundError,
   shanghaiDate,
   type Actor,
+  type CommandPipeline,
+  type CommandSpec,
   type SubgraphRuntime,
 } from '@onestop/common';
 import { EVENT_TYPES, issuanceDue, type TypedEvent } from '@onestop/common/contract';
 import { describeSlot } from '../shared/appointment-status.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
-import { newEvent } from '../../../shared/events.js';
-import { claimRequest, recordResult } from '../../../shared/clerk-requests.js';
 import { checkText } from '../shared/input.js';
 import { formatReceiptNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
 import { AcceptanceEntity } from './acceptance.entity.js';
+
+/** Arguments of `acceptDocuments`. */
+interface AcceptInput {
+  counterId: string;
+  caseId: string;
+  idempotencyKey?: string | null;
+}
 
 /**
  * Acceptance of the paper materials at the counter (decision 0004): the checks, the receipt of
@@ -24,7 +33,8 @@ import { AcceptanceEntity } from './acceptance.entity.js';
  */
 export class AcceptanceService {
   constructor(
-    private readonly rt: SubgraphRuntime,
+    private readonly rt: Pick<SubgraphRuntime, 'ds' | 'calendar'>,
+    private readonly commands: CommandPipeline,
     private readonly cases: CaseReadinessService,
   ) {}
 
@@ -36,8 +46,16 @@ export class AcceptanceService {
    * clock (the two are equal then: the clock starts from the event carrying that due).
    */
   async byCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, AcceptanceEntity>> {
+    return this.read(caseIds, employerScope(actor));
+  }
+
+  /** Acceptances by case; `employers` null reads every employer's. */
+  private async read(
+    caseIds: readonly string[],
+    employers: readonly string[] | null,
+  ): Promise<Map<string, AcceptanceEntity>> {
     if (!caseIds.length) return new Map();
-    const agency = actor.role === 'AGENCY';
+    const agency = employers !== null;
     const rows: AcceptanceEntity[] = await this.rt.ds.query(
       `SELECT a.case_id AS "caseId", a.receipt_number AS "receiptNumber", a.counter_id AS "counterId",
          a.employer_id AS "employerId", a.accepted_at AS "acceptedAt", a.accepted_by AS "acceptedBy",
@@ -50,7 +68,7 @@ export class AcceptanceService {
          ORDER BY k.started_at DESC LIMIT 1
        ) c ON true
        WHERE a.case_id = ANY($1) AND (NOT $2 OR a.employer_id = ANY($3))`,
-      [[...caseIds], agency, agency ? [...actor.employerIds] : []],
+      [[...caseIds], agency, employers ?? []],
     );
     return new Map(rows.map((a) => [a.caseId, a]));
   }
@@ -69,13 +87,29 @@ export class AcceptanceService {
     const input: string[] = [];
     checkText(input, 'caseId', caseId, 100);
     if (input.length) throw new BadUserInputError('The acceptance is not valid', input);
-    return this.rt.ds.transaction(async (tx) => {
-      const prior = await claimRequest(tx, actor, key, 'acceptDocuments', { counterId, caseId }, this.rt.clock.now());
-      if (prior) return (await this.byCase(actor, [caseId])).get(caseId)!;
-      // Lock order: the gate, then the case → number sequence → event log (append, last).
+    return this.commands.run(actor, this.acceptSpec, { counterId, caseId, idempotencyKey: key });
+  }
+
+  /** `acceptDocuments`: the case is the target; the clerk's key replays (operation and request as before the ledger). */
+  private readonly acceptSpec: CommandSpec<AcceptInput, CaseReadinessEntity, AcceptanceEntity> = {
+    name: 'acceptDocuments',
+    action: 'documents.accept',
+    // Lock order: the gate, then the case → number sequence → event log (append, last).
+    load: async (tx, { caseId }) => {
       await lockCaseGate(tx, caseId);
-      const kase = await this.cases.lock(tx, caseId);
-      const existing = await tx.getRepository(AcceptanceEntity).findOne({ where: { caseId } });
+      return this.cases.load(tx, caseId);
+    },
+    resource: (_kase, { counterId }) => ({ counterId }),
+    notFound: ({ caseId }) => new NotFoundError('Case', caseId),
+    subject: (kase, { counterId }) => ({ aggregateId: kase.caseId, employerId: kase.employerId, counterId }),
+    idempotency: {
+      key: (input) => input.idempotencyKey,
+      request: ({ counterId, caseId }) => ({ counterId, caseId }),
+      resultId: (a) => a.caseId,
+      replay: async (_tx, _id, { caseId }) => (await this.read([caseId], null)).get(caseId)!,
+    },
+    execute: async (cx, kase, { counterId, caseId }) => {
+      const existing = await cx.tx.getRepository(AcceptanceEntity).findOne({ where: { caseId } });
       if (existing) {
         throw new InvalidTransitionError(
           `The documents of case ${caseId} were already accepted (receipt ${existing.receiptNumber}).`,
@@ -84,9 +118,9 @@ export class AcceptanceService {
           },
         );
       }
-      const withdrawal = await lastCaseEvent(tx, caseId, [EVENT_TYPES.caseWithdrawn]);
-      const now = this.rt.clock.now();
-      const visit = await this.visitProblems(tx, caseId, counterId, shanghaiDate(now));
+      const withdrawal = await lastCaseEvent(cx.tx, caseId, [EVENT_TYPES.caseWithdrawn]);
+      const now = cx.now;
+      const visit = await this.visitProblems(cx.tx, caseId, counterId, shanghaiDate(now));
       const problems = [...withdrawalProblems(withdrawal, kase.withdrawn), ...visit, ...readinessProblems(kase)];
       if (problems.length) {
         throw new InvalidTransitionError(
@@ -99,34 +133,26 @@ export class AcceptanceService {
       const due = issuanceDue(this.rt.calendar.calendar, now);
       const acceptance: AcceptanceEntity = {
         caseId,
-        receiptNumber: formatReceiptNumber(year, await nextNumber(tx, 'RA', year)),
+        receiptNumber: formatReceiptNumber(year, await nextNumber(cx.tx, 'RA', year)),
         counterId,
         employerId: kase.employerId,
         acceptedAt: now,
-        acceptedBy: actor.id,
+        acceptedBy: cx.actor!.id,
         issuanceDueAt: due.due,
         issuanceDueProvisional: due.provisional,
       };
-      await tx.getRepository(AcceptanceEntity).insert(acceptance);
-      await this.rt.events.append(tx, [
-        newEvent(
-          EVENT_TYPES.documentsAccepted,
-          caseId,
-          {
-            caseId,
-            counterId,
-            receiptNumber: acceptance.receiptNumber,
-            acceptedAt: now.toISOString(),
-            issuanceDueAt: due.due.toISOString(),
-            issuanceDueProvisional: due.provisional,
-          },
-          { employerId: kase.employerId, counterId, actor, at: now },
-        ),
-      ]);
-      await recordResult(tx, actor, key, caseId);
+      await cx.tx.getRepository(AcceptanceEntity).insert(acceptance);
+      cx.emit(EVENT_TYPES.documentsAccepted, {
+        caseId,
+        counterId,
+        receiptNumber: acceptance.receiptNumber,
+        acceptedAt: now.toISOString(),
+        issuanceDueAt: due.due.toISOString(),
+        issuanceDueProvisional: due.provisional,
+      });
       return acceptance;
-    });
-  }
+    },
+  };
 
   /** The receipt of acceptance by its number (RA-2026-000123), or null: the claim desk's look-up. */
   async byReceiptNumber(actor: Actor, receiptNumber: string): Promise<AcceptanceEntity | null> {

@@ -4,10 +4,13 @@ import {
   BadUserInputError,
   ConflictError,
   InvalidTransitionError,
+  InvariantError,
   isUniqueViolation,
   NotFoundError,
-  can,
+  keyReusedError,
   shanghaiDate,
+  type CommandPipeline,
+  type CommandSpec,
   type Actor,
   type SubgraphRuntime,
   isUuid,
@@ -18,13 +21,14 @@ import {
   leanStatement,
   leanTable,
 } from '@onestop/common';
-import { EVENT_TYPES, type AppointmentPayload } from '@onestop/common/contract';
+import { EVENT_TYPES, type AppointmentPayload, type NewEvent } from '@onestop/common/contract';
 import type { CounterService } from '../counter/counter.service.js';
 import { slotsOfDay, type Slot } from '../counter/opening-hours.js';
 import { ServiceCounterEntity } from '../counter/counter.entity.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { loadChanged, newEvent } from '../../../shared/events.js';
+import { emitAll } from '../shared/emit.js';
 import { checkInstant, checkText } from '../shared/input.js';
 import { formatLetterNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
 import { describeSlot, SLOT_HOLDING_STATUSES } from '../shared/appointment-status.js';
@@ -38,13 +42,17 @@ export interface BookingRequest {
   idempotencyKey: string;
 }
 
+/** Who runs the time-driven sweeps. */
+const SWEEPER = { kind: 'system', name: 'counter-sweeper' } as const;
+
 /** Property prefix of the counter read beside each appointment (`latestByCase`). */
 const COUNTER = 'counter.';
 
 /** Booking, cancelling and rescheduling appointments; recording no-shows. */
 export class AppointmentService {
   constructor(
-    private readonly rt: SubgraphRuntime,
+    private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock'>,
+    private readonly commands: CommandPipeline,
     private readonly cases: CaseReadinessService,
     private readonly counters: CounterService,
   ) {}
@@ -97,9 +105,10 @@ export class AppointmentService {
   }
 
   /**
-   * Books a place. Idempotent per agency and key: the same key with the same request returns
-   * the same appointment; with a different request it is a CONFLICT. The slot's lock row
-   * serialises bookings of one slot, so the last place is taken once however many race for it.
+   * Books a place. Idempotent per agency and key (the ledger): the same key with the same
+   * request returns the same appointment; with a different request it is a CONFLICT. The slot's
+   * lock row serialises bookings of one slot, so the last place is taken once however many race
+   * for it.
    */
   async book(actor: Actor, req: BookingRequest): Promise<AppointmentEntity> {
     const problems: string[] = [];
@@ -108,44 +117,9 @@ export class AppointmentService {
     checkInstant(problems, 'slotStart', req.slotStart);
     problems.push(...idempotencyKeyProblems(req.idempotencyKey));
     if (problems.length) throw new BadUserInputError('The booking is not valid', problems);
-    const agencyId = actor.agencyId ?? actor.id;
     try {
-      return await this.rt.ds.transaction(async (tx) => {
-        const kase = await this.cases.lockFor(tx, actor, 'appointment.book', req.caseId);
-        const replay = await this.byIdempotencyKey(tx, agencyId, req.idempotencyKey);
-        if (replay) return this.sameRequestOrConflict(replay, req);
-        this.assertCanBook(kase);
-        const active = await this.activeOf(tx, kase.caseId);
-        if (active) {
-          throw new ConflictError(
-            `Case ${kase.caseId} already has appointment ${active.letterNumber} at ${active.counterId} on ${describeSlot(active.slotStart)}: cancel or reschedule it instead.`,
-            { appointmentId: active.id },
-          );
-        }
-        const counter = await this.counters.get(req.counterId, tx).catch((err: unknown) => {
-          if (!(err instanceof NotFoundError)) throw err;
-          throw new BadUserInputError('The booking is not valid', [`counterId: there is no counter ${req.counterId}`]);
-        });
-        const slot = await this.validSlot(tx, counter, req.slotStart, 'slotStart');
-        await this.takePlace(tx, counter, slot);
-        const now = this.rt.clock.now();
-        const appointment = await this.insert(tx, actor, agencyId, kase, counter, slot, now, {
-          idempotencyKey: req.idempotencyKey,
-          replacesId: null,
-          reason: null,
-        });
-        await this.rt.events.append(tx, [
-          newEvent(EVENT_TYPES.appointmentBooked, kase.caseId, payload(appointment), scope(appointment, actor, now)),
-          ...loadChanged([counter.id], EVENT_TYPES.appointmentBooked, now, actor),
-        ]);
-        return appointment;
-      });
+      return await this.commands.run(actor, this.bookSpec, req);
     } catch (err) {
-      // Two requests with one key for different cases both passed the replay check; the index caught the second.
-      if (isUniqueViolation(err, 'UQ_appointment_idempotency')) {
-        const replay = await this.byIdempotencyKey(this.rt.ds.manager, agencyId, req.idempotencyKey);
-        if (replay) return this.sameRequestOrConflict(replay, req);
-      }
       if (isUniqueViolation(err, 'UQ_appointment_active_case')) {
         throw new ConflictError(
           `Case ${req.caseId} already has an active appointment: cancel or reschedule it instead.`,
@@ -160,26 +134,7 @@ export class AppointmentService {
     const problems: string[] = [];
     checkText(problems, 'reason', reason, 500);
     if (problems.length) throw new BadUserInputError('The cancellation is not valid', problems);
-    return this.rt.ds.transaction(async (tx) => {
-      const appointment = await this.lockForChange(tx, actor, id);
-      const now = this.rt.clock.now();
-      await tx.query(`UPDATE cs.appointment SET status = 'CANCELLED', reason = $2, cancelled_at = $3 WHERE id = $1`, [
-        id,
-        reason.trim(),
-        now,
-      ]);
-      const cancelled = { ...appointment, status: 'CANCELLED' as const, reason: reason.trim(), cancelledAt: now };
-      await this.rt.events.append(tx, [
-        newEvent(
-          EVENT_TYPES.appointmentCancelled,
-          cancelled.caseId,
-          { ...payload(cancelled), reason: cancelled.reason! },
-          scope(cancelled, actor, now),
-        ),
-        ...loadChanged([cancelled.counterId], EVENT_TYPES.appointmentCancelled, now, actor),
-      ]);
-      return cancelled;
-    });
+    return this.commands.run(actor, this.cancelSpec, { id, reason: reason.trim() });
   }
 
   /**
@@ -191,54 +146,159 @@ export class AppointmentService {
     checkInstant(problems, 'newSlotStart', newSlotStart);
     checkText(problems, 'reason', reason, 500);
     if (problems.length) throw new BadUserInputError('The rescheduling is not valid', problems);
-    return this.rt.ds.transaction(async (tx) => {
-      const original = await this.lockForChange(tx, actor, id);
-      if (original.slotStart.getTime() === newSlotStart.getTime()) {
+    return this.commands.run(actor, this.rescheduleSpec, { id, newSlotStart, reason: reason.trim() });
+  }
+
+  /**
+   * `bookAppointment`: the case is the target (locked first: every command on a case takes its
+   * row, so they never deadlock), the agency the key's principal.
+   */
+  private readonly bookSpec: CommandSpec<BookingRequest, CaseReadinessEntity, AppointmentEntity> = {
+    name: 'bookAppointment',
+    action: 'appointment.book',
+    load: (tx, req) => this.cases.load(tx, req.caseId),
+    resource: (kase) => ({ employerId: kase.employerId }),
+    notFound: (req) => new NotFoundError('Case', req.caseId),
+    subject: (kase) => ({ aggregateId: kase.caseId, employerId: kase.employerId }),
+    idempotency: {
+      key: (req) => req.idempotencyKey,
+      required: true,
+      principal: (actor) => agencyOf(actor),
+      request: bookingRequest,
+      resultId: (a) => a.id,
+      replay: async (tx, id) => (await tx.getRepository(AppointmentEntity).findOne({ where: { id: id ?? '' } }))!,
+      reused: async (tx, prior, req) => {
+        const earlier =
+          prior.operation === 'bookAppointment' && prior.resultId
+            ? await tx.getRepository(AppointmentEntity).findOne({ where: { id: prior.resultId } })
+            : null;
+        if (!earlier) return keyReusedError(req.idempotencyKey, prior);
+        return new ConflictError(
+          `The idempotency key ${JSON.stringify(req.idempotencyKey)} was already used for another booking (${earlier.letterNumber}); use a new key for a new booking.`,
+          { appointmentId: earlier.id },
+        );
+      },
+    },
+    rules: (kase) => assertCanBook(kase),
+    execute: async (cx, kase, req) => {
+      const active = await this.activeOf(cx.tx, kase.caseId);
+      if (active) {
+        throw new ConflictError(
+          `Case ${kase.caseId} already has appointment ${active.letterNumber} at ${active.counterId} on ${describeSlot(active.slotStart)}: cancel or reschedule it instead.`,
+          { appointmentId: active.id },
+        );
+      }
+      const counter = await this.counters.get(req.counterId, cx.tx).catch((err: unknown) => {
+        if (!(err instanceof NotFoundError)) throw err;
+        throw new BadUserInputError('The booking is not valid', [`counterId: there is no counter ${req.counterId}`]);
+      });
+      const slot = await this.validSlot(cx.tx, counter, req.slotStart, 'slotStart', cx.now);
+      await this.takePlace(cx.tx, counter, slot);
+      const actor = cx.actor!;
+      const appointment = await this.insert(cx.tx, actor, agencyOf(actor), kase, counter, slot, cx.now, {
+        replacesId: null,
+        reason: null,
+      });
+      emitAll(cx, [
+        newEvent(EVENT_TYPES.appointmentBooked, kase.caseId, payload(appointment), scope(appointment, actor, cx.now)),
+        ...loadChanged([counter.id], EVENT_TYPES.appointmentBooked, cx.now, actor),
+      ]);
+      return appointment;
+    },
+  };
+
+  private readonly cancelSpec: CommandSpec<{ id: string; reason: string }, Changing, AppointmentEntity> = {
+    name: 'cancelAppointment',
+    action: 'appointment.book',
+    load: (tx, input) => this.lockForChange(tx, input.id),
+    resource: ({ appointment }) => ({ employerId: appointment.employerId }),
+    notFound: (input) => new NotFoundError('Appointment', input.id),
+    subject: ({ appointment }) => ({ aggregateId: appointment.caseId, employerId: appointment.employerId }),
+    rules: ({ appointment }, _input, now) => assertChangeable(appointment, now),
+    execute: async (cx, { appointment }, { reason }) => {
+      await cx.tx.query(
+        `UPDATE cs.appointment SET status = 'CANCELLED', reason = $2, cancelled_at = $3 WHERE id = $1`,
+        [appointment.id, reason, cx.now],
+      );
+      const cancelled = { ...appointment, status: 'CANCELLED' as const, reason, cancelledAt: cx.now };
+      emitAll(cx, [
+        newEvent(
+          EVENT_TYPES.appointmentCancelled,
+          cancelled.caseId,
+          { ...payload(cancelled), reason },
+          scope(cancelled, cx.actor, cx.now),
+        ),
+        ...loadChanged([cancelled.counterId], EVENT_TYPES.appointmentCancelled, cx.now, cx.actor),
+      ]);
+      return cancelled;
+    },
+  };
+
+  private readonly rescheduleSpec: CommandSpec<
+    { id: string; newSlotStart: Date; reason: string },
+    Changing,
+    AppointmentEntity
+  > = {
+    name: 'rescheduleAppointment',
+    action: 'appointment.book',
+    load: (tx, input) => this.lockForChange(tx, input.id),
+    resource: ({ appointment }) => ({ employerId: appointment.employerId }),
+    notFound: (input) => new NotFoundError('Appointment', input.id),
+    subject: ({ appointment }) => ({ aggregateId: appointment.caseId, employerId: appointment.employerId }),
+    rules: ({ appointment }, { newSlotStart }, now) => {
+      assertChangeable(appointment, now);
+      if (appointment.slotStart.getTime() === newSlotStart.getTime()) {
         throw new BadUserInputError('The rescheduling is not valid', [
           'newSlotStart is the slot the appointment already has',
         ]);
       }
-      const kase = await this.cases.lock(tx, original.caseId);
-      const counter = await this.counters.get(original.counterId, tx);
-      const slot = await this.validSlot(tx, counter, newSlotStart, 'newSlotStart');
-      await this.takePlace(tx, counter, slot);
-      const now = this.rt.clock.now();
+    },
+    execute: async (cx, { appointment: original, kase }, { newSlotStart, reason }) => {
+      const counter = await this.counters.get(original.counterId, cx.tx);
+      const slot = await this.validSlot(cx.tx, counter, newSlotStart, 'newSlotStart', cx.now);
+      await this.takePlace(cx.tx, counter, slot);
+      const actor = cx.actor!;
       // The original stops being active before the new one is inserted (one BOOKED appointment per case).
-      await tx.query(`UPDATE cs.appointment SET status = 'RESCHEDULED', cancelled_at = $2 WHERE id = $1`, [id, now]);
-      const replacement = await this.insert(tx, actor, original.agencyId, kase, counter, slot, now, {
-        idempotencyKey: null,
+      await cx.tx.query(`UPDATE cs.appointment SET status = 'RESCHEDULED', cancelled_at = $2 WHERE id = $1`, [
+        original.id,
+        cx.now,
+      ]);
+      const replacement = await this.insert(cx.tx, actor, original.agencyId, kase, counter, slot, cx.now, {
         replacesId: original.id,
-        reason: reason.trim(),
+        reason,
       });
-      await tx.query(`UPDATE cs.appointment SET replaced_by_id = $2 WHERE id = $1`, [id, replacement.id]);
-      await this.rt.events.append(tx, [
+      await cx.tx.query(`UPDATE cs.appointment SET replaced_by_id = $2 WHERE id = $1`, [original.id, replacement.id]);
+      emitAll(cx, [
         newEvent(
           EVENT_TYPES.appointmentRescheduled,
           replacement.caseId,
-          { ...payload(replacement), replacesAppointmentId: original.id, reason: replacement.reason! },
-          scope(replacement, actor, now),
+          { ...payload(replacement), replacesAppointmentId: original.id, reason },
+          scope(replacement, actor, cx.now),
         ),
-        ...loadChanged([counter.id], EVENT_TYPES.appointmentRescheduled, now, actor),
+        ...loadChanged([counter.id], EVENT_TYPES.appointmentRescheduled, cx.now, actor),
       ]);
       return replacement;
-    });
-  }
+    },
+  };
 
-  /** In the readiness consumer's transaction: a withdrawn case's booked appointment is cancelled. */
-  async cancelForWithdrawal(tx: EntityManager, caseId: string, at: Date): Promise<void> {
+  /**
+   * Part of the withdrawal command (the readiness consumer's transaction): a withdrawn case's
+   * booked appointment is cancelled. Locks it and returns the events, for the command to emit.
+   */
+  async cancelForWithdrawal(tx: EntityManager, caseId: string, at: Date): Promise<NewEvent[]> {
     const rows: AppointmentEntity[] = await tx
       .getRepository(AppointmentEntity)
       .createQueryBuilder('a')
       .setLock('pessimistic_write')
       .where(`a.case_id = :caseId AND a.status = 'BOOKED'`, { caseId })
       .getMany();
-    if (!rows.length) return;
+    if (!rows.length) return [];
     const reason = 'case withdrawn';
     await tx.query(
       `UPDATE cs.appointment SET status = 'CANCELLED', reason = $2, cancelled_at = $3 WHERE id = ANY($1)`,
       [rows.map((r) => r.id), reason, at],
     );
-    await this.rt.events.append(tx, [
+    return [
       ...rows.map((a) =>
         newEvent(EVENT_TYPES.appointmentCancelled, a.caseId, { ...payload(a), reason }, scope(a, null, at)),
       ),
@@ -248,7 +308,7 @@ export class AppointmentService {
         at,
         null,
       ),
-    ]);
+    ];
   }
 
   /**
@@ -258,8 +318,15 @@ export class AppointmentService {
    */
   async sweepNoShows(limit = 100): Promise<number> {
     const now = this.rt.clock.now();
-    return this.rt.ds.transaction(async (tx) => {
-      const due: AppointmentEntity[] = await tx
+    return this.rt.ds.transaction((tx) => this.commands.runIn(tx, SWEEPER, this.noShowSpec, { limit, now }));
+  }
+
+  /** The no-show sweep as a command of the system: its target is the batch of due appointments, locked. */
+  private readonly noShowSpec: CommandSpec<{ limit: number; now: Date }, AppointmentEntity[], number> = {
+    name: 'recordNoShows',
+    action: 'appointment.read',
+    load: (tx, { limit, now }) =>
+      tx
         .getRepository(AppointmentEntity)
         .createQueryBuilder('a')
         .setLock('pessimistic_write')
@@ -267,13 +334,17 @@ export class AppointmentService {
         .where(`a.status = 'BOOKED' AND a.slot_end <= :now`, { now })
         .orderBy('a.slot_end', 'ASC')
         .limit(limit)
-        .getMany();
+        .getMany(),
+    resource: () => ({}),
+    notFound: () => new InvariantError('the no-show sweep always has a batch, if empty'),
+    subject: () => ({ aggregateId: 'no-shows', employerId: null }),
+    execute: async (cx, due, { now }) => {
       if (!due.length) return 0;
-      await tx.query(`UPDATE cs.appointment SET status = 'NO_SHOW', no_show_at = $2 WHERE id = ANY($1)`, [
+      await cx.tx.query(`UPDATE cs.appointment SET status = 'NO_SHOW', no_show_at = $2 WHERE id = ANY($1)`, [
         due.map((a) => a.id),
         now,
       ]);
-      await this.rt.events.append(tx, [
+      emitAll(cx, [
         ...due.map((a) => newEvent(EVENT_TYPES.appointmentNoShow, a.caseId, payload(a), scope(a, null, now))),
         ...loadChanged(
           due.map((a) => a.counterId),
@@ -283,8 +354,8 @@ export class AppointmentService {
         ),
       ]);
       return due.length;
-    });
-  }
+    },
+  };
 
   /** The booked appointment of a case at a counter on a date (YYYY-MM-DD), locked. */
   async lockBookedOn(
@@ -312,48 +383,32 @@ export class AppointmentService {
     return tx.getRepository(AppointmentEntity).findOne({ where: { caseId, status: 'BOOKED' } });
   }
 
-  private assertCanBook(kase: CaseReadinessEntity): void {
-    if (kase.withdrawn) throw new InvalidTransitionError(`Case ${kase.caseId} was withdrawn.`);
-    if (kase.category === 'A') {
-      throw new InvalidTransitionError(
-        `Case ${kase.caseId} is Category A: no appointment is needed, the applicant may walk in to any counter during opening hours.`,
-      );
-    }
-    if (!kase.preExamPassed) {
-      throw new InvalidTransitionError(
-        `Case ${kase.caseId} has not passed pre-examination yet: an appointment can be booked once it has.`,
-      );
-    }
-  }
-
-  private async lockForChange(tx: EntityManager, actor: Actor, id: string): Promise<AppointmentEntity> {
-    if (!isUuid(id)) throw new NotFoundError('Appointment', id);
+  /**
+   * The appointment a cancel or reschedule changes, with its case: the case's row first (lock
+   * order: case → appointment), then the appointment's. Null when there is none.
+   */
+  private async lockForChange(tx: EntityManager, id: string): Promise<Changing | null> {
+    if (!isUuid(id)) return null;
     const peek = await tx.getRepository(AppointmentEntity).findOne({ where: { id } });
-    // Another employer's appointment is NOT_FOUND for an agency: existence is not revealed.
-    if (!peek || !can(actor, 'appointment.book', { employerId: peek.employerId }))
-      throw new NotFoundError('Appointment', id);
-    await this.cases.lock(tx, peek.caseId);
-    const appointment = (await tx
+    if (!peek) return null;
+    const kase = await this.cases.load(tx, peek.caseId);
+    const appointment = await tx
       .getRepository(AppointmentEntity)
       .createQueryBuilder('a')
       .setLock('pessimistic_write')
       .where('a.id = :id', { id })
-      .getOne())!;
-    if (appointment.status !== 'BOOKED') {
-      throw new InvalidTransitionError(
-        `Appointment ${appointment.letterNumber} is ${appointment.status}; only a BOOKED appointment can be changed.`,
-      );
-    }
-    if (appointment.slotStart.getTime() <= this.rt.clock.now().getTime()) {
-      throw new InvalidTransitionError(
-        `Appointment ${appointment.letterNumber} has already started (${describeSlot(appointment.slotStart)}).`,
-      );
-    }
-    return appointment;
+      .getOne();
+    return kase && appointment ? { appointment, kase } : null;
   }
 
   /** The slot of `counter` that starts at `start`, or BAD_USER_INPUT saying why there is none. */
-  private async validSlot(tx: EntityManager, counter: ServiceCounterEntity, start: Date, field: string): Promise<Slot> {
+  private async validSlot(
+    tx: EntityManager,
+    counter: ServiceCounterEntity,
+    start: Date,
+    field: string,
+    now: Date,
+  ): Promise<Slot> {
     const unbookable = this.counters.unbookableProblem(field, start);
     if (unbookable) throw new BadUserInputError('The slot is not valid', [unbookable]);
     const schedule = await this.counters.scheduleAt(counter, start, tx);
@@ -368,7 +423,7 @@ export class AppointmentService {
         `${field}: ${start.toISOString()} is not the start of a ${counter.slotMinutes}-minute slot of counter ${counter.id} on ${schedule.date} (see availableSlots)`,
       ]);
     }
-    if (slot.start.getTime() <= this.rt.clock.now().getTime()) {
+    if (slot.start.getTime() <= now.getTime()) {
       throw new BadUserInputError('The slot is not valid', [
         `${field}: the slot ${describeSlot(slot.start)} has already started`,
       ]);
@@ -408,7 +463,7 @@ export class AppointmentService {
     counter: ServiceCounterEntity,
     slot: Slot,
     now: Date,
-    extra: { idempotencyKey: string | null; replacesId: string | null; reason: string | null },
+    extra: { replacesId: string | null; reason: string | null },
   ): Promise<AppointmentEntity> {
     const year = shanghaiYear(now);
     const appointment: AppointmentEntity = {
@@ -424,7 +479,8 @@ export class AppointmentService {
       replacesId: extra.replacesId,
       replacedById: null,
       reason: extra.reason,
-      idempotencyKey: extra.idempotencyKey,
+      // The key is the ledger's (platform.idempotency_record); the old column is kept, no longer filled.
+      idempotencyKey: null,
       bookedBy: actor.id,
       bookedAt: now,
       cancelledAt: null,
@@ -433,24 +489,6 @@ export class AppointmentService {
     };
     await tx.getRepository(AppointmentEntity).insert(appointment);
     return appointment;
-  }
-
-  private async byIdempotencyKey(m: EntityManager, agencyId: string, key: string): Promise<AppointmentEntity | null> {
-    return m.getRepository(AppointmentEntity).findOne({ where: { agencyId, idempotencyKey: key } });
-  }
-
-  private sameRequestOrConflict(existing: AppointmentEntity, req: BookingRequest): AppointmentEntity {
-    if (
-      existing.caseId === req.caseId &&
-      existing.counterId === req.counterId &&
-      existing.slotStart.getTime() === req.slotStart.getTime()
-    ) {
-      return existing;
-    }
-    throw new ConflictError(
-      `The idempotency key ${JSON.stringify(req.idempotencyKey)} was already used for another booking (${existing.letterNumber}); use a new key for a new booking.`,
-      { appointmentId: existing.id },
-    );
   }
 }
 
@@ -467,4 +505,51 @@ function payload(a: AppointmentEntity): AppointmentPayload {
 
 function scope(a: AppointmentEntity, actor: Actor | null, at: Date) {
   return { employerId: a.employerId, counterId: a.counterId, actor, at };
+}
+
+/** An appointment being cancelled or rescheduled, with its case (both locked). */
+interface Changing {
+  appointment: AppointmentEntity;
+  kase: CaseReadinessEntity;
+}
+
+/** Whose booking key it is: the agency's (any of its API clients may retry). */
+function agencyOf(actor: Actor): string {
+  return actor.agencyId ?? actor.id;
+}
+
+/**
+ * What a retry of `bookAppointment` must repeat: the case, the counter and the slot. The
+ * migration that copied `cs.appointment.idempotency_key` into the ledger builds the same.
+ */
+function bookingRequest(req: BookingRequest): unknown {
+  return { caseId: req.caseId, counterId: req.counterId, slotStart: req.slotStart };
+}
+
+function assertCanBook(kase: CaseReadinessEntity): void {
+  if (kase.withdrawn) throw new InvalidTransitionError(`Case ${kase.caseId} was withdrawn.`);
+  if (kase.category === 'A') {
+    throw new InvalidTransitionError(
+      `Case ${kase.caseId} is Category A: no appointment is needed, the applicant may walk in to any counter during opening hours.`,
+    );
+  }
+  if (!kase.preExamPassed) {
+    throw new InvalidTransitionError(
+      `Case ${kase.caseId} has not passed pre-examination yet: an appointment can be booked once it has.`,
+    );
+  }
+}
+
+/** Only a BOOKED appointment whose slot has not started can be cancelled or rescheduled. */
+function assertChangeable(appointment: AppointmentEntity, now: Date): void {
+  if (appointment.status !== 'BOOKED') {
+    throw new InvalidTransitionError(
+      `Appointment ${appointment.letterNumber} is ${appointment.status}; only a BOOKED appointment can be changed.`,
+    );
+  }
+  if (appointment.slotStart.getTime() <= now.getTime()) {
+    throw new InvalidTransitionError(
+      `Appointment ${appointment.letterNumber} has already started (${describeSlot(appointment.slotStart)}).`,
+    );
+  }
 }

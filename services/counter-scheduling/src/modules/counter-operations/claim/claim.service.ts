@@ -1,22 +1,25 @@
 import {
   BadUserInputError,
   InvalidTransitionError,
+  NotFoundError,
   assertCan,
   type Actor,
+  type CommandPipeline,
+  type CommandSpec,
   type SubgraphRuntime,
 } from '@onestop/common';
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { AcceptanceEntity } from '../acceptance/acceptance.entity.js';
+import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
-import { newEvent } from '../../../shared/events.js';
-import { claimRequest, recordResult } from '../../../shared/clerk-requests.js';
 import { checkText } from '../shared/input.js';
 import { ClaimEntity } from './claim.entity.js';
 
 /** The claim: permits and passport handed back together, which closes the case. */
 export class ClaimService {
   constructor(
-    private readonly rt: SubgraphRuntime,
+    private readonly rt: Pick<SubgraphRuntime, 'ds'>,
+    private readonly commands: CommandPipeline,
     private readonly cases: CaseReadinessService,
   ) {}
 
@@ -39,16 +42,41 @@ export class ClaimService {
     const input: string[] = [];
     checkText(input, 'caseId', caseId, 100);
     if (input.length) throw new BadUserInputError('The claim is not valid', input);
-    return this.rt.ds.transaction(async (tx) => {
-      const prior = await claimRequest(tx, actor, key, 'recordClaim', { caseId }, this.rt.clock.now());
-      if (prior) return (await tx.getRepository(ClaimEntity).findOne({ where: { caseId } }))!;
-      const kase = await this.cases.lock(tx, caseId);
+    return this.commands.run(actor, this.recordSpec, { actor, caseId, idempotencyKey: key });
+  }
+
+  /**
+   * `recordClaim`: the case is the target. The scope is the accepting counter's, checked by the
+   * rules (FORBIDDEN for a clerk of another counter, as before), after the ledger's replay.
+   */
+  private readonly recordSpec: CommandSpec<ClaimInput, ClaimTarget, ClaimEntity> = {
+    name: 'recordClaim',
+    action: 'claim.record',
+    load: async (tx, { caseId }) => {
+      const kase = await this.cases.load(tx, caseId);
+      if (!kase) return null;
       const acceptance = await tx.getRepository(AcceptanceEntity).findOne({ where: { caseId } });
+      const previous = await tx.getRepository(ClaimEntity).findOne({ where: { caseId } });
+      return { kase, acceptance, previous };
+    },
+    resource: () => ({}),
+    notFound: ({ caseId }) => new NotFoundError('Case', caseId),
+    subject: ({ kase, acceptance }) => ({
+      aggregateId: kase.caseId,
+      employerId: kase.employerId,
+      counterId: acceptance?.counterId ?? null,
+    }),
+    idempotency: {
+      key: (input) => input.idempotencyKey,
+      request: ({ caseId }) => ({ caseId }),
+      resultId: (c) => c.caseId,
+      replay: async (tx, _id, { caseId }) => (await tx.getRepository(ClaimEntity).findOne({ where: { caseId } }))!,
+    },
+    rules: ({ kase, acceptance, previous }, { actor, caseId }) => {
       if (!acceptance)
         throw new InvalidTransitionError(`Case ${caseId} has no accepted documents: there is nothing to claim.`);
       // The passport is held at the accepting counter: permits and passport are handed back there.
       assertCan(actor, 'claim.record', { counterId: acceptance.counterId });
-      const previous = await tx.getRepository(ClaimEntity).findOne({ where: { caseId } });
       if (previous) {
         throw new InvalidTransitionError(
           `Case ${caseId} was already claimed at ${previous.claimedAt.toISOString()}; the case is closed.`,
@@ -59,25 +87,32 @@ export class ClaimService {
           reason: 'NOT_READY_FOR_CLAIM',
         });
       }
-      const now = this.rt.clock.now();
+    },
+    execute: async (cx, { kase, acceptance }, { caseId }) => {
       const claim: ClaimEntity = {
         caseId,
-        counterId: acceptance.counterId,
+        counterId: acceptance!.counterId,
         employerId: kase.employerId,
-        claimedAt: now,
-        claimedBy: actor.id,
+        claimedAt: cx.now,
+        claimedBy: cx.actor!.id,
       };
-      await tx.getRepository(ClaimEntity).insert(claim);
-      await this.rt.events.append(tx, [
-        newEvent(
-          EVENT_TYPES.claimRecorded,
-          caseId,
-          { caseId, counterId: claim.counterId, claimedAt: now.toISOString() },
-          { employerId: kase.employerId, counterId: claim.counterId, actor, at: now },
-        ),
-      ]);
-      await recordResult(tx, actor, key, caseId);
+      await cx.tx.getRepository(ClaimEntity).insert(claim);
+      cx.emit(EVENT_TYPES.claimRecorded, { caseId, counterId: claim.counterId, claimedAt: cx.now.toISOString() });
       return claim;
-    });
-  }
+    },
+  };
+}
+
+/** Arguments of `recordClaim` (the clerk too: the scope is the accepting counter's). */
+interface ClaimInput {
+  actor: Actor;
+  caseId: string;
+  idempotencyKey?: string | null;
+}
+
+/** The case, locked, with its acceptance and any earlier claim. */
+interface ClaimTarget {
+  kase: CaseReadinessEntity;
+  acceptance: AcceptanceEntity | null;
+  previous: ClaimEntity | null;
 }

@@ -7,6 +7,8 @@ import {
   shanghaiDate,
   shanghaiDayStart,
   type Actor,
+  type CommandPipeline,
+  type CommandSpec,
   type SubgraphRuntime,
   leanColumns,
   leanRows,
@@ -16,7 +18,8 @@ import {
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { SLOT_HOLDING_STATUSES } from '../shared/appointment-status.js';
 import { BEIJING_DISTRICTS_ZH, isBeijingDistrictZh } from './beijing-districts.js';
-import { loadChanged, newEvent } from '../../../shared/events.js';
+import { loadChanged } from '../../../shared/events.js';
+import { emitAll } from '../shared/emit.js';
 import { checkText } from '../shared/input.js';
 import { CounterHoursExceptionEntity } from './counter-hours-exception.entity.js';
 import { ServiceCounterEntity } from './counter.entity.js';
@@ -49,7 +52,8 @@ export const MAX_EXCEPTION_DAYS_AHEAD = 731;
 /** Counters, their opening hours and exceptions, their days and free slots. */
 export class CounterService {
   constructor(
-    private readonly rt: SubgraphRuntime,
+    private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock' | 'calendar'>,
+    private readonly commands: CommandPipeline,
     /** BOOKING_HORIZON_DAYS: slots after today plus this many days are neither offered nor bookable. */
     readonly bookingHorizonDays: number,
   ) {}
@@ -209,27 +213,28 @@ export class CounterService {
       .map(([k]) => k);
     if (!changed.length && !problems.length) problems.push('nothing to change: give at least one field');
     if (problems.length) throw new BadUserInputError('The counter settings are not valid', problems);
-    return this.rt.ds.transaction(async (tx) => {
-      const rows: unknown[] = await tx.query('SELECT id FROM cs.service_counter WHERE id = $1 FOR UPDATE', [id]);
-      if (!rows.length) throw new NotFoundError('ServiceCounter', id);
-      const patch: Partial<ServiceCounterEntity> = {};
-      if (input.name != null) patch.name = input.name.trim();
-      if (input.nameZh != null) patch.nameZh = input.nameZh.trim();
-      if (input.district != null) patch.district = input.district.trim();
-      if (input.districtZh != null) patch.districtZh = input.districtZh.trim();
-      if (input.address != null) patch.address = input.address.trim();
-      if (input.windows != null) patch.windows = input.windows;
-      if (input.slotMinutes != null) patch.slotMinutes = input.slotMinutes;
-      if (input.capacityPerSlot != null) patch.capacityPerSlot = input.capacityPerSlot;
-      if (input.openingHours != null) {
-        patch.openingHours = input.openingHours
-          .map((h) => ({ weekday: h.weekday, opens: h.opens, closes: h.closes }))
-          .sort((a, b) => a.weekday - b.weekday || a.opens.localeCompare(b.opens));
-      }
-      await tx.getRepository(ServiceCounterEntity).update({ id }, patch);
-      await this.appendChanged(tx, actor, id, changed);
-      return this.get(id, tx);
-    });
+    return this.commands.run(
+      actor,
+      this.counterCommand('updateServiceCounter', async (tx) => {
+        const patch: Partial<ServiceCounterEntity> = {};
+        if (input.name != null) patch.name = input.name.trim();
+        if (input.nameZh != null) patch.nameZh = input.nameZh.trim();
+        if (input.district != null) patch.district = input.district.trim();
+        if (input.districtZh != null) patch.districtZh = input.districtZh.trim();
+        if (input.address != null) patch.address = input.address.trim();
+        if (input.windows != null) patch.windows = input.windows;
+        if (input.slotMinutes != null) patch.slotMinutes = input.slotMinutes;
+        if (input.capacityPerSlot != null) patch.capacityPerSlot = input.capacityPerSlot;
+        if (input.openingHours != null) {
+          patch.openingHours = input.openingHours
+            .map((h) => ({ weekday: h.weekday, opens: h.opens, closes: h.closes }))
+            .sort((x, y) => x.weekday - y.weekday || x.opens.localeCompare(y.opens));
+        }
+        await tx.getRepository(ServiceCounterEntity).update({ id }, patch);
+        return changed;
+      }),
+      id,
+    );
   }
 
   /** A MANAGER sets (or replaces) the exception of one date. */
@@ -244,58 +249,76 @@ export class CounterService {
       problems.push(`date: ${input.date} is more than ${MAX_EXCEPTION_DAYS_AHEAD} days ahead (latest ${latest})`);
     checkText(problems, 'reason', input.reason, 200);
     if (problems.length) throw new BadUserInputError('The opening exception is not valid', problems);
-    return this.rt.ds.transaction(async (tx) => {
-      const rows: unknown[] = await tx.query('SELECT id FROM cs.service_counter WHERE id = $1 FOR UPDATE', [counterId]);
-      if (!rows.length) throw new NotFoundError('ServiceCounter', counterId);
-      await tx.query(
-        `INSERT INTO cs.counter_hours_exception (counter_id, date, closed, opens, closes, reason, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (counter_id, date) DO UPDATE SET closed = EXCLUDED.closed, opens = EXCLUDED.opens, closes = EXCLUDED.closes,
-           reason = EXCLUDED.reason, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
-        [
-          counterId,
-          input.date,
-          input.closed,
-          input.closed ? null : input.opens,
-          input.closed ? null : input.closes,
-          input.reason.trim(),
-          actor.id,
-          this.rt.clock.now(),
-        ],
-      );
-      await this.appendChanged(tx, actor, counterId, [`exception:${input.date}`]);
-      return this.get(counterId, tx);
-    });
+    return this.commands.run(
+      actor,
+      this.counterCommand('setCounterHoursException', async (tx, now) => {
+        await tx.query(
+          `INSERT INTO cs.counter_hours_exception (counter_id, date, closed, opens, closes, reason, updated_by, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (counter_id, date) DO UPDATE SET closed = EXCLUDED.closed, opens = EXCLUDED.opens, closes = EXCLUDED.closes,
+             reason = EXCLUDED.reason, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
+          [
+            counterId,
+            input.date,
+            input.closed,
+            input.closed ? null : input.opens,
+            input.closed ? null : input.closes,
+            input.reason.trim(),
+            actor.id,
+            now,
+          ],
+        );
+        return [`exception:${input.date}`];
+      }),
+      counterId,
+    );
   }
 
   /** A MANAGER removes the exception of one date: the weekly hours apply again. */
   async removeException(actor: Actor, counterId: string, date: string): Promise<ServiceCounterEntity> {
     const problems = dateProblems('date', date);
     if (problems.length) throw new BadUserInputError('The date is not valid', problems);
-    return this.rt.ds.transaction(async (tx) => {
-      const rows: unknown[] = await tx.query('SELECT id FROM cs.service_counter WHERE id = $1 FOR UPDATE', [counterId]);
-      if (!rows.length) throw new NotFoundError('ServiceCounter', counterId);
-      const [, deleted] = (await tx.query(
-        'DELETE FROM cs.counter_hours_exception WHERE counter_id = $1 AND date = $2',
-        [counterId, date],
-      )) as [unknown, number];
-      if (!deleted) throw new NotFoundError('CounterHoursException', `${counterId}/${date}`);
-      await this.appendChanged(tx, actor, counterId, [`exception:${date}`]);
-      return this.get(counterId, tx);
-    });
+    return this.commands.run(
+      actor,
+      this.counterCommand('removeCounterHoursException', async (tx) => {
+        const [, deleted] = (await tx.query(
+          'DELETE FROM cs.counter_hours_exception WHERE counter_id = $1 AND date = $2',
+          [counterId, date],
+        )) as [unknown, number];
+        if (!deleted) throw new NotFoundError('CounterHoursException', `${counterId}/${date}`);
+        return [`exception:${date}`];
+      }),
+      counterId,
+    );
   }
 
-  private async appendChanged(tx: EntityManager, actor: Actor, counterId: string, changed: string[]): Promise<void> {
-    const at = this.rt.clock.now();
-    await this.rt.events.append(tx, [
-      newEvent(
-        EVENT_TYPES.counterChanged,
-        counterId,
-        { counterId, changed },
-        { employerId: null, counterId, actor, at },
-      ),
-      ...loadChanged([counterId], EVENT_TYPES.counterChanged, at, actor),
-    ]);
+  /**
+   * A manager's change of a counter: the counter's row is the target (locked), `change` writes
+   * and says what changed; `counter.changed` and the counter's load change follow.
+   */
+  private counterCommand(
+    name: string,
+    change: (tx: EntityManager, now: Date) => Promise<string[]>,
+  ): CommandSpec<string, { id: string }, ServiceCounterEntity> {
+    return {
+      name,
+      action: 'counter.manage',
+      load: async (tx, id) => {
+        const rows: { id: string }[] = await tx.query('SELECT id FROM cs.service_counter WHERE id = $1 FOR UPDATE', [
+          id,
+        ]);
+        return rows[0] ?? null;
+      },
+      resource: () => ({}),
+      notFound: (id) => new NotFoundError('ServiceCounter', id),
+      subject: ({ id }) => ({ aggregateId: id, employerId: null, counterId: id }),
+      execute: async (cx, { id }) => {
+        const changed = await change(cx.tx, cx.now);
+        cx.emit(EVENT_TYPES.counterChanged, { counterId: id, changed });
+        emitAll(cx, loadChanged([id], EVENT_TYPES.counterChanged, cx.now, cx.actor));
+        return this.get(id, cx.tx);
+      },
+    };
   }
 }
 

@@ -11,6 +11,8 @@ import {
   lockCaseGate,
   shanghaiDate,
   type Actor,
+  type CommandPipeline,
+  type CommandSpec,
   type SubgraphRuntime,
   isUuid,
 } from '@onestop/common';
@@ -28,11 +30,12 @@ import {
   type HoursException,
   type OpeningHours,
 } from '../counter/opening-hours.js';
+import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
 import { loadChanged, newEvent } from '../../../shared/events.js';
 import { checkText } from '../shared/input.js';
 import { formatTicketNumber, nextNumber } from '../shared/numbering.js';
-import { claimRequest, recordResult } from '../../../shared/clerk-requests.js';
+import { emitAll } from '../shared/emit.js';
 import { lockWindow, type CounterWindowService } from '../window/counter-window.service.js';
 import { TicketEntity, type TicketStatus } from './ticket.entity.js';
 
@@ -49,6 +52,34 @@ export interface CheckInPreviewValue {
   appointmentSlotStart: Date | null;
 }
 
+/** Arguments of `checkIn` (a dry run is the preview: no key, nothing written). */
+interface CheckInInput {
+  counterId: string;
+  caseId: string;
+  idempotencyKey?: string | null;
+  dryRun: boolean;
+}
+
+/** Arguments of `callNext`: a window of a counter. */
+interface WindowInput {
+  counterId: string;
+  window: number;
+  idempotencyKey?: string | null;
+}
+
+/** The events the steps of a ticket at a window append (and their commands' names). */
+type MoveEvent = (typeof EVENT_TYPES)['serviceStarted' | 'serviceCompleted' | 'ticketMissed' | 'ticketRecalled'];
+
+/** Arguments of a step of a ticket (the clerk too: the scope is the ticket's counter). */
+interface MoveInput {
+  actor: Actor;
+  ticketId: string;
+  from: TicketStatus;
+  to: TicketStatus;
+  column: 'started_at' | 'completed_at' | 'recalled_at';
+  idempotencyKey?: string | null;
+}
+
 /** Thrown inside a dry-run check-in to end its transaction with nothing written. */
 class DryRun extends Error {
   constructor(readonly preview: CheckInPreviewValue) {
@@ -59,7 +90,8 @@ class DryRun extends Error {
 /** The queue at a counter: check-in (tickets), calling to a window, service. */
 export class QueueService {
   constructor(
-    private readonly rt: SubgraphRuntime,
+    private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock' | 'calendar'>,
+    private readonly commands: CommandPipeline,
     private readonly cases: CaseReadinessService,
     private readonly counters: CounterService,
     private readonly appointments: AppointmentService,
@@ -123,15 +155,34 @@ export class QueueService {
     const problems: string[] = [];
     checkText(problems, 'caseId', caseId, 100);
     if (problems.length) throw new BadUserInputError('The check-in is not valid', problems);
-    return this.rt.ds.transaction(async (tx) => {
-      const prior = dryRun
-        ? null
-        : await claimRequest(tx, actor, key, 'checkIn', { counterId, caseId }, this.rt.clock.now());
-      if (prior) return this.reread(tx, prior.resultId);
-      // Lock order: the gate, then the case → appointment → ticket → number sequence → event log.
+    return this.commands.run(actor, this.checkInSpec, {
+      counterId,
+      caseId,
+      idempotencyKey: dryRun ? null : key,
+      dryRun,
+    });
+  }
+
+  /** `checkIn`: the case is the target (its gate first); the clerk's key replays. */
+  private readonly checkInSpec: CommandSpec<CheckInInput, CaseReadinessEntity, TicketEntity> = {
+    name: 'checkIn',
+    action: 'queue.operate',
+    // Lock order: the gate, then the case → appointment → ticket → number sequence → event log.
+    load: async (tx, { caseId }) => {
       await lockCaseGate(tx, caseId);
-      const kase = await this.cases.lock(tx, caseId);
-      const now = this.rt.clock.now();
+      return this.cases.load(tx, caseId);
+    },
+    resource: (_kase, { counterId }) => ({ counterId }),
+    notFound: ({ caseId }) => new NotFoundError('Case', caseId),
+    subject: (kase, { counterId }) => ({ aggregateId: kase.caseId, employerId: kase.employerId, counterId }),
+    idempotency: {
+      key: (input) => input.idempotencyKey,
+      request: ({ counterId, caseId }) => ({ counterId, caseId }),
+      resultId: (t) => t.id,
+      replay: (tx, id) => this.reread(tx, id),
+    },
+    execute: async (cx, kase, { counterId, caseId, dryRun }) => {
+      const { tx, now } = cx;
       const today = shanghaiDate(now);
       const withdrawn = await this.withdrawal(tx, caseId, kase.withdrawn);
       if (withdrawn) {
@@ -209,24 +260,16 @@ export class QueueService {
         calledAt: null,
         startedAt: null,
         completedAt: null,
-        issuedBy: actor.id,
+        issuedBy: cx.actor!.id,
         recalledAt: null,
         recalls: 0,
       };
       await tx.getRepository(TicketEntity).insert(ticket);
-      await this.rt.events.append(tx, [
-        newEvent(EVENT_TYPES.ticketIssued, caseId, ticketPayload(ticket, now), {
-          employerId: kase.employerId,
-          counterId,
-          actor,
-          at: now,
-        }),
-        ...loadChanged([counterId], EVENT_TYPES.ticketIssued, now, actor),
-      ]);
-      await recordResult(tx, actor, key, ticket.id);
+      cx.emit(EVENT_TYPES.ticketIssued, ticketPayload(ticket, now));
+      emitAll(cx, loadChanged([counterId], EVENT_TYPES.ticketIssued, now, cx.actor));
       return ticket;
-    });
-  }
+    },
+  };
 
   /**
    * What `checkIn` would do now, said before it happens: the same checks in a transaction that
@@ -276,12 +319,29 @@ export class QueueService {
         `window must be from 1 to ${counter.windows} at counter ${counterId}, got ${window}`,
       ]);
     }
-    return this.rt.ds.transaction(async (tx) => {
-      const prior = await claimRequest(tx, actor, key, 'callNext', { counterId, window }, this.rt.clock.now());
-      if (prior) return prior.resultId ? this.reread(tx, prior.resultId) : null;
-      // One caller per window at a time; different windows proceed in parallel.
-      await lockWindow(tx, counterId, window);
-      const now = this.rt.clock.now();
+    return this.commands.run(actor, this.callNextSpec, { counterId, window, idempotencyKey: key });
+  }
+
+  /** `callNext`: the window is the target (one caller per window at a time; different windows in parallel). */
+  private readonly callNextSpec: CommandSpec<WindowInput, WindowInput, TicketEntity | null> = {
+    name: 'callNext',
+    action: 'queue.operate',
+    load: async (tx, input) => {
+      await lockWindow(tx, input.counterId, input.window);
+      return input;
+    },
+    resource: ({ counterId }) => ({ counterId }),
+    notFound: ({ counterId }) => new NotFoundError('ServiceCounter', counterId),
+    subject: ({ counterId }) => ({ aggregateId: counterId, employerId: null, counterId }),
+    idempotency: {
+      key: (input) => input.idempotencyKey,
+      request: ({ counterId, window }) => ({ counterId, window }),
+      resultId: (t) => t?.id ?? null,
+      replay: async (tx, id) => (id ? this.reread(tx, id) : null),
+    },
+    execute: async (cx, { counterId, window }) => {
+      const { tx, now } = cx;
+      const actor = cx.actor!;
       const today = shanghaiDate(now);
       const atWindow = await tx
         .getRepository(TicketEntity)
@@ -332,16 +392,11 @@ export class QueueService {
           }),
         );
       }
-      if (events.length) {
-        await this.rt.events.append(tx, [
-          ...events,
-          ...loadChanged([counterId], events[events.length - 1]!.type, now, actor),
-        ]);
-      }
-      await recordResult(tx, actor, key, called?.id ?? null);
+      if (events.length)
+        emitAll(cx, [...events, ...loadChanged([counterId], events[events.length - 1]!.type, now, actor)]);
       return called;
-    });
-  }
+    },
+  };
 
   /**
    * Closes each counter's day once it has closed (the end of its last opening interval that
@@ -364,8 +419,31 @@ export class QueueService {
     const closed = await this.closedQueues(now);
     if (!closed.length) return 0;
     const closedAt = new Map(closed.map((q) => [`${q.counterId}|${q.date}`, q.closedAt]));
-    return this.rt.ds.transaction(async (tx) => {
-      const due: TicketEntity[] = await tx
+    return this.rt.ds.transaction((tx) =>
+      this.commands.runIn(tx, { kind: 'system', name: 'counter-sweeper' }, this.closingSpec, {
+        closed,
+        closedAt,
+        limit,
+        now,
+      }),
+    );
+  }
+
+  /** The closing sweep as a command of the system: its target is the batch of unfinished tickets of closed days, locked. */
+  private readonly closingSpec: CommandSpec<
+    {
+      closed: { counterId: string; date: string }[];
+      closedAt: Map<string, Date>;
+      limit: number;
+      now: Date;
+    },
+    TicketEntity[],
+    number
+  > = {
+    name: 'closeCounterDays',
+    action: 'queue.operate',
+    load: (tx, { closed, limit }) =>
+      tx
         .getRepository(TicketEntity)
         .createQueryBuilder('t')
         .setLock('pessimistic_write')
@@ -378,7 +456,11 @@ export class QueueService {
         .orderBy('t.service_date', 'ASC')
         .addOrderBy('t.seq', 'ASC')
         .limit(limit)
-        .getMany();
+        .getMany(),
+    resource: () => ({}),
+    notFound: () => new InvariantError('the closing sweep always has a batch, if empty'),
+    subject: () => ({ aggregateId: 'closing', employerId: null }),
+    execute: async (cx, due, { closedAt, now }) => {
       if (!due.length) return 0;
       const closings = due.map((ticket) => {
         const closes = closedAt.get(`${ticket.counterId}|${ticket.serviceDate}`)!;
@@ -388,15 +470,12 @@ export class QueueService {
         const at = new Date(Math.min(Math.max(closes.getTime(), last), now.getTime()));
         return { ticket, to, at, closedAtEndOfDay: to !== 'UNSERVED' };
       });
-      const events = await finishTickets(tx, closings, null, now);
+      const events = await finishTickets(cx.tx, closings, null, now);
       const cause = new Map(closings.map((c, i) => [c.ticket.counterId, events[i]!.type]));
-      await this.rt.events.append(tx, [
-        ...events,
-        ...[...cause].flatMap(([counterId, type]) => loadChanged([counterId], type, now, null)),
-      ]);
+      emitAll(cx, [...events, ...[...cause].flatMap(([counterId, type]) => loadChanged([counterId], type, now, null))]);
       return due.length;
-    });
-  }
+    },
+  };
 
   /**
    * The (counter, day) queues that still have unfinished tickets and whose counter has closed
@@ -468,40 +547,75 @@ export class QueueService {
     eventType: (typeof EVENT_TYPES)['serviceStarted' | 'serviceCompleted' | 'ticketMissed' | 'ticketRecalled'],
     key?: string | null,
   ): Promise<TicketEntity> {
-    if (!isUuid(ticketId)) throw new NotFoundError('Ticket', ticketId);
-    return this.rt.ds.transaction(async (tx) => {
-      const prior = await claimRequest(tx, actor, key, eventType, { ticketId }, this.rt.clock.now());
-      if (prior) return this.reread(tx, prior.resultId);
-      const ticket = await tx
-        .getRepository(TicketEntity)
-        .createQueryBuilder('t')
-        .setLock('pessimistic_write')
-        .where('t.id = :ticketId', { ticketId })
-        .getOne();
-      if (!ticket) throw new NotFoundError('Ticket', ticketId);
-      assertCan(actor, 'queue.operate', { counterId: ticket.counterId });
-      if (ticket.status !== from) {
-        throw new InvalidTransitionError(
-          `Ticket ${ticket.ticketNumber} is ${ticket.status}; it must be ${from} for this step.`,
-        );
-      }
-      const now = this.rt.clock.now();
-      const recalls = column === 'recalled_at' ? ', recalls = recalls + 1' : '';
-      await tx.query(`UPDATE cs.ticket SET status = $2, ${column} = $3${recalls} WHERE id = $1`, [ticketId, to, now]);
-      const moved = (await tx.getRepository(TicketEntity).findOne({ where: { id: ticketId } }))!;
-      await this.rt.events.append(tx, [
-        newEvent(eventType, moved.caseId, ticketPayload(moved, now), {
-          employerId: moved.employerId,
-          counterId: moved.counterId,
-          actor,
-          at: now,
-        }),
-        ...loadChanged([moved.counterId], eventType, now, actor),
-      ]);
-      await recordResult(tx, actor, key, moved.id);
-      return moved;
+    return this.commands.run(actor, this.moveSpecs[eventType], {
+      actor,
+      ticketId,
+      from,
+      to,
+      column,
+      idempotencyKey: key,
     });
   }
+
+  /**
+   * The steps of a ticket at a window, one command each, named (in the ledger, as before it) by
+   * the event they append. The scope is the ticket's counter, checked by the rules: FORBIDDEN for
+   * a clerk of another counter, after the ledger's replay, as before.
+   */
+  private readonly moveSpecs = Object.fromEntries(
+    (
+      [
+        EVENT_TYPES.serviceStarted,
+        EVENT_TYPES.serviceCompleted,
+        EVENT_TYPES.ticketMissed,
+        EVENT_TYPES.ticketRecalled,
+      ] as const
+    ).map((eventType): [MoveEvent, CommandSpec<MoveInput, TicketEntity, TicketEntity>] => [
+      eventType,
+      {
+        name: eventType,
+        action: 'queue.operate',
+        load: async (tx, { ticketId }) =>
+          isUuid(ticketId)
+            ? tx
+                .getRepository(TicketEntity)
+                .createQueryBuilder('t')
+                .setLock('pessimistic_write')
+                .where('t.id = :ticketId', { ticketId })
+                .getOne()
+            : null,
+        resource: () => ({}),
+        notFound: ({ ticketId }) => new NotFoundError('Ticket', ticketId),
+        subject: (t) => ({ aggregateId: t.caseId, employerId: t.employerId, counterId: t.counterId }),
+        idempotency: {
+          key: (input) => input.idempotencyKey,
+          request: ({ ticketId }) => ({ ticketId }),
+          resultId: (t) => t.id,
+          replay: (tx, id) => this.reread(tx, id),
+        },
+        rules: (ticket, { actor, from }) => {
+          assertCan(actor, 'queue.operate', { counterId: ticket.counterId });
+          if (ticket.status !== from) {
+            throw new InvalidTransitionError(
+              `Ticket ${ticket.ticketNumber} is ${ticket.status}; it must be ${from} for this step.`,
+            );
+          }
+        },
+        execute: async (cx, ticket, { to, column }) => {
+          const recalls = column === 'recalled_at' ? ', recalls = recalls + 1' : '';
+          await cx.tx.query(`UPDATE cs.ticket SET status = $2, ${column} = $3${recalls} WHERE id = $1`, [
+            ticket.id,
+            to,
+            cx.now,
+          ]);
+          const moved = (await cx.tx.getRepository(TicketEntity).findOne({ where: { id: ticket.id } }))!;
+          cx.emit(eventType, ticketPayload(moved, cx.now));
+          emitAll(cx, loadChanged([moved.counterId], eventType, cx.now, cx.actor));
+          return moved;
+        },
+      },
+    ]),
+  ) as Record<MoveEvent, CommandSpec<MoveInput, TicketEntity, TicketEntity>>;
 
   /**
    * The agency's withdrawal of the case, described ("the agency withdrew the case at …"), or

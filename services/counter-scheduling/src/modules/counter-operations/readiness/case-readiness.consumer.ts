@@ -82,9 +82,7 @@ export async function applyReadinessEvent(
     case EVENT_TYPES.caseWithdrawn: {
       // Both commands take the case's gate (decision 0006), so a withdrawal can no longer follow
       // an acceptance; one recorded before the gate existed changes nothing here: the passport
-      // is held and the issuance clock runs. The case's row lock first, as every command on the
-      // case takes it, so an acceptance that held it has committed when we look.
-      await tx.query(`SELECT 1 FROM cs.case_readiness WHERE case_id = $1 FOR UPDATE`, [caseId]);
+      // is held and the issuance clock runs (the withdrawal's command checks).
       if (await withdrawal.withdraw(tx, caseId, e)) await set(`withdrawn = true`, []);
       return;
     }

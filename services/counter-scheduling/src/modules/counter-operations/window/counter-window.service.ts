@@ -4,16 +4,28 @@ import {
   BadUserInputError,
   ConflictError,
   InvalidTransitionError,
+  NotFoundError,
   shanghaiDate,
   type Actor,
+  type CommandPipeline,
+  type CommandSpec,
   type SubgraphRuntime,
 } from '@onestop/common';
 import { EVENT_TYPES, type NewEvent } from '@onestop/common/contract';
 import { describeSlot } from '../shared/appointment-status.js';
 import type { CounterService } from '../counter/counter.service.js';
-import { claimRequest, recordResult } from '../../../shared/clerk-requests.js';
 import { loadChanged, newEvent } from '../../../shared/events.js';
+import { emitAll } from '../shared/emit.js';
 import { CounterWindowEntity } from './counter-window.entity.js';
+
+/** Arguments of `openWindow` / `closeWindow`. */
+interface WindowInput {
+  counterId: string;
+  window: number;
+  /** The acting clerk (opening takes the clerk's lock first: a clerk is at one window at a time). */
+  clerkId: string;
+  idempotencyKey?: string | null;
+}
 
 /** One window of a counter today: open (who is at it, since when) or not. */
 export interface CounterWindowValue {
@@ -34,7 +46,8 @@ export interface CounterWindowValue {
  */
 export class CounterWindowService {
   constructor(
-    private readonly rt: SubgraphRuntime,
+    private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock'>,
+    private readonly commands: CommandPipeline,
     private readonly counters: CounterService,
   ) {}
 
@@ -52,12 +65,46 @@ export class CounterWindowService {
   /** Opens `window` for the clerk today (closing the clerk's other window, if any). Idempotent for the same clerk. */
   async open(actor: Actor, counterId: string, window: number, key?: string | null): Promise<CounterWindowValue> {
     await this.checkWindow(counterId, window);
-    return this.rt.ds.transaction(async (tx) => {
-      const now = this.rt.clock.now();
-      const prior = await claimRequest(tx, actor, key, 'openWindow', { counterId, window }, now);
-      if (prior) return this.current(tx, counterId, window);
-      await lockClerk(tx, actor.id);
-      await lockWindow(tx, counterId, window);
+    return this.commands.run(actor, this.openSpec, { counterId, window, clerkId: actor.id, idempotencyKey: key });
+  }
+
+  /** Closes `window` today, whoever is at it (any clerk of the counter may close a window left open). */
+  async close(actor: Actor, counterId: string, window: number, key?: string | null): Promise<CounterWindowValue> {
+    await this.checkWindow(counterId, window);
+    return this.commands.run(actor, this.closeSpec, { counterId, window, clerkId: actor.id, idempotencyKey: key });
+  }
+
+  /** What both window commands share: the window is the target, the clerk's key replays to its state now. */
+  private windowCommand(
+    name: 'openWindow' | 'closeWindow',
+    clerkFirst: boolean,
+  ): Omit<CommandSpec<WindowInput, WindowInput, CounterWindowValue>, 'execute'> {
+    return {
+      name,
+      action: 'queue.operate',
+      load: async (tx, input) => {
+        if (clerkFirst) await lockClerk(tx, input.clerkId);
+        await lockWindow(tx, input.counterId, input.window);
+        return input;
+      },
+      resource: ({ counterId }) => ({ counterId }),
+      notFound: ({ counterId }) => new NotFoundError('ServiceCounter', counterId),
+      subject: ({ counterId }) => ({ aggregateId: counterId, employerId: null, counterId }),
+      idempotency: {
+        key: (input) => input.idempotencyKey,
+        request: ({ counterId, window }) => ({ counterId, window }),
+        resultId: () => null,
+        replay: (tx, _id, { counterId, window }) => this.current(tx, counterId, window),
+      },
+    };
+  }
+
+  private readonly openSpec: CommandSpec<WindowInput, WindowInput, CounterWindowValue> = {
+    // Lock order: the clerk, then the window.
+    ...this.windowCommand('openWindow', true),
+    execute: async (cx, { counterId, window }) => {
+      const { tx, now } = cx;
+      const actor = cx.actor!;
       const today = shanghaiDate(now);
       const atWindow = await openSession(tx, counterId, window, today);
       if (atWindow && atWindow.clerkId === actor.id) return toValue(counterId, window, atWindow);
@@ -77,28 +124,22 @@ export class CounterWindowService {
       await tx.getRepository(CounterWindowEntity).insert(session);
       events.push(windowEvent(EVENT_TYPES.windowOpened, session, actor, now));
       const touched = elsewhere ? [elsewhere.counterId, counterId] : [counterId];
-      await this.rt.events.append(tx, [...events, ...loadChanged(touched, EVENT_TYPES.windowOpened, now, actor)]);
-      await recordResult(tx, actor, key, session.id);
+      emitAll(cx, [...events, ...loadChanged(touched, EVENT_TYPES.windowOpened, now, actor)]);
       return toValue(counterId, window, session);
-    });
-  }
+    },
+  };
 
-  /** Closes `window` today, whoever is at it (any clerk of the counter may close a window left open). */
-  async close(actor: Actor, counterId: string, window: number, key?: string | null): Promise<CounterWindowValue> {
-    await this.checkWindow(counterId, window);
-    return this.rt.ds.transaction(async (tx) => {
-      const now = this.rt.clock.now();
-      const prior = await claimRequest(tx, actor, key, 'closeWindow', { counterId, window }, now);
-      if (prior) return this.current(tx, counterId, window);
-      await lockWindow(tx, counterId, window);
+  private readonly closeSpec: CommandSpec<WindowInput, WindowInput, CounterWindowValue> = {
+    ...this.windowCommand('closeWindow', false),
+    execute: async (cx, { counterId, window }) => {
+      const { tx, now } = cx;
       const session = await openSession(tx, counterId, window, shanghaiDate(now));
       if (!session) throw new InvalidTransitionError(`Window ${window} of ${counterId} is not open.`);
-      const closed = await this.closeSession(tx, session, actor, now);
-      await this.rt.events.append(tx, [closed, ...loadChanged([counterId], EVENT_TYPES.windowClosed, now, actor)]);
-      await recordResult(tx, actor, key, session.id);
+      const closed = await this.closeSession(tx, session, cx.actor!, now);
+      emitAll(cx, [closed, ...loadChanged([counterId], EVENT_TYPES.windowClosed, now, cx.actor)]);
       return toValue(counterId, window, null);
-    });
-  }
+    },
+  };
 
   /**
    * `callNext` to a window nobody opened today opens it for the calling clerk (the clerk is
