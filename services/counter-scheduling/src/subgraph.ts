@@ -10,6 +10,7 @@ import { CsTicketWithdrawn1764201608000 } from './migrations/1764201608000-ticke
 import { CsClerkWorkstation1764201612000 } from './migrations/1764201612000-clerk-workstation.js';
 import { CsCounterLocations1796600000001 } from './migrations/1796600000001-counter-locations.js';
 import { CsSlaFollowUp1796610000001 } from './migrations/1796610000001-sla-follow-up.js';
+import { CsIdempotencyLedger1796730000001 } from './migrations/1796730000001-idempotency-ledger.js';
 import {
   COUNTER_OPERATIONS_ENTITIES,
   COUNTER_OPERATIONS_RESOLVERS,
@@ -57,6 +58,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     CsClerkWorkstation1764201612000,
     CsCounterLocations1796600000001,
     CsSlaFollowUp1796610000001,
+    CsIdempotencyLedger1796730000001,
   ],
   buildSchema: () =>
     buildFederatedSchema(
