@@ -8,6 +8,9 @@ import {
   type SubgraphRuntime,
 } from '@onestop/common';
 import { configOf } from './config.js';
+// SLA/calendar module (issue 17): wired as today's sla/ and calendar/ contexts until that module has its seam.
+import { createCalendarContext, type CalendarContext } from './calendar/calendar.context.js';
+import { createSlaContext, type SlaContext } from './sla/sla.context.js';
 import {
   AcceptanceService,
   AppointmentService,
@@ -33,9 +36,6 @@ import {
   type ServiceCounterEntity,
   type TicketEntity,
 } from './modules/counter-operations/index.js';
-// SLA/calendar module (issue 17): wired as today's sla/ and calendar/ contexts until that module has its seam.
-import { createCalendarContext, type CalendarContext } from './calendar/calendar.context.js';
-import { createSlaContext, type SlaContext } from './sla/sla.context.js';
 
 /**
  * The services of one process, built once with explicit dependencies (issue 17, decision 0022):
