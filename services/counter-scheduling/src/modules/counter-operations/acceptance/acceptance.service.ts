@@ -3,9 +3,7 @@ import {
   BadUserInputError,
   InvalidTransitionError,
   lastCaseEvent,
-  lockCaseGate,
   employerScope,
-  NotFoundError,
   shanghaiDate,
   type Actor,
   type CommandPipeline,
@@ -16,6 +14,7 @@ import { EVENT_TYPES, issuanceDue, type TypedEvent } from '@onestop/common/contr
 import { describeSlot } from '../shared/appointment-status.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import { clerkKey, gatedCaseTarget } from '../shared/clerk-commands.js';
 import { checkText } from '../shared/input.js';
 import { formatReceiptNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
 import { AcceptanceEntity } from './acceptance.entity.js';
@@ -94,20 +93,12 @@ export class AcceptanceService {
   private readonly acceptSpec: CommandSpec<AcceptInput, CaseReadinessEntity, AcceptanceEntity> = {
     name: 'acceptDocuments',
     action: 'documents.accept',
-    // Lock order: the gate, then the case → number sequence → event log (append, last).
-    load: async (tx, { caseId }) => {
-      await lockCaseGate(tx, caseId);
-      return this.cases.load(tx, caseId);
-    },
-    resource: (_kase, { counterId }) => ({ counterId }),
-    notFound: ({ caseId }) => new NotFoundError('Case', caseId),
-    subject: (kase, { counterId }) => ({ aggregateId: kase.caseId, employerId: kase.employerId, counterId }),
-    idempotency: {
-      key: (input) => input.idempotencyKey,
-      request: ({ counterId, caseId }) => ({ counterId, caseId }),
-      resultId: (a) => a.caseId,
-      replay: async (_tx, _id, { caseId }) => (await this.read([caseId], null)).get(caseId)!,
-    },
+    ...gatedCaseTarget<AcceptInput, CaseReadinessEntity>((tx, caseId) => this.cases.load(tx, caseId)),
+    idempotency: clerkKey(
+      ({ counterId, caseId }) => ({ counterId, caseId }),
+      (a) => a.caseId,
+      async (_tx, _id, { caseId }) => (await this.read([caseId], null)).get(caseId)!,
+    ),
     execute: async (cx, kase, { counterId, caseId }) => {
       const existing = await cx.tx.getRepository(AcceptanceEntity).findOne({ where: { caseId } });
       if (existing) {

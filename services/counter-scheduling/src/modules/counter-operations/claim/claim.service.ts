@@ -12,6 +12,7 @@ import { EVENT_TYPES } from '@onestop/common/contract';
 import { AcceptanceEntity } from '../acceptance/acceptance.entity.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import { clerkKey } from '../shared/clerk-commands.js';
 import { checkText } from '../shared/input.js';
 import { ClaimEntity } from './claim.entity.js';
 
@@ -66,12 +67,11 @@ export class ClaimService {
       employerId: kase.employerId,
       counterId: acceptance?.counterId ?? null,
     }),
-    idempotency: {
-      key: (input) => input.idempotencyKey,
-      request: ({ caseId }) => ({ caseId }),
-      resultId: (c) => c.caseId,
-      replay: async (tx, _id, { caseId }) => (await tx.getRepository(ClaimEntity).findOne({ where: { caseId } }))!,
-    },
+    idempotency: clerkKey(
+      ({ caseId }) => ({ caseId }),
+      (c) => c.caseId,
+      async (tx, _id, { caseId }) => (await tx.getRepository(ClaimEntity).findOne({ where: { caseId } }))!,
+    ),
     rules: ({ kase, acceptance, previous }, { actor, caseId }) => {
       if (!acceptance)
         throw new InvalidTransitionError(`Case ${caseId} has no accepted documents: there is nothing to claim.`);

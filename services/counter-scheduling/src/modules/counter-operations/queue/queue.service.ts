@@ -8,7 +8,6 @@ import {
   NotFoundError,
   assertCan,
   lastCaseEvent,
-  lockCaseGate,
   shanghaiDate,
   type Actor,
   type CommandPipeline,
@@ -35,8 +34,9 @@ import type { CaseReadinessService } from '../readiness/case-readiness.service.j
 import { loadChanged, newEvent } from '../../../shared/events.js';
 import { checkText } from '../shared/input.js';
 import { formatTicketNumber, nextNumber } from '../shared/numbering.js';
+import { clerkKey, gatedCaseTarget, windowTarget } from '../shared/clerk-commands.js';
 import { emitAll } from '../shared/emit.js';
-import { lockWindow, type CounterWindowService } from '../window/counter-window.service.js';
+import type { CounterWindowService } from '../window/counter-window.service.js';
 import { TicketEntity, type TicketStatus } from './ticket.entity.js';
 
 /** What checking a case in would do now: a walk-in or appointment ticket, or the refusal with its reason. */
@@ -167,20 +167,12 @@ export class QueueService {
   private readonly checkInSpec: CommandSpec<CheckInInput, CaseReadinessEntity, TicketEntity> = {
     name: 'checkIn',
     action: 'queue.operate',
-    // Lock order: the gate, then the case → appointment → ticket → number sequence → event log.
-    load: async (tx, { caseId }) => {
-      await lockCaseGate(tx, caseId);
-      return this.cases.load(tx, caseId);
-    },
-    resource: (_kase, { counterId }) => ({ counterId }),
-    notFound: ({ caseId }) => new NotFoundError('Case', caseId),
-    subject: (kase, { counterId }) => ({ aggregateId: kase.caseId, employerId: kase.employerId, counterId }),
-    idempotency: {
-      key: (input) => input.idempotencyKey,
-      request: ({ counterId, caseId }) => ({ counterId, caseId }),
-      resultId: (t) => t.id,
-      replay: (tx, id) => this.reread(tx, id),
-    },
+    ...gatedCaseTarget<CheckInInput, CaseReadinessEntity>((tx, caseId) => this.cases.load(tx, caseId)),
+    idempotency: clerkKey(
+      ({ counterId, caseId }) => ({ counterId, caseId }),
+      (t) => t.id,
+      (tx, id) => this.reread(tx, id),
+    ),
     execute: async (cx, kase, { counterId, caseId, dryRun }) => {
       const { tx, now } = cx;
       const today = shanghaiDate(now);
@@ -326,19 +318,12 @@ export class QueueService {
   private readonly callNextSpec: CommandSpec<WindowInput, WindowInput, TicketEntity | null> = {
     name: 'callNext',
     action: 'queue.operate',
-    load: async (tx, input) => {
-      await lockWindow(tx, input.counterId, input.window);
-      return input;
-    },
-    resource: ({ counterId }) => ({ counterId }),
-    notFound: ({ counterId }) => new NotFoundError('ServiceCounter', counterId),
-    subject: ({ counterId }) => ({ aggregateId: counterId, employerId: null, counterId }),
-    idempotency: {
-      key: (input) => input.idempotencyKey,
-      request: ({ counterId, window }) => ({ counterId, window }),
-      resultId: (t) => t?.id ?? null,
-      replay: async (tx, id) => (id ? this.reread(tx, id) : null),
-    },
+    ...windowTarget<WindowInput>(),
+    idempotency: clerkKey(
+      ({ counterId, window }) => ({ counterId, window }),
+      (t) => t?.id ?? null,
+      async (tx, id) => (id ? this.reread(tx, id) : null),
+    ),
     execute: async (cx, { counterId, window }) => {
       const { tx, now } = cx;
       const actor = cx.actor!;
@@ -587,12 +572,11 @@ export class QueueService {
         resource: () => ({}),
         notFound: ({ ticketId }) => new NotFoundError('Ticket', ticketId),
         subject: (t) => ({ aggregateId: t.caseId, employerId: t.employerId, counterId: t.counterId }),
-        idempotency: {
-          key: (input) => input.idempotencyKey,
-          request: ({ ticketId }) => ({ ticketId }),
-          resultId: (t) => t.id,
-          replay: (tx, id) => this.reread(tx, id),
-        },
+        idempotency: clerkKey<MoveInput, TicketEntity>(
+          ({ ticketId }) => ({ ticketId }),
+          (t) => t.id,
+          (tx, id) => this.reread(tx, id),
+        ),
         rules: (ticket, { actor, from }) => {
           assertCan(actor, 'queue.operate', { counterId: ticket.counterId });
           if (ticket.status !== from) {

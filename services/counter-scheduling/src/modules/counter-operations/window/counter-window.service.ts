@@ -4,7 +4,6 @@ import {
   BadUserInputError,
   ConflictError,
   InvalidTransitionError,
-  NotFoundError,
   shanghaiDate,
   type Actor,
   type CommandPipeline,
@@ -15,6 +14,7 @@ import { EVENT_TYPES, type NewEvent } from '@onestop/common/contract';
 import { describeSlot } from '../shared/appointment-status.js';
 import type { CounterService } from '../counter/counter.service.js';
 import { loadChanged, newEvent } from '../../../shared/events.js';
+import { clerkKey, windowTarget } from '../shared/clerk-commands.js';
 import { emitAll } from '../shared/emit.js';
 import { CounterWindowEntity } from './counter-window.entity.js';
 
@@ -74,7 +74,7 @@ export class CounterWindowService {
     return this.commands.run(actor, this.closeSpec, { counterId, window, clerkId: actor.id, idempotencyKey: key });
   }
 
-  /** What both window commands share: the window is the target, the clerk's key replays to its state now. */
+  /** What both window commands share: the window is the target, the clerk's key replays to the window's state now. */
   private windowCommand(
     name: 'openWindow' | 'closeWindow',
     clerkFirst: boolean,
@@ -82,20 +82,12 @@ export class CounterWindowService {
     return {
       name,
       action: 'queue.operate',
-      load: async (tx, input) => {
-        if (clerkFirst) await lockClerk(tx, input.clerkId);
-        await lockWindow(tx, input.counterId, input.window);
-        return input;
-      },
-      resource: ({ counterId }) => ({ counterId }),
-      notFound: ({ counterId }) => new NotFoundError('ServiceCounter', counterId),
-      subject: ({ counterId }) => ({ aggregateId: counterId, employerId: null, counterId }),
-      idempotency: {
-        key: (input) => input.idempotencyKey,
-        request: ({ counterId, window }) => ({ counterId, window }),
-        resultId: () => null,
-        replay: (tx, _id, { counterId, window }) => this.current(tx, counterId, window),
-      },
+      ...windowTarget<WindowInput>(clerkFirst ? (tx, input) => lockClerk(tx, input.clerkId) : undefined),
+      idempotency: clerkKey(
+        ({ counterId, window }) => ({ counterId, window }),
+        () => null,
+        (tx, _id, { counterId, window }) => this.current(tx, counterId, window),
+      ),
     };
   }
 
@@ -190,11 +182,6 @@ export class CounterWindowService {
       ]);
     }
   }
-}
-
-/** The lock `callNext` takes too: one action per window at a time. */
-export async function lockWindow(tx: EntityManager, counterId: string, window: number): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cs.window'), hashtext($1))`, [`${counterId}#${window}`]);
 }
 
 async function lockClerk(tx: EntityManager, clerkId: string): Promise<void> {
