@@ -123,7 +123,7 @@ interface TodayRow {
 /** The counter page's data: the counter now, its day, and where else a walk-in could go. */
 export class CounterTodayService {
   constructor(
-    private readonly rt: SubgraphRuntime,
+    private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock'>,
     private readonly counters: CounterService,
     private readonly load: CounterLoadService,
     private readonly windows: CounterWindowService,

@@ -21,7 +21,7 @@ export interface HallDisplayValue {
 
 /** The hall display's view of a counter: today's tickets at a window, latest announcement first. */
 export class HallDisplayService {
-  constructor(private readonly rt: SubgraphRuntime) {}
+  constructor(private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock'>) {}
 
   /** One statement: the calls, the waiting count and the event log's head in one snapshot. Null for an unknown counter. */
   async display(counterId: string, limit = 8): Promise<HallDisplayValue | null> {

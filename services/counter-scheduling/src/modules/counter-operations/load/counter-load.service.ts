@@ -79,7 +79,7 @@ interface LoadRow {
  * so "reflects every event up to `eventId`" holds exactly).
  */
 export class CounterLoadService {
-  constructor(private readonly rt: SubgraphRuntime) {}
+  constructor(private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock' | 'calendar' | 'events'>) {}
 
   /** One counter's load, or null when there is no such counter. */
   async counter(counterId: string): Promise<CounterLoadValue | null> {

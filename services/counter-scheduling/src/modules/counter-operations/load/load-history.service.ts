@@ -61,7 +61,7 @@ export const LOAD_HISTORY_SQL = `
 
 /** The city load over a day, from that day's tickets. */
 export class LoadHistoryService {
-  constructor(private readonly rt: SubgraphRuntime) {}
+  constructor(private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock'>) {}
 
   /** BAD_USER_INPUT for a date that is not one or a bucket outside 5–240 minutes. */
   async city(date: string, bucketMinutes: number): Promise<LoadSampleValue[]> {

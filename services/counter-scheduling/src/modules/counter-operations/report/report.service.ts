@@ -87,7 +87,7 @@ export function monthRange(month: string): { from: Date; to: Date } | null {
 /** The monthly report (issue 13, item 7): SLA compliance and throughput, no personal data. */
 export class ReportService {
   constructor(
-    private readonly rt: SubgraphRuntime,
+    private readonly rt: Pick<SubgraphRuntime, 'ds'>,
     private readonly clock: Clock,
   ) {}
 

@@ -49,7 +49,7 @@ export const THROUGHPUT_SQL = `
 /** Throughput per hour for the city or one counter. */
 export class ThroughputService {
   constructor(
-    private readonly rt: SubgraphRuntime,
+    private readonly rt: Pick<SubgraphRuntime, 'ds'>,
     private readonly counters: CounterService,
   ) {}
 
