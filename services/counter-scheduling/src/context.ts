@@ -14,7 +14,7 @@ import { createSlaContext, type SlaContext } from './sla/sla.context.js';
 import {
   AcceptanceService,
   AppointmentService,
-  CaseReadinessService,
+  CaseReadinessStore,
   CaseWithdrawalService,
   ClaimService,
   CounterLoadCache,
@@ -45,7 +45,7 @@ export const servicesOf = oncePerRuntime((rt: SubgraphRuntime) => {
   const config = configOf(rt);
   const commands = commandPipeline(rt);
   const counters = new CounterService(rt, commands, config.bookingHorizonDays);
-  const cases = new CaseReadinessService(rt);
+  const cases = new CaseReadinessStore(rt);
   const appointments = new AppointmentService(rt, commands, cases, counters);
   const windows = new CounterWindowService(rt, commands, counters);
   const queue = new QueueService(rt, commands, cases, counters, appointments, windows);

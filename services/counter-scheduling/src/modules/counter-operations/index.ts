@@ -17,7 +17,7 @@ export { CounterLoadChanges } from './load/counter-load.changes.js';
 export { CounterLoadService } from './load/counter-load.service.js';
 export { LoadHistoryService } from './load/load-history.service.js';
 export { QueueService } from './queue/queue.service.js';
-export { CaseReadinessService } from './readiness/case-readiness.service.js';
+export { CaseReadinessStore } from './readiness/case-readiness.store.js';
 export { ReportService } from './report/report.service.js';
 export { ThroughputService } from './throughput/throughput.service.js';
 export { CounterWindowService } from './window/counter-window.service.js';

@@ -13,7 +13,7 @@ import {
 import { EVENT_TYPES, issuanceDue, type TypedEvent } from '@onestop/common/contract';
 import { describeSlot } from '../shared/appointment-status.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
-import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import type { CaseReadinessStore } from '../readiness/case-readiness.store.js';
 import { clerkKey, gatedCaseTarget } from '../shared/clerk-commands.js';
 import { checkText } from '../shared/input.js';
 import { formatReceiptNumber, nextNumber, shanghaiYear } from '../shared/numbering.js';
@@ -34,7 +34,7 @@ export class AcceptanceService {
   constructor(
     private readonly rt: Pick<SubgraphRuntime, 'ds' | 'calendar'>,
     private readonly commands: CommandPipeline,
-    private readonly cases: CaseReadinessService,
+    private readonly cases: CaseReadinessStore,
   ) {}
 
   /**

@@ -26,7 +26,7 @@ import type { CounterService } from '../counter/counter.service.js';
 import { slotsOfDay, type Slot } from '../counter/opening-hours.js';
 import { ServiceCounterEntity } from '../counter/counter.entity.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
-import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import type { CaseReadinessStore } from '../readiness/case-readiness.store.js';
 import { loadChanged, newEvent } from '../../../shared/events.js';
 import { emitAll } from '../shared/emit.js';
 import { checkInstant, checkText } from '../shared/input.js';
@@ -53,7 +53,7 @@ export class AppointmentService {
   constructor(
     private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock'>,
     private readonly commands: CommandPipeline,
-    private readonly cases: CaseReadinessService,
+    private readonly cases: CaseReadinessStore,
     private readonly counters: CounterService,
   ) {}
 

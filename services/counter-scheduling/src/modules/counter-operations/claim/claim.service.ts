@@ -11,7 +11,7 @@ import {
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { AcceptanceEntity } from '../acceptance/acceptance.entity.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
-import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import type { CaseReadinessStore } from '../readiness/case-readiness.store.js';
 import { clerkKey } from '../shared/clerk-commands.js';
 import { checkText } from '../shared/input.js';
 import { ClaimEntity } from './claim.entity.js';
@@ -21,7 +21,7 @@ export class ClaimService {
   constructor(
     private readonly rt: Pick<SubgraphRuntime, 'ds'>,
     private readonly commands: CommandPipeline,
-    private readonly cases: CaseReadinessService,
+    private readonly cases: CaseReadinessStore,
   ) {}
 
   /** Claims by case, scoped to the actor's employers. */

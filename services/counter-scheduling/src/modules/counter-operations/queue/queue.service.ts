@@ -30,7 +30,7 @@ import {
   type OpeningHours,
 } from '../counter/opening-hours.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
-import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import type { CaseReadinessStore } from '../readiness/case-readiness.store.js';
 import { loadChanged, newEvent } from '../../../shared/events.js';
 import { checkText } from '../shared/input.js';
 import { formatTicketNumber, nextNumber } from '../shared/numbering.js';
@@ -92,7 +92,7 @@ export class QueueService {
   constructor(
     private readonly rt: Pick<SubgraphRuntime, 'ds' | 'clock' | 'calendar'>,
     private readonly commands: CommandPipeline,
-    private readonly cases: CaseReadinessService,
+    private readonly cases: CaseReadinessStore,
     private readonly counters: CounterService,
     private readonly appointments: AppointmentService,
     private readonly windows: CounterWindowService,

@@ -6,7 +6,7 @@ import type { AppointmentService } from '../appointment/appointment.service.js';
 import type { QueueService } from '../queue/queue.service.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { WithdrawalReaction } from '../readiness/case-readiness.consumer.js';
-import type { CaseReadinessService } from '../readiness/case-readiness.service.js';
+import type { CaseReadinessStore } from '../readiness/case-readiness.store.js';
 import { emitAll } from '../shared/emit.js';
 
 /** A `case.withdrawn` the readiness consumer read. */
@@ -26,7 +26,7 @@ interface Withdrawal {
 export class CaseWithdrawalService implements WithdrawalReaction {
   constructor(
     private readonly commands: CommandPipeline,
-    private readonly cases: CaseReadinessService,
+    private readonly cases: CaseReadinessStore,
     private readonly queue: Pick<QueueService, 'withdrawWaiting'>,
     private readonly appointments: Pick<AppointmentService, 'cancelForWithdrawal'>,
     private readonly logger: Logger,

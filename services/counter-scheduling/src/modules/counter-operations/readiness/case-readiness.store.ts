@@ -1,8 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { CaseReadinessEntity } from './case-readiness.entity.js';
 
-/** The case projection: reads, and the locked load of commands on a case (so they run one at a time). */
-export class CaseReadinessService {
+/** The store of the case projection: reads, and the locked load of commands on a case (so they run one at a time). */
+export class CaseReadinessStore {
   constructor(private readonly rt: { ds: DataSource }) {}
 
   /** Projections by case id in one statement (no scoping). */
