@@ -1,4 +1,4 @@
-import { EnvReader } from '@onestop/common';
+import { EnvReader, oncePerRuntime } from '@onestop/common';
 
 /** counter-scheduling's own settings (the shared ones come from loadCommonConfig; the SLA sweeper's from sla.config). */
 export interface CounterSchedulingConfig {
@@ -20,3 +20,9 @@ export function loadCounterSchedulingConfig(
   const r = new EnvReader(env);
   return { bookingHorizonDays: r.int('BOOKING_HORIZON_DAYS', DEFAULT_BOOKING_HORIZON_DAYS, 1, 366) };
 }
+
+/**
+ * The settings of this process, read once (at start: `start()` builds the services, which read
+ * them, so a bad value stops the start-up). The wiring takes them from here.
+ */
+export const configOf = oncePerRuntime((): CounterSchedulingConfig => loadCounterSchedulingConfig());

@@ -1,28 +1,28 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@onestop/common';
-import { createContext, type CounterSchedulingContext } from './context.js';
-import { ServiceCounterEntity } from './counter/counter.entity.js';
-import { CounterResolver } from './counter/counter.resolver.js';
-import { CounterTodayResolver } from './console/counter-today.resolver.js';
-import { seedCounters } from './counter/counter.seed.js';
+import { createContext, servicesOf, type CounterSchedulingContext } from './context.js';
 import { CsInit1764201600003 } from './migrations/1764201600003-init.js';
-import { startCounterOperations } from './background.js';
-import { AcceptanceEntity } from './acceptance/acceptance.entity.js';
-import { AcceptanceResolver } from './acceptance/acceptance.resolver.js';
-import { AppointmentEntity } from './appointment/appointment.entity.js';
-import { AppointmentResolver } from './appointment/appointment.resolver.js';
-import { CaseCounterResolver } from './case/case-counter.resolver.js';
-import { resolveCaseReference } from './case/case.reference.js';
-import { ClaimEntity } from './claim/claim.entity.js';
-import { ClaimResolver } from './claim/claim.resolver.js';
-import { CounterHoursExceptionEntity } from './counter/counter-hours-exception.entity.js';
-import { resolveServiceCounterReference } from './counter/counter.reference.js';
-import { CounterLoadResolver } from './load/counter-load.resolver.js';
 import { CsCounterOperations1764201603000 } from './migrations/1764201603000-counter-operations.js';
-import { QueueResolver } from './queue/queue.resolver.js';
-import { TicketEntity } from './queue/ticket.entity.js';
-import { CaseReadinessEntity } from './readiness/case-readiness.entity.js';
-import { CalendarResolver } from './calendar/calendar.resolver.js';
 import { CsSlaClocks1764201603500 } from './migrations/1764201603500-sla-clocks.js';
+import { CsThroughputAndUnserved1764201604000 } from './migrations/1764201604000-throughput-and-unserved.js';
+import { CsTicketClosing1764201606000 } from './migrations/1764201606000-ticket-closing.js';
+import { CsCounterChineseNames1764201607000 } from './migrations/1764201607000-counter-chinese-names.js';
+import { CsTicketWithdrawn1764201608000 } from './migrations/1764201608000-ticket-withdrawn.js';
+import { CsClerkWorkstation1764201612000 } from './migrations/1764201612000-clerk-workstation.js';
+import { CsCounterLocations1796600000001 } from './migrations/1796600000001-counter-locations.js';
+import { CsSlaFollowUp1796610000001 } from './migrations/1796610000001-sla-follow-up.js';
+import { CsIdempotencyLedger1796730000001 } from './migrations/1796730000001-idempotency-ledger.js';
+import {
+  COUNTER_OPERATIONS_ENTITIES,
+  COUNTER_OPERATIONS_RESOLVERS,
+  resolveCaseReference,
+  resolveServiceCounterReference,
+  seedCounters,
+  startCaseReadinessConsumer,
+  startCounterSweeper,
+  startPermitIssueConsumer,
+} from './modules/counter-operations/index.js';
+// SLA/calendar module (issue 17): wired from today's sla/ and calendar/ until that module has its seam.
+import { CalendarResolver } from './calendar/calendar.resolver.js';
 import { startSlaBackground } from './sla/sla.background.js';
 import { SlaBreachEntity } from './sla/sla-breach.entity.js';
 import { SlaBreachResolver } from './sla/sla-breach.resolver.js';
@@ -32,40 +32,20 @@ import { CaseSlaResolver } from './sla/sla-clock.resolver.js';
 import { SlaThresholdsEntity } from './sla/sla-thresholds.entity.js';
 import { SlaThresholdsResolver } from './sla/sla-thresholds.resolver.js';
 import { SlaWorkListResolver } from './sla/sla-work-list.resolver.js';
-import { CsSlaFollowUp1796610000001 } from './migrations/1796610000001-sla-follow-up.js';
 import { CaseRef } from './sla/sla.type.js';
-import { CsThroughputAndUnserved1764201604000 } from './migrations/1764201604000-throughput-and-unserved.js';
-import { PermitIssueEntity } from './throughput/permit-issue.entity.js';
-import { ReportResolver } from './report/report.resolver.js';
-import { ThroughputResolver } from './throughput/throughput.resolver.js';
-import { CsTicketClosing1764201606000 } from './migrations/1764201606000-ticket-closing.js';
-import { CsCounterChineseNames1764201607000 } from './migrations/1764201607000-counter-chinese-names.js';
-import { CsTicketWithdrawn1764201608000 } from './migrations/1764201608000-ticket-withdrawn.js';
-import { CsClerkWorkstation1764201612000 } from './migrations/1764201612000-clerk-workstation.js';
-import { CsCounterLocations1796600000001 } from './migrations/1796600000001-counter-locations.js';
-import { CounterWindowEntity } from './window/counter-window.entity.js';
-import { CounterWindowResolver } from './window/counter-window.resolver.js';
-import { HallDisplayResolver } from './hall/hall-display.resolver.js';
 
-/** The counter-scheduling subgraph: counters, appointments, queues, acceptance, claims and SLA clocks. */
+/** The counter-scheduling subgraph: two modules, counter operations and SLA/calendar. */
 export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingContext> = {
   name: 'counter-scheduling',
   dbSchema: 'cs',
   defaultPort: 4003,
   entities: [
-    ServiceCounterEntity,
-    CounterHoursExceptionEntity,
-    CaseReadinessEntity,
-    AppointmentEntity,
-    TicketEntity,
-    AcceptanceEntity,
-    ClaimEntity,
+    ...COUNTER_OPERATIONS_ENTITIES,
+    // SLA/calendar module.
     SlaClockEntity,
     SlaBreachEntity,
     SlaThresholdsEntity,
     SlaCaseEntity,
-    PermitIssueEntity,
-    CounterWindowEntity,
   ],
   migrations: [
     CsInit1764201600003,
@@ -78,28 +58,19 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     CsClerkWorkstation1764201612000,
     CsCounterLocations1796600000001,
     CsSlaFollowUp1796610000001,
+    CsIdempotencyLedger1796730000001,
   ],
   buildSchema: () =>
     buildFederatedSchema(
       {
         resolvers: [
-          CounterResolver,
-          AppointmentResolver,
-          QueueResolver,
-          AcceptanceResolver,
-          ClaimResolver,
-          CounterLoadResolver,
-          CaseCounterResolver,
+          ...COUNTER_OPERATIONS_RESOLVERS,
+          // SLA/calendar module.
           CaseSlaResolver,
           SlaBreachResolver,
           SlaThresholdsResolver,
           SlaWorkListResolver,
           CalendarResolver,
-          ThroughputResolver,
-          ReportResolver,
-          CounterWindowResolver,
-          HallDisplayResolver,
-          CounterTodayResolver,
         ],
         orphanedTypes: [CaseRef],
       },
@@ -114,12 +85,30 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
       },
     ),
   createContext,
+  /**
+   * Background work: the counters seeded; the SLA/calendar module's clock consumer and
+   * sweeper; counter operations' case-readiness projection (with the withdrawal's effects), the
+   * permits issued (for throughput), and the time-driven sweep (no-shows; each counter's day
+   * closed at closing time).
+   */
   async start(runtime) {
+    const { ops } = servicesOf(runtime);
     await seedCounters(runtime.ds);
+    // SLA/calendar module.
     const stopSla = await startSlaBackground(runtime);
-    const stopCounterOperations = await startCounterOperations(runtime);
+    // Counter operations.
+    const readiness = startCaseReadinessConsumer(runtime.events, ops.withdrawal);
+    await readiness.start();
+    const permits = startPermitIssueConsumer(runtime.events);
+    await permits.start();
+    const stopSweeper = await startCounterSweeper(runtime, [
+      { name: 'no-shows', limit: 100, run: (limit) => ops.appointments.sweepNoShows(limit) },
+      { name: 'closing', limit: 200, run: (limit) => ops.queue.sweepClosing(limit) },
+    ]);
     return async () => {
-      await stopCounterOperations();
+      await stopSweeper();
+      await permits.stop();
+      await readiness.stop();
       await stopSla();
     };
   },

@@ -1,5 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import { BadUserInputError, ConflictError, idempotencyKeyProblems, type Actor } from '@onestop/common';
+import { IdempotencyLedger, keyReusedError, type Actor } from '@onestop/common';
+
+/**
+ * A transitional shim (issue 17): `claimRequest` / `recordResult` with their old signatures, now
+ * over the one ledger (`platform.idempotency_record`, principal = the clerk's actor id). Counter
+ * operations' mutations replay through the CommandPipeline; only the SLA work list's mutations
+ * still call these, until they move to CommandSpecs too. Then this file goes.
+ */
+const ledger = new IdempotencyLedger('counter-scheduling');
 
 /** A clerk request already made with this idempotency key: what it answered (an id, or null for "nothing"). */
 export interface PriorRequest {
@@ -7,12 +15,10 @@ export interface PriorRequest {
 }
 
 /**
- * Idempotency of clerk mutations (issue 12): each may carry an `idempotencyKey`, kept by the
- * dashboard while a request is retried. The first statement of the mutation's transaction
- * claims (clerk, key): a concurrent retry with the same key waits on the key's row until the
- * first commits and then answers what the first did; a failed first attempt rolled its claim
- * back, so the retry runs. The same key for another operation or other arguments is CONFLICT.
- * Without a key the mutation simply runs (API clients that never retry, the simulator).
+ * Claims (clerk, key) as the first statement of the mutation's transaction: null to go on;
+ * the earlier attempt's answer for a retry (a concurrent retry waits until the first commits);
+ * CONFLICT (`IDEMPOTENCY_KEY_REUSED`) for the same key with another operation or arguments.
+ * Without a key the mutation simply runs.
  */
 export async function claimRequest(
   tx: EntityManager,
@@ -23,30 +29,13 @@ export async function claimRequest(
   now: Date,
 ): Promise<PriorRequest | null> {
   if (key === null || key === undefined) return null;
-  const problems = idempotencyKeyProblems(key);
-  if (problems.length) throw new BadUserInputError('The idempotency key is not valid', problems);
-  const inserted: unknown[] = await tx.query(
-    `INSERT INTO cs.clerk_request (actor_id, idempotency_key, operation, request, created_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING 1`,
-    [actor.id, key, operation, JSON.stringify(request), now],
-  );
-  if (inserted.length) return null;
-  const rows: { operation: string; same: boolean; result_id: string | null }[] = await tx.query(
-    `SELECT operation, request = $3::jsonb AS same, result_id FROM cs.clerk_request
-      WHERE actor_id = $1 AND idempotency_key = $2`,
-    [actor.id, key, JSON.stringify(request)],
-  );
-  const prior = rows[0]!;
-  if (prior.operation !== operation || !prior.same) {
-    throw new ConflictError(
-      `The idempotency key ${JSON.stringify(key)} was already used for another request (${prior.operation}); use a new key for a new action.`,
-      { reason: 'IDEMPOTENCY_KEY_REUSED' },
-    );
-  }
-  return { resultId: prior.result_id };
+  const prior = await ledger.claim(tx, { principal: actor.id, key, operation, request }, now);
+  if (!prior) return null;
+  if (!prior.sameRequest) throw keyReusedError(key, prior);
+  return { resultId: prior.resultId };
 }
 
-/** Records what the request identified by (clerk, key) answered, in its own transaction. */
+/** Records what the request identified by (clerk, key) answered, in its transaction. */
 export async function recordResult(
   tx: EntityManager,
   actor: Actor,
@@ -54,9 +43,5 @@ export async function recordResult(
   resultId: string | null,
 ): Promise<void> {
   if (key === null || key === undefined) return;
-  await tx.query(`UPDATE cs.clerk_request SET result_id = $3 WHERE actor_id = $1 AND idempotency_key = $2`, [
-    actor.id,
-    key,
-    resultId,
-  ]);
+  await ledger.record(tx, { principal: actor.id, key, operation: '', request: null }, resultId);
 }

@@ -22,7 +22,7 @@ import {
   type SlaKind,
   type TypedEvent,
 } from '@onestop/common/contract';
-import { acceptedReceipt } from '../acceptance/acceptance.service.js';
+import { acceptedReceipt } from '../modules/counter-operations/index.js';
 import { scheduleClock, yearsTouched, type SlaClockState } from './sla-clock.rules.js';
 import {
   CLOCK_COLUMNS,
