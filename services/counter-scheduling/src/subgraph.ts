@@ -1,5 +1,5 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@onestop/common';
-import { createContext, type CounterSchedulingContext } from './context.js';
+import { createContext, slaCalendarOf, type CounterSchedulingContext } from './context.js';
 import { ServiceCounterEntity } from './counter/counter.entity.js';
 import { CounterResolver } from './counter/counter.resolver.js';
 import { CounterTodayResolver } from './console/counter-today.resolver.js';
@@ -21,19 +21,9 @@ import { CsCounterOperations1764201603000 } from './migrations/1764201603000-cou
 import { QueueResolver } from './queue/queue.resolver.js';
 import { TicketEntity } from './queue/ticket.entity.js';
 import { CaseReadinessEntity } from './readiness/case-readiness.entity.js';
-import { CalendarResolver } from './calendar/calendar.resolver.js';
 import { CsSlaClocks1764201603500 } from './migrations/1764201603500-sla-clocks.js';
-import { startSlaBackground } from './sla/sla.background.js';
-import { SlaBreachEntity } from './sla/sla-breach.entity.js';
-import { SlaBreachResolver } from './sla/sla-breach.resolver.js';
-import { SlaCaseEntity } from './sla/sla-case.entity.js';
-import { SlaClockEntity } from './sla/sla-clock.entity.js';
-import { CaseSlaResolver } from './sla/sla-clock.resolver.js';
-import { SlaThresholdsEntity } from './sla/sla-thresholds.entity.js';
-import { SlaThresholdsResolver } from './sla/sla-thresholds.resolver.js';
-import { SlaWorkListResolver } from './sla/sla-work-list.resolver.js';
 import { CsSlaFollowUp1796610000001 } from './migrations/1796610000001-sla-follow-up.js';
-import { CaseRef } from './sla/sla.type.js';
+import { CaseRef, SLA_CALENDAR_ENTITIES, SLA_CALENDAR_RESOLVERS } from './modules/sla-calendar/index.js';
 import { CsThroughputAndUnserved1764201604000 } from './migrations/1764201604000-throughput-and-unserved.js';
 import { PermitIssueEntity } from './throughput/permit-issue.entity.js';
 import { ReportResolver } from './report/report.resolver.js';
@@ -60,12 +50,9 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
     TicketEntity,
     AcceptanceEntity,
     ClaimEntity,
-    SlaClockEntity,
-    SlaBreachEntity,
-    SlaThresholdsEntity,
-    SlaCaseEntity,
     PermitIssueEntity,
     CounterWindowEntity,
+    ...SLA_CALENDAR_ENTITIES,
   ],
   migrations: [
     CsInit1764201600003,
@@ -90,11 +77,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
           ClaimResolver,
           CounterLoadResolver,
           CaseCounterResolver,
-          CaseSlaResolver,
-          SlaBreachResolver,
-          SlaThresholdsResolver,
-          SlaWorkListResolver,
-          CalendarResolver,
+          ...SLA_CALENDAR_RESOLVERS,
           ThroughputResolver,
           ReportResolver,
           CounterWindowResolver,
@@ -116,7 +99,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
   createContext,
   async start(runtime) {
     await seedCounters(runtime.ds);
-    const stopSla = await startSlaBackground(runtime);
+    const stopSla = await slaCalendarOf(runtime).start();
     const stopCounterOperations = await startCounterOperations(runtime);
     return async () => {
       await stopCounterOperations();

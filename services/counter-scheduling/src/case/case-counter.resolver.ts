@@ -5,7 +5,7 @@ import { Appointment, toAppointment } from '../appointment/appointment.type.js';
 import { PermitClaim } from '../claim/claim.type.js';
 import type { CounterSchedulingContext } from '../context.js';
 import { Ticket, toTicket } from '../queue/ticket.type.js';
-import { CaseRef } from '../sla/sla.type.js';
+import { CaseRef } from '../modules/sla-calendar/index.js';
 
 /** The counter side of a case: its appointment, its visits (tickets), its acceptance and its claim. Agency-scoped, batched. */
 @Resolver(() => CaseRef)
