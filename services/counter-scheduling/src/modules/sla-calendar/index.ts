@@ -30,6 +30,7 @@ import { SlaThresholdsResolver, type SlaThresholdsContext } from './thresholds/s
 import { SlaThresholdsService } from './thresholds/sla-thresholds.service.js';
 import { SlaWorkListResolver, type SlaWorkListContext } from './work-list/sla-work-list.resolver.js';
 import { SlaWorkListService } from './work-list/sla-work-list.service.js';
+import { SlaWorkListStore } from './work-list/sla-work-list.store.js';
 
 export { readSlaCalendarConfig, type SlaCalendarConfig } from './sla-calendar.config.js';
 export type { AcceptedReceipt } from './clocks/sla-clock.service.js';
@@ -114,9 +115,9 @@ export function createSlaCalendar(deps: SlaCalendarDeps): SlaCalendar {
     clocks: new CaseClocksService(deps.ds, deps.calendar, deps.clock),
     breaches: new SlaBreachService(deps.ds),
     alerts: new SlaAlertService(deps.events),
-    thresholds: new SlaThresholdsService(deps.ds, deps.events, deps.clock),
-    workList: new SlaWorkListService(deps),
-    calendar: new CalendarService(deps.ds, deps.events, deps.calendar, deps.clock),
+    thresholds: new SlaThresholdsService(deps.ds, deps.commands),
+    workList: new SlaWorkListService(new SlaWorkListStore(deps.ds), deps),
+    calendar: new CalendarService(deps.ds, deps.commands, deps.calendar, deps.clock),
   };
   return {
     services,

@@ -14,10 +14,11 @@ import {
   type CalendarStore,
   type Clock,
   type DayInfo,
-  type EventStore,
+  type CommandPipeline,
+  type CommandSpec,
   type HolidayNotice,
 } from '@onestop/common';
-import { EVENT_TYPES, type CalendarChangedPayload } from '@onestop/common/contract';
+import { EVENT_TYPES } from '@onestop/common/contract';
 import type { CalendarMonth, CalendarYear } from './calendar.type.js';
 
 /** Serialises calendar edits (two managers loading the same year at once). Arbitrary but fixed. */
@@ -30,6 +31,37 @@ const MAX_YEAR = 2100;
 const YEARS_AHEAD = 2;
 const MAX_CLOSURE_NAME = 200;
 
+/** One edit of the calendar: the years it touches, why, and the writes. */
+interface CalendarEdit {
+  years: number[];
+  reason: string;
+  write(tx: EntityManager, now: Date): Promise<void>;
+}
+
+/** A calendar edit as a command (named after its mutation); its target is the calendar's edit lock. */
+const calendarEdit = (name: string): CommandSpec<CalendarEdit, { locked: true }, void> => ({
+  name,
+  action: 'calendar.manage',
+  load: async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [CALENDAR_EDIT_LOCK]);
+    return { locked: true };
+  },
+  resource: () => ({}),
+  notFound: () => new NotFoundError('Calendar', 'edit lock'),
+  subject: (_t, edit) => ({ aggregateId: `calendar-${edit.years[0]}`, employerId: null, counterId: null }),
+  execute: async (cx, _t, edit) => {
+    await edit.write(cx.tx, cx.now);
+    cx.emit(EVENT_TYPES.calendarChanged, { years: edit.years, reason: edit.reason });
+  },
+});
+
+/** The calendar's edits, by mutation. */
+const CALENDAR_EDITS = {
+  loadHolidayNotice: calendarEdit('loadHolidayNotice'),
+  addClosure: calendarEdit('addClosure'),
+  removeClosure: calendarEdit('removeClosure'),
+};
+
 /**
  * The working-day calendar through GraphQL: reads from the process's cached calendar, and the
  * MANAGER's edits (a year's notice, closures), each written with its `calendar.changed` event in
@@ -39,7 +71,7 @@ const MAX_CLOSURE_NAME = 200;
 export class CalendarService {
   constructor(
     private readonly ds: DataSource,
-    private readonly events: EventStore,
+    private readonly commands: CommandPipeline,
     private readonly store: CalendarStore,
     private readonly clock: Clock,
   ) {}
@@ -111,7 +143,7 @@ export class CalendarService {
     const years = [...new Set([notice.year, ...noticeToEntries(notice).map((e) => parseIsoDate(e.date).year)])].sort(
       (a, b) => a - b,
     );
-    await this.edit(actor, years, `State Council notice for ${notice.year} loaded`, (tx, now) =>
+    await this.edit(actor, 'loadHolidayNotice', years, `State Council notice for ${notice.year} loaded`, (tx, now) =>
       saveHolidayNotice(tx, notice, actor.id, now),
     );
     return (await this.years()).find((y) => y.year === notice.year)!;
@@ -130,7 +162,7 @@ export class CalendarService {
       problems.push(`name: at most ${MAX_CLOSURE_NAME} characters, got ${trimmed.length}`);
     }
     if (problems.length) throw new BadUserInputError('Cannot add the closure', problems);
-    await this.edit(actor, [parseIsoDate(date).year], `closure on ${date} added: ${trimmed}`, (tx, now) =>
+    await this.edit(actor, 'addClosure', [parseIsoDate(date).year], `closure on ${date} added: ${trimmed}`, (tx, now) =>
       saveClosure(tx, date, trimmed, actor.id, now),
     );
     return this.store.calendar.day(date);
@@ -145,7 +177,7 @@ export class CalendarService {
     const problems = this.closureDateProblems(date);
     if (problems.length) throw new BadUserInputError('Cannot remove the closure', problems);
     const year = parseIsoDate(date).year;
-    await this.edit(actor, [year], `closure on ${date} removed`, async (tx, now) => {
+    await this.edit(actor, 'removeClosure', [year], `closure on ${date} removed`, async (tx, now) => {
       const closures: unknown[] = await tx.query(
         `SELECT date FROM platform.calendar_entry WHERE date = $1 AND kind = 'CLOSURE' FOR UPDATE`,
         [date],
@@ -170,30 +202,19 @@ export class CalendarService {
     return this.store.calendar.day(date);
   }
 
-  /** Runs an edit and its `calendar.changed` event in one transaction, then refreshes this process's calendar. */
+  /**
+   * Runs an edit as a command of the kernel's pipeline: the calendar's advisory lock is the
+   * target (two managers editing take turns), `write` and its `calendar.changed` event commit
+   * together; then this process's calendar is refreshed.
+   */
   private async edit(
     actor: Actor,
+    name: keyof typeof CALENDAR_EDITS,
     years: number[],
     reason: string,
     write: (tx: EntityManager, now: Date) => Promise<void>,
   ): Promise<void> {
-    const now = this.clock.now();
-    await this.ds.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [CALENDAR_EDIT_LOCK]);
-      await write(tx, now);
-      const payload: CalendarChangedPayload = { years, reason };
-      await this.events.append(tx, [
-        {
-          type: EVENT_TYPES.calendarChanged,
-          aggregateId: `calendar-${years[0]}`,
-          employerId: null,
-          counterId: null,
-          actorId: actor.id,
-          occurredAt: now,
-          payload,
-        },
-      ]);
-    });
+    await this.commands.run(actor, CALENDAR_EDITS[name], { years, reason, write });
     // The runtime reloads on the event too; this makes the answer to this request current.
     await this.store.reload();
   }

@@ -1,8 +1,45 @@
 import type { DataSource } from 'typeorm';
-import { BadUserInputError, type Actor, type Clock, type EventStore } from '@onestop/common';
-import { EVENT_TYPES, type SlaThresholds, type SlaThresholdsChangedPayload } from '@onestop/common/contract';
-import { readThresholds, type SlaThresholdsRecord } from './sla-thresholds.store.js';
+import { BadUserInputError, NotFoundError, type Actor, type CommandPipeline, type CommandSpec } from '@onestop/common';
+import { EVENT_TYPES, type SlaThresholds } from '@onestop/common/contract';
+import { readThresholds, writeThresholds, type SlaThresholdsRecord } from './sla-thresholds.store.js';
 import { thresholdProblems } from './sla-thresholds.rules.js';
+
+/** The one thresholds row, locked (`FOR UPDATE`: concurrent partial updates take turns, none is lost). */
+const updateSlaThresholds: CommandSpec<Partial<SlaThresholds>, SlaThresholdsRecord, SlaThresholdsRecord> = {
+  name: 'updateSlaThresholds',
+  action: 'sla.configure',
+  load: (tx) => readThresholds(tx, true),
+  resource: () => ({}),
+  // The migration seeds the row and nothing deletes it.
+  notFound: () => new NotFoundError('SLA thresholds', '1'),
+  subject: () => ({ aggregateId: 'sla-thresholds', employerId: null, counterId: null }),
+  rules: (current, change) => {
+    const problems = thresholdProblems(merged(current, change));
+    if (problems.length) throw new BadUserInputError('The SLA thresholds are invalid', problems);
+  },
+  execute: async (cx, current, change) => {
+    const next = merged(current, change);
+    await writeThresholds(cx.tx, next, cx.now, cx.actor!.id);
+    cx.emit(EVENT_TYPES.slaThresholdsChanged, {
+      previous: {
+        counterWaitMinutes: current.counterWaitMinutes,
+        passportCustodyWorkingDays: current.passportCustodyWorkingDays,
+        warningPercents: current.warningPercents,
+      },
+      current: next,
+    });
+    return { ...next, updatedAt: cx.now, updatedBy: cx.actor!.id };
+  },
+};
+
+/** The thresholds after a partial change: the given ones replace, the others stay. */
+function merged(current: SlaThresholds, change: Partial<SlaThresholds>): SlaThresholds {
+  return {
+    counterWaitMinutes: change.counterWaitMinutes ?? current.counterWaitMinutes,
+    passportCustodyWorkingDays: change.passportCustodyWorkingDays ?? current.passportCustodyWorkingDays,
+    warningPercents: change.warningPercents ?? current.warningPercents,
+  };
+}
 
 /**
  * The thresholds a MANAGER configures (DOMAIN.md's (cfg) rows). A change applies to clocks
@@ -12,8 +49,7 @@ import { thresholdProblems } from './sla-thresholds.rules.js';
 export class SlaThresholdsService {
   constructor(
     private readonly ds: DataSource,
-    private readonly events: EventStore,
-    private readonly clock: Clock,
+    private readonly commands: CommandPipeline,
   ) {}
 
   get(): Promise<SlaThresholdsRecord> {
@@ -31,43 +67,6 @@ export class SlaThresholdsService {
         'give at least one of counterWaitMinutes, passportCustodyWorkingDays, warningPercents',
       ]);
     }
-    return this.ds.transaction(async (tx) => {
-      // The row lock serialises concurrent partial updates: none is lost.
-      const current = await readThresholds(tx, true);
-      const next: SlaThresholds = {
-        counterWaitMinutes: current.counterWaitMinutes,
-        passportCustodyWorkingDays: current.passportCustodyWorkingDays,
-        warningPercents: current.warningPercents,
-        ...given,
-      };
-      const problems = thresholdProblems(next);
-      if (problems.length) throw new BadUserInputError('The SLA thresholds are invalid', problems);
-      const now = this.clock.now();
-      await tx.query(
-        `UPDATE cs.sla_thresholds SET counter_wait_minutes = $1, passport_custody_working_days = $2,
-           warning_percents = $3, updated_at = $4, updated_by = $5 WHERE id = 1`,
-        [next.counterWaitMinutes, next.passportCustodyWorkingDays, next.warningPercents, now, actor.id],
-      );
-      const payload: SlaThresholdsChangedPayload = {
-        previous: {
-          counterWaitMinutes: current.counterWaitMinutes,
-          passportCustodyWorkingDays: current.passportCustodyWorkingDays,
-          warningPercents: current.warningPercents,
-        },
-        current: next,
-      };
-      await this.events.append(tx, [
-        {
-          type: EVENT_TYPES.slaThresholdsChanged,
-          aggregateId: 'sla-thresholds',
-          employerId: null,
-          counterId: null,
-          actorId: actor.id,
-          occurredAt: now,
-          payload,
-        },
-      ]);
-      return { ...next, updatedAt: now, updatedBy: actor.id };
-    });
+    return this.commands.run(actor, updateSlaThresholds, change);
   }
 }

@@ -17,3 +17,12 @@ export async function readThresholds(tx: EntityManager, forUpdate = false): Prom
   // The migration seeds the row; it is never deleted.
   return rows[0]!;
 }
+
+/** Writes the thresholds (the row is locked by `readThresholds(tx, true)`). */
+export async function writeThresholds(tx: EntityManager, next: SlaThresholds, now: Date, by: string): Promise<void> {
+  await tx.query(
+    `UPDATE cs.sla_thresholds SET counter_wait_minutes = $1, passport_custody_working_days = $2,
+       warning_percents = $3, updated_at = $4, updated_by = $5 WHERE id = 1`,
+    [next.counterWaitMinutes, next.passportCustodyWorkingDays, next.warningPercents, now, by],
+  );
+}

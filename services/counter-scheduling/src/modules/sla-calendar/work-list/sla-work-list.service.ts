@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   ConflictError,
@@ -8,23 +7,16 @@ import {
   employerScope,
   pageSize,
   type Actor,
-  type EventSubscription,
   type CalendarStore,
   type Clock,
+  type CommandPipeline,
+  type CommandSpec,
   type EventStore,
+  type EventSubscription,
 } from '@onestop/common';
-import {
-  decodeEvent,
-  EVENT_TYPES,
-  newEvent,
-  type DomainEvent,
-  type SlaFollowUpAction,
-  type SlaFollowUpChangedPayload,
-  type SlaKind,
-} from '@onestop/common/contract';
-import { claimRequest } from '../../../shared/clerk-requests.js';
+import { decodeEvent, EVENT_TYPES, type DomainEvent, type SlaKind } from '@onestop/common/contract';
 import { sinceProblems } from '../clocks/sla-filters.js';
-import { BREACH_THRESHOLD, remainingMinutes, type SlaBasis, type SlaClockState } from '../clocks/sla-clock.rules.js';
+import { BREACH_THRESHOLD, remainingMinutes } from '../clocks/sla-clock.rules.js';
 import type {
   SlaFollowUpEntry,
   SlaWorkItem,
@@ -34,6 +26,7 @@ import type {
   SlaWorkState,
   StaffMember,
 } from './sla-work-list.type.js';
+import type { FollowUp, ItemRow, SlaWorkListStore } from './sla-work-list.store.js';
 
 export interface SlaWorkListFilter {
   kind?: SlaKind | null;
@@ -45,86 +38,128 @@ export interface SlaWorkListFilter {
 
 /** What the work list runs on. */
 export interface SlaWorkListDeps {
-  ds: DataSource;
   events: EventStore;
   clock: Clock;
   calendar: CalendarStore;
+  commands: CommandPipeline;
 }
 
 export const WORK_LIST_PAGE = 50;
 export const WORK_LIST_MAX = 200;
 const NOTE_MAX = 2000;
-/** Who may be given an entry: the roles that hold `sla.followUp`. */
-const ASSIGNABLE_ROLES = ['MANAGER', 'WP_OFFICER', 'EE_OFFICER'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * The entries of the work list, as one relation: every open breach (`cs.sla_breach` with no
- * `resolved_at`, exactly what `slaBreaches(filter: { open: true })` counts, decision 0016) and
- * every running clock past a warning threshold. The two parts are disjoint (a breached clock is
- * no longer RUNNING), so nothing is counted twice.
- */
-const ENTRIES = `(
-  SELECT b.clock_id, true AS breach FROM cs.sla_breach b WHERE b.resolved_at IS NULL
-  UNION ALL
-  SELECT c.id, false FROM cs.sla_clock c
-   WHERE c.state = 'RUNNING' AND c.last_threshold IS NOT NULL AND c.last_threshold < ${BREACH_THRESHOLD}
-)`;
-
-const ITEM_COLUMNS = `c.id AS "clockId", c.case_id AS "caseId", c.kind, c.basis, c.state, c.category,
-  c.counter_id AS "counterId", c.started_at AS "startedAt", c.due_at AS "dueAt", c.last_threshold AS "lastThreshold",
-  c.employer_id AS "employerId",
-  f.acknowledged_threshold AS "ackThreshold", f.acknowledged_at AS "ackAt", f.acknowledged_by_id AS "ackById",
-  f.acknowledged_by_name AS "ackByName", f.acknowledged_by_role AS "ackByRole",
-  f.assignee_id AS "assigneeId", f.assignee_name AS "assigneeName", f.assignee_role AS "assigneeRole"`;
-
-interface ItemRow {
+/** A follow-up of one entry: which clock, with the client's idempotency key. */
+interface FollowUpInput {
   clockId: string;
-  caseId: string;
-  kind: SlaKind;
-  basis: SlaBasis;
-  state: SlaClockState;
-  category: string | null;
-  counterId: string | null;
-  startedAt: Date;
-  dueAt: Date;
-  lastThreshold: number | null;
-  employerId: string | null;
-  breach: boolean | null;
-  ackThreshold: number | null;
-  ackAt: Date | null;
-  ackById: string | null;
-  ackByName: string | null;
-  ackByRole: string | null;
-  assigneeId: string | null;
-  assigneeName: string | null;
-  assigneeRole: string | null;
+  idempotencyKey?: string | null;
 }
 
-interface EntryRow {
-  id: string;
-  clockId: string;
-  action: SlaFollowUpAction;
-  threshold: number | null;
-  assigneeId: string | null;
-  assigneeName: string | null;
-  note: string | null;
-  actorId: string;
-  actorName: string;
-  actorRole: string;
-  at: Date;
+/**
+ * The follow-ups as commands of the kernel's pipeline: the clock row is the target (locked
+ * `FOR UPDATE`, so two people acknowledging the same entry take turns and the second gets
+ * CONFLICT), the actor's idempotency key replays through the ledger with the operation names
+ * and requests the clerk-request table used (`{ clockId }`, `{ clockId, assigneeId }`,
+ * `{ clockId, note }`), and `change` writes the follow-up; the audit row and
+ * `sla.follow-up-changed` are written with it. A replay answers the entry as it is now.
+ */
+function followUp<I extends FollowUpInput>(
+  store: SlaWorkListStore,
+  def: {
+    name: string;
+    request(input: I): Record<string, unknown>;
+    rules?(clock: ItemRow, input: I): void;
+    /** Already so (assigning the current assignee): nothing is written. */
+    already?(clock: ItemRow, input: I): boolean;
+    change(cx: { tx: EntityManager; actor: Actor; now: Date }, clock: ItemRow, input: I): Promise<FollowUp>;
+  },
+): CommandSpec<I, ItemRow, string> {
+  return {
+    name: def.name,
+    action: 'sla.followUp',
+    load: (tx, input) => store.lockItem(tx, input.clockId),
+    resource: (clock) => ({ employerId: clock.employerId }),
+    notFound: (input) => new NotFoundError('SLA clock', input.clockId),
+    subject: (clock) => ({ aggregateId: clock.caseId, employerId: clock.employerId, counterId: clock.counterId }),
+    idempotency: {
+      key: (input) => input.idempotencyKey,
+      request: def.request,
+      resultId: (clockId) => clockId,
+      replay: async (_tx, _resultId, input) => input.clockId,
+    },
+    replay: async (_tx, clock, input) => (def.already?.(clock, input) ? input.clockId : null),
+    rules: def.rules ? (clock, input) => def.rules!(clock, input) : undefined,
+    execute: async (cx, clock, input) => {
+      const actor = cx.actor!;
+      const done = await def.change({ tx: cx.tx, actor, now: cx.now }, clock, input);
+      await store.addEntry(cx.tx, clock.clockId, done, actor, cx.now);
+      cx.emit(EVENT_TYPES.slaFollowUpChanged, {
+        clockId: clock.clockId,
+        caseId: clock.caseId,
+        kind: clock.kind,
+        counterId: clock.counterId,
+        action: done.action,
+        threshold: done.threshold,
+        assigneeId: done.assignee?.id ?? null,
+        at: cx.now.toISOString(),
+      });
+      return clock.clockId;
+    },
+  };
 }
 
 /**
  * The SLA work list (issue 13): warnings and open breaches, most urgent first, and what staff
  * do with them: acknowledge (the current threshold), assign to a person, add a note. Each
- * action is one transaction: the idempotency key is claimed first, then the clock row is
- * locked (`FOR UPDATE`), so two people acknowledging the same entry take turns and the second
- * gets CONFLICT; the audit row and `sla.follow-up-changed` are written with it. Lock order: the
- * request key, the clock, the event log.
+ * action is a command of the kernel's pipeline (see `followUp`).
  */
 export class SlaWorkListService {
-  constructor(private readonly deps: SlaWorkListDeps) {}
+  private readonly acknowledgeCommand: CommandSpec<FollowUpInput, ItemRow, string>;
+  private readonly assignCommand: CommandSpec<FollowUpInput & { assignee: StaffMember }, ItemRow, string>;
+  private readonly noteCommand: CommandSpec<FollowUpInput & { note: string }, ItemRow, string>;
+
+  constructor(
+    private readonly store: SlaWorkListStore,
+    private readonly deps: SlaWorkListDeps,
+  ) {
+    this.acknowledgeCommand = followUp(store, {
+      name: 'acknowledgeSlaEntry',
+      request: ({ clockId }) => ({ clockId }),
+      rules: (clock) => {
+        const threshold = currentThreshold(clock);
+        if (threshold === null) {
+          throw new ConflictError('This clock has no warning or open breach to acknowledge.', {
+            reason: 'NOT_ON_WORK_LIST',
+          });
+        }
+        if (clock.ackThreshold !== null && clock.ackThreshold >= threshold) {
+          throw new ConflictError(
+            `${clock.ackByName ?? 'Someone'} already acknowledged this ${threshold >= BREACH_THRESHOLD ? 'breach' : 'warning'}.`,
+            { reason: 'ALREADY_ACKNOWLEDGED', acknowledgedBy: clock.ackByName },
+          );
+        }
+      },
+      change: async ({ tx, actor, now }, clock) => {
+        const threshold = currentThreshold(clock)!;
+        await store.acknowledge(tx, clock.clockId, threshold, actor, now);
+        return { action: 'ACKNOWLEDGED', threshold, assignee: null, note: null };
+      },
+    });
+    this.assignCommand = followUp(store, {
+      name: 'assignSlaEntry',
+      request: ({ clockId, assignee }) => ({ clockId, assigneeId: assignee.id }),
+      already: (clock, { assignee }) => clock.assigneeId === assignee.id,
+      change: async ({ tx, now }, clock, { assignee }) => {
+        await store.assign(tx, clock.clockId, assignee, now);
+        return { action: 'ASSIGNED', threshold: null, assignee, note: null };
+      },
+    });
+    this.noteCommand = followUp(store, {
+      name: 'addSlaNote',
+      request: ({ clockId, note }) => ({ clockId, note }),
+      change: async (_cx, _clock, { note }) => ({ action: 'NOTED', threshold: null, assignee: null, note }),
+    });
+  }
 
   /**
    * The list, scoped like every SLA read (an agency sees its employers' entries only).
@@ -138,42 +173,20 @@ export class SlaWorkListService {
     assertNoProblems('Cannot list the SLA work list', problems);
     await this.remember(actor);
     const scope = employerScope(actor);
-    const state = filter.state ?? null;
-    const where = `($1::text IS NULL OR c.kind = $1)
-      AND ($2::text IS NULL OR c.counter_id IN (SELECT id FROM cs.service_counter WHERE lower(district) = lower($2)))
-      AND ($3::text IS NULL OR c.counter_id = $3)
-      AND ($4::text[] IS NULL OR c.employer_id = ANY ($4))
-      AND ($5::text IS NULL OR ($5 = 'BREACH') = e.breach)
-      AND ($6::text IS NULL
-        OR ($6 = 'UNACKNOWLEDGED' AND COALESCE(f.acknowledged_threshold, 0) < c.last_threshold)
-        OR ($6 = 'ACKNOWLEDGED' AND f.acknowledged_threshold >= c.last_threshold)
-        OR ($6 = 'ASSIGNED_TO_ME' AND f.assignee_id = $7)
-        OR ($6 = 'UNASSIGNED' AND f.assignee_id IS NULL))`;
-    const from = `${ENTRIES} e JOIN cs.sla_clock c ON c.id = e.clock_id LEFT JOIN cs.sla_follow_up f ON f.clock_id = c.id`;
-    const params = [
-      filter.kind ?? null,
-      filter.district?.trim() ?? null,
-      filter.counterId ?? null,
-      scope ? [...scope] : null,
-      filter.level ?? null,
-      state,
-      actor.id,
-    ];
-    const [rows, counts] = await Promise.all([
-      this.deps.ds.query(
-        `SELECT ${ITEM_COLUMNS}, e.breach FROM ${from} WHERE ${where}
-         ORDER BY e.breach DESC, c.due_at ASC, c.id ASC LIMIT $8`,
-        [...params, size],
-      ) as Promise<ItemRow[]>,
-      this.deps.ds.query(
-        `SELECT count(*)::int AS total, count(*) FILTER (WHERE e.breach)::int AS breaches FROM ${from} WHERE ${where}`,
-        params,
-      ) as Promise<{ total: number; breaches: number }[]>,
-    ]);
+    const { rows, total, breaches } = await this.store.page(
+      {
+        kind: filter.kind ?? null,
+        district: filter.district?.trim() ?? null,
+        counterId: filter.counterId ?? null,
+        employerIds: scope ? [...scope] : null,
+        level: filter.level ?? null,
+        state: filter.state ?? null,
+        actorId: actor.id,
+      },
+      size,
+    );
     const now = this.deps.clock.now();
     const history = await this.history(rows.map((r) => r.clockId));
-    const total = counts[0]?.total ?? 0;
-    const breaches = counts[0]?.breaches ?? 0;
     return {
       items: rows.map((r) => this.toItem(r, history.get(r.clockId) ?? [], now)),
       totalCount: total,
@@ -184,10 +197,8 @@ export class SlaWorkListService {
   }
 
   /** The staff an entry can be assigned to (those who opened the work list or acted on it), by name. */
-  async assignees(): Promise<StaffMember[]> {
-    return this.deps.ds.query(`SELECT id, name, role FROM cs.staff_member WHERE role = ANY ($1) ORDER BY name, id`, [
-      ASSIGNABLE_ROLES,
-    ]);
+  assignees(): Promise<StaffMember[]> {
+    return this.store.assignees();
   }
 
   /**
@@ -197,29 +208,7 @@ export class SlaWorkListService {
    */
   async acknowledge(actor: Actor, clockId: string, key?: string | null): Promise<SlaWorkItem> {
     checkClockId(clockId);
-    return this.act(actor, clockId, key, 'acknowledgeSlaEntry', { clockId }, async (tx, clock, now) => {
-      const threshold = clock.breach ? BREACH_THRESHOLD : clock.lastThreshold;
-      if (threshold === null) {
-        throw new ConflictError('This clock has no warning or open breach to acknowledge.', {
-          reason: 'NOT_ON_WORK_LIST',
-        });
-      }
-      if (clock.ackThreshold !== null && clock.ackThreshold >= threshold) {
-        throw new ConflictError(
-          `${clock.ackByName ?? 'Someone'} already acknowledged this ${threshold >= BREACH_THRESHOLD ? 'breach' : 'warning'}.`,
-          { reason: 'ALREADY_ACKNOWLEDGED', acknowledgedBy: clock.ackByName },
-        );
-      }
-      await tx.query(
-        `INSERT INTO cs.sla_follow_up (clock_id, acknowledged_threshold, acknowledged_at, acknowledged_by_id,
-           acknowledged_by_name, acknowledged_by_role, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $3)
-         ON CONFLICT (clock_id) DO UPDATE SET acknowledged_threshold = $2, acknowledged_at = $3,
-           acknowledged_by_id = $4, acknowledged_by_name = $5, acknowledged_by_role = $6, updated_at = $3`,
-        [clockId, threshold, now, actor.id, actor.name, actor.role],
-      );
-      return { action: 'ACKNOWLEDGED', threshold, assignee: null, note: null };
-    });
+    return this.act(actor, this.acknowledgeCommand, { clockId, idempotencyKey: key });
   }
 
   /**
@@ -228,27 +217,13 @@ export class SlaWorkListService {
    */
   async assign(actor: Actor, clockId: string, assigneeId: string, key?: string | null): Promise<SlaWorkItem> {
     checkClockId(clockId);
-    const people: StaffMember[] = await this.deps.ds.query(
-      `SELECT id, name, role FROM cs.staff_member WHERE id = $1 AND role = ANY ($2)`,
-      [assigneeId, ASSIGNABLE_ROLES],
-    );
-    const assignee = people[0];
+    const assignee = await this.store.assignee(assigneeId);
     if (!assignee) {
       throw new BadUserInputError('Cannot assign the SLA entry', [
         `assigneeId: ${JSON.stringify(assigneeId)} is not a manager or officer on the work list (see slaAssignees)`,
       ]);
     }
-    return this.act(actor, clockId, key, 'assignSlaEntry', { clockId, assigneeId }, async (tx, clock, now) => {
-      if (clock.assigneeId === assignee.id) return null;
-      await tx.query(
-        `INSERT INTO cs.sla_follow_up (clock_id, assignee_id, assignee_name, assignee_role, assigned_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5)
-         ON CONFLICT (clock_id) DO UPDATE SET assignee_id = $2, assignee_name = $3, assignee_role = $4,
-           assigned_at = $5, updated_at = $5`,
-        [clockId, assignee.id, assignee.name, assignee.role, now],
-      );
-      return { action: 'ASSIGNED', threshold: null, assignee, note: null };
-    });
+    return this.act(actor, this.assignCommand, { clockId, assignee, idempotencyKey: key });
   }
 
   /**
@@ -263,12 +238,7 @@ export class SlaWorkListService {
         `text: must be 1 to ${NOTE_MAX} characters (without surrounding spaces), got ${note.length}`,
       ]);
     }
-    return this.act(actor, clockId, key, 'addSlaNote', { clockId, note }, async () => ({
-      action: 'NOTED',
-      threshold: null,
-      assignee: null,
-      note,
-    }));
+    return this.act(actor, this.noteCommand, { clockId, note, idempotencyKey: key });
   }
 
   /** Changes to the list as they happen (replayed from `since` first), scoped like the list. */
@@ -286,116 +256,33 @@ export class SlaWorkListService {
   /** One entry, whether or not it is still on the list. */
   async item(actor: Actor, clockId: string): Promise<SlaWorkItem> {
     const scope = employerScope(actor);
-    const rows: ItemRow[] = await this.deps.ds.query(
-      `SELECT ${ITEM_COLUMNS}, (b.id IS NOT NULL) AS breach FROM cs.sla_clock c
-       LEFT JOIN cs.sla_follow_up f ON f.clock_id = c.id
-       LEFT JOIN cs.sla_breach b ON b.clock_id = c.id AND b.resolved_at IS NULL
-       WHERE c.id = $1 AND ($2::text[] IS NULL OR c.employer_id = ANY ($2))`,
-      [clockId, scope ? [...scope] : null],
-    );
-    if (!rows[0]) throw new NotFoundError('SLA clock', clockId);
+    const row = await this.store.item(clockId, scope ? [...scope] : null);
+    if (!row) throw new NotFoundError('SLA clock', clockId);
     const history = await this.history([clockId]);
-    return this.toItem(rows[0], history.get(clockId) ?? [], this.deps.clock.now());
+    return this.toItem(row, history.get(clockId) ?? [], this.deps.clock.now());
   }
 
-  /**
-   * The shape of every follow-up: claim the key (a replay answers the entry as it is now),
-   * lock the clock, apply `change` (null: nothing to write), write the audit row and the event.
-   */
-  private async act(
+  /** Runs a follow-up through the pipeline, then answers the entry as it is now. */
+  private async act<I extends FollowUpInput>(
     actor: Actor,
-    clockId: string,
-    key: string | null | undefined,
-    operation: string,
-    request: Record<string, unknown>,
-    change: (
-      tx: EntityManager,
-      clock: ItemRow,
-      now: Date,
-    ) => Promise<(Pick<EntryRow, 'action' | 'threshold' | 'note'> & { assignee: StaffMember | null }) | null>,
+    command: CommandSpec<I, ItemRow, string>,
+    input: I,
   ): Promise<SlaWorkItem> {
     await this.remember(actor);
-    const scope = employerScope(actor);
-    await this.deps.ds.transaction(async (tx) => {
-      const now = this.deps.clock.now();
-      const prior = await claimRequest(tx, actor, key, operation, request, now);
-      if (prior) return;
-      const locked: unknown[] = await tx.query(
-        `SELECT id FROM cs.sla_clock WHERE id = $1 AND ($2::text[] IS NULL OR employer_id = ANY ($2)) FOR UPDATE`,
-        [clockId, scope ? [...scope] : null],
-      );
-      if (!locked.length) throw new NotFoundError('SLA clock', clockId);
-      const rows: ItemRow[] = await tx.query(
-        `SELECT ${ITEM_COLUMNS}, (b.id IS NOT NULL) AS breach FROM cs.sla_clock c
-         LEFT JOIN cs.sla_follow_up f ON f.clock_id = c.id
-         LEFT JOIN cs.sla_breach b ON b.clock_id = c.id AND b.resolved_at IS NULL
-         WHERE c.id = $1`,
-        [clockId],
-      );
-      const clock = rows[0]!;
-      const done = await change(tx, clock, now);
-      if (!done) return;
-      await tx.query(
-        `INSERT INTO cs.sla_follow_up_entry (id, clock_id, action, threshold, assignee_id, assignee_name, note,
-           actor_id, actor_name, actor_role, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          randomUUID(),
-          clockId,
-          done.action,
-          done.threshold,
-          done.assignee?.id ?? null,
-          done.assignee?.name ?? null,
-          done.note,
-          actor.id,
-          actor.name,
-          actor.role,
-          now,
-        ],
-      );
-      const payload: SlaFollowUpChangedPayload = {
-        clockId,
-        caseId: clock.caseId,
-        kind: clock.kind,
-        counterId: clock.counterId,
-        action: done.action,
-        threshold: done.threshold,
-        assigneeId: done.assignee?.id ?? null,
-        at: now.toISOString(),
-      };
-      await this.deps.events.append(tx, [
-        newEvent(EVENT_TYPES.slaFollowUpChanged, clock.caseId, payload, {
-          employerId: clock.employerId,
-          counterId: clock.counterId,
-          actor,
-          at: now,
-        }),
-      ]);
-    });
-    return this.item(actor, clockId);
+    await this.deps.commands.run(actor, command, input);
+    return this.item(actor, input.clockId);
   }
 
-  /** Records the staff member (the people an entry can be assigned to); writes only when something changed or a day passed. */
+  /** Records the staff member (the people an entry can be assigned to). */
   private async remember(actor: Actor): Promise<void> {
     if (actor.role === 'AGENCY') return;
-    await this.deps.ds.query(
-      `INSERT INTO cs.staff_member (id, name, role, seen_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, seen_at = EXCLUDED.seen_at
-       WHERE staff_member.name <> EXCLUDED.name OR staff_member.role <> EXCLUDED.role
-          OR staff_member.seen_at < EXCLUDED.seen_at - interval '1 day'`,
-      [actor.id, actor.name, actor.role, this.deps.clock.now()],
-    );
+    await this.store.rememberStaff(actor, this.deps.clock.now());
   }
 
   private async history(clockIds: readonly string[]): Promise<Map<string, SlaFollowUpEntry[]>> {
     const byClock = new Map<string, SlaFollowUpEntry[]>();
     if (!clockIds.length) return byClock;
-    const rows: EntryRow[] = await this.deps.ds.query(
-      `SELECT id, clock_id AS "clockId", action, threshold, assignee_id AS "assigneeId", assignee_name AS "assigneeName",
-              note, actor_id AS "actorId", actor_name AS "actorName", actor_role AS "actorRole", at
-       FROM cs.sla_follow_up_entry WHERE clock_id = ANY ($1) ORDER BY at, id`,
-      [[...clockIds]],
-    );
+    const rows = await this.store.history(clockIds);
     for (const r of rows) {
       let list = byClock.get(r.clockId);
       if (!list) byClock.set(r.clockId, (list = []));
@@ -459,6 +346,11 @@ export function toWorkListChange(event: DomainEvent): SlaWorkListChange {
     counterId: e.payload.counterId,
     action: e.type === EVENT_TYPES.slaFollowUpChanged ? e.payload.action : null,
   };
+}
+
+/** The threshold an acknowledgement covers: the breach, or the last warning; null when there is none. */
+function currentThreshold(clock: ItemRow): number | null {
+  return clock.breach ? BREACH_THRESHOLD : clock.lastThreshold;
 }
 
 function checkClockId(clockId: string): void {
