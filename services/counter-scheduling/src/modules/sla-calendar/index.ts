@@ -14,10 +14,13 @@ import { SlaAlertService } from './alerts/sla-alert.service.js';
 import { SlaBreachEntity } from './clocks/sla-breach.entity.js';
 import { SlaBreachResolver, type SlaBreachesContext } from './breaches/sla-breach.resolver.js';
 import { SlaBreachService } from './breaches/sla-breach.service.js';
+import { SlaBreachStore } from './breaches/sla-breach.store.js';
 import { CalendarResolver, type CalendarContext } from './calendar/calendar.resolver.js';
 import { CalendarService } from './calendar/calendar.service.js';
+import { CalendarEntryStore } from './calendar/calendar.store.js';
 import { clocksByCaseLoader } from './clocks/case-clocks.loader.js';
 import { CaseClocksService } from './clocks/case-clocks.service.js';
+import { CaseClocksStore } from './clocks/case-clocks.store.js';
 import { SlaCaseEntity } from './clocks/sla-case.entity.js';
 import { SlaClockEntity } from './clocks/sla-clock.entity.js';
 import { CaseSlaResolver, type CaseClocksContext } from './clocks/sla-clock.resolver.js';
@@ -112,12 +115,12 @@ export interface SlaCalendar {
 /** Builds the module once (the wiring calls it once per process) from explicit dependencies. */
 export function createSlaCalendar(deps: SlaCalendarDeps): SlaCalendar {
   const services: SlaCalendarServices = {
-    clocks: new CaseClocksService(deps.ds, deps.calendar, deps.clock),
-    breaches: new SlaBreachService(deps.ds),
+    clocks: new CaseClocksService(new CaseClocksStore(deps.ds), deps.calendar, deps.clock),
+    breaches: new SlaBreachService(new SlaBreachStore(deps.ds)),
     alerts: new SlaAlertService(deps.events),
     thresholds: new SlaThresholdsService(deps.ds, deps.commands),
     workList: new SlaWorkListService(new SlaWorkListStore(deps.ds), deps),
-    calendar: new CalendarService(deps.ds, deps.commands, deps.calendar, deps.clock),
+    calendar: new CalendarService(new CalendarEntryStore(deps.ds), deps.commands, deps.calendar, deps.clock),
   };
   return {
     services,

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   BadUserInputError,
   BUNDLED_OFFICIAL_YEARS,
@@ -19,6 +19,7 @@ import {
   type HolidayNotice,
 } from '@onestop/common';
 import { EVENT_TYPES } from '@onestop/common/contract';
+import type { CalendarEntryStore } from './calendar.store.js';
 import type { CalendarMonth, CalendarYear } from './calendar.type.js';
 
 /** Serialises calendar edits (two managers loading the same year at once). Arbitrary but fixed. */
@@ -70,7 +71,7 @@ const CALENDAR_EDITS = {
  */
 export class CalendarService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly entries: CalendarEntryStore,
     private readonly commands: CommandPipeline,
     private readonly store: CalendarStore,
     private readonly clock: Clock,
@@ -102,9 +103,7 @@ export class CalendarService {
    * current year and the next two, so a missing notice shows up before deadlines reach it.
    */
   async years(): Promise<CalendarYear[]> {
-    const loaded: { year: number; loadedAt: Date; loadedBy: string }[] = await this.ds.query(
-      `SELECT year, loaded_at AS "loadedAt", loaded_by AS "loadedBy" FROM platform.calendar_year`,
-    );
+    const loaded = await this.entries.loadedYears();
     const byYear = new Map(loaded.map((l) => [l.year, l]));
     const bundled = new Set(BUNDLED_OFFICIAL_YEARS);
     const current = Number(shanghaiDate(this.clock.now()).slice(0, 4));
@@ -178,24 +177,13 @@ export class CalendarService {
     if (problems.length) throw new BadUserInputError('Cannot remove the closure', problems);
     const year = parseIsoDate(date).year;
     await this.edit(actor, 'removeClosure', [year], `closure on ${date} removed`, async (tx, now) => {
-      const closures: unknown[] = await tx.query(
-        `SELECT date FROM platform.calendar_entry WHERE date = $1 AND kind = 'CLOSURE' FOR UPDATE`,
-        [date],
-      );
-      if (!closures.length) throw new NotFoundError('Closure on', date);
-      await tx.query(`DELETE FROM platform.calendar_entry WHERE date = $1`, [date]);
+      if (!(await this.entries.lockClosure(tx, date))) throw new NotFoundError('Closure on', date);
+      await this.entries.deleteEntry(tx, date);
       // The notice of this year, or of the next one for a New Year's span reaching back.
-      const notices: { notice: HolidayNotice }[] = await tx.query(
-        `SELECT notice FROM platform.calendar_year WHERE year IN ($1, $2) ORDER BY year`,
-        [year, year + 1],
-      );
-      for (const { notice } of notices) {
+      for (const notice of await this.entries.notices(tx, [year, year + 1])) {
         const entry = noticeToEntries(notice).find((e) => e.date === date);
         if (!entry) continue;
-        await tx.query(
-          `INSERT INTO platform.calendar_entry (date, kind, name, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
-          [date, entry.kind, entry.name ?? null, actor.id, now],
-        );
+        await this.entries.insertEntry(tx, { date, kind: entry.kind, name: entry.name ?? null }, actor.id, now);
         break;
       }
     });

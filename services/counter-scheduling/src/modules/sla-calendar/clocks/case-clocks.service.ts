@@ -1,43 +1,12 @@
-import type { DataSource } from 'typeorm';
-import {
-  employerScope,
-  leanRows,
-  leanStatement,
-  type Actor,
-  type CalendarStore,
-  type Clock,
-  type WorkingDayCalendar,
-} from '@onestop/common';
+import { employerScope, type Actor, type CalendarStore, type Clock, type WorkingDayCalendar } from '@onestop/common';
+import type { CaseClockRow, CaseClocksStore } from './case-clocks.store.js';
 import { remainingMinutes } from './sla-clock.rules.js';
-import type { ClockRow } from './sla-clock.store.js';
 import type { SlaClock } from './sla-clock.type.js';
-
-/** The columns `Case.sla` shows (not the sweep's schedule: fire times, next threshold, targets). */
-const CASE_CLOCK_COLUMNS = `id, case_id AS "caseId", kind, basis, state, started_at AS "startedAt", due_at AS "dueAt",
-  stopped_at AS "stoppedAt", last_threshold AS "lastThreshold", thresholds, provisional, counter_id AS "counterId", category`;
-
-/** A clock as `Case.sla` reads it. */
-export type CaseClockRow = Pick<
-  ClockRow,
-  | 'id'
-  | 'caseId'
-  | 'kind'
-  | 'basis'
-  | 'state'
-  | 'startedAt'
-  | 'dueAt'
-  | 'stoppedAt'
-  | 'lastThreshold'
-  | 'thresholds'
-  | 'provisional'
-  | 'counterId'
-  | 'category'
->;
 
 /** `Case.sla`: the clocks of cases, scoped to what the actor may see. */
 export class CaseClocksService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly store: CaseClocksStore,
     private readonly calendar: CalendarStore,
     private readonly clock: Clock,
   ) {}
@@ -45,14 +14,7 @@ export class CaseClocksService {
   /** The clocks of several cases in one statement (an agency gets only its employers' clocks). */
   async clocksByCase(actor: Actor, caseIds: readonly string[]): Promise<Map<string, SlaClock[]>> {
     const scope = employerScope(actor);
-    const statement = leanStatement(
-      this.ds,
-      'sla-clock.by-case',
-      () => `SELECT ${CASE_CLOCK_COLUMNS} FROM cs.sla_clock
-       WHERE case_id = ANY ($1::text[]) AND ($2::text[] IS NULL OR employer_id = ANY ($2::text[]))
-       ORDER BY started_at, id`,
-    );
-    const rows = await leanRows<CaseClockRow>(this.ds, statement, [[...caseIds], scope ? [...scope] : null]);
+    const rows = await this.store.clocksOfCases(caseIds, scope ? [...scope] : null);
     const now = this.clock.now();
     const calendar = this.calendar.calendar;
     const byCase = new Map<string, SlaClock[]>();
