@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import {
-  ControlledClock,
-  createLogger,
-  openDatabase,
-  PgListener,
-  platformMigrations,
-  PostgresEventStore,
-  WorkingDayCalendar,
-} from '@onestop/common';
-import { createTestDatabase, type TestDatabase } from '@onestop/common/testing';
+import { ControlledClock, createLogger, WorkingDayCalendar, type PostgresEventStore } from '@onestop/common';
 import { CsSlaClocks1764201603500 } from '../../../migrations/1764201603500-sla-clocks.js';
 import { CsSlaFollowUp1796610000001 } from '../../../migrations/1796610000001-sla-follow-up.js';
+import { csSpecDatabase, type CsSpecDatabase } from '../../../testing/cs-spec-database.js';
 import { SlaBreachEntity } from './sla-breach.entity.js';
 import { SlaCaseEntity } from './sla-case.entity.js';
 import { SlaClockEntity } from './sla-clock.entity.js';
@@ -25,52 +17,29 @@ const logger = createLogger('sla-sweeper-spec', process.env.LOG_LEVEL ?? 'silent
 const calendar = WorkingDayCalendar.fromOfficialData();
 const MINUTE = 60_000;
 
-let db: TestDatabase;
-let listener: PgListener;
+let cs: CsSpecDatabase;
 let events: PostgresEventStore;
-const sources: DataSource[] = [];
 
 /** One "instance": its own pool, as a second process would have. */
-async function openCs(name: string): Promise<DataSource> {
-  const ds = await openDatabase({
-    url: db.url,
-    schema: 'cs',
+function openCs(name: string): Promise<DataSource> {
+  return cs.open(name, {
     // Opening with the entities also proves they match the hand-written migration.
     entities: [SlaClockEntity, SlaBreachEntity, SlaThresholdsEntity, SlaCaseEntity],
     migrations: [CsSlaClocks1764201603500, CsSlaFollowUp1796610000001],
-    logger,
-    applicationName: name,
     poolSize: 4,
   });
-  sources.push(ds);
-  return ds;
 }
 
 let ds: DataSource;
 let startEvents = 0;
 
 beforeAll(async () => {
-  db = await createTestDatabase('sla_sweeper');
-  const platform = await openDatabase({
-    url: db.url,
-    schema: 'platform',
-    entities: [],
-    migrations: platformMigrations,
-    logger,
-    applicationName: 'sla-spec-platform',
-  });
-  await platform.destroy();
+  cs = await csSpecDatabase('sla_sweeper', logger);
   ds = await openCs('sla-spec-a');
-  listener = new PgListener(db.url, logger);
-  events = new PostgresEventStore({ dataSource: ds, listener, logger, source: 'counter-scheduling' });
+  events = cs.events(ds);
 });
 
-afterAll(async () => {
-  await events?.close();
-  await listener?.close();
-  for (const s of sources) if (s.isInitialized) await s.destroy();
-  await db?.drop();
-});
+afterAll(() => cs?.close());
 
 /** Starts `n` counter-wait clocks of `minutes`, from `start` on, one second apart. */
 async function startWaits(n: number, start: Date, minutes = 30): Promise<string[]> {

@@ -7,25 +7,16 @@ import {
   CommandPipeline,
   ControlledClock,
   createLogger,
-  openDatabase,
-  PgListener,
-  platformMigrations,
-  PostgresEventStore,
   WorkingDayCalendar,
   type Actor,
   type OneStopError,
 } from '@onestop/common';
-import { createTestDatabase, type TestDatabase } from '@onestop/common/testing';
 import { CsInit1764201600003 } from '../../../migrations/1764201600003-init.js';
 import { CsCounterOperations1764201603000 } from '../../../migrations/1764201603000-counter-operations.js';
 import { CsSlaClocks1764201603500 } from '../../../migrations/1764201603500-sla-clocks.js';
-import { CsThroughputAndUnserved1764201604000 } from '../../../migrations/1764201604000-throughput-and-unserved.js';
-import { CsTicketClosing1764201606000 } from '../../../migrations/1764201606000-ticket-closing.js';
-import { CsCounterChineseNames1764201607000 } from '../../../migrations/1764201607000-counter-chinese-names.js';
-import { CsTicketWithdrawn1764201608000 } from '../../../migrations/1764201608000-ticket-withdrawn.js';
 import { CsClerkWorkstation1764201612000 } from '../../../migrations/1764201612000-clerk-workstation.js';
-import { CsCounterLocations1796600000001 } from '../../../migrations/1796600000001-counter-locations.js';
 import { CsSlaFollowUp1796610000001 } from '../../../migrations/1796610000001-sla-follow-up.js';
+import { csSpecDatabase, type CsSpecDatabase } from '../../../testing/cs-spec-database.js';
 import { scheduleClock } from '../clocks/sla-clock.rules.js';
 import { insertClock } from '../clocks/sla-clock.store.js';
 import { SlaWorkListService } from './sla-work-list.service.js';
@@ -48,58 +39,33 @@ const manager: Actor = {
 };
 const officer: Actor = { ...manager, id: 'officer-1', role: 'WP_OFFICER', name: 'Li Lei' };
 
-let db: TestDatabase;
+let cs: CsSpecDatabase;
 let ds: DataSource;
-let listener: PgListener;
-let events: PostgresEventStore;
 let workList: SlaWorkListService;
 let startEvents = 0;
 const clock = new ControlledClock();
 
 beforeAll(async () => {
-  db = await createTestDatabase('sla_work_list');
-  const platform = await openDatabase({
-    url: db.url,
-    schema: 'platform',
-    entities: [],
-    migrations: platformMigrations,
-    logger,
-    applicationName: 'sla-work-list-platform',
-  });
-  await platform.destroy();
-  ds = await openDatabase({
-    url: db.url,
-    schema: 'cs',
-    entities: [],
+  cs = await csSpecDatabase('sla_work_list', logger);
+  ds = await cs.open('sla-work-list-spec', {
+    // What the work list reads and writes: the counters (its district filter), the clocks, the
+    // clerks' old request keys and the follow-ups.
     migrations: [
       CsInit1764201600003,
       CsCounterOperations1764201603000,
       CsSlaClocks1764201603500,
-      CsThroughputAndUnserved1764201604000,
-      CsTicketClosing1764201606000,
-      CsCounterChineseNames1764201607000,
-      CsTicketWithdrawn1764201608000,
       CsClerkWorkstation1764201612000,
-      CsCounterLocations1796600000001,
       CsSlaFollowUp1796610000001,
     ],
-    logger,
-    applicationName: 'sla-work-list-spec',
   });
-  listener = new PgListener(db.url, logger);
-  events = new PostgresEventStore({ dataSource: ds, listener, logger, source: 'counter-scheduling' });
+  const events = cs.events(ds);
   const store = new CalendarStore(ds);
   await store.reload();
   const commands = new CommandPipeline({ subgraph: 'counter-scheduling', ds, clock, events });
   workList = new SlaWorkListService(new SlaWorkListStore(ds), { events, clock, calendar: store, commands });
 });
 
-afterAll(async () => {
-  await events?.close();
-  await listener?.close();
-  if (ds?.isInitialized) await ds.destroy();
-  await db?.drop();
-});
+afterAll(() => cs?.close());
 
 /** A running counter-wait clock past its 50 % warning: an entry of the work list. */
 async function warnedClock(): Promise<string> {
