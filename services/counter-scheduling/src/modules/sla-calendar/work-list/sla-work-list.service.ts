@@ -88,7 +88,7 @@ function followUp<I extends FollowUpInput>(
       replay: async (_tx, _resultId, input) => input.clockId,
     },
     replay: async (_tx, clock, input) => (def.already?.(clock, input) ? input.clockId : null),
-    rules: def.rules ? (clock, input) => def.rules!(clock, input) : undefined,
+    rules: def.rules,
     execute: async (cx, clock, input) => {
       const actor = cx.actor!;
       const done = await def.change({ tx: cx.tx, actor, now: cx.now }, clock, input);
