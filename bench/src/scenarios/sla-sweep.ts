@@ -10,7 +10,8 @@ const PRESETS = {
 
 /**
  * The sweep's statement, as counter-scheduling's SlaSweeper runs it (services/counter-scheduling
- * src/sla/sla-sweeper.ts, SWEEP_SQL): used only when the package does not export the sweeper.
+ * src/modules/sla-calendar/clocks/sla-sweeper.ts, SWEEP_SQL): used only when the package does
+ * not export the sweeper.
  */
 const SWEEP_SELECT = `SELECT id, next_threshold, thresholds, fire_ats FROM cs.sla_clock
   WHERE state = 'RUNNING' AND next_fire_at <= $1

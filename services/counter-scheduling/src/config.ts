@@ -1,6 +1,7 @@
 import { EnvReader, oncePerRuntime } from '@onestop/common';
+import { readSlaCalendarConfig, type SlaCalendarConfig } from './modules/sla-calendar/index.js';
 
-/** counter-scheduling's own settings (the shared ones come from loadCommonConfig; the SLA sweeper's from sla.config). */
+/** counter-scheduling's own settings (the shared ones come from loadCommonConfig). */
 export interface CounterSchedulingConfig {
   /**
    * How many days ahead an appointment may be booked: slots up to today (Asia/Shanghai) plus
@@ -8,6 +9,8 @@ export interface CounterSchedulingConfig {
    * reserve (a place in the year 3000 is not an appointment) and what a slot query reads.
    */
   bookingHorizonDays: number;
+  /** The SLA/calendar module's section (the sweeper's pace and batch). */
+  slaCalendar: SlaCalendarConfig;
 }
 
 /** The default booking horizon: about two months. */
@@ -18,7 +21,10 @@ export function loadCounterSchedulingConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): CounterSchedulingConfig {
   const r = new EnvReader(env);
-  return { bookingHorizonDays: r.int('BOOKING_HORIZON_DAYS', DEFAULT_BOOKING_HORIZON_DAYS, 1, 366) };
+  return {
+    bookingHorizonDays: r.int('BOOKING_HORIZON_DAYS', DEFAULT_BOOKING_HORIZON_DAYS, 1, 366),
+    slaCalendar: readSlaCalendarConfig(r),
+  };
 }
 
 /**

@@ -8,11 +8,9 @@ import {
   type SubgraphRuntime,
 } from '@onestop/common';
 import { configOf } from './config.js';
-// SLA/calendar module (issue 17): wired as today's sla/ and calendar/ contexts until that module has its seam.
-import { createCalendarContext, type CalendarContext } from './calendar/calendar.context.js';
-import { createSlaContext, type SlaContext } from './sla/sla.context.js';
 import {
   AcceptanceService,
+  acceptedReceipt,
   AppointmentService,
   CaseReadinessStore,
   CaseWithdrawalService,
@@ -36,6 +34,7 @@ import {
   type ServiceCounterEntity,
   type TicketEntity,
 } from './modules/counter-operations/index.js';
+import { createSlaCalendar, type SlaCalendarContext } from './modules/sla-calendar/index.js';
 
 /**
  * The services of one process, built once with explicit dependencies (issue 17, decision 0022):
@@ -77,7 +76,20 @@ export const servicesOf = oncePerRuntime((rt: SubgraphRuntime) => {
     /** Shared by every subscription of this process: which load changes lie between two log positions. */
     loadChanges: new CounterLoadChanges(rt.events),
   };
-  return { ops };
+  // The SLA/calendar module, behind its seam: it learns of counter operations only through
+  // `acceptedReceipt` and the event log.
+  const slaCalendar = createSlaCalendar({
+    ds: rt.ds,
+    events: rt.events,
+    clock: rt.clock,
+    calendar: rt.calendar,
+    logger: rt.logger,
+    metrics: rt.metrics,
+    commands,
+    config: config.slaCalendar,
+    acceptedReceipt,
+  });
+  return { ops, slaCalendar };
 });
 
 /** The counter-operations services of one process. */
@@ -95,23 +107,19 @@ export interface CounterLoaders {
 }
 
 /** Per-request context of the counter-scheduling subgraph. */
-export interface CounterSchedulingContext extends RequestContext {
+export interface CounterSchedulingContext extends RequestContext, SlaCalendarContext {
   /** Counter operations: the services of the process, and this request's DataLoaders. */
   ops: CounterOperations;
   opsLoaders: CounterLoaders;
-  // SLA/calendar module.
-  sla: SlaContext;
-  calendar: CalendarContext;
 }
 
 export function createContext(runtime: SubgraphRuntime, base: RequestContext): CounterSchedulingContext {
-  const { ops } = servicesOf(runtime);
+  const { ops, slaCalendar } = servicesOf(runtime);
   return {
     ...base,
     ops,
     opsLoaders: createCounterLoaders(ops, base.actor),
-    sla: createSlaContext(runtime, base),
-    calendar: createCalendarContext(runtime),
+    slaCalendar: slaCalendar.forRequest(base.actor),
   };
 }
 

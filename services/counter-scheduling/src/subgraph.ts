@@ -21,32 +21,15 @@ import {
   startCounterSweeper,
   startPermitIssueConsumer,
 } from './modules/counter-operations/index.js';
-// SLA/calendar module (issue 17): wired from today's sla/ and calendar/ until that module has its seam.
-import { CalendarResolver } from './calendar/calendar.resolver.js';
-import { startSlaBackground } from './sla/sla.background.js';
-import { SlaBreachEntity } from './sla/sla-breach.entity.js';
-import { SlaBreachResolver } from './sla/sla-breach.resolver.js';
-import { SlaCaseEntity } from './sla/sla-case.entity.js';
-import { SlaClockEntity } from './sla/sla-clock.entity.js';
-import { CaseSlaResolver } from './sla/sla-clock.resolver.js';
-import { SlaThresholdsEntity } from './sla/sla-thresholds.entity.js';
-import { SlaThresholdsResolver } from './sla/sla-thresholds.resolver.js';
-import { SlaWorkListResolver } from './sla/sla-work-list.resolver.js';
-import { CaseRef } from './sla/sla.type.js';
+import { SLA_CALENDAR_ENTITIES, SLA_CALENDAR_RESOLVERS } from './modules/sla-calendar/index.js';
+import { CaseRef } from './shared/graphql-types.js';
 
 /** The counter-scheduling subgraph: two modules, counter operations and SLA/calendar. */
 export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingContext> = {
   name: 'counter-scheduling',
   dbSchema: 'cs',
   defaultPort: 4003,
-  entities: [
-    ...COUNTER_OPERATIONS_ENTITIES,
-    // SLA/calendar module.
-    SlaClockEntity,
-    SlaBreachEntity,
-    SlaThresholdsEntity,
-    SlaCaseEntity,
-  ],
+  entities: [...COUNTER_OPERATIONS_ENTITIES, ...SLA_CALENDAR_ENTITIES],
   migrations: [
     CsInit1764201600003,
     CsCounterOperations1764201603000,
@@ -63,15 +46,7 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
   buildSchema: () =>
     buildFederatedSchema(
       {
-        resolvers: [
-          ...COUNTER_OPERATIONS_RESOLVERS,
-          // SLA/calendar module.
-          CaseSlaResolver,
-          SlaBreachResolver,
-          SlaThresholdsResolver,
-          SlaWorkListResolver,
-          CalendarResolver,
-        ],
+        resolvers: [...COUNTER_OPERATIONS_RESOLVERS, ...SLA_CALENDAR_RESOLVERS],
         orphanedTypes: [CaseRef],
       },
       {
@@ -92,10 +67,10 @@ export const counterSchedulingSubgraph: SubgraphDefinition<CounterSchedulingCont
    * closed at closing time).
    */
   async start(runtime) {
-    const { ops } = servicesOf(runtime);
+    const { ops, slaCalendar } = servicesOf(runtime);
     await seedCounters(runtime.ds);
-    // SLA/calendar module.
-    const stopSla = await startSlaBackground(runtime);
+    // SLA/calendar module: its clock consumer and sweeper.
+    const stopSla = await slaCalendar.start();
     // Counter operations.
     const readiness = startCaseReadinessConsumer(runtime.events, ops.withdrawal);
     await readiness.start();

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, OneStopError } from '@onestop/common';
+import { IdempotencyLedger, type Actor, type OneStopError } from '@onestop/common';
 import { DEMO_AGENCIES, startSubgraphTestRuntime, type SubgraphTestRuntime } from '@onestop/common/testing';
 import { servicesOf } from '../context.js';
 import { seedCounters } from '../modules/counter-operations/index.js';
-import { claimRequest } from '../shared/clerk-requests.js';
 import { counterSchedulingSubgraph } from '../subgraph.js';
 import { CsIdempotencyLedger1796730000001 } from './1796730000001-idempotency-ledger.js';
 
@@ -151,21 +150,16 @@ describe('migration CsIdempotencyLedger1796730000001', () => {
     expect((fresh as OneStopError).extensions?.code).toBe('INVALID_TRANSITION');
   });
 
-  it("the SLA work list's keys replay through claimRequest, now over the ledger", async () => {
-    const prior = await t.runtime.ds.transaction((tx) =>
-      claimRequest(
-        tx,
-        clerk,
-        'sla-key-0001',
-        'acknowledgeSlaAlert',
-        { level: 'WARNING', clockId: 'c-1' },
-        t.clock.now(),
-      ),
-    );
-    expect(prior).toEqual({ resultId: 'c-1' });
-    const reused = await t.runtime.ds
-      .transaction((tx) => claimRequest(tx, clerk, 'sla-key-0001', 'assignSlaAlert', { clockId: 'c-1' }, t.clock.now()))
-      .catch((e: OneStopError) => e);
-    expect((reused as OneStopError).extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+  it("the SLA work list's keys are in the ledger as the work list's commands claim them", async () => {
+    const ledger = new IdempotencyLedger('counter-scheduling');
+    const claim = (operation: string, request: Record<string, unknown>) =>
+      t.runtime.ds.transaction((tx) =>
+        ledger.claim(tx, { principal: clerk.id, key: 'sla-key-0001', operation, request }, t.clock.now()),
+      );
+    expect(await claim('acknowledgeSlaAlert', { level: 'WARNING', clockId: 'c-1' })).toMatchObject({
+      sameRequest: true,
+      resultId: 'c-1',
+    });
+    expect(await claim('assignSlaAlert', { clockId: 'c-1' })).toMatchObject({ sameRequest: false });
   });
 });

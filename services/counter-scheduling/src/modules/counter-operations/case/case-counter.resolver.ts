@@ -10,7 +10,7 @@ import type { AppointmentEntity } from '../appointment/appointment.entity.js';
 import type { ClaimEntity } from '../claim/claim.entity.js';
 import type { TicketEntity } from '../queue/ticket.entity.js';
 import { Ticket, toTicket } from '../queue/ticket.type.js';
-import { CaseRef } from '../../../sla/sla.type.js';
+import { CaseRef } from '../../../shared/graphql-types.js';
 
 /** What this file reads from the request context. */
 type Ctx = OpsContext<

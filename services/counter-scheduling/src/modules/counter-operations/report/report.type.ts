@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { SlaKind } from '@onestop/common/contract';
-import { SlaKindEnum } from '../../../sla/sla.enums.js';
+import { SlaKindEnum } from '../../../shared/graphql-types.js';
 
 @ObjectType('SlaCompliance', {
   description:
