@@ -6,13 +6,12 @@ import {
   systemClock,
   TIMESTAMP_HEADER,
   verifyRequestSignature,
+  isUuid,
 } from '@onestop/common';
 import type { ApiClient, ApiClientStore } from './api-clients.js';
 
 /** The admin routes' prefix. */
 export const ADMIN_PATH = '/admin/api-clients';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const view = (c: ApiClient) => ({
   ...c,
@@ -61,16 +60,16 @@ export async function handleApiClientAdmin(
     typeof input.at === 'string' && !Number.isNaN(Date.parse(input.at)) ? new Date(input.at) : systemClock.now();
   if (path === ADMIN_PATH && req.method === 'GET') {
     const agencyId = url.searchParams.get('agencyId') ?? '';
-    if (!UUID.test(agencyId)) return sendJson(res, 400, { error: 'agencyId must be a UUID.' });
+    if (!isUuid(agencyId)) return sendJson(res, 400, { error: 'agencyId must be a UUID.' });
     return sendJson(res, 200, { clients: (await clients.list(agencyId)).map(view) });
   }
   if (req.method !== 'POST' || !who.id) return sendJson(res, 400, { error: 'POST with the acting actor.' });
   if (path === ADMIN_PATH) {
     const { agencyId, name, employerIds } = input;
-    if (typeof agencyId !== 'string' || !UUID.test(agencyId))
+    if (typeof agencyId !== 'string' || !isUuid(agencyId))
       return sendJson(res, 400, { error: 'agencyId must be a UUID.' });
     if (typeof name !== 'string' || !name.trim()) return sendJson(res, 400, { error: 'name is required.' });
-    if (!Array.isArray(employerIds) || !employerIds.every((e) => typeof e === 'string' && UUID.test(e))) {
+    if (!Array.isArray(employerIds) || !employerIds.every((e) => typeof e === 'string' && isUuid(e))) {
       return sendJson(res, 400, { error: 'employerIds must be UUIDs.' });
     }
     const made = await clients.register({ agencyId, name: name.trim(), employerIds: employerIds as string[] }, who, at);

@@ -1,4 +1,12 @@
-import { assertNoProblems, decodeCursor, encodeCursor, pageSize, employerScope, type Actor } from '@onestop/common';
+import {
+  assertNoProblems,
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  employerScope,
+  type Actor,
+  isUuid,
+} from '@onestop/common';
 import { type SlaKind } from '@onestop/common/contract';
 import { categoryProblems } from '../clocks/sla-filters.js';
 import type { BreachRow, SlaBreachStore } from './sla-breach.store.js';
@@ -74,13 +82,11 @@ function toSlaBreach(r: BreachRow): SlaBreach {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The keyset position (breached_at, id) of a decoded cursor. */
 function toKeyset(parts: string[] | null, problems: string[]): { at: Date; id: string } | null {
   if (!parts) return null;
   const at = new Date(parts[0]!);
-  if (Number.isNaN(at.getTime()) || !UUID.test(parts[1]!)) {
+  if (Number.isNaN(at.getTime()) || !isUuid(parts[1]!)) {
     problems.push('after is not a cursor this list returned');
     return null;
   }

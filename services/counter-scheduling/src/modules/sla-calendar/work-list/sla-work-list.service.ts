@@ -13,6 +13,7 @@ import {
   type CommandSpec,
   type EventStore,
   type EventSubscription,
+  isUuid,
 } from '@onestop/common';
 import { decodeEvent, EVENT_TYPES, type DomainEvent, type SlaKind } from '@onestop/common/contract';
 import { sinceProblems } from '../clocks/sla-filters.js';
@@ -47,7 +48,6 @@ export interface SlaWorkListDeps {
 export const WORK_LIST_PAGE = 50;
 export const WORK_LIST_MAX = 200;
 const NOTE_MAX = 2000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A follow-up of one entry: which clock, with the client's idempotency key. */
 interface FollowUpInput {
@@ -354,7 +354,7 @@ function currentThreshold(clock: ItemRow): number | null {
 }
 
 function checkClockId(clockId: string): void {
-  if (!UUID.test(clockId)) {
+  if (!isUuid(clockId)) {
     throw new BadUserInputError('Cannot change the SLA entry', [
       `clockId: must be the clockId of a work-list entry, got ${JSON.stringify(clockId)}`,
     ]);
