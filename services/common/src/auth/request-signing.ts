@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 /** Headers the gateway adds to every request it sends a subgraph. */
 export const SIGNATURE_HEADER = 'x-onestop-signature';
@@ -18,7 +18,8 @@ export interface SignedParts {
 }
 
 function canonical(p: SignedParts): string {
-  const bodyHash = createHash('sha256').update(p.body).digest('hex');
+  // One-shot hash: no Hash object per request (the same digest as createHash().update().digest()).
+  const bodyHash = hash('sha256', p.body, 'hex');
   return [p.timestamp, p.method.toUpperCase(), p.path, bodyHash, p.authorization].join('\n');
 }
 
