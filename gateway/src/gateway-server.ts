@@ -41,7 +41,7 @@ import { SubscriptionHubs } from './subscriptions/subscription-hub.js';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.js';
 import { openGraphqlWsUpstream, type OpenUpstream } from './subscriptions/upstream.js';
 import { attachWebSocketServer } from './subscriptions/ws-server.js';
-import { extractTraceContext, inSpan, otelContext, SpanKind, SPANS } from './telemetry.js';
+import { extractTraceContext, inSpan, otelContext, SpanKind, SPANS, tracingOn } from './telemetry.js';
 
 const { GraphQLError } = graphql;
 
@@ -234,23 +234,25 @@ export async function startGateway(
           );
       }
     });
-    const run = (): Promise<void> =>
-      inSpan(
-        SPANS.request,
-        {
-          'http.request.method': req.method ?? '',
-          'url.path': (req.url ?? '/').split('?')[0]!,
-          'onestop.request_id': requestId,
-        },
-        async (span) => {
-          await serveGraphQLEndpoint(endpoint, req, res, requestId);
-          span.setAttribute('http.response.status_code', res.statusCode);
-        },
-        SpanKind.SERVER,
-      );
-    otelContext
-      .with(extractTraceContext(req.headers), run)
-      .catch((err: unknown) => answerFailure(res, logger, err, { requestId }));
+    // One server span per request, continuing the caller's trace, when a tracer is registered.
+    const served = tracingOn()
+      ? otelContext.with(extractTraceContext(req.headers), () =>
+          inSpan(
+            SPANS.request,
+            {
+              'http.request.method': req.method ?? '',
+              'url.path': (req.url ?? '/').split('?')[0]!,
+              'onestop.request_id': requestId,
+            },
+            async (span) => {
+              await serveGraphQLEndpoint(endpoint, req, res, requestId);
+              span.setAttribute('http.response.status_code', res.statusCode);
+            },
+            SpanKind.SERVER,
+          ),
+        )
+      : serveGraphQLEndpoint(endpoint, req, res, requestId);
+    served.catch((err: unknown) => answerFailure(res, logger, err, { requestId }));
   });
   server.keepAliveTimeout = 65_000;
   const ws = attachWebSocketServer(server, {
