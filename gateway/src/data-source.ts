@@ -5,7 +5,7 @@ import type { FieldNode, GraphQLFormattedError, OperationDefinitionNode, Selecti
 import { graphql } from './graphql.js';
 import type { SubgraphEndpoint } from './config.js';
 import type { GatewayContext } from './context.js';
-import { signingFetcher } from './signing-fetcher.js';
+import { signingFetcher, SubgraphResponse } from './signing-fetcher.js';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 
 const { GraphQLError, Kind, parse } = graphql;
@@ -75,7 +75,7 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     try {
       const response = await this.post(request, context);
       if (response.ok && isJsonType(response.headers.get('content-type'))) {
-        const text = await response.text();
+        const text = response instanceof SubgraphResponse ? response.bodyText() : await response.text();
         if (isDataOnlyBody(text)) {
           this.observe(this.endpoint.name, 'ok', started);
           return text.endsWith('\n') ? text : `${text}\n`;
@@ -130,7 +130,11 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   /** The answer as RemoteGraphQLDataSource reads it: a non-2xx is an error, the body a JSON object. */
   private async read(response: FetcherResponse): Promise<GatewayGraphQLResponse> {
     if (!response.ok) throw await this.errorFromResponse(response);
-    const parsed = await this.parseBody(response);
+    // The signing fetcher's answers are read whole already: parsed here at once, as parseBody would.
+    const parsed =
+      response instanceof SubgraphResponse && isJsonType(response.headers.get('content-type'))
+        ? JSON.parse(response.bodyText())
+        : await this.parseBody(response);
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new InvariantError('The subgraph did not answer with a JSON object.');
     }

@@ -200,7 +200,7 @@ class ReceivedHeaders implements FetcherHeaders {
 }
 
 /** The subset of a fetch Response that RemoteGraphQLDataSource reads, over a fully read body. */
-class SubgraphResponse implements FetcherResponse {
+export class SubgraphResponse implements FetcherResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
@@ -222,6 +222,11 @@ class SubgraphResponse implements FetcherResponse {
   }
 
   async text(): Promise<string> {
+    return this.bodyText();
+  }
+
+  /** The body as text, at once: the whole answer was read before this response was made. */
+  bodyText(): string {
     this.bodyUsed = true;
     return this.body.toString('utf8');
   }
