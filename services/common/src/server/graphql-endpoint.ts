@@ -38,6 +38,9 @@ export interface GraphQLHttpRequest {
   requestId: string;
 }
 
+const GRAPHQL_PATH = '/graphql';
+const GRAPHQL_URL = new URL(GRAPHQL_PATH, 'http://localhost');
+
 /** Answers one HTTP request the way every OneStop server does, handing GraphQL requests to `endpoint.graphql`. */
 export async function serveGraphQLEndpoint(
   endpoint: GraphQLEndpoint,
@@ -45,7 +48,8 @@ export async function serveGraphQLEndpoint(
   res: ServerResponse,
   requestId: string,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Nearly every request is to `/graphql` exactly: one parsed URL serves them all (nothing changes it).
+  const url = req.url === GRAPHQL_PATH ? GRAPHQL_URL : new URL(req.url ?? '/', 'http://localhost');
   res.setHeader(REQUEST_ID_HEADER, requestId);
   if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: endpoint.service });
   if (url.pathname === '/ready') {
