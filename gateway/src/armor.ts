@@ -15,6 +15,38 @@ const CHECKED_DOCUMENT_CACHE_ENTRIES = 500;
 const { GraphQLError, Lexer, NoSchemaIntrospectionCustomRule, parse, Source, specifiedRules, TokenKind, validate } =
   graphql;
 
+/** The hooks of an Apollo Server plugin (server-wide and per request). */
+const PLUGIN_HOOKS = [
+  'serverWillStart',
+  'requestDidStart',
+  'unexpectedErrorProcessingRequest',
+  'startupDidFail',
+  'contextCreationDidFail',
+  'invalidRequestWasReceived',
+  'renderLandingPage',
+  'schemaDidLoadOrUpdate',
+] as const;
+
+/**
+ * Armor is published as CommonJS and typed against Apollo Server's CJS build, whose request
+ * context names a different (CJS) `HeaderMap` class than the one this gateway's ESM Apollo
+ * uses; the plugins themselves are plain objects of hook functions, which this checks.
+ */
+function isApolloPlugin(plugin: object): plugin is ApolloServerPlugin<GatewayContext> {
+  return PLUGIN_HOOKS.every((hook) => {
+    const fn: unknown = Reflect.get(plugin, hook);
+    return fn === undefined || typeof fn === 'function';
+  });
+}
+
+function apolloPlugins(plugins: readonly object[]): ApolloServerPlugin<GatewayContext>[] {
+  return plugins.map((plugin) => {
+    if (!isApolloPlugin(plugin))
+      throw new TypeError('GraphQL Armor returned an Apollo Server plugin of an unknown shape.');
+    return plugin;
+  });
+}
+
 /** The same limits for HTTP (Apollo plugins + validation rules) and WebSocket (parse + validate here). */
 export interface Protection {
   validationRules: ValidationRule[];
@@ -48,8 +80,7 @@ export function createProtection(limits: OperationLimits, production: boolean): 
     blockFieldSuggestion: { enabled: production },
   });
   const protection = armor.protect();
-  // Armor is published as CommonJS and typed against Apollo's CJS build; its plugins and rules are plain objects.
-  const validationRules = protection.validationRules as unknown as ValidationRule[];
+  const validationRules = protection.validationRules;
   // Clients send the same few documents again and again: remember the ones already counted
   // within the limit (by their exact text) instead of lexing them on every request. Only
   // documents within the limit are remembered, so one over it is always counted and refused.
@@ -70,7 +101,7 @@ export function createProtection(limits: OperationLimits, production: boolean): 
   };
   return {
     validationRules,
-    apolloPlugins: protection.plugins as unknown as ApolloServerPlugin<GatewayContext>[],
+    apolloPlugins: apolloPlugins(protection.plugins),
     tokenLimitError,
     check(schema, source) {
       let valid = checkedDocuments.get(schema);

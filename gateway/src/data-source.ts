@@ -1,11 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { InvariantError, REQUEST_ID_HEADER } from '@onestop/common';
 import type { FieldNode, GraphQLFormattedError, OperationDefinitionNode, SelectionNode } from 'graphql';
 import { graphql } from './graphql.js';
 import type { SubgraphEndpoint } from './config.js';
 import type { GatewayContext } from './context.js';
-import { signingFetcher } from './signing-fetcher.js';
+import { signingFetcher, SubgraphResponse } from './signing-fetcher.js';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 
 const { GraphQLError, Kind, parse } = graphql;
@@ -50,29 +50,64 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
-    // A replayed call was observed (and its failure logged) when it was made.
-    const replaying = (options.context as Partial<GatewayContext>).subgraphCalls?.replaying === true;
+    const context = options.context as Partial<GatewayContext>;
     try {
-      const answer = await this.send(options);
-      if (!replaying) this.observe(this.endpoint.name, answer.errors?.length ? 'error' : 'ok', started);
+      const answer = await this.read(await this.post(options.request, context));
+      if (!replaying(context)) this.observe(this.endpoint.name, answer.errors?.length ? 'error' : 'ok', started);
       return answer;
     } catch (err) {
-      if (!replaying) this.observe(this.endpoint.name, 'unavailable', started);
+      this.failed(err, context, started);
       if (options.kind !== 'incoming operation') throw err;
-      const ctx = options.context as Partial<GatewayContext>;
-      const failure = describeFailure(err, this.endpoint.name);
-      if (!replaying)
-        ctx.logger?.warn(
-          { subgraph: this.endpoint.name, err: (err as Error)?.message, status: failure.status },
-          'subgraph request failed',
-        );
-      return { errors: errorsAtPaths(options.request, failure.error) };
+      return { errors: errorsAtPaths(options.request, describeFailure(err, this.endpoint.name).error) };
     }
   }
 
-  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const { request } = options;
-    const context = options.context as Partial<GatewayContext>;
+  /**
+   * The fast path's pass-through (fast-path.ts): the one call of a plan whose answer is the
+   * subgraph's `data` as it is. Returns the response body Apollo Server would send — `{"data":…}`
+   * and a newline — or null when the answer is anything else (errors, extensions, a failure),
+   * which Apollo then answers from the recorded call. When the subgraph's own body is exactly
+   * that (an object with `data`, an object, and nothing else, as Apollo Server writes it), its
+   * bytes are the answer, neither parsed nor written again.
+   */
+  async passThrough(request: GatewayGraphQLRequest, context: GatewayContext): Promise<string | null> {
+    const started = performance.now();
+    try {
+      const response = await this.post(request, context);
+      if (response.ok && isJsonType(response.headers.get('content-type'))) {
+        const text = response instanceof SubgraphResponse ? response.bodyText() : await response.text();
+        if (isDataOnlyBody(text)) {
+          this.observe(this.endpoint.name, 'ok', started);
+          return text.endsWith('\n') ? text : `${text}\n`;
+        }
+      }
+      const answer = await this.read(response);
+      this.observe(this.endpoint.name, answer.errors?.length ? 'error' : 'ok', started);
+      if (answer.errors !== undefined || answer.extensions !== undefined) return null;
+      const data = answer.data;
+      return data && typeof data === 'object' && !Array.isArray(data) ? `${JSON.stringify({ data })}\n` : null;
+    } catch (err) {
+      this.failed(err, context, started);
+      return null;
+    }
+  }
+
+  /** A call that failed: counted and logged once (a replayed call was, when it was made). */
+  private failed(err: unknown, context: Partial<GatewayContext>, started: number): void {
+    if (replaying(context)) return;
+    this.observe(this.endpoint.name, 'unavailable', started);
+    context.logger?.warn(
+      {
+        subgraph: this.endpoint.name,
+        err: (err as Error)?.message,
+        status: describeFailure(err, this.endpoint.name).status,
+      },
+      'subgraph request failed',
+    );
+  }
+
+  /** Sends the request (signed by the fetcher), or replays its recorded answer. */
+  private post(request: GatewayGraphQLRequest, context: Partial<GatewayContext>): Promise<FetcherResponse> {
     if (!request.query) throw new InvariantError('A subgraph request without a query.');
     const headers: Record<string, string> = {};
     if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name.toLowerCase()] = value;
@@ -87,16 +122,67 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       extensions: request.extensions,
     });
     const calls = context.subgraphCalls;
-    const response = await (calls
+    return calls
       ? calls.call(this.endpoint.name, body, () => this.fetcher(this.url!, { method: 'POST', headers, body }))
-      : this.fetcher(this.url!, { method: 'POST', headers, body }));
+      : this.fetcher(this.url!, { method: 'POST', headers, body });
+  }
+
+  /** The answer as RemoteGraphQLDataSource reads it: a non-2xx is an error, the body a JSON object. */
+  private async read(response: FetcherResponse): Promise<GatewayGraphQLResponse> {
     if (!response.ok) throw await this.errorFromResponse(response);
-    const parsed = await this.parseBody(response);
+    // The signing fetcher's answers are read whole already: parsed here at once, as parseBody would.
+    const parsed =
+      response instanceof SubgraphResponse && isJsonType(response.headers.get('content-type'))
+        ? JSON.parse(response.bodyText())
+        : await this.parseBody(response);
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new InvariantError('The subgraph did not answer with a JSON object.');
     }
     return { ...(parsed as GatewayGraphQLResponse), http: response };
   }
+}
+
+function replaying(context: Partial<GatewayContext>): boolean {
+  return context.subgraphCalls?.replaying === true;
+}
+
+/** What RemoteGraphQLDataSource.parseBody reads as JSON. */
+function isJsonType(contentType: string | null): boolean {
+  return (
+    contentType !== null &&
+    (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'))
+  );
+}
+
+const DATA_PREFIX = '{"data":{';
+
+/**
+ * True when `text` is `{"data":{…}}` (a newline after it allowed) and nothing else: the data
+ * object's braces are matched outside strings, and the outer object closes right after it,
+ * so there are no `errors` (Apollo Server writes them first) and no `extensions`. Anything
+ * else — spaces, other keys, `"data":null` — is left to the parser. The subgraphs are
+ * Apollo Server (JSON.stringify), so their bytes are what the gateway would write.
+ */
+export function isDataOnlyBody(text: string): boolean {
+  if (!text.startsWith(DATA_PREFIX)) return false;
+  let depth = 1;
+  let i = DATA_PREFIX.length;
+  const n = text.length;
+  for (; i < n && depth > 0; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote (escapes skip the next character).
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  if (depth !== 0 || text.charCodeAt(i) !== 0x7d) return false;
+  const rest = n - i - 1;
+  return rest === 0 || (rest === 1 && text.charCodeAt(n - 1) === 0x0a);
 }
 
 /**
@@ -108,7 +194,8 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  * is never sent twice and the response is the one Apollo would have given in the first place.
  */
 export class SubgraphCallLog {
-  private readonly calls = new Map<string, Promise<FetcherResponse>[]>();
+  /** In the order made; a replay takes the first not yet replayed with the same subgraph and body. */
+  private readonly calls: { subgraph: string; body: string; pending: Promise<FetcherResponse> | null }[] = [];
   private mode: 'record' | 'replay' = 'record';
 
   get replaying(): boolean {
@@ -122,21 +209,20 @@ export class SubgraphCallLog {
 
   /** Makes (recording) or replays the call with this exact body to this subgraph. */
   call(subgraph: string, body: string, send: () => Promise<FetcherResponse>): Promise<FetcherResponse> {
-    const key = `${subgraph}\n${body}`;
     if (this.mode === 'replay') {
-      const recorded = this.calls.get(key)?.shift();
+      const recorded = this.calls.find((c) => c.pending && c.subgraph === subgraph && c.body === body);
+      const pending = recorded?.pending;
+      if (recorded) recorded.pending = null;
       // Plans are deterministic: the same plan over the same answers makes the same calls.
       // Were it ever otherwise, refusing beats sending a mutation a second time.
       return (
-        recorded ?? Promise.reject(new InvariantError(`A replayed request made a call to ${subgraph} it had not made.`))
+        pending ?? Promise.reject(new InvariantError(`A replayed request made a call to ${subgraph} it had not made.`))
       );
     }
     const pending = send();
     // Recorded failures are awaited by their replay; until then they are not unhandled.
     pending.catch(() => undefined);
-    const list = this.calls.get(key);
-    if (list) list.push(pending);
-    else this.calls.set(key, [pending]);
+    this.calls.push({ subgraph, body, pending });
     return pending;
   }
 }

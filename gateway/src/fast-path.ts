@@ -1,26 +1,22 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  executeQueryPlan,
-  type GraphQLDataSourceProcessOptions,
-  type ServiceMap,
-  type ApolloGateway,
-} from '@apollo/gateway';
-import type { Schema } from '@apollo/federation-internals';
+import { executeQueryPlan, type ServiceMap, type ApolloGateway } from '@apollo/gateway';
+import { Schema } from '@apollo/federation-internals';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
-import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { operationLabel, type Logger } from '@onestop/common';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { BoundedCache } from './bounded-cache.js';
 import type { GatewayContext, PlannedRequest } from './context.js';
 import { SubgraphCallLog, type OneStopDataSource } from './data-source.js';
 import { graphql } from './graphql.js';
+import { installKeptOperations, keepOperation } from './kept-operations.js';
+import { gatewayRequestContext } from './request-context.js';
 import { compileShape, installCompiledShaping, shapeWith, type Shape } from './result-shaping.js';
 import type { GatewayMetrics } from './metrics.js';
 import { operationCost, type AgencyRateLimiter } from './rate-limit.js';
 import type { SafelistMode } from './config.js';
 import { memoizedOperationHash, safelistApplies, type Safelist } from './safelist.js';
 
-const { getVariableValues, Kind, parse, print } = graphql;
+const { getVariableValues, isSchema, Kind, parse, print } = graphql;
 
 /** Operations kept ready (validated, planned) by their text; each holds its parsed document and plan. */
 const PREPARED_ENTRIES = 1000;
@@ -118,10 +114,13 @@ export class FastPath {
   constructor(private readonly opts: FastPathOptions) {
     this.serviceMap = Object.fromEntries(opts.dataSources);
     this.compiledShaping = opts.on && installCompiledShaping();
-    // The schemas Apollo Gateway's own executor hands executeQueryPlan (set once the gateway has loaded).
-    const internals = opts.gateway as unknown as { apiSchema?: Schema; supergraphSchema?: GraphQLSchema };
-    this.apiSchema = internals.apiSchema;
-    this.supergraphSchema = internals.supergraphSchema;
+    if (opts.on) installKeptOperations();
+    // The schemas Apollo Gateway's own executor hands executeQueryPlan (private fields, set once
+    // the gateway has loaded); checked by class, so a version that keeps them elsewhere turns the fast path off.
+    const apiSchema: unknown = Reflect.get(opts.gateway, 'apiSchema');
+    const supergraphSchema: unknown = Reflect.get(opts.gateway, 'supergraphSchema');
+    this.apiSchema = apiSchema instanceof Schema ? apiSchema : undefined;
+    this.supergraphSchema = isSchema(supergraphSchema) ? supergraphSchema : undefined;
   }
 
   /** False when the gateway's internals are not where this version expects them: everything goes through Apollo. */
@@ -224,6 +223,7 @@ export class FastPath {
             : null,
         headers: new Map(),
       };
+      if (!passThrough) keepOperation(operation);
       this.prepared.set(key, prepared);
     }
     // Apollo's headers for a 200 of this operation (content type by Accept, no per-request ones;
@@ -241,17 +241,7 @@ export class FastPath {
     for (const name of fetch.variableUsages ?? []) {
       if (provided && Object.hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
     }
-    const answer = await source.process({
-      kind: 'incoming operation',
-      request: { query: fetch.operation, variables, operationName: fetch.operationName },
-      context,
-      document: fetch.operationDocumentNode,
-      pathInIncomingRequest: [],
-    } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
-    if (answer.errors !== undefined || answer.extensions !== undefined) return null;
-    const data = answer.data;
-    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
-    return serialise(data);
+    return source.passThrough({ query: fetch.operation, variables, operationName: fetch.operationName }, context);
   }
 
   /** The plan through Apollo Gateway's executor, without Apollo Server around it. */
@@ -264,18 +254,17 @@ export class FastPath {
     // One object per request (executeQueryPlan treats none and {} alike): it names this request's shape.
     const variables = request.variables ?? {};
     if (prepared.shape) shapeWith(variables, operationContext.schema, prepared.shape, operation);
-    const requestContext = {
-      request: { query: request.query, variables, operationName: request.operationName },
+    const requestContext = gatewayRequestContext({
+      query: request.query,
+      variables,
+      operationName: request.operationName,
+      document,
+      operation,
+      schema: operationContext.schema,
       context,
       // Apollo Server hands the gateway its own logger, not the request's.
       logger: this.opts.logger,
-      metrics: {},
-      document,
-      operation,
-      operationName: operation.name?.value ?? null,
-      schema: operationContext.schema,
-      overallCachePolicy: undefined,
-    } as unknown as GatewayGraphQLRequestContext<GatewayContext>;
+    });
     const result = await executeQueryPlan(
       prepared.plan,
       this.serviceMap,

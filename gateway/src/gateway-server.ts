@@ -3,16 +3,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import {
-  BodyTooLargeError,
+  actorOrRefuse,
+  answerFailure,
   createLogger,
   graphqlMetricsPlugin,
   listen,
+  jsonOrRefuse,
   maskError,
-  OneStopError,
   readBody,
   REQUEST_ID_HEADER,
   sendGraphQLError,
   sendJson,
+  serveGraphQLEndpoint,
   signRequest,
   SIGNATURE_HEADER,
   startMetricsEndpoint,
@@ -20,6 +22,8 @@ import {
   TIMESTAMP_HEADER,
   TokenVerifier,
   type Actor,
+  type GraphQLEndpoint,
+  type GraphQLHttpRequest,
   type Logger,
 } from '@onestop/common';
 import { graphql } from './graphql.js';
@@ -37,7 +41,7 @@ import { SubscriptionHubs } from './subscriptions/subscription-hub.js';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.js';
 import { openGraphqlWsUpstream, type OpenUpstream } from './subscriptions/upstream.js';
 import { attachWebSocketServer } from './subscriptions/ws-server.js';
-import { extractTraceContext, inSpan, otelContext, SpanKind, SPANS } from './telemetry.js';
+import { extractTraceContext, inSpan, otelContext, SpanKind, SPANS, tracingOn } from './telemetry.js';
 
 const { GraphQLError } = graphql;
 
@@ -143,69 +147,51 @@ export async function startGateway(
     logger.warn('the gateway fast path is off: Apollo Gateway keeps its schemas elsewhere in this version');
   const metricsEndpoint = await startMetricsEndpoint(metrics.registry, cfg.common.observability.metrics, logger);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
-    if (url.pathname === '/ready') {
+  const endpoint: GraphQLEndpoint = {
+    service: 'gateway',
+    ready: async () => {
       const subgraphs = await subgraphReadiness(cfg.subgraphs);
       const ok = Object.values(subgraphs).every((s) => s === 'ready');
-      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'degraded', subgraphs, pid: process.pid });
-    }
-    if (metricsEndpoint.handle(req, res, url.pathname)) return;
-    if (url.pathname === '/dev/clock' && !production) return devClock(req, res, cfg, verifier);
-    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-    if (req.method !== 'POST' && req.method !== 'GET') {
-      return sendGraphQLError(res, 405, 'Use POST (or GET for queries).', 'BAD_REQUEST', { allow: 'GET, POST' });
-    }
+      return { ok, body: { status: ok ? 'ready' : 'degraded', subgraphs, pid: process.pid } };
+    },
+    metrics: metricsEndpoint,
+    route: (req, res, url) =>
+      url.pathname === '/dev/clock' && !production ? devClock(req, res, cfg, verifier) : undefined,
+    methods: ['GET', 'POST'],
+    methodRefusal: 'Use POST (or GET for queries).',
+    maxBodyBytes: cfg.maxBodyBytes,
+    graphql: (request, res) => graphqlRequest(request, res),
+  };
+
+  const graphqlRequest = async (
+    { req, url, method, body, requestId }: GraphQLHttpRequest,
+    res: ServerResponse,
+  ): Promise<void> => {
     let parsed: unknown;
-    if (req.method === 'POST') {
-      let body: string;
-      try {
-        body = await readBody(req, cfg.maxBodyBytes);
-      } catch (err) {
-        if (err instanceof BodyTooLargeError)
-          return sendGraphQLError(
-            res,
-            413,
-            `The request body is larger than ${cfg.maxBodyBytes} bytes.`,
-            'BAD_REQUEST',
-          );
-        throw err;
-      }
-      const type = String(req.headers['content-type'] ?? '');
-      if (type.includes('json')) {
-        try {
-          parsed = JSON.parse(body);
-        } catch {
-          return sendGraphQLError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
-        }
+    if (body !== undefined) {
+      if (String(req.headers['content-type'] ?? '').includes('json')) {
+        const json = jsonOrRefuse(res, body);
+        if (!json) return;
+        parsed = json.value;
       } else {
         parsed = body;
       }
     }
-    const query =
-      req.method === 'GET' ? url.searchParams.get('query') : (parsed as { query?: unknown } | undefined)?.query;
+    const query = method === 'GET' ? url.searchParams.get('query') : (parsed as { query?: unknown } | undefined)?.query;
     const overLimit = typeof query === 'string' ? protection.tokenLimitError(query) : null;
     if (overLimit) return sendGraphQLError(res, 400, overLimit.message, 'GRAPHQL_PARSE_FAILED');
     const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
-    let actor: Actor | null;
-    try {
-      actor = await verifier.fromHeader(authorization);
-    } catch (err) {
-      if (err instanceof OneStopError)
-        return sendGraphQLError(res, 401, err.message, err.code, { 'www-authenticate': 'Bearer' });
-      throw err;
-    }
+    const actor = await actorOrRefuse(verifier, authorization, res, { 'www-authenticate': 'Bearer' });
+    if (actor === undefined) return;
     const context = new HttpRequestContext(actor, authorization, requestId, logger);
-    const fast = req.method === 'POST' ? fastRequestOf(parsed, req.headers['content-type']) : null;
+    const fast = method === 'POST' ? fastRequestOf(parsed, req.headers['content-type']) : null;
     const match = fast && fastPath.match(fast, req.headers);
     if (match) {
-      const body = await fastPath.answer(match, fast, context);
-      if (body !== null) {
+      const answer = await fastPath.answer(match, fast, context);
+      if (answer !== null) {
         for (const [k, v] of match.headers) res.setHeader(k, v);
         res.statusCode = 200;
-        res.end(body);
+        res.end(answer);
         return;
       }
       // Apollo answers it after all, from the subgraph answers already received (context.subgraphCalls).
@@ -213,7 +199,7 @@ export async function startGateway(
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method, headers, search: url.search, body: parsed },
+      httpGraphQLRequest: { method, headers, search: url.search, body: parsed },
       context: async () => context,
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);
@@ -248,25 +234,25 @@ export async function startGateway(
           );
       }
     });
-    const run = (): Promise<void> =>
-      inSpan(
-        SPANS.request,
-        {
-          'http.request.method': req.method ?? '',
-          'url.path': (req.url ?? '/').split('?')[0]!,
-          'onestop.request_id': requestId,
-        },
-        async (span) => {
-          await handle(req, res, requestId);
-          span.setAttribute('http.response.status_code', res.statusCode);
-        },
-        SpanKind.SERVER,
-      );
-    otelContext.with(extractTraceContext(req.headers), run).catch((err: unknown) => {
-      logger.error({ requestId, err: (err as Error).message }, 'request failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, 'Internal error.', 'INTERNAL_SERVER_ERROR');
-      else res.end();
-    });
+    // One server span per request, continuing the caller's trace, when a tracer is registered.
+    const served = tracingOn()
+      ? otelContext.with(extractTraceContext(req.headers), () =>
+          inSpan(
+            SPANS.request,
+            {
+              'http.request.method': req.method ?? '',
+              'url.path': (req.url ?? '/').split('?')[0]!,
+              'onestop.request_id': requestId,
+            },
+            async (span) => {
+              await serveGraphQLEndpoint(endpoint, req, res, requestId);
+              span.setAttribute('http.response.status_code', res.statusCode);
+            },
+            SpanKind.SERVER,
+          ),
+        )
+      : serveGraphQLEndpoint(endpoint, req, res, requestId);
+    served.catch((err: unknown) => answerFailure(res, logger, err, { requestId }));
   });
   server.keepAliveTimeout = 65_000;
   const ws = attachWebSocketServer(server, {

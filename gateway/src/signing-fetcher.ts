@@ -1,30 +1,28 @@
-import { Agent as HttpAgent, request as httpRequest, type AgentOptions, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
 import { signRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@onestop/common';
 import type { Fetcher, FetcherHeaders, FetcherResponse } from '@apollo/utils.fetcher';
+import { Pool, type Dispatcher } from 'undici';
 import { inSpan, injectTraceHeaders, SpanKind, SPANS } from './telemetry.js';
 
 /**
- * Keep-alive connection pool per subgraph. Idle connections are closed after 30 s, well before
- * the subgraphs' own 65 s keep-alive timeout, so the gateway never writes to a connection the
- * subgraph is closing. `lifo` reuses the most recently used (warm) connection first.
+ * Keep-alive connection pool per subgraph origin (undici, decision 0023). Idle connections are
+ * closed after 30 s, well before the subgraphs' own 65 s keep-alive timeout, so the gateway
+ * never writes to a connection the subgraph is closing. No pipelining: one request per
+ * connection at a time, as with `node:http`. undici's own header and body timeouts are off:
+ * `SUBGRAPH_TIMEOUT_MS` bounds the whole call (below).
  */
-const AGENT_OPTIONS: AgentOptions = {
-  keepAlive: true,
-  maxSockets: 256,
-  maxFreeSockets: 256,
-  timeout: 30_000,
-  scheduling: 'lifo',
+const POOL_OPTIONS: Pool.Options = {
+  connections: 256,
+  pipelining: 1,
+  keepAliveTimeout: 30_000,
+  keepAliveMaxTimeout: 30_000,
+  headersTimeout: 0,
+  bodyTimeout: 0,
 };
 
 /** The subgraph did not answer within the timeout (the name data-source.ts reports as "did not answer in time"). */
 class SubgraphTimeoutError extends Error {
   override name = 'TimeoutError';
-}
-
-/** The connection broke before the whole answer arrived (reported as the subgraph being unavailable). */
-class SubgraphConnectionError extends Error {
-  override name = 'SubgraphConnectionError';
 }
 
 /**
@@ -33,21 +31,23 @@ class SubgraphConnectionError extends Error {
  * subgraph yields an error for its fields instead of holding the whole request. Each fetch is
  * a client span carrying the trace context to the subgraph.
  *
- * Requests go over `node:http` with a keep-alive pool of its own rather than the global
- * `fetch`: for a small JSON POST, undici's fetch (WHATWG streams, Request/Response objects,
- * an `AbortSignal.timeout` per call) cost the gateway more CPU than the rest of the request
- * (docs/gateway.md: performance). The request is written in one piece (headers and body).
+ * Requests go through undici's dispatcher (`Pool.dispatch`: its HTTP/1.1 client writes the
+ * request in one piece and parses the answer with llhttp, with no stream, Request or Response
+ * object per call), not the global `fetch` (undici's fetch builds WHATWG streams,
+ * Request/Response objects and an `AbortSignal.timeout` per call) nor `node:http` (a
+ * ClientRequest, an IncomingMessage stream and the agent's bookkeeping per call), which cost
+ * the gateway more CPU per call (docs/gateway.md: performance; decision 0023).
  */
 export function signingFetcher(secret: string, timeoutMs: number, subgraph = 'subgraph'): Fetcher {
-  const agents = { http: new HttpAgent(AGENT_OPTIONS), https: new HttpsAgent(AGENT_OPTIONS) };
-  const paths = new Map<string, URL>();
-  const parse = (url: string): URL => {
-    let u = paths.get(url);
-    if (!u) {
-      u = new URL(url);
-      if (paths.size < 64) paths.set(url, u);
+  const targets = new Map<string, Target>();
+  const target = (url: string): Target => {
+    let t = targets.get(url);
+    if (!t) {
+      const u = new URL(url);
+      t = { pool: poolFor(u.origin), path: u.pathname + u.search, pathname: u.pathname, href: u.href };
+      if (targets.size < 64) targets.set(url, t);
     }
-    return u;
+    return t;
   };
   return async (url, init) =>
     inSpan(
@@ -58,18 +58,18 @@ export function signingFetcher(secret: string, timeoutMs: number, subgraph = 'su
         injectTraceHeaders(headers);
         const body = typeof init?.body === 'string' ? init.body : '';
         const method = init?.method ?? 'POST';
-        const target = parse(url);
+        const to = target(url);
         const timestamp = String(Date.now());
         const authorization = headers.authorization ?? headers.Authorization ?? '';
         headers[TIMESTAMP_HEADER] = timestamp;
         headers[SIGNATURE_HEADER] = signRequest(secret, {
           method,
-          path: target.pathname,
+          path: to.pathname,
           body,
           authorization,
           timestamp,
         });
-        const res = await send(target, method, headers, body, timeoutMs, agents);
+        const res = await send(to.pool, to.path, to.href, method, headers, body, timeoutMs);
         span.setAttribute('http.response.status_code', res.status);
         return res;
       },
@@ -77,55 +77,95 @@ export function signingFetcher(secret: string, timeoutMs: number, subgraph = 'su
     );
 }
 
-/** One request/response, the whole body read (within the timeout) before it resolves. */
+/** Where a subgraph URL goes: its origin's pool, the request path, and the path that is signed. */
+interface Target {
+  pool: Pool;
+  path: string;
+  pathname: string;
+  href: string;
+}
+
+/** One pool per origin for the whole process: every data source to a subgraph shares its connections. */
+const pools = new Map<string, Pool>();
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, POOL_OPTIONS);
+    pools.set(origin, pool);
+  }
+  return pool;
+}
+
+/** One request/response through the pool, the whole body read (within the timeout) before it resolves. */
 function send(
-  target: URL,
+  pool: Pool,
+  path: string,
+  href: string,
   method: string,
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
-  agents: { http: HttpAgent; https: HttpsAgent },
 ): Promise<FetcherResponse> {
   return new Promise((resolve, reject) => {
-    const https = target.protocol === 'https:';
-    const req = (https ? httpsRequest : httpRequest)({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      path: target.pathname + target.search,
-      method,
-      headers,
-      agent: https ? agents.https : agents.http,
-    });
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    let timedOut: Error | undefined;
+    let status = 0;
+    let statusText = '';
+    let received: IncomingHttpHeaders = {};
+    const chunks: Buffer[] = [];
     const fail = (err: Error): void => {
       clearTimeout(timer);
+      if (settled) return;
+      settled = true;
       reject(err);
     };
     const timer = setTimeout(() => {
-      const err = new SubgraphTimeoutError(`The subgraph did not answer within ${timeoutMs} ms.`);
-      fail(err);
-      req.destroy(err);
+      timedOut = new SubgraphTimeoutError(`The subgraph did not answer within ${timeoutMs} ms.`);
+      fail(timedOut);
+      // A request still queued for a connection is aborted when it starts.
+      controller?.abort(timedOut);
     }, timeoutMs);
-    req.on('error', fail);
-    req.on('response', (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', fail);
-      res.on('close', () => {
-        if (!res.complete) fail(new SubgraphConnectionError('The subgraph closed the connection mid-answer.'));
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve(new SubgraphResponse(target.href, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-      });
-    });
-    req.end(body);
+    pool.dispatch(
+      { path, method, headers, body },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (timedOut) c.abort(timedOut);
+        },
+        onResponseStart(_c, statusCode, h, message) {
+          status = statusCode;
+          statusText = message ?? '';
+          received = h as IncomingHttpHeaders;
+        },
+        onResponseData(_c, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          clearTimeout(timer);
+          if (settled) return;
+          settled = true;
+          resolve(
+            new SubgraphResponse(
+              href,
+              status,
+              statusText,
+              received,
+              chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+            ),
+          );
+        },
+        onResponseError(_c, err) {
+          fail(err);
+        },
+      },
+    );
   });
 }
 
 /** Response headers as the Fetcher interface reads them (read-only: nothing changes a received answer). */
 class ReceivedHeaders implements FetcherHeaders {
-  constructor(private readonly raw: IncomingMessage['headers']) {}
+  constructor(private readonly raw: IncomingHttpHeaders) {}
 
   get(name: string): string | null {
     const v = this.raw[name.toLowerCase()];
@@ -160,7 +200,7 @@ class ReceivedHeaders implements FetcherHeaders {
 }
 
 /** The subset of a fetch Response that RemoteGraphQLDataSource reads, over a fully read body. */
-class SubgraphResponse implements FetcherResponse {
+export class SubgraphResponse implements FetcherResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
@@ -170,16 +210,23 @@ class SubgraphResponse implements FetcherResponse {
 
   constructor(
     readonly url: string,
-    res: IncomingMessage,
+    status: number,
+    statusText: string,
+    headers: IncomingHttpHeaders,
     private readonly body: Buffer,
   ) {
-    this.status = res.statusCode ?? 0;
-    this.ok = this.status >= 200 && this.status < 300;
-    this.statusText = res.statusMessage ?? '';
-    this.headers = new ReceivedHeaders(res.headers);
+    this.status = status;
+    this.ok = status >= 200 && status < 300;
+    this.statusText = statusText;
+    this.headers = new ReceivedHeaders(headers);
   }
 
   async text(): Promise<string> {
+    return this.bodyText();
+  }
+
+  /** The body as text, at once: the whole answer was read before this response was made. */
+  bodyText(): string {
     this.bodyUsed = true;
     return this.body.toString('utf8');
   }

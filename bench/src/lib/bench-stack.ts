@@ -112,7 +112,7 @@ export async function startBenchSystem(
 }
 
 /** The short commit a checkout is at ("unknown" when it is not a git checkout). */
-function commitOf(dir: string): string {
+export function commitOf(dir: string): string {
   try {
     return execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   } catch {

@@ -39,6 +39,10 @@ export async function benchApi(sys: BenchSystem): Promise<BenchApi> {
 /** How far the fixture cases are taken through the process. */
 export type FixtureStage = 'filed' | 'passed' | 'booked';
 
+/** A booking refused because counter-scheduling has not yet seen the passed pre-examination is tried again (see below). */
+const BOOKING_ATTEMPTS = 20;
+const BOOKING_RETRY_MS = 250;
+
 /**
  * Creates cases through the real API (as the simulator's agencies and officers do), so every
  * subgraph holds its own rows for them. Throws, naming the step and its reason, when one fails.
@@ -66,7 +70,13 @@ export async function createCases(
   // The business clock (the simulator or a test may have moved it ahead of real time).
   const now = await b.api.client.clockNow();
   const stepOrFail = async (step: StepName, c: SimCase, fn: () => Promise<boolean>): Promise<void> => {
-    if (await fn()) return;
+    // Counter-scheduling learns that a case passed pre-examination from the event log, a moment
+    // after work-permit records it: a booking sent at once can be refused until then (INVALID_TRANSITION).
+    const attempts = step === 'bookAppointment' ? BOOKING_ATTEMPTS : 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (await fn()) return;
+      if (attempt < attempts) await new Promise((r) => setTimeout(r, BOOKING_RETRY_MS));
+    }
     const st = b.runner.stats.get(step)!;
     if (st.missing.length) throw new MissingOperationError(st.missing);
     throw new Error(

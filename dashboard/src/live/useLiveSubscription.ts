@@ -1,3 +1,4 @@
+import type { DocumentNode, OperationVariables } from '@apollo/client';
 import { useApolloClient } from '@apollo/client/react';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useEffect, useRef } from 'react';
@@ -43,9 +44,12 @@ export function useLiveSubscription<TData, TVars extends Record<string, unknown>
   useEffect(() => {
     if (skip) return;
     const since = deduper.lastId ?? initialSince ?? null;
-    const variables = { ...(JSON.parse(variablesKey) as Record<string, unknown>), since } as unknown as TVars;
+    // The caller's filters and `since`: TVars cannot be built from them generically, so the
+    // document is sent as a plain DocumentNode with these variables (the server checks them).
+    const query: DocumentNode = doc;
+    const variables: OperationVariables = { ...(JSON.parse(variablesKey) as Record<string, unknown>), since };
     // no-cache: each view merges pushes itself (by event id); writing every push to the cache only costs.
-    const sub = client.subscribe({ query: doc, variables, fetchPolicy: 'no-cache' }).subscribe({
+    const sub = client.subscribe<TData>({ query, variables, fetchPolicy: 'no-cache' }).subscribe({
       next: (result) => {
         const data = result.data as TData | undefined;
         if (result.error) latest.current.onError?.(result.error);

@@ -1,15 +1,15 @@
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
-import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { maskError, type Logger } from '@onestop/common';
 import type { FormattedExecutionResult } from 'graphql';
 import { graphql } from '../graphql.js';
 import type { GatewayContext } from '../context.js';
+import { gatewayRequestContext } from '../request-context.js';
 import { inSpan, SPANS } from '../telemetry.js';
 import type { UpstreamEvent } from './upstream.js';
 import type { PlannedSubscription, SubscriptionPlanner } from './subscription-planner.js';
 
-const { GraphQLError } = graphql;
+const { GraphQLError, Kind } = graphql;
 
 /** The pseudo-subgraph that "answers" the primary fetch with the event the owner pushed. */
 const EVENT_SOURCE = '__onestop_subscription_event__';
@@ -44,20 +44,18 @@ export class EventExecutor {
         process: async () => ({ data: event.data ?? null, errors: event.errors }),
       };
       const { operationContext } = planned;
-      const requestContext = {
-        request: { variables, operationName: operationContext.operation.name?.value },
-        context: ctx,
-        logger: ctx.logger,
-        metrics: {},
+      const requestContext = gatewayRequestContext({
+        variables,
+        operationName: operationContext.operation.name?.value,
         document: {
-          kind: 'Document',
+          kind: Kind.DOCUMENT,
           definitions: [operationContext.operation, ...Object.values(operationContext.fragments)],
         },
         operation: operationContext.operation,
-        operationName: operationContext.operation.name?.value ?? null,
         schema: this.planner.schema,
-        overallCachePolicy: undefined,
-      } as unknown as GatewayGraphQLRequestContext<GatewayContext>;
+        context: ctx,
+        logger: ctx.logger,
+      });
       const result = await executeQueryPlan(
         plan,
         serviceMap,

@@ -98,6 +98,14 @@ export {
 } from './server/subgraph-server.js';
 export { maskError } from './server/error-masking.js';
 export {
+  actorOrRefuse,
+  answerFailure,
+  jsonOrRefuse,
+  serveGraphQLEndpoint,
+  type GraphQLEndpoint,
+  type GraphQLHttpRequest,
+} from './server/graphql-endpoint.js';
+export {
   readBody,
   sendJson,
   sendGraphQLError,

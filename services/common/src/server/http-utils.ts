@@ -24,7 +24,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')));
     req.on('error', reject);
   });
 }

@@ -18,7 +18,7 @@ import {
 } from '../auth/request-signing.js';
 import type { ActorResolver } from '../auth/tokens.js';
 import type { RunMode } from '../config.js';
-import { OneStopError, StartupError } from '../errors.js';
+import { StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { maskError } from './error-masking.js';
 import { graphqlMetricsPlugin } from '../observability/graphql-metrics-plugin.js';
@@ -26,14 +26,13 @@ import type { MetricsEndpoint } from '../observability/metrics-endpoint.js';
 import type { ProcessMetrics } from '../observability/metrics.js';
 import { inServerSpan } from '../observability/tracing.js';
 import {
-  BodyTooLargeError,
-  headerMapOf,
-  listen,
-  readBody,
-  sendGraphQLError,
-  sendJson,
-  writeGraphQLResponse,
-} from './http-utils.js';
+  actorOrRefuse,
+  answerFailure,
+  jsonOrRefuse,
+  serveGraphQLEndpoint,
+  type GraphQLEndpoint,
+} from './graphql-endpoint.js';
+import { headerMapOf, listen, readBody, sendGraphQLError, sendJson, writeGraphQLResponse } from './http-utils.js';
 
 /** What every resolver of every subgraph receives. */
 export interface RequestContext extends BaseContext {
@@ -110,70 +109,60 @@ export async function startSubgraphServer<C extends RequestContext>(
   });
   await apollo.start();
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const requestId = headerValue(req, REQUEST_ID_HEADER) ?? randomUUID();
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: opts.name });
-    if (url.pathname === '/ready') {
+  const endpoint: GraphQLEndpoint = {
+    service: opts.name,
+    ready: async () => {
       const ok = await opts.ready().catch(() => false);
-      return sendJson(res, ok ? 200 : 503, {
-        status: ok ? 'ready' : 'unavailable',
-        service: opts.name,
-        database: ok ? 'up' : 'down',
-        pid: process.pid,
-      });
-    }
-    if (opts.metrics?.endpoint.handle(req, res, url.pathname)) return;
-    if (url.pathname === '/dev/clock' && opts.dev) return devClock(req, res, url, opts);
-    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-    if (req.method !== 'POST')
-      return sendGraphQLError(res, 405, 'Subgraphs accept POST from the gateway only.', 'BAD_REQUEST', {
-        allow: 'POST',
-      });
-    let body: string;
-    try {
-      body = await readBody(req, maxBody);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError)
-        return sendGraphQLError(res, 413, `The request body is larger than ${maxBody} bytes.`, 'BAD_REQUEST');
-      throw err;
-    }
-    const authorization = headerValue(req, 'authorization') ?? '';
-    const signed = verifyRequestSignature(
-      opts.secret,
-      { method: 'POST', path: url.pathname, body, authorization, timestamp: headerValue(req, TIMESTAMP_HEADER) ?? '' },
-      headerValue(req, SIGNATURE_HEADER),
-      wallClockMs(),
-    );
-    if (!signed)
-      return sendGraphQLError(
-        res,
-        403,
-        'This subgraph only accepts requests signed by the OneStop gateway.',
-        'FORBIDDEN',
+      return {
+        ok,
+        body: {
+          status: ok ? 'ready' : 'unavailable',
+          service: opts.name,
+          database: ok ? 'up' : 'down',
+          pid: process.pid,
+        },
+      };
+    },
+    metrics: opts.metrics?.endpoint,
+    route: (req, res, url) => (url.pathname === '/dev/clock' && opts.dev ? devClock(req, res, url, opts) : undefined),
+    methods: ['POST'],
+    methodRefusal: 'Subgraphs accept POST from the gateway only.',
+    maxBodyBytes: maxBody,
+    graphql: async ({ req, url, body = '', requestId }, res) => {
+      const authorization = headerValue(req, 'authorization') ?? '';
+      const signed = verifyRequestSignature(
+        opts.secret,
+        {
+          method: 'POST',
+          path: url.pathname,
+          body,
+          authorization,
+          timestamp: headerValue(req, TIMESTAMP_HEADER) ?? '',
+        },
+        headerValue(req, SIGNATURE_HEADER),
+        wallClockMs(),
       );
-    let actor: Actor | null;
-    try {
-      actor = await opts.verifier.fromHeader(authorization);
-    } catch (err) {
-      if (err instanceof OneStopError) return sendGraphQLError(res, 401, err.message, err.code);
-      throw err;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return sendGraphQLError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
-    }
-    const headers = headerMapOf(req);
-    const reqLogger = logger.child({ requestId });
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers, search: url.search, body: parsed },
-      context: async () => opts.context({ actor, requestId, logger: reqLogger }),
-    });
-    await writeGraphQLResponse(res, result);
+      if (!signed)
+        return sendGraphQLError(
+          res,
+          403,
+          'This subgraph only accepts requests signed by the OneStop gateway.',
+          'FORBIDDEN',
+        );
+      const actor = await actorOrRefuse(opts.verifier, authorization, res);
+      if (actor === undefined) return;
+      const parsed = jsonOrRefuse(res, body);
+      if (!parsed) return;
+      const reqLogger = logger.child({ requestId });
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'POST', headers: headerMapOf(req), search: url.search, body: parsed.value },
+        context: async () => opts.context({ actor, requestId, logger: reqLogger }),
+      });
+      await writeGraphQLResponse(res, result);
+    },
   };
+  const handle = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    serveGraphQLEndpoint(endpoint, req, res, headerValue(req, REQUEST_ID_HEADER) ?? randomUUID());
 
   const spanAttributes = { 'onestop.subgraph': opts.name };
   const tracing = opts.tracing ?? true;
@@ -183,11 +172,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       tracing && req.url === '/graphql'
         ? inServerSpan(SUBGRAPH_SPAN, req.headers, spanAttributes, () => handle(req, res))
         : handle(req, res);
-    traced.catch((err: unknown) => {
-      logger.error({ err: (err as Error).message }, 'request failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, 'Internal error.', 'INTERNAL_SERVER_ERROR');
-      else res.end();
-    });
+    traced.catch((err: unknown) => answerFailure(res, logger, err));
   });
   server.keepAliveTimeout = 65_000;
 
