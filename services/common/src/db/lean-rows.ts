@@ -44,6 +44,8 @@ export async function leanRows<R extends QueryResultRow>(
   values: readonly unknown[],
 ): Promise<R[]> {
   if (ds.options.logging) ds.logger.logQuery(statement.text, values as unknown[]);
+  // The one double cast of production code (issue 17): TypeORM types its driver as the abstract
+  // `Driver`; the PostgreSQL driver's `master` pool is public at run time but not in its types.
   const pool = (ds.driver as unknown as { master: Pool }).master;
   const result = await pool.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] });
   return result.rows;
