@@ -1,4 +1,11 @@
-import { createLogger, openDatabase, PgListener, PostgresEventStore, type Clock } from '@onestop/common';
+import {
+  CommandPipeline,
+  createLogger,
+  openDatabase,
+  PgListener,
+  PostgresEventStore,
+  type Clock,
+} from '@onestop/common';
 import { check, type ScenarioReport } from '../lib/results.js';
 import { summarize } from '../lib/stats.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
@@ -45,7 +52,9 @@ async function realSweeper(
   const listener = new PgListener(databaseUrl, logger);
   const events = new PostgresEventStore({ dataSource: ds, listener, logger, source: 'counter-scheduling' });
   const clock: Clock = { now: () => cutoff.now };
-  const sweeper = new Ctor({ ds, events, clock, logger, intervalMs: 250, batchSize: batch });
+  // A pass is a command of the system run by the subgraph's pipeline (issue 17).
+  const commands = new CommandPipeline({ subgraph: 'counter-scheduling', ds, clock, events });
+  const sweeper = new Ctor({ ds, commands, events, clock, logger, intervalMs: 250, batchSize: batch });
   return {
     sweeper,
     async close() {

@@ -144,7 +144,7 @@ export function createSlaCalendar(deps: SlaCalendarDeps): SlaCalendar {
       await consumer.start();
       const sweeper = new SlaSweeper({
         ds: deps.ds,
-        events: deps.events,
+        commands: deps.commands,
         clock: deps.clock,
         logger: deps.logger.child({ component: 'sla-sweeper' }),
         intervalMs: deps.config.sweepIntervalMs,

@@ -18,8 +18,7 @@ import {
 import { EVENT_TYPES } from '@onestop/common/contract';
 import { SLOT_HOLDING_STATUSES } from '../shared/appointment-status.js';
 import { BEIJING_DISTRICTS_ZH, isBeijingDistrictZh } from './beijing-districts.js';
-import { loadChanged } from '../../../shared/events.js';
-import { emitAll } from '../shared/emit.js';
+import { loadChanged, emitAll } from '../../../shared/events.js';
 import { checkText } from '../shared/input.js';
 import { CounterHoursExceptionEntity } from './counter-hours-exception.entity.js';
 import { ServiceCounterEntity } from './counter.entity.js';

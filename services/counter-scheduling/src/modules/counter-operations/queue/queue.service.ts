@@ -31,11 +31,10 @@ import {
 } from '../counter/opening-hours.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { CaseReadinessStore } from '../readiness/case-readiness.store.js';
-import { loadChanged, newEvent } from '../../../shared/events.js';
+import { loadChanged, newEvent, emitAll } from '../../../shared/events.js';
 import { checkText } from '../shared/input.js';
 import { formatTicketNumber, nextNumber } from '../shared/numbering.js';
 import { clerkKey, gatedCaseTarget, windowTarget } from '../shared/clerk-commands.js';
-import { emitAll } from '../shared/emit.js';
 import type { CounterWindowService } from '../window/counter-window.service.js';
 import { TicketEntity, type TicketStatus } from './ticket.entity.js';
 

@@ -13,9 +13,8 @@ import {
 import { EVENT_TYPES, type NewEvent } from '@onestop/common/contract';
 import { describeSlot } from '../shared/appointment-status.js';
 import type { CounterService } from '../counter/counter.service.js';
-import { loadChanged, newEvent } from '../../../shared/events.js';
+import { loadChanged, newEvent, emitAll } from '../../../shared/events.js';
 import { clerkKey, windowTarget } from '../shared/clerk-commands.js';
-import { emitAll } from '../shared/emit.js';
 import { CounterWindowEntity } from './counter-window.entity.js';
 
 /** Arguments of `openWindow` / `closeWindow`. */

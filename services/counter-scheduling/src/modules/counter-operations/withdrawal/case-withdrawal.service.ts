@@ -1,3 +1,4 @@
+import { emitAll } from '../../../shared/events.js';
 import type { EntityManager } from 'typeorm';
 import { NotFoundError, type CommandPipeline, type CommandSpec, type Logger } from '@onestop/common';
 import type { EVENT_TYPES, TypedEvent } from '@onestop/common/contract';
@@ -7,7 +8,6 @@ import type { QueueService } from '../queue/queue.service.js';
 import type { CaseReadinessEntity } from '../readiness/case-readiness.entity.js';
 import type { WithdrawalReaction } from '../readiness/case-readiness.consumer.js';
 import type { CaseReadinessStore } from '../readiness/case-readiness.store.js';
-import { emitAll } from '../shared/emit.js';
 
 /** A `case.withdrawn` the readiness consumer read. */
 interface Withdrawal {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { ControlledClock, createLogger, WorkingDayCalendar, type PostgresEventStore } from '@onestop/common';
+import {
+  CommandPipeline,
+  ControlledClock,
+  createLogger,
+  WorkingDayCalendar,
+  type Clock,
+  type PostgresEventStore,
+} from '@onestop/common';
 import { CsSlaClocks1764201603500 } from '../../../migrations/1764201603500-sla-clocks.js';
 import { CsSlaFollowUp1796610000001 } from '../../../migrations/1796610000001-sla-follow-up.js';
 import { csSpecDatabase, type CsSpecDatabase } from '../../../testing/cs-spec-database.js';
@@ -82,12 +89,24 @@ async function thresholdsOf(caseIds: string[]): Promise<Map<string, number[]>> {
   return byCase;
 }
 
+/** The subgraph's command pipeline on one connection pool (an instance of the subgraph). */
+function pipeline(source: DataSource, clock: Clock): CommandPipeline {
+  return new CommandPipeline({ subgraph: 'counter-scheduling', ds: source, clock, events });
+}
+
 describe('SlaSweeper', () => {
   it('emits a missed warning, a later one and the breach each once, in order, and opens one breach row', async () => {
     const start = new Date('2030-01-07T02:00:00Z');
     const [caseId] = await startWaits(1, start);
     const clock = new ControlledClock();
-    const sweeper = new SlaSweeper({ ds, events, clock, logger, intervalMs: 200, batchSize: 500 });
+    const sweeper = new SlaSweeper({
+      ds,
+      commands: pipeline(ds, clock),
+      clock,
+      logger,
+      intervalMs: 200,
+      batchSize: 500,
+    });
 
     expect(await sweeper.sweepOnce(new Date(start.getTime() + 14 * MINUTE))).toBe(0);
     expect(await sweeper.sweepOnce(new Date(start.getTime() + 23 * MINUTE))).toBe(1); // 50 and 75 at once
@@ -125,7 +144,15 @@ describe('SlaSweeper', () => {
     const b = await openCs('sla-spec-b');
     const clock = new ControlledClock();
     const sweepers = [ds, b, ds, b].map(
-      (source) => new SlaSweeper({ ds: source, events, clock, logger, intervalMs: 200, batchSize: 40 }),
+      (source) =>
+        new SlaSweeper({
+          ds: source,
+          commands: pipeline(source, clock),
+          clock,
+          logger,
+          intervalMs: 200,
+          batchSize: 40,
+        }),
     );
     // Three moments: the 50% marks, the 75% marks, then past every breach.
     for (const minutes of [16, 24, 60]) {

@@ -1,10 +1,12 @@
 import type { DataSource } from 'typeorm';
-import type { Clock, EventStore, Logger } from '@onestop/common';
+import { InvariantError, type Clock, type CommandPipeline, type CommandSpec, type Logger } from '@onestop/common';
+import { emitAll } from '../../../shared/events.js';
 import { fireDueThresholds, CLOCK_COLUMNS, saveClocks, type ClockRow } from './sla-clock.store.js';
 
 export interface SlaSweeperOptions {
   ds: DataSource;
-  events: EventStore;
+  /** The subgraph's command pipeline: a pass is a command of the system. */
+  commands: CommandPipeline;
   clock: Clock;
   logger: Logger;
   /** Pause between passes; at most 250 ms, so a threshold is emitted within a second of falling due. */
@@ -39,6 +41,24 @@ export class SlaSweeper {
 
   constructor(private readonly opts: SlaSweeperOptions) {}
 
+  /** One pass as a command of the system: its target is the batch of due clocks, locked (SKIP LOCKED). */
+  private readonly pass: CommandSpec<{ now: Date }, ClockRow[], number> = {
+    name: 'sweepSlaClocks',
+    action: 'sla.read',
+    load: (tx, { now }) => tx.query(SWEEP_SQL, [now, this.opts.batchSize]),
+    resource: () => ({}),
+    notFound: () => new InvariantError('the SLA sweep always has a batch, if empty'),
+    subject: () => ({ aggregateId: 'sla-sweep', employerId: null }),
+    execute: async (cx, rows, { now }) => {
+      if (!rows.length) return 0;
+      const events = rows.flatMap((row) => fireDueThresholds(row, now, now));
+      await saveClocks(cx.tx, rows, now, { progressOnly: true });
+      emitAll(cx, events);
+      this.opts.logger.debug({ clocks: rows.length, events: events.length }, 'SLA sweep emitted');
+      return rows.length;
+    },
+  };
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -57,15 +77,16 @@ export class SlaSweeper {
    */
   async sweepOnce(now: Date = this.opts.clock.now()): Promise<number> {
     const started = performance.now();
-    const clocks = await this.opts.ds.transaction(async (tx) => {
-      const rows: ClockRow[] = await tx.query(SWEEP_SQL, [now, this.opts.batchSize]);
-      if (!rows.length) return 0;
-      const events = rows.flatMap((row) => fireDueThresholds(row, now, now));
-      await saveClocks(tx, rows, now, { progressOnly: true });
-      await this.opts.events.append(tx, events);
-      this.opts.logger.debug({ clocks: rows.length, events: events.length }, 'SLA sweep emitted');
-      return rows.length;
-    });
+    const clocks = await this.opts.ds.transaction((tx) =>
+      this.opts.commands.runIn(
+        tx,
+        { kind: 'system', name: 'sla-sweeper', cause: { actorId: null, at: now } },
+        this.pass,
+        {
+          now,
+        },
+      ),
+    );
     this.opts.onSweep?.((performance.now() - started) / 1000, clocks);
     return clocks;
   }
