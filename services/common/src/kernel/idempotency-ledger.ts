@@ -110,3 +110,42 @@ export function keyReusedError(key: string, prior: PriorAttempt, detail?: string
     { reason: 'IDEMPOTENCY_KEY_REUSED' },
   );
 }
+
+/** A key kept before the ledger existed, as a subgraph's migration copies it in. */
+export interface KeptKey {
+  principal: string;
+  key: string;
+  operation: string;
+  /** The request as the command would compute it now (made canonical here), or a stand-in its `sameAs` understands. */
+  request: unknown;
+  resultId: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Copies keys kept before the ledger into it, in one statement (a migration calls it per batch).
+ * A key already in the ledger is left as it is, so a migration that copies keys can run again.
+ */
+export async function importKeptKeys(
+  q: { query(sql: string, params?: unknown[]): Promise<unknown> },
+  subgraph: string,
+  keys: readonly KeptKey[],
+): Promise<void> {
+  if (!keys.length) return;
+  await q.query(
+    `INSERT INTO platform.idempotency_record (subgraph, principal, idempotency_key, operation, request, result_id, created_at)
+     SELECT $1, u.principal, u.key, u.operation, u.request::jsonb, u.result_id, u.created_at
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+         AS u(principal, key, operation, request, result_id, created_at)
+     ON CONFLICT DO NOTHING`,
+    [
+      subgraph,
+      keys.map((k) => k.principal),
+      keys.map((k) => k.key),
+      keys.map((k) => k.operation),
+      keys.map((k) => JSON.stringify(canonicalRequest(k.request))),
+      keys.map((k) => k.resultId),
+      keys.map((k) => k.createdAt),
+    ],
+  );
+}

@@ -12,6 +12,8 @@ export {
   assertIdempotencyKey,
   canonicalRequest,
   keyReusedError,
+  importKeptKeys,
+  type KeptKey,
   type IdempotentRequest,
   type PriorAttempt,
 } from './idempotency-ledger.js';

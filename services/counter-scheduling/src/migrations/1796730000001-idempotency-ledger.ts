@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { canonicalRequest } from '@onestop/common';
+import { importKeptKeys } from '@onestop/common';
 
 /** Keyed bookings copied per statement. */
 const CHUNK = 1000;
@@ -39,23 +39,17 @@ export class CsIdempotencyLedger1796730000001 implements MigrationInterface {
     );
     for (let i = 0; i < bookings.length; i += CHUNK) {
       const chunk = bookings.slice(i, i + CHUNK);
-      await q.query(
-        `INSERT INTO platform.idempotency_record (subgraph, principal, idempotency_key, operation, request, result_id, created_at)
-         SELECT 'counter-scheduling', u.principal, u.key, 'bookAppointment', u.request::jsonb, u.result_id, u.created_at
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-             AS u(principal, key, request, result_id, created_at)
-         ON CONFLICT DO NOTHING`,
-        [
-          chunk.map((b) => b.agency_id),
-          chunk.map((b) => b.idempotency_key),
-          chunk.map((b) =>
-            JSON.stringify(
-              canonicalRequest({ caseId: b.case_id, counterId: b.counter_id, slotStart: new Date(b.slot_start) }),
-            ),
-          ),
-          chunk.map((b) => b.id),
-          chunk.map((b) => b.booked_at),
-        ],
+      await importKeptKeys(
+        q,
+        'counter-scheduling',
+        chunk.map((b) => ({
+          principal: b.agency_id,
+          key: b.idempotency_key,
+          operation: 'bookAppointment',
+          request: { caseId: b.case_id, counterId: b.counter_id, slotStart: new Date(b.slot_start) },
+          resultId: b.id,
+          createdAt: b.booked_at,
+        })),
       );
     }
   }

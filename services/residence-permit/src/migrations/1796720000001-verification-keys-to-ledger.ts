@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { canonicalRequest } from '@onestop/common';
+import { importKeptKeys } from '@onestop/common';
 
 /** Rows copied per statement. */
 const BATCH = 1000;
@@ -34,23 +34,17 @@ export class RpVerificationKeysToLedger1796720000001 implements MigrationInterfa
         [after],
       );
       if (!rows.length) return;
-      await q.query(
-        `INSERT INTO platform.idempotency_record (subgraph, principal, idempotency_key, operation, request, result_id, created_at)
-         SELECT 'residence-permit', r.principal, r.key, 'scheduleVerification', r.request::jsonb, r.result_id, r.created_at
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-             AS r(principal, key, request, result_id, created_at)
-         ON CONFLICT DO NOTHING`,
-        [
-          rows.map((r) => r.scheduled_by),
-          rows.map((r) => r.idempotency_key),
-          rows.map((r) =>
-            JSON.stringify(
-              canonicalRequest({ caseId: r.case_id, kind: r.kind, scheduledAt: r.scheduled_at, location: r.location }),
-            ),
-          ),
-          rows.map((r) => r.id),
-          rows.map((r) => r.created_at),
-        ],
+      await importKeptKeys(
+        q,
+        'residence-permit',
+        rows.map((r) => ({
+          principal: r.scheduled_by,
+          key: r.idempotency_key,
+          operation: 'scheduleVerification',
+          request: { caseId: r.case_id, kind: r.kind, scheduledAt: r.scheduled_at, location: r.location },
+          resultId: r.id,
+          createdAt: r.created_at,
+        })),
       );
       after = rows[rows.length - 1]!.id;
     }

@@ -1,3 +1,4 @@
+import { importKeptKeys } from '@onestop/common';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { filingHash, filingRequest, type FilingInput } from '../modules/case/case-filing.rules.js';
 
@@ -64,25 +65,21 @@ export class WpIdempotencyLedger1796710000001 implements MigrationInterface {
       );
       if (!rows.length) return;
       after = rows.at(-1)!.id;
-      const requests = rows.map((r) => {
-        const rebuilt = filingOf(r);
-        return JSON.stringify(
-          filingHash(rebuilt) === r.filing_hash ? filingRequest(rebuilt) : { legacyFilingHash: r.filing_hash },
-        );
-      });
-      await q.query(
-        `INSERT INTO platform.idempotency_record (subgraph, principal, idempotency_key, operation, request, result_id, created_at)
-         SELECT 'work-permit', u.principal, u.key, 'fileCase', u.request, u.result_id, u.created_at
-           FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[])
-                AS u(principal, key, request, result_id, created_at)
-         ON CONFLICT DO NOTHING`,
-        [
-          rows.map((r) => r.agency_id),
-          rows.map((r) => r.idempotency_key),
-          requests,
-          rows.map((r) => r.id),
-          rows.map((r) => r.submitted_at),
-        ],
+      await importKeptKeys(
+        q,
+        'work-permit',
+        rows.map((r) => {
+          const rebuilt = filingOf(r);
+          return {
+            principal: r.agency_id,
+            key: r.idempotency_key,
+            operation: 'fileCase',
+            request:
+              filingHash(rebuilt) === r.filing_hash ? filingRequest(rebuilt) : { legacyFilingHash: r.filing_hash },
+            resultId: r.id,
+            createdAt: r.submitted_at,
+          };
+        }),
       );
     }
   }
