@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { signRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@onestop/common';
-import type { Fetcher, FetcherHeaders, FetcherResponse } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import type { Span } from '@opentelemetry/api';
 import { Pool, type Dispatcher } from 'undici';
-import { inSpan, injectTraceHeaders, SpanKind, SPANS } from './telemetry.js';
+import { inSpan, injectTraceHeaders, SpanKind, SPANS, tracingOn } from './telemetry.js';
 
 /**
  * Keep-alive connection pool per subgraph origin (undici, decision 0023). Idle connections are
@@ -49,32 +50,41 @@ export function signingFetcher(secret: string, timeoutMs: number, subgraph = 'su
     }
     return t;
   };
-  return async (url, init) =>
-    inSpan(
-      SPANS.subgraphFetch,
-      { 'onestop.subgraph': subgraph, 'http.request.method': init?.method ?? 'POST' },
-      async (span) => {
-        const headers: Record<string, string> = { ...((init?.headers as Record<string, string>) ?? {}) };
-        injectTraceHeaders(headers);
-        const body = typeof init?.body === 'string' ? init.body : '';
-        const method = init?.method ?? 'POST';
-        const to = target(url);
-        const timestamp = String(Date.now());
-        const authorization = headers.authorization ?? headers.Authorization ?? '';
-        headers[TIMESTAMP_HEADER] = timestamp;
-        headers[SIGNATURE_HEADER] = signRequest(secret, {
-          method,
-          path: to.pathname,
-          body,
-          authorization,
-          timestamp,
-        });
-        const res = await send(to.pool, to.path, to.href, method, headers, body, timeoutMs);
-        span.setAttribute('http.response.status_code', res.status);
-        return res;
-      },
-      SpanKind.CLIENT,
-    );
+  /** One signed call; with a span (tracing on), its trace context travels in the headers. */
+  const call = async (
+    url: string,
+    init: FetcherRequestInit | undefined,
+    span: Span | null,
+  ): Promise<FetcherResponse> => {
+    const headers: Record<string, string> = { ...((init?.headers as Record<string, string>) ?? {}) };
+    // Without a tracer there is no trace context to send (and no span to carry it).
+    if (span) injectTraceHeaders(headers);
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const method = init?.method ?? 'POST';
+    const to = target(url);
+    const timestamp = String(Date.now());
+    const authorization = headers.authorization ?? headers.Authorization ?? '';
+    headers[TIMESTAMP_HEADER] = timestamp;
+    headers[SIGNATURE_HEADER] = signRequest(secret, {
+      method,
+      path: to.pathname,
+      body,
+      authorization,
+      timestamp,
+    });
+    const res = await send(to.pool, to.path, to.href, method, headers, body, timeoutMs);
+    span?.setAttribute('http.response.status_code', res.status);
+    return res;
+  };
+  return (url, init) =>
+    tracingOn()
+      ? inSpan(
+          SPANS.subgraphFetch,
+          { 'onestop.subgraph': subgraph, 'http.request.method': init?.method ?? 'POST' },
+          (span) => call(url, init, span),
+          SpanKind.CLIENT,
+        )
+      : call(url, init, null);
 }
 
 /** Where a subgraph URL goes: its origin's pool, the request path, and the path that is signed. */
