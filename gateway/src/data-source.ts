@@ -142,6 +142,8 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+function ignore(): void {}
+
 function replaying(context: Partial<GatewayContext>): boolean {
   return context.subgraphCalls?.replaying === true;
 }
@@ -221,7 +223,7 @@ export class SubgraphCallLog {
     }
     const pending = send();
     // Recorded failures are awaited by their replay; until then they are not unhandled.
-    pending.catch(() => undefined);
+    pending.catch(ignore);
     this.calls.push({ subgraph, body, pending });
     return pending;
   }

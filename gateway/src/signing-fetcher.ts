@@ -51,11 +51,7 @@ export function signingFetcher(secret: string, timeoutMs: number, subgraph = 'su
     return t;
   };
   /** One signed call; with a span (tracing on), its trace context travels in the headers. */
-  const call = async (
-    url: string,
-    init: FetcherRequestInit | undefined,
-    span: Span | null,
-  ): Promise<FetcherResponse> => {
+  const call = (url: string, init: FetcherRequestInit | undefined, span: Span | null): Promise<FetcherResponse> => {
     const headers: Record<string, string> = { ...((init?.headers as Record<string, string>) ?? {}) };
     // Without a tracer there is no trace context to send (and no span to carry it).
     if (span) injectTraceHeaders(headers);
@@ -72,9 +68,21 @@ export function signingFetcher(secret: string, timeoutMs: number, subgraph = 'su
       authorization,
       timestamp,
     });
-    const res = await send(to.pool, to.path, to.href, method, headers, body, timeoutMs);
-    span?.setAttribute('http.response.status_code', res.status);
-    return res;
+    const sent = send(to.pool, to.path, to.href, method, headers, body, timeoutMs);
+    return span
+      ? sent.then((res) => {
+          span.setAttribute('http.response.status_code', res.status);
+          return res;
+        })
+      : sent;
+  };
+  /** As a fetch: a failure before sending (a bad URL) is a rejected promise, never a throw. */
+  const callOrReject = (url: string, init: FetcherRequestInit | undefined): Promise<FetcherResponse> => {
+    try {
+      return call(url, init, null);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   };
   return (url, init) =>
     tracingOn()
@@ -84,7 +92,7 @@ export function signingFetcher(secret: string, timeoutMs: number, subgraph = 'su
           (span) => call(url, init, span),
           SpanKind.CLIENT,
         )
-      : call(url, init, null);
+      : callOrReject(url, init);
 }
 
 /** Where a subgraph URL goes: its origin's pool, the request path, and the path that is signed. */
