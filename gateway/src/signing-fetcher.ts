@@ -125,60 +125,85 @@ function send(
   timeoutMs: number,
 ): Promise<FetcherResponse> {
   return new Promise((resolve, reject) => {
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
-    let timedOut: Error | undefined;
-    let status = 0;
-    let statusText = '';
-    let received: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    const fail = (err: Error): void => {
-      clearTimeout(timer);
-      if (settled) return;
-      settled = true;
-      reject(err);
-    };
-    const timer = setTimeout(() => {
-      timedOut = new SubgraphTimeoutError(`The subgraph did not answer within ${timeoutMs} ms.`);
-      fail(timedOut);
-      // A request still queued for a connection is aborted when it starts.
-      controller?.abort(timedOut);
-    }, timeoutMs);
-    pool.dispatch(
-      { path, method, headers, body },
-      {
-        onRequestStart(c) {
-          controller = c;
-          if (timedOut) c.abort(timedOut);
-        },
-        onResponseStart(_c, statusCode, h, message) {
-          status = statusCode;
-          statusText = message ?? '';
-          received = h as IncomingHttpHeaders;
-        },
-        onResponseData(_c, chunk) {
-          chunks.push(chunk);
-        },
-        onResponseEnd() {
-          clearTimeout(timer);
-          if (settled) return;
-          settled = true;
-          resolve(
-            new SubgraphResponse(
-              href,
-              status,
-              statusText,
-              received,
-              chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-            ),
-          );
-        },
-        onResponseError(_c, err) {
-          fail(err);
-        },
-      },
-    );
+    pool.dispatch({ path, method, headers, body }, new SubgraphCall(href, timeoutMs, resolve, reject));
   });
+}
+
+/** A timer's callback shared by every call (no closure per call). */
+function timeUp(call: SubgraphCall): void {
+  call.timeUp();
+}
+
+/**
+ * undici's handler for one call: one object with its methods on the prototype (no closures
+ * per call), collecting the answer's chunks and settling the call's promise once.
+ */
+class SubgraphCall implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private settled = false;
+  private timedOut: Error | undefined;
+  private status = 0;
+  private statusText = '';
+  private received: IncomingHttpHeaders = {};
+  private first: Buffer | undefined;
+  private rest: Buffer[] | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly href: string,
+    private readonly timeoutMs: number,
+    private readonly resolve: (res: FetcherResponse) => void,
+    private readonly reject: (err: Error) => void,
+  ) {
+    this.timer = setTimeout(timeUp, timeoutMs, this);
+  }
+
+  timeUp(): void {
+    this.timedOut = new SubgraphTimeoutError(`The subgraph did not answer within ${this.timeoutMs} ms.`);
+    this.fail(this.timedOut);
+    // A request still queued for a connection is aborted when it starts.
+    this.controller?.abort(this.timedOut);
+  }
+
+  private fail(err: Error): void {
+    clearTimeout(this.timer);
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(err);
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.controller = c;
+    if (this.timedOut) c.abort(this.timedOut);
+  }
+
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    statusCode: number,
+    h: IncomingHttpHeaders,
+    message?: string,
+  ): void {
+    this.status = statusCode;
+    this.statusText = message ?? '';
+    this.received = h;
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.first === undefined) this.first = chunk;
+    else (this.rest ??= [this.first]).push(chunk);
+  }
+
+  onResponseEnd(): void {
+    clearTimeout(this.timer);
+    if (this.settled) return;
+    this.settled = true;
+    const body = this.rest ? Buffer.concat(this.rest) : (this.first ?? Buffer.alloc(0));
+    this.resolve(new SubgraphResponse(this.href, this.status, this.statusText, this.received, body));
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.fail(err);
+  }
 }
 
 /** Response headers as the Fetcher interface reads them (read-only: nothing changes a received answer). */
