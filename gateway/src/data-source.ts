@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { InvariantError, REQUEST_ID_HEADER } from '@onestop/common';
 import type { FieldNode, GraphQLFormattedError, OperationDefinitionNode, SelectionNode } from 'graphql';
+import { BoundedCache } from './bounded-cache.js';
 import { graphql } from './graphql.js';
 import type { SubgraphEndpoint } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -115,12 +116,7 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     // The caller's identity and request id travel to the subgraph (which verifies the token again).
     if (context.authorization) headers.authorization = context.authorization;
     if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
-    const body = JSON.stringify({
-      query: request.query,
-      variables: request.variables,
-      operationName: request.operationName,
-      extensions: request.extensions,
-    });
+    const body = requestBody(request.query, request.variables, request.operationName, request.extensions);
     const calls = context.subgraphCalls;
     return calls
       ? calls.call(this.endpoint.name, body, () => this.fetcher(this.url!, { method: 'POST', headers, body }))
@@ -141,6 +137,34 @@ export class OneStopDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     return { ...(parsed as GatewayGraphQLResponse), http: response };
   }
 }
+
+/** The planner's subgraph queries (a few per kept plan), as JSON strings: escaped once, not per call. */
+const quotedQueries = new BoundedCache<string, string>(1000);
+
+/**
+ * `JSON.stringify({ query, variables, operationName, extensions })`, byte for byte, with the
+ * query's JSON string kept: a kept plan sends the same query text on every request.
+ */
+export function requestBody(
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+  extensions: Record<string, unknown> | undefined,
+): string {
+  if (extensions !== undefined || (variables !== undefined && (typeof variables !== 'object' || variables === null)))
+    return JSON.stringify({ query, variables, operationName, extensions });
+  let quoted = quotedQueries.get(query);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(query);
+    if (query.length <= 100_000) quotedQueries.set(query, quoted);
+  }
+  let body = `{"query":${quoted}`;
+  if (variables !== undefined) body += `,"variables":${JSON.stringify(variables)}`;
+  if (operationName !== undefined) body += `,"operationName":${JSON.stringify(operationName)}`;
+  return `${body}}`;
+}
+
+function ignore(): void {}
 
 function replaying(context: Partial<GatewayContext>): boolean {
   return context.subgraphCalls?.replaying === true;
@@ -221,7 +245,7 @@ export class SubgraphCallLog {
     }
     const pending = send();
     // Recorded failures are awaited by their replay; until then they are not unhandled.
-    pending.catch(() => undefined);
+    pending.catch(ignore);
     this.calls.push({ subgraph, body, pending });
     return pending;
   }

@@ -42,6 +42,13 @@ export interface PreparedOperation {
   shape: Shape | null;
   /** Apollo Server's response headers for a 200 answer, by the request's `Accept`. */
   headers: Map<string, ReadonlyArray<readonly [string, string]>>;
+  /** Whether the safelist holds this operation (the safelist is fixed for the process; its hash depends on the text alone). */
+  safelisted: boolean;
+  /** The operation's metric labels, as graphqlMetricsPlugin labels it (fixed per operation). */
+  labels: {
+    answered: { operation: string; type: string; outcome: 'ok' };
+    duration: { operation: string; type: string };
+  };
 }
 
 /** A request the fast path can take: a prepared operation and the headers Apollo answers it with. */
@@ -150,14 +157,9 @@ export class FastPath {
   async answer(match: FastMatch, request: FastRequest, context: GatewayContext): Promise<string | null> {
     const { prepared } = match;
     const { actor } = context;
-    const { safelistMode, safelist, limiter } = this.opts;
+    const { safelistMode, limiter } = this.opts;
     // Each refusal below is left to Apollo Server, which refuses the request with its usual error.
-    if (
-      safelistMode !== 'off' &&
-      safelistApplies(safelistMode, actor) &&
-      !safelist.has(memoizedOperationHash(prepared.document, request.operationName))
-    )
-      return this.handBack();
+    if (!prepared.safelisted && safelistApplies(safelistMode, actor)) return this.handBack();
     const definitions = prepared.operation.variableDefinitions;
     if (definitions?.length) {
       // What Apollo Gateway checks before it plans (validateIncomingRequest).
@@ -211,6 +213,11 @@ export class FastPath {
       const passThrough = this.opts.passThroughAllowed
         ? passThroughFetch(planned.plan, operation, planned.operationContext)
         : null;
+      const { registry, knownOperation } = this.opts.metrics;
+      // Apollo's requestContext.operationName: the resolved operation's own name, not the request's field.
+      const label = registry.boundedOperation(
+        operationLabel(planned.document, operation, operation.name?.value ?? null, knownOperation),
+      );
       prepared = {
         document: planned.document,
         operation,
@@ -222,6 +229,13 @@ export class FastPath {
             ? compileShape(planned.operationContext.schema, operation)
             : null,
         headers: new Map(),
+        safelisted:
+          this.opts.safelistMode === 'off' ||
+          this.opts.safelist.has(memoizedOperationHash(planned.document, request.operationName)),
+        labels: {
+          answered: { operation: label, type: operation.operation, outcome: 'ok' },
+          duration: { operation: label, type: operation.operation },
+        },
       };
       if (!passThrough) keepOperation(operation);
       this.prepared.set(key, prepared);
@@ -232,9 +246,9 @@ export class FastPath {
   }
 
   /** The one fetch, exactly as executeQueryPlan would make it; its `data` is the answer. */
-  private async passThrough(fetch: FetchNode, request: FastRequest, context: GatewayContext): Promise<string | null> {
+  private passThrough(fetch: FetchNode, request: FastRequest, context: GatewayContext): Promise<string | null> {
     const source = this.opts.dataSources.get(fetch.serviceName);
-    if (!source) return null;
+    if (!source) return Promise.resolve(null);
     // executeFetch's variables: those the fetch uses, as the client sent them, in the plan's order.
     const variables = Object.create(null) as Record<string, unknown>;
     const provided = request.variables;
@@ -283,14 +297,9 @@ export class FastPath {
 
   /** What graphqlMetricsPlugin records for an operation Apollo answers without errors. */
   private countAnswered(prepared: PreparedOperation, started: number): void {
-    const { registry, knownOperation } = this.opts.metrics;
-    const type = prepared.operation.operation;
-    const label = registry.boundedOperation(
-      // Apollo's requestContext.operationName: the resolved operation's own name, not the request's field.
-      operationLabel(prepared.document, prepared.operation, prepared.operation.name?.value ?? null, knownOperation),
-    );
-    registry.operations.inc({ operation: label, type, outcome: 'ok' });
-    registry.operationDuration.observe({ operation: label, type }, (performance.now() - started) / 1000);
+    const { registry } = this.opts.metrics;
+    registry.operations.inc(prepared.labels.answered);
+    registry.operationDuration.observe(prepared.labels.duration, (performance.now() - started) / 1000);
   }
 }
 

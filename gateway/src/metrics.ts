@@ -55,14 +55,39 @@ export function createGatewayMetrics(
       this.set(subscriptions().upstreams);
     },
   });
+  // Label objects made once per value (prom-client keeps the first as the series' labels and never changes it).
+  const subgraphLabels = new Map<string, SubgraphLabels>();
+  const codeLabels = new Map<number, { code: string }>();
   return {
     registry,
     subgraphCall: (subgraph, outcome, started) => {
-      calls.inc({ subgraph, outcome });
-      duration.observe({ subgraph }, (performance.now() - started) / 1000);
+      let labels = subgraphLabels.get(subgraph);
+      if (!labels) subgraphLabels.set(subgraph, (labels = subgraphLabelsOf(subgraph)));
+      calls.inc(labels[outcome]);
+      duration.observe(labels.duration, (performance.now() - started) / 1000);
     },
-    httpResponse: (status) =>
-      responses.inc({ code: KNOWN_STATUS.has(status) ? String(status) : `${Math.trunc(status / 100)}xx` }),
+    httpResponse: (status) => {
+      let code = codeLabels.get(status);
+      if (!code) {
+        code = { code: KNOWN_STATUS.has(status) ? String(status) : `${Math.trunc(status / 100)}xx` };
+        if (codeLabels.size < 1000) codeLabels.set(status, code);
+      }
+      responses.inc(code);
+    },
     knownOperation: (document, operationName) => safelist().has(memoizedOperationHash(document, operationName)),
+  };
+}
+
+/** One subgraph's label objects, by outcome, and for its latency. */
+type SubgraphLabels = Record<'ok' | 'error' | 'unavailable', { subgraph: string; outcome: string }> & {
+  duration: { subgraph: string };
+};
+
+function subgraphLabelsOf(subgraph: string): SubgraphLabels {
+  return {
+    ok: { subgraph, outcome: 'ok' },
+    error: { subgraph, outcome: 'error' },
+    unavailable: { subgraph, outcome: 'unavailable' },
+    duration: { subgraph },
   };
 }

@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { signRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@onestop/common';
-import type { Fetcher, FetcherHeaders, FetcherResponse } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import type { Span } from '@opentelemetry/api';
 import { Pool, type Dispatcher } from 'undici';
-import { inSpan, injectTraceHeaders, SpanKind, SPANS } from './telemetry.js';
+import { inSpan, injectTraceHeaders, SpanKind, SPANS, tracingOn } from './telemetry.js';
 
 /**
  * Keep-alive connection pool per subgraph origin (undici, decision 0023). Idle connections are
@@ -49,32 +50,49 @@ export function signingFetcher(secret: string, timeoutMs: number, subgraph = 'su
     }
     return t;
   };
-  return async (url, init) =>
-    inSpan(
-      SPANS.subgraphFetch,
-      { 'onestop.subgraph': subgraph, 'http.request.method': init?.method ?? 'POST' },
-      async (span) => {
-        const headers: Record<string, string> = { ...((init?.headers as Record<string, string>) ?? {}) };
-        injectTraceHeaders(headers);
-        const body = typeof init?.body === 'string' ? init.body : '';
-        const method = init?.method ?? 'POST';
-        const to = target(url);
-        const timestamp = String(Date.now());
-        const authorization = headers.authorization ?? headers.Authorization ?? '';
-        headers[TIMESTAMP_HEADER] = timestamp;
-        headers[SIGNATURE_HEADER] = signRequest(secret, {
-          method,
-          path: to.pathname,
-          body,
-          authorization,
-          timestamp,
-        });
-        const res = await send(to.pool, to.path, to.href, method, headers, body, timeoutMs);
-        span.setAttribute('http.response.status_code', res.status);
-        return res;
-      },
-      SpanKind.CLIENT,
-    );
+  /** One signed call; with a span (tracing on), its trace context travels in the headers. */
+  const call = (url: string, init: FetcherRequestInit | undefined, span: Span | null): Promise<FetcherResponse> => {
+    const headers: Record<string, string> = { ...((init?.headers as Record<string, string>) ?? {}) };
+    // Without a tracer there is no trace context to send (and no span to carry it).
+    if (span) injectTraceHeaders(headers);
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const method = init?.method ?? 'POST';
+    const to = target(url);
+    const timestamp = String(Date.now());
+    const authorization = headers.authorization ?? headers.Authorization ?? '';
+    headers[TIMESTAMP_HEADER] = timestamp;
+    headers[SIGNATURE_HEADER] = signRequest(secret, {
+      method,
+      path: to.pathname,
+      body,
+      authorization,
+      timestamp,
+    });
+    const sent = send(to.pool, to.path, to.href, method, headers, body, timeoutMs);
+    return span
+      ? sent.then((res) => {
+          span.setAttribute('http.response.status_code', res.status);
+          return res;
+        })
+      : sent;
+  };
+  /** As a fetch: a failure before sending (a bad URL) is a rejected promise, never a throw. */
+  const callOrReject = (url: string, init: FetcherRequestInit | undefined): Promise<FetcherResponse> => {
+    try {
+      return call(url, init, null);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  };
+  return (url, init) =>
+    tracingOn()
+      ? inSpan(
+          SPANS.subgraphFetch,
+          { 'onestop.subgraph': subgraph, 'http.request.method': init?.method ?? 'POST' },
+          (span) => call(url, init, span),
+          SpanKind.CLIENT,
+        )
+      : callOrReject(url, init);
 }
 
 /** Where a subgraph URL goes: its origin's pool, the request path, and the path that is signed. */
@@ -107,60 +125,85 @@ function send(
   timeoutMs: number,
 ): Promise<FetcherResponse> {
   return new Promise((resolve, reject) => {
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
-    let timedOut: Error | undefined;
-    let status = 0;
-    let statusText = '';
-    let received: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    const fail = (err: Error): void => {
-      clearTimeout(timer);
-      if (settled) return;
-      settled = true;
-      reject(err);
-    };
-    const timer = setTimeout(() => {
-      timedOut = new SubgraphTimeoutError(`The subgraph did not answer within ${timeoutMs} ms.`);
-      fail(timedOut);
-      // A request still queued for a connection is aborted when it starts.
-      controller?.abort(timedOut);
-    }, timeoutMs);
-    pool.dispatch(
-      { path, method, headers, body },
-      {
-        onRequestStart(c) {
-          controller = c;
-          if (timedOut) c.abort(timedOut);
-        },
-        onResponseStart(_c, statusCode, h, message) {
-          status = statusCode;
-          statusText = message ?? '';
-          received = h as IncomingHttpHeaders;
-        },
-        onResponseData(_c, chunk) {
-          chunks.push(chunk);
-        },
-        onResponseEnd() {
-          clearTimeout(timer);
-          if (settled) return;
-          settled = true;
-          resolve(
-            new SubgraphResponse(
-              href,
-              status,
-              statusText,
-              received,
-              chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-            ),
-          );
-        },
-        onResponseError(_c, err) {
-          fail(err);
-        },
-      },
-    );
+    pool.dispatch({ path, method, headers, body }, new SubgraphCall(href, timeoutMs, resolve, reject));
   });
+}
+
+/** A timer's callback shared by every call (no closure per call). */
+function timeUp(call: SubgraphCall): void {
+  call.timeUp();
+}
+
+/**
+ * undici's handler for one call: one object with its methods on the prototype (no closures
+ * per call), collecting the answer's chunks and settling the call's promise once.
+ */
+class SubgraphCall implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private settled = false;
+  private timedOut: Error | undefined;
+  private status = 0;
+  private statusText = '';
+  private received: IncomingHttpHeaders = {};
+  private first: Buffer | undefined;
+  private rest: Buffer[] | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly href: string,
+    private readonly timeoutMs: number,
+    private readonly resolve: (res: FetcherResponse) => void,
+    private readonly reject: (err: Error) => void,
+  ) {
+    this.timer = setTimeout(timeUp, timeoutMs, this);
+  }
+
+  timeUp(): void {
+    this.timedOut = new SubgraphTimeoutError(`The subgraph did not answer within ${this.timeoutMs} ms.`);
+    this.fail(this.timedOut);
+    // A request still queued for a connection is aborted when it starts.
+    this.controller?.abort(this.timedOut);
+  }
+
+  private fail(err: Error): void {
+    clearTimeout(this.timer);
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(err);
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.controller = c;
+    if (this.timedOut) c.abort(this.timedOut);
+  }
+
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    statusCode: number,
+    h: IncomingHttpHeaders,
+    message?: string,
+  ): void {
+    this.status = statusCode;
+    this.statusText = message ?? '';
+    this.received = h;
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.first === undefined) this.first = chunk;
+    else (this.rest ??= [this.first]).push(chunk);
+  }
+
+  onResponseEnd(): void {
+    clearTimeout(this.timer);
+    if (this.settled) return;
+    this.settled = true;
+    const body = this.rest ? Buffer.concat(this.rest) : (this.first ?? Buffer.alloc(0));
+    this.resolve(new SubgraphResponse(this.href, this.status, this.statusText, this.received, body));
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.fail(err);
+  }
 }
 
 /** Response headers as the Fetcher interface reads them (read-only: nothing changes a received answer). */

@@ -24,6 +24,23 @@ describe('TokenVerifier', async () => {
     await expect(verifier.fromHeader('Basic abc')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 
+  it('answers from the cache at once only for a token that verified, and only in its exact "Bearer <token>" form', async () => {
+    const token = await idp.sign({ sub: 'c', role: 'MANAGER' });
+    const fresh = new TokenVerifier(idp.auth, { keys: idp.keys });
+    expect(fresh.cachedActor(undefined)).toBeNull();
+    expect(fresh.cachedActor('')).toBeNull();
+    // Not verified yet: the caller must go through fromHeader.
+    expect(fresh.cachedActor(`Bearer ${token}`)).toBeUndefined();
+    const actor = await fresh.fromHeader(`Bearer ${token}`);
+    expect(fresh.cachedActor(`Bearer ${token}`)).toBe(actor);
+    for (const other of [`bearer ${token}`, `Bearer  ${token}`, `Bearer ${token} `, `Bearer ${token}x`, 'Basic abc'])
+      expect(fresh.cachedActor(other)).toBeUndefined();
+    // A refused token is never cached.
+    const expired = await idp.sign({ sub: 'c', role: 'MANAGER' }, { ttl: '-1h' });
+    await expect(fresh.fromHeader(`Bearer ${expired}`)).rejects.toThrow(/expired/);
+    expect(fresh.cachedActor(`Bearer ${expired}`)).toBeUndefined();
+  });
+
   it('refuses expired tokens, tokens without exp, other issuers and audiences, unknown keys, and claims that do not fit the role', async () => {
     await expect(verifier.verify(await idp.sign({ sub: 'm', role: 'MANAGER' }, { ttl: '-1h' }))).rejects.toThrow(
       /expired/,
