@@ -233,7 +233,8 @@ describe('city console and counter page: API (real PostgreSQL) and Chromium', ()
 
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByTestId('counter-card').first().waitFor();
-      expect(await scrollsSideways(page)).toBe(false);
+      // The charts follow the new width on their next resize observation: poll until laid out.
+      await expect.poll(() => scrollsSideways(page)).toBe(false);
       await screenshot(page, 'city-console-390-zh');
     } finally {
       await context.close();
