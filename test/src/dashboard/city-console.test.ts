@@ -276,7 +276,7 @@ describe('city console and counter page: API (real PostgreSQL) and Chromium', ()
 
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByTestId('now-day').waitFor();
-      expect(await scrollsSideways(page)).toBe(false);
+      await expect.poll(() => scrollsSideways(page)).toBe(false);
     } finally {
       await context.close();
     }
@@ -302,7 +302,7 @@ describe('city console and counter page: API (real PostgreSQL) and Chromium', ()
 
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByTestId('calendar-grid').waitFor();
-      expect(await scrollsSideways(page)).toBe(false);
+      await expect.poll(() => scrollsSideways(page)).toBe(false);
       await screenshot(page, 'calendar-390');
     } finally {
       await context.close();
