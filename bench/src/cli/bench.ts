@@ -11,7 +11,7 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.includes('--list') || args.includes('--help')) {
     process.stdout.write(
-      `usage: pnpm bench [--smoke] [--runs N] [--mixed] [scenario …]\n\n${SCENARIOS.map((s) => `  ${s.name.padEnd(22)} ${s.description}`).join('\n')}\n`,
+      `usage: pnpm bench [--smoke] [--runs N] [--mixed] [--floor] [scenario …]\n\n${SCENARIOS.map((s) => `  ${s.name.padEnd(22)} ${s.description}`).join('\n')}\n`,
     );
     return 0;
   }
@@ -24,6 +24,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const mixed = args.includes('--mixed');
+  // `--floor`: gateway-overhead also times a bare Node proxy and HAProxy in the same rounds.
+  const floor = args.includes('--floor');
   const names = args.filter((a, i) => !a.startsWith('--') && !(runsAt >= 0 && i === runsAt + 1));
   const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
   if (unknown.length) {
@@ -61,9 +63,10 @@ async function main(): Promise<number> {
                 ...(scale === 'smoke' ? ['--smoke'] : []),
                 ...(runs ? ['--runs', String(runs)] : []),
                 ...(mixed ? ['--mixed'] : []),
+                ...(floor ? ['--floor'] : []),
               ].join(' '),
               log,
-              options: { runs, mixed },
+              options: { runs, mixed, floor },
             }),
           );
           log(`✓ ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);

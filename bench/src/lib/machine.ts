@@ -102,7 +102,7 @@ export function processEnvironment(pid: number): { env: Record<string, string>; 
 
 /** CPU seconds of the processes the benchmark started, grouped by role. */
 export interface CpuSnapshot {
-  /** By role: gateway, work-permit, residence-permit, counter-scheduling, dashboard, postgres, other. */
+  /** By role: gateway, work-permit, residence-permit, counter-scheduling, dashboard, postgres, bareProxy, haproxy, other. */
   byRole: Record<string, number>;
   total: number;
   /** The load generator: this process and its load-generator processes (ws-crowd-worker), user + system; not in `total`. */
@@ -119,6 +119,9 @@ function roleOf(cmdline: string, comm: string): string {
   if (cmdline.includes('ws-crowd-worker')) return LOAD_GENERATOR;
   if (/gateway\/dist\/main\.js/.test(cmdline)) return 'gateway';
   if (cmdline.includes('serve-dashboard.js')) return 'dashboard';
+  // The reference hops of `gateway-overhead --floor` (reference-hops.ts).
+  if (cmdline.includes('bare-proxy.js')) return 'bareProxy';
+  if (comm === 'haproxy') return 'haproxy';
   for (const s of ['work-permit', 'residence-permit', 'counter-scheduling']) {
     if (cmdline.includes(`services/${s}/dist/main.js`)) return s;
   }

@@ -6,6 +6,7 @@ import { check, type ScenarioReport, type TargetCheck } from '../lib/results.js'
 import { ratio, round } from '../lib/stats.js';
 import { cpuDelta, cpuSnapshot } from '../lib/machine.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
+import { startBareProxy, startHaproxy, type ReferenceHop } from '../lib/reference-hops.js';
 
 /** The single-subgraph query both paths answer: counter-scheduling's counters. */
 export const OVERHEAD_QUERY = 'query BenchCounters { serviceCounters { id name district } }';
@@ -16,6 +17,12 @@ export interface GatewayOverheadOptions {
   connections: number[];
   /** Rounds per connection count, each timing both paths (their order alternating); figures are the rounds' medians. */
   rounds: number;
+  /**
+   * Also time two reference hops in the same rounds (`--floor`): a bare Node proxy and HAProxy
+   * (when installed), each forwarding the direct path's signed request. Their ratios are what one
+   * more process that only forwards HTTP costs on this machine.
+   */
+  floor?: boolean;
 }
 
 const PRESETS = {
@@ -116,7 +123,45 @@ export async function runGatewayOverhead(
     );
   }
 
-  const figures: Record<string, unknown> = { counters: viaGateway.serviceCounters.length, rounds: opts.rounds };
+  const refs: ReferenceHop[] = [];
+  if (opts.floor) {
+    refs.push(await startBareProxy(directUrl));
+    const haproxy = await startHaproxy(directUrl);
+    if (haproxy) refs.push(haproxy);
+    else
+      ctx.log(
+        'gateway-overhead: haproxy is not installed (apt-get install haproxy); only the bare Node proxy is timed',
+      );
+  }
+  try {
+    return await measureOverhead(ctx, opts, {
+      body,
+      directUrl,
+      authorization,
+      sign,
+      refs,
+      counters: viaGateway.serviceCounters.length,
+    });
+  } finally {
+    for (const r of refs) await r.stop();
+  }
+}
+
+async function measureOverhead(
+  ctx: ScenarioContext,
+  opts: GatewayOverheadOptions,
+  p: {
+    body: string;
+    directUrl: string;
+    authorization: string;
+    sign: (b: string) => Record<string, string>;
+    refs: ReferenceHop[];
+    counters: number;
+  },
+): Promise<ScenarioReport> {
+  const { sys } = ctx;
+  const { body, directUrl, authorization, sign, refs } = p;
+  const figures: Record<string, unknown> = { counters: p.counters, rounds: opts.rounds };
   const targets = [];
   const cpu = cpuSnapshot();
   const loads: number[] = [];
@@ -136,9 +181,11 @@ export async function runGatewayOverhead(
         url: sys.stack.gatewayUrl,
         headers: { authorization },
       });
+      for (const r of refs)
+        await runLoad({ ...common, durationS: 2, amount: undefined, url: r.url, headers: { authorization }, sign });
     }
     // CPU milliseconds per request, by process: where the gateway's extra time goes.
-    const timed = async (run: () => Promise<LoadResult>): Promise<PathRound> => {
+    const timed = async (run: () => Promise<LoadResult>, hop = 'gateway'): Promise<PathRound> => {
       const c0 = cpuSnapshot();
       const r = await run();
       const delta = cpuDelta(c0, cpuSnapshot());
@@ -150,7 +197,7 @@ export async function runGatewayOverhead(
         n: r.requests,
         errors: r.errors,
         cpuMs: {
-          gateway: ms(delta.byRole.gateway ?? 0),
+          [hop]: ms(delta.byRole[hop] ?? 0),
           subgraph: ms(delta.byRole['counter-scheduling'] ?? 0),
           loadGenerator: ms(delta.loadGenerator),
         },
@@ -158,16 +205,22 @@ export async function runGatewayOverhead(
     };
     const d: PathRound[] = [];
     const g: PathRound[] = [];
+    const h = new Map<string, PathRound[]>(refs.map((r) => [r.name, []]));
+    // Every path once per round; odd rounds run them in the reverse order.
+    const paths: (() => Promise<void>)[] = [
+      async () => void d.push(await timed(runDirect)),
+      async () => void g.push(await timed(runGateway)),
+      ...refs.map(
+        (r) => async () =>
+          void h
+            .get(r.name)!
+            .push(await timed(() => runLoad({ ...common, url: r.url, headers: { authorization }, sign }), r.name)),
+      ),
+    ];
     for (let round = 0; round < opts.rounds; round++) {
       loads.push(os.loadavg()[0]!);
       ctx.log(`gateway-overhead: ${connections} connection(s), round ${round + 1} of ${opts.rounds}`);
-      if (round % 2 === 0) {
-        d.push(await timed(runDirect));
-        g.push(await timed(runGateway));
-      } else {
-        g.push(await timed(runGateway));
-        d.push(await timed(runDirect));
-      }
+      for (const run of round % 2 === 0 ? paths : [...paths].reverse()) await run();
     }
     const med = (rs: PathRound[]): Record<string, unknown> => ({
       rps: median(rs.map((r) => r.rps)),
@@ -193,8 +246,29 @@ export async function runGatewayOverhead(
       },
       rounds: { p50: p50Ratios, rps: rpsRatios },
     };
-    if (connections === 1) targets.push(checkBy(OVERHEAD_TARGETS.p50, median(p50Ratios), 1.3, '×'));
-    if (connections === 50) targets.push(checkBy(OVERHEAD_TARGETS.rps, median(rpsRatios), 0.8, '×', true));
+    // The reference hops: their medians and their own ratios to the direct path, round by round.
+    for (const [name, rs] of h) {
+      const f = figures[`c${connections}`] as Record<string, unknown>;
+      f[name] = med(rs);
+      (f.ratio as Record<string, unknown>)[name] = {
+        p50: median(perRound((i) => ratio(rs[i]!.p50, d[i]!.p50))),
+        rps: median(perRound((i) => ratio(rs[i]!.rps, d[i]!.rps))),
+        cpuBound: median(perRound((i) => ratio(pathCpu(d[i]!), pathCpu(rs[i]!)))),
+      };
+    }
+    // With --floor, the target's figure also says where one more forwarding process lands (same rounds).
+    const floorOf = (key: 'p50' | 'rps'): string =>
+      [...h.entries()]
+        .map(([name, rs]) => {
+          const r = median(perRound((i) => ratio(rs[i]![key], d[i]![key])));
+          return `${name === 'bareProxy' ? 'a bare Node proxy' : 'HAProxy'} ${r ?? 'n/a'}×`;
+        })
+        .join(', ');
+    const withFloor = (c: TargetCheck, key: 'p50' | 'rps'): TargetCheck =>
+      h.size ? { ...c, actual: `${c.actual} (same rounds: ${floorOf(key)})` } : c;
+    if (connections === 1) targets.push(withFloor(checkBy(OVERHEAD_TARGETS.p50, median(p50Ratios), 1.3, '×'), 'p50'));
+    if (connections === 50)
+      targets.push(withFloor(checkBy(OVERHEAD_TARGETS.rps, median(rpsRatios), 0.8, '×', true), 'rps'));
   }
   const used = cpuDelta(cpu, cpuSnapshot());
   figures.cpuS = { stack: used.total, loadGenerator: used.loadGenerator };
@@ -207,6 +281,11 @@ export async function runGatewayOverhead(
     notes: [
       'load generator shares the 2 cores with the stack; direct requests are HMAC-signed per request by the load generator',
       `figures are medians of ${opts.rounds} rounds per connection count, direct and gateway alternating which goes first; ratios are the median of the rounds' ratios (each round's in rounds.*); ratio.cpuBound = CPU per direct request ÷ CPU per gateway request, all processes of the path (the throughput ratio of a quiet, CPU-bound machine)`,
+      ...(refs.length
+        ? [
+            `--floor: the same rounds also timed ${refs.map((r) => (r.name === 'bareProxy' ? 'a bare Node proxy (node:http in, undici out)' : 'HAProxy (HTTP mode, 1 thread, keep-alive)')).join(' and ')} in front of the subgraph, forwarding the direct path's signed request; ratio.<hop> is that hop's ratio to direct, the floor of one more process that only forwards HTTP`,
+          ]
+        : []),
     ],
   };
 }
@@ -215,5 +294,6 @@ export const gatewayOverhead: Scenario = {
   name: 'gateway-overhead',
   description:
     'serviceCounters direct to counter-scheduling vs through the gateway, 1 and 50 connections, 5 alternating rounds',
-  run: (ctx) => runGatewayOverhead(ctx),
+  run: (ctx) =>
+    runGatewayOverhead(ctx, ctx.options?.floor ? { ...PRESETS[ctx.scale], floor: true } : PRESETS[ctx.scale]),
 };

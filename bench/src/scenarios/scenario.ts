@@ -11,8 +11,8 @@ export interface ScenarioContext {
   /** The command line that ran it (for the RESULTS.md row). */
   command: string;
   log(message: string): void;
-  /** Command-line options some scenarios read (`--runs N`, `--mixed`); absent in specs. */
-  options?: { runs?: number; mixed?: boolean };
+  /** Command-line options some scenarios read (`--runs N`, `--mixed`, `--floor`); absent in specs. */
+  options?: { runs?: number; mixed?: boolean; floor?: boolean };
 }
 
 /** One benchmark scenario; `run` returns the report, which the runner prints and appends. */

@@ -9,6 +9,8 @@ import { runFederatedCase } from './federated-case.js';
 import { BASELINE_GATEWAY_ENV } from '../lib/baseline-gateway.js';
 import { FEDERATED_GATEWAY_TARGET, runGatewayFederated } from './gateway-federated.js';
 import { OVERHEAD_TARGETS, runGatewayOverhead } from './gateway-overhead.js';
+import { haproxyAvailable } from '../lib/reference-hops.js';
+import { cpuSnapshot } from '../lib/machine.js';
 import type { ScenarioContext } from './scenario.js';
 import { runSlaSweep } from './sla-sweep.js';
 import { runSubscriptionFanout } from './subscription-fanout.js';
@@ -52,9 +54,34 @@ describe('benchmark scenarios and the simulator at tiny scale', () => {
       expect(f.direct).toMatchObject({ n: 40, errors: 0 });
       expect(f.gateway).toMatchObject({ n: 40, errors: 0 });
       expect(typeof f.ratio.p50).toBe('number');
+      expect(f).not.toHaveProperty('bareProxy');
     }
     expect(r.targets.map((t) => t.target)).toEqual([OVERHEAD_TARGETS.p50]);
   });
+
+  it(
+    'gateway-overhead --floor: the reference hops forward the same signed request and get the same answers',
+    { timeout: 120_000 },
+    async () => {
+      const r = await runGatewayOverhead(ctx, { amount: 20, connections: [1], rounds: 2, floor: true });
+      const f = r.figures.c1 as Record<string, { n: number; errors: number }> & {
+        ratio: Record<string, { p50: number | null }>;
+      };
+      // The bare Node proxy always runs; HAProxy only where it is installed (CI does not install it).
+      const hops = haproxyAvailable() ? ['bareProxy', 'haproxy'] : ['bareProxy'];
+      for (const hop of hops) {
+        expect(f[hop]).toMatchObject({ n: 40, errors: 0 });
+        expect(typeof f.ratio[hop]!.p50).toBe('number');
+      }
+      if (!haproxyAvailable()) expect(f).not.toHaveProperty('haproxy');
+      expect(r.targets[0]!.actual).toContain('same rounds: a bare Node proxy');
+      expect(r.notes.join(' ')).toContain('--floor');
+      // The hops are stopped with the scenario: no such process is left among the benchmark's children.
+      const left = cpuSnapshot().byRole;
+      expect(left).not.toHaveProperty('bareProxy');
+      expect(left).not.toHaveProperty('haproxy');
+    },
+  );
 
   it(
     'gateway-federated: the 20-case page and the case answer every request; without a baseline build the target is n/a',
