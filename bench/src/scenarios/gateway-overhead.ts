@@ -256,7 +256,8 @@ async function measureOverhead(
         cpuBound: median(perRound((i) => ratio(pathCpu(d[i]!), pathCpu(rs[i]!)))),
       };
     }
-    // With --floor, the target's figure also says where one more forwarding process lands (same rounds).
+    // With --floor, the target's figure also says where one more forwarding process lands (same rounds);
+    // no parentheses in it: RESULTS.md's summary reads a figure as the last parenthesised part of a target.
     const floorOf = (key: 'p50' | 'rps'): string =>
       [...h.entries()]
         .map(([name, rs]) => {
@@ -265,7 +266,7 @@ async function measureOverhead(
         })
         .join(', ');
     const withFloor = (c: TargetCheck, key: 'p50' | 'rps'): TargetCheck =>
-      h.size ? { ...c, actual: `${c.actual} (same rounds: ${floorOf(key)})` } : c;
+      h.size ? { ...c, actual: `${c.actual}; in the same rounds ${floorOf(key)}` } : c;
     if (connections === 1) targets.push(withFloor(checkBy(OVERHEAD_TARGETS.p50, median(p50Ratios), 1.3, '×'), 'p50'));
     if (connections === 50)
       targets.push(withFloor(checkBy(OVERHEAD_TARGETS.rps, median(rpsRatios), 0.8, '×', true), 'rps'));
