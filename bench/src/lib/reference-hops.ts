@@ -22,6 +22,9 @@ export type ReferenceHopName = 'bareProxy' | 'haproxy';
 
 export interface ReferenceHop {
   name: ReferenceHopName;
+  /** How figures and notes name it, and what it is. */
+  label: string;
+  what: string;
   /** The subgraph's URL through the hop (same path). */
   url: string;
   pid: number;
@@ -105,7 +108,14 @@ export async function startBareProxy(targetUrl: string): Promise<ReferenceHop> {
   const target = new URL(targetUrl);
   const url = `http://127.0.0.1:${port}${target.pathname}`;
   await waitListening(child, url, 'the bare Node proxy', tail);
-  return { name: 'bareProxy', url, pid: child.pid!, stop: stopper(child) };
+  return {
+    name: 'bareProxy',
+    label: 'a bare Node proxy',
+    what: 'node:http in, undici out',
+    url,
+    pid: child.pid!,
+    stop: stopper(child),
+  };
 }
 
 /** Starts HAProxy in front of `targetUrl`, or returns null when it is not installed. */
@@ -122,6 +132,8 @@ export async function startHaproxy(targetUrl: string): Promise<ReferenceHop | nu
   await waitListening(child, url, 'HAProxy', tail);
   return {
     name: 'haproxy',
+    label: 'HAProxy',
+    what: 'HTTP mode, 1 thread, keep-alive',
     url,
     pid: child.pid!,
     stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),

@@ -1,6 +1,6 @@
 import { signRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@onestop/common';
 import { GraphQLRequestError } from '../lib/graphql-client.js';
-import { runLoad, type LoadResult } from '../lib/load.js';
+import { runLoad, type LoadOptions, type LoadResult } from '../lib/load.js';
 import os from 'node:os';
 import { check, type ScenarioReport, type TargetCheck } from '../lib/results.js';
 import { ratio, round } from '../lib/stats.js';
@@ -167,22 +167,17 @@ async function measureOverhead(
   const loads: number[] = [];
   for (const connections of opts.connections) {
     const common = { connections, durationS: opts.durationS, amount: opts.amount, body };
-    const runDirect = (): Promise<LoadResult> =>
-      runLoad({ ...common, url: directUrl, headers: { authorization }, sign });
-    const runGateway = (): Promise<LoadResult> =>
-      runLoad({ ...common, url: sys.stack.gatewayUrl, headers: { authorization } });
-    // Short warm-up of both paths (JIT, connection pools, query plan cache).
+    // The direct path and the reference hops: the load generator signs each request as the gateway would.
+    const runSigned = (url: string, over: Partial<LoadOptions> = {}): Promise<LoadResult> =>
+      runLoad({ ...common, url, headers: { authorization }, sign, ...over });
+    // Short warm-up of every path (JIT, connection pools, query plan cache): 2 s however the rounds are sized.
+    const warmUp = { durationS: 2, amount: undefined };
+    const runGateway = (over: Partial<LoadOptions> = {}): Promise<LoadResult> =>
+      runLoad({ ...common, url: sys.stack.gatewayUrl, headers: { authorization }, ...over });
     if (ctx.scale === 'full') {
-      await runLoad({ ...common, durationS: 2, amount: undefined, url: directUrl, headers: { authorization }, sign });
-      await runLoad({
-        ...common,
-        durationS: 2,
-        amount: undefined,
-        url: sys.stack.gatewayUrl,
-        headers: { authorization },
-      });
-      for (const r of refs)
-        await runLoad({ ...common, durationS: 2, amount: undefined, url: r.url, headers: { authorization }, sign });
+      await runSigned(directUrl, warmUp);
+      await runGateway(warmUp);
+      for (const r of refs) await runSigned(r.url, warmUp);
     }
     // CPU milliseconds per request, by process: where the gateway's extra time goes.
     const timed = async (run: () => Promise<LoadResult>, hop = 'gateway'): Promise<PathRound> => {
@@ -208,14 +203,9 @@ async function measureOverhead(
     const h = new Map<string, PathRound[]>(refs.map((r) => [r.name, []]));
     // Every path once per round; odd rounds run them in the reverse order.
     const paths: (() => Promise<void>)[] = [
-      async () => void d.push(await timed(runDirect)),
-      async () => void g.push(await timed(runGateway)),
-      ...refs.map(
-        (r) => async () =>
-          void h
-            .get(r.name)!
-            .push(await timed(() => runLoad({ ...common, url: r.url, headers: { authorization }, sign }), r.name)),
-      ),
+      async () => void d.push(await timed(() => runSigned(directUrl))),
+      async () => void g.push(await timed(() => runGateway())),
+      ...refs.map((r) => async () => void h.get(r.name)!.push(await timed(() => runSigned(r.url), r.name))),
     ];
     for (let round = 0; round < opts.rounds; round++) {
       loads.push(os.loadavg()[0]!);
@@ -247,26 +237,24 @@ async function measureOverhead(
       rounds: { p50: p50Ratios, rps: rpsRatios },
     };
     // The reference hops: their medians and their own ratios to the direct path, round by round.
-    for (const [name, rs] of h) {
+    const hopRatios = refs.map((r) => {
+      const rs = h.get(r.name)!;
       const f = figures[`c${connections}`] as Record<string, unknown>;
-      f[name] = med(rs);
-      (f.ratio as Record<string, unknown>)[name] = {
+      f[r.name] = med(rs);
+      const ratios = {
         p50: median(perRound((i) => ratio(rs[i]!.p50, d[i]!.p50))),
         rps: median(perRound((i) => ratio(rs[i]!.rps, d[i]!.rps))),
         cpuBound: median(perRound((i) => ratio(pathCpu(d[i]!), pathCpu(rs[i]!)))),
       };
-    }
+      (f.ratio as Record<string, unknown>)[r.name] = ratios;
+      return { hop: r, ratios };
+    });
     // With --floor, the target's figure also says where one more forwarding process lands (same rounds);
     // no parentheses in it: RESULTS.md's summary reads a figure as the last parenthesised part of a target.
     const floorOf = (key: 'p50' | 'rps'): string =>
-      [...h.entries()]
-        .map(([name, rs]) => {
-          const r = median(perRound((i) => ratio(rs[i]![key], d[i]![key])));
-          return `${name === 'bareProxy' ? 'a bare Node proxy' : 'HAProxy'} ${r ?? 'n/a'}×`;
-        })
-        .join(', ');
+      hopRatios.map(({ hop, ratios }) => `${hop.label} ${ratios[key] ?? 'n/a'}×`).join(', ');
     const withFloor = (c: TargetCheck, key: 'p50' | 'rps'): TargetCheck =>
-      h.size ? { ...c, actual: `${c.actual}; in the same rounds ${floorOf(key)}` } : c;
+      hopRatios.length ? { ...c, actual: `${c.actual}; in the same rounds ${floorOf(key)}` } : c;
     if (connections === 1) targets.push(withFloor(checkBy(OVERHEAD_TARGETS.p50, median(p50Ratios), 1.3, '×'), 'p50'));
     if (connections === 50)
       targets.push(withFloor(checkBy(OVERHEAD_TARGETS.rps, median(rpsRatios), 0.8, '×', true), 'rps'));
@@ -284,7 +272,7 @@ async function measureOverhead(
       `figures are medians of ${opts.rounds} rounds per connection count, direct and gateway alternating which goes first; ratios are the median of the rounds' ratios (each round's in rounds.*); ratio.cpuBound = CPU per direct request ÷ CPU per gateway request, all processes of the path (the throughput ratio of a quiet, CPU-bound machine)`,
       ...(refs.length
         ? [
-            `--floor: the same rounds also timed ${refs.map((r) => (r.name === 'bareProxy' ? 'a bare Node proxy (node:http in, undici out)' : 'HAProxy (HTTP mode, 1 thread, keep-alive)')).join(' and ')} in front of the subgraph, forwarding the direct path's signed request; ratio.<hop> is that hop's ratio to direct, the floor of one more process that only forwards HTTP`,
+            `--floor: the same rounds also timed ${refs.map((r) => `${r.label} (${r.what})`).join(' and ')} in front of the subgraph, forwarding the direct path's signed request; ratio.<hop> is that hop's ratio to direct, the floor of one more process that only forwards HTTP`,
           ]
         : []),
     ],
